@@ -1,0 +1,3 @@
+"""xanoctl: manage a Xano workspace as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from xanoctl.cli import main
+
+main()

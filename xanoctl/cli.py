@@ -1,0 +1,43 @@
+"""The command line: a thin layer that parses arguments, calls the library and renders.
+
+Each command lives in its own module under :mod:`xanoctl.commands` and is registered below.
+Library errors (:class:`xanoctl.errors.XanoctlError`) become one line on stderr and an exit
+code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from xanoctl import __version__
+from xanoctl.errors import XanoctlError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except XanoctlError as exc:
+            click.echo(f"xanoctl: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("xanoctl: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="xanoctl")
+def main() -> None:
+    """Manage a Xano workspace as code: pull, lint, diff, push and roll back XanoScript."""
+
+
+def _register() -> None:
+    from xanoctl.commands import lint
+
+    for command in (lint.lint,):
+        main.add_command(command)
+
+
+_register()
