@@ -1,21 +1,195 @@
-"""Parsing XanoScript into the model (work in progress: the grammar lands shortly)."""
+"""Parse XanoScript text into the typed model of :mod:`xanoctl.model`.
+
+The grammar (``grammar/xanoscript.lark``, shipped inside the package) is compiled once per
+process into an LALR parser with a contextual lexer; the model is built while parsing (an
+inline transformer), so no intermediate tree is kept and nesting depth costs no recursion.
+Every failure is a :class:`xanoctl.errors.XanoSyntaxError` with a position and a message.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from xanoctl.build import ModelBuilder, check_document
+from xanoctl.errors import XanoSyntaxError
+from xanoctl.messages import describe_expected, describe_token
 from xanoctl.model import Document
 
-
-def parse_document(text: str, path: str = "") -> Document:  # pragma: no cover - placeholder
-    raise NotImplementedError
-
-
-def parse_documents(text: str, path: str = "") -> list[Document]:  # pragma: no cover
-    raise NotImplementedError
+MAX_NESTING = 256
+_SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_FIRST_LINE_COMMENT = re.compile(r"\A\ufeff?[ \t]*//[^\r\n]*")
 
 
-def split_documents(text: str) -> list[tuple[int, str]]:  # pragma: no cover
-    raise NotImplementedError
+def grammar_text() -> str:
+    """The grammar as shipped with the installed package (or the source tree, in development)."""
+    packaged = resources.files("xanoctl").joinpath("grammar/xanoscript.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    source = Path(__file__).resolve().parent.parent / "grammar" / "xanoscript.lark"
+    if source.is_file() and (source.parent.parent / "pyproject.toml").is_file():
+        return source.read_text(encoding="utf-8")
+    raise RuntimeError("xanoctl is installed without its grammar (xanoctl/grammar/xanoscript.lark)")
 
 
-def read_source(path) -> str:  # pragma: no cover
-    raise NotImplementedError
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        transformer=ModelBuilder(),
+        maybe_placeholders=False,
+        cache=False,
+    )
+
+
+def read_source(path: str | Path) -> str:
+    """Read a XanoScript file, refusing binary content and invalid UTF-8 with a position."""
+    data = Path(path).read_bytes()
+    return decode_source(data, str(path))
+
+
+def decode_source(data: bytes, path: str = "") -> str:
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise XanoSyntaxError("binary file (contains NUL bytes): not XanoScript", path=path, line=line, column=1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise XanoSyntaxError(
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x}): XanoScript files are UTF-8 text",
+            path=path, line=line, column=column,
+        ) from None
+
+
+def split_documents(text: str) -> list[tuple[int, str]]:
+    """Split a multidoc text on ``---`` lines: ``[(lines before the document, its text)]``."""
+    parts: list[tuple[int, str]] = []
+    start, line = 0, 0
+    for match in _SEPARATOR.finditer(text):
+        chunk = text[start:match.start()]
+        parts.append((line, chunk))
+        line += chunk.count("\n") + 1
+        start = match.end() + 1 if match.end() < len(text) else match.end()
+    parts.append((line, text[start:]))
+    return [(offset, chunk) for offset, chunk in parts if chunk.strip()] or [(0, text)]
+
+
+def parse_documents(text: str, path: str = "") -> list[Document]:
+    """Parse a multidoc text (documents separated by ``---`` lines)."""
+    return [parse_document(chunk, path, line_offset=offset) for offset, chunk in split_documents(text)]
+
+
+def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Document:
+    """Parse one document. ``line_offset`` is the number of lines before it in its file."""
+    if "\x00" in text:
+        raise XanoSyntaxError("binary content (NUL character): not XanoScript", path=path,
+                              line=line_offset + text.count("\n", 0, text.index("\x00")) + 1, column=1)
+    if not text.strip():
+        raise XanoSyntaxError("empty file: expected a XanoScript document such as `function \"name\" {`",
+                              path=path, line=line_offset + 1, column=1)
+    _check_nesting(text, path, line_offset)
+    source = _FIRST_LINE_COMMENT.sub(lambda m: " " * len(m.group(0)), text, count=1)
+    if line_offset:
+        source = "\n" * line_offset + source
+    try:
+        document = _parser().parse(source)
+    except UnexpectedInput as exc:
+        raise _syntax_error(exc, source, path) from None
+    except XanoSyntaxError as exc:
+        exc.path = path
+        raise
+    except RecursionError:
+        raise XanoSyntaxError("nesting too deep", path=path, line=line_offset + 1, column=1) from None
+    document.path = path
+    document.line_offset = line_offset
+    document.comments = _header_comments(text)
+    check_document(document, path)
+    return document
+
+
+def _header_comments(text: str) -> list[str]:
+    comments = []
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            comments.append(stripped[2:].strip())
+        elif stripped:
+            break
+    return comments
+
+
+_OPENERS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[{(\[]|[})\]]|\n')
+
+
+def _check_nesting(text: str, path: str, line_offset: int) -> None:
+    """Refuse absurd nesting before parsing, so that no later stage recurses too deep."""
+    if text.count("{") + text.count("(") + text.count("[") < MAX_NESTING:
+        return
+    depth, line, line_start = 0, line_offset + 1, 0
+    for match in _OPENERS.finditer(text):
+        token = match.group(0)
+        if token == "\n":
+            line += 1
+            line_start = match.end()
+        elif token in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise XanoSyntaxError(
+                    f"nesting deeper than {MAX_NESTING} levels: not a XanoScript document xanoctl will read",
+                    path=path, line=line, column=match.start() - line_start + 1,
+                )
+        elif token in "})]":
+            depth -= 1
+
+
+def _syntax_error(exc: UnexpectedInput, source: str, path: str) -> XanoSyntaxError:
+    line, column = exc.line, exc.column
+    if isinstance(exc, UnexpectedCharacters):
+        char = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        rest = source[exc.pos_in_stream:exc.pos_in_stream + 2]
+        if rest == "//":
+            message = "a `//` comment must stand on its own line, not after code"
+        elif char in "\"'":
+            message = "unterminated string (a quoted string cannot span lines; use \"\"\" for multi-line text)"
+        elif char == "-" and source[exc.pos_in_stream + 1:exc.pos_in_stream + 2].isdigit():
+            message = "a minus sign directly before a number makes a negative number here; write `a - 1` with spaces"
+        elif char == "#" or rest == "/*":
+            message = f"`{rest if rest == '/*' else '#'}` comments are not XanoScript; use `//` on a line of its own"
+        else:
+            shown = describe_token(None, char)
+            expected = describe_expected(exc.allowed or set())
+            message = f"unexpected {shown}" + (f"; expected {expected}" if expected else "")
+        return XanoSyntaxError(message, path=path, line=line, column=column, text=char)
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        expected = describe_expected(exc.expected if isinstance(exc, UnexpectedEOF) else exc.accepts or exc.expected)
+        last_line = source.count("\n") + 1
+        last_col = len(source) - (source.rfind("\n") + 1) + 1
+        return XanoSyntaxError(
+            f"unexpected end of file; expected {expected or 'more'} (is a `}}` missing?)",
+            path=path, line=last_line, column=last_col,
+        )
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    expected = describe_expected(exc.accepts or exc.expected)
+    found = describe_token(token.type, str(token))
+    message = f"expected {expected}, found {found}" if expected else f"unexpected {found}"
+    if token.type == "MUL_OP" and str(token) == "/" and source[token.end_pos:token.end_pos + 1] == "/":
+        message = "a `//` comment must stand on its own line, not after code"
+    text = str(token)
+    if token.type in ("_NL", "NL_PIPE"):
+        text = ""
+    end_line = token.end_line if token.end_line is not None else line
+    end_column = token.end_column if token.end_column is not None else column + 1
+    if token.type in ("_NL", "NL_PIPE"):
+        end_line, end_column = line, column + 1
+    return XanoSyntaxError(message, path=path, line=line, column=column, end_line=end_line,
+                           end_column=end_column, text=text)

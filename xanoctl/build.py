@@ -1,0 +1,526 @@
+"""Build the model of :mod:`xanoctl.model` from the grammar's rules, while parsing.
+
+:class:`ModelBuilder` is an inline Lark transformer: each method is called when its rule is
+reduced and receives the already-built children (tokens or model objects). It keeps no state.
+:func:`check_document` then applies the few rules that the grammar's general shapes leave out
+(``else if``, branch placement) and collects the older-beta forms for XS002.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lark import Token, Transformer
+
+from xanoctl.errors import XanoSyntaxError
+from xanoctl.model import (
+    Alias, ArrayLit, Backtick, Binary, Cast, Document, Expr, Filter, Filtered, InputField, Literal,
+    Member, ObjectEntry, ObjectLit, Pos, Setting, Statement, Ternary, Unary, Variable,
+)
+
+
+def tok_pos(token: Token) -> Pos:
+    return Pos(token.line, token.column, token.end_line, token.end_column)
+
+
+def span(first: Pos, last: Pos) -> Pos:
+    return Pos(first.line, first.column, last.end_line, last.end_column)
+
+
+def pos_of(item: Any) -> Pos:
+    if isinstance(item, Token):
+        return tok_pos(item)
+    if isinstance(item, _Part):
+        return item.pos
+    return item.pos
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\", '"': '"', "'": "'"}
+
+
+def unquote(raw: str) -> str:
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt == "u" and i + 6 <= len(body):
+                try:
+                    out.append(chr(int(body[i + 2:i + 6], 16)))
+                    i += 6
+                    continue
+                except ValueError:
+                    pass
+            out.append(_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def text_block_value(raw: str) -> str:
+    """The content of a ``\"\"\"`` block: the lines between the opening and closing quotes."""
+    inner = raw[3:-3]
+    first_newline = inner.find("\n")
+    inner = inner[first_newline + 1:]
+    last_newline = inner.rfind("\n")
+    return inner[:last_newline].replace("\r\n", "\n") if last_newline >= 0 else ""
+
+
+def number_value(raw: str) -> int | float:
+    return float(raw) if "." in raw else int(raw)
+
+
+class _Part:
+    """A tagged piece of a larger rule (kind, target, args...), unwrapped by its parent."""
+
+    __slots__ = ("tag", "value", "pos", "extra")
+
+    def __init__(self, tag: str, value: Any, pos: Pos, extra: Any = None):
+        self.tag, self.value, self.pos, self.extra = tag, value, pos, extra
+
+
+class ModelBuilder(Transformer):
+    # ------------------------------------------------------------------ documents
+
+    def start(self, children):
+        return children[0]
+
+    def document(self, children):
+        kind_token = children[0]
+        document = Document(kind=str(kind_token), name=None, pos=tok_pos(kind_token))
+        last = tok_pos(kind_token)
+        for child in children[1:]:
+            last = pos_of(child)
+            if isinstance(child, Token):
+                continue
+            if isinstance(child, _Part):
+                if child.tag == "doc_name":
+                    document.name, document.name_quoted = child.value, child.extra
+                elif child.tag == "doc_verb":
+                    document.verb = child.value
+                elif child.tag == "input":
+                    if document.inputs is None:
+                        document.inputs = []
+                    document.inputs.extend(child.value)
+                elif child.tag == "schema":
+                    if document.schema is None:
+                        document.schema = []
+                    document.schema.extend(child.value)
+            elif isinstance(child, Setting):
+                document.settings.append(child)
+            elif isinstance(child, Statement):
+                if child.kind == "stack" and child.target is None and not child.args:
+                    document.stack = (document.stack or []) + child.body
+                    document.stack_pos = child.pos
+                else:
+                    document.blocks.append(child)
+        document.pos = span(document.pos, last)
+        return document
+
+    def doc_name(self, children):
+        token = children[0]
+        if token.type == "STRING":
+            return _Part("doc_name", unquote(str(token)), tok_pos(token), True)
+        return _Part("doc_name", str(token), tok_pos(token), False)
+
+    def doc_verb(self, children):
+        token = children[0]
+        return _Part("doc_verb", str(token), tok_pos(token))
+
+    def input_clause(self, children):
+        fields = children[0]
+        return _Part("input", fields.value, fields.pos)
+
+    def schema_clause(self, children):
+        fields = children[0]
+        return _Part("schema", fields.value, fields.pos)
+
+    # ------------------------------------------------------------------ fields
+
+    def fields(self, children):
+        fields = [child for child in children if isinstance(child, InputField)]
+        return _Part("fields", fields, span(tok_pos(children[0]), tok_pos(children[-1])))
+
+    def field(self, children):
+        type_token = children[0]
+        field = InputField(type=str(type_token), name=None, pos=tok_pos(type_token))
+        last = field.pos
+        for child in children[1:]:
+            last = pos_of(child)
+            if isinstance(child, _Part):
+                tag = child.tag
+                if tag == "array":
+                    field.array = child.value
+                elif tag == "nullable":
+                    field.nullable = True
+                elif tag == "optional":
+                    field.optional = True
+                elif tag == "field_name":
+                    field.name = child.value
+                elif tag == "default":
+                    field.default = child.value
+                elif tag == "filters":
+                    field.filters = child.value
+                elif tag == "field_block":
+                    field.settings, field.fields = child.value
+        field.pos = span(field.pos, last)
+        return field
+
+    def array_marker(self, children):
+        bound = children[0].value if children else ""
+        pos = children[0].pos if children else Pos(0, 0, 0, 0)
+        return _Part("array", f"[{bound}]", pos)
+
+    def array_bound(self, children):
+        text = ""
+        for child in children:
+            text += str(child)
+        pos = tok_pos(children[0]) if children else Pos(0, 0, 0, 0)
+        return _Part("bound", text, pos)
+
+    def nullable_mark(self, children):
+        return _Part("nullable", True, tok_pos(children[0]))
+
+    def optional_mark(self, children):
+        return _Part("optional", True, tok_pos(children[0]))
+
+    def field_name(self, children):
+        token = children[0]
+        value = unquote(str(token)) if token.type == "STRING" else str(token)
+        return _Part("field_name", value, tok_pos(token))
+
+    def field_default(self, children):
+        value = children[0]
+        if isinstance(value, Token):
+            value = Literal("ident", str(value), tok_pos(value), str(value))
+        return _Part("default", value, value.pos)
+
+    def field_filters(self, children):
+        filters = [child for child in children if isinstance(child, Filter)]
+        return _Part("filters", filters, span(filters[0].pos, filters[-1].pos))
+
+    def input_filter(self, children):
+        disabled = isinstance(children[0], Token) and children[0].type == "BANG"
+        rest = children[1:] if disabled else children
+        name = rest[0]
+        args = [_as_literal(arg) for arg in rest[1:]]
+        last = args[-1].pos if args else tok_pos(name)
+        return Filter(str(name), args, disabled, span(pos_of(children[0]), last))
+
+    def field_block(self, children):
+        settings = [child for child in children if isinstance(child, Setting)]
+        nested: list[InputField] = []
+        for child in children:
+            if isinstance(child, _Part) and child.tag == "schema":
+                nested.extend(child.value)
+        pos = span(tok_pos(children[0]), tok_pos(children[-1]))
+        return _Part("field_block", (settings, nested), pos)
+
+    # ------------------------------------------------------------------ statements
+
+    def statement(self, children):
+        disabled = isinstance(children[0], Token) and children[0].type == "BANG"
+        parts = children[1:] if disabled else children
+        kind = parts[0]
+        statement = Statement(kind=kind.value, pos=pos_of(children[0]), disabled=disabled)
+        last = kind.pos
+        for part in parts[1:]:
+            last = part.pos
+            tag = part.tag
+            if tag == "target":
+                statement.target, statement.target_quoted = part.value, part.extra
+            elif tag == "verb":
+                statement.verb = part.value
+            elif tag == "args":
+                statement.args = part.value
+            elif tag == "guard":
+                statement.guard = part.value
+                statement_guard_pos = part.extra
+                if statement.kind == "else":
+                    raise XanoSyntaxError(
+                        "`else if` is not XanoScript: write `elseif (...) {` on its own line",
+                        line=statement.pos.line, column=statement.pos.column,
+                        end_line=statement_guard_pos.end_line, end_column=statement_guard_pos.end_column,
+                        text="else if",
+                    )
+            elif tag == "block":
+                statement.has_block = True
+                statement.alias_before_block = statement.alias is not None
+                for item in part.value:
+                    if isinstance(item, Setting):
+                        statement.settings.append(item)
+                    else:
+                        statement.body.append(item)
+            elif tag == "alias":
+                statement.alias = part.value
+        statement.pos = span(statement.pos, last)
+        return statement
+
+    def stmt_kind(self, children):
+        name = ".".join(str(token) for token in children)
+        return _Part("kind", name, span(tok_pos(children[0]), tok_pos(children[-1])))
+
+    def stmt_target(self, children):
+        token = children[0]
+        if token.type == "STRING":
+            return _Part("target", unquote(str(token)), tok_pos(token), True)
+        if token.type == "NUMBER":
+            return _Part("target", Literal("number", number_value(str(token)), tok_pos(token), str(token)),
+                         tok_pos(token), False)
+        if token.type == "VAR":
+            expr: Expr = _variable(token)
+            for key in children[1:]:
+                expr = Member(expr, str(key), span(expr.pos, tok_pos(key)))
+            return _Part("target", expr, expr.pos, False)
+        return _Part("target", str(token), tok_pos(token), False)
+
+    def stmt_verb(self, children):
+        return _Part("verb", str(children[0]), tok_pos(children[0]))
+
+    def stmt_args(self, children):
+        args = [child for child in children if not isinstance(child, Token)]
+        return _Part("args", args, span(args[0].pos, args[-1].pos))
+
+    def stmt_guard(self, children):
+        if_token, expr = children[0], children[-1]
+        return _Part("guard", expr, span(tok_pos(if_token), expr.pos), tok_pos(if_token))
+
+    def stmt_block(self, children):
+        pos = span(tok_pos(children[0]), tok_pos(children[-1]))
+        return _Part("block", [child for child in children[1:-1] if not isinstance(child, Token)], pos)
+
+    def alias(self, children):
+        head = children[0]
+        path: list[str] = []
+        filters: list[Filter] = []
+        for child in children[1:]:
+            if isinstance(child, Filter):
+                filters.append(child)
+            elif isinstance(child, Token) and child.type == "NAME":
+                path.append(str(child))
+        legacy = head.type == "NAME"
+        name = str(head) if not legacy else "$" + str(head)
+        last = pos_of(children[-1]) if not (isinstance(children[-1], Token) and children[-1].type in ("PIPE", "NL_PIPE")) else tok_pos(head)
+        alias = Alias(name=_normalise_var(name), path=path, filters=filters, legacy=legacy, pos=span(tok_pos(head), last))
+        return _Part("alias", alias, alias.pos)
+
+    def setting(self, children):
+        key, value = children
+        return Setting(str(key), value, tok_pos(key))
+
+    # ------------------------------------------------------------------ expressions
+
+    def ternary(self, children):
+        cond, then, otherwise = children
+        return Ternary(cond, then, otherwise, span(cond.pos, otherwise.pos))
+
+    def binary(self, children):
+        left, op, right = children
+        op_text = op.value if isinstance(op, _Part) else str(op)
+        return Binary(op_text, left, right, span(left.pos, right.pos))
+
+    def cmp_op(self, children):
+        text = " ".join(str(token).lower() for token in children)
+        text = text.replace("in ?", "in?")
+        return _Part("op", text, span(tok_pos(children[0]), tok_pos(children[-1])))
+
+    def not_(self, children):
+        bang, operand = children
+        return Unary("!", operand, span(tok_pos(bang), operand.pos))
+
+    def cast(self, children):
+        bang, type_token, value_token = children
+        value = self._string_like(value_token)
+        return Cast(str(type_token), value, span(tok_pos(bang), value.pos))
+
+    def filtered(self, children):
+        value = children[0]
+        filters = [child for child in children[1:] if isinstance(child, Filter)]
+        return Filtered(value, filters, span(value.pos, filters[-1].pos))
+
+    def filter(self, children):
+        disabled = isinstance(children[0], Token) and children[0].type == "BANG"
+        rest = children[1:] if disabled else children
+        name = rest[0]
+        args = [_as_literal(arg) for arg in rest[1:]]
+        last = args[-1].pos if args else tok_pos(name)
+        return Filter(str(name), args, disabled, span(pos_of(children[0]), last))
+
+    def ident(self, children):
+        token = children[0]
+        return Literal("ident", str(token), tok_pos(token), str(token))
+
+    def member(self, children):
+        obj, key = children
+        expr = obj
+        for part in key.value:
+            expr = Member(expr, part, span(obj.pos, key.pos))
+        return expr
+
+    def member_key(self, children):
+        token = children[0]
+        text = str(token)
+        if token.type == "STRING":
+            keys = [unquote(text)]
+        elif token.type == "NUMBER":
+            keys = text.split(".")
+        else:
+            keys = [text]
+        return _Part("key", keys, tok_pos(token))
+
+    def index(self, children):
+        obj, key = children
+        if isinstance(key, Literal) and key.kind in ("string", "number") and not isinstance(key.value, float):
+            return Member(obj, str(key.value), span(obj.pos, key.pos))
+        return Member(obj, key, span(obj.pos, key.pos))
+
+    def string(self, children):
+        token = children[0]
+        return Literal("string", unquote(str(token)), tok_pos(token), str(token))
+
+    def text_block(self, children):
+        token = children[0]
+        return Literal("text", text_block_value(str(token)), tok_pos(token), str(token))
+
+    def number(self, children):
+        token = children[0]
+        return Literal("number", number_value(str(token)), tok_pos(token), str(token))
+
+    def timestamp(self, children):
+        token = children[0]
+        return Literal("timestamp", str(token), tok_pos(token), str(token))
+
+    def true(self, children):
+        return Literal("bool", True, tok_pos(children[0]), "true")
+
+    def false(self, children):
+        return Literal("bool", False, tok_pos(children[0]), "false")
+
+    def null(self, children):
+        return Literal("null", None, tok_pos(children[0]), "null")
+
+    def now(self, children):
+        return Literal("now", "now", tok_pos(children[0]), "now")
+
+    def var(self, children):
+        return _variable(children[0])
+
+    def backtick(self, children):
+        token = children[0]
+        text = str(token)
+        code = text[3:-3] if text.startswith("```") else text[1:-1]
+        return Backtick(code, tok_pos(token))
+
+    def object_lit(self, children):
+        entries = [child for child in children if isinstance(child, ObjectEntry)]
+        return ObjectLit(entries, span(tok_pos(children[0]), tok_pos(children[-1])))
+
+    def obj_entry(self, children):
+        key, value = children
+        return ObjectEntry(key.value, value, key.pos)
+
+    def obj_key(self, children):
+        token = children[0]
+        if token.type == "STRING":
+            return _Part("key", unquote(str(token)), tok_pos(token))
+        text = ".".join(str(child) for child in children)
+        return _Part("key", text, span(tok_pos(children[0]), tok_pos(children[-1])))
+
+    def array_lit(self, children):
+        items = [child for child in children if not isinstance(child, Token)]
+        return ArrayLit(items, span(tok_pos(children[0]), tok_pos(children[-1])))
+
+    @staticmethod
+    def _string_like(token: Token) -> Literal:
+        if token.type == "TEXT_BLOCK":
+            return Literal("text", text_block_value(str(token)), tok_pos(token), str(token))
+        return Literal("string", unquote(str(token)), tok_pos(token), str(token))
+
+
+def _normalise_var(name: str) -> str:
+    return name
+
+
+def _variable(token: Token) -> Variable:
+    return Variable(str(token), tok_pos(token))
+
+
+def _as_literal(arg: Any) -> Expr:
+    if isinstance(arg, Token):
+        kind = {"NUMBER": "number", "STRING": "string"}.get(arg.type, "ident")
+        value: Any = str(arg)
+        if kind == "number":
+            value = number_value(value)
+        elif kind == "string":
+            value = unquote(value)
+        return Literal(kind, value, tok_pos(arg), str(arg))
+    return arg
+
+
+# ---------------------------------------------------------------------- checks after parsing
+
+_BRANCHES = {"if", "elseif", "else"}
+_BRANCH_PARENT = {"if": "conditional", "elseif": "conditional", "else": "conditional"}
+
+
+def check_document(document: Document, path: str) -> None:
+    """Structural rules of XanoScript beyond the general shapes, and legacy-form collection."""
+    legacy = document.legacy
+    if document.name and not document.name_quoted and "/" in document.name:
+        legacy.append((f'unquoted name `{document.name}`: write `{document.kind} "{document.name}"`', document.pos))
+    for block in document.blocks:
+        if block.kind == "response" and block.has_block:
+            legacy.append(("`response { value = ... }` is the older form: write `response = ...`", block.pos))
+        elif block.kind == "schedule" and block.has_block:
+            legacy.append(("`schedule { events = [...] }` is the older form: write `schedule = [...]`", block.pos))
+    security = document.setting("security")
+    if document.kind == "table" and security is not None:
+        legacy.append(('table `security = { guid: ... }` is the older form: write `guid = "..."` as a clause', security.pos))
+    top_level = list(document.stack or []) + list(document.blocks)
+    for statement in _walk_with_parents(top_level, path):
+        _collect_legacy(statement, legacy)
+
+
+def _walk_with_parents(statements: list[Statement], path: str):
+    stack: list[tuple[Statement, str | None]] = [(item, None) for item in reversed(statements)]
+    while stack:
+        statement, parent = stack.pop()
+        kind = statement.kind
+        if kind in ("elseif", "else") and parent != "conditional":
+            raise XanoSyntaxError(
+                f"`{kind}` must follow an `if` inside `conditional {{ ... }}`",
+                path=path, line=statement.pos.line, column=statement.pos.column,
+                end_line=statement.pos.line, end_column=statement.pos.column + len(kind), text=kind,
+            )
+        if parent == "conditional" and kind not in _BRANCHES:
+            raise XanoSyntaxError(
+                f"expected `if`, `elseif`, `else` or `}}` inside `conditional`, found `{kind}`",
+                path=path, line=statement.pos.line, column=statement.pos.column,
+                end_line=statement.pos.line, end_column=statement.pos.column + len(kind), text=kind,
+            )
+        yield statement
+        stack.extend((child, kind) for child in reversed(statement.body))
+
+
+def _collect_legacy(statement: Statement, legacy: list) -> None:
+    kind = statement.kind
+    alias = statement.alias
+    if alias is not None and alias.legacy:
+        legacy.append((f"`as {alias.name[1:]}` is the older form: write `as {alias.name}`", alias.pos))
+    if kind in ("var", "var.update") and isinstance(statement.target, str) and not statement.target_quoted:
+        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`", statement.pos))
+    if kind == "precondition" and statement.guard is not None and not statement.args:
+        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", statement.pos))
+    if kind.startswith("db.") and isinstance(statement.target, Literal) and statement.target.kind == "number":
+        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name", statement.pos))
+    if kind == "db.query" and statement.setting("search") is not None:
+        legacy.append(("`search = ...` in `db.query` is the older form: write `where = ...`", statement.setting("search").pos))
+    if kind in ("function.run", "function.call") and isinstance(statement.target, str) \
+            and not statement.target_quoted and "/" in statement.target:
+        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', statement.pos))
