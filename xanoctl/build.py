@@ -320,15 +320,26 @@ class ModelBuilder(Transformer):
         cond, then, otherwise = children
         return Ternary(cond, then, otherwise, span(cond.pos, otherwise.pos))
 
-    def binary(self, children):
-        left, op, right = children
-        op_text = op.value if isinstance(op, _Part) else str(op)
-        return Binary(op_text, left, right, span(left.pos, right.pos))
-
-    def cmp_op(self, children):
-        text = " ".join(str(token).lower() for token in children)
-        text = text.replace("in ?", "in?")
-        return _Part("op", text, span(tok_pos(children[0]), tok_pos(children[-1])))
+    def binexpr(self, children):
+        """``a op b op c ...`` as one flat list: apply precedence (all operators left-assoc)."""
+        operands: list[Expr] = []
+        operators: list[tuple[str, int]] = []
+        pending: list[str] = []
+        for child in children:
+            if isinstance(child, Token):
+                pending.append(str(child).lower())
+                continue
+            if pending:
+                op = " ".join(pending).replace("in ?", "in?")
+                pending = []
+                precedence = _PRECEDENCE.get(op, _COMPARISON)
+                while operators and operators[-1][1] >= precedence:
+                    _reduce(operands, operators.pop()[0])
+                operators.append((op, precedence))
+            operands.append(child)
+        while operators:
+            _reduce(operands, operators.pop()[0])
+        return operands[0]
 
     def not_(self, children):
         bang, operand = children
@@ -357,14 +368,7 @@ class ModelBuilder(Transformer):
         return Literal("ident", str(token), tok_pos(token), str(token))
 
     def member(self, children):
-        obj, key = children
-        expr = obj
-        for part in key.value:
-            expr = Member(expr, part, span(obj.pos, key.pos))
-        return expr
-
-    def member_key(self, children):
-        token = children[0]
+        obj, token = children
         text = str(token)
         if token.type == "STRING":
             keys = [unquote(text)]
@@ -372,7 +376,11 @@ class ModelBuilder(Transformer):
             keys = text.split(".")
         else:
             keys = [text]
-        return _Part("key", keys, tok_pos(token))
+        pos = span(obj.pos, tok_pos(token))
+        expr = obj
+        for key in keys:
+            expr = Member(expr, key, pos)
+        return expr
 
     def index(self, children):
         obj, key = children
@@ -441,6 +449,16 @@ class ModelBuilder(Transformer):
         if token.type == "TEXT_BLOCK":
             return Literal("text", text_block_value(str(token)), tok_pos(token), str(token))
         return Literal("string", unquote(str(token)), tok_pos(token), str(token))
+
+
+_COMPARISON = 4
+_PRECEDENCE = {"??": 1, "||": 2, "&&": 3, "~": 5, "+": 6, "-": 6, "*": 7, "/": 7, "%": 7}
+
+
+def _reduce(operands: list[Expr], op: str) -> None:
+    right = operands.pop()
+    left = operands.pop()
+    operands.append(Binary(op, left, right, span(left.pos, right.pos)))
 
 
 def _normalise_var(name: str) -> str:
