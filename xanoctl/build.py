@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Token, Transformer
+from lark import Transformer
 
 from xanoctl.errors import XanoSyntaxError
+from xanoctl.lalr import Tok as Token
 from xanoctl.model import (
     Alias, ArrayLit, Backtick, Binary, Cast, Document, Expr, Filter, Filtered, InputField, Literal,
     Member, ObjectEntry, ObjectLit, Pos, Setting, Statement, Ternary, Unary, Variable,
@@ -102,6 +103,7 @@ class ModelBuilder(Transformer):
             if isinstance(child, _Part):
                 if child.tag == "doc_name":
                     document.name, document.name_quoted = child.value, child.extra
+                    document.name_pos = child.pos
                 elif child.tag == "doc_verb":
                     document.verb = child.value
                 elif child.tag == "input":
@@ -330,7 +332,7 @@ class ModelBuilder(Transformer):
                 pending.append(str(child).lower())
                 continue
             if pending:
-                op = " ".join(pending).replace("in ?", "in?")
+                op = " ".join(pending).replace(" ?", "?")
                 pending = []
                 precedence = _PRECEDENCE.get(op, _COMPARISON)
                 while operators and operators[-1][1] >= precedence:
@@ -491,7 +493,8 @@ def check_document(document: Document, path: str) -> None:
     """Structural rules of XanoScript beyond the general shapes, and legacy-form collection."""
     legacy = document.legacy
     if document.name and not document.name_quoted and "/" in document.name:
-        legacy.append((f'unquoted name `{document.name}`: write `{document.kind} "{document.name}"`', document.pos))
+        legacy.append((f'unquoted name `{document.name}`: write `{document.kind} "{document.name}"`',
+                       document.name_pos or document.pos))
     for block in document.blocks:
         if block.kind == "response" and block.has_block:
             legacy.append(("`response { value = ... }` is the older form: write `response = ...`", block.pos))
@@ -503,6 +506,7 @@ def check_document(document: Document, path: str) -> None:
     top_level = list(document.stack or []) + list(document.blocks)
     for statement in _walk_with_parents(top_level, path):
         _collect_legacy(statement, legacy)
+    legacy.sort(key=lambda item: (item[1].line, item[1].column))
 
 
 def _walk_with_parents(statements: list[Statement], path: str):
@@ -528,17 +532,19 @@ def _walk_with_parents(statements: list[Statement], path: str):
 
 def _collect_legacy(statement: Statement, legacy: list) -> None:
     kind = statement.kind
+    start = statement.pos
+    head = Pos(start.line, start.column, start.line, start.column + len(kind) + (1 if statement.disabled else 0))
     alias = statement.alias
     if alias is not None and alias.legacy:
         legacy.append((f"`as {alias.name[1:]}` is the older form: write `as {alias.name}`", alias.pos))
     if kind in ("var", "var.update") and isinstance(statement.target, str) and not statement.target_quoted:
-        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`", statement.pos))
+        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`", head))
     if kind == "precondition" and statement.guard is not None and not statement.args:
-        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", statement.pos))
+        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", head))
     if kind.startswith("db.") and isinstance(statement.target, Literal) and statement.target.kind == "number":
-        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name", statement.pos))
+        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name", head))
     if kind == "db.query" and statement.setting("search") is not None:
         legacy.append(("`search = ...` in `db.query` is the older form: write `where = ...`", statement.setting("search").pos))
     if kind in ("function.run", "function.call") and isinstance(statement.target, str) \
             and not statement.target_quoted and "/" in statement.target:
-        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', statement.pos))
+        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', head))

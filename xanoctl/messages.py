@@ -66,6 +66,8 @@ def describe_expected(expected: Iterable[str]) -> str:
             parts.append(described)
     if not parts:
         return ""
+    if "an operator" in parts and len(parts) > 3:
+        return "an operator or the end of the value"
     if len(parts) == 1:
         return parts[0]
     return ", ".join(parts[:-1]) + " or " + parts[-1]

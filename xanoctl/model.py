@@ -335,6 +335,7 @@ class Document:
     pos: Pos
     path: str = ""
     name_quoted: bool = True
+    name_pos: Pos | None = None
     verb: str | None = None
     settings: list[Setting] = field(default_factory=list)
     inputs: list[InputField] | None = None

@@ -14,10 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from xanoctl.build import ModelBuilder, check_document
 from xanoctl.errors import XanoSyntaxError
+from xanoctl.lalr import Driver, LexError, ParseError
 from xanoctl.messages import describe_expected, describe_token
 from xanoctl.model import Document
 
@@ -38,15 +38,16 @@ def grammar_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Lark:
-    return Lark(
+def _parser() -> Driver:
+    """The grammar, compiled once per process."""
+    lark = Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         transformer=ModelBuilder(),
         maybe_placeholders=False,
-        cache=False,
     )
+    return Driver(lark)
 
 
 def read_source(path: str | Path) -> str:
@@ -102,7 +103,7 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
         source = "\n" * line_offset + source
     try:
         document = _parser().parse(source)
-    except UnexpectedInput as exc:
+    except (LexError, ParseError) as exc:
         raise _syntax_error(exc, source, path) from None
     except XanoSyntaxError as exc:
         exc.path = path
@@ -125,6 +126,14 @@ def _header_comments(text: str) -> list[str]:
         elif stripped:
             break
     return comments
+
+
+_LINE_STARTS = {"NAME", "BANG", "IF", "INPUT", "SCHEMA"}
+
+
+def _on_new_line(source: str, pos: int) -> bool:
+    line_start = source.rfind("\n", 0, pos) + 1
+    return not source[line_start:pos].strip()
 
 
 _OPENERS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[{(\[]|[})\]]|\n')
@@ -151,45 +160,47 @@ def _check_nesting(text: str, path: str, line_offset: int) -> None:
             depth -= 1
 
 
-def _syntax_error(exc: UnexpectedInput, source: str, path: str) -> XanoSyntaxError:
-    line, column = exc.line, exc.column
-    if isinstance(exc, UnexpectedCharacters):
-        char = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
-        rest = source[exc.pos_in_stream:exc.pos_in_stream + 2]
+def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyntaxError:
+    if isinstance(exc, LexError):
+        at = exc.pos
+        char = source[at] if at < len(source) else ""
+        rest = source[at:at + 2]
         if rest == "//":
             message = "a `//` comment must stand on its own line, not after code"
         elif char in "\"'":
             message = "unterminated string (a quoted string cannot span lines; use \"\"\" for multi-line text)"
-        elif char == "-" and source[exc.pos_in_stream + 1:exc.pos_in_stream + 2].isdigit():
+        elif char == "-" and source[at + 1:at + 2].isdigit():
             message = "a minus sign directly before a number makes a negative number here; write `a - 1` with spaces"
         elif char == "#" or rest == "/*":
             message = f"`{rest if rest == '/*' else '#'}` comments are not XanoScript; use `//` on a line of its own"
         else:
-            shown = describe_token(None, char)
-            expected = describe_expected(exc.allowed or set())
-            message = f"unexpected {shown}" + (f"; expected {expected}" if expected else "")
-        return XanoSyntaxError(message, path=path, line=line, column=column, text=char)
-    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        expected = describe_expected(exc.expected if isinstance(exc, UnexpectedEOF) else exc.accepts or exc.expected)
-        last_line = source.count("\n") + 1
-        last_col = len(source) - (source.rfind("\n") + 1) + 1
+            expected = describe_expected(exc.allowed)
+            message = f"unexpected {describe_token(None, char)}" + (f"; expected {expected}" if expected else "")
+        return XanoSyntaxError(message, path=path, line=exc.line, column=exc.column, text=char)
+    token = exc.token
+    expected = describe_expected(exc.expected)
+    if token.type == "$END":
         return XanoSyntaxError(
             f"unexpected end of file; expected {expected or 'more'} (is a `}}` missing?)",
-            path=path, line=last_line, column=last_col,
+            path=path, line=token.line, column=token.column,
         )
-    assert isinstance(exc, UnexpectedToken)
-    token = exc.token
-    expected = describe_expected(exc.accepts or exc.expected)
-    found = describe_token(token.type, str(token))
+    found = describe_token(token.type, token.value)
     message = f"expected {expected}, found {found}" if expected else f"unexpected {found}"
-    if token.type == "MUL_OP" and str(token) == "/" and source[token.end_pos:token.end_pos + 1] == "/":
+    before = source[token.pos - 1:token.pos] if token.pos else ""
+    if token.value == "/" and (source[token.pos + 1:token.pos + 2] == "/" or before == "/"):
         message = "a `//` comment must stand on its own line, not after code"
-    text = str(token)
+        if before == "/":
+            return XanoSyntaxError(message, path=path, line=token.line, column=token.column - 1, text="//")
+    elif "_NL" in exc.expected and token.type in _LINE_STARTS and not _on_new_line(source, token.pos):
+        message = f"expected a new line, found {found}: each clause and statement starts on its own line"
+    elif token.type == "NUMBER" and token.value.startswith("-") and before.strip():
+        message = (f"`{before}{token.value}` reads as a value followed by the number `{token.value}`; "
+                   f"write `- {token.value[1:]}` with a space after the minus")
+    elif token.type == "NAME" and "VAR" in exc.expected and "NAME" not in exc.expected:
+        message = (f"expected {expected}, found {found}: a bare name is not a value; "
+                   f"write a string (\"{token.value}\") or a variable (${token.value})")
     if token.type in ("_NL", "NL_PIPE"):
-        text = ""
-    end_line = token.end_line if token.end_line is not None else line
-    end_column = token.end_column if token.end_column is not None else column + 1
-    if token.type in ("_NL", "NL_PIPE"):
-        end_line, end_column = line, column + 1
-    return XanoSyntaxError(message, path=path, line=line, column=column, end_line=end_line,
-                           end_column=end_column, text=text)
+        return XanoSyntaxError(message, path=path, line=token.line, column=token.column,
+                               end_line=token.line, end_column=token.column + 1, text="")
+    return XanoSyntaxError(message, path=path, line=token.line, column=token.column,
+                           end_line=token.end_line, end_column=token.end_column, text=token.value)
