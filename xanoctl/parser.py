@@ -23,6 +23,7 @@ from xanoctl.model import Document
 
 MAX_NESTING = 256
 _SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_COMMENT_LINES = re.compile(r"^[ \t]*//[^\n]*$", re.MULTILINE)
 _FIRST_LINE_COMMENT = re.compile(r"\A\ufeff?[ \t]*//[^\r\n]*")
 
 
@@ -94,9 +95,9 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
     if "\x00" in text:
         raise XanoSyntaxError("binary content (NUL character): not XanoScript", path=path,
                               line=line_offset + text.count("\n", 0, text.index("\x00")) + 1, column=1)
-    if not text.strip():
-        raise XanoSyntaxError("empty file: expected a XanoScript document such as `function \"name\" {`",
-                              path=path, line=line_offset + 1, column=1)
+    if not _COMMENT_LINES.sub("", text).strip():
+        raise XanoSyntaxError("no XanoScript document (the text is empty or only comments); expected a "
+                              "document such as `function \"name\" {`", path=path, line=line_offset + 1, column=1)
     _check_nesting(text, path, line_offset)
     source = _FIRST_LINE_COMMENT.sub(lambda m: " " * len(m.group(0)), text, count=1)
     if line_offset:
@@ -167,6 +168,9 @@ def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyn
         rest = source[at:at + 2]
         if rest == "//":
             message = "a `//` comment must stand on its own line, not after code"
+        elif source[at - 2:at + 1] == '"""':
+            return XanoSyntaxError('unterminated text block: the closing """ must stand alone on a later line',
+                                   path=path, line=exc.line, column=exc.column - 2, text='"""')
         elif char in "\"'":
             message = "unterminated string (a quoted string cannot span lines; use \"\"\" for multi-line text)"
         elif char == "-" and source[at + 1:at + 2].isdigit():
@@ -193,6 +197,8 @@ def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyn
             return XanoSyntaxError(message, path=path, line=token.line, column=token.column - 1, text="//")
     elif "_NL" in exc.expected and token.type in _LINE_STARTS and not _on_new_line(source, token.pos):
         message = f"expected a new line, found {found}: each clause and statement starts on its own line"
+    elif token.value == "/" and source[token.pos + 1:token.pos + 2] == "*":
+        message = "`/*` comments are not XanoScript; use `//` on a line of its own"
     elif token.type == "NUMBER" and token.value.startswith("-") and before.strip():
         message = (f"`{before}{token.value}` reads as a value followed by the number `{token.value}`; "
                    f"write `- {token.value[1:]}` with a space after the minus")
