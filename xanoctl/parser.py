@@ -47,6 +47,7 @@ def _parser() -> Driver:
         lexer="contextual",
         transformer=ModelBuilder(),
         maybe_placeholders=False,
+        cache=True,  # Lark keeps the compiled tables in the temp folder, keyed by grammar and version
     )
     return Driver(lark)
 
