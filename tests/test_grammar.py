@@ -109,6 +109,8 @@ def test_fields_array_markers_defaults_metadata_and_nesting():
     assert [f.name for f in address.fields] == ["street", "city", "lines"]
     assert address.fields[2].array == "[1:5]"
     assert address.fields[2].fields[0].name == "value"
+    dblink = document.schema[-1]
+    assert dblink.type == "dblink" and dblink.name is None and dblink.settings[0].value.value == "account"
     index = document.value("index")
     assert isinstance(index, ArrayLit) and len(index.items) == 3
 
@@ -214,6 +216,11 @@ def test_expressions_precedence_filters_casts_and_literals():
     assert z.op == "&&" and z.pos.end_line == z.pos.line + 1
     dates = var_value(document, "$dates")
     assert dates.value.kind == "now" and [f.name for f in dates.filters] == ["transform_timestamp", "format_timestamp"]
+
+
+def test_long_form_variables_are_normalised():
+    document = parse_document('function "a" {\n  stack {\n    var $x {\n      value = $var.people.0\n    }\n  }\n}')
+    assert access_path(document.stack[0].value("value")) == ("$people", ["0"])
 
 
 def test_unary_not():

@@ -379,6 +379,8 @@ class ModelBuilder(Transformer):
         else:
             keys = [text]
         pos = span(obj.pos, tok_pos(token))
+        if isinstance(obj, Variable) and obj.name == "$var" and token.type == "NAME":
+            return Variable("$" + keys[0], pos)  # the long form `$var.x` is `$x`
         expr = obj
         for key in keys:
             expr = Member(expr, key, pos)
