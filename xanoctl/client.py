@@ -1,0 +1,521 @@
+"""The Metadata API client: the only module of xanoctl that speaks HTTP to Xano.
+
+:class:`AsyncXanoClient` does the work (httpx, asyncio); :class:`XanoClient` is a synchronous
+facade over it with one event loop for its lifetime. Both list every page of every kind
+concurrently, retry what is safe to retry (see :mod:`xanoctl.retry`) and turn failures into
+one-line :class:`XanoApiError` messages that say what to do and never contain the token.
+
+Paging: a list's first page is fetched alone (most lists have one page). When it names a next
+page, up to ``lookahead`` following pages are requested at once, speculatively, and consumed
+in order; the first page whose ``nextPage`` is null ends the list and the pages requested
+beyond it are cancelled (at most ``lookahead - 1`` wasted requests per list). A ``nextPage``
+other than ``current + 1`` is followed literally, one page at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
+
+import httpx
+
+from xanoctl import __version__
+from xanoctl.config import Config, HttpSettings
+from xanoctl.errors import XanoctlError
+from xanoctl.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
+
+XANOSCRIPT_TYPE = "text/x-xanoscript"
+MAX_PAGES = 100_000
+T = TypeVar("T")
+
+
+class XanoApiError(XanoctlError):
+    """A failed call. ``status`` (None when no answer), ``code`` and ``payload`` come from
+    Xano's JSON error body when there was one."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
+                 payload: Any = None, method: str = "", path: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.payload = payload
+        self.method = method
+        self.path = path
+
+
+class AuthError(XanoApiError):
+    """401 (bad token) or 403 (token without the needed right)."""
+
+
+class NotFoundError(XanoApiError):
+    """404: unknown workspace, branch or object id."""
+
+
+class RejectedError(XanoApiError):
+    """400: unparseable XanoScript (``code == ERROR_CODE_SYNTAX_ERROR``, ``payload`` has line
+    and col), bad input, or a duplicate name (:attr:`name_in_use`)."""
+
+    @property
+    def name_in_use(self) -> bool:
+        return "name is already being used" in (self.args[0] if self.args else "")
+
+
+class UnreachableError(XanoApiError):
+    """No answer: connection refused, DNS failure, timeout, dropped connection."""
+
+
+class RetriesExhausted(XanoApiError):
+    """429 or transient failures on every allowed attempt."""
+
+
+class AmbiguousWriteError(XanoApiError):
+    """A create (POST) failed after it was sent: it may or may not have been applied. It is not
+    retried; look (list or get) before trying again."""
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0  # HTTP attempts sent, retries included
+    retries: int = 0
+    pages: int = 0  # list pages consumed
+    discarded: int = 0  # speculative pages cancelled or thrown away past the last page
+
+
+class AsyncXanoClient:
+    """Asynchronous client for one workspace (and branch) of one instance.
+
+    Use as ``async with AsyncXanoClient(...) as client:``. ``on_page(kind, items)`` is called
+    after every list page consumed (for progress displays). ``sleep`` is injectable so that
+    retry waits can be observed; ``transport`` lets tests plug an httpx transport.
+    """
+
+    def __init__(self, base_url: str, token: str, workspace: int, branch: str = "",
+                 http: HttpSettings = HttpSettings(), *,
+                 on_page: Callable[[str, int], None] | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 transport: httpx.AsyncBaseTransport | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.workspace = workspace
+        self.branch = branch
+        self.http = http
+        self.stats = ClientStats()
+        self._token = token
+        self._on_page = on_page
+        self._sleep = sleep
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._pause_until = 0.0  # monotonic time before which no request starts (Retry-After)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def open(self) -> None:
+        if self._client is None:
+            limits = httpx.Limits(max_connections=self.http.concurrency + self.http.lookahead,
+                                  max_keepalive_connections=self.http.concurrency + self.http.lookahead)
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url + "/",
+                headers={"Authorization": f"Bearer {self._token}", "Accept": "application/json",
+                         "User-Agent": f"xanoctl/{__version__}"},
+                timeout=httpx.Timeout(self.http.timeout, connect=min(self.http.timeout, 10.0)),
+                limits=limits,
+                transport=self._transport,
+                follow_redirects=False,
+            )
+            self._slots = asyncio.Semaphore(self.http.concurrency)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> "AsyncXanoClient":
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ account and workspace
+
+    async def me(self) -> dict[str, Any]:
+        return (await self._send("GET", "/auth/me")).json()
+
+    async def workspaces(self) -> list[dict[str, Any]]:
+        return (await self._send("GET", "/workspace")).json()
+
+    async def branches(self) -> list[dict[str, Any]]:
+        return (await self._send("GET", f"/workspace/{self.workspace}/branch")).json()
+
+    async def multidoc(self, include_draft: bool = False) -> str:
+        params = {"branch": self.branch, "env": "false", "records": "false",
+                  "include_draft": _flag(include_draft)}
+        return (await self._send("GET", f"/workspace/{self.workspace}/multidoc", params=params)).text
+
+    # ------------------------------------------------------------------ lists
+
+    async def list_objects(self, kind: str, *, group_id: int | None = None, group_name: str | None = None,
+                           include_draft: bool = False, search: str = "") -> list[RemoteObject]:
+        """Every object of one kind (for ``query``: of one API group), all pages, deduplicated
+        by id (pages can overlap when objects are created during the listing)."""
+        params = {"branch": self.branch, "per_page": str(self.http.per_page), "sort": "created_at",
+                  "order": "asc", "include_xanoscript": "true", "include_draft": _flag(include_draft)}
+        if search:
+            params["search"] = search
+        path = collection_path(self.workspace, kind, group_id)
+        seen: set[int] = set()
+        objects = []
+        for raw in await self._list_all(kind, path, params):
+            item = to_remote(kind, raw, group_id=group_id, group_name=group_name)
+            if item.id not in seen:
+                seen.add(item.id)
+                objects.append(item)
+        return objects
+
+    async def fetch_all(self, kinds: Iterable[str] = KINDS) -> list[RemoteObject]:
+        """Every object of the given kinds, all lists in flight at once. Endpoints (``query``)
+        are listed per API group; asking for them also returns the API groups (their names
+        and ids place the endpoint files). Raises the first failure, cancelling the rest."""
+        wanted = set(kinds)
+        if "query" in wanted:
+            wanted.add("api_group")
+        order = [kind for kind in KINDS if kind in wanted]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = {kind: group.create_task(self.list_objects(kind)) for kind in order if kind != "query"}
+                if "query" in wanted:
+                    tasks["query"] = group.create_task(self._all_endpoints(tasks["api_group"]))
+        except BaseExceptionGroup as exc:
+            raise _first_error(exc) from None
+        return [obj for kind in order for obj in tasks[kind].result()]
+
+    async def _all_endpoints(self, groups_task: "asyncio.Task[list[RemoteObject]]") -> list[RemoteObject]:
+        groups = await groups_task
+        async with asyncio.TaskGroup() as group:
+            lists = [group.create_task(self.list_objects("query", group_id=g.id, group_name=g.name))
+                     for g in groups]
+        return [obj for task in lists for obj in task.result()]
+
+    async def _list_all(self, kind: str, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        items, following = await self._page(kind, path, params, 1)
+        self._consumed(kind, len(items))
+        current = 1
+        while following is not None:
+            if following != current + 1 or self.http.lookahead <= 1:
+                more, nxt = await self._page(kind, path, params, following)
+                self._consumed(kind, len(more))
+                items.extend(more)
+                current, following = following, nxt
+            else:
+                more, current, following = await self._pages_ahead(kind, path, params, following)
+                items.extend(more)
+        return items
+
+    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str],
+                           start: int) -> tuple[list[dict[str, Any]], int, int | None]:
+        """Consume pages ``start, start+1, ...`` with up to ``lookahead`` requested at once.
+        Returns (items, last page consumed, its nextPage when it broke the sequence or None)."""
+        window: dict[int, asyncio.Task[tuple[list[dict[str, Any]], int | None]]] = {}
+        items: list[dict[str, Any]] = []
+        ahead = start
+        page = start
+        try:
+            while True:
+                while len(window) < self.http.lookahead:
+                    window[ahead] = asyncio.create_task(self._page(kind, path, params, ahead))
+                    ahead += 1
+                more, following = await window.pop(page)
+                self._consumed(kind, len(more))
+                items.extend(more)
+                if following != page + 1:
+                    return items, page, following
+                page = following
+        finally:
+            for task in window.values():
+                task.cancel()
+            self.stats.discarded += len(window)
+            if window:
+                await asyncio.gather(*window.values(), return_exceptions=True)
+
+    async def _page(self, kind: str, path: str, params: dict[str, str],
+                    page: int) -> tuple[list[dict[str, Any]], int | None]:
+        if page > MAX_PAGES:
+            raise XanoApiError(f"GET {path}: more than {MAX_PAGES} pages; Xano keeps naming a next page",
+                               method="GET", path=path)
+        response = await self._send("GET", path, params={**params, "page": str(page)})
+        body = _json(response, "GET", path)
+        if isinstance(body, list):  # tolerate an unpaged answer
+            return body, None
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise XanoApiError(f"GET {path}: unexpected answer (no items list); is the instance URL "
+                               "the Metadata API base (…/api:meta)?", method="GET", path=path)
+        following = body.get("nextPage")
+        try:
+            following = int(following) if following not in (None, "", False) else None
+        except (TypeError, ValueError):
+            raise XanoApiError(f"GET {path}: unexpected nextPage {following!r}", method="GET", path=path) from None
+        if following is not None and following <= page:
+            raise XanoApiError(f"GET {path}: page {page} names page {following} as next (a paging loop)",
+                               method="GET", path=path)
+        return body["items"], following
+
+    def _consumed(self, kind: str, count: int) -> None:
+        self.stats.pages += 1
+        if self._on_page is not None:
+            self._on_page(kind, count)
+
+    # ------------------------------------------------------------------ one object
+
+    async def get(self, kind: str, object_id: int, *, group_id: int | None = None,
+                  group_name: str | None = None, include_draft: bool = False) -> RemoteObject:
+        path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
+        params = {"include_xanoscript": "true", "include_draft": _flag(include_draft)}
+        raw = _json(await self._send("GET", path, params=params), "GET", path)
+        return to_remote(kind, raw, group_id=group_id, group_name=group_name)
+
+    async def find(self, kind: str, object_id: int, *, group_id: int | None = None,
+                   group_name: str | None = None) -> RemoteObject | None:
+        """:meth:`get`, or None when the object does not exist (404)."""
+        try:
+            return await self.get(kind, object_id, group_id=group_id, group_name=group_name)
+        except NotFoundError:
+            return None
+
+    async def create(self, kind: str, xanoscript: str, *, group_id: int | None = None,
+                     group_name: str | None = None) -> RemoteObject:
+        """POST the raw XanoScript; the name (and verb) come from the document. A failure
+        after sending raises :class:`AmbiguousWriteError` (not retried)."""
+        path = collection_path(self.workspace, kind, group_id)
+        params = {"branch": self.branch, "include_xanoscript": "true"}
+        response = await self._send("POST", path, params=params, content=xanoscript.encode("utf-8"),
+                                    headers={"Content-Type": XANOSCRIPT_TYPE})
+        return to_remote(kind, _json(response, "POST", path), group_id=group_id, group_name=group_name)
+
+    async def update(self, kind: str, object_id: int, xanoscript: str, *, group_id: int | None = None,
+                     group_name: str | None = None, publish: bool = True) -> RemoteObject:
+        """PUT the raw XanoScript (``publish=False`` saves a draft). Retried on transient
+        failures: the same body gives the same state."""
+        path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
+        params = {"publish": _flag(publish), "include_xanoscript": "true"}
+        response = await self._send("PUT", path, params=params, content=xanoscript.encode("utf-8"),
+                                    headers={"Content-Type": XANOSCRIPT_TYPE})
+        return to_remote(kind, _json(response, "PUT", path), group_id=group_id, group_name=group_name)
+
+    async def delete(self, kind: str, object_id: int, *, group_id: int | None = None) -> None:
+        """DELETE; retried on transient failures, and a 404 on a retry counts as done."""
+        path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
+        await self._send("DELETE", path, gone_ok_after_retry=True)
+
+    # ------------------------------------------------------------------ transport
+
+    async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
+                    content: bytes | None = None, headers: dict[str, str] | None = None,
+                    gone_ok_after_retry: bool = False) -> httpx.Response:
+        if self._client is None or self._slots is None:
+            raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
+        attempt = 0
+        failure: Exception | None = None
+        while True:
+            attempt += 1
+            pause = self._pause_until - time.monotonic()
+            if pause > 0:
+                await self._sleep(pause)
+            async with self._slots:
+                self.stats.requests += 1
+                try:
+                    response = await self._client.request(method, path.lstrip("/"), params=params,
+                                                          content=content, headers=headers)
+                except httpx.TransportError as exc:
+                    response, failure = None, exc
+            if response is None:
+                sent = not isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+                if attempt < self.http.attempts and retryable(method, sent=sent):
+                    await self._backoff(attempt, None)
+                    continue
+                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent)
+            status = response.status_code
+            if status == 404 and gone_ok_after_retry and attempt > 1:
+                return response
+            if status < 400:
+                return response
+            if status in RETRY_STATUSES and attempt < self.http.attempts and retryable(method, status=status):
+                await self._backoff(attempt, parse_retry_after(response.headers.get("retry-after")))
+                continue
+            raise self._status_error(response, method, path, attempt)
+
+    async def _backoff(self, attempt: int, retry_after: float | None) -> None:
+        self.stats.retries += 1
+        delay = retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after)
+        if retry_after is not None:  # the server asked everyone to wait: hold all requests
+            self._pause_until = max(self._pause_until, time.monotonic() + delay)
+        await self._sleep(delay)
+
+    def _scrub(self, text: str) -> str:
+        text = " ".join(str(text).split())
+        if self._token:
+            text = text.replace(self._token, "***")
+        return text[:300]
+
+    def _transport_error(self, exc: Exception, method: str, path: str, attempts: int,
+                         sent: bool) -> XanoApiError:
+        reason = self._scrub(str(exc) or type(exc).__name__)
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        if method == "POST" and sent:
+            return AmbiguousWriteError(
+                f"{method} {path}: the connection failed after the request was sent ({reason}); the "
+                "object may have been created: list or pull before trying again",
+                method=method, path=path)
+        if isinstance(exc, httpx.TimeoutException):
+            what = f"no answer within {self.http.timeout:g} s"
+        else:
+            what = reason
+        return UnreachableError(
+            f"cannot reach {self.base_url} ({what}){tries} on {method} {path}: check the instance URL "
+            "(--instance, XANO_INSTANCE or `instance` in xanoctl.yaml) and the network",
+            method=method, path=path)
+
+    def _status_error(self, response: httpx.Response, method: str, path: str, attempts: int) -> XanoApiError:
+        status = response.status_code
+        code, message, payload = None, "", None
+        try:
+            body = response.json()
+            if isinstance(body, dict):
+                code, message, payload = body.get("code"), str(body.get("message") or ""), body.get("payload")
+        except ValueError:
+            message = response.text[:200]
+        message = self._scrub(message)
+        detail = f"{status} {code}" if code else str(status)
+        where = f"{method} {path}"
+        kwargs = dict(status=status, code=code, payload=payload, method=method, path=path)
+        if status == 401:
+            return AuthError(f"Xano refused the token ({detail}) on {where}: set XANO_TOKEN or the "
+                             "credentials file (~/.config/xanoctl/credentials) to a valid Metadata API token",
+                             **kwargs)
+        if status == 403:
+            right = "read" if method == "GET" else "update"
+            return AuthError(f"the token may not {where} ({detail}): give it the {right} scope for this "
+                             "workspace in Xano (Instance settings > Metadata API)", **kwargs)
+        if status == 404:
+            return NotFoundError(f"not found ({detail}) on {where}: check the workspace id (XANO_WORKSPACE or "
+                                 "`workspace` in xanoctl.yaml), the branch and the object id", **kwargs)
+        if status == 429:
+            return RetriesExhausted(f"Xano kept rate-limiting (429) {where} after {attempts} attempts: wait a "
+                                    "minute and run the command again, or lower http.concurrency", **kwargs)
+        if status >= 500:
+            tries = f" after {attempts} attempts" if attempts > 1 else ""
+            if method == "POST":
+                return AmbiguousWriteError(f"Xano failed ({detail}) on {where}{tries}: {message or 'server error'}; "
+                                           "the object may have been created: list or pull before trying again",
+                                           **kwargs)
+            cls = RetriesExhausted if attempts > 1 else XanoApiError
+            return cls(f"Xano failed ({detail}) on {where}{tries}: {message or 'server error'}; try again later",
+                       **kwargs)
+        if code == "ERROR_CODE_SYNTAX_ERROR" and isinstance(payload, dict):
+            message = f"{message} (line {payload.get('line')}, column {payload.get('col')})"
+        return RejectedError(f"Xano rejected {where} ({detail}): {message or 'bad request'}", **kwargs)
+
+
+class XanoClient:
+    """Synchronous facade of :class:`AsyncXanoClient` (same methods, same results), running
+    one event loop for the client's lifetime. Use as a context manager."""
+
+    def __init__(self, base_url: str, token: str, workspace: int, branch: str = "",
+                 http: HttpSettings = HttpSettings(), **options: Any):
+        self._runner = asyncio.Runner()
+        self.aio = AsyncXanoClient(base_url, token, workspace, branch, http, **options)
+        self._runner.run(self.aio.open())
+
+    @classmethod
+    def from_config(cls, config: Config, **options: Any) -> "XanoClient":
+        instance, workspace, token = config.require_remote()
+        return cls(instance, token, workspace, config.branch, config.http, **options)
+
+    @property
+    def stats(self) -> ClientStats:
+        return self.aio.stats
+
+    def _run(self, awaitable: Awaitable[T]) -> T:
+        return self._runner.run(awaitable)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        try:
+            self._runner.run(self.aio.aclose())
+        finally:
+            self._runner.close()
+
+    def __enter__(self) -> "XanoClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def me(self) -> dict[str, Any]:
+        return self._run(self.aio.me())
+
+    def workspaces(self) -> list[dict[str, Any]]:
+        return self._run(self.aio.workspaces())
+
+    def branches(self) -> list[dict[str, Any]]:
+        return self._run(self.aio.branches())
+
+    def multidoc(self, include_draft: bool = False) -> str:
+        return self._run(self.aio.multidoc(include_draft))
+
+    def list_objects(self, kind: str, **options: Any) -> list[RemoteObject]:
+        return self._run(self.aio.list_objects(kind, **options))
+
+    def fetch_all(self, kinds: Iterable[str] = KINDS) -> list[RemoteObject]:
+        return self._run(self.aio.fetch_all(kinds))
+
+    def get(self, kind: str, object_id: int, **options: Any) -> RemoteObject:
+        return self._run(self.aio.get(kind, object_id, **options))
+
+    def find(self, kind: str, object_id: int, **options: Any) -> RemoteObject | None:
+        return self._run(self.aio.find(kind, object_id, **options))
+
+    def create(self, kind: str, xanoscript: str, **options: Any) -> RemoteObject:
+        return self._run(self.aio.create(kind, xanoscript, **options))
+
+    def update(self, kind: str, object_id: int, xanoscript: str, **options: Any) -> RemoteObject:
+        return self._run(self.aio.update(kind, object_id, xanoscript, **options))
+
+    def delete(self, kind: str, object_id: int, **options: Any) -> None:
+        return self._run(self.aio.delete(kind, object_id, **options))
+
+    def gather(self, *awaitables: Awaitable[Any]) -> list[Any]:
+        """Run several calls of :attr:`aio` concurrently (bounded by ``http.concurrency``)."""
+        async def _all() -> list[Any]:
+            return list(await asyncio.gather(*awaitables))
+        return self._run(_all())
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _json(response: httpx.Response, method: str, path: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise XanoApiError(f"{method} {path}: Xano answered {response.status_code} with a body that is not "
+                           "JSON; is the instance URL the Metadata API base (…/api:meta)?",
+                           status=response.status_code, method=method, path=path) from None
+
+
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The first XanoctlError in a (nested) exception group, else the first exception."""
+    leaves: list[BaseException] = []
+    stack: list[BaseException] = [group]
+    while stack:
+        exc = stack.pop(0)
+        if isinstance(exc, BaseExceptionGroup):
+            stack[:0] = list(exc.exceptions)
+        else:
+            leaves.append(exc)
+    for exc in leaves:
+        if isinstance(exc, XanoctlError):
+            return exc
+    return leaves[0]

@@ -1,0 +1,255 @@
+"""Where xanoctl finds its settings: flags, then environment, then ``xanoctl.yaml``.
+
+``xanoctl.yaml`` sits at the root of the repository (found by walking up from the current
+directory) and holds the instance URL, the workspace id, the branch and the workspace folder.
+It never holds a token: the token comes from ``XANO_TOKEN`` or from a credentials file outside
+the repository (``$XANOCTL_CREDENTIALS``, else ``$XDG_CONFIG_HOME/xanoctl/credentials``, else
+``~/.config/xanoctl/credentials``), a YAML mapping::
+
+    token: <default token>
+    tokens:                                   # optional, per instance
+      https://x123.xano.io/api:meta: <token>
+
+Optional ``http`` settings (``xanoctl.yaml`` section ``http``, or ``XANOCTL_HTTP_<NAME>``):
+``per_page``, ``concurrency``, ``lookahead``, ``timeout``, ``attempts``, ``backoff``,
+``max_backoff``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+import yaml
+
+from xanoctl.atomic import write_atomic
+from xanoctl.errors import UsageError
+
+CONFIG_NAME = "xanoctl.yaml"
+DEFAULT_DIR = "workspace"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the client talks to the Metadata API."""
+
+    per_page: int = 100  # objects per list page
+    concurrency: int = 8  # requests in flight at once, all lists together
+    lookahead: int = 4  # pages of one list requested ahead of the last confirmed one
+    timeout: float = 30.0  # seconds per request
+    attempts: int = 6  # tries per request before giving up (retryable failures only)
+    backoff: float = 0.5  # first retry delay, doubled each attempt, with full jitter
+    max_backoff: float = 30.0  # cap of one delay (a Retry-After above it is capped too)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], origin: str) -> "HttpSettings":
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name not in data:
+                continue
+            kind = int if item.type in ("int", int) else float
+            try:
+                values[item.name] = kind(data[item.name])
+            except (TypeError, ValueError):
+                raise UsageError(f"{origin}: http.{item.name} must be a number") from None
+            if values[item.name] <= 0 and item.name not in ("backoff",):
+                raise UsageError(f"{origin}: http.{item.name} must be positive")
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings. ``token`` is never printed: its repr is masked."""
+
+    instance: str | None
+    workspace: int | None
+    branch: str
+    dir: Path
+    token: str | None = field(default=None, repr=False)
+    config_file: Path | None = None
+    http: HttpSettings = HttpSettings()
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the whole xanoctl.yaml
+
+    def require_remote(self) -> tuple[str, int, str]:
+        """(instance, workspace, token), or a UsageError that says how to set the missing one."""
+        if not self.instance:
+            raise UsageError("no Xano instance: pass --instance, set XANO_INSTANCE or run `xanoctl init`")
+        if self.workspace is None:
+            raise UsageError("no workspace id: pass --workspace, set XANO_WORKSPACE or run `xanoctl init`")
+        if not self.token:
+            raise UsageError(
+                "no Xano token: set XANO_TOKEN or write `token: ...` to "
+                f"{credentials_path(os.environ)} (never to {CONFIG_NAME})"
+            )
+        return self.instance, self.workspace, self.token
+
+
+def normalize_instance(url: str) -> str:
+    """The Metadata API base URL: a bare origin (``https://x1.xano.io``) gets ``/api:meta``;
+    a missing scheme means https. Trailing slashes are dropped."""
+    url = url.strip()
+    if not url:
+        raise UsageError("the instance URL is empty")
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) URL: {url!r}; expected e.g. https://x123.xano.io/api:meta")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise UsageError("the instance URL must not carry credentials, a query or a fragment")
+    path = parts.path.rstrip("/")
+    if not path:
+        path = "/api:meta"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def parse_workspace(value: Any, origin: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{origin}: the workspace id must be an integer, got {value!r}") from None
+    if number <= 0:
+        raise UsageError(f"{origin}: the workspace id must be positive, got {number}")
+    return number
+
+
+def find_config_file(start: Path) -> Path | None:
+    """``xanoctl.yaml`` in ``start`` or the nearest parent folder."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: expected a mapping of settings")
+    return data
+
+
+def credentials_path(env: Mapping[str, str]) -> Path:
+    if env.get("XANOCTL_CREDENTIALS"):
+        return Path(env["XANOCTL_CREDENTIALS"]).expanduser()
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "xanoctl" / "credentials"
+
+
+def read_credentials(path: Path, instance: str | None, repo_root: Path | None) -> str | None:
+    """The token for ``instance`` from the credentials file, if any. A credentials file inside
+    the repository is refused: it would end up committed."""
+    if not path.is_file():
+        return None
+    if repo_root is not None and path.resolve().is_relative_to(repo_root.resolve()):
+        raise UsageError(
+            f"the credentials file {path} is inside the repository; move it outside "
+            "(e.g. ~/.config/xanoctl/credentials) so the token is never committed"
+        )
+    data = read_yaml(path)
+    per_instance = data.get("tokens") or {}
+    if instance and isinstance(per_instance, dict):
+        for key, token in per_instance.items():
+            try:
+                if normalize_instance(str(key)) == instance and token:
+                    return str(token).strip()
+            except UsageError:
+                continue
+    token = data.get("token")
+    return str(token).strip() if token else None
+
+
+def _env_http(env: Mapping[str, str]) -> dict[str, str]:
+    names = {item.name for item in fields(HttpSettings)}
+    prefix = "XANOCTL_HTTP_"
+    return {
+        key[len(prefix):].lower(): value
+        for key, value in env.items()
+        if key.startswith(prefix) and key[len(prefix):].lower() in names
+    }
+
+
+def load_config(
+    *,
+    instance: str | None = None,
+    workspace: int | str | None = None,
+    branch: str | None = None,
+    dir: str | Path | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Config:
+    """Resolve settings: the arguments (flags) win over the environment, which wins over
+    ``xanoctl.yaml``. A relative ``dir`` from a flag is relative to ``cwd``; from the file,
+    relative to the file's folder."""
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    config_file = find_config_file(cwd)
+    data = read_yaml(config_file) if config_file else {}
+    origin = str(config_file) if config_file else CONFIG_NAME
+    if "token" in data or "tokens" in data:
+        raise UsageError(
+            f"{origin} contains a token: remove it and use XANO_TOKEN or "
+            f"{credentials_path(env)} instead (the file is committed)"
+        )
+    root = config_file.parent if config_file else None
+
+    def pick(flag: Any, env_name: str, key: str) -> tuple[Any, str]:
+        if flag not in (None, ""):
+            return flag, "the command line"
+        if env.get(env_name):
+            return env[env_name], env_name
+        return data.get(key), origin
+
+    raw_instance, _ = pick(instance, "XANO_INSTANCE", "instance")
+    resolved_instance = normalize_instance(str(raw_instance)) if raw_instance else None
+    raw_workspace, ws_origin = pick(workspace, "XANO_WORKSPACE", "workspace")
+    resolved_workspace = parse_workspace(raw_workspace, ws_origin) if raw_workspace not in (None, "") else None
+    if branch is not None:
+        resolved_branch = branch
+    elif "XANO_BRANCH" in env:
+        resolved_branch = env["XANO_BRANCH"]
+    else:
+        resolved_branch = str(data.get("branch") or "")
+
+    if dir is not None:
+        folder = Path(dir)
+        folder = folder if folder.is_absolute() else cwd / folder
+    else:
+        folder = (root or cwd) / str(data.get("dir") or DEFAULT_DIR)
+
+    http_data = dict(data.get("http") or {})
+    http_data.update(_env_http(env))
+    http = HttpSettings.from_mapping(http_data, origin)
+
+    token = env.get("XANO_TOKEN") or read_credentials(credentials_path(env), resolved_instance, root)
+    return Config(
+        instance=resolved_instance,
+        workspace=resolved_workspace,
+        branch=resolved_branch.strip(),
+        dir=folder,
+        token=token or None,
+        config_file=config_file,
+        http=http,
+        raw=data,
+    )
+
+
+def write_config(path: Path, *, instance: str, workspace: int, branch: str, dir: str) -> None:
+    """Write a fresh ``xanoctl.yaml`` (no token, ever)."""
+    text = (
+        "# xanoctl settings (committed). The token is NOT stored here: use XANO_TOKEN or\n"
+        "# ~/.config/xanoctl/credentials.\n"
+        + yaml.safe_dump(
+            {"instance": instance, "workspace": workspace, "branch": branch, "dir": dir},
+            sort_keys=False,
+            allow_unicode=True,
+        )
+    )
+    write_atomic(path, text.encode("utf-8"))

@@ -1,0 +1,480 @@
+"""The emulator's Metadata API as an ASGI (Starlette) application.
+
+Paths, envelopes, content types and errors follow ``meta-api.md``; everything lives under
+``/api:meta``. ``/_emulator/faults`` and ``/_emulator/stats`` (a path the real API never uses,
+protected by the token) let a test change faults and read counters over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from xanoctl.emulator.documents import Header, read_header
+from xanoctl.emulator.faults import FaultSpecError
+from xanoctl.emulator.state import READ, UPDATE, EmulatorState
+from xanoctl.emulator.store import ApiError, Branch, StoredObject, format_time, input_error, not_found
+
+BASE = "/api:meta"
+ADMIN = "/_emulator"
+XANOSCRIPT_TYPE = "text/x-xanoscript"
+TRANSPORT_KEY = "xanoctl.transport"  # set in the ASGI scope state by the emulator's server
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SORTS = ("created_at", "updated_at", "name")
+COLLECTIONS = {"function": "function", "task": "task", "apigroup": "api_group", "table": "table",
+               "middleware": "middleware"}
+MULTIDOC_ORDER = ("table", "function", "middleware", "api_group", "task")
+
+ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
+
+
+class MetaApi:
+    """Route handlers over one :class:`EmulatorState`."""
+
+    def __init__(self, state: EmulatorState):
+        self.state = state
+
+    # ------------------------------------------------------------------ helpers
+
+    def _auth(self, request: Request, right: str | None = None) -> None:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        rights = self.state.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+        if rights is None:
+            raise ApiError(401, "ERROR_CODE_UNAUTHORIZED", "Unauthorized: a valid access token is required.")
+        needed = right or (READ if request.method in ("GET", "HEAD") else UPDATE)
+        if needed not in rights:
+            raise ApiError(403, "ERROR_CODE_ACCESS_DENIED",
+                           f"Access denied: this token does not have the {needed} scope.")
+
+    def _render(self, obj: StoredObject, branch: Branch, request: Request) -> dict[str, Any]:
+        params = request.query_params
+        include_draft = _flag(params.get("include_draft"))
+        style = self.state.options.timestamps
+        data: dict[str, Any] = {"id": obj.id, "name": obj.name, "description": obj.description,
+                                "guid": obj.guid, "created_at": format_time(obj.created_at, style),
+                                "updated_at": format_time(obj.updated_at, style), "branch": branch.label,
+                                "tag": list(obj.tags)}
+        data.update(_kind_fields(obj))
+        if _flag(params.get("include_xanoscript")):
+            source = obj.draft if include_draft and obj.draft is not None else obj.xanoscript
+            if obj.xanoscript_error:
+                data["xanoscript"] = {"status": "error", "message": obj.xanoscript_error}
+            elif self.state.options.xanoscript_as_string:
+                data["xanoscript"] = source
+            else:
+                data["xanoscript"] = {"status": "ok", "value": source}
+        return data
+
+    def _changed(self) -> None:
+        self.state.save()
+
+    # ------------------------------------------------------------------ account, workspaces, branches
+
+    async def me(self, request: Request) -> Response:
+        self._auth(request)
+        return JSONResponse({"id": 1, "name": "Emulator", "email": "emulator@localhost", "extras": {}})
+
+    async def instances(self, request: Request) -> Response:
+        self._auth(request)
+        base = str(request.base_url).rstrip("/") + BASE
+        return JSONResponse([{"name": "emulator", "display": "Xano emulator", "xano_domain": request.url.netloc,
+                              "custom_domain": "", "rate_limit": False, "meta_api": base,
+                              "meta_swagger": base + "/swagger"}])
+
+    async def workspaces(self, request: Request) -> Response:
+        self._auth(request)
+        with self.state.lock:
+            return JSONResponse([{"id": ws.id, "name": ws.name, "description": ws.description,
+                                  "branch": ws.live.label} for ws in self.state.store.workspaces.values()])
+
+    async def workspace(self, request: Request) -> Response:
+        self._auth(request)
+        with self.state.lock:
+            ws = self.state.store.workspace(_int(request, "wid"))
+            return JSONResponse({"id": ws.id, "name": ws.name, "description": ws.description,
+                                 "branch": ws.live.label})
+
+    async def branches(self, request: Request) -> Response:
+        self._auth(request)
+        wid = _int(request, "wid")
+        if request.method == "POST":
+            body = await _json_body(request)
+            with self.state.lock:
+                branch = self.state.store.create_branch(wid, str(body.get("label") or ""),
+                                                        body.get("source_branch"), str(body.get("description") or ""),
+                                                        str(body.get("color") or ""))
+            self._changed()
+            return JSONResponse(_branch_json(branch, self.state.options.timestamps))
+        with self.state.lock:
+            ws = self.state.store.workspace(wid)
+            return JSONResponse([_branch_json(b, self.state.options.timestamps) for b in ws.branches.values()])
+
+    async def branch(self, request: Request) -> Response:
+        self._auth(request)
+        with self.state.lock:
+            self.state.store.delete_branch(_int(request, "wid"), request.path_params["label"])
+        self._changed()
+        return JSONResponse({})
+
+    # ------------------------------------------------------------------ objects
+
+    def _kind(self, request: Request) -> tuple[str, int | None]:
+        if "gid" in request.path_params:
+            return "query", _int(request, "gid")
+        collection = request.path_params["collection"]
+        if collection not in COLLECTIONS:
+            raise not_found(f"unknown path /{collection}")
+        return COLLECTIONS[collection], None
+
+    def _group_check(self, branch: Branch, kind: str, group_id: int | None) -> None:
+        if kind == "query" and group_id not in branch.objects["api_group"]:
+            raise not_found(f"api group {group_id} not found")
+
+    async def collection(self, request: Request) -> Response:
+        self._auth(request)
+        kind, group_id = self._kind(request)
+        wid = _int(request, "wid")
+        if request.method == "POST":
+            return await self._create(request, wid, kind, group_id)
+        params = request.query_params
+        page, per_page = _positive(params, "page", 1), _positive(params, "per_page", 50)
+        sort, order = params.get("sort") or "created_at", (params.get("order") or "desc").lower()
+        if sort not in SORTS:
+            raise input_error(f"Invalid sort {sort!r}: expected one of {', '.join(SORTS)}.", "sort")
+        if order not in ("asc", "desc"):
+            raise input_error(f"Invalid order {order!r}: expected asc or desc.", "order")
+        search = (params.get("search") or "").lower()
+        with self.state.lock:
+            branch = self.state.store.branch(wid, params.get("branch"))
+            self._group_check(branch, kind, group_id)
+            items = [o for o in self.state.store.objects(branch, kind, group_id) if search in o.name.lower()]
+            items.sort(key=lambda o: (_sort_value(o, sort), o.id), reverse=order == "desc")
+            start = (page - 1) * per_page
+            chosen = items[start:start + per_page]
+            body = {"curPage": page, "nextPage": page + 1 if start + per_page < len(items) else None,
+                    "prevPage": page - 1 if page > 1 else None,
+                    "items": [self._render(o, branch, request) for o in chosen]}
+        return JSONResponse(body)
+
+    async def _create(self, request: Request, wid: int, kind: str, group_id: int | None) -> Response:
+        header, text = await self._document(request, kind)
+        with self.state.lock:
+            store = self.state.store
+            branch = store.branch(wid, request.query_params.get("branch"))
+            self._group_check(branch, kind, group_id)
+            store.check_unique(branch, kind, header.name, header.verb, group_id)
+            obj = store.add(branch, kind, header.name, text, verb=header.verb, group_id=group_id,
+                            description=header.description, tags=header.tags, fields=header.fields)
+            body = self._render(obj, branch, request)
+        self._changed()
+        return JSONResponse(body)
+
+    async def _document(self, request: Request, kind: str) -> tuple[Header, str]:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        raw = await request.body()
+        if ctype == "application/json" and kind in ("api_group", "table"):
+            return _from_json(raw, kind)
+        if ctype not in (XANOSCRIPT_TYPE, "text/plain"):
+            raise input_error(f"Unsupported content type {ctype or 'none'!r}: send the XanoScript as "
+                              f"{XANOSCRIPT_TYPE}.", "content-type")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise input_error("The body is not valid UTF-8.", "xanoscript") from None
+        return read_header(text, kind), text
+
+    def _locate(self, request: Request) -> tuple[str, Branch, StoredObject]:
+        kind, group_id = self._kind(request)
+        branch, obj = self.state.store.locate(_int(request, "wid"), kind, _int(request, "oid"))
+        if kind == "query" and obj.group_id != group_id:
+            raise not_found()
+        return kind, branch, obj
+
+    async def item(self, request: Request) -> Response:
+        self._auth(request)
+        self._kind(request)
+        if request.method == "GET":
+            with self.state.lock:
+                _, branch, obj = self._locate(request)
+                return JSONResponse(self._render(obj, branch, request))
+        if request.method == "DELETE":
+            with self.state.lock:
+                kind, branch, obj = self._locate(request)
+                self.state.store.remove(branch, kind, obj.id)
+            self._changed()
+            return JSONResponse({})
+        with self.state.lock:  # PUT: fail fast on an unknown id, before reading the body
+            kind, _, _ = self._locate(request)
+        header, text = await self._document(request, kind)
+        publish = request.query_params.get("publish", "true").lower() not in ("false", "0", "no")
+        with self.state.lock:
+            kind, branch, obj = self._locate(request)
+            self.state.store.check_unique(branch, kind, header.name, header.verb or obj.verb, obj.group_id,
+                                          exclude=obj.id)
+            self.state.store.replace(obj, name=header.name, xanoscript=text, verb=header.verb,
+                                     description=header.description, tags=header.tags, fields=header.fields,
+                                     publish=publish)
+            body = self._render(obj, branch, request)
+            if not publish and _flag(request.query_params.get("include_xanoscript")):
+                body["xanoscript"] = self._render_draft(obj)
+        self._changed()
+        return JSONResponse(body)
+
+    def _render_draft(self, obj: StoredObject) -> Any:
+        if self.state.options.xanoscript_as_string:
+            return obj.draft
+        return {"status": "ok", "value": obj.draft}
+
+    async def schema(self, request: Request) -> Response:
+        self._auth(request)
+        with self.state.lock:
+            _, obj = self.state.store.locate(_int(request, "wid"), "table", _int(request, "oid"))
+            text = obj.xanoscript
+        return JSONResponse(_table_schema(text))
+
+    async def multidoc(self, request: Request) -> Response:
+        self._auth(request)
+        include_draft = _flag(request.query_params.get("include_draft"))
+        with self.state.lock:
+            branch = self.state.store.branch(_int(request, "wid"), request.query_params.get("branch"))
+            docs: list[str] = []
+            for kind in MULTIDOC_ORDER:
+                for obj in sorted(branch.objects[kind].values(), key=lambda o: o.id):
+                    docs.append(_source(obj, include_draft))
+                    if kind == "api_group":
+                        endpoints = [e for e in branch.objects["query"].values() if e.group_id == obj.id]
+                        docs.extend(_source(e, include_draft) for e in sorted(endpoints, key=lambda o: o.id))
+        return Response("\n---\n".join(docs), media_type=f"{XANOSCRIPT_TYPE}; charset=utf-8")
+
+    # ------------------------------------------------------------------ admin (not part of the real API)
+
+    async def admin_faults(self, request: Request) -> Response:
+        self._auth(request, READ if request.method == "GET" else UPDATE)
+        if request.method == "DELETE":
+            self.state.faults.reset()
+        elif request.method in ("PUT", "POST"):
+            raw = (await request.body()).decode("utf-8", "replace").strip()
+            spec = raw
+            if raw.startswith("{"):
+                spec = str(json.loads(raw).get("faults") or "")
+            try:
+                self.state.faults.set(spec)
+            except FaultSpecError as exc:
+                raise input_error(str(exc), "faults") from None
+        return JSONResponse(self.state.faults.snapshot())
+
+    async def admin_stats(self, request: Request) -> Response:
+        self._auth(request, READ if request.method == "GET" else UPDATE)
+        if request.method == "DELETE":
+            self.state.stats.methods.clear()
+            self.state.stats.statuses.clear()
+        return JSONResponse(self.state.stats.as_dict())
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("true", "1", "yes")
+
+
+def _int(request: Request, name: str) -> int:
+    try:
+        return int(request.path_params[name])
+    except (KeyError, ValueError):
+        raise not_found() from None
+
+
+def _positive(params: Any, name: str, default: int) -> int:
+    value = params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise input_error(f"Invalid {name}: expected a positive integer.", name)
+    return number
+
+
+def _sort_value(obj: StoredObject, sort: str) -> Any:
+    return obj.name.lower() if sort == "name" else getattr(obj, sort)
+
+
+def _kind_fields(obj: StoredObject) -> dict[str, Any]:
+    fields = dict(obj.fields)
+    if obj.kind == "function":
+        extra = {"cache": fields.pop("cache", {})}
+    elif obj.kind == "query":
+        extra = {"verb": obj.verb, "auth": fields.pop("auth", ""), "input": fields.pop("input", []),
+                 "cache": fields.pop("cache", {})}
+    elif obj.kind == "task":
+        extra = {"active": fields.pop("active", True), "datasource": fields.pop("datasource", "live")}
+    elif obj.kind == "api_group":
+        extra = {"canonical": fields.pop("canonical", ""), "swagger": fields.pop("swagger", True)}
+    else:
+        extra = {}
+    fields.pop("schedule", None)
+    return {**fields, **extra}
+
+
+def _branch_json(branch: Branch, style: str) -> dict[str, Any]:
+    return {"created_at": format_time(branch.created_at, style), "label": branch.label, "live": branch.live,
+            "backup": branch.backup}
+
+
+def _source(obj: StoredObject, include_draft: bool) -> str:
+    return obj.draft if include_draft and obj.draft is not None else obj.xanoscript
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        raise input_error("The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise input_error("Expected a JSON object.")
+    return body
+
+
+def _from_json(raw: bytes, kind: str) -> tuple[Header, str]:
+    """A JSON create (accepted for API groups and tables): render the XanoScript ourselves."""
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        raise input_error("The body is not valid JSON.") from None
+    name = str(body.get("name") or "").strip() if isinstance(body, dict) else ""
+    if not name:
+        raise input_error("Missing param: name", "name")
+    quoted = json.dumps(name, ensure_ascii=False)
+    lines = [f"{kind} {quoted} {{"]
+    description = str(body.get("description") or "")
+    if description:
+        lines.append(f"  description = {json.dumps(description, ensure_ascii=False)}")
+    if kind == "table":
+        lines += ["  schema {", "    int id", "  }"]
+    lines.append("}")
+    fields = {"canonical": str(body["canonical"])} if kind == "api_group" and body.get("canonical") else {}
+    tags = [str(t) for t in body.get("tag") or []]
+    return Header(kind=kind, name=name, description=description, tags=tags, fields=fields), "\n".join(lines)
+
+
+def _table_schema(text: str) -> list[dict[str, Any]]:
+    from xanoctl import parser
+
+    try:
+        document = parser.parse_document(text)
+    except Exception:  # noqa: BLE001 - an unreadable table simply shows no schema
+        return []
+    return [{"name": f.name, "type": f.type, "nullable": f.nullable, "required": f.required,
+             "array": f.array} for f in document.schema or [] if f.name]
+
+
+# ---------------------------------------------------------------------------- ASGI assembly
+
+
+class FaultLayer:
+    """ASGI middleware in front of the API: counts requests and injects the faults in force."""
+
+    def __init__(self, app: ASGIApp, state: EmulatorState):
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(ADMIN):
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        decision = self.state.faults.decide(method in WRITE_METHODS)
+        self.state.stats.methods[method] += 1
+        if decision.latency:
+            await asyncio.sleep(decision.latency)
+
+        async def counting_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                self.state.stats.statuses[message["status"]] += 1
+            await send(message)
+
+        if decision.action == "drop":
+            await _drop(scope, send)
+        elif decision.action == "429":
+            headers = {"Retry-After": decision.retry_after} if decision.retry_after is not None else None
+            response = JSONResponse({"code": "ERROR_CODE_TOO_MANY_REQUESTS",
+                                     "message": "Rate Limited. Too many requests."}, 429, headers=headers)
+            await response(scope, receive, counting_send)
+        elif decision.action == "500":
+            response = JSONResponse({"code": "ERROR_FATAL", "message": "An unexpected error occurred."}, 500)
+            await response(scope, receive, counting_send)
+        elif decision.action == "drop-after":
+            async def swallow(message: dict) -> None:
+                return None
+
+            await self.app(scope, receive, swallow)
+            await _drop(scope, send)
+        else:
+            await self.app(scope, receive, counting_send)
+
+
+class ConnectionDropped(Exception):
+    """Raised after a response was started, so that the server aborts the connection."""
+
+
+async def _drop(scope: dict, send: Callable) -> None:
+    """Drop the TCP connection without answering. With the emulator's own server the transport
+    is aborted (the client sees the connection close with no bytes); under another server, a
+    response is started and abandoned, which also ends in a closed connection."""
+    transport = (scope.get("state") or {}).get(TRANSPORT_KEY)
+    if transport is not None:
+        transport.abort()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
+    raise ConnectionDropped("connection dropped by fault injection")
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(exc.body(), exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = "ERROR_CODE_NOT_FOUND" if exc.status_code == 404 else "ERROR_CODE_BAD_REQUEST"
+    return JSONResponse({"code": code, "message": str(exc.detail or "")}, exc.status_code)
+
+
+def build_app(state: EmulatorState) -> ASGIApp:
+    """The ASGI application over ``state``."""
+    api = MetaApi(state)
+    ws = "/workspace/{wid}"
+    routes = [
+        Route("/auth/me", api.me, methods=["GET"]),
+        Route("/instance", api.instances, methods=["GET"]),
+        Route("/workspace", api.workspaces, methods=["GET"]),
+        Route(ws, api.workspace, methods=["GET"]),
+        Route(ws + "/branch", api.branches, methods=["GET", "POST"]),
+        Route(ws + "/branch/{label}", api.branch, methods=["DELETE"]),
+        Route(ws + "/multidoc", api.multidoc, methods=["GET"]),
+        Route(ws + "/table/{oid}/schema", api.schema, methods=["GET"]),
+        Route(ws + "/apigroup/{gid}/api", api.collection, methods=["GET", "POST"]),
+        Route(ws + "/apigroup/{gid}/api/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
+        Route(ws + "/{collection}", api.collection, methods=["GET", "POST"]),
+        Route(ws + "/{collection}/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
+    ]
+    admin = [
+        Route("/faults", api.admin_faults, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route("/stats", api.admin_stats, methods=["GET", "DELETE"]),
+    ]
+    app = Starlette(routes=[Mount(BASE, routes=routes), Mount(ADMIN, routes=admin)],
+                    exception_handlers={ApiError: _api_error, HTTPException: _http_error})
+    return FaultLayer(app, state)

@@ -1,0 +1,93 @@
+"""What the emulator reads from a written XanoScript document: validity, then the object's
+name, verb and a few API fields, using the project's own parser."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from xanoctl import parser
+from xanoctl.emulator.store import ApiError, input_error
+from xanoctl.errors import XanoSyntaxError
+from xanoctl.model import ArrayLit, Document, Literal
+
+VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+
+
+@dataclass
+class Header:
+    kind: str
+    name: str
+    verb: str | None = None
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def syntax_error(text: str, exc: XanoSyntaxError) -> ApiError:
+    """400 ERROR_CODE_SYNTAX_ERROR with the payload Xano sends: char, line, col, the line."""
+    lines = text.split("\n")
+    line = min(max(exc.line, 1), max(len(lines), 1))
+    error_line = lines[line - 1] if lines else ""
+    char = sum(len(item) + 1 for item in lines[: line - 1]) + max(exc.column - 1, 0)
+    start = max(exc.column - 1 - 20, 0)
+    payload = {"char": char, "line": exc.line, "col": exc.column, "error_line": error_line,
+               "error_snippet": error_line[start:exc.column - 1 + 20]}
+    return ApiError(400, "ERROR_CODE_SYNTAX_ERROR", f"Syntax error: {exc.message}", payload)
+
+
+def read_header(text: str, expected_kind: str) -> Header:
+    """Validate ``text`` and read its header; raise the API's 400 errors otherwise."""
+    try:
+        document = parser.parse_document(text)
+    except XanoSyntaxError as exc:
+        raise syntax_error(text, exc) from None
+    except NotImplementedError:  # the parser has not landed: read the header only
+        return _check_kind(_header_only(text), expected_kind)
+    return _check_kind(_from_document(document), expected_kind)
+
+
+def _check_kind(header: Header, expected_kind: str) -> Header:
+    if header.kind != expected_kind:
+        raise input_error(f"Expected a {expected_kind} document, got {header.kind!r}.", "xanoscript")
+    if not header.name:
+        raise input_error("Missing param: name", "name")
+    if expected_kind == "query":
+        if header.verb not in VERBS:
+            raise input_error(f"Invalid verb {header.verb!r}: expected one of {', '.join(VERBS)}.", "verb")
+    return header
+
+
+def _literal(value: Any) -> Any:
+    return value.value if isinstance(value, Literal) else None
+
+
+def _from_document(document: Document) -> Header:
+    header = Header(kind=document.kind, name=document.name or "",
+                    verb=document.verb.upper() if document.verb else None)
+    description = _literal(document.value("description"))
+    header.description = description if isinstance(description, str) else ""
+    tags = document.value("tags")
+    if isinstance(tags, ArrayLit):
+        header.tags = [str(item.value) for item in tags.items if isinstance(item, Literal)]
+    for key in ("active", "canonical", "auth", "datasource"):
+        value = _literal(document.value(key))
+        if value is not None:
+            header.fields[key] = value
+    return header
+
+
+_HEADER = re.compile(r'^\s*(?://[^\n]*\n\s*)*([a-z_]+)\s+("(?:[^"\\\n]|\\.)*"|[^\s{]+)(?:\s+verb\s*=\s*(\w+))?\s*\{',
+                     re.ASCII)
+
+
+def _header_only(text: str) -> Header:
+    match = _HEADER.match(text)
+    if not match or text.count("{") != text.count("}"):
+        raise syntax_error(text, XanoSyntaxError("unexpected text; expected a document such as "
+                                                 "`function \"name\" {`", line=1, column=1))
+    name = match.group(2)
+    if name.startswith('"'):
+        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return Header(kind=match.group(1), name=name, verb=match.group(3).upper() if match.group(3) else None)

@@ -1,0 +1,267 @@
+"""The emulator's workspaces, branches and objects, in memory (no HTTP here).
+
+Ids are integers counted per kind across all branches; guids are assigned once and never
+change; timestamps are epoch milliseconds internally and ``updated_at`` moves forward by at
+least one second on every successful update, so that it visibly changes even in the
+``"2023-04-19 21:01:32+0000"`` form. A draft (``publish=false``) is kept beside the live
+XanoScript until the next published update.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+KINDS = ("table", "function", "middleware", "api_group", "query", "task")
+LIVE_BRANCH = "v1"
+
+
+class ApiError(Exception):
+    """An error answer of the Metadata API: status, code, message, payload."""
+
+    def __init__(self, status: int, code: str, message: str = "", payload: Any = None):
+        super().__init__(message or code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.payload = payload
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.payload is not None:
+            body["payload"] = self.payload
+        return body
+
+
+def not_found(message: str = "") -> ApiError:
+    return ApiError(404, "ERROR_CODE_NOT_FOUND", message)
+
+
+def input_error(message: str, param: str | None = None) -> ApiError:
+    return ApiError(400, "ERROR_CODE_INPUT_ERROR", message, {"param": param} if param else None)
+
+
+@dataclass
+class StoredObject:
+    kind: str
+    id: int
+    name: str
+    guid: str
+    xanoscript: str
+    created_at: int
+    updated_at: int
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    verb: str | None = None
+    group_id: int | None = None  # endpoints only
+    fields: dict[str, Any] = field(default_factory=dict)  # kind-specific API fields (active, canonical...)
+    draft: str | None = None  # unpublished XanoScript
+    draft_updated_at: int | None = None
+    xanoscript_error: str | None = None  # set to make the API answer {status: "error"}
+
+
+@dataclass
+class Branch:
+    label: str
+    created_at: int
+    live: bool = False
+    backup: bool = False
+    description: str = ""
+    color: str = ""
+    objects: dict[str, dict[int, StoredObject]] = field(default_factory=lambda: {k: {} for k in KINDS})
+
+
+@dataclass
+class Workspace:
+    id: int
+    name: str
+    description: str = ""
+    branches: dict[str, Branch] = field(default_factory=dict)
+
+    @property
+    def live(self) -> Branch:
+        for branch in self.branches.values():
+            if branch.live:
+                return branch
+        return self.branches[LIVE_BRANCH]
+
+
+def format_time(ms: int, style: str = "string") -> Any:
+    """``"2025-01-06 09:00:00+0000"`` (the API reference's form) or epoch ms."""
+    if style == "ms":
+        return ms
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S+0000")
+
+
+def stable_guid(*parts: object) -> str:
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:27]
+
+
+def _wall_clock_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Store:
+    """Every workspace of one emulated instance."""
+
+    workspaces: dict[int, Workspace] = field(default_factory=dict)
+    next_ids: dict[str, int] = field(default_factory=dict)
+    clock: Callable[[], int] = field(default=_wall_clock_ms, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ structure
+
+    def add_workspace(self, name: str, description: str = "", workspace_id: int | None = None,
+                      created_at: int | None = None) -> Workspace:
+        wid = workspace_id or max(self.workspaces, default=0) + 1
+        workspace = Workspace(wid, name, description)
+        stamp = self.clock() if created_at is None else created_at
+        workspace.branches[LIVE_BRANCH] = Branch(LIVE_BRANCH, stamp, live=True)
+        self.workspaces[wid] = workspace
+        return workspace
+
+    def workspace(self, wid: int) -> Workspace:
+        try:
+            return self.workspaces[wid]
+        except KeyError:
+            raise not_found(f"workspace {wid} not found") from None
+
+    def branch(self, wid: int, label: str | None) -> Branch:
+        workspace = self.workspace(wid)
+        if not label:
+            return workspace.live
+        try:
+            return workspace.branches[label]
+        except KeyError:
+            raise not_found(f"branch {label!r} not found") from None
+
+    def create_branch(self, wid: int, label: str, source: str | None, description: str = "",
+                      color: str = "") -> Branch:
+        workspace = self.workspace(wid)
+        if not label:
+            raise input_error("Missing param: label", "label")
+        if label in workspace.branches:
+            raise input_error("This branch label is already being used.", "label")
+        origin = self.branch(wid, source)
+        branch = Branch(label, self.clock(), description=description, color=color)
+        for kind, objects in origin.objects.items():
+            for obj in objects.values():
+                copy = StoredObject(**{**asdict(obj), "id": self._new_id(kind)})
+                branch.objects[kind][copy.id] = copy
+        # endpoints follow their group's new id
+        group_ids = {old.id: new.id for old, new in zip(origin.objects["api_group"].values(),
+                                                        branch.objects["api_group"].values())}
+        for endpoint in branch.objects["query"].values():
+            endpoint.group_id = group_ids.get(endpoint.group_id, endpoint.group_id)
+        workspace.branches[label] = branch
+        return branch
+
+    def delete_branch(self, wid: int, label: str) -> None:
+        workspace = self.workspace(wid)
+        branch = self.branch(wid, label)
+        if label == LIVE_BRANCH or branch.live:
+            raise ApiError(400, "ERROR_CODE_BAD_REQUEST", f"the branch {label!r} cannot be deleted")
+        del workspace.branches[label]
+
+    # ------------------------------------------------------------------ objects
+
+    def _new_id(self, kind: str) -> int:
+        ident = self.next_ids.get(kind, 1)
+        self.next_ids[kind] = ident + 1
+        return ident
+
+    def locate(self, wid: int, kind: str, object_id: int) -> tuple[Branch, StoredObject]:
+        """The object with that id in any branch of the workspace (ids are unique across
+        branches)."""
+        for branch in self.workspace(wid).branches.values():
+            obj = branch.objects[kind].get(object_id)
+            if obj is not None:
+                return branch, obj
+        raise not_found()
+
+    def objects(self, branch: Branch, kind: str, group_id: int | None = None) -> list[StoredObject]:
+        items = list(branch.objects[kind].values())
+        if kind == "query":
+            items = [obj for obj in items if obj.group_id == group_id]
+        return items
+
+    def check_unique(self, branch: Branch, kind: str, name: str, verb: str | None,
+                     group_id: int | None, exclude: int | None = None) -> None:
+        for obj in self.objects(branch, kind, group_id):
+            if obj.id != exclude and obj.name == name and (kind != "query" or obj.verb == verb):
+                raise input_error("This name is already being used. Please choose a unique name.", "name")
+
+    def add(self, branch: Branch, kind: str, name: str, xanoscript: str, *, verb: str | None = None,
+            group_id: int | None = None, description: str = "", tags: Iterable[str] = (),
+            fields: dict[str, Any] | None = None, guid: str | None = None,
+            created_at: int | None = None, object_id: int | None = None) -> StoredObject:
+        """Store a new object without validating its XanoScript (seeds and tests use this to
+        plant anything, hostile names included)."""
+        if kind == "query" and group_id not in branch.objects["api_group"]:
+            raise not_found(f"api group {group_id} not found")
+        stamp = self.clock() if created_at is None else created_at
+        ident = object_id if object_id is not None else self._new_id(kind)
+        self.next_ids[kind] = max(self.next_ids.get(kind, 1), ident + 1)
+        obj = StoredObject(kind=kind, id=ident, name=name, guid=guid or secrets.token_urlsafe(20)[:27],
+                           xanoscript=xanoscript, created_at=stamp, updated_at=stamp,
+                           description=description, tags=list(tags), verb=verb.upper() if verb else None,
+                           group_id=group_id if kind == "query" else None, fields=dict(fields or {}))
+        obj.fields.pop("schedule", None)  # the API never shows a schedule
+        branch.objects[kind][ident] = obj
+        return obj
+
+    def replace(self, obj: StoredObject, *, name: str, xanoscript: str, verb: str | None, description: str,
+                tags: Iterable[str], fields: dict[str, Any], publish: bool) -> StoredObject:
+        """Apply an update: the live version when ``publish``, else a draft beside it."""
+        stamp = max(self.clock(), obj.updated_at + 1000)
+        if publish:
+            obj.name, obj.xanoscript, obj.description, obj.tags = name, xanoscript, description, list(tags)
+            if verb:
+                obj.verb = verb.upper()
+            obj.fields.update({k: v for k, v in fields.items() if k != "schedule"})
+            obj.draft = obj.draft_updated_at = None
+            obj.xanoscript_error = None
+        else:
+            obj.draft, obj.draft_updated_at = xanoscript, stamp
+        obj.updated_at = stamp
+        return obj
+
+    def remove(self, branch: Branch, kind: str, object_id: int) -> None:
+        if object_id not in branch.objects[kind]:
+            raise not_found()
+        del branch.objects[kind][object_id]
+        if kind == "api_group":  # a group takes its endpoints with it
+            for endpoint in [e for e in branch.objects["query"].values() if e.group_id == object_id]:
+                del branch.objects["query"][endpoint.id]
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_json(self) -> dict[str, Any]:
+        return {"next_ids": self.next_ids,
+                "workspaces": [asdict(workspace) for workspace in self.workspaces.values()]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], clock: Callable[[], int] | None = None) -> "Store":
+        store = cls() if clock is None else cls(clock=clock)
+        store.next_ids = {str(k): int(v) for k, v in data.get("next_ids", {}).items()}
+        for raw in data.get("workspaces", []):
+            branches = {}
+            for label, braw in raw.get("branches", {}).items():
+                objects = {kind: {} for kind in KINDS}
+                for kind, items in braw.get("objects", {}).items():
+                    for key, item in items.items():
+                        objects[kind][int(key)] = StoredObject(**item)
+                branches[label] = Branch(**{**braw, "objects": objects})
+            store.workspaces[int(raw["id"])] = Workspace(int(raw["id"]), raw["name"], raw.get("description", ""),
+                                                         branches)
+        return store
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)

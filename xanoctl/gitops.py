@@ -1,0 +1,121 @@
+"""Recording a pull in git (GitPython): a commit of the workspace folder only, with a message
+that lists what was added, changed and removed.
+
+Before the pull starts, :func:`check_committable` refuses when the workspace folder holds
+uncommitted changes that no pull made (a user's edit, a stray file): they would otherwise be
+swept into the pull's commit. Changes outside the workspace folder are never part of the commit
+(``git commit --only -- <folder>``), staged or not, so they do not block it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import git
+
+from xanoctl.errors import XanoctlError
+from xanoctl.manifest import MANIFEST_NAME, Manifest, sha256_bytes
+
+MAX_LISTED = 100
+
+
+def find_repo(folder: Path) -> git.Repo:
+    start = folder if folder.exists() else folder.parent
+    while not start.exists():
+        start = start.parent
+    try:
+        repo = git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise XanoctlError(f"{folder} is not inside a git repository: run `git init` there, or pull "
+                           "without --commit") from None
+    if repo.bare or repo.working_tree_dir is None:
+        raise XanoctlError(f"{repo.git_dir} is a bare repository: --commit needs a working tree")
+    return repo
+
+
+def _relative(repo: git.Repo, folder: Path) -> str:
+    root = Path(os.path.realpath(repo.working_tree_dir or "."))
+    real = Path(os.path.realpath(folder))
+    if not real.is_relative_to(root):
+        raise XanoctlError(f"{folder} is outside the git working tree {root}")
+    rel = real.relative_to(root).as_posix()
+    return "" if rel == "." else rel
+
+
+def _dirty_paths(repo: git.Repo, rel: str) -> list[str]:
+    """Paths under ``rel`` (repository-relative) that differ from HEAD: staged, modified,
+    deleted or untracked."""
+    spec = [rel] if rel else []
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *spec)
+    paths = []
+    entries = out.split("\0")
+    index = 0
+    while index < len(entries):
+        item = entries[index]
+        index += 1
+        if len(item) < 4:
+            continue
+        status, path = item[:2], item[3:]
+        if "R" in status or "C" in status:
+            index += 1  # the rename's source path follows
+        paths.append(path)
+    return paths
+
+
+def check_committable(folder: Path, manifest: Manifest | None) -> git.Repo:
+    """The repository of ``folder``, once verified that every uncommitted change inside the
+    folder was made by a pull (the manifest, files matching their manifest hash, files deleted
+    that the manifest no longer lists)."""
+    repo = find_repo(folder)
+    rel = _relative(repo, folder)
+    tracked = manifest.by_path() if manifest else {}
+    root = Path(repo.working_tree_dir or ".")
+    offenders = []
+    for path in _dirty_paths(repo, rel):
+        inner = path[len(rel) + 1:] if rel else path
+        if inner == MANIFEST_NAME:
+            continue
+        entry = tracked.get(inner)
+        target = root / path
+        if entry is not None and target.is_file() and sha256_bytes(target.read_bytes()) == entry.sha256:
+            continue  # a pull wrote it
+        if entry is None and not target.exists():
+            continue  # a pull removed it
+        offenders.append(path)
+    if offenders:
+        shown = ", ".join(offenders[:3]) + (f" and {len(offenders) - 3} more" if len(offenders) > 3 else "")
+        raise XanoctlError(f"uncommitted changes in {folder} that no pull made ({shown}): commit or stash "
+                           "them first, or pull without --commit")
+    return repo
+
+
+def commit_message(result: object, workspace: int, branch: str, folder_label: str) -> str:
+    added, changed, removed = (getattr(result, name) for name in ("added", "changed", "removed"))
+    lines = [f"xanoctl pull: {len(added)} added, {len(changed)} changed, {len(removed)} removed", "",
+             f"Workspace {workspace}, branch {branch or '(live)'}, into {folder_label}/."]
+    for title, changes in (("added", added), ("changed", changed), ("removed", removed)):
+        if not changes:
+            continue
+        lines += ["", f"{title}:"]
+        for change in changes[:MAX_LISTED]:
+            lines.append(f"  {change.label()}  {change.path}")
+        if len(changes) > MAX_LISTED:
+            lines.append(f"  ... and {len(changes) - MAX_LISTED} more")
+    return "\n".join(lines) + "\n"
+
+
+def commit_folder(repo: git.Repo, folder: Path, message: str) -> str | None:
+    """Stage every change under ``folder`` and commit only that folder. Returns the commit
+    sha, or None when there was nothing to commit."""
+    rel = _relative(repo, folder) or "."
+    repo.git.add("--all", "--", rel)
+    if not repo.git.status("--porcelain", "--", rel).strip():
+        return None
+    try:
+        repo.git.commit("--only", "-m", message, "--", rel)
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().splitlines()
+        raise XanoctlError(f"git commit failed: {detail[-1] if detail else exc}; the files are pulled, "
+                           "commit them yourself") from None
+    return repo.head.commit.hexsha

@@ -1,0 +1,119 @@
+"""``xanoctl.lock``: the manifest of a pulled workspace (JSON, committed).
+
+It holds each object's identity, which the path alone cannot (names are mapped lossily to
+paths): one entry per object with ``kind``, ``id``, ``guid``, exact ``name``, ``group``
+(``{"id", "name"}`` for endpoints, else null), ``verb`` (endpoints, else null), the remote
+``updated_at`` seen at the last pull (as the API gave it), the ``sha256`` of the file as
+written, and its ``path`` (relative, POSIX). Entries are sorted by path and keys are sorted,
+so the file diffs cleanly::
+
+    {
+      "branch": "",
+      "objects": [
+        {"guid": "...", "group": null, "id": 12, "kind": "function", "name": "Tasks/X",
+         "path": "function/Tasks/X.xs", "sha256": "...", "updated_at": "2025-01-06 09:00:00+0000",
+         "verb": null},
+        ...
+      ],
+      "version": 1,
+      "workspace": 1
+    }
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from xanoctl.atomic import write_atomic
+from xanoctl.errors import XanoctlError
+
+MANIFEST_NAME = "xanoctl.lock"
+VERSION = 1
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    id: int
+    guid: str | None
+    name: str
+    path: str
+    sha256: str
+    updated_at: Any = None
+    verb: str | None = None
+    group: dict[str, Any] | None = None  # {"id": int, "name": str} for endpoints
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.id)
+
+    @property
+    def group_id(self) -> int | None:
+        return self.group["id"] if self.group else None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Entry":
+        group = data.get("group")
+        return cls(kind=str(data["kind"]), id=int(data["id"]), guid=data.get("guid"), name=str(data["name"]),
+                   path=str(data["path"]), sha256=str(data["sha256"]), updated_at=data.get("updated_at"),
+                   verb=data.get("verb"),
+                   group={"id": int(group["id"]), "name": str(group.get("name", ""))} if group else None)
+
+
+@dataclass
+class Manifest:
+    workspace: int | None = None
+    branch: str = ""
+    entries: dict[tuple[str, int], Entry] = field(default_factory=dict)
+
+    def by_path(self) -> dict[str, Entry]:
+        return {entry.path: entry for entry in self.entries.values()}
+
+    def of_kinds(self, kinds: Iterable[str]) -> list[Entry]:
+        wanted = set(kinds)
+        return [entry for entry in self.entries.values() if entry.kind in wanted]
+
+    def dumps(self) -> str:
+        objects = sorted((entry.as_json() for entry in self.entries.values()), key=lambda e: (e["path"], e["kind"]))
+        body = {"version": VERSION, "workspace": self.workspace, "branch": self.branch, "objects": objects}
+        return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def loads(cls, text: str, origin: str = MANIFEST_NAME) -> "Manifest":
+        try:
+            data = json.loads(text)
+            if data.get("version") != VERSION:
+                raise ValueError(f"unsupported version {data.get('version')!r}")
+            entries = [Entry.from_json(item) for item in data.get("objects", [])]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise XanoctlError(f"{origin}: not a valid manifest ({exc}); restore it from git "
+                               "or delete it and pull again") from None
+        return cls(workspace=data.get("workspace"), branch=str(data.get("branch") or ""),
+                   entries={entry.key: entry for entry in entries})
+
+
+def load_manifest(folder: Path) -> Manifest | None:
+    """The manifest of a workspace folder, or None when there is none yet."""
+    path = folder / MANIFEST_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise XanoctlError(f"{path}: cannot read the manifest ({exc})") from None
+    return Manifest.loads(text, str(path))
+
+
+def save_manifest(folder: Path, manifest: Manifest) -> None:
+    write_atomic(folder / MANIFEST_NAME, manifest.dumps().encode("utf-8"))

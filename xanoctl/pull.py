@@ -1,0 +1,226 @@
+"""``xanoctl pull``: the live workspace, as files.
+
+1. Fetch: every object of the requested kinds (all pages, concurrently, with retries), and a
+   GET for each object the manifest knows but the lists did not show (a deletion is confirmed
+   by a 404, not inferred from an absence). Any failure here stops the pull before a single
+   file is touched.
+2. Plan: compare each remote object with the manifest and with the file on disk.
+   - new remotely -> added; content or path changed remotely -> changed; gone -> removed;
+   - a file the user modified since the last pull is never overwritten nor deleted: the object
+     is reported as a conflict and left as it is (``force=True`` takes the remote version);
+   - a file missing locally is restored;
+   - an object Xano could not render (``xanoscript.status == "error"``) is reported and its
+     file and manifest entry are left as they were.
+3. Write: removals and moves first, then the files (each atomically, byte for byte), then the
+   manifest; nothing at all when nothing changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from xanoctl.client import XanoClient
+from xanoctl.errors import XanoctlError
+from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
+from xanoctl.paths import Placement, assign_paths
+from xanoctl.remote import KINDS, RemoteObject
+from xanoctl.workspace import WorkspaceFolder
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # added, changed, removed, conflict, error
+    kind: str
+    id: int
+    name: str
+    path: str
+    old_path: str | None = None
+    reason: str = ""
+
+    def label(self) -> str:
+        return f"{self.kind} {self.name!r} (id {self.id})"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "name": self.name, "path": self.path,
+                "old_path": self.old_path, "reason": self.reason}
+
+
+@dataclass
+class PullResult:
+    folder: Path
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    removed: list[Change] = field(default_factory=list)
+    conflicts: list[Change] = field(default_factory=list)
+    errors: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    written: list[str] = field(default_factory=list)  # relative paths written (manifest included)
+    deleted: list[str] = field(default_factory=list)  # relative paths removed
+    requests: int = 0
+    pages: int = 0
+    commit: str | None = None
+
+    @property
+    def wrote_nothing(self) -> bool:
+        return not self.written and not self.deleted
+
+    def summary(self) -> str:
+        counts = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, " \
+                 f"{self.unchanged} unchanged"
+        extra = "".join([f", {len(self.conflicts)} conflicts" if self.conflicts else "",
+                         f", {len(self.errors)} unreadable" if self.errors else ""])
+        return f"{counts}{extra} ({self.requests} requests, {self.pages} pages)"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"folder": str(self.folder), "added": [c.as_json() for c in self.added],
+                "changed": [c.as_json() for c in self.changed], "removed": [c.as_json() for c in self.removed],
+                "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
+                "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
+                "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit}
+
+
+@dataclass
+class _Plan:
+    writes: dict[str, bytes] = field(default_factory=dict)
+    deletes: list[str] = field(default_factory=list)
+    manifest: Manifest = field(default_factory=Manifest)
+
+
+def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folder: Path) -> None:
+    if manifest is None or manifest.workspace is None:
+        return
+    if manifest.workspace != workspace or manifest.branch != branch:
+        raise XanoctlError(
+            f"{folder / MANIFEST_NAME} belongs to workspace {manifest.workspace} branch {manifest.branch!r}, "
+            f"not workspace {workspace} branch {branch!r}: pull into another folder (--dir)")
+
+
+def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> list[RemoteObject]:
+    """Every remote object of ``kinds`` (plus API groups when endpoints are asked for), and any
+    object of the manifest the lists missed but a GET still finds."""
+    kinds = list(kinds)
+    remote = client.fetch_all(kinds)
+    seen = {obj.key for obj in remote}
+    missing = [e for e in (manifest.of_kinds(kinds) if manifest else []) if e.key not in seen]
+    if missing:
+        found = client.gather(*(client.aio.find(e.kind, e.id, group_id=e.group_id,
+                                                group_name=(e.group or {}).get("name")) for e in missing))
+        remote.extend(obj for obj in found if obj is not None)
+    return remote
+
+
+def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
+         workspace: int, branch: str, force: bool = False) -> tuple[_Plan, PullResult]:
+    """Decide every file operation, without performing any."""
+    kinds = set(kinds)
+    old = manifest or Manifest()
+    result = PullResult(folder=folder.root)
+    out = _Plan(manifest=Manifest(workspace=workspace, branch=branch))
+    # entries of kinds not pulled this time stay as they were
+    out.manifest.entries = {k: e for k, e in old.entries.items() if e.kind not in kinds}
+    previous = {key: entry.path for key, entry in old.entries.items()}
+    paths = assign_paths((Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote),
+                         previous)
+    owners = {entry.path: entry for entry in old.entries.values()}
+    remote_keys = set()
+    for obj in remote:
+        if obj.kind not in kinds:
+            continue
+        remote_keys.add(obj.key)
+        entry = old.entries.get(obj.key)
+        path = paths[obj.key]
+        if obj.xanoscript is None:
+            result.errors.append(Change("error", obj.kind, obj.id, obj.name, entry.path if entry else path,
+                                        reason=obj.xanoscript_error or "no XanoScript"))
+            if entry is not None:
+                out.manifest.entries[obj.key] = entry
+            continue
+        data = obj.xanoscript.encode("utf-8")
+        digest = sha256_bytes(data)
+        new_entry = Entry(kind=obj.kind, id=obj.id, guid=obj.guid, name=obj.name, path=path, sha256=digest,
+                          updated_at=obj.updated_at, verb=obj.verb,
+                          group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
+        if entry is None:
+            local = folder.sha256(path)
+            owner = owners.get(path)
+            owner_clean = owner is not None and owner.key != obj.key and local == owner.sha256
+            if local is None or local == digest or owner_clean or force:
+                if local != digest:
+                    out.writes[path] = data
+                out.manifest.entries[obj.key] = new_entry
+                result.added.append(Change("added", obj.kind, obj.id, obj.name, path))
+            else:
+                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, path,
+                                               reason="an untracked local file is in the way"))
+            continue
+        local = folder.sha256(entry.path)
+        moved = path != entry.path
+        if not moved and local == digest:
+            out.manifest.entries[obj.key] = new_entry
+            if entry.sha256 == digest and new_entry == entry:
+                result.unchanged += 1
+            else:
+                result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,
+                                             reason="metadata" if entry.sha256 == digest else "content"))
+            continue
+        clean = local is None or local == entry.sha256
+        if not clean and not force:
+            why = "changed remotely" if entry.sha256 != digest else "renamed remotely"
+            result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, entry.path,
+                                           reason=f"modified locally and {why}"))
+            out.manifest.entries[obj.key] = entry
+            continue
+        if moved and local is not None:
+            out.deletes.append(entry.path)
+        out.writes[path] = data
+        out.manifest.entries[obj.key] = new_entry
+        reason = "restored" if local is None else ("moved" if moved and entry.sha256 == digest else "content")
+        result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,
+                                     old_path=entry.path if moved else None, reason=reason))
+    for entry in old.entries.values():
+        if entry.kind not in kinds or entry.key in remote_keys:
+            continue
+        local = folder.sha256(entry.path)
+        if local is None or local == entry.sha256 or force:
+            if local is not None and entry.path not in out.writes:
+                out.deletes.append(entry.path)
+            result.removed.append(Change("removed", entry.kind, entry.id, entry.name, entry.path))
+        else:
+            result.conflicts.append(Change("conflict", entry.kind, entry.id, entry.name, entry.path,
+                                           reason="modified locally and deleted remotely"))
+            out.manifest.entries[entry.key] = entry
+    for bucket in (result.added, result.changed, result.removed, result.conflicts, result.errors):
+        bucket.sort(key=lambda change: (change.path, change.kind, change.id))
+    return out, result
+
+
+def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
+    """Perform a plan: removals, then writes, then the manifest (only if its text changed)."""
+    for rel in sorted(set(out.deletes) - set(out.writes)):
+        if folder.remove(rel):
+            result.deleted.append(rel)
+    for rel in sorted(out.writes):
+        folder.write(rel, out.writes[rel])
+        result.written.append(rel)
+    text = out.manifest.dumps().encode("utf-8")
+    if folder.read(MANIFEST_NAME) != text:
+        save_manifest(folder.root, out.manifest)
+        result.written.append(MANIFEST_NAME)
+
+
+def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False) -> PullResult:
+    """Pull the client's workspace into ``folder`` (created if needed). Fetches everything
+    before writing anything."""
+    kinds = list(kinds)
+    target = WorkspaceFolder(folder)
+    manifest = load_manifest(target.root)
+    workspace, branch = client.aio.workspace, client.aio.branch
+    check_manifest(manifest, workspace, branch, target.root)
+    remote = fetch(client, kinds, manifest)
+    out, result = plan(remote, manifest, target, kinds, workspace, branch, force)
+    target.root.mkdir(parents=True, exist_ok=True)
+    apply(out, target, result)
+    result.requests, result.pages = client.stats.requests, client.stats.pages
+    return result

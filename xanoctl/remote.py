@@ -1,0 +1,158 @@
+"""Objects as the Metadata API returns them, normalised: kinds, XanoScript, timestamps.
+
+No I/O here: :mod:`xanoctl.client` fetches, this module reads what came back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from xanoctl.errors import UsageError
+
+# Kinds as the XanoScript keyword names them, in pull order.
+KINDS: tuple[str, ...] = ("table", "function", "middleware", "api_group", "query", "task")
+# Collection path (under /workspace/{wid}) of each kind; a query's needs its group id.
+COLLECTIONS: dict[str, str] = {
+    "function": "function",
+    "task": "task",
+    "api_group": "apigroup",
+    "table": "table",
+    "middleware": "middleware",
+    "query": "apigroup/{group_id}/api",
+}
+_ALIASES = {
+    "functions": "function",
+    "tasks": "task",
+    "background_task": "task",
+    "api_groups": "api_group",
+    "apigroup": "api_group",
+    "apigroups": "api_group",
+    "group": "api_group",
+    "groups": "api_group",
+    "queries": "query",
+    "endpoint": "query",
+    "endpoints": "query",
+    "api": "query",
+    "tables": "table",
+    "middlewares": "middleware",
+}
+
+
+def normalize_kind(name: str) -> str:
+    """``functions`` -> ``function``, ``endpoint`` -> ``query``..., or a UsageError."""
+    key = name.strip().lower().replace("-", "_")
+    key = _ALIASES.get(key, key)
+    if key not in COLLECTIONS:
+        raise UsageError(f"unknown kind {name!r}; expected one of: {', '.join(KINDS)}")
+    return key
+
+
+def collection_path(workspace: int, kind: str, group_id: int | None = None) -> str:
+    if kind == "query" and group_id is None:
+        raise ValueError("an endpoint (query) needs its API group id")
+    return f"/workspace/{workspace}/" + COLLECTIONS[kind].format(group_id=group_id)
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """An instant from ``"2023-04-19 21:01:32+0000"``, an ISO string or epoch milliseconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000.0, tz=timezone.utc)
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return datetime.fromtimestamp(int(text) / 1000.0, tz=timezone.utc)
+    for fmt in ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S.%f%z"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def same_instant(a: Any, b: Any) -> bool:
+    """Whether two timestamps (any accepted form) denote the same instant."""
+    if a == b:
+        return True
+    first, second = parse_timestamp(a), parse_timestamp(b)
+    return first is not None and first == second
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    """One workspace object. ``xanoscript`` is None when the API could not render it: then
+    ``xanoscript_error`` says why. ``group_id``/``group_name`` are set for endpoints (the API
+    object itself carries no group id: the client fills them from the URL it listed)."""
+
+    kind: str
+    id: int
+    name: str
+    guid: str | None
+    updated_at: Any
+    xanoscript: str | None
+    xanoscript_error: str | None = None
+    verb: str | None = None
+    group_id: int | None = None
+    group_name: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.id)
+
+    def label(self) -> str:
+        """``function 'Tasks/X' (id 12)``, ``query GET 'users/{id}' in 'Tests' (id 4)``."""
+        if self.kind == "query":
+            return f"query {self.verb} {self.name!r} in {self.group_name!r} (id {self.id})"
+        return f"{self.kind} {self.name!r} (id {self.id})"
+
+
+def read_xanoscript(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(source, error) from an object's ``xanoscript`` field: ``{status, value}``,
+    ``{status: error, message}`` or a plain string."""
+    if "xanoscript" not in raw:
+        return None, "the object has no xanoscript field (was include_xanoscript=true sent?)"
+    field_ = raw["xanoscript"]
+    if isinstance(field_, str):
+        return field_, None
+    if isinstance(field_, dict):
+        status = str(field_.get("status", "ok")).lower()
+        value = field_.get("value")
+        if status == "ok" and isinstance(value, str):
+            return value, None
+        message = field_.get("message") or field_.get("error") or f"status {status!r}"
+        return None, str(message)
+    return None, f"unexpected xanoscript field of type {type(field_).__name__}"
+
+
+def to_remote(
+    kind: str, raw: dict[str, Any], *, group_id: int | None = None, group_name: str | None = None
+) -> RemoteObject:
+    """A :class:`RemoteObject` from one API item."""
+    source, error = read_xanoscript(raw)
+    try:
+        ident = int(raw["id"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"a {kind} without an integer id: {str(raw)[:80]}") from None
+    verb = raw.get("verb")
+    return RemoteObject(
+        kind=kind,
+        id=ident,
+        name=str(raw.get("name", "")),
+        guid=raw.get("guid"),
+        updated_at=raw.get("updated_at"),
+        xanoscript=source,
+        xanoscript_error=error,
+        verb=str(verb).upper() if verb and kind == "query" else None,
+        group_id=group_id if kind == "query" else None,
+        group_name=group_name if kind == "query" else None,
+        raw=raw,
+    )
