@@ -38,6 +38,12 @@ def _register() -> None:
 
     for command in (lint.lint,):
         main.add_command(command)
+    from xanoctl.commands import demo, emulator, init, pull
+
+    main.add_command(init.init)
+    main.add_command(pull.pull)
+    main.add_command(emulator.emulator)
+    main.add_command(demo.demo)
 
 
 _register()

@@ -1,0 +1,118 @@
+"""`xanoctl pull`: fetch the live workspace into the workspace folder."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from xanoctl.client import XanoClient
+from xanoctl.config import Config, load_config
+from xanoctl.errors import XanoctlError
+from xanoctl.pull import PullResult, pull as run_pull
+from xanoctl.remote import KINDS, normalize_kind
+
+MAX_LINES = 50
+
+
+class Progress:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.pages = 0
+        self.objects = 0
+
+    def on_page(self, kind: str, count: int) -> None:
+        self.pages += 1
+        self.objects += count
+        if self.enabled:
+            click.echo(f"\rpulling: {self.pages} pages, {self.objects} objects (last: {kind})\x1b[K",
+                       nl=False, err=True)
+
+    def done(self) -> None:
+        if self.enabled and self.pages:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
+def parse_kinds(values: tuple[str, ...]) -> list[str]:
+    kinds = [normalize_kind(k) for value in values for k in value.split(",") if k.strip()]
+    return kinds or list(KINDS)
+
+
+def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
+        progress: Progress | None = None) -> PullResult:
+    """Pull (and commit), the library-level steps of the command; used by `demo` too."""
+    from xanoctl import gitops
+    from xanoctl.manifest import load_manifest
+
+    repo = gitops.check_committable(config.dir, load_manifest(config.dir)) if commit else None
+    with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
+        try:
+            result = run_pull(client, config.dir, kinds=kinds, force=force)
+        finally:
+            if progress:
+                progress.done()
+    if repo is not None and not result.wrote_nothing:
+        message = gitops.commit_message(result, config.workspace or 0, config.branch, _label(config.dir))
+        result.commit = gitops.commit_folder(repo, config.dir, message)
+    return result
+
+
+def _label(folder: Path) -> str:
+    try:
+        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def render(result: PullResult, folder_label: str) -> list[str]:
+    if result.wrote_nothing and not result.conflicts:
+        total = result.unchanged + len(result.changed)
+        return [f"nothing changed: {total} objects up to date in {folder_label}/ "
+                f"({result.requests} requests, {result.pages} pages)"]
+    lines = []
+    for title, changes in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
+        for change in changes[:MAX_LINES]:
+            moved = f" (from {change.old_path})" if change.old_path else ""
+            lines.append(f"  {title:<8} {change.path}{moved}")
+        if len(changes) > MAX_LINES:
+            lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
+    for change in result.conflicts:
+        lines.append(f"  conflict {change.path}: {change.reason}")
+    lines.append(f"pulled into {folder_label}/: {result.summary()}")
+    if result.commit:
+        lines.append(f"committed {result.commit[:12]}")
+    return lines
+
+
+@click.command()
+@click.argument("kind_args", nargs=-1, metavar="[KIND]...")
+@click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(KINDS)}); repeatable.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), help="Workspace folder (default: from xanoctl.yaml, else ./workspace).")
+@click.option("--commit", is_flag=True, help="Commit the pulled changes to git with a summary message.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
+@click.option("--force", is_flag=True, help="Take the remote version even over files modified locally.")
+@click.option("--instance", help="Metadata API base URL (overrides XANO_INSTANCE and xanoctl.yaml).")
+@click.option("--workspace", help="Workspace id (overrides XANO_WORKSPACE and xanoctl.yaml).")
+@click.option("--branch", help="Branch label (overrides XANO_BRANCH and xanoctl.yaml).")
+def pull(kind_args, kinds, folder, commit, as_json, force, instance, workspace, branch) -> None:
+    """Pull every object (functions, tasks, API groups and endpoints, tables, middleware) into
+    the workspace folder: changed files are written, files of deleted objects removed, and
+    xanoctl.lock updated. A pull with nothing new writes nothing."""
+    config = load_config(instance=instance, workspace=workspace, branch=branch, dir=folder)
+    progress = Progress(enabled=sys.stderr.isatty() and not as_json)
+    result = run(config, parse_kinds(kind_args + kinds), commit=commit, force=force, progress=progress)
+    for change in result.errors:
+        click.echo(f"warning: {change.label()}: Xano could not render its XanoScript ({change.reason}); "
+                   "its file was left as it was", err=True)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+    else:
+        for line in render(result, _label(config.dir)):
+            click.echo(line)
+    if result.conflicts:
+        raise XanoctlError(f"{len(result.conflicts)} conflicts: files modified locally were kept; review them, "
+                           "then `xanoctl pull --force` takes the remote versions")
