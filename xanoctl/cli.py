@@ -38,6 +38,10 @@ def _register() -> None:
 
     for command in (lint.lint,):
         main.add_command(command)
+    from xanoctl.commands import rules, tasks
+
+    main.add_command(rules.rules)
+    main.add_command(tasks.tasks)
     from xanoctl.commands import demo, emulator, init, pull
 
     main.add_command(init.init)

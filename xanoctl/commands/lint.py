@@ -1,10 +1,62 @@
-"""`xanoctl lint` (placeholder until the linter lands)."""
+"""`xanoctl lint PATH...`: check XanoScript files and the calls between them."""
+
+from __future__ import annotations
+
+import sys
 
 import click
 
+from xanoctl.lint.formats import FORMATS
+
 
 @click.command()
-@click.argument("paths", nargs=-1)
-def lint(paths):
-    """Lint XanoScript files."""
-    raise click.UsageError("not implemented yet")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+              help="Report format; auto is github inside GitHub Actions, text elsewhere.")
+@click.option("--select", help="Only these rules (codes or prefixes, comma-separated: FP,ID001).")
+@click.option("--ignore", help="Skip these rules (codes or prefixes, comma-separated).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Lowest severity that makes the exit code 1 (default: error, or lint.fail_on).")
+@click.option("--changed-since", metavar="REV",
+              help="Report only files changed since this git revision (cross-file rules still see everything).")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Do not report findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record the current findings in this file and exit 0.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest xanoctl.yaml).")
+@click.option("--no-cache", is_flag=True, help="Parse everything again; do not read or write .xanoctl/cache/.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
+         no_cache, jobs, output):
+    """Lint XanoScript files and folders (folders: every *.xs below them).
+
+    Exit status: 0 when nothing reaches the failure severity, 1 when something does,
+    2 for a usage or configuration error.
+    """
+    from xanoctl.lint.api import lint_paths
+    from xanoctl.lint.config import load_config
+    from xanoctl.lint.formats import render
+
+    if not paths:
+        raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
+    config = load_config(config_path)
+    result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
+                        changed_since=changed_since, baseline=baseline,
+                        write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)
+    if write_baseline:
+        click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "
+                   f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")
+        sys.exit(0)
+    color = output is None and fmt in ("auto", "text") and sys.stdout.isatty()
+    report = render(result, fmt, color=color)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(report + "\n")
+        except OSError as exc:
+            raise click.UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        click.echo(report)
+    sys.exit(result.exit_code)

@@ -1,0 +1,46 @@
+"""`xanoctl rules [CODE]`: the rule catalogue, or one rule with its examples."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.argument("code", required=False)
+@click.option("--json", "as_json", is_flag=True, help="The catalogue as JSON.")
+def rules(code, as_json):
+    """List the lint rules, or explain one (with a bad and a good example)."""
+    import json
+
+    from xanoctl.errors import UsageError
+    from xanoctl.lint.rules import RULES, examples, explanation, suggest_code, summary
+
+    if code is None:
+        if as_json:
+            click.echo(json.dumps([
+                {"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY, "summary": summary(rule),
+                 "options": rule.OPTIONS, "examples": examples(rule)}
+                for rule in RULES.values()
+            ], indent=2))
+            return
+        width = max(len(rule.NAME) for rule in RULES.values())
+        for rule in RULES.values():
+            click.echo(f"{rule.CODE}  {rule.NAME:<{width}}  {rule.SEVERITY:<7}  {summary(rule)}")
+        click.echo("\n`xanoctl rules CODE` explains one rule, with a bad and a good example.")
+        return
+    rule = RULES.get(code.upper())
+    if rule is None:
+        hint = suggest_code(code)
+        raise UsageError(f"no rule {code!r}" + (f"; did you mean {hint}?" if hint else
+                         "; `xanoctl rules` lists them"))
+    if as_json:
+        click.echo(json.dumps({"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY,
+                               "summary": summary(rule), "explanation": explanation(rule),
+                               "options": rule.OPTIONS, "examples": examples(rule)}, indent=2))
+        return
+    click.echo(f"{rule.CODE} {rule.NAME} (default severity: {rule.SEVERITY})")
+    click.echo(f"{summary(rule)}\n")
+    click.echo(explanation(rule).replace("Bad::", "Bad:").replace("Good::", "Good:"))
+    if rule.OPTIONS:
+        click.echo("\nConfigure in xanoctl.yaml:\n\n  lint:\n    rules:")
+        click.echo(f"      {rule.CODE}: {json.dumps(rule.OPTIONS)}")

@@ -1,0 +1,102 @@
+"""One file, start to finish: decode, parse, run the document rules, collect the facts.
+
+This is what the worker processes run; its result (:class:`FileResult`) is what the cache
+keeps, so it must not depend on anything but the file's bytes and the rule options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from xanoctl.errors import XanoSyntaxError
+from xanoctl.lint import facts, suppress
+from xanoctl.lint.context import DocContext
+from xanoctl.lint.facts import FileResult, FunctionFact
+from xanoctl.lint.finding import Problem, make_finding
+from xanoctl.lint.rules import DOCUMENT_RULES, RULES
+from xanoctl.lint.rules import xs001
+
+_HEADER = re.compile(r'^[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Options:
+    """Rule options, resolved once: ``options(code)`` -> {option: value}."""
+
+    def __init__(self, overrides: dict[str, dict]):
+        self._resolved: dict[str, dict] = {}
+        for code, rule in RULES.items():
+            merged = dict(rule.OPTIONS)
+            merged.update(overrides.get(code, {}))
+            self._resolved[code] = merged
+
+    def __call__(self, code: str) -> dict:
+        return self._resolved[code]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the parser counts them (``\\n``; a trailing ``\\r`` is dropped)."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
+def analyze(path: str, data: bytes, options: Options, file_digest: str | None = None) -> FileResult:
+    from xanoctl.parser import decode_source, parse_documents
+
+    result = FileResult(path=path, digest=file_digest or digest(data), lines=data.count(b"\n") + 1)
+    try:
+        text = decode_source(data, path)
+        if not text.strip():
+            raise XanoSyntaxError("empty file: a XanoScript file holds one object "
+                                  "(`function \"name\" { ... }`)", path=path, line=1, column=1)
+        docs = parse_documents(text, path)
+    except XanoSyntaxError as error:
+        result.parsed = False
+        result.findings.append(syntax_finding(path, error))
+        _guess_functions(path, data, result)
+        return result
+    lines = split_lines(text)
+    for doc in docs:
+        ctx = DocContext(doc, path, lines, options)
+        obj = facts.object_label(doc)
+        for rule in DOCUMENT_RULES:
+            for problem in rule.check(doc, ctx):
+                result.findings.append(make_finding(path, rule.CODE, rule.SEVERITY, problem, obj))
+        facts.collect(doc, path, lines, result, ctx)
+    found, problems = suppress.scan(text, lines, docs, RULES)
+    result.suppressions = found
+    for problem in problems:
+        result.findings.append(make_finding(path, suppress.CODE, RULES[suppress.CODE].SEVERITY, problem))
+    return result
+
+
+def syntax_finding(path: str, error: XanoSyntaxError):
+    line = max(error.line or 1, 1)
+    column = max(error.column or 1, 1)
+    end_line = max(error.end_line or line, line)
+    end_column = error.end_column or column + 1
+    if end_line == line and end_column <= column:
+        end_column = column + 1
+    problem = Problem((line, column, end_line, end_column), error.message)
+    return make_finding(path, xs001.CODE, xs001.SEVERITY, problem)
+
+
+def _guess_functions(path: str, data: bytes, result: FileResult) -> None:
+    """A file that does not parse may still define a function others call: remember its name
+    (with nothing known about it) so that XR001 does not call it missing."""
+    text = data.decode("utf-8", errors="replace")
+    for match in _HEADER.finditer(text):
+        raw = match.group(1)
+        name = raw[1:-1].replace('\\"', '"').replace("\\\\", "\\") if raw.startswith('"') else raw
+        line = text.count("\n", 0, match.start(1)) + 1
+        result.functions.append(FunctionFact(name=name, path=path, obj=f"function {name}",
+                                             pos=(line, 1, line, 2), inputs=None, status="unknown"))
+
+
+def analyze_batch(batch: list[tuple[str, bytes, str]], overrides: dict[str, dict]) -> list[FileResult]:
+    """Worker entry point: analyze several files (fewer round trips between processes)."""
+    options = Options(overrides)
+    return [analyze(path, data, options, file_digest) for path, data, file_digest in batch]

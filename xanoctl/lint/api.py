@@ -1,0 +1,63 @@
+"""The linter as a library, for other commands (``demo``, ``push``) and for tests.
+
+>>> from xanoctl.lint.api import lint_paths
+>>> result = lint_paths(["workspace/"])          # defaults; pass load_config() for xanoctl.yaml
+>>> result.exit_code, [f.code for f in result.findings]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from xanoctl.lint.config import LintConfig, load_config
+from xanoctl.lint.engine import LintResult, run
+from xanoctl.lint.files import Scope
+from xanoctl.lint.index import WorkspaceIndex
+
+__all__ = ["LintConfig", "LintResult", "build_index", "lint_paths", "load_config"]
+
+
+def lint_paths(
+    paths: Sequence[str | Path],
+    config: LintConfig | None = None,
+    *,
+    select: Sequence[str] | str | None = None,
+    ignore: Sequence[str] | str | None = None,
+    fail_on: str | None = None,
+    changed_since: str | None = None,
+    baseline: str | Path | None = None,
+    write_baseline: str | Path | None = None,
+    use_cache: bool = True,
+    cache_dir: str | Path | None = None,
+    jobs: int | None = None,
+) -> LintResult:
+    """Lint files and folders (folders: every ``*.xs`` below them).
+
+    ``config`` defaults to the built-in defaults (not to ``xanoctl.yaml``: pass
+    :func:`load_config` for that). ``select``/``ignore``/``fail_on``/``baseline`` override it.
+    Cross-file rules see the whole workspace around the paths (the folder holding
+    ``xanoctl.lock``); findings are reported for the named paths only, and with
+    ``changed_since`` only for those changed since that git revision. Raises
+    :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline.
+    """
+    config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
+                                                 baseline=baseline)
+    return run(paths, config, changed_since=changed_since, use_cache=use_cache, cache_dir=cache_dir,
+               jobs=jobs, write_baseline=write_baseline)
+
+
+def build_index(paths: Sequence[str | Path], config: LintConfig | None = None) -> WorkspaceIndex:
+    """The workspace index (functions, calls, tasks with schedules, endpoints, tables) of the
+    workspace around ``paths``, without running the rules' reports."""
+    from xanoctl.lint.analyze import Options, analyze, digest
+    from xanoctl.lint.files import resolve_scope
+
+    config = config or LintConfig()
+    scope: Scope = resolve_scope(paths, config.workspace)
+    options = Options(config.options)
+    results = []
+    for path in scope.index:
+        data = Path(path).read_bytes()
+        results.append(analyze(path, data, options, digest(data)))
+    return WorkspaceIndex(results, complete=scope.complete)

@@ -1,0 +1,113 @@
+"""The lint cache, under ``.xanoctl/cache/`` (git-ignored).
+
+Two files:
+
+- ``lint-files.pickle``: per file (absolute path), the :class:`FileResult` of its last
+  analysis with the content digest it was made from. A changed file is analysed again; the
+  others are taken as they are, and the cross-file rules run over all of them.
+- ``lint-run-<scope>.pickle``: the raw findings of the last whole run over a scope, with the
+  digest of every file's content. When nothing changed, this is all a run reads.
+
+Both are keyed by the xanoctl version, a fingerprint of the linter's own code and grammar, and
+the rule options; a different key discards them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+import xanoctl
+from xanoctl.lint.facts import FileResult
+
+FOLDER = Path(".xanoctl") / "cache"
+_FORMAT = 1
+
+
+def code_fingerprint() -> str:
+    """Changes when the linter, the parser or the grammar change (size and mtime)."""
+    package = Path(xanoctl.__file__).resolve().parent
+    parts = [xanoctl.__version__, str(_FORMAT)]
+    candidates = [package / "parser.py", package / "build.py", package / "model.py",
+                  package / "messages.py", package / "grammar" / "xanoscript.lark",
+                  package.parent / "grammar" / "xanoscript.lark"]
+    for root, _, names in os.walk(package / "lint"):
+        candidates.extend(Path(root) / name for name in names if name.endswith(".py"))
+    for path in sorted(candidates):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+class LintCache:
+    def __init__(self, folder: Path, key: str):
+        self.folder = Path(folder)
+        self.key = key
+        self._files: dict[str, FileResult] | None = None
+
+    # ------------------------------------------------------------------ whole runs
+
+    def last_run(self, scope: str, digest: str):
+        data = self._load(self._run_path(scope))
+        if data and data.get("key") == self.key and data.get("digest") == digest:
+            return data.get("payload")
+        return None
+
+    def save_run(self, scope: str, digest: str, payload) -> None:
+        self._dump(self._run_path(scope), {"key": self.key, "digest": digest, "payload": payload})
+
+    # ------------------------------------------------------------------ per file
+
+    def files(self) -> dict[str, FileResult]:
+        if self._files is None:
+            data = self._load(self.folder / "lint-files.pickle")
+            self._files = data["files"] if data and data.get("key") == self.key else {}
+        return self._files
+
+    def get(self, path: str, digest: str) -> FileResult | None:
+        found = self.files().get(path)
+        return found if found is not None and found.digest == digest else None
+
+    def save_files(self, results: dict[str, FileResult]) -> None:
+        files = dict(self.files())
+        files.update(results)
+        self._files = files
+        self._dump(self.folder / "lint-files.pickle", {"key": self.key, "files": files})
+
+    # ------------------------------------------------------------------ storage
+
+    def _run_path(self, scope: str) -> Path:
+        name = hashlib.blake2b(scope.encode(), digest_size=8).hexdigest()
+        return self.folder / f"lint-run-{name}.pickle"
+
+    @staticmethod
+    def _load(path: Path):
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                IndexError, TypeError, ValueError):
+            return None  # a missing, old or damaged cache is only a cache
+
+    def _dump(self, path: Path, data) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by xanoctl: this folder is a cache\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only checkout lints without a cache

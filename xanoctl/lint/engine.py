@@ -1,0 +1,222 @@
+"""The lint run: which files, what the cache already knows, parse the rest (in parallel when
+there is a lot), run the workspace rules over the index, then suppress, filter and baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xanoctl.lint import baseline as baselines
+from xanoctl.lint import suppress
+from xanoctl.lint.analyze import Options, analyze, analyze_batch, digest
+from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint
+from xanoctl.lint.config import LintConfig
+from xanoctl.lint.context import IndexContext
+from xanoctl.lint.facts import FileResult
+from xanoctl.lint.files import Scope, display_path, resolve_scope
+from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
+from xanoctl.lint.index import WorkspaceIndex
+from xanoctl.lint.rules import WORKSPACE_RULES, xs001
+
+PARALLEL_MIN_FILES = 64
+PARALLEL_MIN_BYTES = 256_000
+
+
+@dataclass
+class LintResult:
+    """The outcome of a lint run. ``findings`` are sorted by path and position, with paths
+    relative to the current folder; ``exit_code`` follows the failure severity."""
+
+    files: int
+    findings: list[Finding]
+    fail_on: str = "error"
+    lines: int = 0
+    suppressed: int = 0
+    baselined: int = 0
+    analysed: int = 0  # files parsed in this run (the others came from the cache)
+    from_cache: bool = False  # the whole run was answered by the cache
+    sources: dict[str, str] = field(default_factory=dict)  # displayed path -> absolute path
+    baseline_written: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        threshold = severity_rank(self.fail_on)
+        return any(severity_rank(finding.severity) >= threshold for finding in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] = out.get(finding.severity, 0) + 1
+        return out
+
+
+def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cache: bool = True,
+        cache_dir: str | Path | None = None, jobs: int | None = None,
+        write_baseline: str | Path | None = None) -> LintResult:
+    cwd = os.getcwd()
+    scope = resolve_scope(paths, config.workspace)
+    report = list(scope.report)
+    if changed_since:
+        from xanoctl.lint.changed import changed_files
+
+        changed = changed_files(changed_since, str(Path(scope.roots[0]) if scope.roots else cwd))
+        report = [path for path in report if os.path.realpath(path) in changed]
+
+    blobs: dict[str, bytes | None] = {}
+    digests: dict[str, str] = {}
+    for path in scope.index:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            blobs[path], digests[path] = None, f"unreadable:{exc.errno}"
+            continue
+        blobs[path], digests[path] = data, digest(data)
+
+    cache = None
+    if use_cache:
+        key = hashlib.blake2b(f"{code_fingerprint()}\n{config.fingerprint()}".encode(),
+                              digest_size=16).hexdigest()
+        cache = LintCache(Path(cache_dir) if cache_dir else _cache_folder(config, scope, cwd), key)
+    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
+    run_digest = hashlib.blake2b(
+        "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
+        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+
+    payload = cache.last_run(scope_id, run_digest) if cache else None
+    analysed = 0
+    from_cache = payload is not None
+    if payload is None:
+        results: dict[str, FileResult] = {}
+        misses: list[str] = []
+        for path in scope.index:
+            found = cache.get(path, digests[path]) if cache else None
+            if found is not None:
+                results[path] = found
+            elif blobs[path] is None:
+                results[path] = _unreadable(path, digests[path])
+            else:
+                misses.append(path)
+        fresh = _analyse(misses, blobs, digests, config.options, jobs)
+        analysed = len(fresh)
+        results.update(fresh)
+        payload = _check_workspace(scope, results, config)
+        if cache is not None:
+            if fresh:
+                cache.save_files(fresh)
+            cache.save_run(scope_id, run_digest, payload)
+    return _finish(payload, report, config, cwd, analysed, from_cache, write_baseline)
+
+
+def _cache_folder(config: LintConfig, scope: Scope, cwd: str) -> Path:
+    if config.source:
+        return Path(config.base_dir) / FOLDER
+    if scope.roots:
+        return Path(scope.roots[0]).parent / FOLDER
+    return Path(cwd) / FOLDER
+
+
+def _unreadable(path: str, file_digest: str) -> FileResult:
+    result = FileResult(path=path, digest=file_digest, lines=0, parsed=False)
+    problem = Problem((1, 1, 1, 2), "cannot read this file (permission denied or not a regular file)")
+    result.findings.append(make_finding(path, xs001.CODE, xs001.SEVERITY, problem))
+    return result
+
+
+def _analyse(paths: list[str], blobs, digests, overrides: dict, jobs: int | None) -> dict[str, FileResult]:
+    if not paths:
+        return {}
+    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    total = sum(len(blobs[path]) for path in paths)
+    if workers > 1 and len(paths) >= PARALLEL_MIN_FILES and total >= PARALLEL_MIN_BYTES:
+        try:
+            return _analyse_parallel(paths, blobs, digests, overrides, workers)
+        except (BrokenProcessPool, OSError, RuntimeError):
+            pass  # no processes to be had here: do it in this one
+    options = Options(overrides)
+    return {path: analyze(path, blobs[path], options, digests[path]) for path in paths}
+
+
+def _analyse_parallel(paths, blobs, digests, overrides, workers: int) -> dict[str, FileResult]:
+    count = workers * 4
+    batches: list[list[tuple[str, bytes, str]]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for path in sorted(paths, key=lambda p: -len(blobs[p])):
+        slot = sizes.index(min(sizes))
+        batches[slot].append((path, blobs[path], digests[path]))
+        sizes[slot] += len(blobs[path])
+    # fork is cheapest and inherits the loaded grammar, but is unsafe with other threads
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
+        else "spawn"
+    context = multiprocessing.get_context(method)
+    out: dict[str, FileResult] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for results in pool.map(analyze_batch, [b for b in batches if b], [overrides] * count):
+            for result in results:
+                out[result.path] = result
+    return out
+
+
+def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintConfig) -> dict:
+    """Run the workspace rules; the raw findings of every file of the index, by path."""
+    index = WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)
+    ctx = IndexContext(Options(config.options))
+    findings: dict[str, list[Finding]] = {}
+    for path in scope.index:
+        if results[path].findings:
+            findings[path] = list(results[path].findings)
+    for rule in WORKSPACE_RULES:
+        for problem in rule.check(index, ctx):
+            finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
+            findings.setdefault(finding.path, []).append(finding)
+    return {
+        "findings": findings,
+        "suppressions": {path: r.suppressions for path, r in results.items() if r.suppressions},
+        "lines": {path: r.lines for path, r in results.items()},
+    }
+
+
+def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, analysed: int,
+            from_cache: bool, write_baseline) -> LintResult:
+    kept: list[tuple[Finding, str]] = []
+    suppressed = 0
+    for path in report:
+        raw = payload["findings"].get(path, [])
+        marks = payload["suppressions"].get(path, [])
+        if not raw and not marks:
+            continue
+        enabled = lambda code, _path=path: config.enabled(code, _path)  # noqa: E731
+        raw, unused, count = suppress.apply(raw, marks, path, enabled)
+        suppressed += count
+        for finding in [*raw, *unused]:
+            if config.enabled(finding.code, path):
+                level = config.severity_of(finding.code, finding.severity)
+                kept.append((finding if level == finding.severity else finding.with_(severity=level), path))
+    written = None
+    baselined = 0
+    if write_baseline:
+        written = baselines.write(write_baseline, kept)
+    elif config.baseline:
+        kept, baselined = baselines.filter_known(config.baseline, kept)
+    sources: dict[str, str] = {}
+    findings: list[Finding] = []
+    for finding, path in kept:
+        shown = display_path(path, cwd)
+        sources[shown] = path
+        findings.append(finding.with_(path=shown))
+    findings.sort(key=lambda finding: finding.sort_key)
+    lines = sum(payload["lines"].get(path, 0) for path in report)
+    return LintResult(files=len(report), findings=findings, fail_on=config.fail_on, lines=lines,
+                      suppressed=suppressed, baselined=baselined, analysed=analysed,
+                      from_cache=from_cache, sources=sources, baseline_written=written)

@@ -1,0 +1,100 @@
+"""The FP envelope: what a function gives back, and whether it is ``{success, data, error}``.
+
+A function's *results* are its ``response`` value and the value of every live ``return``.
+Each is judged on what the document itself shows: an object literal with an envelope key is an
+envelope; any other literal (``null``, a string, an array, an object without envelope keys) is
+not; a variable is judged by every value assigned to it, and a ``function.run`` result is an
+envelope when its callee returns one (decided later, across files). Anything else is unknown.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from xanoctl.lint.walk import Source, assignments, live_statements
+from xanoctl.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement, Variable
+
+ENVELOPE_KEYS = frozenset({"success", "data", "error"})
+STANDARD_KEYS = frozenset({"success", "data", "error", "step"})
+
+
+class Verdict(NamedTuple):
+    """``kind``: ``envelope`` (every value is an envelope literal or the result of a call in
+    ``callees``), ``other`` (every value is plainly not an envelope), or ``unknown``."""
+
+    kind: str
+    literals: tuple[ObjectLit, ...] = ()
+    callees: tuple[str, ...] = ()
+    culprit: Expr | None = None  # for "other": a value that is plainly not an envelope
+
+
+UNKNOWN = Verdict("unknown")
+
+
+class Result(NamedTuple):
+    expr: Expr | None  # None: the document has no response clause at all
+    where: str  # "response" or "return"
+    pos: Pos
+    verdict: Verdict
+
+
+def is_envelope_literal(expr: Expr) -> bool:
+    return isinstance(expr, ObjectLit) and any(key in ENVELOPE_KEYS for key in expr.keys())
+
+
+def judge(expr: Expr, table: dict[str, list[Source]], _seen: frozenset[str] = frozenset()) -> Verdict:
+    if isinstance(expr, ObjectLit):
+        return Verdict("envelope", (expr,)) if is_envelope_literal(expr) else Verdict("other", culprit=expr)
+    if isinstance(expr, (Literal, ArrayLit)):
+        return Verdict("other", culprit=expr)
+    if isinstance(expr, Variable):
+        sources = table.get(expr.name)
+        if not sources or expr.name in _seen:
+            return UNKNOWN
+        seen = _seen | {expr.name}
+        verdicts = []
+        for source in sources:
+            if source.kind == "expr" and source.expr is not None:
+                verdicts.append(judge(source.expr, table, seen))
+            elif source.kind == "call" and source.name:
+                verdicts.append(Verdict("envelope", (), (source.name,)))
+            else:
+                return UNKNOWN
+        return combine(verdicts)
+    return UNKNOWN
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    kinds = {verdict.kind for verdict in verdicts}
+    if kinds == {"envelope"}:
+        literals: list[ObjectLit] = []
+        callees: list[str] = []
+        for verdict in verdicts:
+            literals.extend(verdict.literals)
+            callees.extend(name for name in verdict.callees if name not in callees)
+        return Verdict("envelope", tuple(literals), tuple(callees))
+    if kinds == {"other"}:
+        return verdicts[0]
+    return UNKNOWN
+
+
+def results(doc: Document, table: dict[str, list[Source]] | None = None) -> list[Result]:
+    """The response and every live ``return`` of a function-like document, judged."""
+    if table is None:
+        table = assignments(doc)
+    found: list[Result] = []
+    for stmt in live_statements(doc.stack or []):
+        if stmt.kind == "return":
+            value = stmt.value("value")
+            if value is not None:
+                found.append(Result(value, "return", value.pos, judge(value, table)))
+            else:
+                found.append(Result(None, "return", stmt.pos, Verdict("other")))
+    response = doc.response
+    if response is not None:
+        found.append(Result(response, "response", response.pos, judge(response, table)))
+    return found
+
+
+def return_statements(doc: Document) -> list[Statement]:
+    return [stmt for stmt in live_statements(doc.stack or []) if stmt.kind == "return"]

@@ -1,0 +1,235 @@
+"""What one file tells the workspace index, in a compact, picklable form.
+
+Facts are computed once per file content (then cached) so that the cross-file rules can run
+over a whole workspace without parsing it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from xanoctl.lint.finding import Finding, Span, span
+from xanoctl.lint.locate import header_span, target_span
+from xanoctl.lint.walk import (
+    access_chains, chain_text, direct_alias, document_reads, document_statements,
+    live_statements, result_callees,
+)
+from xanoctl.model import Document, ObjectLit
+
+
+@dataclass(slots=True)
+class InputFact:
+    name: str
+    type: str
+    required: bool
+
+
+@dataclass(slots=True)
+class FunctionFact:
+    name: str
+    path: str
+    obj: str
+    pos: Span  # the name in the header
+    inputs: tuple[InputFact, ...] | None  # None: unknown (no input clause, or unparsed file)
+    # whether its results are envelopes: "envelope" (subject to env_callees), "other",
+    # "unknown" or "none" (no result at all)
+    status: str = "unknown"
+    env_keys: tuple[str, ...] = ()
+    env_callees: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class CallFact:
+    """``function.run CALLEE { input = {...} } as $alias`` (live statements only)."""
+
+    callee: str
+    path: str
+    obj: str
+    pos: Span  # the callee's name
+    stmt_pos: Span
+    inputs: tuple[tuple[str, Span], ...] | None  # keys passed; None: not a literal object
+    input_pos: Span | None  # the `input` value, when there is one
+    alias: str | None
+
+
+@dataclass(slots=True)
+class ReadFact:
+    """A read ``$r.key...`` of a variable holding a ``function.run`` result."""
+
+    var: str
+    keys: tuple[str, ...]
+    pos: Span
+    callees: tuple[str, ...]
+    direct: bool  # the variable is the call's own `as` target (not a copy)
+    path: str
+    obj: str
+
+    @property
+    def text(self) -> str:
+        return chain_text(self.var, list(self.keys))
+
+
+@dataclass(slots=True)
+class EventFact:
+    starts_on: datetime | None
+    freq: int | None
+    ends_on: datetime | None
+    valid: bool
+
+
+@dataclass(slots=True)
+class TaskFact:
+    name: str
+    path: str
+    obj: str
+    pos: Span
+    active: bool | None
+    events: tuple[EventFact, ...] | None  # None: no schedule at all
+    description: str = ""
+
+
+@dataclass(slots=True)
+class EndpointFact:
+    name: str
+    verb: str | None
+    group: str | None
+    path: str
+    obj: str
+    pos: Span
+    statements: int  # live statements in the stack
+
+
+@dataclass(slots=True)
+class Suppression:
+    """``// xanoctl: ignore[CODES] reason`` and the lines it covers."""
+
+    pos: Span  # the comment
+    codes: tuple[str, ...]
+    reason: str
+    first: int  # first line covered
+    last: int  # last line covered
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything the linter keeps about one file."""
+
+    path: str
+    digest: str
+    lines: int
+    findings: list[Finding] = field(default_factory=list)  # per-file rules, default severity
+    functions: list[FunctionFact] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)
+    reads: list[ReadFact] = field(default_factory=list)
+    tasks: list[TaskFact] = field(default_factory=list)
+    endpoints: list[EndpointFact] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    parsed: bool = True
+
+
+def object_label(doc: Document) -> str:
+    name = doc.name if doc.name is not None else "?"
+    if doc.kind == "query" and doc.verb:
+        return f"query {name} {doc.verb}"
+    return f"{doc.kind} {name}"
+
+
+def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=None) -> None:
+    """Add the facts of one parsed document to ``out`` (``ctx``: its DocContext, to reuse
+    what the rules already worked out)."""
+    if ctx is None:
+        from xanoctl.lint.context import DocContext
+
+        ctx = DocContext(doc, path, lines, lambda code: {})
+    obj = object_label(doc)
+    if doc.kind == "function" and doc.name is not None:
+        out.functions.append(_function(doc, path, obj, lines, ctx.results))
+    elif doc.kind == "task" and doc.name is not None:
+        from xanoctl.lint.schedule import task_events
+
+        active = doc.value("active")
+        out.tasks.append(TaskFact(
+            name=doc.name, path=path, obj=obj, pos=header_span(doc, lines),
+            active=getattr(active, "value", None) if active is not None else None,
+            events=task_events(doc),
+            description=_text(doc.value("description")),
+        ))
+    elif doc.kind == "query" and doc.name is not None:
+        group = doc.value("api_group")
+        out.endpoints.append(EndpointFact(
+            name=doc.name, verb=doc.verb, group=_text(group) or None, path=path, obj=obj,
+            pos=header_span(doc, lines),
+            statements=sum(1 for _ in live_statements(doc.stack or [])),
+        ))
+    elif doc.kind == "table" and doc.name is not None:
+        out.tables.append(doc.name)
+    _calls(doc, path, obj, lines, out, ctx)
+
+
+def _text(expr) -> str:
+    value = getattr(expr, "value", None)
+    return value if isinstance(value, str) else ""
+
+
+def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
+    inputs = None
+    if doc.inputs is not None:
+        inputs = tuple(
+            InputFact(field_.name, field_.type, field_.required)
+            for field_ in doc.inputs if field_.name is not None
+        )
+    status = "none"
+    keys: set[str] = set()
+    callees: list[str] = []
+    if found:
+        kinds = {result.verdict.kind for result in found}
+        status = "other" if "other" in kinds else "unknown" if "unknown" in kinds else "envelope"
+        for result in found:
+            for literal in result.verdict.literals:
+                keys.update(literal.keys())
+            callees.extend(name for name in result.verdict.callees if name not in callees)
+    return FunctionFact(
+        name=doc.name, path=path, obj=obj, pos=header_span(doc, lines), inputs=inputs,
+        status=status, env_keys=tuple(sorted(keys)), env_callees=tuple(callees),
+    )
+
+
+def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult, ctx) -> None:
+    has_alias = False
+    for stmt in document_statements(doc):
+        if stmt.kind != "function.run" or not isinstance(stmt.target, str):
+            continue
+        value = stmt.value("input")
+        inputs: tuple | None
+        if value is None:
+            inputs = ()
+        elif isinstance(value, ObjectLit) and all("." not in key for key in value.keys()):
+            inputs = tuple((entry.key, span(entry.pos)) for entry in value.entries)
+        else:
+            inputs = None
+        alias = stmt.alias.name if stmt.alias is not None else None
+        has_alias = has_alias or alias is not None
+        out.calls.append(CallFact(
+            callee=stmt.target, path=path, obj=obj, pos=target_span(stmt, lines),
+            stmt_pos=span(stmt.pos), inputs=inputs,
+            input_pos=span(value.pos) if value is not None else None, alias=alias,
+        ))
+    if has_alias:
+        _reads(doc, path, obj, out, ctx.table)
+
+
+def _reads(doc: Document, path: str, obj: str, out: FileResult, table) -> None:
+    holders: dict[str, tuple[str, ...] | None] = {}
+    for expr in document_reads(doc):
+        for chain in access_chains(expr):
+            if chain.var not in holders:
+                holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
+            callees = holders[chain.var]
+            if callees and chain.keys:
+                out.reads.append(ReadFact(
+                    var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
+                    callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
+                ))
+

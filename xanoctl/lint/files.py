@@ -1,0 +1,93 @@
+"""Which files to lint, and which workspace the cross-file rules see.
+
+The *report set* is what the user named: files, and the ``*.xs`` files under named folders.
+The *index set* is the whole workspace around them, so that linting one file still checks its
+calls against every function: the workspace root is the nearest folder holding
+``xanoctl.lock`` (written by ``xanoctl pull``), else the workspace folder named in
+``xanoctl.yaml``. Without either, the index set is the report set; it is *complete* (a missing
+callee really is missing) only when a folder was named.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from xanoctl.errors import UsageError
+
+SUFFIX = ".xs"
+MANIFEST = "xanoctl.lock"
+_SKIP_DIRS = {".git", ".xanoctl", "node_modules", "__pycache__", ".venv"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    report: tuple[str, ...]  # absolute paths of the files to report on
+    index: tuple[str, ...]  # absolute paths of every file the index reads (report included)
+    roots: tuple[str, ...]  # workspace roots found (may be empty)
+    complete: bool  # whether the index holds the whole workspace
+
+
+def find_xs(folder: str) -> list[str]:
+    """Every ``*.xs`` file below ``folder``, sorted, skipping tool and VCS folders."""
+    found: list[str] = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        found.extend(os.path.join(current, name) for name in names if name.endswith(SUFFIX))
+    found.sort()
+    return found
+
+
+def workspace_root(path: str, configured: str | None = None) -> str | None:
+    """The workspace folder holding ``path``: nearest ``xanoctl.lock`` above it, else the
+    configured workspace folder when ``path`` is inside it."""
+    here = Path(path)
+    start = here if here.is_dir() else here.parent
+    for folder in (start, *start.parents):
+        if (folder / MANIFEST).is_file():
+            return str(folder)
+    if configured:
+        root = Path(configured)
+        if root.is_dir() and (here == root or root in here.parents):
+            return str(root)
+    return None
+
+
+def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
+    if not paths:
+        raise UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
+    report: list[str] = []
+    roots: list[str] = []
+    named_folder = False
+    for raw in paths:
+        path = os.path.abspath(os.fspath(raw))
+        if os.path.isdir(path):
+            named_folder = True
+            report.extend(find_xs(path))
+        elif os.path.isfile(path):
+            report.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+        root = workspace_root(path, configured_workspace)
+        if root and root not in roots:
+            roots.append(root)
+    report = sorted(set(report))
+    if roots:
+        index = set(report)
+        for root in roots:
+            index.update(find_xs(root))
+        return Scope(tuple(report), tuple(sorted(index)), tuple(roots), True)
+    return Scope(tuple(report), tuple(report), (), named_folder)
+
+
+def display_path(path: str, cwd: str | None = None) -> str:
+    """``path`` relative to the current folder when it is inside it, with ``/`` separators."""
+    cwd = cwd or os.getcwd()
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:
+        return Path(path).as_posix()
+    if rel.startswith(".."):
+        return Path(path).as_posix()
+    return Path(rel).as_posix()

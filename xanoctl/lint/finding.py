@@ -1,0 +1,98 @@
+"""What the linter reports: a :class:`Finding`, and the :class:`Problem` a rule yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from xanoctl.model import Pos
+
+SEVERITIES = ("info", "warning", "error")  # in increasing order of weight
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+Span = tuple[int, int, int, int]  # line, column, end_line, end_column (1-based, end exclusive)
+
+
+def span(pos: Pos | Span) -> Span:
+    if isinstance(pos, tuple):
+        return pos
+    return (pos.line, pos.column, pos.end_line, pos.end_column)
+
+
+class Problem(NamedTuple):
+    """What a rule yields: where, what, and optionally the text to put there instead.
+
+    Document rules leave ``path`` and ``obj`` empty (the engine knows them); workspace rules,
+    which look across files, fill them in.
+    """
+
+    pos: Pos | Span
+    message: str
+    fix: str | None = None
+    path: str = ""
+    obj: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding. Lines and columns are 1-based; ``end_column`` is exclusive.
+
+    ``obj`` names the object the finding is about (``function Workers/X``); with ``path``,
+    ``code`` and ``message`` it identifies the finding across line shifts (baselines).
+    ``fix`` is replacement text for the range, when the rule knows it.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    severity: str
+    message: str
+    obj: str = ""
+    fix: str | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        """The JSON contract (issue 3): these keys, extended only by adding keys."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "object": self.obj,
+            "fix": self.fix,
+        }
+
+
+def make_finding(path: str, code: str, severity: str, problem: Problem, obj: str = "") -> Finding:
+    line, column, end_line, end_column = span(problem.pos)
+    if (end_line, end_column) <= (line, column):
+        end_line, end_column = line, column + 1
+    return Finding(
+        path=problem.path or path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        code=code,
+        severity=severity,
+        message=problem.message,
+        obj=problem.obj or obj,
+        fix=problem.fix,
+    )

@@ -1,0 +1,33 @@
+"""Reports: ``text`` (source line and caret), ``json`` (the contract of issue 3), ``sarif``
+(2.1.0, for code scanning), ``github`` (workflow annotations). ``auto`` is ``github`` inside
+GitHub Actions and ``text`` elsewhere."""
+
+from __future__ import annotations
+
+import os
+
+from xanoctl.lint.engine import LintResult
+
+FORMATS = ("auto", "text", "json", "sarif", "github")
+
+
+def resolve(name: str, environ=None) -> str:
+    environ = os.environ if environ is None else environ
+    if name == "auto":
+        return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+def render(result: LintResult, name: str, *, color: bool = False, environ=None) -> str:
+    name = resolve(name, environ)
+    if name == "json":
+        from xanoctl.lint.formats.json import render as out
+    elif name == "sarif":
+        from xanoctl.lint.formats.sarif import render as out
+    elif name == "github":
+        from xanoctl.lint.formats.github import render as out
+    else:
+        from xanoctl.lint.formats.text import render as text
+
+        return text(result, color=color)
+    return out(result)

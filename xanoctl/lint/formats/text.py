@@ -1,0 +1,75 @@
+"""``--format text``: one finding per paragraph, with the source line and a caret::
+
+    workspace/function/Tasks/Sync.xs:12:27: FP003 error: `$result.people`: ... read `$result.data.people`
+        var $synced { value = $result.people|count }
+                              ^^^^^^^^^^^^^^
+"""
+
+from __future__ import annotations
+
+from xanoctl.lint.engine import LintResult
+from xanoctl.lint.finding import Finding
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+_WIDTH = 160
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    blocks: list[str] = []
+    cache: dict[str, list[str] | None] = {}
+    for finding in result.findings:
+        head = f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.severity}: {finding.message}"
+        if color:
+            head = (f"{_BOLD}{finding.path}:{finding.line}:{finding.column}:{_RESET} "
+                    f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {finding.message}")
+        source = _source_lines(result.sources.get(finding.path, finding.path), cache)
+        excerpt = _excerpt(finding, source)
+        blocks.append(head + ("\n" + excerpt if excerpt else ""))
+    blocks.append(summary(result))
+    return "\n".join(blocks)
+
+
+def summary(result: LintResult) -> str:
+    files = f"{result.files} file" + ("" if result.files == 1 else "s")
+    counts = result.counts()
+    total = len(result.findings)
+    if total:
+        parts = [f"{n} {level}{'' if n == 1 else 's'}" for level, n in counts.items() if n]
+        text = f"Found {total} problem{'' if total == 1 else 's'} ({', '.join(parts)}) in {files}."
+    else:
+        text = f"No problems in {files}."
+    extra = []
+    if result.suppressed:
+        extra.append(f"{result.suppressed} suppressed inline")
+    if result.baselined:
+        extra.append(f"{result.baselined} in the baseline")
+    return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    if path not in cache:
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read().decode("utf-8")
+            cache[path] = [line.rstrip("\r") for line in text.split("\n")]
+        except (OSError, UnicodeDecodeError):
+            cache[path] = None
+    return cache[path]
+
+
+def _excerpt(finding: Finding, lines: list[str] | None) -> str:
+    if not lines or not 0 < finding.line <= len(lines):
+        return ""
+    line = lines[finding.line - 1].rstrip()
+    start = finding.column - 1
+    end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
+    end = max(min(end, len(line)), start + 1)
+    offset = 0
+    if len(line) > _WIDTH:  # keep a window around the column
+        offset = max(0, min(start - 40, len(line) - _WIDTH))
+        line = ("…" if offset else "") + line[offset:offset + _WIDTH]
+        shift = offset - (1 if offset else 0)
+        start, end = start - shift, min(end - shift, len(line))
+    pad = "".join(ch if ch == "\t" else " " for ch in line[:start])
+    return f"    {line}\n    {pad}{'^' * max(end - start, 1)}"

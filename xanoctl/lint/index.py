@@ -1,0 +1,86 @@
+"""The workspace index: what every file declares and calls, for the cross-file rules."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from xanoctl.lint.facts import CallFact, EndpointFact, FileResult, FunctionFact, ReadFact, TaskFact
+
+
+class WorkspaceIndex:
+    """Functions (by exact name), calls, result reads, tasks, endpoints and tables of a
+    workspace. ``complete`` says whether every file of the workspace was read: only then is
+    a function that is not in the index really missing."""
+
+    def __init__(self, files: Iterable[FileResult], complete: bool = True):
+        self.complete = complete
+        self.functions: dict[str, FunctionFact] = {}
+        self.duplicates: set[str] = set()
+        self.calls: list[CallFact] = []
+        self.reads: list[ReadFact] = []
+        self.tasks: list[TaskFact] = []
+        self.endpoints: list[EndpointFact] = []
+        self.tables: set[str] = set()
+        for result in files:
+            for fact in result.functions:
+                if fact.name in self.functions:
+                    self.duplicates.add(fact.name)
+                else:
+                    self.functions[fact.name] = fact
+            self.calls.extend(result.calls)
+            self.reads.extend(result.reads)
+            self.tasks.extend(result.tasks)
+            self.endpoints.extend(result.endpoints)
+            self.tables.update(result.tables)
+        self._envelope: dict[str, bool | None] = {}
+        self._keys: dict[str, frozenset[str]] = {}
+
+    def exists(self, name: str) -> bool:
+        return name in self.functions
+
+    def function(self, name: str) -> FunctionFact | None:
+        """The one function of that name; None when missing or defined more than once."""
+        if name in self.duplicates:
+            return None
+        return self.functions.get(name)
+
+    def callers(self, name: str) -> list[CallFact]:
+        return [call for call in self.calls if call.callee == name]
+
+    def returns_envelope(self, name: str) -> bool | None:
+        """True when every result of ``name`` is an envelope (following the calls whose results
+        it passes on), False when one plainly is not, None when it cannot be told."""
+        if name in self._envelope:
+            return self._envelope[name]
+        self._envelope[name] = None  # guards against call cycles
+        fact = self.function(name)
+        verdict: bool | None
+        if fact is None or fact.status == "unknown":
+            verdict = None
+        elif fact.status in ("other", "none"):
+            verdict = False
+        else:
+            verdict = True
+            for callee in fact.env_callees:
+                inner = self.returns_envelope(callee)
+                if inner is False:
+                    verdict = False
+                    break
+                if inner is None:
+                    verdict = None
+        self._envelope[name] = verdict
+        return verdict
+
+    def envelope_keys(self, name: str) -> frozenset[str]:
+        """Every key the envelopes of ``name`` (and of the calls it passes on) are built with."""
+        if name in self._keys:
+            return self._keys[name]
+        self._keys[name] = frozenset()
+        fact = self.function(name)
+        keys: set[str] = set()
+        if fact is not None:
+            keys.update(fact.env_keys)
+            for callee in fact.env_callees:
+                keys.update(self.envelope_keys(callee))
+        self._keys[name] = frozenset(keys)
+        return self._keys[name]

@@ -1,0 +1,71 @@
+"""The rule catalogue: one module per rule.
+
+Each module defines ``CODE``, ``NAME`` (short, kebab-case), ``SEVERITY`` (default),
+``OPTIONS`` (name -> default), ``SCOPE`` and a docstring whose first line is the summary and
+which holds a ``Bad::`` and a ``Good::`` XanoScript example (tested: the bad one produces the
+code, the good one does not). ``SCOPE`` says where the rule runs:
+
+- ``document``: ``check(doc, ctx: DocContext)`` yields :class:`~xanoctl.lint.finding.Problem`;
+- ``workspace``: ``check(index, ctx: IndexContext)`` yields problems with their path;
+- ``syntax`` / ``engine``: reported by the engine itself (parse failures, suppressions).
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import textwrap
+from types import ModuleType
+
+_MODULES = (
+    "xs001", "xs002", "fp001", "fp002", "fp003", "ep001", "sc001", "sc002",
+    "id001", "id002", "xr001", "xs900",
+)
+
+RULES: dict[str, ModuleType] = {}
+for _name in _MODULES:
+    _module = importlib.import_module(f"{__name__}.{_name}")
+    RULES[_module.CODE] = _module
+
+DOCUMENT_RULES = tuple(rule for rule in RULES.values() if rule.SCOPE == "document")
+WORKSPACE_RULES = tuple(rule for rule in RULES.values() if rule.SCOPE == "workspace")
+
+
+def get_rule(code: str) -> ModuleType:
+    return RULES[code]
+
+
+def suggest_code(code: str) -> str | None:
+    """The known code closest to ``code`` (``FP03`` -> ``FP003``), if any."""
+    found = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def summary(rule: ModuleType) -> str:
+    return (rule.__doc__ or "").strip().splitlines()[0].strip()
+
+
+def explanation(rule: ModuleType) -> str:
+    """The docstring, dedented, without its first line."""
+    doc = rule.__doc__ or ""
+    first, _, rest = doc.strip("\n").partition("\n")
+    return textwrap.dedent(rest).strip("\n")
+
+
+def examples(rule: ModuleType) -> dict[str, str]:
+    """The ``Bad::`` and ``Good::`` examples of a rule's docstring, dedented."""
+    found: dict[str, str] = {}
+    lines = explanation(rule).splitlines()
+    index = 0
+    while index < len(lines):
+        label = lines[index].strip()
+        if label in ("Bad::", "Good::"):
+            block: list[str] = []
+            index += 1
+            while index < len(lines) and (not lines[index].strip() or lines[index].startswith("    ")):
+                block.append(lines[index])
+                index += 1
+            found[label[:-2].lower()] = textwrap.dedent("\n".join(block)).strip("\n") + "\n"
+            continue
+        index += 1
+    return found

@@ -1,0 +1,76 @@
+r"""`function.run` names a function that is not in the workspace.
+
+The call fails at run time ("function not found"), often in a task nobody watches. The
+message names the closest existing function when there is one (a typo, a renamed folder).
+The check needs the whole workspace: lint a folder, or a file inside a pulled workspace
+(one with `xanoctl.lock`).
+
+Bad::
+
+    function "Workers/FUB - Sync People" {
+      input {
+      }
+      stack {
+        var $people { value = [] }
+      }
+      response = {success: true, data: {people: $people}, error: null}
+    }
+    ---
+    task "FUB - Sync People" {
+      active = true
+      stack {
+        function.run "Workers/FUB - Sync Peple" as $result
+      }
+      schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]
+    }
+
+Good::
+
+    function "Workers/FUB - Sync People" {
+      input {
+      }
+      stack {
+        var $people { value = [] }
+      }
+      response = {success: true, data: {people: $people}, error: null}
+    }
+    ---
+    task "FUB - Sync People" {
+      active = true
+      stack {
+        function.run "Workers/FUB - Sync People" as $result
+      }
+      schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]
+    }
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from xanoctl.lint.finding import Problem
+
+CODE = "XR001"
+NAME = "unknown-function"
+SEVERITY = "error"
+OPTIONS: dict = {}
+SCOPE = "workspace"
+
+
+def check(index, ctx) -> Iterator[Problem]:
+    if not index.complete:
+        return
+    names = None
+    for call in index.calls:
+        if index.exists(call.callee):
+            continue
+        if names is None:
+            names = list(index.functions)
+        close = difflib.get_close_matches(call.callee, names, n=1, cutoff=0.75)
+        message = f"`function.run \"{call.callee}\"`: no function of that name in the workspace"
+        fix = None
+        if close:
+            message += f"; did you mean `{close[0]}`?"
+            fix = f'function.run "{close[0]}"'
+        yield Problem(call.pos, message, fix, call.path, call.obj)

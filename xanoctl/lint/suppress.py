@@ -1,0 +1,120 @@
+"""Inline suppression: ``// xanoctl: ignore[ID001] reason`` on the line above a statement.
+
+The comment covers the statement (or clause, input field, or whole document) that starts on
+the next line of code, nested lines included. Several comments may be stacked above one
+statement. A suppression that silences nothing is reported as XS900, as is one that cannot be
+read or names an unknown rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from xanoctl.lint.facts import Suppression
+from xanoctl.lint.finding import Finding, Problem, make_finding
+from xanoctl.model import Document
+
+CODE = "XS900"
+_COMMENT = re.compile(r"^([ \t]*)//[ \t]*xanoctl[ \t]*:(.*)$")
+_IGNORE = re.compile(r"ignore\[([^\]]*)\](.*)$")
+
+
+def spans(docs: list[Document]) -> dict[int, int]:
+    """For each line where a statement, clause, setting, field or document starts, the last
+    line it covers."""
+    out: dict[int, int] = {}
+
+    def add(pos) -> None:
+        if pos.end_line > out.get(pos.line, 0):
+            out[pos.line] = pos.end_line
+
+    for doc in docs:
+        add(doc.pos)
+        for setting in doc.settings:
+            add(setting.pos)
+            add(setting.value.pos)
+        for field in [*(doc.inputs or []), *(doc.schema or [])]:
+            add(field.pos)
+        for top in [*(doc.stack or []), *doc.blocks]:
+            for stmt in top.walk():
+                add(stmt.pos)
+                for setting in stmt.settings:
+                    add(setting.value.pos)
+    return out
+
+
+def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]) -> tuple[
+        list[Suppression], list[Problem]]:
+    """The suppressions of a file, and problems with malformed ones (for XS900)."""
+    if "xanoctl" not in text:
+        return [], []
+    known = set(known)
+    found: list[Suppression] = []
+    problems: list[Problem] = []
+    covered = None
+    for index, line in enumerate(lines):
+        match = _COMMENT.match(line)
+        if not match:
+            continue
+        line_no = index + 1
+        start = len(match.group(1)) + 1
+        pos = (line_no, start, line_no, len(line.rstrip("\r")) + 1)
+        body = match.group(2).strip()
+        ignore = _IGNORE.match(body)
+        if not ignore:
+            problems.append(Problem(pos, "unreadable suppression; write `// xanoctl: ignore[CODE] reason` "
+                                         "on the line above the statement"))
+            continue
+        codes = tuple(code.strip().upper() for code in re.split(r"[,\s]+", ignore.group(1)) if code.strip())
+        unknown = [code for code in codes if code not in known]
+        if not codes or unknown:
+            what = f"unknown rule `{unknown[0]}`" if unknown else "no rule code"
+            problems.append(Problem(pos, f"suppression names {what}; `xanoctl rules` lists the codes"))
+            codes = tuple(code for code in codes if code in known)
+            if not codes:
+                continue
+        if covered is None:
+            covered = spans(docs)
+        target = _next_code_line(lines, index + 1)
+        first = target if target is not None else line_no
+        last = max(covered.get(first, first), first)
+        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last))
+    return found, problems
+
+
+def _next_code_line(lines: list[str], start: int) -> int | None:
+    for index in range(start, len(lines)):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("//"):
+            return index + 1
+    return None
+
+
+def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
+          enabled) -> tuple[list[Finding], list[Finding], int]:
+    """Drop the findings a suppression covers. Returns (kept, XS900 findings for suppressions
+    that silenced nothing, number suppressed). ``enabled(code)`` tells whether a rule runs on
+    this file; a suppression of a rule that does not run is not reported as unused."""
+    if not suppressions:
+        return findings, [], 0
+    used: set[tuple[int, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        hit = None
+        for index, item in enumerate(suppressions):
+            if finding.code in item.codes and item.first <= finding.line <= item.last:
+                hit = index
+                break
+        if hit is None:
+            kept.append(finding)
+        else:
+            used.add((hit, finding.code))
+    unused: list[Finding] = []
+    for index, item in enumerate(suppressions):
+        for code in item.codes:
+            if (index, code) not in used and enabled(code):
+                message = (f"unused suppression: the statement below has no {code} finding; "
+                           f"remove `ignore[{code}]`")
+                unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
+    return kept, unused, len(findings) - len(kept)

@@ -1,0 +1,170 @@
+"""Walking a document: the statements that run, the expressions they hold, the access chains
+they read, and what each variable is assigned from."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, NamedTuple
+
+from xanoctl.model import (
+    ArrayLit, Binary, Cast, Document, Expr, Filtered, Member, ObjectLit, Statement, Ternary, Unary,
+    Variable, access_path,
+)
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def live_statements(statements: list[Statement]) -> Iterator[Statement]:
+    """Every statement that can run: disabled ones (``!kind``) and everything nested in them
+    are skipped. Source order, iteratively."""
+    stack = list(reversed(statements))
+    while stack:
+        node = stack.pop()
+        if node.disabled:
+            continue
+        yield node
+        stack.extend(reversed(node.body))
+
+
+def document_statements(doc: Document) -> Iterator[Statement]:
+    """The live statements of the stack and of the other block clauses (tests, legacy forms)."""
+    yield from live_statements(doc.stack or [])
+    yield from live_statements(doc.blocks)
+
+
+def statement_reads(stmt: Statement) -> Iterator[Expr]:
+    """The expressions a statement evaluates (its arguments, guard and settings). The target of
+    ``var.update $x.a``, which is written, is left out."""
+    yield from stmt.args
+    if stmt.guard is not None:
+        yield stmt.guard
+    for setting in stmt.settings:
+        yield setting.value
+
+
+def document_reads(doc: Document) -> Iterator[Expr]:
+    for setting in doc.settings:
+        yield setting.value
+    for stmt in document_statements(doc):
+        yield from statement_reads(stmt)
+
+
+class Chain(NamedTuple):
+    node: Member
+    var: str
+    keys: list[str]
+
+
+def access_chains(expr: Expr) -> Iterator[Chain]:
+    """Every maximal static access chain on a variable (``$r.data.people``) under ``expr``;
+    chains with a dynamic key are looked into but not reported."""
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Member):
+            found = access_path(node)
+            if found is not None:
+                yield Chain(node, found[0], found[1])
+                continue
+        stack.extend(reversed(_children(node)))
+
+
+def _children(node: Expr) -> list[Expr]:
+    if isinstance(node, Member):
+        return [node.obj] + ([] if isinstance(node.key, str) else [node.key])
+    if isinstance(node, Unary):
+        return [node.operand]
+    if isinstance(node, Binary):
+        return [node.left, node.right]
+    if isinstance(node, Ternary):
+        return [node.cond, node.then, node.otherwise]
+    if isinstance(node, Filtered):
+        return [node.value] + [arg for flt in node.filters for arg in flt.args]
+    if isinstance(node, Cast):
+        return [node.value]
+    if isinstance(node, ObjectLit):
+        return [entry.value for entry in node.entries]
+    if isinstance(node, ArrayLit):
+        return list(node.items)
+    return []
+
+
+def chain_text(var: str, keys: list[str]) -> str:
+    """``$r`` + ``["data", "people"]`` -> ``$r.data.people`` (``["my key"]`` when needed)."""
+    parts = [var]
+    for key in keys:
+        if _IDENT.match(key) or key.isdigit():
+            parts.append(f".{key}")
+        else:
+            parts.append(f"[{_quote(key)}]")
+    return "".join(parts)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# ---------------------------------------------------------------------------- assignments
+
+
+class Source(NamedTuple):
+    """Where a variable's value comes from: ``kind`` is ``expr`` (``var $x { value = E }``),
+    ``call`` (``function.run NAME as $x``; ``name`` is the callee) or ``other``."""
+
+    kind: str
+    expr: Expr | None = None
+    name: str | None = None
+
+
+def assignments(doc: Document) -> dict[str, list[Source]]:
+    """For each variable, every live statement that sets it as a whole."""
+    table: dict[str, list[Source]] = {}
+    for stmt in document_statements(doc):
+        target = stmt.target
+        if isinstance(target, Variable):
+            if stmt.kind in ("var", "var.update"):
+                value = stmt.value("value")
+                source = Source("expr", value) if value is not None else Source("other")
+            else:  # array.push $x, math.add $x, text.append $x ... change it in place
+                source = Source("other")
+            table.setdefault(target.name, []).append(source)
+        alias = stmt.alias
+        if alias is not None:
+            if stmt.kind == "function.run" and isinstance(stmt.target, str) \
+                    and not alias.path and not alias.filters:
+                source = Source("call", name=stmt.target)
+            else:
+                source = Source("other")
+            table.setdefault(alias.name, []).append(source)
+    return table
+
+
+def result_callees(var: str, table: dict[str, list[Source]]) -> tuple[str, ...] | None:
+    """The functions whose ``function.run`` result ``var`` holds, when every assignment of
+    ``var`` is such a call or a plain copy (``var $x { value = $r }``) of one; else None."""
+    callees: list[str] = []
+    seen: set[str] = set()
+    todo = [var]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        sources = table.get(name)
+        if not sources:
+            return None
+        for source in sources:
+            if source.kind == "call" and source.name is not None:
+                if source.name not in callees:
+                    callees.append(source.name)
+            elif source.kind == "expr" and isinstance(source.expr, Variable):
+                todo.append(source.expr.name)
+            else:
+                return None
+    return tuple(callees) or None
+
+
+def direct_alias(var: str, table: dict[str, list[Source]]) -> bool:
+    """True when ``var`` is set only by ``function.run ... as var`` (not through a copy)."""
+    sources = table.get(var) or []
+    return bool(sources) and all(source.kind == "call" for source in sources)
