@@ -31,6 +31,8 @@ def spans(docs: list[Document]) -> dict[int, int]:
 
     for doc in docs:
         add(doc.pos)
+        if doc.stack_pos is not None:
+            add(doc.stack_pos)
         for setting in doc.settings:
             add(setting.pos)
             add(setting.value.pos)

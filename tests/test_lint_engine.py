@@ -1,0 +1,331 @@
+"""The engine around the rules: configuration, inline suppression, baselines, the cache,
+--changed-since and parallel parsing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import git
+import pytest
+
+from xanoctl.errors import UsageError
+from xanoctl.lint.api import build_index, lint_paths
+from xanoctl.lint.config import LintConfig, load_config, parse_section
+
+WORKER = '''function "Workers/Sync People" {
+  input {
+    int ad_user_id
+  }
+  stack {
+    var $people { value = [] }
+  }
+  response = {success: true, data: {people: $people}, error: null}
+}
+'''
+
+CALLER = '''function "Tasks/Sync People" {
+  input {
+    int ad_user_id
+  }
+  stack {
+    function.run "Workers/Sync People" {
+      input = {user_id: $input.ad_user_id}
+    } as $result
+    var $count { value = $result.people|count }
+  }
+  response = {success: true, data: {count: $count}, error: null}
+}
+'''
+
+TASK = '''task "Nightly" {
+  active = true
+  stack {
+    var $x { value = now }
+  }
+}
+'''
+
+
+def workspace(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
+    root = tmp_path / "workspace"
+    files = files or {"function/Workers/sync.xs": WORKER, "function/Tasks/sync.xs": CALLER, "task/nightly.xs": TASK}
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    return root
+
+
+def codes(result):
+    return sorted(finding.code for finding in result.findings)
+
+
+# ---------------------------------------------------------------------------- configuration
+
+
+def test_defaults_report_every_rule(tmp_path):
+    assert codes(lint_paths([workspace(tmp_path)], use_cache=False)) == ["FP003", "ID001", "SC001"]
+
+
+def test_select_and_ignore_take_codes_and_prefixes(tmp_path):
+    root = workspace(tmp_path)
+    assert codes(lint_paths([root], select="FP,ID", use_cache=False)) == ["FP003", "ID001"]
+    assert codes(lint_paths([root], ignore=["SC001", "FP"], use_cache=False)) == ["ID001"]
+    config = parse_section({"select": ["ID001", "SC"], "ignore": ["SC001"]})
+    assert codes(lint_paths([root], config, use_cache=False)) == ["ID001"]
+
+
+def test_severity_and_fail_on(tmp_path):
+    root = workspace(tmp_path)
+    config = parse_section({"severity": {"FP003": "warning", "ID001": "info"}, "select": ["FP003", "ID001"]})
+    result = lint_paths([root], config, use_cache=False)
+    assert [(f.code, f.severity) for f in result.findings] == [("ID001", "info"), ("FP003", "warning")]
+    assert result.exit_code == 0
+    assert lint_paths([root], config, fail_on="warning", use_cache=False).exit_code == 1
+    config = parse_section({"rules": {"SC001": {"severity": "warning"}}, "select": ["SC001"]})
+    assert lint_paths([root], config, use_cache=False).findings[0].severity == "warning"
+
+
+def test_per_path_ignores(tmp_path):
+    root = workspace(tmp_path)
+    config = parse_section({"per_path_ignores": {"workspace/function/Tasks/": ["ID001"], "*/task/*.xs": ["SC"]}},
+                           base_dir=tmp_path)
+    assert codes(lint_paths([root], config, use_cache=False)) == ["FP003"]
+
+
+def test_load_config_from_yaml(tmp_path, monkeypatch):
+    (tmp_path / "xanoctl.yaml").write_text(
+        "instance: https://x.example\nlint:\n  select: [FP003]\n  fail_on: warning\n"
+        "  rules:\n    FP002: {required_keys: [success, data, error, step]}\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    config = load_config()
+    assert config.select == ("FP003",) and config.fail_on == "warning"
+    assert config.rule_options("FP002")["required_keys"] == ["success", "data", "error", "step"]
+    assert config.rule_options("FP001")["folders"] == ["Tasks/", "Workers/"]
+
+
+@pytest.mark.parametrize("section, fragment", [
+    ({"selct": ["FP001"]}, "unknown key 'selct'"),
+    ({"select": ["FP01"]}, "unknown rule 'FP01'; did you mean FP001?"),
+    ({"select": "ZZ999"}, "unknown rule 'ZZ999'"),
+    ({"fail_on": "fatal"}, "'fatal' is not a severity"),
+    ({"severity": {"FP001": "loud"}}, "not a severity"),
+    ({"rules": {"FP001": {"folder": ["Jobs/"]}}}, "unknown option 'folder'; FP001 takes folders, severity"),
+    ({"rules": {"FP001": {"folders": 3}}}, "lint.rules.FP001.folders: expected a list of strings"),
+    ({"rules": {"SC001": {"include_inactive": "yes"}}}, "expected true or false"),
+    ({"per_path_ignores": ["x"]}, "expected a mapping PATTERN"),
+    (["FP001"], "expected a mapping"),
+])
+def test_bad_configuration_is_a_usage_error(section, fragment):
+    with pytest.raises(UsageError) as caught:
+        parse_section(section)
+    assert fragment in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+def test_unreadable_yaml_is_a_usage_error(tmp_path):
+    (tmp_path / "xanoctl.yaml").write_text("lint: [unclosed\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not valid YAML at line"):
+        load_config(tmp_path / "xanoctl.yaml")
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such file or folder"):
+        lint_paths([tmp_path / "nope"], use_cache=False)
+
+
+# ---------------------------------------------------------------------------- suppression
+
+
+def suppressed_caller(comment: str) -> str:
+    return CALLER.replace("    function.run", f"    {comment}\n    function.run")
+
+
+def test_suppression_silences_the_statement_below(tmp_path):
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": suppressed_caller("// xanoctl: ignore[ID001] input renamed later")})
+    result = lint_paths([root], use_cache=False)
+    assert codes(result) == ["FP003"] and result.suppressed == 1
+
+
+def test_stacked_and_multi_code_suppressions(tmp_path):
+    comment = "// xanoctl: ignore[ID001, FP003] legacy\n    // xanoctl: ignore[XR001] also legacy"
+    text = suppressed_caller(comment).replace("    var $count", "    // xanoctl: ignore[FP003]\n    var $count")
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": text})
+    result = lint_paths([root], use_cache=False)
+    # FP003 is silenced by the comment above `var $count`; the other two name nothing that happens
+    assert [(f.code, f.line, f.message) for f in result.findings] == [
+        ("XS900", 6, "unused suppression: the statement below has no FP003 finding; remove `ignore[FP003]`"),
+        ("XS900", 7, "unused suppression: the statement below has no XR001 finding; remove `ignore[XR001]`"),
+    ]
+
+
+def test_suppression_above_a_block_covers_nested_lines(tmp_path):
+    text = CALLER.replace("  stack {", "  // xanoctl: ignore[FP003, ID001] whole stack\n  stack {")
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": text})
+    assert codes(lint_paths([root], use_cache=False)) == []
+
+
+def test_unused_suppression_of_a_rule_that_is_off_is_not_reported(tmp_path):
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": suppressed_caller("// xanoctl: ignore[EP001]")})
+    assert "XS900" in codes(lint_paths([root], use_cache=False))
+    assert "XS900" not in codes(lint_paths([root], ignore="EP001", use_cache=False))
+
+
+@pytest.mark.parametrize("comment, message", [
+    ("// xanoctl: ignore ID001", "unreadable suppression; write `// xanoctl: ignore[CODE] reason`"),
+    ("// xanoctl: ignore[ID01] typo", "suppression names unknown rule `ID01`"),
+])
+def test_malformed_suppressions(tmp_path, comment, message):
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": suppressed_caller(comment)})
+    found = [f for f in lint_paths([root], use_cache=False).findings if f.code == "XS900"]
+    assert [(f.line, f.column) for f in found] == [(6, 5)]
+    assert found[0].message.startswith(message)
+
+
+# ---------------------------------------------------------------------------- baseline
+
+
+def test_baseline_hides_known_findings_across_line_shifts(tmp_path):
+    root = workspace(tmp_path)
+    base = tmp_path / "lint-baseline.json"
+    written = lint_paths([root], write_baseline=base, use_cache=False)
+    assert written.baseline_written == 3
+    data = json.loads(base.read_text())
+    assert {entry["path"] for entry in data["findings"]} == {
+        "workspace/function/Tasks/sync.xs", "workspace/task/nightly.xs"}
+    assert lint_paths([root], baseline=base, use_cache=False).findings == []
+    # shift every line of the caller: the baseline still matches
+    caller = root / "function/Tasks/sync.xs"
+    caller.write_text("// moved down\n\n" + CALLER, encoding="utf-8")
+    result = lint_paths([root], baseline=base, use_cache=False)
+    assert result.findings == [] and result.baselined == 3
+    # a new finding of the same kind elsewhere is reported
+    caller.write_text(CALLER.replace("var $count { value = $result.people|count }",
+                                     "var $count { value = $result.people|count }\n    var $x { value = $result.rows }"),
+                      encoding="utf-8")
+    result = lint_paths([root], baseline=base, use_cache=False)
+    assert [(f.code, f.message.split(":")[0]) for f in result.findings] == [("FP003", "`$result.rows`")]
+
+
+def test_baseline_from_config_and_bad_baselines(tmp_path):
+    root = workspace(tmp_path)
+    base = tmp_path / "b.json"
+    lint_paths([root], write_baseline=base, use_cache=False)
+    config = parse_section({"baseline": "b.json"}, base_dir=tmp_path)
+    assert lint_paths([root], config, use_cache=False).findings == []
+    with pytest.raises(UsageError, match="not found; create it with"):
+        lint_paths([root], baseline=tmp_path / "missing.json", use_cache=False)
+    (tmp_path / "junk.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(UsageError, match="is not a xanoctl baseline"):
+        lint_paths([root], baseline=tmp_path / "junk.json", use_cache=False)
+
+
+# ---------------------------------------------------------------------------- cache
+
+
+def test_warm_run_comes_from_the_cache(tmp_path):
+    root = workspace(tmp_path)
+    cache = tmp_path / "cache"
+    cold = lint_paths([root], cache_dir=cache)
+    warm = lint_paths([root], cache_dir=cache)
+    assert not cold.from_cache and cold.analysed == 3
+    assert warm.from_cache and warm.analysed == 0
+    assert warm.findings == cold.findings
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_cross_file_rules_stay_right_when_one_file_changes(tmp_path):
+    root = workspace(tmp_path)
+    cache = tmp_path / "cache"
+    assert codes(lint_paths([root], cache_dir=cache)) == ["FP003", "ID001", "SC001"]
+    # rename the worker's input: the unchanged caller's ID001 goes away
+    (root / "function/Workers/sync.xs").write_text(WORKER.replace("ad_user_id", "user_id"), encoding="utf-8")
+    result = lint_paths([root], cache_dir=cache)
+    assert result.analysed == 1 and not result.from_cache
+    assert codes(result) == ["FP003", "SC001"]
+    # the worker stops returning an envelope: FP003 in the caller goes away, FP001 appears
+    (root / "function/Workers/sync.xs").write_text(
+        WORKER.replace("{success: true, data: {people: $people}, error: null}", "$people"), encoding="utf-8")
+    assert codes(lint_paths([root], cache_dir=cache)) == ["FP001", "ID001", "SC001"]
+
+
+def test_rule_options_invalidate_the_cache(tmp_path):
+    root = workspace(tmp_path, {"w.xs": WORKER.replace("error: null", "step: 1")})
+    cache = tmp_path / "cache"
+    assert codes(lint_paths([root], cache_dir=cache)) == ["FP002"]
+    config = parse_section({"rules": {"FP002": {"required_keys": ["success", "data"]}}})
+    result = lint_paths([root], config, cache_dir=cache)
+    assert codes(result) == [] and result.analysed == 1
+
+
+def test_damaged_cache_is_ignored(tmp_path):
+    root = workspace(tmp_path)
+    cache = tmp_path / "cache"
+    lint_paths([root], cache_dir=cache)
+    for path in cache.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert codes(lint_paths([root], cache_dir=cache)) == ["FP003", "ID001", "SC001"]
+
+
+def test_default_cache_folder_is_next_to_the_workspace(tmp_path):
+    root = workspace(tmp_path)
+    lint_paths([root])
+    assert (tmp_path / ".xanoctl" / "cache" / ".gitignore").is_file()
+
+
+# ---------------------------------------------------------------------------- --changed-since
+
+
+def test_changed_since_reports_changed_files_with_the_whole_workspace_in_view(tmp_path, monkeypatch):
+    root = workspace(tmp_path)
+    repo = git.Repo.init(tmp_path)
+    repo.index.add([str(p.relative_to(tmp_path)) for p in root.rglob("*") if p.is_file()])
+    repo.index.commit("initial", author=git.Actor("t", "t@example.com"), committer=git.Actor("t", "t@example.com"))
+    monkeypatch.chdir(tmp_path)
+    assert lint_paths([root], changed_since="HEAD", use_cache=False).files == 0
+    # touch the caller only: its cross-file findings (callee in another, unchanged file) are reported
+    caller = root / "function/Tasks/sync.xs"
+    caller.write_text(CALLER + "\n", encoding="utf-8")
+    (root / "task/new.xs").write_text(TASK.replace("Nightly", "Hourly"), encoding="utf-8")  # untracked
+    result = lint_paths([root], changed_since="HEAD", use_cache=False)
+    assert result.files == 2
+    assert [(f.path, f.code) for f in result.findings] == [
+        ("workspace/function/Tasks/sync.xs", "ID001"), ("workspace/function/Tasks/sync.xs", "FP003"),
+        ("workspace/task/new.xs", "SC001")]
+    with pytest.raises(UsageError, match="unknown git revision 'nope'"):
+        lint_paths([root], changed_since="nope", use_cache=False)
+
+
+def test_changed_since_outside_git_is_a_usage_error(tmp_path):
+    root = workspace(tmp_path)
+    with pytest.raises(UsageError, match="needs a git repository"):
+        lint_paths([root], changed_since="HEAD", use_cache=False)
+
+
+# ---------------------------------------------------------------------------- parallel parsing, index
+
+
+def test_parallel_and_serial_runs_agree(tmp_path):
+    files = {}
+    for n in range(80):
+        files[f"function/Workers/w{n}.xs"] = WORKER.replace("Sync People", f"Sync {n}") + "\n" * 3000
+        files[f"function/Tasks/t{n}.xs"] = CALLER.replace("Sync People", f"Sync {n}")
+    root = workspace(tmp_path, files)
+    serial = lint_paths([root], use_cache=False, jobs=1)
+    parallel = lint_paths([root], use_cache=False, jobs=2)
+    assert parallel.analysed == serial.analysed == 160
+    assert parallel.findings == serial.findings and len(serial.findings) == 160
+
+
+def test_build_index(tmp_path):
+    index = build_index([workspace(tmp_path)])
+    assert sorted(index.functions) == ["Tasks/Sync People", "Workers/Sync People"]
+    worker = index.function("Workers/Sync People")
+    assert [(i.name, i.type, i.required) for i in worker.inputs] == [("ad_user_id", "int", True)]
+    assert index.returns_envelope("Workers/Sync People") is True
+    assert [(c.callee, [k for k, _ in c.inputs], c.alias) for c in index.calls] == [
+        ("Workers/Sync People", ["user_id"], "$result")]
+    assert [t.name for t in index.tasks] == ["Nightly"] and index.tasks[0].events is None
