@@ -1,0 +1,96 @@
+"""`xanoctl tasks`: schedules in words and next runs, and the schedule helpers behind them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from xanoctl.cli import main
+from xanoctl.lint.facts import EventFact
+from xanoctl.lint.schedule import frequency_words, next_run, parse_timestamp
+
+
+@pytest.mark.parametrize("freq, words", [
+    (None, "once"), (60, "every 60 s"), (45, "every 45 s"), (900, "every 15 min"), (3600, "hourly"),
+    (7200, "every 2 h"), (86400, "daily"), (172800, "every 2 days"), (604800, "weekly"),
+    (1209600, "every 2 weeks"), (90, "every 90 s"),
+])
+def test_frequency_words(freq, words):
+    assert frequency_words(freq) == words
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("start, freq, end, now, expected", [
+    ("2025-11-28 05:56:27+0000", 86400, None, "2025-12-03 10:00:00+0000", "2025-12-04 05:56:27+0000"),
+    ("2025-11-28 05:56:27+0000", 86400, None, "2025-12-04 05:56:27+0000", "2025-12-04 05:56:27+0000"),
+    ("2025-11-28 05:56:27+0000", 86400, None, "2025-11-01 00:00:00+0000", "2025-11-28 05:56:27+0000"),
+    ("2025-11-28 05:56:27+0000", None, None, "2025-12-01 00:00:00+0000", None),
+    ("2025-11-28 05:56:27+0000", 3600, "2025-11-29 00:00:00+0000", "2025-12-01 00:00:00+0000", None),
+    ("2025-11-28 00:00:00+0200", 3600, None, "2025-11-28 00:30:00+0000", "2025-11-28 01:00:00+0000"),
+])
+def test_next_run(start, freq, end, now, expected):
+    event = EventFact(parse_timestamp(start), freq, parse_timestamp(end) if end else None, True)
+    found = next_run(event, parse_timestamp(now))
+    assert found == (parse_timestamp(expected) if expected else None)
+
+
+def test_parse_timestamp():
+    assert parse_timestamp("2025-11-28 05:56:27+0000") == datetime(2025, 11, 28, 5, 56, 27, tzinfo=UTC)
+    assert parse_timestamp("2025-02-30 00:00:00+0000") is None
+    assert parse_timestamp("tomorrow") is None
+
+
+TASKS = {
+    "nightly.xs": 'task "Nightly" {\n  active = true\n  stack {\n    var $x { value = now }\n  }\n'
+                  '  schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n}',
+    "quarter.xs": 'task "Quarter hour" {\n  stack {\n    var $x { value = now }\n  }\n'
+                  '  schedule = [{starts_on: 2025-01-01 00:00:00+0000, freq: 900}]\n}',
+    "off.xs": 'task "Off" {\n  active = false\n  stack {\n    var $x { value = now }\n  }\n'
+              '  schedule = [{starts_on: 2025-01-01 00:00:00+0000, freq: 60}]\n}',
+    "none.xs": 'task "Never" {\n  active = true\n  stack {\n    var $x { value = now }\n  }\n}',
+    "bad.xs": 'task "Broken" {\n  active = true\n  stack {\n    var $x { value = now }\n  }\n'
+              '  schedule = [{starts_on: 2025-01-01 00:00:00+0000, freq: 0}]\n}',
+    "fn.xs": 'function "Utils/Not a task" {\n  input {\n  }\n  stack {\n  }\n  response = null\n}',
+}
+
+
+@pytest.fixture
+def tasks_folder(tmp_path):
+    for name, text in TASKS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_tasks_table(tasks_folder):
+    result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--now", "2025-12-03T10:07:00Z"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "TASK          ACTIVE  SCHEDULE      NEXT RUN (UTC)",
+        "Broken        yes     invalid       never (invalid schedule)",
+        "Never         yes     no schedule   never (no schedule)",
+        "Nightly       yes     daily         2025-12-04 05:56:27",
+        "Off           no      every 60 s    — (inactive)",
+        "Quarter hour  yes     every 15 min  2025-12-03 10:15:00",
+    ]
+
+
+def test_tasks_json(tasks_folder):
+    result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--json", "--now", "2025-12-03T10:07:00Z"])
+    data = json.loads(result.output)
+    assert data["now"] == "2025-12-03T10:07:00Z"
+    nightly = next(task for task in data["tasks"] if task["name"] == "Nightly")
+    assert nightly["active"] is True and nightly["frequency"] == "daily"
+    assert nightly["next_run"] == "2025-12-04T05:56:27Z"
+    assert nightly["schedule"] == [{"starts_on": "2025-11-28T05:56:27Z", "freq": 86400, "ends_on": None,
+                                    "every": "daily", "valid": True}]
+    assert [task["name"] for task in data["tasks"]] == ["Broken", "Never", "Nightly", "Off", "Quarter hour"]
+
+
+def test_tasks_bad_now(tasks_folder):
+    result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--now", "soon"])
+    assert result.exit_code == 2 and "not a timestamp" in result.output
