@@ -47,7 +47,7 @@ class LintConfig:
     baseline: str | None = None  # resolved path
     base_dir: str = ""  # folder of xanoctl.yaml (per-path patterns are relative to it)
     source: str = ""  # the file this came from, for messages
-    workspace: str | None = None  # the workspace folder named in xanoctl.yaml, resolved
+    workspace: str | None = None  # the workspace folder (`dir` in xanoctl.yaml), resolved
 
     # ------------------------------------------------------------------ questions rules ask
 
@@ -150,12 +150,12 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Li
         raise UsageError(f"{path}: expected a mapping at the top level")
     section = data.get("lint") or {}
     base = path.resolve().parent
-    workspace = data.get("workspace") or data.get("dir") or data.get("workspace_dir")
+    folder = data.get("dir") or "workspace"  # the workspace folder, as `xanoctl init` writes it
     return parse_section(
         section,
         base_dir=base,
         source=str(path),
-        workspace=str((base / workspace).resolve()) if isinstance(workspace, str) else None,
+        workspace=str((base / folder).resolve()) if isinstance(folder, str) else None,
     )
 
 

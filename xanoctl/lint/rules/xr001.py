@@ -61,16 +61,33 @@ SCOPE = "workspace"
 def check(index, ctx) -> Iterator[Problem]:
     if not index.complete:
         return
-    names = None
+    hints: dict[str, str | None] = {}
+    grams: dict[str, frozenset[str]] | None = None
     for call in index.calls:
         if index.exists(call.callee):
             continue
-        if names is None:
-            names = list(index.functions)
-        close = difflib.get_close_matches(call.callee, names, n=1, cutoff=0.75)
+        if call.callee not in hints:
+            if grams is None:
+                grams = {name: trigrams(name) for name in index.functions}
+            hints[call.callee] = closest(call.callee, grams)
+        close = hints[call.callee]
         message = f"`function.run \"{call.callee}\"`: no function of that name in the workspace"
         fix = None
         if close:
-            message += f"; did you mean `{close[0]}`?"
-            fix = f'function.run "{close[0]}"'
+            message += f"; did you mean `{close}`?"
+            fix = f'function.run "{close}"'
         yield Problem(call.pos, message, fix, call.path, call.obj)
+
+
+def trigrams(text: str) -> frozenset[str]:
+    padded = f"  {text.lower()} "
+    return frozenset(padded[i:i + 3] for i in range(len(padded) - 2))
+
+
+def closest(name: str, grams: dict[str, frozenset[str]]) -> str | None:
+    """The existing name closest to ``name``: the few names sharing the most trigrams with
+    it, ranked by difflib (difflib alone over thousands of names is slow)."""
+    mine = trigrams(name)
+    ranked = sorted(grams, key=lambda other: -len(mine & grams[other]))[:20]
+    found = difflib.get_close_matches(name, ranked, n=1, cutoff=0.75)
+    return found[0] if found else None
