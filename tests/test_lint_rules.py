@@ -213,6 +213,10 @@ def test_ep001_empty_stack(tmp_path):
     assert messages(result, "EP001")[0].startswith("endpoint `POST people/sync` has an empty stack: it answers `null`")
 
 
+def test_ep001_response_from_an_empty_stack(tmp_path):
+    assert [f.code for f in lint(tmp_path, endpoint("", "$result")).findings] == ["EP001"]
+
+
 def test_ep001_only_disabled_statements(tmp_path):
     result = lint(tmp_path, endpoint('!function.run "Tasks/Sync" as $result', "$result"))
     assert [f.code for f in result.findings] == ["EP001"]
@@ -222,6 +226,7 @@ def test_ep001_only_disabled_statements(tmp_path):
 @pytest.mark.parametrize("stack, response", [
     ("db.query person as $people", "$people"),
     ("", "{ok: true}"),  # a constant answer is deliberate
+    ("", "{echo: $input, user: $auth.id}"),  # so is an echo of the request
 ])
 def test_ep001_silent(tmp_path, stack, response):
     assert hits(lint(tmp_path, endpoint(stack, response))) == []
@@ -335,6 +340,12 @@ def test_id002_quiet_where_id001_names_the_input(tmp_path):
 @pytest.mark.parametrize("inputs", ["$input", "{ad_user_id: 1, \"a.b\": 2}", "{ad_user_id: 1, endpoint_type: \"x\"}"])
 def test_id_rules_silent_when_undecidable_or_right(tmp_path, inputs):
     assert hits(lint(tmp_path, {"w.xs": WORKER, "t.xs": call(inputs)})) == []
+
+
+def test_id_rules_silent_when_the_callee_takes_a_dblink(tmp_path):
+    worker = WORKER.replace("    text endpoint_type?\n", '    dblink {\n      table = "person"\n    }\n')
+    result = lint(tmp_path, {"w.xs": worker, "t.xs": call("{first_name: 1}")})
+    assert hits(result) == []
 
 
 def test_id_rules_silent_for_duplicate_definitions(tmp_path):

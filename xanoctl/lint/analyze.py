@@ -49,9 +49,6 @@ def analyze(path: str, data: bytes, options: Options, file_digest: str | None = 
     result = FileResult(path=path, digest=file_digest or digest(data), lines=data.count(b"\n") + 1)
     try:
         text = decode_source(data, path)
-        if not text.strip():
-            raise XanoSyntaxError("empty file: a XanoScript file holds one object "
-                                  "(`function \"name\" { ... }`)", path=path, line=1, column=1)
         docs = parse_documents(text, path)
     except XanoSyntaxError as error:
         result.parsed = False

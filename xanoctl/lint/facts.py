@@ -175,11 +175,9 @@ def _text(expr) -> str:
 
 def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
     inputs = None
-    if doc.inputs is not None:
-        inputs = tuple(
-            InputFact(field_.name, field_.type, field_.required)
-            for field_ in doc.inputs if field_.name is not None
-        )
+    # a `dblink` input takes the fields of a table: what a caller may pass is not known here
+    if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
+        inputs = tuple(InputFact(item.name, item.type, item.required) for item in doc.inputs)
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []

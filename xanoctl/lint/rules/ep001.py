@@ -2,7 +2,8 @@ r"""An API endpoint whose stack is empty: it answers `null`.
 
 An endpoint created in the UI and never wired to its function runs nothing and answers `null`
 with status 200, so its caller sees success. An endpoint whose statements are all disabled is
-reported too. An endpoint that answers a constant (`response = {ok: true}`) is left alone.
+reported too. An endpoint that answers a constant or its own input (`response = {ok: true}`,
+`response = $input`) is left alone.
 
 Bad::
 
@@ -63,8 +64,12 @@ def check(doc, ctx) -> Iterator[Problem]:
                            f"it serves (`function.run \"...\" as $result`) and set `response = $result`")
 
 
+_GIVEN = ("$input", "$auth", "$env")
+
+
 def _constant(expr) -> bool:
-    """A value that does not depend on the stack, other than null."""
+    """A deliberate answer that needs no stack: not null, and built only from constants and
+    what the request brings (``$input``, ``$auth``, ``$env``)."""
     if isinstance(expr, Literal) and expr.kind == "null":
         return False
-    return not any(isinstance(node, Variable) for node in walk_expr(expr))
+    return all(node.name in _GIVEN for node in walk_expr(expr) if isinstance(node, Variable))
