@@ -59,7 +59,9 @@ def main() -> None:
     args = parser.parse_args()
 
     seed = generate(functions=args.functions, endpoints=args.endpoints, tasks=args.tasks)
+    home = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="xanoctl-bench-") as tmp:
+        os.chdir(tmp)  # no xanoctl.yaml of the caller's repository applies
         workspace = Path(tmp) / "workspace"
         lines = write_workspace(workspace, seed)
         cache = Path(tmp) / ".xanoctl"
@@ -75,10 +77,12 @@ def main() -> None:
             touched.append(lint_once(workspace, args.jobs)[0])
             some_function.write_text(original, encoding="utf-8")
             lint_once(workspace, args.jobs)
+        script = Path(sys.executable).with_name("xanoctl")
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "xanoctl"]
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "xanoctl", "lint", str(workspace), "--format", "json",
-                        "-o", os.devnull], check=False)
+        subprocess.run([*command, "lint", str(workspace), "--format", "json", "-o", os.devnull], check=False)
         fresh_process = time.perf_counter() - started
+        os.chdir(home)
 
     best_cold, best_warm = min(cold), min(warm)
     print(f"objects          {len(seed.objects)}")
