@@ -23,11 +23,11 @@ function "Workers/HubSpot - Upsert Contacts" {
               method = "POST"
               params = {
                 properties: {
-                  email              : $person.emails|first|get:"value"
-                  firstname          : $person.firstName
-                  lastname           : $person.lastName
-                  hubspot_owner_email: $input.owner_email
-                }
+                email              : $person.emails|first|get:"value"
+                firstname          : $person.firstName
+                lastname           : $person.lastName
+                hubspot_owner_email: $input.owner_email
+              }
               }
               headers = [
                 "Authorization: Bearer " ~ $env.HUBSPOT_TOKEN
