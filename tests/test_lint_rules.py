@@ -58,6 +58,20 @@ def test_fp001_null_response_and_return_value(tmp_path):
     assert "`return` value of FP function `Tasks/Check` is `null`" in messages(result, "FP001")[0]
 
 
+@pytest.mark.parametrize("stack, response", [
+    ("var $ok { value = false }\nvar.update $ok { value = ($input.n|count) == 0 }", "$ok"),
+    ("", "$input.n > 3 ? 1 : null"),
+    ("", "!$input.n"),
+    ("", '!int "3"'),
+    ("", "$input.n * 2"),
+    ("var $n { value = 0 }\nmath.add $n { value = 1 }", "$n"),
+    ("var $rows { value = [] }\narray.push $rows { value = 1 }", "$rows"),
+])
+def test_fp001_scalars_are_not_envelopes(tmp_path, stack, response):
+    result = lint(tmp_path, function("Workers/Check", "int n", stack, response))
+    assert [f.code for f in result.findings] == ["FP001"]
+
+
 def test_fp001_through_a_variable_names_what_it_holds(tmp_path):
     result = lint(tmp_path, function("Workers/Totals", "", "var $totals { value = {count: 1} }", "$totals"))
     assert hits(result) == [("FP001", 7, 14, 7, 21)]
@@ -72,6 +86,9 @@ def test_fp001_through_a_variable_names_what_it_holds(tmp_path):
      "$out"),  # sometimes null, sometimes an envelope: cannot tell
     ("Workers/Disabled", "!return {\n  value = null\n}", ENVELOPE.replace("$people", "1")),
     ("Workers/Input", "", "$input.x"),
+    ("Workers/Either", 'function.run "Workers/Elsewhere" as $r', "$r ?? null"),  # one side unknown
+    ("Workers/Object", "", '!object "{}"'),
+    ("Workers/Default", "", '$input.n ?? "none"'),
 ])
 def test_fp001_stays_silent(tmp_path, name, stack, response):
     result = lint(tmp_path, function(name, "", stack, response), LintConfig(), select="FP001")
@@ -250,10 +267,13 @@ def test_sc001_empty_schedule(tmp_path):
     assert hits(lint(tmp_path, task("schedule = []"))) == [("SC001", 6, 14, 6, 16)]
 
 
-def test_sc001_inactive_task_is_left_alone_unless_asked(tmp_path):
-    assert hits(lint(tmp_path, task(active="false"))) == []
-    config = parse_section({"rules": {"SC001": {"include_inactive": True}}})
-    assert [f.code for f in lint(tmp_path, task(active="false"), config).findings] == ["SC001"]
+def test_sc001_inactive_task_is_reported_unless_asked_not_to(tmp_path):
+    result = lint(tmp_path, task(active="false"))
+    assert messages(result, "SC001") == [
+        "task `Nightly` has no schedule: it would never run once switched on; add "
+        "`schedule = [{starts_on: 2025-01-01 00:00:00+0000, freq: 86400}]`"]
+    config = parse_section({"rules": {"SC001": {"include_inactive": False}}})
+    assert hits(lint(tmp_path, task(active="false"), config)) == []
 
 
 @pytest.mark.parametrize("event, fragment", [

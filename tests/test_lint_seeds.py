@@ -50,7 +50,21 @@ def test_demo_seed_messages_name_the_objects(tmp_path):
 
 def test_generated_workspace_is_clean(tmp_path):
     generate = pytest.importorskip("xanoctl.seeds.generate")
-    seed = generate.generate(functions=200, endpoints=100, tasks=20)
+    seed = generate.generate()  # the benchmark's workspace: ~150,000 lines, no bug planted
     write_seed(seed, tmp_path)
     result = lint_paths([tmp_path], use_cache=False)
+    assert result.lines > 100_000
     assert [(f.code, f.path, f.line, f.message) for f in result.findings] == []
+
+
+@pytest.mark.parametrize("number", [0, 1, 2])
+def test_generated_workspace_gives_exactly_its_planted_bugs(tmp_path, number):
+    generate = pytest.importorskip("xanoctl.seeds.generate")
+    seed = generate.generate(functions=400, endpoints=200, tasks=30, seed=number, plant_bugs=True)
+    where = write_seed(seed, tmp_path)
+    result = lint_paths([tmp_path], use_cache=False)
+    found = sorted((f.code, where[str(tmp_path / f.path) if not Path(f.path).is_absolute() else f.path].name,
+                    f.line, f.column) for f in result.findings)
+    planted = sorted((bug.code, bug.name, bug.line, bug.column)
+                     for bug in seed.planted if not bug.code.startswith("XX"))
+    assert planted and found == planted

@@ -3,8 +3,10 @@
 A function's *results* are its ``response`` value and the value of every live ``return``.
 Each is judged on what the document itself shows: an object literal with an envelope key is an
 envelope; any other literal (``null``, a string, an array, an object without envelope keys) is
-not; a variable is judged by every value assigned to it, and a ``function.run`` result is an
-envelope when its callee returns one (decided later, across files). Anything else is unknown.
+not, nor is a comparison, a test, arithmetic or a cast to a scalar; ``a ?? b`` and
+``c ? a : b`` are judged by both sides; a variable is judged by every value assigned to it,
+and a ``function.run`` result is an envelope when its callee returns one (decided later,
+across files). Anything else (filters, member reads, backticks...) is unknown.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from xanoctl.lint.walk import Source, assignments, live_statements
-from xanoctl.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement, Variable
+from xanoctl.model import (
+    ArrayLit, Binary, Cast, Document, Expr, Literal, ObjectLit, Pos, Statement, Ternary, Unary, Variable,
+)
 
 ENVELOPE_KEYS = frozenset({"success", "data", "error"})
 STANDARD_KEYS = frozenset({"success", "data", "error", "step"})
+_SCALAR_OPS = frozenset({"==", "!=", "===", "!==", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*", "/", "%",
+                         "~"})
+_SCALAR_CASTS = frozenset({"int", "bool", "text", "decimal", "timestamp"})
 
 
 class Verdict(NamedTuple):
@@ -47,6 +54,18 @@ def judge(expr: Expr, table: dict[str, list[Source]], _seen: frozenset[str] = fr
         return Verdict("envelope", (expr,)) if is_envelope_literal(expr) else Verdict("other", culprit=expr)
     if isinstance(expr, (Literal, ArrayLit)):
         return Verdict("other", culprit=expr)
+    if isinstance(expr, Binary):
+        if expr.op == "??":  # either side
+            return combine([judge(expr.left, table, _seen), judge(expr.right, table, _seen)])
+        if expr.op in _SCALAR_OPS:  # a comparison, a test, arithmetic or text: never an object
+            return Verdict("other", culprit=expr)
+        return UNKNOWN
+    if isinstance(expr, Unary) and expr.op == "!":
+        return Verdict("other", culprit=expr)
+    if isinstance(expr, Ternary):
+        return combine([judge(expr.then, table, _seen), judge(expr.otherwise, table, _seen)])
+    if isinstance(expr, Cast) and expr.type in _SCALAR_CASTS:
+        return Verdict("other", culprit=expr)
     if isinstance(expr, Variable):
         sources = table.get(expr.name)
         if not sources or expr.name in _seen:
@@ -58,6 +77,8 @@ def judge(expr: Expr, table: dict[str, list[Source]], _seen: frozenset[str] = fr
                 verdicts.append(judge(source.expr, table, seen))
             elif source.kind == "call" and source.name:
                 verdicts.append(Verdict("envelope", (), (source.name,)))
+            elif source.kind == "scalar":
+                verdicts.append(Verdict("other"))
             else:
                 return UNKNOWN
         return combine(verdicts)

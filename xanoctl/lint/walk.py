@@ -107,9 +107,13 @@ def _quote(text: str) -> str:
 # ---------------------------------------------------------------------------- assignments
 
 
+_SCALAR_STATEMENTS = ("math.", "text.", "array.")
+
+
 class Source(NamedTuple):
     """Where a variable's value comes from: ``kind`` is ``expr`` (``var $x { value = E }``),
-    ``call`` (``function.run NAME as $x``; ``name`` is the callee) or ``other``."""
+    ``call`` (``function.run NAME as $x``; ``name`` is the callee), ``scalar`` (``math.*``,
+    ``text.*``, ``array.*`` on it: a number, a text or a list) or ``other``."""
 
     kind: str
     expr: Expr | None = None
@@ -125,7 +129,9 @@ def assignments(doc: Document) -> dict[str, list[Source]]:
             if stmt.kind in ("var", "var.update"):
                 value = stmt.value("value")
                 source = Source("expr", value) if value is not None else Source("other")
-            else:  # array.push $x, math.add $x, text.append $x ... change it in place
+            elif stmt.kind.startswith(_SCALAR_STATEMENTS):  # math.add $x, text.append $x, array.push $x
+                source = Source("scalar")
+            else:  # something else changes it in place
                 source = Source("other")
             table.setdefault(target.name, []).append(source)
         alias = stmt.alias

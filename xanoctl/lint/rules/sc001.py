@@ -2,9 +2,10 @@ r"""A background task without a schedule: it never runs.
 
 The Metadata API shows every task's schedule as empty; the schedule lives only in the task's
 XanoScript, so a task created without one (or with `schedule = []`) silently never runs.
-Inactive tasks (`active = false`) are left alone unless `include_inactive` is set.
+An inactive task (`active = false`) is reported too, since switching it on would not make it
+run; set `include_inactive: false` to leave inactive tasks alone.
 
-Options: `include_inactive` (default `false`).
+Options: `include_inactive` (default `true`).
 
 Bad::
 
@@ -37,7 +38,7 @@ from xanoctl.model import ArrayLit, Literal
 CODE = "SC001"
 NAME = "no-schedule"
 SEVERITY = "error"
-OPTIONS = {"include_inactive": False}
+OPTIONS = {"include_inactive": True}
 SCOPE = "document"
 
 _ADD = f"`schedule = [{{starts_on: {EXAMPLE_STAMP}, freq: 86400}}]`"
@@ -47,11 +48,13 @@ def check(doc, ctx) -> Iterator[Problem]:
     if doc.kind != "task":
         return
     active = doc.value("active")
-    if isinstance(active, Literal) and active.value is False and not ctx.options(CODE)["include_inactive"]:
+    inactive = isinstance(active, Literal) and active.value is False
+    if inactive and not ctx.options(CODE)["include_inactive"]:
         return
+    never = "it would never run once switched on" if inactive else "it never runs"
     value, block = schedule_value(doc)
     if value is None and block is None:
-        yield Problem(ctx.header(), f"task `{doc.name}` has no schedule: it never runs; add {_ADD}")
+        yield Problem(ctx.header(), f"task `{doc.name}` has no schedule: {never}; add {_ADD}")
     elif isinstance(value, ArrayLit) and not value.items:
-        yield Problem(value.pos, f"task `{doc.name}` has an empty schedule: it never runs; add an event, "
+        yield Problem(value.pos, f"task `{doc.name}` has an empty schedule: {never}; add an event, "
                                  f"e.g. {_ADD}")
