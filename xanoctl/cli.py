@@ -48,6 +48,10 @@ def _register() -> None:
     main.add_command(pull.pull)
     main.add_command(emulator.emulator)
     main.add_command(demo.demo)
+    from xanoctl.commands import diff, push, rollback, status
+
+    for command in (status.status, diff.diff, push.push, rollback.rollback):
+        main.add_command(command)
 
 
 _register()

@@ -1,0 +1,112 @@
+"""Writing a plan's steps to Xano, phase by phase, recording each step in the journal.
+
+Within a phase, up to ``concurrency`` writes are in flight at once (the client retries 429 and
+transient failures). The first failure stops the phase from starting any further write; the
+writes already in flight finish (or fail) and are recorded, so that the journal tells exactly
+what may have changed. A cancellation (Ctrl-C) cancels the writes in flight: their ``started``
+records remain, and a restore treats them as possibly applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from xanoctl.client import AsyncXanoClient, XanoApiError
+from xanoctl.journal import Journal, Step
+from xanoctl.remote import RemoteObject
+
+
+@dataclass
+class Failure:
+    step: Step
+    error: XanoApiError
+
+    def describe(self) -> str:
+        return f"{self.step.action} of {self.step.label()} ({self.step.path}) failed: {self.error}"
+
+
+def definitely_refused(exc: XanoApiError) -> bool:
+    """Whether Xano certainly applied nothing: a 4xx answer (429 included: rejected before any
+    work). A 5xx, a timeout or a dropped connection may hide an applied write."""
+    return exc.status is not None and 400 <= exc.status < 500
+
+
+def after_of(obj: RemoteObject) -> dict[str, Any]:
+    after = {"id": obj.id, "guid": obj.guid, "updated_at": obj.updated_at, "name": obj.name}
+    if obj.kind == "query":
+        after["group_id"] = obj.group_id
+    return after
+
+
+def group_id_of(journal: Journal, step: Step) -> int | None:
+    """The API group id of an endpoint step: its own, or that of the group this push created."""
+    if step.group_id is not None:
+        return step.group_id
+    if step.group_seq is not None:
+        creator = journal.step(step.group_seq)
+        return (creator.after or {}).get("id")
+    return None
+
+
+async def write(client: AsyncXanoClient, journal: Journal, step: Step) -> dict[str, Any]:
+    """Perform one step; the ``after`` record of the journal."""
+    group_id = group_id_of(journal, step) if step.kind == "query" else None
+    group_name = (step.group or {}).get("name")
+    if step.action == "update":
+        assert step.id is not None and step.content is not None
+        obj = await client.update(step.kind, step.id, step.content, group_id=group_id, group_name=group_name)
+        return after_of(obj)
+    if step.action == "create":
+        assert step.content is not None
+        if step.kind == "query" and group_id is None:
+            raise XanoApiError(f"cannot create {step.label()}: its API group was not created")
+        obj = await client.create(step.kind, step.content, group_id=group_id, group_name=group_name)
+        return after_of(obj)
+    if step.action == "delete":
+        assert step.id is not None
+        await client.delete(step.kind, step.id, group_id=group_id)
+        return {"id": step.id, "deleted": True}
+    return {"id": step.id, "forgotten": True}  # "forget": already gone remotely, nothing to send
+
+
+async def apply_steps(client: AsyncXanoClient, journal: Journal, concurrency: int) -> Failure | None:
+    """Run every step not yet done, phase by phase. Returns the first failure (nothing more is
+    started after it), or None when every step is done. Cancellation propagates."""
+    for number in sorted({step.phase for step in journal.steps}):
+        steps = [s for s in journal.steps if s.phase == number and s.status != "done"]
+        if not steps:
+            continue
+        failure = await _phase(client, journal, steps, max(1, concurrency))
+        if failure is not None:
+            return failure
+    return None
+
+
+async def _phase(client: AsyncXanoClient, journal: Journal, steps: list[Step], concurrency: int) -> Failure | None:
+    slots = asyncio.Semaphore(concurrency)
+    failures: list[Failure] = []
+
+    async def one(step: Step) -> None:
+        async with slots:
+            if failures:
+                return
+            journal.record("started", seq=step.seq)
+            try:
+                after = await write(client, journal, step)
+            except XanoApiError as exc:
+                journal.record("failed", seq=step.seq, error=str(exc), rejected=definitely_refused(exc))
+                failures.append(Failure(step, exc))
+                return
+            journal.record("done", seq=step.seq, after=after)
+
+    tasks = [asyncio.create_task(one(step)) for step in steps]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return failures[0] if failures else None

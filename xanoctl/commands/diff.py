@@ -1,0 +1,37 @@
+"""`xanoctl diff`: unified diffs of XanoScript against what was pulled, the live remote, or a
+git revision."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from xanoctl.commands._workspace import Context, workspace_options
+from xanoctl.diffing import against_manifest, against_remote, against_revision, render
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--remote", is_flag=True, help="Compare with the live remote objects (and show metadata differences).")
+@click.option("--rev", metavar="REV", help="Compare with the files at this git revision.")
+@click.option("--color/--no-color", default=None, help="Colour the diff (default: only on a terminal).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
+@workspace_options
+def diff(paths, remote, rev, color, exit_code, ctx: Context) -> None:
+    """Show unified diffs of the working tree's XanoScript against the manifest state (the
+    content as last pulled or pushed; default), the live remote (--remote) or a git revision
+    (--rev REV)."""
+    if remote and rev:
+        raise click.UsageError("--remote and --rev compare with different things: choose one")
+    if remote:
+        report = against_remote(ctx, paths)
+    elif rev:
+        report = against_revision(ctx, rev, paths)
+    else:
+        report = against_manifest(ctx, paths)
+    text = render(report, color=sys.stdout.isatty() if color is None else color)
+    if text:
+        click.echo(text, nl=False)
+    if exit_code and report.differs:
+        sys.exit(1)

@@ -1,0 +1,85 @@
+"""Which object a local file declares: kind and name from its header (via the parser), verb
+and API group for endpoints (the ``api_group = "..."`` clause, else the ``api/<group>/``
+folder the file sits in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from xanoctl.errors import XanoctlError, XanoSyntaxError
+from xanoctl.manifest import Entry, Manifest
+from xanoctl.model import Literal
+from xanoctl.parser import decode_source, parse_document
+from xanoctl.paths import GROUP_FILE, KIND_FOLDERS
+from xanoctl.remote import KINDS, RemoteObject
+
+PUSHABLE = frozenset(KINDS)
+
+
+class UnreadableDocument(XanoctlError):
+    pass
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What identifies an object within a workspace: kind, exact name, and for endpoints the
+    verb and the API group's name."""
+
+    kind: str
+    name: str
+    verb: str | None = None
+    group: str | None = None
+
+    def label(self) -> str:
+        if self.kind == "query":
+            return f"query {self.verb} {self.name!r} in {self.group!r}"
+        return f"{self.kind} {self.name!r}"
+
+
+def of_entry(entry: Entry) -> Identity:
+    group = (entry.group or {}).get("name") if entry.kind == "query" else None
+    return Identity(entry.kind, entry.name, entry.verb if entry.kind == "query" else None, group)
+
+
+def of_remote(obj: RemoteObject) -> Identity:
+    return Identity(obj.kind, obj.name, obj.verb if obj.kind == "query" else None,
+                    obj.group_name if obj.kind == "query" else None)
+
+
+def group_folder_of(rel: str) -> str | None:
+    """``api/<folder>`` for a file under an API group's folder, else None."""
+    parts = PurePosixPath(rel).parts
+    if len(parts) >= 3 and parts[0] == KIND_FOLDERS["query"]:
+        return f"{parts[0]}/{parts[1]}"
+    return None
+
+
+def read_identity(rel: str, data: bytes, manifest: Manifest,
+                  new_groups: dict[str, str] | None = None) -> Identity:
+    """The identity a file declares. ``new_groups`` maps ``api/<folder>`` to the name of an
+    API group declared by a new (untracked) ``api_group.xs`` there. Raises
+    :class:`UnreadableDocument` when the file does not parse or names no pushable object."""
+    try:
+        document = parse_document(decode_source(data, rel), rel)
+    except XanoSyntaxError as exc:
+        raise UnreadableDocument(f"{exc}: cannot tell which object it declares") from None
+    if document.kind not in PUSHABLE or not document.name:
+        raise UnreadableDocument(f"{rel}: a {document.kind} document; xanoctl pushes only "
+                                 f"{', '.join(KINDS)}")
+    if document.kind != "query":
+        return Identity(document.kind, document.name)
+    verb = (document.verb or "").upper() or None
+    declared = document.value("api_group")
+    if isinstance(declared, Literal) and isinstance(declared.value, str) and declared.value:
+        return Identity("query", document.name, verb, declared.value)
+    folder = group_folder_of(rel)
+    if folder is not None:
+        group_file = f"{folder}/{GROUP_FILE}"
+        for entry in manifest.entries.values():
+            if entry.kind == "api_group" and entry.path == group_file:
+                return Identity("query", document.name, verb, entry.name)
+        if new_groups and folder in new_groups:
+            return Identity("query", document.name, verb, new_groups[folder])
+    raise UnreadableDocument(f"{rel}: cannot tell the API group of this endpoint: put it under "
+                             "api/<group>/ next to the group's api_group.xs, or add `api_group = \"<name>\"`")

@@ -1,0 +1,98 @@
+"""The working tree against the manifest: which files match what was pulled, which differ,
+which are missing, which are new. No network, no git.
+
+PATH arguments select files and folders (relative to the current folder); they must lie
+inside the workspace folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from xanoctl.basestore import BaseStore
+from xanoctl.errors import UsageError
+from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
+from xanoctl.paths import EXT
+from xanoctl.workspace import WorkspaceFolder
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """One file or manifest entry. ``sha256`` is None when the file is missing; ``entry`` is
+    None for a file the manifest does not know."""
+
+    path: str
+    sha256: str | None
+    entry: Entry | None
+
+    @property
+    def missing(self) -> bool:
+        return self.sha256 is None
+
+    @property
+    def modified(self) -> bool:
+        return self.entry is not None and self.sha256 is not None and self.sha256 != self.entry.sha256
+
+
+def selection(folder: WorkspaceFolder, args: Sequence[str | Path], cwd: Path | None = None) -> list[str] | None:
+    """Workspace-relative prefixes for PATH arguments (None: everything). ``""`` is the whole
+    workspace. A path outside the workspace folder is a usage error."""
+    if not args:
+        return None
+    cwd = Path.cwd() if cwd is None else cwd
+    prefixes = []
+    for arg in args:
+        target = Path(arg)
+        target = target if target.is_absolute() else cwd / target
+        real = Path(os.path.realpath(target))
+        if not real.is_relative_to(folder.root):
+            raise UsageError(f"{arg} is not inside the workspace folder {folder.root}")
+        rel = real.relative_to(folder.root).as_posix()
+        prefixes.append("" if rel == "." else rel)
+    return prefixes
+
+
+def selected(rel: str, prefixes: list[str] | None) -> bool:
+    if prefixes is None:
+        return True
+    return any(p == "" or rel == p or rel.startswith(p + "/") for p in prefixes)
+
+
+def untracked_files(folder: WorkspaceFolder, known: Iterable[str]) -> list[str]:
+    """Every ``*.xs`` file under the folder that the manifest does not list (hidden folders,
+    such as ``.xanoctl`` and ``.git``, are skipped)."""
+    known = set(known)
+    found = []
+    for top, dirs, files in os.walk(folder.root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.endswith(EXT) or name.startswith("."):
+                continue
+            rel = Path(top, name).relative_to(folder.root).as_posix()
+            if rel not in known and rel != MANIFEST_NAME:
+                found.append(rel)
+    return sorted(found)
+
+
+def scan(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[str] | None = None,
+         store: BaseStore | None = None) -> list[LocalFile]:
+    """Every manifest entry and every untracked ``*.xs`` file selected by ``prefixes``. Files
+    still matching their manifest hash are saved into ``store`` (the pulled content)."""
+    out = []
+    by_path = manifest.by_path()
+    for rel, entry in sorted(by_path.items()):
+        if not selected(rel, prefixes):
+            continue
+        data = folder.read(rel)
+        digest = None if data is None else sha256_bytes(data)
+        if store is not None and data is not None and digest == entry.sha256:
+            store.put(data)
+        out.append(LocalFile(rel, digest, entry))
+    for rel in untracked_files(folder, by_path):
+        if selected(rel, prefixes):
+            data = folder.read(rel)
+            out.append(LocalFile(rel, None if data is None else sha256_bytes(data), None))
+    return out

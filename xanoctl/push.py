@@ -1,0 +1,369 @@
+"""``xanoctl push``: ship local changes, never overwriting a remote change, never leaving the
+workspace half-pushed (design.md, "Push and rollback").
+
+1. Plan (:mod:`xanoctl.plan`): updates, creates, deletes (``delete=True``); the remote is
+   read now, and each object to change is snapshotted.
+2. Conflicts: an object changed remotely since the last pull is refused (``force`` overrides).
+3. Lint gate: errors in the files to push stop it (``lint=False`` skips it).
+4. Journal (:mod:`xanoctl.journal`): plan and snapshots on disk before the first write.
+5. Apply (:mod:`xanoctl.apply`), phase by phase, writes concurrent within a phase.
+6. On any failure (a rejection, retries exhausted, Ctrl-C): restore (:mod:`xanoctl.restore`)
+   and report; local files are not modified (the manifest changes only when a restore had to
+   re-create a deleted object, whose id is then new).
+7. On success: ``xanoctl.lock`` updated, pushed content kept as the new "pulled" content,
+   optionally a git commit of exactly the pushed files and the manifest.
+
+:func:`resume` finishes a push whose process died, from its journal. :func:`execute` is the
+safe push itself, shared with ``rollback``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from xanoctl import history, lockupdate
+from xanoctl.apply import after_of, apply_steps, group_id_of
+from xanoctl.client import AsyncXanoClient, XanoApiError
+from xanoctl.context import Context
+from xanoctl.errors import XanoctlError
+from xanoctl.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,
+                             exclusive, last_journal, prune)
+from xanoctl.localscan import selection
+from xanoctl.manifest import MANIFEST_NAME, Manifest, save_manifest
+from xanoctl.plan import Candidate, Conflict, Plan, check_remote, local_changes
+from xanoctl.pull import check_manifest
+from xanoctl.restore import find_by_name, restore
+
+NOTHING, REFUSED, DRY_RUN, INTERRUPTED = "nothing", "refused", "dry-run", "interrupted"
+MAX_LISTED = 100
+
+
+@dataclass
+class PushResult:
+    operation: str  # push, resume, rollback, undo
+    outcome: str = NOTHING  # nothing, refused, dry-run, pushed, restored, restore-incomplete, undone, interrupted
+    plan: Plan | None = None
+    journal: Journal | None = None
+    failure: str | None = None  # what made the push fail
+    interrupted: bool = False
+    lint: Any = None  # xanoctl.lint.engine.LintResult of the gate
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    commit: str | None = None
+    manifest_changed: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
+        if self.outcome in (NOTHING, DRY_RUN, PUSHED, UNDONE) and not self.problems:
+            return 0
+        if self.outcome == RESTORED and self.operation == "undo":
+            return 0
+        return 1
+
+
+Gate = Callable[[Plan], Any]
+
+
+# ---------------------------------------------------------------------------- push
+
+
+def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_run: bool = False,
+         lint: bool = True, delete: bool = False, commit: bool = False) -> PushResult:
+    with exclusive(ctx.state):
+        refuse_unfinished(ctx)
+        prefixes = selection(ctx.folder, list(paths))
+        candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete)
+        if problems:
+            return PushResult("push", REFUSED, problems=problems, notes=notes)
+        if not candidates:
+            return PushResult("push", NOTHING, notes=notes)
+        repo = history.repository(ctx.folder.root) if commit and not dry_run else None
+        result = execute(ctx, candidates, operation="push", force=force, dry_run=dry_run,
+                         gate=lint_gate(ctx) if lint else None)
+        result.notes = notes + result.notes
+        if result.outcome == PUSHED:
+            finish(ctx, result)
+            if repo is not None:
+                result.commit = commit_push(ctx, result, repo)
+        elif result.journal is not None:
+            save_after_restore(ctx, result)
+        return result
+
+
+def lint_gate(ctx: Context) -> Gate:
+    """Lint the files a plan writes, with the workspace's lint settings."""
+    def gate(plan: Plan) -> Any:
+        from xanoctl.lint.api import lint_paths
+        from xanoctl.lint.config import load_config
+
+        files = [str(ctx.folder.root / step.path) for step in plan.steps if step.content is not None]
+        if not files:
+            return None
+        config = load_config(ctx.config.config_file) if ctx.config.config_file else load_config(start=ctx.folder.root)
+        return lint_paths(files, config)
+    return gate
+
+
+def refuse_unfinished(ctx: Context) -> None:
+    journal = last_journal(ctx.state)
+    if journal is None or journal.finished:
+        return
+    if journal.outcome == RESTORE_INCOMPLETE or journal.restoring:
+        raise XanoctlError(f"the {journal.header.get('operation', 'push')} {journal.id} failed and its restore did not "
+                           "finish: run `xanoctl rollback --last-push` to finish restoring first")
+    raise XanoctlError(f"the {journal.header.get('operation', 'push')} {journal.id} did not finish "
+                       f"({journal.progress()}): run `xanoctl push --resume` to finish it, or "
+                       "`xanoctl rollback --last-push` to undo it")
+
+
+# ---------------------------------------------------------------------------- the safe push
+
+
+def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force: bool = False,
+            dry_run: bool = False, gate: Gate | None = None, description: str = "") -> PushResult:
+    """Plan, check, journal, apply, and restore on failure. On success the outcome is
+    ``pushed`` and the caller calls :func:`finish` (after writing files, for a rollback)."""
+    result = PushResult(operation)
+    try:
+        return asyncio.run(_execute(ctx, candidates, result, force, dry_run, gate, description))
+    except KeyboardInterrupt:  # a second Ctrl-C, during the restore
+        result.interrupted = True
+        result.outcome = RESTORE_INCOMPLETE if result.journal is not None else INTERRUPTED
+        result.failure = "interrupted again while restoring"
+        return result
+
+
+async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult, force: bool, dry_run: bool,
+                   gate: Gate | None, description: str) -> PushResult:
+    config = ctx.config
+    instance, workspace, token = config.require_remote()
+    async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
+        try:
+            check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root)
+            plan = await check_remote(client, candidates, ctx.manifest, force=force)
+        except asyncio.CancelledError:
+            _uncancel()
+            result.interrupted, result.outcome = True, INTERRUPTED
+            result.failure = "interrupted before any write"
+            return result
+        result.plan = plan
+        result.notes += plan.notes
+        if plan.problems or plan.conflicts:
+            result.problems += plan.problems
+            result.outcome = REFUSED
+            return result
+        if not plan.steps:
+            return result
+        if gate is not None:
+            result.lint = gate(plan)
+            if result.lint is not None and result.lint.failed:
+                result.outcome = REFUSED
+                return result
+        if dry_run:
+            result.outcome = DRY_RUN
+            return result
+        header = {"operation": result.operation, "description": description, "instance": instance,
+                  "workspace": workspace, "branch": config.branch, "folder": str(ctx.folder.root)}
+        result.journal = Journal.create(ctx.state, header, plan.steps)
+        return await apply_or_restore(client, result.journal, result, config.http.concurrency)
+
+
+async def apply_or_restore(client: AsyncXanoClient, journal: Journal, result: PushResult,
+                           concurrency: int) -> PushResult:
+    """Apply the journal's remaining steps; on any failure restore everything it touched."""
+    result.journal = journal
+    try:
+        failure = await apply_steps(client, journal, concurrency)
+        if failure is not None:
+            result.failure = failure.describe()
+    except asyncio.CancelledError:
+        _uncancel()
+        result.interrupted, result.failure = True, "interrupted (Ctrl-C)"
+    except (XanoApiError, JournalError) as exc:
+        result.failure = str(exc)
+    if result.failure is None:
+        result.outcome = PUSHED
+        return result
+    await restore(client, journal, concurrency)
+    result.outcome = journal.outcome or RESTORE_INCOMPLETE
+    return result
+
+
+def _uncancel() -> None:
+    task = asyncio.current_task()
+    if task is not None:
+        while task.cancelling():
+            task.uncancel()
+
+
+def finish(ctx: Context, result: PushResult) -> None:
+    """After every step is done: the new manifest, the pushed content as the new base, the
+    journal closed."""
+    journal = result.journal
+    assert journal is not None
+    if not journal.manifest_saved:
+        manifest = lockupdate.after_push(ctx.manifest, journal)
+        save_if_changed(ctx, manifest, result)
+        journal.record("manifest")
+    for step in journal.steps:
+        if step.content is not None and step.status == "done":
+            ctx.store.put(step.content.encode("utf-8"))
+    journal.record("end", outcome=PUSHED)
+    result.outcome = PUSHED
+    prune(ctx.state)
+
+
+def save_if_changed(ctx: Context, manifest: Manifest, result: PushResult) -> None:
+    if manifest.dumps() != ctx.manifest.dumps():
+        save_manifest(ctx.folder.root, manifest)
+        ctx.manifest = manifest
+        result.manifest_changed = True
+
+
+def save_after_restore(ctx: Context, result: PushResult) -> None:
+    """A restore that re-created deleted objects gives them new ids: record them."""
+    if result.journal is not None:
+        save_if_changed(ctx, lockupdate.after_restore(ctx.manifest, result.journal), result)
+
+
+def commit_push(ctx: Context, result: PushResult, repo: Any, message: str | None = None) -> str | None:
+    journal = result.journal
+    assert journal is not None
+    done = [s for s in journal.steps if s.status == "done"]
+    paths = [ctx.folder.root / s.path for s in done] + [ctx.folder.root / MANIFEST_NAME]
+    return history.commit_paths(repo, paths, message or push_message(ctx, done))
+
+
+def push_message(ctx: Context, steps: list[Step]) -> str:
+    groups = {"updated": [s for s in steps if s.action == "update"],
+              "created": [s for s in steps if s.action == "create"],
+              "deleted": [s for s in steps if s.action in ("delete", "forget")]}
+    counts = ", ".join(f"{len(items)} {name}" for name, items in groups.items())
+    lines = [f"xanoctl push: {counts}", "",
+             f"Workspace {ctx.manifest.workspace}, branch {ctx.manifest.branch or '(live)'}."]
+    for name, items in groups.items():
+        if items:
+            lines += ["", f"{name}:"]
+            lines += [f"  {s.label()}  {s.path}" for s in items[:MAX_LISTED]]
+            if len(items) > MAX_LISTED:
+                lines.append(f"  ... and {len(items) - MAX_LISTED} more")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- resume
+
+
+def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
+    """Finish the last push from its journal (its process died): steps already applied are
+    recognised by reading the remote, the others are written; a failure restores everything."""
+    with exclusive(ctx.state):
+        journal = last_journal(ctx.state)
+        if journal is None:
+            raise XanoctlError("no push to resume: the push journal (.xanoctl/pushes/) is empty")
+        if journal.finished:
+            return PushResult("resume", NOTHING, journal=journal,
+                              notes=[f"the last push ({journal.id}) finished ({journal.outcome}): nothing to resume"])
+        if journal.outcome == RESTORE_INCOMPLETE or journal.restoring:
+            raise XanoctlError(f"the push {journal.id} was being restored: run `xanoctl rollback --last-push` "
+                               "to finish restoring it")
+        if journal.header.get("operation") not in ("push", "resume"):
+            raise XanoctlError(f"the last operation ({journal.header.get('operation')} {journal.id}) cannot be resumed: "
+                               "run `xanoctl rollback --last-push` to undo it, or run it again")
+        check_journal_workspace(ctx, journal)
+        repo = history.repository(ctx.folder.root) if commit else None
+        result = PushResult("resume", journal=journal)
+        try:
+            asyncio.run(_resume(ctx, journal, result, force))
+        except KeyboardInterrupt:
+            result.interrupted, result.outcome = True, RESTORE_INCOMPLETE
+            result.failure = "interrupted again while restoring"
+        if result.outcome == PUSHED:
+            finish(ctx, result)
+            if repo is not None:
+                result.commit = commit_push(ctx, result, repo)
+        elif result.outcome in (RESTORED, RESTORE_INCOMPLETE):
+            save_after_restore(ctx, result)
+        return result
+
+
+def check_journal_workspace(ctx: Context, journal: Journal) -> None:
+    header = journal.header
+    if (header.get("instance") != ctx.config.instance or header.get("workspace") != ctx.config.workspace
+            or (header.get("branch") or "") != ctx.config.branch):
+        raise XanoctlError(f"the journal {journal.id} is for {header.get('instance')} workspace "
+                           f"{header.get('workspace')} branch {header.get('branch') or '(live)'!r}, not the one "
+                           "configured here: use the same settings as that push")
+    if Path(str(header.get("folder"))) != ctx.folder.root:
+        raise XanoctlError(f"the journal {journal.id} is for the workspace folder {header.get('folder')}, "
+                           f"not {ctx.folder.root}: pass --dir {header.get('folder')}")
+
+
+async def _resume(ctx: Context, journal: Journal, result: PushResult, force: bool) -> None:
+    config = ctx.config
+    instance, workspace, token = config.require_remote()
+    async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
+        conflicts = await _reconcile(client, journal, force)
+        if conflicts:
+            result.outcome = REFUSED
+            result.problems += conflicts
+            return
+        await apply_or_restore(client, journal, result, config.http.concurrency)
+
+
+async def _reconcile(client: AsyncXanoClient, journal: Journal, force: bool) -> list[str]:
+    """Mark as done the steps the dead process applied without recording it; return the
+    objects changed remotely by someone else since the push began (unless ``force``, which
+    takes a new snapshot of them)."""
+    todo = [s for s in journal.steps if s.status != "done"]
+    found = await asyncio.gather(*(_current(client, journal, s) for s in todo))
+    conflicts = []
+    for step, obj in zip(todo, found):
+        if step.action == "forget":
+            continue
+        if step.action == "create":
+            if obj is None:
+                continue
+            if obj.xanoscript == step.content and step.status != "pending":
+                journal.record("done", seq=step.seq, after=after_of(obj))
+            else:
+                conflicts.append(f"{step.path}: {obj.label()} appeared remotely since the push began")
+            continue
+        if obj is None:
+            if step.action == "delete":
+                journal.record("done", seq=step.seq, after={"id": step.id, "deleted": True})
+            else:
+                conflicts.append(f"{step.path}: {step.label()} was deleted remotely since the push began")
+            continue
+        before = (step.before or {}).get("xanoscript")
+        if step.action == "update" and obj.xanoscript == step.content and step.status != "pending":
+            journal.record("done", seq=step.seq, after=after_of(obj))
+        elif obj.xanoscript != before:
+            if not force:
+                conflicts.append(f"{step.path}: {step.label()} changed remotely since the push began "
+                                 f"(remote updated_at {obj.updated_at}); `push --resume --force` overwrites it")
+            else:
+                journal.record("snapshot", seq=step.seq, before={"id": obj.id, "name": obj.name, "guid": obj.guid,
+                                                                 "updated_at": obj.updated_at,
+                                                                 "xanoscript": obj.xanoscript})
+    return conflicts
+
+
+async def _current(client: AsyncXanoClient, journal: Journal, step: Step) -> Any:
+    gid = group_id_of(journal, step) if step.kind == "query" else None
+    gname = (step.group or {}).get("name")
+    if step.action == "forget":
+        return None
+    if step.action == "create":
+        if step.kind == "query" and gid is None:
+            return None
+        return await find_by_name(client, step, gid, gname)
+    assert step.id is not None
+    return await client.find(step.kind, step.id, group_id=gid, group_name=gname)
+
+
+__all__ = ["PushResult", "push", "resume", "execute", "finish", "commit_push", "Conflict"]

@@ -1,0 +1,165 @@
+"""Text reports of push, resume and rollback results: the plan, the conflicts with their
+facts, and after a failure what happened to each object."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from xanoctl.context import Context
+from xanoctl.journal import PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, Step
+from xanoctl.plan import Conflict, Plan
+from xanoctl.push import DRY_RUN, NOTHING, REFUSED, PushResult
+
+MAX_LINES = 200
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    width = max((len(s.path) for s in plan.steps), default=0)
+    lines = [f"  {s.action:<7} {s.path:<{width}}  {s.label()}" for s in plan.steps[:MAX_LINES]]
+    if len(plan.steps) > MAX_LINES:
+        lines.append(f"  ... and {len(plan.steps) - MAX_LINES} more")
+    return lines
+
+
+def conflict_line(conflict: Conflict, base_lines: Callable[[Conflict], str]) -> str:
+    if conflict.reason == "deleted remotely":
+        return (f"conflict: {conflict.path}: {conflict.label} was deleted remotely since the last pull "
+                f"(pulled at {conflict.pulled_at})")
+    extra = base_lines(conflict)
+    return (f"conflict: {conflict.path}: {conflict.label} changed remotely since the last pull (remote updated_at "
+            f"{conflict.remote_at}, pulled {conflict.pulled_at}{'; ' + extra if extra else ''})")
+
+
+def changed_lines(ctx: Context, conflict: Conflict) -> str:
+    """``+a -b lines against the pulled version`` when the pulled content is at hand."""
+    import difflib
+
+    from xanoctl.basestore import find_base
+
+    if conflict.remote is None or conflict.remote.xanoscript is None or conflict.entry is None:
+        return ""
+    base = find_base(conflict.entry.sha256, ctx.store, ctx.folder.read(conflict.entry.path), None, None)
+    if base is None:
+        return ""
+    old = base.decode("utf-8", "replace").splitlines()
+    new = conflict.remote.xanoscript.splitlines()
+    added = removed = 0
+    for line in difflib.unified_diff(old, new, lineterm="", n=0):
+        if line.startswith("+") and not line.startswith("+++"):
+            added += 1
+        elif line.startswith("-") and not line.startswith("---"):
+            removed += 1
+    return f"remote has +{added} -{removed} lines against the pulled version"
+
+
+def _step_word(step: Step) -> tuple[str, str]:
+    if step.restore == "failed":
+        return "NOT RESTORED", f"{step.restore_error}; its XanoScript from before the push is in the journal"
+    if step.restore == "restored":
+        return "restored", ""
+    if step.restore == "unchanged":
+        return "unchanged", "the write did not apply" + (f": {step.error}" if step.error else "")
+    if step.restore == "deleted":
+        return "deleted", "created by this push"
+    if step.restore == "recreated":
+        return "re-created", f"deleted by this push; new id {(step.restored_as or {}).get('id')}"
+    if step.restore == "absent":
+        return "not created", ""
+    if step.status == "pending":
+        return "not sent", ""
+    if step.status == "done":
+        return "pushed", ""
+    if step.status == "failed":
+        return "failed", step.error or ""
+    return step.status, ""
+
+
+def outcome_lines(journal: Journal) -> list[str]:
+    steps = sorted(journal.steps, key=lambda s: s.seq)
+    width = max((len(s.path) for s in steps), default=0)
+    lines = []
+    for step in steps[:MAX_LINES]:
+        word, detail = _step_word(step)
+        lines.append(f"  {word:<12} {step.path:<{width}}  {step.label()}" + (f"  ({detail})" if detail else ""))
+    if len(steps) > MAX_LINES:
+        lines.append(f"  ... and {len(steps) - MAX_LINES} more")
+    return lines
+
+
+def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[list[str], str | None]:
+    """(lines for stdout, a final error line or None)."""
+    lines: list[str] = [f"note: {note}" for note in result.notes]
+    plan = result.plan
+    if result.problems:
+        lines += [f"refused: {problem}" for problem in result.problems]
+    if plan is not None and plan.conflicts:
+        lines += [conflict_line(c, lambda c: changed_lines(ctx, c)) for c in plan.conflicts]
+    if plan is not None and plan.forced:
+        lines += ["forced: " + conflict_line(c, lambda c: changed_lines(ctx, c)).removeprefix("conflict: ")
+                  for c in plan.forced]
+    journal = result.journal
+    if result.outcome == NOTHING:
+        return lines + ([] if result.notes else [f"nothing to {verb}"]), None
+    if result.outcome == REFUSED:
+        if plan is not None and plan.conflicts:
+            return lines, (f"{len(plan.conflicts)} conflict(s): nothing was written; `xanoctl pull` takes the remote "
+                           f"changes (then {verb} again), `{verb} --force` overwrites them")
+        if result.lint is not None and result.lint.failed:
+            from xanoctl.lint.formats import render as render_lint
+
+            lines.append(render_lint(result.lint, "text", color=False))
+            return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
+        return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
+    if result.outcome == DRY_RUN and plan is not None:
+        counts = ", ".join(f"{n} to {action}" for action, n in plan.counts().items() if n)
+        return lines + [f"would {verb} ({counts}):"] + plan_lines(plan) + ["dry run: nothing was written"], None
+    if result.outcome == "interrupted" and journal is None:
+        return lines, "interrupted before any write: nothing was written"
+    if journal is None:
+        return lines, result.failure
+    extra, error = _journal_lines(ctx, result, journal, verb)
+    return lines + extra, error
+
+
+def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str) -> tuple[list[str], str | None]:
+    where = _rel(ctx, journal)
+    done = sum(1 for s in journal.steps if s.status == "done")
+    if result.outcome == PUSHED:
+        lines = outcome_lines(journal)
+        lines.append(f"{_past(result.operation)} {done} object(s); xanoctl.lock updated")
+        if result.commit:
+            lines.append(f"committed {result.commit[:12]}")
+        return lines, None
+    lines = []
+    if result.failure:
+        lines.append(f"{verb} failed: {result.failure}")
+    lines += ["restore:" if result.operation != "undo" else "undo:"] + outcome_lines(journal)
+    if result.outcome in (RESTORED, UNDONE):
+        lines.append("the remote is back as it was before the push (verified by reading every object back)")
+        if result.operation in ("push", "resume", "rollback"):
+            lines.append("local files were not modified" + ("; xanoctl.lock records the new ids of re-created objects"
+                                                            if result.manifest_changed else ""))
+        elif result.manifest_changed:
+            lines.append("xanoctl.lock updated to the restored objects")
+        if result.commit:
+            lines.append(f"committed {result.commit[:12]}")
+        lines.append(f"journal: {where}")
+        if result.operation == "undo":
+            return lines, None
+        return lines, "the push was rolled back" if not result.interrupted else "interrupted: the push was rolled back"
+    if result.outcome == RESTORE_INCOMPLETE or journal.restoring:
+        lines.append(f"journal: {where}")
+        return lines, "the restore is incomplete: run `xanoctl rollback --last-push` to try again"
+    lines.append(f"journal: {where}")
+    return lines, result.failure or "failed"
+
+
+def _past(operation: str) -> str:
+    return {"push": "pushed", "resume": "resumed: pushed", "rollback": "rolled back"}.get(operation, operation)
+
+
+def _rel(ctx: Context, journal: Journal) -> str:
+    try:
+        return str(journal.path.relative_to(ctx.state.parent))
+    except ValueError:
+        return str(journal.path)

@@ -1,0 +1,169 @@
+"""Putting the remote back as it was before a push, from the journal's snapshots.
+
+Every step that may have changed the remote is undone, phase by phase in reverse order
+(concurrently within a phase), then verified by reading the object back:
+
+- update: the snapshot's XanoScript is PUT back (a step that may not have been applied is
+  read first and left alone when it still matches the snapshot);
+- create: the created object is deleted (found by id, or by name when the create's answer was
+  lost), and its absence verified;
+- delete: the object is created again from the snapshot, under a new id (Xano gives no way to
+  restore an id), endpoints into their group's new id when the group was re-created too.
+
+A step that cannot be restored is recorded (``restore_failed``) and the others still are; the
+journal then ends ``restore-incomplete`` and ``xanoctl rollback --last-push`` tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from xanoctl.apply import group_id_of
+from xanoctl.client import AsyncXanoClient, XanoApiError
+from xanoctl.errors import XanoctlError
+from xanoctl.journal import RESTORE_INCOMPLETE, RESTORED, Journal, JournalError, Step
+from xanoctl.remote import RemoteObject
+
+SETTLED = frozenset({"restored", "unchanged", "deleted", "recreated", "absent"})
+
+
+class RestoreMismatch(XanoctlError):
+    pass
+
+
+def pending_restore(journal: Journal) -> list[Step]:
+    """Steps that may have changed the remote and are not restored yet."""
+    return [s for s in journal.steps if s.status != "pending" and s.action != "forget"
+            and s.restore not in SETTLED]
+
+
+async def restore(client: AsyncXanoClient, journal: Journal, concurrency: int, *,
+                  outcome: str = RESTORED) -> bool:
+    """Undo every step still to restore; record the outcome (``outcome`` when complete,
+    ``restore-incomplete`` otherwise). Returns whether the restore is complete."""
+    _record(journal, "restore")
+    todo = pending_restore(journal)
+    for number in sorted({s.phase for s in todo}, reverse=True):
+        steps = [s for s in todo if s.phase == number]
+        slots = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(step: Step) -> None:
+            async with slots:
+                try:
+                    how, as_ = await _undo(client, journal, step)
+                except (XanoApiError, RestoreMismatch) as exc:
+                    _record(journal, "restore_failed", seq=step.seq, error=str(exc))
+                    return
+                _record(journal, "restored", seq=step.seq, how=how, **({"as": as_} if as_ else {}))
+
+        await asyncio.gather(*(one(step) for step in steps))
+    complete = not pending_restore(journal)
+    _record(journal, "end", outcome=outcome if complete else RESTORE_INCOMPLETE)
+    return complete
+
+
+def _record(journal: Journal, kind: str, **data: Any) -> None:
+    """Record an event; a journal that cannot be written does not stop a restore (the
+    in-memory state is updated all the same, and the report says what happened)."""
+    try:
+        journal.record(kind, **data)
+    except JournalError:
+        event = {"type": kind, **data}
+        journal._apply(event)  # noqa: SLF001 - keep the in-memory state true
+
+
+async def _undo(client: AsyncXanoClient, journal: Journal, step: Step) -> tuple[str, dict[str, Any] | None]:
+    if step.action == "update":
+        return await _undo_update(client, journal, step)
+    if step.action == "create":
+        return await _undo_create(client, journal, step)
+    return await _undo_delete(client, journal, step)
+
+
+def _group(journal: Journal, step: Step) -> tuple[int | None, str | None]:
+    if step.kind != "query":
+        return None, None
+    return _current_group_id(journal, group_id_of(journal, step)), (step.group or {}).get("name")
+
+
+def _current_group_id(journal: Journal, group_id: int | None) -> int | None:
+    """A group deleted by the push and re-created by this restore has a new id."""
+    for other in journal.steps:
+        if other.kind == "api_group" and other.action == "delete" and other.id == group_id and other.restored_as:
+            return other.restored_as.get("id")
+    return group_id
+
+
+async def _undo_update(client: AsyncXanoClient, journal: Journal, step: Step) -> tuple[str, dict[str, Any] | None]:
+    assert step.before is not None and step.id is not None
+    snapshot = step.before["xanoscript"]
+    gid, gname = _group(journal, step)
+    if step.status != "done":
+        current = await client.find(step.kind, step.id, group_id=gid, group_name=gname)
+        if current is not None and current.xanoscript == snapshot:
+            return "unchanged", None
+    obj = await client.update(step.kind, step.id, snapshot, group_id=gid, group_name=gname)
+    check = await client.find(step.kind, step.id, group_id=gid, group_name=gname)
+    _verify(step, check, snapshot)
+    assert check is not None
+    return "restored", {"id": obj.id, "guid": check.guid, "updated_at": check.updated_at}
+
+
+async def _undo_create(client: AsyncXanoClient, journal: Journal, step: Step) -> tuple[str, dict[str, Any] | None]:
+    gid, gname = _group(journal, step)
+    if step.kind == "query" and gid is None:
+        return "absent", None  # its group was never created
+    ident = step.object_id
+    if ident is None:
+        found = await find_by_name(client, step, gid, gname)
+        if found is None:
+            return "absent", None
+        ident = found.id
+    await client.delete(step.kind, ident, group_id=gid)
+    if await client.find(step.kind, ident, group_id=gid, group_name=gname) is not None:
+        raise RestoreMismatch(f"{step.label()} is still there after being deleted")
+    return "deleted", {"id": ident}
+
+
+async def _undo_delete(client: AsyncXanoClient, journal: Journal, step: Step) -> tuple[str, dict[str, Any] | None]:
+    assert step.before is not None and step.id is not None
+    snapshot = step.before["xanoscript"]
+    gid, gname = _group(journal, step)
+    if await client.find(step.kind, step.id, group_id=gid, group_name=gname) is not None:
+        return "unchanged", None  # the delete never happened
+    again = await find_by_name(client, step, gid, gname)  # re-created by an earlier attempt?
+    if again is None or again.xanoscript != snapshot:
+        again = await client.create(step.kind, snapshot, group_id=gid, group_name=gname)
+    check = await client.find(step.kind, again.id, group_id=gid, group_name=gname)
+    _verify(step, check, snapshot)
+    assert check is not None
+    as_ = {"id": again.id, "guid": check.guid, "updated_at": check.updated_at}
+    if step.kind == "query":
+        as_["group_id"] = gid
+    return "recreated", as_
+
+
+async def find_by_name(client: AsyncXanoClient, step: Step, gid: int | None,
+                        gname: str | None) -> RemoteObject | None:
+    found = await client.list_objects(step.kind, group_id=gid, group_name=gname, search=step.name)
+    for obj in found:
+        if obj.name == step.name and (step.kind != "query" or obj.verb == step.verb):
+            return obj
+    return None
+
+
+def _verify(step: Step, obj: RemoteObject | None, snapshot: str) -> None:
+    if obj is None:
+        raise RestoreMismatch(f"{step.label()} is gone when read back after the restore")
+    if obj.xanoscript != snapshot:
+        raise RestoreMismatch(f"{step.label()} read back differs from its snapshot after the restore")
+
+
+def recreated_entries(journal: Journal) -> dict[tuple[str, int], dict[str, Any]]:
+    """Old (kind, id) -> new ids, for objects a restore had to create again."""
+    out = {}
+    for step in journal.steps:
+        if step.action == "delete" and step.restore == "recreated" and step.restored_as and step.id is not None:
+            out[(step.kind, step.id)] = step.restored_as
+    return out

@@ -1,0 +1,208 @@
+"""``xanoctl rollback``: put back an object's version from git, or undo the last push.
+
+``rollback PATH... --to REV`` reads each file at REV (GitPython), finds its object in the
+manifest (through the manifest at REV when the file was renamed since), pushes that content
+through the safe push of :mod:`xanoctl.push` (all paths together or none), then writes it to
+the working tree and updates the manifest; ``commit=True`` commits "rollback <name> to <rev>".
+A working-tree file with changes that are neither pushed nor committed is never overwritten.
+The lint gate is skipped: the content is a version that ran before, and an emergency rollback
+must not wait on warnings about it.
+
+``rollback --last-push`` undoes the last push from its journal: a push that died half-way
+(kill -9), a push whose restore did not finish, or a push that succeeded. Objects changed
+remotely by someone else since that push are refused unless ``force``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Sequence
+
+from xanoctl import history, lockupdate
+from xanoctl.client import AsyncXanoClient
+from xanoctl.context import Context
+from xanoctl.errors import UsageError, XanoctlError
+from xanoctl.identity import of_entry
+from xanoctl.journal import PUSHED, RESTORED, UNDONE, Journal, exclusive, last_journal
+from xanoctl.localscan import selection
+from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
+from xanoctl.plan import UPDATE, Candidate
+from xanoctl.push import (NOTHING, REFUSED, PushResult, save_if_changed, check_journal_workspace, commit_push, execute,
+                          finish, refuse_unfinished)
+from xanoctl.restore import find_by_name, pending_restore, restore
+
+
+# ---------------------------------------------------------------------------- rollback --to
+
+
+def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = False,
+                commit: bool = False) -> PushResult:
+    if not paths:
+        raise UsageError("name the files to roll back, e.g. `xanoctl rollback function/x.xs --to HEAD~1`")
+    repo = history.repository(ctx.folder.root)
+    revision = history.resolve(repo, rev)
+    short = history.short(repo, revision)
+    with exclusive(ctx.state):
+        refuse_unfinished(ctx)
+        then = _manifest_at(repo, revision, ctx)
+        candidates, problems, notes = [], [], []
+        head = history.head_commit(repo)
+        for rel in _files(ctx, paths):
+            item = _candidate(ctx, repo, revision, short, head, then, rel, problems, notes)
+            if item is not None:
+                candidates.append(item)
+        if problems:
+            return PushResult("rollback", REFUSED, problems=problems, notes=notes)
+        if not candidates:
+            return PushResult("rollback", NOTHING, notes=notes)
+        names = ", ".join(c.identity.name for c in candidates)
+        description = f"rollback {names} to {short}"
+        result = execute(ctx, candidates, operation="rollback", force=force, description=description)
+        result.notes = notes + result.notes
+        if result.outcome != PUSHED:
+            return result
+        assert result.journal is not None
+        for step in result.journal.steps:  # remote done: now the working tree
+            if step.status == "done" and step.content is not None:
+                ctx.folder.write(step.path, step.content.encode("utf-8"))
+        finish(ctx, result)
+        if commit:
+            result.commit = commit_push(ctx, result, repo, message=description + "\n")
+        return result
+
+
+def _files(ctx: Context, paths: Sequence[str]) -> list[str]:
+    rels = []
+    for rel in selection(ctx.folder, list(paths)) or []:
+        if rel == "" or (ctx.folder.root / rel).is_dir():
+            raise UsageError(f"{rel or ctx.folder.root}: name files to roll back, not folders")
+        if rel not in rels:
+            rels.append(rel)
+    return rels
+
+
+def _manifest_at(repo, revision, ctx: Context) -> Manifest | None:
+    data = history.read_at(revision, history.repo_path(repo, ctx.folder.root / MANIFEST_NAME))
+    if data is None:
+        return None
+    try:
+        return Manifest.loads(data.decode("utf-8"), f"{MANIFEST_NAME} at {revision.hexsha[:7]}")
+    except (XanoctlError, UnicodeDecodeError):
+        return None
+
+
+def _candidate(ctx: Context, repo, revision, short: str, head, then: Manifest | None, rel: str,
+               problems: list[str], notes: list[str]) -> Candidate | None:
+    repo_rel = history.repo_path(repo, ctx.folder.root / rel)
+    data = history.read_at(revision, repo_rel)
+    if data is None:
+        problems.append(f"{rel}: no such file at {short}")
+        return None
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{rel}: not UTF-8 text at {short}")
+        return None
+    entry = _entry_for(ctx.manifest, then, rel)
+    if entry is None:
+        problems.append(f"{rel}: no object of xanoctl.lock has this file, now or at {short}; "
+                        "rollback restores existing objects (push creates new ones)")
+        return None
+    local = ctx.folder.read(entry.path)
+    committed = history.read_at(head, history.repo_path(repo, ctx.folder.root / entry.path)) if head else None
+    if local is not None and sha256_bytes(local) != entry.sha256 and local not in (data, committed):
+        problems.append(f"{entry.path}: has changes that are neither pushed nor committed; commit or discard "
+                        "them first (the rollback writes this file)")
+        return None
+    if entry.sha256 == sha256_bytes(data) and local == data:
+        notes.append(f"{entry.path}: already at {short} (as last pulled or pushed)")
+    return Candidate(UPDATE, entry.path, of_entry(entry), entry, content)
+
+
+def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:
+    """The current entry of the object that had the file ``rel`` at REV (the manifest at REV
+    knows it even if the file was renamed since), else the current owner of ``rel``."""
+    if then is not None:
+        old = then.by_path().get(rel)
+        if old is not None and old.key in now.entries:
+            return now.entries[old.key]
+    return now.by_path().get(rel)
+
+
+# ---------------------------------------------------------------------------- rollback --last-push
+
+
+def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
+    with exclusive(ctx.state):
+        journal = last_journal(ctx.state)
+        if journal is None:
+            raise XanoctlError("no push to undo: the push journal (.xanoctl/pushes/) is empty")
+        if journal.outcome in (RESTORED, UNDONE):
+            return PushResult("undo", NOTHING, journal=journal,
+                              notes=[f"the last push ({journal.id}) is already undone ({journal.outcome})"])
+        check_journal_workspace(ctx, journal)
+        repo = history.repository(ctx.folder.root) if commit else None
+        pushed = journal.outcome == PUSHED or journal.manifest_saved
+        result = PushResult("undo", journal=journal)
+        try:
+            asyncio.run(_undo(ctx, journal, result, force, pushed))
+        except KeyboardInterrupt:
+            result.interrupted = True
+            result.failure = "interrupted while restoring: run `xanoctl rollback --last-push` again"
+        if journal.outcome not in (RESTORED, UNDONE, "restore-incomplete"):
+            return result
+        result.outcome = journal.outcome or result.outcome
+        manifest = (lockupdate.after_undo if pushed else lockupdate.after_restore)(ctx.manifest, journal)
+        save_if_changed(ctx, manifest, result)
+        for step in journal.steps:
+            if step.before and step.before.get("xanoscript") is not None:
+                ctx.store.put(step.before["xanoscript"].encode("utf-8"))
+        if repo is not None and result.manifest_changed:
+            result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME],
+                                                 f"xanoctl: undo push {journal.id}\n")
+        return result
+
+
+async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool, pushed: bool) -> None:
+    config = ctx.config
+    instance, workspace, token = config.require_remote()
+    async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
+        if not force:
+            result.problems += await _changed_since(client, journal)
+            if result.problems:
+                result.outcome = REFUSED
+                return
+        await restore(client, journal, config.http.concurrency, outcome=UNDONE if pushed else RESTORED)
+        result.outcome = journal.outcome or result.outcome
+
+
+async def _changed_since(client: AsyncXanoClient, journal: Journal) -> list[str]:
+    """Objects someone else changed after the push wrote them: undoing would overwrite that."""
+    from xanoctl.apply import group_id_of
+
+    steps = [s for s in pending_restore(journal) if s.action in ("update", "create")]
+
+    async def look(step):
+        gid = group_id_of(journal, step) if step.kind == "query" else None
+        gname = (step.group or {}).get("name")
+        if step.action == "update":
+            return await client.find(step.kind, step.id, group_id=gid, group_name=gname)
+        if step.kind == "query" and gid is None:
+            return None
+        if step.object_id is not None:
+            return await client.find(step.kind, step.object_id, group_id=gid, group_name=gname)
+        return await find_by_name(client, step, gid, gname)
+
+    found = await asyncio.gather(*(look(s) for s in steps))
+    problems = []
+    for step, obj in zip(steps, found):
+        if obj is None:
+            continue
+        ours = {step.content, (step.before or {}).get("xanoscript")}
+        if obj.xanoscript not in ours:
+            problems.append(f"{step.path}: {step.label()} was changed remotely after the push (remote updated_at "
+                            f"{obj.updated_at}); `rollback --last-push --force` overwrites that change")
+    return problems
+
+
+__all__ = ["rollback_to", "undo_last_push"]

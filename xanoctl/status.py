@@ -1,0 +1,245 @@
+"""``xanoctl status``: every object, classified.
+
+Local side: the file's sha256 against the manifest's (unchanged, modified, missing; a file the
+manifest does not know is new). Remote side: the remote ``updated_at`` against the manifest's,
+compared as instants; when only the timestamp moved and the XanoScript is byte for byte what
+the manifest describes (a restore after a failed push, a save without a change) the remote is
+"touched", not changed. The two sides give one state per object:
+
+=================  =============================  ==============================
+local \\ remote     unchanged / touched            changed          deleted
+=================  =============================  ==============================
+unchanged          unchanged                      changed remotely deleted remotely
+modified           modified locally               conflict         conflict
+missing            deleted locally                conflict         deleted remotely
+=================  =============================  ==============================
+
+plus ``new locally`` (a file the manifest does not know) and ``new remotely`` (an object the
+manifest does not know); a new file declaring an object that already exists remotely is a
+conflict (pull first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+from xanoctl.identity import Identity, UnreadableDocument, group_folder_of, of_entry, of_remote, read_identity
+from xanoctl.localscan import LocalFile
+from xanoctl.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.paths import GROUP_FILE
+from xanoctl.remote import RemoteObject, same_instant
+from xanoctl.workspace import WorkspaceFolder
+
+if TYPE_CHECKING:
+    from xanoctl.context import Context
+
+UNCHANGED = "unchanged"
+MODIFIED = "modified locally"
+CHANGED = "changed remotely"
+CONFLICT = "conflict"
+NEW_LOCAL = "new locally"
+DELETED_LOCAL = "deleted locally"
+DELETED_REMOTE = "deleted remotely"
+NEW_REMOTE = "new remotely"
+STATES = (MODIFIED, NEW_LOCAL, DELETED_LOCAL, CHANGED, NEW_REMOTE, DELETED_REMOTE, CONFLICT, UNCHANGED)
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """``state`` is unchanged, touched (timestamp only), changed or deleted."""
+
+    state: str
+    updated_at: Any = None
+    obj: RemoteObject | None = None
+
+
+def remote_state(entry: Entry, obj: RemoteObject | None) -> RemoteState:
+    """How the remote object compares with what the manifest recorded at the last pull."""
+    if obj is None:
+        return RemoteState("deleted")
+    if same_instant(obj.updated_at, entry.updated_at):
+        return RemoteState("unchanged", obj.updated_at, obj)
+    if obj.xanoscript is not None and sha256_bytes(obj.xanoscript.encode("utf-8")) == entry.sha256 \
+            and obj.name == entry.name:
+        return RemoteState("touched", obj.updated_at, obj)
+    return RemoteState("changed", obj.updated_at, obj)
+
+
+@dataclass
+class ObjectStatus:
+    state: str
+    path: str | None
+    kind: str | None = None
+    name: str | None = None
+    id: int | None = None
+    verb: str | None = None
+    group: str | None = None
+    local: str = "unchanged"  # unchanged, modified, missing, new, absent (remote-only)
+    remote: str = "unchecked"  # unchanged, touched, changed, deleted, new, unchecked (offline)
+    note: str = ""
+    pulled_at: Any = None
+    remote_at: Any = None
+
+    def label(self) -> str:
+        if self.kind is None:
+            return "(unreadable)"
+        what = f"{self.kind} {self.verb} {self.name!r}" if self.kind == "query" else f"{self.kind} {self.name!r}"
+        if self.kind == "query" and self.group:
+            what += f" in {self.group!r}"
+        return what + (f" (id {self.id})" if self.id is not None else "")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "state": self.state, "kind": self.kind, "name": self.name, "id": self.id,
+                "verb": self.verb, "group": self.group, "local": self.local, "remote": self.remote,
+                "note": self.note, "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at}}
+
+
+@dataclass
+class StatusReport:
+    workspace: int | None
+    branch: str
+    objects: list[ObjectStatus] = field(default_factory=list)
+    checked_remote: bool = True
+
+    def counts(self) -> dict[str, int]:
+        out = {state: 0 for state in STATES}
+        for item in self.objects:
+            out[item.state] += 1
+        return {state: n for state, n in out.items() if n}
+
+    @property
+    def differs(self) -> bool:
+        return any(item.state != UNCHANGED for item in self.objects)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
+                "counts": self.counts(), "differs": self.differs,
+                "objects": [item.as_json() for item in self.objects]}
+
+
+_TABLE = {
+    ("unchanged", "unchanged"): UNCHANGED, ("unchanged", "touched"): UNCHANGED,
+    ("unchanged", "changed"): CHANGED, ("unchanged", "deleted"): DELETED_REMOTE,
+    ("modified", "unchanged"): MODIFIED, ("modified", "touched"): MODIFIED,
+    ("modified", "changed"): CONFLICT, ("modified", "deleted"): CONFLICT,
+    ("missing", "unchanged"): DELETED_LOCAL, ("missing", "touched"): DELETED_LOCAL,
+    ("missing", "changed"): CONFLICT, ("missing", "deleted"): DELETED_REMOTE,
+    ("unchanged", "unchecked"): UNCHANGED, ("modified", "unchecked"): MODIFIED,
+    ("missing", "unchecked"): DELETED_LOCAL,
+}
+_NOTES = {
+    ("modified", "changed"): "modified locally and changed remotely",
+    ("modified", "deleted"): "modified locally and deleted remotely",
+    ("missing", "changed"): "deleted locally and changed remotely",
+    ("missing", "deleted"): "deleted on both sides",
+    ("unchanged", "touched"): "remote timestamp moved, content identical",
+    ("modified", "touched"): "remote timestamp moved, content identical",
+    ("missing", "touched"): "remote timestamp moved, content identical",
+}
+
+
+def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> ObjectStatus:
+    entry = item.entry
+    assert entry is not None
+    local = "missing" if item.missing else ("modified" if item.modified else "unchanged")
+    rstate = remote_state(entry, remote) if checked else RemoteState("unchecked")
+    state = _TABLE[(local, rstate.state)]
+    return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
+                        verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
+                        note=_NOTES.get((local, rstate.state), ""), pulled_at=entry.updated_at,
+                        remote_at=rstate.updated_at)
+
+
+def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder,
+             remote: Iterable[RemoteObject] | None, prefixes: list[str] | None = None) -> StatusReport:
+    """One :class:`ObjectStatus` per selected file or object. ``remote`` None: offline (only
+    the local side is known)."""
+    checked = remote is not None
+    by_key = {obj.key: obj for obj in remote or ()}
+    report = StatusReport(manifest.workspace, manifest.branch, checked_remote=checked)
+    for item in files:
+        if item.entry is not None:
+            report.objects.append(_tracked(item, by_key.get(item.entry.key), checked))
+    claimed = _new_files(files, manifest, folder, by_key, report, checked)
+    if checked:
+        known = set(manifest.entries)
+        for obj in by_key.values():
+            if obj.key in known or of_remote(obj) in claimed:
+                continue
+            if prefixes is not None and not any(p == "" for p in prefixes):
+                continue  # a remote-only object has no path to select it by
+            report.objects.append(ObjectStatus(NEW_REMOTE, None, obj.kind, obj.name, obj.id, obj.verb,
+                                               obj.group_name, local="absent", remote="new",
+                                               remote_at=obj.updated_at, note="pull to get it"))
+    report.objects.sort(key=_order)
+    return report
+
+
+def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder,
+               by_key: dict[tuple[str, int], RemoteObject], report: StatusReport,
+               checked: bool) -> set[Identity]:
+    new = [item for item in files if item.entry is None]
+    groups = new_group_names(folder, [item.path for item in new], manifest)
+    remote_ids = {of_remote(obj): obj for obj in by_key.values() if obj.key not in manifest.entries}
+    tracked_ids = {of_entry(entry): entry for entry in manifest.entries.values()}
+    claimed: set[Identity] = set()
+    for item in new:
+        status = ObjectStatus(NEW_LOCAL, item.path, local="new", remote="new" if checked else "unchecked")
+        data = folder.read(item.path)
+        try:
+            ident = read_identity(item.path, data or b"", manifest, groups)
+        except UnreadableDocument as exc:
+            status.note = str(exc)
+            report.objects.append(status)
+            continue
+        status.kind, status.name, status.verb, status.group = ident.kind, ident.name, ident.verb, ident.group
+        if ident in remote_ids:
+            obj = remote_ids[ident]
+            claimed.add(ident)
+            status.state, status.id, status.remote, status.remote_at = CONFLICT, obj.id, "exists", obj.updated_at
+            status.note = "exists remotely but is not in xanoctl.lock: pull first"
+        elif ident in tracked_ids:
+            other = tracked_ids[ident]
+            status.state, status.id = CONFLICT, other.id
+            status.note = f"declares the same object as {other.path}"
+        report.objects.append(status)
+    return claimed
+
+
+def new_group_names(folder: WorkspaceFolder, new_paths: list[str], manifest: Manifest) -> dict[str, str]:
+    """``api/<folder>`` -> API group name, for new ``api_group.xs`` files."""
+    names = {}
+    for rel in new_paths:
+        if rel.endswith("/" + GROUP_FILE) and group_folder_of(rel) is not None:
+            data = folder.read(rel)
+            try:
+                ident = read_identity(rel, data or b"", manifest)
+            except UnreadableDocument:
+                continue
+            if ident.kind == "api_group":
+                names[rel.rsplit("/", 1)[0]] = ident.name
+    return names
+
+
+def _order(item: ObjectStatus) -> tuple:
+    return (item.path is None, item.path or "", item.kind or "", item.name or "", item.id or 0)
+
+
+
+def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline: bool = False) -> StatusReport:
+    """Status of the selected paths (everything by default), with the remote fetched now
+    unless ``offline``."""
+    from xanoctl.client import XanoClient
+    from xanoctl.localscan import scan, selection
+    from xanoctl.pull import check_manifest, fetch
+    from xanoctl.remote import KINDS
+
+    prefixes = selection(ctx.folder, paths or [])
+    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
+    remote = None
+    if not offline:
+        with XanoClient.from_config(ctx.config) as client:
+            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
+            remote = fetch(client, KINDS, ctx.manifest)
+    return classify(files, ctx.manifest, ctx.folder, remote, prefixes)
