@@ -17,6 +17,7 @@ def lint(tmp_path: Path, files: dict[str, str] | str, config: LintConfig | None 
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    (tmp_path / "xanoctl.lock").write_text("{}", encoding="utf-8")  # a whole workspace
     return lint_paths([tmp_path], config, use_cache=False, **kw)
 
 
@@ -392,9 +393,39 @@ def test_xr001_callee_in_a_file_that_does_not_parse_is_not_missing(tmp_path):
 
 def test_xr001_needs_the_whole_workspace(tmp_path):
     (tmp_path / "t.xs").write_text(call("{ad_user_id: 1}", "Workers/Elsewhere"), encoding="utf-8")
-    assert hits(lint_paths([tmp_path / "t.xs"], use_cache=False)) == []  # one loose file: cannot tell
+    assert hits(lint_paths([tmp_path / "t.xs"], use_cache=False)) == []  # a loose file: cannot tell
+    assert hits(lint_paths([tmp_path], use_cache=False)) == []  # a loose folder: cannot tell either
     (tmp_path / "xanoctl.lock").write_text("{}", encoding="utf-8")  # a pulled workspace: can tell
     assert [f.code for f in lint_paths([tmp_path / "t.xs"], use_cache=False).findings] == ["XR001"]
+
+
+def test_workspace_layout_makes_a_root(tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "function" / "Workers").mkdir(parents=True)
+    (ws / "function" / "Tasks").mkdir(parents=True)
+    (ws / "function" / "Workers" / "w.xs").write_text(WORKER, encoding="utf-8")
+    (ws / "function" / "Tasks" / "t.xs").write_text(call("{user_id: 1}"), encoding="utf-8")
+    (ws / "function" / "Tasks" / "u.xs").write_text(call("{}", "Workers/Gone").replace("Tasks/Sync People", "Tasks/U"),
+                                                  encoding="utf-8")
+    result = lint_paths([ws / "function" / "Tasks"], use_cache=False)
+    assert sorted(f.code for f in result.findings) == ["ID001", "XR001"] and result.files == 2
+    # a folder named `function` somewhere above does not make an unrelated folder a workspace
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "function").mkdir()
+    (tmp_path / "elsewhere" / "t.xs").write_text(call("{}", "Workers/Gone"), encoding="utf-8")
+    assert hits(lint_paths([tmp_path / "elsewhere"], use_cache=False)) == []
+
+
+def test_configured_workspace_folder_is_a_root(tmp_path, monkeypatch):
+    (tmp_path / "xanoctl.yaml").write_text("dir: src\n", encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "w.xs").write_text(WORKER, encoding="utf-8")
+    (tmp_path / "src" / "t.xs").write_text(call("{user_id: 1}"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from xanoctl.lint.config import load_config
+
+    result = lint_paths([tmp_path / "src" / "t.xs"], load_config(), use_cache=False)
+    assert [f.code for f in result.findings] == ["ID001"]
 
 
 def test_cross_file_rules_see_the_workspace_around_a_single_file(tmp_path):

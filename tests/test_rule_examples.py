@@ -16,6 +16,7 @@ CODES = sorted(RULES)
 
 def run(tmp_path, text: str):
     (tmp_path / "example.xs").write_text(text, encoding="utf-8")
+    (tmp_path / "xanoctl.lock").write_text("{}", encoding="utf-8")  # the example is the whole workspace
     return lint_paths([tmp_path], use_cache=False)
 
 

@@ -4,8 +4,9 @@ The *report set* is what the user named: files, and the ``*.xs`` files under nam
 The *index set* is the whole workspace around them, so that linting one file still checks its
 calls against every function: the workspace root is the nearest folder holding
 ``xanoctl.lock`` (written by ``xanoctl pull``), else the workspace folder named in
-``xanoctl.yaml``. Without either, the index set is the report set; it is *complete* (a missing
-callee really is missing) only when a folder was named.
+``xanoctl.yaml`` (``dir``), else the nearest folder laid out like a workspace (``function/``,
+``task/``, ``api/``...). Without a root, the index set is the report set, and it is not
+*complete*: a callee it does not hold may exist elsewhere, so XR001 stays silent.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from xanoctl.errors import UsageError
 SUFFIX = ".xs"
 MANIFEST = "xanoctl.lock"
 _SKIP_DIRS = {".git", ".xanoctl", "node_modules", "__pycache__", ".venv"}
+# top-level folders of a pulled workspace (design.md, and the official Xano CLI's layout)
+KIND_FOLDERS = frozenset({
+    "function", "task", "api", "table", "middleware", "addon", "agent", "tool", "mcp_server",
+    "workflow_test", "trigger", "triggers", "realtime", "workspace", "branch",
+})
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,10 @@ def find_xs(folder: str) -> list[str]:
 
 
 def workspace_root(path: str, configured: str | None = None) -> str | None:
-    """The workspace folder holding ``path``: nearest ``xanoctl.lock`` above it, else the
-    configured workspace folder when ``path`` is inside it."""
+    """The workspace folder holding ``path``: the nearest folder above it with
+    ``xanoctl.lock``; else the configured workspace folder when ``path`` is inside it; else the
+    nearest folder laid out like a workspace (a ``function/`` folder, with ``path`` being that
+    folder itself or inside one of its object folders)."""
     here = Path(path)
     start = here if here.is_dir() else here.parent
     for folder in (start, *start.parents):
@@ -51,6 +59,13 @@ def workspace_root(path: str, configured: str | None = None) -> str | None:
         root = Path(configured)
         if root.is_dir() and (here == root or root in here.parents):
             return str(root)
+    for folder in (start, *start.parents):
+        if (folder / "function").is_dir():
+            if folder == here:
+                return str(folder)
+            relative = here.relative_to(folder).parts
+            if relative and relative[0] in KIND_FOLDERS:
+                return str(folder)
     return None
 
 
@@ -59,11 +74,9 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
         raise UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
     report: list[str] = []
     roots: list[str] = []
-    named_folder = False
     for raw in paths:
         path = os.path.abspath(os.fspath(raw))
         if os.path.isdir(path):
-            named_folder = True
             report.extend(find_xs(path))
         elif os.path.isfile(path):
             report.append(path)
@@ -78,7 +91,7 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
         for root in roots:
             index.update(find_xs(root))
         return Scope(tuple(report), tuple(sorted(index)), tuple(roots), True)
-    return Scope(tuple(report), tuple(report), (), named_folder)
+    return Scope(tuple(report), tuple(report), (), False)
 
 
 def display_path(path: str, cwd: str | None = None) -> str:

@@ -2,8 +2,10 @@ r"""`function.run` names a function that is not in the workspace.
 
 The call fails at run time ("function not found"), often in a task nobody watches. The
 message names the closest existing function when there is one (a typo, a renamed folder).
-The check needs the whole workspace: lint a folder, or a file inside a pulled workspace
-(one with `xanoctl.lock`).
+The check needs the whole workspace, so it runs only inside one: a folder with
+`xanoctl.lock` (written by `xanoctl pull`), the folder named `dir` in xanoctl.yaml, or a
+folder laid out like a pulled workspace (`function/`, `task/`, `api/`...). Elsewhere a callee
+that is not among the linted files may well exist, and the rule stays silent.
 
 Bad::
 
