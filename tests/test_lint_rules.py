@@ -348,9 +348,10 @@ def test_id002_missing_required_input(tmp_path):
     assert hits(result) == [("ID002", 6, 5, 6, 39)]
     assert result.findings[0].message == (
         "call to `Workers/Sync People` omits the required inputs `ad_user_id` (int), `endpoint_type` (text); "
-        "pass `input = {ad_user_id: ..., endpoint_type: ...}`")
+        "add `ad_user_id: ..., endpoint_type: ...` to its `input`")
     result = lint(tmp_path, {"w.xs": worker, "t.xs": call(None)})
     assert [f.code for f in result.findings] == ["ID002"]
+    assert result.findings[0].message.endswith("pass `input = {ad_user_id: ..., endpoint_type: ...}`")
 
 
 def test_id002_quiet_where_id001_names_the_input(tmp_path):

@@ -24,7 +24,15 @@ import xanoctl
 from xanoctl.lint.facts import FileResult
 
 FOLDER = Path(".xanoctl") / "cache"
+MAX_RUNS = 16
 _FORMAT = 1
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def code_fingerprint() -> str:
@@ -61,6 +69,9 @@ class LintCache:
 
     def save_run(self, scope: str, digest: str, payload) -> None:
         self._dump(self._run_path(scope), {"key": self.key, "digest": digest, "payload": payload})
+        runs = sorted(self.folder.glob("lint-run-*.pickle"), key=_mtime, reverse=True)
+        for stale in runs[MAX_RUNS:]:  # one per scope linted; keep the most recent
+            stale.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ per file
 
@@ -75,7 +86,7 @@ class LintCache:
         return found if found is not None and found.digest == digest else None
 
     def save_files(self, results: dict[str, FileResult]) -> None:
-        files = dict(self.files())
+        files = {path: result for path, result in self.files().items() if os.path.exists(path)}
         files.update(results)
         self._files = files
         self._dump(self.folder / "lint-files.pickle", {"key": self.key, "files": files})

@@ -74,10 +74,12 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
         raise UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
     report: list[str] = []
     roots: list[str] = []
+    walked: dict[str, list[str]] = {}
     for raw in paths:
         path = os.path.abspath(os.fspath(raw))
         if os.path.isdir(path):
-            report.extend(find_xs(path))
+            walked[path] = find_xs(path)
+            report.extend(walked[path])
         elif os.path.isfile(path):
             report.append(path)
         else:
@@ -89,7 +91,7 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
     if roots:
         index = set(report)
         for root in roots:
-            index.update(find_xs(root))
+            index.update(walked[root] if root in walked else find_xs(root))
         return Scope(tuple(report), tuple(sorted(index)), tuple(roots), True)
     return Scope(tuple(report), tuple(report), (), False)
 

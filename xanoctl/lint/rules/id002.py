@@ -82,5 +82,6 @@ def check(index, ctx) -> Iterator[Problem]:
         names = ", ".join(f"`{item.name}` ({item.type})" for item in missing)
         keys = ", ".join(f"{item.name}: ..." for item in missing)
         plural = "inputs" if len(missing) > 1 else "input"
-        yield Problem(call.pos, f"call to `{call.callee}` omits the required {plural} {names}; "
-                                f"pass `input = {{{keys}}}`", None, call.path, call.obj)
+        todo = f"add `{keys}` to its `input`" if call.inputs else f"pass `input = {{{keys}}}`"
+        yield Problem(call.pos, f"call to `{call.callee}` omits the required {plural} {names}; {todo}",
+                      None, call.path, call.obj)
