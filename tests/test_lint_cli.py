@@ -235,3 +235,20 @@ def test_rules_unknown_code():
 
 def test_version_matches():
     assert CliRunner().invoke(main, ["--version"]).output.strip().endswith(xanoctl.__version__)
+
+
+def test_changed_since_with_github_annotations(project):
+    import git
+
+    repo = git.Repo.init(project)
+    repo.index.add([str(p.relative_to(project)) for p in (project / "workspace").rglob("*") if p.is_file()])
+    actor = git.Actor("t", "t@example.com")
+    repo.index.commit("initial", author=actor, committer=actor)
+    assert invoke("workspace", "--changed-since", "HEAD", "--format", "github").output.strip() == \
+        "No problems in 0 files."
+    caller = project / "workspace" / "function" / "Tasks" / "FUB - Sync People.xs"
+    caller.write_text(CALLER.replace("var $count", "var $total { value = 1 }\n    var $count"), encoding="utf-8")
+    result = invoke("workspace", "--changed-since", "HEAD", "--format", "github")
+    assert result.exit_code == 1
+    assert [line.split("::")[1].split(",")[1:3] for line in result.output.splitlines()[:-1]] == [
+        ["line=7", "col=16"], ["line=10", "col=26"]]
