@@ -11,7 +11,7 @@ from typing import Any
 
 from xanoctl.seeds._catalog import DOMAINS, SCHEDULE_FREQS
 from xanoctl.seeds._format import export_blank_lines
-from xanoctl.seeds._functions import fallback, input_block
+from xanoctl.seeds._body import fallback, input_block
 from xanoctl.seeds._plan import Field, Fn, Plan, Table, slug
 from xanoctl.seeds._xs import Entry, Lines, Value, block, call, cond, indent, obj, quote, setting, stmt, update, var
 

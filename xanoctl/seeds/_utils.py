@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from xanoctl.seeds._xs import Lines, Value, arr, block, chain, cond, foreach, obj, quote, stmt, text_block, update, var
 
 if TYPE_CHECKING:
-    from xanoctl.seeds._functions import Ctx
+    from xanoctl.seeds._body import Ctx
 
 Body = tuple[list[Lines], Value]
 

@@ -18,7 +18,7 @@ from xanoctl.seeds._functions import render_function
 from xanoctl.seeds._objects import (ADMIN_MIDDLEWARE, WEBHOOK_MIDDLEWARE, Endpoint, Job, plan_endpoints, plan_groups,
                                     plan_jobs, render_endpoint, render_group, render_job, render_middleware,
                                     render_table)
-from xanoctl.seeds._plan import Call, Field, Fn, Plan, plan
+from xanoctl.seeds._plan import Call, Fn, Plan, plan
 
 
 @dataclass
@@ -156,7 +156,7 @@ def _plant(workspace: Plan, endpoints: list[Endpoint], jobs: list[Job], rng: ran
         plants.append(_Plant("XX-future", "function", fn.name, re.escape(f"{alias}.success ?? true"),
                              "success check written with ?? true counts a missing envelope as success (no rule yet)"))
 
-    for flag, code, note in (("fp001", "FP001", "Workers/ function whose response is not the envelope"),
+    for flag, code, note in (("fp001", "FP001", "Workers/ function whose response is its data without the envelope"),
                              ("fp002", "FP002", "envelope response without the error key")):
         fn = pick(workspace.workers)
         if fn is not None:
