@@ -3,14 +3,18 @@ manifest, xanoctl's private folder and the store of pulled content."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import git
 
 from xanoctl import statedir
-from xanoctl.basestore import BaseStore
+from xanoctl.basestore import BaseStore, find_base
 from xanoctl.config import Config
 from xanoctl.errors import XanoctlError
-from xanoctl.manifest import MANIFEST_NAME, Manifest, load_manifest
+from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest
 from xanoctl.workspace import WorkspaceFolder
 
 
@@ -22,9 +26,21 @@ class Context:
     state: Path  # .xanoctl/ (created, git-ignored)
     store: BaseStore
 
-    def reload_manifest(self) -> Manifest:
-        self.manifest = load_manifest(self.folder.root) or Manifest()
-        return self.manifest
+    def base(self, entry: Entry) -> bytes | None:
+        """The content ``entry`` describes (as last pulled or pushed), from the store, the
+        working tree or git history; None when none has it."""
+        return find_base(entry.sha256, self.store, self.folder.read(entry.path), *self._git(entry.path))
+
+    def _git(self, rel: str) -> tuple[Any, str | None]:
+        try:
+            repo = git.Repo(self.folder.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return None, None
+        root = Path(os.path.realpath(repo.working_tree_dir or "."))
+        target = Path(os.path.realpath(self.folder.root / rel))
+        if not target.is_relative_to(root):
+            return None, None
+        return repo, target.relative_to(root).as_posix()
 
 
 def open_context(config: Config) -> Context:

@@ -23,7 +23,6 @@ from typing import Any, Iterator, Sequence
 import click
 from deepdiff import DeepDiff
 
-from xanoctl.basestore import find_base
 from xanoctl.context import Context
 from xanoctl.localscan import LocalFile, scan, selected, selection
 from xanoctl.manifest import Entry, sha256_bytes
@@ -70,7 +69,6 @@ def _label(entry: Entry | None) -> str:
 def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     prefixes = selection(ctx.folder, list(paths))
     files = [f for f in scan(ctx.folder, ctx.manifest, prefixes, ctx.store) if f.entry is None or f.sha256 != f.entry.sha256]
-    repo = _repo(ctx)
     report = DiffReport()
     unknown: list[tuple[FileDiff, Entry]] = []
     for item in files:
@@ -78,8 +76,7 @@ def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
         if item.entry is None:
             report.diffs.append(FileDiff(item.path, _label(None), None, local, "pulled"))
             continue
-        rel = _repo_rel(ctx, repo, item.path)
-        base = find_base(item.entry.sha256, ctx.store, local, repo, rel)
+        base = ctx.base(item.entry)
         diff = FileDiff(item.path, _label(item.entry), base, local, "pulled")
         if base is None:
             unknown.append((diff, item.entry))
@@ -168,27 +165,6 @@ def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffR
         if old != new:
             report.diffs.append(FileDiff(rel, _label(by_path.get(rel)), old, new, short))
     return report
-
-
-def _repo(ctx: Context) -> Any:
-    import git
-
-    try:
-        return git.Repo(ctx.folder.root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-
-
-def _repo_rel(ctx: Context, repo: Any, rel: str) -> str | None:
-    if repo is None:
-        return None
-    from xanoctl import history
-    from xanoctl.errors import UsageError
-
-    try:
-        return history.repo_path(repo, ctx.folder.root / rel)
-    except UsageError:
-        return None
 
 
 # ---------------------------------------------------------------------------- metadata

@@ -34,11 +34,9 @@ def changed_lines(ctx: Context, conflict: Conflict) -> str:
     """``+a -b lines against the pulled version`` when the pulled content is at hand."""
     import difflib
 
-    from xanoctl.basestore import find_base
-
     if conflict.remote is None or conflict.remote.xanoscript is None or conflict.entry is None:
         return ""
-    base = find_base(conflict.entry.sha256, ctx.store, ctx.folder.read(conflict.entry.path), None, None)
+    base = ctx.base(conflict.entry)
     if base is None:
         return ""
     old = base.decode("utf-8", "replace").splitlines()

@@ -9,6 +9,8 @@ line, over HTTP at ``/_emulator/faults`` and from Python)::
     5xx-every=N       every Nth API request answers 500
     5xx-on-write=N[+] the Nth write (POST, PUT, DELETE) answers 500 and changes nothing;
                       with ``+``, that write and every later one
+    5xx-write-burst=K[@N] K consecutive writes answer 500 (changing nothing), starting with
+                      the Nth write (default: the next one): one write exhausting its retries
     drop-every=N      every Nth API request: the TCP connection is dropped without an answer
     drop-on-write=N[+] the Nth write is applied, then its connection dropped (an ambiguous failure)
     latency-ms=N      every API request waits N milliseconds first
@@ -37,6 +39,8 @@ class Faults:
     every_5xx: int = 0
     write_5xx: int = 0
     write_5xx_onward: bool = False
+    write_5xx_burst: int = 0
+    write_5xx_burst_at: int = 1
     every_drop: int = 0
     write_drop: int = 0
     write_drop_onward: bool = False
@@ -61,6 +65,10 @@ class Faults:
                 count, _, start = value.partition("@")
                 values["burst_429"] = _count(name, count)
                 values["burst_429_at"] = _count(name, start) if start else 1
+            elif name == "5xx-write-burst":
+                count, _, start = value.partition("@")
+                values["write_5xx_burst"] = _count(name, count)
+                values["write_5xx_burst_at"] = _count(name, start) if start else 1
             elif name == "retry-after":
                 _count(name, value, allow_zero=True)
                 values["retry_after"] = value
@@ -88,6 +96,9 @@ class Faults:
             parts.append(f"5xx-every={self.every_5xx}")
         if self.write_5xx:
             parts.append(f"5xx-on-write={self.write_5xx}" + ("+" if self.write_5xx_onward else ""))
+        if self.write_5xx_burst:
+            parts.append(f"5xx-write-burst={self.write_5xx_burst}"
+                         + (f"@{self.write_5xx_burst_at}" if self.write_5xx_burst_at != 1 else ""))
         if self.every_drop:
             parts.append(f"drop-every={self.every_drop}")
         if self.write_drop:
@@ -99,7 +110,7 @@ class Faults:
 
 _SIMPLE = {"429-every": "every_429", "5xx-every": "every_5xx", "drop-every": "every_drop",
            "latency-ms": "latency_ms"}
-KNOWN = ("429-every", "429-burst", "retry-after", "5xx-every", "5xx-on-write", "drop-every",
+KNOWN = ("429-every", "429-burst", "retry-after", "5xx-every", "5xx-on-write", "5xx-write-burst", "drop-every",
          "drop-on-write", "latency-ms")
 
 
@@ -170,6 +181,8 @@ class FaultInjector:
             elif f.every_5xx and n % f.every_5xx == 0:
                 action = "500"
             elif w and f.write_5xx and (w == f.write_5xx or (f.write_5xx_onward and w > f.write_5xx)):
+                action = "500"
+            elif w and f.write_5xx_burst and f.write_5xx_burst_at <= w < f.write_5xx_burst_at + f.write_5xx_burst:
                 action = "500"
             elif w and f.write_drop and (w == f.write_drop or (f.write_drop_onward and w > f.write_drop)):
                 action = "drop-after"
