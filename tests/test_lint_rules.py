@@ -127,6 +127,11 @@ def test_fp002_required_step_option(tmp_path):
     assert messages(result, "FP002") == ['envelope of `Workers/A` lacks the key `step`; add `step: "Workers/A"`']
 
 
+def test_fp002_keys_set_later_count(tmp_path):
+    stack = "var $out { value = {success: true, data: 1} }\nvar.update $out.error { value = null }"
+    assert hits(lint(tmp_path, function("Workers/A", "", stack, "$out"))) == []
+
+
 def test_fp002_complete_or_outside_fp_folders_is_fine(tmp_path):
     files = {"a.xs": function("Workers/A", response="{success: true, data: 1, error: null, step: \"x\"}"),
              "b.xs": function("Utils/B", response="{success: true}")}
@@ -183,6 +188,18 @@ def test_fp003_in_response_and_conditions(tmp_path):
 ])
 def test_fp003_envelope_keys_and_undecidable_reads_are_fine(tmp_path, read):
     result = lint(tmp_path, {"w.xs": WORKER, "t.xs": caller(CALL + f"\nvar $n {{ value = {read} }}")})
+    assert hits(result) == []
+
+
+def test_fp003_keys_set_on_the_envelope_later_are_fine(tmp_path):
+    worker = function("Workers/Sync People", "int ad_user_id",
+                      "var $out { value = {success: true, data: null, error: null} }\n"
+                      "var.update $out.meta { value = {pages: 1} }", "$out")
+    result = lint(tmp_path, {"w.xs": worker, "t.xs": caller(CALL + "\nvar $n { value = $result.meta.pages }")})
+    assert hits(result) == []
+    # the caller adds a key to the result itself, then reads it
+    result = lint(tmp_path, {"w.xs": WORKER, "t.xs": caller(
+        CALL + "\nvar.update $result.people { value = [] }\nvar $n { value = $result.people }")})
     assert hits(result) == []
 
 

@@ -33,6 +33,7 @@ class Verdict(NamedTuple):
     literals: tuple[ObjectLit, ...] = ()
     callees: tuple[str, ...] = ()
     culprit: Expr | None = None  # for "other": a value that is plainly not an envelope
+    extra: tuple[str, ...] = ()  # keys set on the variable afterwards (`var.update $out.error`)
 
 
 UNKNOWN = Verdict("unknown")
@@ -72,8 +73,13 @@ def judge(expr: Expr, table: dict[str, list[Source]], _seen: frozenset[str] = fr
             return UNKNOWN
         seen = _seen | {expr.name}
         verdicts = []
+        extra: list[str] = []
         for source in sources:
-            if source.kind == "expr" and source.expr is not None:
+            if source.kind == "member":
+                if source.name is None:
+                    return UNKNOWN  # a key set dynamically: its keys cannot be told
+                extra.append(source.name)
+            elif source.kind == "expr" and source.expr is not None:
                 verdicts.append(judge(source.expr, table, seen))
             elif source.kind == "call" and source.name:
                 verdicts.append(Verdict("envelope", (), (source.name,)))
@@ -81,7 +87,10 @@ def judge(expr: Expr, table: dict[str, list[Source]], _seen: frozenset[str] = fr
                 verdicts.append(Verdict("other"))
             else:
                 return UNKNOWN
-        return combine(verdicts)
+        verdict = combine(verdicts)
+        if extra and verdict.kind == "envelope":
+            return verdict._replace(extra=tuple(dict.fromkeys(verdict.extra + tuple(extra))))
+        return verdict if verdicts else UNKNOWN
     return UNKNOWN
 
 
@@ -90,10 +99,12 @@ def combine(verdicts: list[Verdict]) -> Verdict:
     if kinds == {"envelope"}:
         literals: list[ObjectLit] = []
         callees: list[str] = []
+        extra: list[str] = []
         for verdict in verdicts:
             literals.extend(verdict.literals)
             callees.extend(name for name in verdict.callees if name not in callees)
-        return Verdict("envelope", tuple(literals), tuple(callees))
+            extra.extend(key for key in verdict.extra if key not in extra)
+        return Verdict("envelope", tuple(literals), tuple(callees), extra=tuple(extra))
     if kinds == {"other"}:
         return verdicts[0]
     return UNKNOWN

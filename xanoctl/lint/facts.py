@@ -187,6 +187,7 @@ def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> Fu
         for result in found:
             for literal in result.verdict.literals:
                 keys.update(literal.keys())
+            keys.update(result.verdict.extra)
             callees.extend(name for name in result.verdict.callees if name not in callees)
     return FunctionFact(
         name=doc.name, path=path, obj=obj, pos=header_span(doc, lines), inputs=inputs,

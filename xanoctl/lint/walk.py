@@ -113,7 +113,8 @@ _SCALAR_STATEMENTS = ("math.", "text.", "array.")
 class Source(NamedTuple):
     """Where a variable's value comes from: ``kind`` is ``expr`` (``var $x { value = E }``),
     ``call`` (``function.run NAME as $x``; ``name`` is the callee), ``scalar`` (``math.*``,
-    ``text.*``, ``array.*`` on it: a number, a text or a list) or ``other``."""
+    ``text.*``, ``array.*`` on it: a number, a text or a list), ``member`` (a key of it is set:
+    ``var.update $x.key``; ``name`` is the key, None when dynamic) or ``other``."""
 
     kind: str
     expr: Expr | None = None
@@ -125,7 +126,17 @@ def assignments(doc: Document) -> dict[str, list[Source]]:
     table: dict[str, list[Source]] = {}
     for stmt in document_statements(doc):
         target = stmt.target
-        if isinstance(target, Variable):
+        if isinstance(target, Member):  # `var.update $out.count`, `array.push $out.items`: a key is set
+            found = access_path(target)
+            if found is None:
+                root = target
+                while isinstance(root, Member):
+                    root = root.obj
+                if isinstance(root, Variable):
+                    table.setdefault(root.name, []).append(Source("member"))
+            else:
+                table.setdefault(found[0], []).append(Source("member", name=found[1][0] if found[1] else None))
+        elif isinstance(target, Variable):
             if stmt.kind in ("var", "var.update"):
                 value = stmt.value("value")
                 source = Source("expr", value) if value is not None else Source("other")
@@ -147,7 +158,8 @@ def assignments(doc: Document) -> dict[str, list[Source]]:
 
 def result_callees(var: str, table: dict[str, list[Source]]) -> tuple[str, ...] | None:
     """The functions whose ``function.run`` result ``var`` holds, when every assignment of
-    ``var`` is such a call or a plain copy (``var $x { value = $r }``) of one; else None."""
+    ``var`` is such a call or a plain copy (``var $x { value = $r }``) of one and no key of it is
+    set afterwards (``var.update $r.people``); else None."""
     callees: list[str] = []
     seen: set[str] = set()
     todo = [var]

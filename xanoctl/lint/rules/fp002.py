@@ -66,7 +66,7 @@ def check(doc, ctx) -> Iterator[Problem]:
             if id(literal) in seen:
                 continue
             seen.add(id(literal))
-            keys = literal.keys()
+            keys = set(literal.keys()) | set(result.verdict.extra)
             missing = [key for key in required if key not in keys]
             if not missing:
                 continue
