@@ -13,6 +13,10 @@ Two seeds exist:
   (2,000 functions, 1,000 endpoints, 100 tasks, 20 tables; about 150,000 lines), clean.
 
 The emulator assigns ids, guids and timestamps when it loads a seed; a seed holds none.
+
+Editing the demo: each entry of ``index.json`` names its ``.xs`` file; each planted bug records
+``line``, ``column`` and the ``snippet`` found there, so a change that moves a bug's line shows
+up in ``tests/test_seeds.py`` (which also checks that nothing but the planted bugs is wrong).
 Endpoints (kind ``query``) belong to an API group by ``group`` (the group's name); their
 ``name`` is the path (``"tasks/fub-sync-people"``) and ``verb`` the HTTP method.
 """

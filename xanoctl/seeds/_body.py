@@ -267,4 +267,6 @@ def _text_summary(ctx: Ctx) -> Lines:
 
 
 def cutoff(days: str) -> Lines:
-    return var("$cutoff", chain("now", [f'transform_timestamp:("-" ~ {days} ~ " days"):"UTC"']))
+    """``var $cutoff`` = now minus ``days`` days (a number or an expression)."""
+    shift = f'"-{days} days"' if days.isdigit() else f'("-" ~ {days} ~ " days")'
+    return var("$cutoff", chain("now", [f'transform_timestamp:{shift}:"UTC"']))

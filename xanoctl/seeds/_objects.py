@@ -355,8 +355,9 @@ def _webhook(endpoint: Endpoint, rng: random.Random) -> tuple[list[Field], list[
     other: list[Lines] = []
     if fn is not None:
         sources = {"records": "[$record]", "record": "$record"}
+        owner = fn.domain.owner[1] if fn.domain else ""
         entries = [(f.name, sources.get(f.name) or fallback(f, fn)) for f in fn.inputs
-                   if f.required or f.name in sources]
+                   if f.required or f.name in sources or f.name == owner]
         other.append(call(fn.name, entries, "$handled"))
         other.append(cond([("$handled.success == false", [stmt("debug.log", [("value", "$handled.error")])])]))
     elif table is not None:
