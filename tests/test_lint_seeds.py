@@ -68,3 +68,17 @@ def test_generated_workspace_gives_exactly_its_planted_bugs(tmp_path, number):
     planted = sorted((bug.code, bug.name, bug.line, bug.column)
                      for bug in seed.planted if not bug.code.startswith("XX"))
     assert planted and found == planted
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.xs")), ids=lambda p: p.name)
+def test_rules_never_crash_on_the_grammar_fixtures(path):
+    """Every construct of the reference, through every rule: findings only, well placed."""
+    result = lint_paths([path], use_cache=False)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for finding in result.findings:
+        assert finding.code != "XS001", finding.message
+        assert 1 <= finding.line <= finding.end_line <= len(lines)
+        assert finding.column >= 1 and (finding.end_line > finding.line or finding.end_column > finding.column)
