@@ -11,7 +11,7 @@ import pytest
 
 from xanoctl.errors import UsageError
 from xanoctl.lint.api import build_index, lint_paths
-from xanoctl.lint.config import LintConfig, load_config, parse_section
+from xanoctl.lint.config import load_config, parse_section
 
 WORKER = '''function "Workers/Sync People" {
   input {

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from xanoctl.lint.walk import Source, assignments, live_statements
 from xanoctl.model import (
-    ArrayLit, Binary, Cast, Document, Expr, Literal, ObjectLit, Pos, Statement, Ternary, Unary, Variable,
+    ArrayLit, Binary, Cast, Document, Expr, Literal, ObjectLit, Pos, Ternary, Unary, Variable,
 )
 
 ENVELOPE_KEYS = frozenset({"success", "data", "error"})
@@ -126,7 +126,3 @@ def results(doc: Document, table: dict[str, list[Source]] | None = None) -> list
     if response is not None:
         found.append(Result(response, "response", response.pos, judge(response, table)))
     return found
-
-
-def return_statements(doc: Document) -> list[Statement]:
-    return [stmt for stmt in live_statements(doc.stack or []) if stmt.kind == "return"]
