@@ -36,11 +36,12 @@ def _mtime(path: Path) -> float:
 
 
 def code_fingerprint() -> str:
-    """Changes when the linter, the parser or the grammar change (size and mtime)."""
+    """Changes when the linter, the parser or the grammar change (size and mtime of their
+    files; any top-level module counts, to be safe)."""
     package = Path(xanoctl.__file__).resolve().parent
     parts = [xanoctl.__version__, str(_FORMAT)]
-    candidates = [package / "parser.py", package / "build.py", package / "model.py",
-                  package / "messages.py", package / "grammar" / "xanoscript.lark",
+    # the parser's modules live at the top of the package (parser, lalr, build, model...)
+    candidates = [*package.glob("*.py"), package / "grammar" / "xanoscript.lark",
                   package.parent / "grammar" / "xanoscript.lark"]
     for root, _, names in os.walk(package / "lint"):
         candidates.extend(Path(root) / name for name in names if name.endswith(".py"))
