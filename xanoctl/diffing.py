@@ -26,7 +26,7 @@ from deepdiff import DeepDiff
 from xanoctl.context import Context
 from xanoctl.localscan import LocalFile, scan, selected, selection
 from xanoctl.manifest import Entry, sha256_bytes
-from xanoctl.paths import EXT
+from xanoctl.paths import EXT, Placement, base_path
 from xanoctl.remote import RemoteObject, parse_timestamp
 
 
@@ -134,8 +134,9 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
         known = set(ctx.manifest.entries)
         for obj in remote.values():
             if obj.key not in known and obj.xanoscript is not None:
-                report.diffs.append(FileDiff(f"({obj.label()})", obj.label(), obj.xanoscript.encode("utf-8"), None,
-                                             "remote", note="new remotely: not in xanoctl.lock (pull to get it)"))
+                where, _ = base_path(Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name))
+                report.diffs.append(FileDiff(where, obj.label(), obj.xanoscript.encode("utf-8"), None, "remote",
+                                             note="new remotely: not in xanoctl.lock (pull to get it)"))
     return report
 
 
@@ -144,7 +145,6 @@ def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffR
 
     repo = history.repository(ctx.folder.root)
     commit = history.resolve(repo, rev)
-    short = history.short(repo, commit)
     prefixes = selection(ctx.folder, list(paths))
     rels = {f.path for f in scan(ctx.folder, ctx.manifest, prefixes) if not f.missing}
     folder_rel = history.repo_path(repo, ctx.folder.root)
@@ -163,7 +163,7 @@ def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffR
         old = history.read_at(commit, history.repo_path(repo, ctx.folder.root / rel))
         new = ctx.folder.read(rel)
         if old != new:
-            report.diffs.append(FileDiff(rel, _label(by_path.get(rel)), old, new, short))
+            report.diffs.append(FileDiff(rel, _label(by_path.get(rel)), old, new, rev))
     return report
 
 

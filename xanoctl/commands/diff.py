@@ -30,8 +30,9 @@ def diff(paths, remote, rev, color, exit_code, ctx: Context) -> None:
         report = against_revision(ctx, rev, paths)
     else:
         report = against_manifest(ctx, paths)
-    text = render(report, color=sys.stdout.isatty() if color is None else color)
+    color = sys.stdout.isatty() if color is None else color
+    text = render(report, color=color)
     if text:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
     if exit_code and report.differs:
         sys.exit(1)

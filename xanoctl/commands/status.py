@@ -38,7 +38,8 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
             if item.note:
                 facts.append(item.note)
             if item.remote in ("changed", "touched") or (state == "conflict" and item.remote_at is not None):
-                facts.append(f"remote updated_at {item.remote_at}, pulled {item.pulled_at}")
+                pulled = f", pulled {item.pulled_at}" if item.pulled_at is not None else ""
+                facts.append(f"remote updated_at {item.remote_at}{pulled}")
             tail = f"  ({'; '.join(facts)})" if facts else ""
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
@@ -66,7 +67,8 @@ def status(paths, as_json, exit_code, offline, ctx: Context) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True, default=str))
     else:
-        for line in render(report, color=sys.stdout.isatty()):
-            click.echo(line)
+        color = sys.stdout.isatty()
+        for line in render(report, color=color):
+            click.echo(line, color=color)
     if exit_code and report.differs:
         sys.exit(1)
