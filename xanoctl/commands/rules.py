@@ -8,13 +8,19 @@ import click
 @click.command()
 @click.argument("code", required=False)
 @click.option("--json", "as_json", is_flag=True, help="The catalogue as JSON.")
-def rules(code, as_json):
+@click.option("--markdown", is_flag=True, help="The whole catalogue as Markdown (docs/rules.md).")
+def rules(code, as_json, markdown):
     """List the lint rules, or explain one (with a bad and a good example)."""
     import json
 
     from xanoctl.errors import UsageError
     from xanoctl.lint.rules import RULES, examples, explanation, suggest_code, summary
 
+    if markdown:
+        from xanoctl.lint.ruledocs import rules_markdown
+
+        click.echo(rules_markdown(), nl=False)
+        return
     if code is None:
         if as_json:
             click.echo(json.dumps([
