@@ -1,0 +1,106 @@
+"""`xanoctl rollback PATH... --to REV` through the CLI, in a real git repository: one
+function, several together (or none), across a rename, and what it refuses."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import edited, fn_path, shop  # noqa: E402,F401
+
+from xanoctl.emulator.testing import function_source  # noqa: E402
+
+F01, F02 = fn_path("Utils/f01"), fn_path("Utils/f02")
+
+
+def break_and_ship(shop, *paths: str) -> str:
+    """Push a bad version of each path with --commit; return the good revision's short sha."""
+    good = shop.repo.head.commit.hexsha[:7]
+    for rel in paths:
+        shop.write(rel, edited(shop.read(rel), "oops"))
+    shop.cli("push", "--commit")
+    return good
+
+
+def test_rollback_one_function_to_a_revision(shop):
+    original = shop.read(F01)
+    good = break_and_ship(shop, F01)
+    assert shop.remote()[("function", "Utils/f01")] != original
+    result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1", "--commit")
+    assert "rolled back 1 object(s)" in result.output
+    assert shop.remote()[("function", "Utils/f01")] == original
+    assert shop.read(F01) == original
+    commit = shop.repo.head.commit
+    assert commit.message.strip() == f"rollback Utils/f01 to {good}"
+    assert sorted(commit.stats.files) == ["workspace/" + F01, "workspace/xanoctl.lock"]
+    assert shop.cli("status", "--exit-code").exit_code == 0
+    assert not shop.repo.is_dirty()
+
+
+def test_rollback_several_functions_together(shop):
+    originals = {rel: shop.read(rel) for rel in (F01, F02)}
+    good = break_and_ship(shop, F01, F02)
+    shop.cli("rollback", "workspace/" + F01, "workspace/" + F02, "--to", good, "--commit")
+    remote = shop.remote()
+    assert remote[("function", "Utils/f01")] == originals[F01] == shop.read(F01)
+    assert remote[("function", "Utils/f02")] == originals[F02] == shop.read(F02)
+    assert shop.repo.head.commit.message.strip() == f"rollback Utils/f01, Utils/f02 to {good}"
+
+
+def test_several_paths_roll_back_together_or_not_at_all(shop):
+    break_and_ship(shop, F01, F02)
+    before, tree = shop.remote(), shop.tree()
+    head = shop.repo.head.commit.hexsha
+    shop.emu.set_faults("5xx-write-burst=3@2")  # the second write fails on every attempt
+    result = shop.cli("rollback", "workspace/" + F01, "workspace/" + F02, "--to", "HEAD~1", "--commit",
+                      code=1, concurrency=1)
+    assert "restored     function/Utils/f01.xs" in result.output
+    assert shop.remote() == before and shop.tree() == tree
+    assert shop.repo.head.commit.hexsha == head
+
+
+def test_rollback_finds_a_renamed_file_through_the_manifest_at_the_revision(shop):
+    original = shop.read(F01)
+    renamed = function_source("Utils/renamed", '"Utils/f01"')
+
+    def rename(state):
+        obj = shop.stored("function", "Utils/f01")
+        state.store.replace(obj, name="Utils/renamed", xanoscript=renamed, verb=None, description="", tags=[],
+                            fields={}, publish=True)
+    shop.emu.mutate(rename)
+    shop.cli("pull")
+    shop.commit_all("pull: renamed")
+    assert not (shop.ws / F01).exists() and shop.read("function/Utils/renamed.xs") == renamed
+    shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1")
+    obj = shop.stored("function", "Utils/f01")
+    assert obj is not None and obj.id == 1 and obj.xanoscript == original
+    assert shop.read("function/Utils/renamed.xs") == original  # the object's current file
+
+
+def test_rollback_refuses_to_overwrite_uncommitted_unpushed_changes(shop):
+    break_and_ship(shop, F01)
+    shop.write(F01, edited(shop.read(F01), "wip"))
+    before, tree = shop.remote(), shop.tree()
+    result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1", code=1)
+    assert "has changes that are neither pushed nor committed" in result.output
+    assert shop.remote() == before and shop.tree() == tree
+
+
+def test_rollback_refuses_over_a_remote_change_unless_forced(shop):
+    original = shop.read(F01)
+    break_and_ship(shop, F01)
+    shop.remote_edit("Utils/f01", edited(original, "hotfix-in-the-ui"))
+    result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1", code=1)
+    assert "changed remotely since the last pull" in result.output
+    shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1", "--force")
+    assert shop.remote()[("function", "Utils/f01")] == original
+
+
+def test_rollback_usage_errors(shop):
+    assert "unknown git revision" in shop.cli("rollback", "workspace/" + F01, "--to", "nope", code=2).stderr
+    assert "either PATH" in shop.cli("rollback", "workspace/" + F01, code=2).output
+    result = shop.cli("rollback", "workspace/function/Utils/none.xs", "--to", "HEAD", code=1)
+    assert "no such file at" in result.output
+    assert "not folders" in shop.cli("rollback", "workspace/function", "--to", "HEAD", code=2).stderr
