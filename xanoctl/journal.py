@@ -8,11 +8,12 @@ One file per push, ``.xanoctl/pushes/<id>.jsonl`` (git-ignored), JSON lines:
   write to Xano: the workspace (instance URL, workspace id, branch, folder; never a token) and
   every step of the plan with the XanoScript to push and the **snapshot** of the remote
   object as it was just before the push (its XanoScript, ``updated_at``, guid, name);
-- then one event per line, appended and fsynced as it happens: ``started`` (before a request
-  is sent), ``done`` (with the object's new id and ``updated_at``), ``failed``, ``snapshot``
-  (a resume forced over a remote change takes a new snapshot), ``restore``
-  (restoring begins), ``restored`` / ``restore_failed`` per step, ``manifest`` (the manifest
-  was updated) and ``end`` (the outcome: pushed, restored, restore-incomplete, undone).
+- then one event per line (with its wall-clock time ``at``), appended and fsynced as it
+  happens: ``started`` (before a request is sent), ``done`` (with the object's new id and
+  ``updated_at``), ``failed``, ``snapshot`` (a resume forced over a remote change takes a new
+  snapshot), ``restore`` (restoring begins), ``restored`` / ``restore_failed`` per step,
+  ``manifest`` (the manifest was updated) and ``end`` (the outcome: pushed, restored,
+  restore-incomplete, undone).
 
 A step ``started`` but neither ``done`` nor ``failed`` may or may not have reached Xano: a
 restore treats it as possibly applied. A torn last line (a kill during an append) is ignored.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
@@ -137,7 +139,7 @@ class Journal:
 
     def record(self, kind: str, **data: Any) -> None:
         """Append one event (fsynced) and apply it to the in-memory state."""
-        event = {"type": kind, **data}
+        event = {"type": kind, "at": round(time.time(), 3), **data}
         line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
