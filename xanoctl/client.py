@@ -6,10 +6,11 @@ concurrently, retry what is safe to retry (see :mod:`xanoctl.retry`) and turn fa
 one-line :class:`XanoApiError` messages that say what to do and never contain the token.
 
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
-page, up to ``lookahead`` following pages are requested at once, speculatively, and consumed
-in order; the first page whose ``nextPage`` is null ends the list and the pages requested
-beyond it are cancelled (at most ``lookahead - 1`` wasted requests per list). A ``nextPage``
-other than ``current + 1`` is followed literally, one page at a time.
+page, the following pages are requested ahead, speculatively, and consumed in order: one at
+first, then one more for each page confirmed, up to ``lookahead`` in flight. The first page
+whose ``nextPage`` is null ends the list and the pages requested beyond it are cancelled (at
+most ``lookahead - 1`` wasted requests per list, one for a list of three pages). A
+``nextPage`` other than ``current + 1`` is followed literally, one page at a time.
 """
 
 from __future__ import annotations
@@ -224,7 +225,9 @@ class AsyncXanoClient:
         page = start
         try:
             while True:
-                while len(window) < self.http.lookahead:
+                # the window grows with the pages confirmed (1, 2, 3... up to lookahead), so
+                # that short lists waste at most one request past their end
+                while len(window) < min(self.http.lookahead, page - start + 1):
                     window[ahead] = asyncio.create_task(self._page(kind, path, params, ahead))
                     ahead += 1
                 more, following = await window.pop(page)
@@ -372,9 +375,10 @@ class AsyncXanoClient:
             what = f"no answer within {self.http.timeout:g} s"
         else:
             what = reason
+        verb = "cannot reach" if not sent else "lost the connection to"
         return UnreachableError(
-            f"cannot reach {self.base_url} ({what}){tries} on {method} {path}: check the instance URL "
-            "(--instance, XANO_INSTANCE or `instance` in xanoctl.yaml) and the network",
+            f"{verb} {self.base_url} ({what}){tries} on {method} {path}: check the instance URL "
+            "(--instance, XANO_INSTANCE or `instance` in xanoctl.yaml) and the network, then try again",
             method=method, path=path)
 
     def _status_error(self, response: httpx.Response, method: str, path: str, attempts: int) -> XanoApiError:

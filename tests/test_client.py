@@ -1,0 +1,330 @@
+"""The Metadata API client against the emulator over HTTP (and, for paging shapes the emulator
+never produces, against a scripted httpx transport)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+
+from xanoctl.client import (AmbiguousWriteError, AsyncXanoClient, AuthError, NotFoundError, RejectedError,
+                            RetriesExhausted, UnreachableError, XanoApiError, XanoClient)
+from xanoctl.config import HttpSettings
+from xanoctl.emulator.server import run_in_thread
+from xanoctl.emulator.state import EmulatorOptions, EmulatorState
+from xanoctl.emulator.testing import SOURCES, function_source, query_source
+from xanoctl.remote import parse_timestamp, same_instant
+from xanoctl.retry import backoff_delay, parse_retry_after, retry_delay, retryable
+
+TOKEN = "client-secret-token-123"
+FAST = HttpSettings(per_page=3, lookahead=4, backoff=0.001, max_backoff=0.01, attempts=4)
+
+
+@pytest.fixture
+def emu():
+    with run_in_thread(token=TOKEN, read_only_token="ro-token") as server:
+        yield server
+
+
+def client_for(emu, http=FAST, token=TOKEN, **options) -> XanoClient:
+    return XanoClient(emu.base_url, token, emu.workspace_id, http=http, **options)
+
+
+def populate(emu, functions=10, groups=2, endpoints=4):
+    for index in range(functions):
+        emu.add("function", f"Utils/f{index}", function_source(f"Utils/f{index}"))
+    for kind in ("task", "table", "middleware"):
+        emu.add(kind, f"{kind}1", SOURCES[kind](f"{kind}1"))
+    for g in range(groups):
+        group = emu.add("api_group", f"G{g}", SOURCES["api_group"](f"G{g}"))
+        for e in range(endpoints):
+            emu.add("query", f"things/{e}", query_source(f"things/{e}", "GET"), verb="GET", group=group.id)
+
+
+def test_every_kind_across_many_pages(emu):
+    populate(emu, functions=20, groups=3, endpoints=7)
+    with client_for(emu) as client:
+        objects = client.fetch_all()
+        stats = client.stats
+    kinds = {}
+    for obj in objects:
+        kinds.setdefault(obj.kind, []).append(obj)
+    assert {k: len(v) for k, v in kinds.items()} == {"table": 1, "function": 20, "middleware": 1, "api_group": 3,
+                                                     "query": 21, "task": 1}
+    assert sorted(o.name for o in kinds["function"]) == sorted(f"Utils/f{i}" for i in range(20))
+    assert all(o.xanoscript == function_source(o.name) for o in kinds["function"])
+    groups = {g.id: g.name for g in kinds["api_group"]}
+    assert all(q.verb == "GET" and groups[q.group_id] == q.group_name for q in kinds["query"])
+    # pages: functions 7, endpoints 3 per group, one each for the rest
+    assert stats.pages == 7 + 3 * 3 + 4
+    # speculative pages past the end: at most lookahead - 1 per list of several pages, and fewer
+    # for short lists (the window grows with the pages confirmed)
+    assert stats.pages <= emu.request_count() <= stats.requests <= stats.pages + 3 + 3 * 1
+
+
+def test_the_async_client_and_search(emu):
+    populate(emu, functions=5, groups=0)
+
+    async def main():
+        async with AsyncXanoClient(emu.base_url, TOKEN, emu.workspace_id, http=FAST) as client:
+            return await client.list_objects("function", search="f3")
+
+    assert [o.name for o in asyncio.run(main())] == ["Utils/f3"]
+
+
+def scripted(pages: dict[int, dict]) -> httpx.MockTransport:
+    """A fake server answering list pages from a script (shapes the emulator never sends)."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", 1))
+        return httpx.Response(200, json=pages.get(page, {"items": [], "nextPage": None}))
+    return httpx.MockTransport(handler)
+
+
+def item(ident: int) -> dict:
+    return {"id": ident, "name": f"f{ident}", "xanoscript": {"status": "ok", "value": f"function f{ident} {{}}"}}
+
+
+@pytest.mark.parametrize("lookahead", [1, 4])
+def test_short_and_empty_pages_do_not_end_a_list_only_nextpage_does(lookahead):
+    pages = {1: {"items": [item(1)], "nextPage": 2}, 2: {"items": [], "nextPage": 3},
+             3: {"items": [item(3)], "nextPage": 4}, 4: {"items": [item(4)], "nextPage": None},
+             5: {"items": [item(5)], "nextPage": None}}  # never reached: page 4 is the last
+    http = HttpSettings(per_page=50, lookahead=lookahead)
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, http=http, transport=scripted(pages)) as client:
+        assert [o.id for o in client.list_objects("function")] == [1, 3, 4]
+
+
+def test_a_nextpage_that_jumps_is_followed_literally():
+    pages = {1: {"items": [item(1)], "nextPage": 5}, 5: {"items": [item(5)], "nextPage": 9},
+             9: {"items": [item(9)]}}
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, transport=scripted(pages)) as client:
+        assert [o.id for o in client.list_objects("function")] == [1, 5, 9]
+
+
+def test_a_paging_loop_is_an_error():
+    pages = {1: {"items": [item(1)], "nextPage": 2}, 2: {"items": [item(2)], "nextPage": 1}}
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, transport=scripted(pages)) as client:
+        with pytest.raises(XanoApiError, match="paging loop"):
+            client.list_objects("function")
+
+
+def test_requests_in_flight_never_exceed_the_concurrency():
+    in_flight, peak = 0, 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        try:
+            await asyncio.sleep(0.005)
+        finally:  # a cancelled speculative page leaves too
+            in_flight -= 1
+        if "/apigroup/" in request.url.path:
+            return httpx.Response(200, json={"items": [], "nextPage": None})
+        page = int(request.url.params["page"])
+        if request.url.path.endswith("/apigroup"):
+            return httpx.Response(200, json={"items": [{"id": i, "name": f"g{i}"} for i in range(1, 9)]})
+        return httpx.Response(200, json={"items": [item(page)], "nextPage": page + 1 if page < 12 else None})
+
+    async def main():
+        http = HttpSettings(concurrency=3, lookahead=4)
+        async with AsyncXanoClient("http://xano.test/api:meta", TOKEN, 1, http=http,
+                                   transport=httpx.MockTransport(handler)) as client:
+            return await client.fetch_all()
+
+    objects = asyncio.run(main())
+    assert len([o for o in objects if o.kind == "function"]) == 12
+    assert peak == 3
+
+
+def test_xanoscript_as_a_plain_string_and_unrenderable_objects_are_kept():
+    state = EmulatorState.create(token=TOKEN, options=EmulatorOptions(xanoscript_as_string=True, timestamps="ms"))
+    with run_in_thread(state) as emu:
+        emu.add("function", "ok", function_source("ok"))
+        broken = emu.add("function", "broken", function_source("broken"))
+        emu.mutate(lambda s: setattr(broken, "xanoscript_error", "render failed"))
+        with client_for(emu) as client:
+            objects = {o.name: o for o in client.list_objects("function")}
+    assert objects["ok"].xanoscript == function_source("ok") and objects["ok"].xanoscript_error is None
+    assert objects["broken"].xanoscript is None and objects["broken"].xanoscript_error == "render failed"
+    assert isinstance(objects["ok"].updated_at, int)
+
+
+def test_429_5xx_and_dropped_connections_are_retried_to_success(emu):
+    populate(emu, functions=12, groups=2, endpoints=4)
+    emu.set_faults("429-every=3,5xx-every=5,drop-every=7")
+    with client_for(emu, http=HttpSettings(per_page=2, backoff=0.001, max_backoff=0.01, attempts=20)) as client:
+        objects = client.fetch_all()
+        assert client.stats.retries > 5
+    assert len([o for o in objects if o.kind == "function"]) == 12
+    assert len([o for o in objects if o.kind == "query"]) == 8
+
+
+def test_retry_after_is_honoured():
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    with run_in_thread(token=TOKEN, faults="429-burst=2,retry-after=3") as emu:
+        http = HttpSettings(backoff=0.001, max_backoff=10)
+        with client_for(emu, http=http, sleep=sleep) as client:
+            client.list_objects("function")
+    assert waits and all(wait >= 2.9 for wait in waits)
+
+
+def test_exhausted_retries_raise_one_clear_error(emu):
+    emu.set_faults("429-burst=100")
+    with client_for(emu) as client:
+        with pytest.raises(RetriesExhausted) as caught:
+            client.fetch_all()
+    message = str(caught.value)
+    assert "429" in message and "4 attempts" in message and "\n" not in message and TOKEN not in message
+
+
+def test_a_create_is_not_retried_after_an_ambiguous_failure(emu):
+    emu.set_faults("5xx-on-write=1")
+    with client_for(emu) as client:
+        with pytest.raises(AmbiguousWriteError, match="may have been created"):
+            client.create("function", function_source("once"))
+        assert emu.state.faults.snapshot()["writes"] == 1
+        emu.set_faults("drop-on-write=1")
+        with pytest.raises(AmbiguousWriteError):
+            client.create("function", function_source("ghost"))
+        assert [o.name for o in client.list_objects("function")] == ["ghost"]  # it was created, once
+
+
+def test_a_create_is_retried_after_a_429(emu):
+    emu.set_faults("429-burst=2")
+    with client_for(emu) as client:
+        created = client.create("function", function_source("fine"))
+        assert [o.id for o in client.list_objects("function")] == [created.id]
+
+
+def test_updates_and_deletes_are_retried_after_dropped_connections(emu):
+    with client_for(emu) as client:
+        created = client.create("function", function_source("f"))
+        emu.set_faults("drop-on-write=1")
+        updated = client.update("function", created.id, function_source("f", "2"))
+        assert updated.xanoscript == function_source("f", "2") and updated.id == created.id
+        assert updated.updated_at != created.updated_at
+        emu.set_faults("drop-on-write=1")
+        client.delete("function", created.id)  # applied, dropped, retried: the 404 means done
+        assert client.find("function", created.id) is None
+        with pytest.raises(NotFoundError):
+            client.delete("function", created.id)
+
+
+def test_get_create_update_publish_and_drafts(emu):
+    with client_for(emu) as client:
+        group = client.create("api_group", SOURCES["api_group"]("G"))
+        endpoint = client.create("query", query_source("a/{id}", "DELETE"), group_id=group.id, group_name="G")
+        assert (endpoint.name, endpoint.verb, endpoint.group_id, endpoint.group_name) == ("a/{id}", "DELETE",
+                                                                                          group.id, "G")
+        client.update("query", endpoint.id, query_source("a/{id}", "DELETE", "1"), group_id=group.id, publish=False)
+        assert client.get("query", endpoint.id, group_id=group.id).xanoscript == query_source("a/{id}", "DELETE")
+        draft = client.get("query", endpoint.id, group_id=group.id, include_draft=True)
+        assert draft.xanoscript == query_source("a/{id}", "DELETE", "1")
+
+
+def test_rejected_writes_say_why(emu):
+    with client_for(emu) as client:
+        first = client.create("function", function_source("a"))
+        client.create("function", function_source("b"))
+        with pytest.raises(RejectedError) as syntax:
+            client.update("function", first.id, "function \"a\" {\n  stack {\n")
+        assert syntax.value.code == "ERROR_CODE_SYNTAX_ERROR" and syntax.value.payload["line"] == 3
+        assert "line 3" in str(syntax.value)
+        with pytest.raises(RejectedError) as duplicate:
+            client.create("function", function_source("b"))
+        assert duplicate.value.name_in_use
+
+
+def test_bad_token_missing_right_and_unknown_workspace(emu):
+    with client_for(emu, token="wrong-token-value") as client:
+        with pytest.raises(AuthError) as bad:
+            client.fetch_all()
+    assert "XANO_TOKEN" in str(bad.value) and "wrong-token-value" not in str(bad.value)
+    with client_for(emu, token="ro-token") as client:
+        with pytest.raises(AuthError, match="update scope"):
+            client.create("function", function_source("x"))
+    with XanoClient(emu.base_url, TOKEN, 99, http=FAST) as client:
+        with pytest.raises(NotFoundError, match="workspace id"):
+            client.fetch_all()
+
+
+def test_an_unreachable_server_is_one_line_that_names_the_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with XanoClient(f"http://127.0.0.1:{port}/api:meta", TOKEN, 1, http=FAST) as client:
+        with pytest.raises(UnreachableError) as caught:
+            client.fetch_all()
+    message = str(caught.value)
+    assert f"127.0.0.1:{port}" in message and "XANO_INSTANCE" in message and "\n" not in message
+    assert TOKEN not in message
+
+
+def test_a_server_that_echoes_the_token_does_not_leak_it():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, json={"message": f"bad {request.headers['authorization']}"})
+
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, http=FAST,
+                    transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(XanoApiError) as caught:
+            client.list_objects("function")
+    assert TOKEN not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_not_json_means_a_wrong_base_url():
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>"))
+    with XanoClient("http://xano.test", TOKEN, 1, transport=transport) as client:
+        with pytest.raises(XanoApiError, match="api:meta"):
+            client.list_objects("function")
+
+
+# ---------------------------------------------------------------------------- retry policy, timestamps
+
+
+def test_backoff_is_exponential_with_full_jitter_and_capped():
+    assert backoff_delay(1, 0.5, 30, rand=lambda: 1.0) == 0.5
+    assert backoff_delay(4, 0.5, 30, rand=lambda: 1.0) == 4.0
+    assert backoff_delay(20, 0.5, 30, rand=lambda: 1.0) == 30
+    assert backoff_delay(3, 0.5, 30, rand=lambda: 0.0) == 0.0
+    assert retry_delay(1, 0.5, 30, retry_after=12) == 12
+    assert retry_delay(1, 0.5, 30, retry_after=120) == 30
+
+
+def test_retry_after_parsing():
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("Wed, 01 Jan 2025 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize("method,status,sent,expected", [
+    ("GET", 429, True, True), ("GET", 503, True, True), ("GET", None, True, True), ("GET", 400, True, False),
+    ("POST", 429, True, True), ("POST", 500, True, False), ("POST", None, True, False), ("POST", None, False, True),
+    ("PUT", 502, True, True), ("PUT", None, True, True), ("DELETE", 504, True, True), ("GET", 404, True, False),
+])
+def test_what_is_retried(method, status, sent, expected):
+    assert retryable(method, status=status, sent=sent) is expected
+
+
+def test_timestamps_compare_as_instants_in_either_form():
+    assert same_instant("2025-01-06 09:00:00+0000", 1736154000000)
+    assert not same_instant("2025-01-06 09:00:01+0000", 1736154000000)
+    assert parse_timestamp("2025-01-06T09:00:00Z") == parse_timestamp("1736154000000")
+    assert parse_timestamp(None) is None and parse_timestamp("garbage") is None
+
+
+def test_settings_carry_no_secrets_in_repr():
+    from xanoctl.config import Config
+    from pathlib import Path
+    config = Config(instance="https://x.xano.io/api:meta", workspace=1, branch="", dir=Path("w"), token=TOKEN)
+    assert TOKEN not in repr(config) and TOKEN not in json.dumps(repr(config))
