@@ -1,0 +1,102 @@
+"""Settings: flags over environment over xanoctl.yaml; the token never from the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xanoctl.config import load_config, normalize_instance
+from xanoctl.errors import UsageError
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path):
+    write(tmp_path / "xanoctl.yaml", "instance: https://file.xano.io\nworkspace: 3\nbranch: v1\ndir: ws\n"
+                                     "http:\n  per_page: 7\n")
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    return tmp_path
+
+
+def no_creds(tmp_path):
+    return {"XANOCTL_CREDENTIALS": str(tmp_path / "none")}
+
+
+def test_the_file_is_found_by_walking_up(repo):
+    config = load_config(cwd=repo / "sub" / "deeper", env=no_creds(repo))
+    assert config.instance == "https://file.xano.io/api:meta"
+    assert (config.workspace, config.branch, config.dir) == (3, "v1", repo / "ws")
+    assert config.http.per_page == 7 and config.token is None
+
+
+def test_environment_overrides_the_file_and_flags_override_both(repo):
+    env = {**no_creds(repo), "XANO_INSTANCE": "https://env.xano.io/api:meta/", "XANO_WORKSPACE": "4",
+           "XANO_BRANCH": "dev", "XANO_TOKEN": "t", "XANOCTL_HTTP_PER_PAGE": "9"}
+    config = load_config(cwd=repo, env=env)
+    assert (config.instance, config.workspace, config.branch, config.http.per_page) == (
+        "https://env.xano.io/api:meta", 4, "dev", 9)
+    config = load_config(instance="flag.xano.io", workspace="5", branch="", dir="elsewhere", cwd=repo, env=env)
+    assert (config.instance, config.workspace, config.branch) == ("https://flag.xano.io/api:meta", 5, "")
+    assert config.dir == repo / "elsewhere"
+
+
+@pytest.mark.parametrize("url,base", [
+    ("https://x1.xano.io", "https://x1.xano.io/api:meta"), ("x1.xano.io/", "https://x1.xano.io/api:meta"),
+    ("http://127.0.0.1:8787/api:meta", "http://127.0.0.1:8787/api:meta"),
+    ("https://x1.xano.io/api:meta/", "https://x1.xano.io/api:meta")])
+def test_a_bare_origin_gets_the_metadata_api_path(url, base):
+    assert normalize_instance(url) == base
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "https://user:pass@x.io", "https://x.io?token=1", ""])
+def test_bad_instance_urls_are_refused(url):
+    with pytest.raises(UsageError):
+        normalize_instance(url)
+
+
+def test_a_token_in_xanoctl_yaml_is_refused(tmp_path):
+    write(tmp_path / "xanoctl.yaml", "instance: x.xano.io\nworkspace: 1\ntoken: secret\n")
+    with pytest.raises(UsageError) as caught:
+        load_config(cwd=tmp_path, env=no_creds(tmp_path))
+    assert "secret" not in str(caught.value) and "XANO_TOKEN" in str(caught.value)
+
+
+def test_the_token_comes_from_the_credentials_file_per_instance_or_default(repo, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    creds = write(home / "xanoctl" / "credentials",
+                  "token: default-token\ntokens:\n  https://file.xano.io: file-token\n")
+    config = load_config(cwd=repo, env={"XDG_CONFIG_HOME": str(home)})
+    assert config.token == "file-token"
+    config = load_config(cwd=repo, env={"XANOCTL_CREDENTIALS": str(creds), "XANO_INSTANCE": "other.xano.io"})
+    assert config.token == "default-token"
+    config = load_config(cwd=repo, env={"XANOCTL_CREDENTIALS": str(creds), "XANO_TOKEN": "env-token"})
+    assert config.token == "env-token"
+
+
+def test_a_credentials_file_inside_the_repository_is_refused(repo):
+    creds = write(repo / "credentials", "token: t\n")
+    with pytest.raises(UsageError, match="inside the repository"):
+        load_config(cwd=repo, env={"XANOCTL_CREDENTIALS": str(creds)})
+
+
+def test_a_missing_remote_setting_says_how_to_set_it(tmp_path):
+    config = load_config(cwd=tmp_path, env=no_creds(tmp_path))
+    with pytest.raises(UsageError, match="XANO_INSTANCE"):
+        config.require_remote()
+    config = load_config(cwd=tmp_path, env={**no_creds(tmp_path), "XANO_INSTANCE": "x.io", "XANO_WORKSPACE": "1"})
+    with pytest.raises(UsageError, match="XANO_TOKEN"):
+        config.require_remote()
+
+
+@pytest.mark.parametrize("text", ["workspace: abc\n", "workspace: -1\n", "http:\n  concurrency: 0\n", "- a list\n",
+                                  "http:\n  timeout: soon\n"])
+def test_bad_settings_are_usage_errors(tmp_path, text):
+    write(tmp_path / "xanoctl.yaml", text)
+    with pytest.raises(UsageError):
+        load_config(cwd=tmp_path, env=no_creds(tmp_path))

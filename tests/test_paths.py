@@ -1,0 +1,123 @@
+"""Object -> file path: the layout, safe segments, stable collision suffixes, and the
+workspace folder's refusal to touch anything outside itself."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from xanoctl.paths import MAX_SEGMENT_BYTES, Placement, assign_paths, safe_segment
+from xanoctl.workspace import UnsafePathError, WorkspaceFolder
+
+
+def paths_of(*items, previous=None):
+    return assign_paths(items, previous)
+
+
+def fn(ident, name):
+    return Placement("function", ident, name)
+
+
+def test_the_layout_of_every_kind():
+    result = paths_of(fn(1, "Workers/FUB - Sync People"), Placement("task", 1, "Nightly sync"),
+                      Placement("table", 1, "user"), Placement("middleware", 1, "auth check"),
+                      Placement("api_group", 4, "Tests"), Placement("query", 9, "users/{id}", "GET", 4, "Tests"),
+                      Placement("query", 10, "users", "post", 4, "Tests"))
+    assert sorted(result.values()) == [
+        "api/Tests/api_group.xs", "api/Tests/users/{id}_GET.xs", "api/Tests/users_POST.xs",
+        "function/Workers/FUB - Sync People.xs", "middleware/auth check.xs", "table/user.xs",
+        "task/Nightly sync.xs"]
+
+
+@pytest.mark.parametrize("name", [
+    "../../etc/passwd", "/etc/passwd", "..", ".", "", "a/../../b", "a\x00b", "CON", "nul", "com1.backup",
+    "LPT9", "x" * 300, "é" * 200, "trailing. ", ".git/config", "a.xs/b", "C:\\Windows\\system32", "a:b|c?d*e",
+    "<script>", "tab\there", "new\nline", "/".join(["deep"] * 40), "////", "🚀/🚀🚀",
+])
+def test_hostile_names_map_to_safe_relative_paths(name, tmp_path):
+    path = paths_of(fn(7, name))[("function", 7)]
+    parts = path.split("/")
+    assert parts[0] == "function" and path.endswith(".xs")
+    assert not path.startswith("/") and "\\" not in path and "\x00" not in path and ":" not in path
+    for part in parts:
+        assert part not in ("", ".", "..") and not part.startswith(".")
+        assert len(part.encode("utf-8")) <= MAX_SEGMENT_BYTES + len(".xs")
+        assert part.split(".")[0].upper() not in ("CON", "NUL", "COM1", "LPT9")
+        assert not any(ch in part for ch in '<>:"|?*') and all(ord(ch) >= 32 for ch in part)
+    assert len(parts) <= 10
+    folder = WorkspaceFolder(tmp_path)
+    folder.write(path, b"x")
+    assert folder.resolve(path).is_relative_to(tmp_path.resolve())
+
+
+def test_a_lossy_name_always_carries_its_id_and_a_clean_name_never_does():
+    result = paths_of(fn(3, "a:b"), fn(4, "a?b"), fn(5, "plain"))
+    assert result == {("function", 3): "function/a_b~3.xs", ("function", 4): "function/a_b~4.xs",
+                      ("function", 5): "function/plain.xs"}
+
+
+def test_names_that_differ_only_in_case_get_a_suffix_by_id_and_keep_their_paths():
+    first = paths_of(fn(8, "Foo"), fn(2, "foo"))
+    assert first == {("function", 2): "function/foo.xs", ("function", 8): "function/Foo~8.xs"}
+    # the lowest id goes away: the other keeps the path it had (stable), no renames
+    later = paths_of(fn(8, "Foo"), previous=first)
+    assert later == {("function", 8): "function/Foo~8.xs"}
+    # a newcomer does not take an existing object's path
+    again = paths_of(fn(8, "Foo"), fn(1, "FOO"), previous=later)
+    assert again == {("function", 8): "function/Foo~8.xs", ("function", 1): "function/FOO.xs"}
+
+
+def test_the_same_objects_always_map_to_the_same_files():
+    items = [fn(i, name) for i, name in enumerate(["a", "A", "a:", "b/c", "B/c", "x" * 120, "?"], start=1)]
+    assert paths_of(*items) == paths_of(*reversed(items))
+    assert len(set(paths_of(*items).values())) == len(items)
+
+
+def test_api_groups_that_collide_get_distinct_folders_and_endpoints_follow():
+    result = paths_of(Placement("api_group", 1, "Tests"), Placement("api_group", 2, "tests"),
+                      Placement("api_group", 3, "a/b"),
+                      Placement("query", 1, "x", "GET", 1, "Tests"), Placement("query", 2, "x", "GET", 2, "tests"),
+                      Placement("query", 3, "x", "GET", 3, "a/b"))
+    assert result[("api_group", 2)] == "api/tests~2/api_group.xs"
+    assert result[("query", 2)] == "api/tests~2/x_GET.xs"
+    assert result[("api_group", 3)] == "api/a_b~3/api_group.xs" and result[("query", 3)] == "api/a_b~3/x_GET.xs"
+
+
+def test_endpoints_with_the_same_path_and_verb_in_one_group_do_not_collide():
+    result = paths_of(Placement("query", 1, "x", "GET", 1, "G"), Placement("query", 2, "x", "GET", 1, "G"))
+    assert result == {("query", 1): "api/G/x_GET.xs", ("query", 2): "api/G/x_GET~2.xs"}
+
+
+@pytest.mark.parametrize("raw,safe", [("ok name", "ok name"), ("a/b", "a_b"), ("..", "__"), ("CON", "_CON"),
+                                      (".hidden", "_hidden"), ("end.", "end"), ("x.xs", "x.xs")])
+def test_safe_segment(raw, safe):
+    assert safe_segment(raw) == safe
+
+
+@pytest.mark.parametrize("rel", ["../x.xs", "/etc/passwd", "a/../../x", "", "a//b", "a\x00b", "a\\..\\b", "."])
+def test_the_workspace_folder_refuses_paths_that_are_not_plain_and_inside(rel, tmp_path):
+    with pytest.raises(UnsafePathError):
+        WorkspaceFolder(tmp_path / "ws").resolve(rel)
+
+
+def test_the_workspace_folder_refuses_to_follow_a_symlink_outside(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "ws"
+    root.mkdir()
+    os.symlink(outside, root / "function")
+    folder = WorkspaceFolder(root)
+    with pytest.raises(UnsafePathError, match="outside"):
+        folder.write("function/x.xs", b"data")
+    assert not list(outside.iterdir())
+
+
+def test_removing_a_file_prunes_empty_folders_but_not_the_root(tmp_path):
+    folder = WorkspaceFolder(tmp_path)
+    folder.write("function/a/b/c.xs", b"1")
+    folder.write("function/keep.xs", b"2")
+    assert folder.remove("function/a/b/c.xs")
+    assert not (tmp_path / "function" / "a").exists() and (tmp_path / "function" / "keep.xs").exists()
+    assert folder.remove("function/keep.xs") and tmp_path.exists() and not (tmp_path / "function").exists()
+    assert not folder.remove("function/keep.xs")
