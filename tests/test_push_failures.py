@@ -152,7 +152,9 @@ def test_kill_9_mid_push_then_push_resume_finishes_it(shop):
     process.kill()
     process.wait(timeout=30)
     shop.emu.reset_faults()
-    result = shop.cli("push", "--resume", "--commit")
+    status = shop.cli("status").output
+    assert "warning: the push" in status and "did not finish (1 of 7 objects written)" in status
+    result = shop.cli("push", "--resume")  # commits, as the killed push was asked to
     assert "resumed: pushed 7 object(s)" in result.output
     remote = shop.remote()
     assert remote[("function", "Utils/added")] == shop.read("function/Utils/added.xs")
@@ -186,3 +188,23 @@ def test_the_journal_records_the_snapshot_before_the_first_write(shop):
     assert [json.loads(line)["type"] for line in lines[1:]] == ["started", "done", "manifest", "end"]
     assert (shop.root / ".xanoctl" / ".gitignore").read_text().strip().endswith("*")
     assert ".xanoctl/" in (shop.root / ".gitignore").read_text()
+
+
+def test_a_deleted_api_group_and_its_endpoint_come_back_under_new_ids(shop):
+    for rel in ("api/Shop/api_group.xs", "api/Shop/items/{id}_GET.xs", fn_path("Utils/f06")):
+        (shop.ws / rel).unlink()
+    before, lock = shop.remote(), shop.lock()
+    shop.emu.set_faults("5xx-write-burst=3@3")  # endpoint, then group deleted; the function's delete fails
+    result = shop.cli("push", "--delete", code=1, concurrency=1)
+    assert result.output.count("  re-created ") == 2
+    assert shop.remote() == before
+    group, endpoint = shop.stored("api_group", "Shop"), shop.stored("query", "items/{id}")
+    assert endpoint.group_id == group.id
+    entries = {e["path"]: e for e in shop.lock()["objects"]}
+    assert entries["api/Shop/api_group.xs"]["id"] == group.id
+    assert entries["api/Shop/items/{id}_GET.xs"]["id"] == endpoint.id
+    assert entries["api/Shop/items/{id}_GET.xs"]["group"] == {"id": group.id, "name": "Shop"}
+    assert entries[fn_path("Utils/f06")] == next(e for e in lock["objects"] if e["path"] == fn_path("Utils/f06"))
+    shop.emu.reset_faults()
+    shop.cli("push", "--delete")  # the retry deletes the re-created objects
+    assert shop.stored("api_group", "Shop") is None and shop.stored("query", "items/{id}") is None

@@ -84,7 +84,7 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
             return PushResult("push", NOTHING, notes=notes)
         repo = history.repository(ctx.folder.root) if commit and not dry_run else None
         result = execute(ctx, candidates, operation="push", force=force, dry_run=dry_run,
-                         gate=lint_gate(ctx) if lint else None)
+                         gate=lint_gate(ctx) if lint else None, commit=commit)
         result.notes = notes + result.notes
         if result.outcome == PUSHED:
             finish(ctx, result)
@@ -125,12 +125,13 @@ def refuse_unfinished(ctx: Context) -> None:
 
 
 def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force: bool = False,
-            dry_run: bool = False, gate: Gate | None = None, description: str = "") -> PushResult:
+            dry_run: bool = False, gate: Gate | None = None, description: str = "",
+            commit: bool = False) -> PushResult:
     """Plan, check, journal, apply, and restore on failure. On success the outcome is
     ``pushed`` and the caller calls :func:`finish` (after writing files, for a rollback)."""
     result = PushResult(operation)
     try:
-        return asyncio.run(_execute(ctx, candidates, result, force, dry_run, gate, description))
+        return asyncio.run(_execute(ctx, candidates, result, force, dry_run, gate, description, commit))
     except KeyboardInterrupt:  # a second Ctrl-C, during the restore
         result.interrupted = True
         result.outcome = RESTORE_INCOMPLETE if result.journal is not None else INTERRUPTED
@@ -139,7 +140,7 @@ def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force:
 
 
 async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult, force: bool, dry_run: bool,
-                   gate: Gate | None, description: str) -> PushResult:
+                   gate: Gate | None, description: str, commit: bool) -> PushResult:
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
@@ -168,7 +169,8 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
             result.outcome = DRY_RUN
             return result
         header = {"operation": result.operation, "description": description, "instance": instance,
-                  "workspace": workspace, "branch": config.branch, "folder": str(ctx.folder.root)}
+                  "workspace": workspace, "branch": config.branch, "folder": str(ctx.folder.root),
+                  "commit": commit}
         result.journal = Journal.create(ctx.state, header, plan.steps)
         return await apply_or_restore(client, result.journal, result, config.http.concurrency)
 
@@ -275,6 +277,7 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
             raise XanoctlError(f"the last operation ({journal.header.get('operation')} {journal.id}) cannot be resumed: "
                                "run `xanoctl rollback --last-push` to undo it, or run it again")
         check_journal_workspace(ctx, journal)
+        commit = commit or bool(journal.header.get("commit"))  # as the push was asked to
         repo = history.repository(ctx.folder.root) if commit else None
         result = PushResult("resume", journal=journal)
         try:

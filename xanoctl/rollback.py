@@ -57,7 +57,7 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
             return PushResult("rollback", NOTHING, notes=notes)
         names = ", ".join(c.identity.name for c in candidates)
         description = f"rollback {names} to {short}"
-        result = execute(ctx, candidates, operation="rollback", force=force, description=description)
+        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit)
         result.notes = notes + result.notes
         if result.outcome != PUSHED:
             return result

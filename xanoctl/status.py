@@ -101,6 +101,7 @@ class StatusReport:
     branch: str
     objects: list[ObjectStatus] = field(default_factory=list)
     checked_remote: bool = True
+    unfinished_push: str | None = None  # what to run when the last push did not finish
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -114,7 +115,7 @@ class StatusReport:
 
     def as_json(self) -> dict[str, Any]:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
-                "counts": self.counts(), "differs": self.differs,
+                "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -242,4 +243,24 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
         with XanoClient.from_config(ctx.config) as client:
             check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
             remote = fetch(client, KINDS, ctx.manifest)
-    return classify(files, ctx.manifest, ctx.folder, remote, prefixes)
+    report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
+    report.unfinished_push = unfinished_push(ctx)
+    return report
+
+
+def unfinished_push(ctx: "Context") -> str | None:
+    """A sentence about the last push when it did not finish (its process died, or its
+    restore is incomplete), else None."""
+    from xanoctl.journal import RESTORE_INCOMPLETE, JournalError, last_journal
+
+    try:
+        journal = last_journal(ctx.state)
+    except JournalError as exc:
+        return str(exc)
+    if journal is None or journal.finished:
+        return None
+    if journal.outcome == RESTORE_INCOMPLETE or journal.restoring:
+        return (f"the push {journal.id} failed and its restore did not finish: "
+                "run `xanoctl rollback --last-push`")
+    return (f"the push {journal.id} did not finish ({journal.progress()}): run `xanoctl push --resume` "
+            "or `xanoctl rollback --last-push`")

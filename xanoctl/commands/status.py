@@ -24,6 +24,9 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
     lines = [f"{where}: {total} objects" + (f": {summary}" if summary else "")]
     if not report.checked_remote:
         lines.append("(offline: the remote was not checked)")
+    if report.unfinished_push:
+        warning = f"warning: {report.unfinished_push}"
+        lines.append(click.style(warning, fg="red", bold=True) if color else warning)
     for state in STATES:
         if state == UNCHANGED:
             continue
