@@ -104,3 +104,10 @@ def test_rollback_usage_errors(shop):
     result = shop.cli("rollback", "workspace/function/Utils/none.xs", "--to", "HEAD", code=1)
     assert "no such file at" in result.output
     assert "not folders" in shop.cli("rollback", "workspace/function", "--to", "HEAD", code=2).stderr
+
+
+def test_a_file_already_at_the_revision_is_not_pushed_again(shop):
+    before = shop.remote()
+    result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD")
+    assert "already at" in result.output and "not pushed again" in result.output
+    assert shop.remote() == before and shop.journals() == []

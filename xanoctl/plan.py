@@ -80,7 +80,8 @@ class Plan:
     def counts(self) -> dict[str, int]:
         out = {UPDATE: 0, CREATE: 0, DELETE: 0}
         for step in self.steps:
-            out[step.action] += 1
+            action = DELETE if step.action == "forget" else step.action
+            out[action] += 1
         return out
 
 

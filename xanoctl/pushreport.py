@@ -97,7 +97,8 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
                   for c in plan.forced]
     journal = result.journal
     if result.outcome == NOTHING:
-        return lines + ([] if result.notes else [f"nothing to {verb}"]), None
+        said = any(note.startswith("nothing") or "already" in note for note in result.notes)
+        return lines + ([] if said else [f"nothing to {verb}"]), None
     if result.outcome == REFUSED:
         if plan is not None and plan.conflicts:
             return lines, (f"{len(plan.conflicts)} conflict(s): nothing was written; `xanoctl pull` takes the remote "

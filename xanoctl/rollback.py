@@ -115,7 +115,8 @@ def _candidate(ctx: Context, repo, revision, short: str, head, then: Manifest | 
                         "them first (the rollback writes this file)")
         return None
     if entry.sha256 == sha256_bytes(data) and local == data:
-        notes.append(f"{entry.path}: already at {short} (as last pulled or pushed)")
+        notes.append(f"{entry.path}: already at {short} (as last pulled or pushed); not pushed again")
+        return None
     return Candidate(UPDATE, entry.path, of_entry(entry), entry, content)
 
 
