@@ -208,3 +208,21 @@ def test_a_deleted_api_group_and_its_endpoint_come_back_under_new_ids(shop):
     shop.emu.reset_faults()
     shop.cli("push", "--delete")  # the retry deletes the re-created objects
     assert shop.stored("api_group", "Shop") is None and shop.stored("query", "items/{id}") is None
+
+
+def test_a_create_applied_but_unanswered_is_found_by_name_and_deleted(shop):
+    change_everything(shop)
+    before, tree = shop.remote(), shop.tree()
+    shop.emu.set_faults("drop-on-write=1")  # the create is applied, then its connection dropped
+    result = shop.cli("push", code=1, concurrency=1)
+    assert "may have been created" in result.output
+    assert "deleted      function/Utils/added.xs" in result.output
+    assert shop.remote() == before and shop.tree() == tree
+
+
+def test_a_dropped_update_is_retried_and_the_push_succeeds(shop):
+    change_everything(shop)
+    shop.emu.set_faults("drop-on-write=3")
+    shop.cli("push", concurrency=1)
+    remote = shop.remote()
+    assert all(remote[("function", n)] == shop.read(fn_path(n)) for n in FUNCTIONS)
