@@ -157,9 +157,10 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             continue
         local = folder.sha256(entry.path)
         moved = path != entry.path
-        if not moved and local == digest:
+        if not moved and (local == digest or (local is not None and entry.sha256 == digest)):
+            # the file already holds the remote content, or only the local copy changed (kept)
             out.manifest.entries[obj.key] = new_entry
-            if entry.sha256 == digest and new_entry == entry:
+            if new_entry == entry:
                 result.unchanged += 1
             else:
                 result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,

@@ -76,8 +76,9 @@ def render(result: PullResult, folder_label: str) -> list[str]:
     lines = []
     for title, changes in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
         for change in changes[:MAX_LINES]:
-            moved = f" (from {change.old_path})" if change.old_path else ""
-            lines.append(f"  {title:<8} {change.path}{moved}")
+            note = f" (from {change.old_path})" if change.old_path else ""
+            note += " (metadata only)" if change.reason == "metadata" else ""
+            lines.append(f"  {title:<8} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
     for change in result.conflicts:

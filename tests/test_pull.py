@@ -1,0 +1,306 @@
+"""`xanoctl pull` end to end: the CLI, the client and the emulator over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import pytest
+from click.testing import CliRunner
+
+from xanoctl.cli import main
+from xanoctl.emulator.server import run_in_thread
+from xanoctl.emulator.testing import SOURCES, cli_env, function_source, query_source, snapshot
+
+TOKEN = "pull-test-token-5f2c9a"
+
+
+@pytest.fixture
+def emu():
+    with run_in_thread(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def cli(emu, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0, token: str | None = None, env: dict | None = None, **http):
+        settings = {"per_page": 3, **http}
+        full_env = {**cli_env(emu, token=token, tmp=tmp_path, **settings), **(env or {})}
+        result = runner.invoke(main, list(args), env=full_env)
+        assert TOKEN not in result.output, "the token reached the output"
+        assert "Traceback" not in result.output
+        assert result.exit_code == code, result.output
+        return result
+
+    return run
+
+
+def seed(emu) -> dict:
+    """A workspace of every kind, spread over several pages at per_page=3."""
+    made = {}
+    for name in ("Tasks/FUB - Sync People", "Workers/FUB - Sync People", "Utils/Format Date", "Utils/Slugify",
+                 "Archive/Old Sync", "Tasks/Zoom - Import", "Workers/Zoom - Fetch", "Utils/Noop"):
+        made[name] = emu.add("function", name, function_source(name))
+    for kind, name in (("task", "Nightly sync"), ("task", "Hourly ping"), ("table", "user"), ("table", "deal"),
+                       ("middleware", "auth check")):
+        made[name] = emu.add(kind, name, SOURCES[kind](name))
+    for group_name, paths in (("Tests", ["tasks/fub-sync-people", "tasks/zoom-import", "workers/fub", "x"]),
+                              ("App", ["users/{id}", "users"])):
+        group = emu.add("api_group", group_name, SOURCES["api_group"](group_name))
+        made[group_name] = group
+        for path in paths:
+            made[f"{group_name}:{path}"] = emu.add("query", path, query_source(path, "POST"), verb="POST",
+                                                   group=group.id)
+    return made
+
+
+def lock(folder) -> dict:
+    return {(e["kind"], e["id"]): e for e in json.loads((folder / "xanoctl.lock").read_text())["objects"]}
+
+
+def assert_no_token_on_disk(root):
+    for path in root.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            assert TOKEN.encode() not in path.read_bytes(), path
+
+
+def test_a_full_pull_writes_every_kind_across_many_pages(emu, cli, tmp_path):
+    made = seed(emu)
+    result = cli("pull", "--dir", "ws", "--json")
+    summary = json.loads(result.stdout)
+    assert len(summary["added"]) == len(made) and summary["pages"] >= 8
+    ws = tmp_path / "ws"
+    files = snapshot(ws)
+    assert files["function/Workers/FUB - Sync People.xs"] == function_source("Workers/FUB - Sync People").encode()
+    assert files["api/Tests/tasks/fub-sync-people_POST.xs"] == query_source("tasks/fub-sync-people", "POST").encode()
+    assert files["api/App/users/{id}_POST.xs"] == query_source("users/{id}", "POST").encode()
+    for name in ("task/Nightly sync.xs", "table/deal.xs", "middleware/auth check.xs", "api/App/api_group.xs"):
+        assert name in files
+    entries = lock(ws)
+    assert len(entries) == len(made) == len(files) - 1
+    endpoint = made["App:users/{id}"]
+    entry = entries[("query", endpoint.id)]
+    assert entry == {"kind": "query", "id": endpoint.id, "guid": endpoint.guid, "name": "users/{id}",
+                     "group": {"id": made["App"].id, "name": "App"}, "verb": "POST",
+                     "updated_at": entry["updated_at"], "sha256": entry["sha256"],
+                     "path": "api/App/users/{id}_POST.xs"}
+    assert entry["updated_at"] and len(entry["sha256"]) == 64
+    assert_no_token_on_disk(tmp_path)
+
+
+def test_a_second_pull_with_no_remote_change_writes_nothing_and_says_so(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    ws = tmp_path / "ws"
+    before = {p: p.stat().st_mtime_ns for p in ws.rglob("*")}
+    result = cli("pull", "--dir", "ws")
+    assert result.stdout.startswith("nothing changed: 21 objects up to date")
+    assert {p: p.stat().st_mtime_ns for p in ws.rglob("*")} == before
+    summary = json.loads(cli("pull", "--dir", "ws", "--json").stdout)
+    assert summary["wrote_nothing"] and summary["unchanged"] == 21
+
+
+def test_an_incremental_pull_adds_changes_and_removes(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    ws = tmp_path / "ws"
+    before = snapshot(ws)
+
+    def change(state):
+        branch = state.store.workspaces[1].live
+        state.store.replace(made["Utils/Slugify"], name="Utils/Slugify", xanoscript=function_source("Utils/Slugify", "1"),
+                            verb=None, description="", tags=[], fields={}, publish=True)
+        state.store.remove(branch, "function", made["Archive/Old Sync"].id)
+        state.store.remove(branch, "api_group", made["Tests"].id)  # its endpoints go with it
+
+    emu.mutate(change)
+    emu.add("function", "Utils/New One", function_source("Utils/New One"))
+    result = cli("pull", "--dir", "ws")
+    lines = result.stdout.splitlines()
+    assert "  added    function/Utils/New One.xs" in lines
+    assert "  changed  function/Utils/Slugify.xs" in lines
+    assert "  removed  function/Archive/Old Sync.xs" in lines
+    assert "  removed  api/Tests/tasks/zoom-import_POST.xs" in lines
+    assert lines[-1].startswith("pulled into ws/: 1 added, 1 changed, 6 removed, 14 unchanged")
+    after = snapshot(ws)
+    assert after["function/Utils/Slugify.xs"] == function_source("Utils/Slugify", "1").encode()
+    assert not (ws / "api" / "Tests").exists() and not (ws / "function" / "Archive").exists()
+    unchanged = {k: v for k, v in before.items() if k in after and k != "xanoctl.lock" and "Slugify" not in k}
+    assert all(after[k] == v for k, v in unchanged.items())
+    assert len(lock(ws)) == len(after) - 1
+
+
+def test_a_remote_rename_moves_the_file(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    emu.mutate(lambda s: s.store.replace(made["Utils/Noop"], name="Utils/Nothing", xanoscript=function_source("Utils/Nothing"),
+                                         verb=None, description="", tags=[], fields={}, publish=True))
+    result = cli("pull", "--dir", "ws")
+    assert "  changed  function/Utils/Nothing.xs (from function/Utils/Noop.xs)" in result.stdout
+    assert not (tmp_path / "ws/function/Utils/Noop.xs").exists()
+    assert lock(tmp_path / "ws")[("function", made["Utils/Noop"].id)]["name"] == "Utils/Nothing"
+
+
+def test_local_edits_are_never_overwritten_without_force(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    ws = tmp_path / "ws"
+    mine = ws / "function/Utils/Slugify.xs"
+    mine.write_text("my local work")
+    gone = ws / "function/Archive/Old Sync.xs"
+    gone.write_text("also mine")
+    cli("pull", "--dir", "ws")  # remote unchanged: local edits stay, nothing to say
+    assert mine.read_text() == "my local work"
+
+    def change(state):
+        state.store.replace(made["Utils/Slugify"], name="Utils/Slugify", xanoscript=function_source("Utils/Slugify", "2"),
+                            verb=None, description="", tags=[], fields={}, publish=True)
+        state.store.remove(state.store.workspaces[1].live, "function", made["Archive/Old Sync"].id)
+
+    emu.mutate(change)
+    result = cli("pull", "--dir", "ws", code=1)
+    assert "conflict function/Utils/Slugify.xs: modified locally and changed remotely" in result.stdout
+    assert "conflict function/Archive/Old Sync.xs: modified locally and deleted remotely" in result.stdout
+    assert result.stderr.strip().splitlines()[-1].startswith("xanoctl: error: 2 conflicts")
+    assert mine.read_text() == "my local work" and gone.read_text() == "also mine"
+    cli("pull", "--dir", "ws", "--force")
+    assert mine.read_bytes() == function_source("Utils/Slugify", "2").encode() and not gone.exists()
+
+
+def test_a_file_deleted_locally_is_restored(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    (tmp_path / "ws/table/user.xs").unlink()
+    result = cli("pull", "--dir", "ws")
+    assert "  changed  table/user.xs" in result.stdout
+    assert (tmp_path / "ws/table/user.xs").read_bytes() == SOURCES["table"]("user").encode()
+
+
+def test_a_pull_survives_429_storms_5xx_and_dropped_connections(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "clean")
+    emu.set_faults("429-every=2,5xx-every=5,drop-every=7,429-burst=6@3")
+    cli("pull", "--dir", "stormy", attempts=25)
+    assert emu.state.faults.snapshot()["injected"]["429"] > 5
+    assert snapshot(tmp_path / "stormy") == snapshot(tmp_path / "clean")
+
+
+def test_exhausted_retries_fail_cleanly_with_nothing_half_written(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    before = snapshot(tmp_path / "ws")
+    emu.mutate(lambda s: s.store.remove(s.store.workspaces[1].live, "function", made["Utils/Noop"].id))
+    emu.add("function", "Utils/Brand New", function_source("Utils/Brand New"))
+    emu.set_faults("429-burst=1000@4")  # the first requests succeed, then a storm that never ends
+    result = cli("pull", "--dir", "ws", code=1, attempts=3)
+    message = result.stderr.strip().splitlines()
+    assert len(message) == 1 and message[0].startswith("xanoctl: error: Xano kept rate-limiting (429)")
+    assert snapshot(tmp_path / "ws") == before
+    cli("pull", "--dir", "fresh", code=1, attempts=3)
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_a_bad_token_is_one_line_and_writes_nothing(emu, cli, tmp_path):
+    seed(emu)
+    result = cli("pull", "--dir", "ws", code=1, token="not-the-token")
+    assert result.stderr.startswith("xanoctl: error: Xano refused the token (401 ERROR_CODE_UNAUTHORIZED)")
+    assert "not-the-token" not in result.output and not (tmp_path / "ws").exists()
+    result = cli("pull", "--dir", "ws", code=2, token="")
+    assert "no Xano token" in result.stderr
+
+
+def test_an_unreachable_server_is_one_line(emu, cli, tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = cli("pull", "--dir", "ws", code=1, attempts=2, env={"XANO_INSTANCE": f"http://127.0.0.1:{port}"})
+    assert result.stderr.startswith(f"xanoctl: error: cannot reach http://127.0.0.1:{port}/api:meta")
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "ws").exists()
+
+
+def test_hostile_names_stay_inside_the_workspace_folder(emu, cli, tmp_path):
+    names = ["../../etc/passwd", "/etc/shadow", "a\x00b", "CON", "x" * 300, "a:b", "a?b", "Foo", "foo",
+             ".git/config", "..", "a/../../../b"]
+    made = {name: emu.add("function", name, function_source("x")) for name in names}
+    group = emu.add("api_group", "../evil", SOURCES["api_group"]("g"))
+    emu.add("query", "../../../../tmp/pwn", query_source("x"), verb="GET", group=group.id)
+    cli("pull", "--dir", "ws")
+    ws = (tmp_path / "ws").resolve()
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(p.resolve().is_relative_to(ws) for p in written)
+    assert not (tmp_path / "etc").exists() and not (ws / ".git").exists()
+    entries = lock(ws)
+    assert {entries[("function", obj.id)]["name"] for obj in made.values()} == set(names)
+    paths = [entries[("function", obj.id)]["path"] for obj in made.values()]
+    assert len(set(p.casefold() for p in paths)) == len(names)
+    assert entries[("function", made["Foo"].id)]["path"] == "function/Foo.xs"
+    assert entries[("function", made["CON"].id)]["path"] == f"function/_CON~{made['CON'].id}.xs"
+    assert all(len(part.encode()) <= 90 for p in paths for part in p.split("/"))
+    assert cli("pull", "--dir", "ws").stdout.startswith("nothing changed")
+
+
+def test_kinds_can_be_pulled_alone_without_touching_the_others(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "ws", "--kind", "function")
+    files = snapshot(tmp_path / "ws")
+    assert all(k.startswith("function/") for k in files if k != "xanoctl.lock") and len(files) == 9
+    cli("pull", "task", "--dir", "ws")
+    files = snapshot(tmp_path / "ws")
+    assert "task/Nightly sync.xs" in files and "function/Utils/Noop.xs" in files
+    cli("pull", "--dir", "ws", "--kind", "endpoints")
+    assert "api/App/users_POST.xs" in snapshot(tmp_path / "ws")
+    assert "unknown kind" in cli("pull", "--kind", "widgets", code=2).stderr
+
+
+def test_an_object_xano_cannot_render_is_reported_and_left_alone(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    emu.mutate(lambda s: setattr(made["Utils/Noop"], "xanoscript_error", "cannot render this function"))
+    broken = emu.add("function", "Utils/Broken", "")
+    emu.mutate(lambda s: setattr(broken, "xanoscript_error", "no"))
+    result = cli("pull", "--dir", "ws")
+    assert "warning: function 'Utils/Noop'" in result.stderr and "cannot render this function" in result.stderr
+    assert "warning: function 'Utils/Broken'" in result.stderr
+    assert (tmp_path / "ws/function/Utils/Noop.xs").read_bytes() == function_source("Utils/Noop").encode()
+    assert not (tmp_path / "ws/function/Utils/Broken.xs").exists()
+    assert ("function", made["Utils/Noop"].id) in lock(tmp_path / "ws")
+
+
+def test_a_folder_of_another_workspace_is_refused(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    result = cli("pull", "--dir", "ws", code=1, env={"XANO_BRANCH": "dev"})
+    assert "belongs to workspace 1 branch ''" in result.stderr
+
+
+def test_init_writes_settings_without_a_token_and_pull_uses_them(emu, cli, tmp_path):
+    result = cli("init", "--instance", emu.origin, "--workspace", "1", "--dir", "xano")
+    assert "wrote xanoctl.yaml" in result.stdout
+    text = (tmp_path / "xanoctl.yaml").read_text()
+    assert TOKEN not in text and "token" not in text.split("\n", 2)[2]
+    assert f"instance: {emu.base_url}" in text and "dir: xano" in text
+    assert "already exists" in cli("init", "--instance", "x.io", "--workspace", "2", code=2).stderr
+    cli("init", "--instance", emu.origin, "--workspace", "1", "--dir", "xano", "--force")
+    seed(emu)
+    (tmp_path / "sub").mkdir()
+    os.chdir(tmp_path / "sub")
+    env = {"XANO_INSTANCE": "", "XANO_WORKSPACE": ""}
+    cli("pull", env=env)  # instance and workspace from ../xanoctl.yaml, folder relative to it
+    assert (tmp_path / "xano/table/user.xs").is_file()
+    assert_no_token_on_disk(tmp_path)
+
+
+def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
+    result = cli("demo", "--dir", "demo-ws")
+    assert (tmp_path / "demo-ws" / "xanoctl.lock").is_file()
+    assert "pulled into demo-ws/" in result.stdout
+    assert "finding" in result.stdout.splitlines()[-1]
+    again = cli("demo", "--dir", "demo-ws", "--no-lint")
+    assert again.stdout.startswith("nothing changed")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    assert "not empty" in cli("demo", "--dir", "other", code=2).stderr
