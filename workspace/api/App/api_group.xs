@@ -1,0 +1,5 @@
+// Webhooks and the back-office app.
+api_group "App" {
+  canonical = "Hk3mZ8vC"
+  swagger = {active: false}
+}
