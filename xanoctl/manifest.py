@@ -10,21 +10,22 @@ so the file diffs cleanly::
     {
       "branch": "",
       "objects": [
-        {"guid": "...", "group": null, "id": 12, "kind": "function", "name": "Tasks/X",
-         "path": "function/Tasks/X.xs", "sha256": "...", "updated_at": "2025-01-06 09:00:00+0000",
-         "verb": null},
+        {"group": null, "guid": "...", "id": 12, "kind": "function", "name": "Tasks/X", "path": "function/Tasks/X.xs", "sha256": "...", "updated_at": "2025-01-06 09:00:00+0000", "verb": null},
+        {"group": {"id": 3, "name": "Tests"}, "guid": "...", "id": 4, "kind": "query", ...},
         ...
       ],
       "version": 1,
       "workspace": 1
     }
+
+One object per line, so that a change to one object is a one-line diff.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -60,7 +61,9 @@ class Entry:
         return self.group["id"] if self.group else None
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"kind": self.kind, "id": self.id, "guid": self.guid, "name": self.name, "path": self.path,
+                "sha256": self.sha256, "updated_at": self.updated_at, "verb": self.verb,
+                "group": dict(self.group) if self.group else None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Entry":
@@ -85,9 +88,15 @@ class Manifest:
         return [entry for entry in self.entries.values() if entry.kind in wanted]
 
     def dumps(self) -> str:
-        objects = sorted((entry.as_json() for entry in self.entries.values()), key=lambda e: (e["path"], e["kind"]))
-        body = {"version": VERSION, "workspace": self.workspace, "branch": self.branch, "objects": objects}
-        return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        """JSON with one object per line, sorted by path: a change to one object is a one-line
+        diff."""
+        entries = sorted(self.entries.values(), key=lambda e: (e.path, e.kind, e.id))
+        lines = [json.dumps(entry.as_json(), sort_keys=True, ensure_ascii=False) for entry in entries]
+        head = {"branch": self.branch, "version": VERSION, "workspace": self.workspace}
+        fields = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in head.items()]
+        body = ",\n".join(f"    {line}" for line in lines)
+        objects = f'  "objects": [\n{body}\n  ]' if lines else '  "objects": []'
+        return "{\n" + ",\n".join([fields[0], objects, *fields[1:]]) + "\n}\n"
 
     @classmethod
     def loads(cls, text: str, origin: str = MANIFEST_NAME) -> "Manifest":

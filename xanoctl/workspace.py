@@ -23,18 +23,28 @@ class UnsafePathError(XanoctlError):
 class WorkspaceFolder:
     def __init__(self, root: Path):
         self.root = Path(os.path.realpath(root))
+        self._safe_dirs: set[str] = set()  # folders already verified to resolve inside the root
 
     def resolve(self, rel: str) -> Path:
-        """The absolute path of ``rel``, verified to stay inside the folder."""
+        """The absolute path of ``rel``, verified to stay inside the folder (its folder resolved
+        with symbolic links, and the file itself when it is a link)."""
         pure = PurePosixPath(rel)
         if (not rel or "\x00" in rel or "\\" in rel or pure.is_absolute()
                 or any(part in ("", ".", "..") for part in rel.split("/"))):
             raise UnsafePathError(f"refusing the path {rel!r}: not a plain relative path inside the workspace")
         target = self.root.joinpath(*pure.parts)
-        real = Path(os.path.realpath(target))
-        if not real.is_relative_to(self.root) or real == self.root:
-            raise UnsafePathError(f"refusing the path {rel!r}: it resolves outside {self.root}")
+        parent = str(target.parent)
+        if parent not in self._safe_dirs:
+            self._check(rel, Path(os.path.realpath(parent)), allow_root=True)
+            if os.path.isdir(parent):  # a folder that does not exist yet is checked again later
+                self._safe_dirs.add(parent)
+        if os.path.islink(target):
+            self._check(rel, Path(os.path.realpath(target)), allow_root=False)
         return target
+
+    def _check(self, rel: str, real: Path, allow_root: bool) -> None:
+        if not real.is_relative_to(self.root) or (real == self.root and not allow_root):
+            raise UnsafePathError(f"refusing the path {rel!r}: it resolves outside {self.root}")
 
     def read(self, rel: str) -> bytes | None:
         try:
