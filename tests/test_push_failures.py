@@ -6,6 +6,7 @@ finished (`push --resume`)."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sys
 from pathlib import Path
@@ -153,7 +154,7 @@ def test_kill_9_mid_push_then_push_resume_finishes_it(shop):
     process.wait(timeout=30)
     shop.emu.reset_faults()
     status = shop.cli("status").output
-    assert "warning: the push" in status and "did not finish (1 of 7 objects written)" in status
+    assert "warning: the push" in status and re.search(r"did not finish \([1-6] of 7 objects written\)", status)
     result = shop.cli("push", "--resume")  # commits, as the killed push was asked to
     assert "resumed: pushed 7 object(s)" in result.output
     remote = shop.remote()

@@ -225,10 +225,6 @@ class Journal:
     def finished(self) -> bool:
         return self.outcome in (PUSHED, RESTORED, UNDONE)
 
-    def touched(self) -> list[Step]:
-        """Steps that may have changed the remote (started, done, or failed ambiguously)."""
-        return [s for s in self.steps if s.status in ("started", "done") or (s.status == "failed" and not s.rejected)]
-
     def progress(self) -> str:
         done = sum(1 for s in self.steps if s.status == "done")
         return f"{done} of {len(self.steps)} objects written"
