@@ -116,9 +116,10 @@ def refuse_unfinished(ctx: Context) -> None:
     if journal.outcome == RESTORE_INCOMPLETE or journal.restoring:
         raise XanoctlError(f"the {journal.header.get('operation', 'push')} {journal.id} failed and its restore did not "
                            "finish: run `xanoctl rollback --last-push` to finish restoring first")
-    raise XanoctlError(f"the {journal.header.get('operation', 'push')} {journal.id} did not finish "
-                       f"({journal.progress()}): run `xanoctl push --resume` to finish it, or "
-                       "`xanoctl rollback --last-push` to undo it")
+    operation = journal.header.get("operation", "push")
+    finish_it = "`xanoctl push --resume` to finish it, or " if operation in ("push", "resume") else ""
+    raise XanoctlError(f"the {operation} {journal.id} did not finish ({journal.progress()}): run "
+                       f"{finish_it}`xanoctl rollback --last-push` to undo it")
 
 
 # ---------------------------------------------------------------------------- the safe push
