@@ -3,7 +3,6 @@ name, verb and a few API fields, using the project's own parser."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +42,6 @@ def read_header(text: str, expected_kind: str) -> Header:
         document = parser.parse_document(text)
     except XanoSyntaxError as exc:
         raise syntax_error(text, exc) from None
-    except NotImplementedError:  # the parser has not landed: read the header only
-        return _check_kind(_header_only(text), expected_kind)
     return _check_kind(_from_document(document), expected_kind)
 
 
@@ -76,18 +73,3 @@ def _from_document(document: Document) -> Header:
         if value is not None:
             header.fields[key] = value
     return header
-
-
-_HEADER = re.compile(r'^\s*(?://[^\n]*\n\s*)*([a-z_]+)\s+("(?:[^"\\\n]|\\.)*"|[^\s{]+)(?:\s+verb\s*=\s*(\w+))?\s*\{',
-                     re.ASCII)
-
-
-def _header_only(text: str) -> Header:
-    match = _HEADER.match(text)
-    if not match or text.count("{") != text.count("}"):
-        raise syntax_error(text, XanoSyntaxError("unexpected text; expected a document such as "
-                                                 "`function \"name\" {`", line=1, column=1))
-    name = match.group(2)
-    if name.startswith('"'):
-        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    return Header(kind=match.group(1), name=name, verb=match.group(3).upper() if match.group(3) else None)
