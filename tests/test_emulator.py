@@ -255,7 +255,7 @@ def test_the_state_file_survives_a_restart(tmp_path):
             again = http.get(f"workspace/1/function/{obj['id']}", params={"include_xanoscript": "true"}).json()
             assert (again["guid"], again["xanoscript"]["value"]) == (obj["guid"], function_source("kept"))
             assert create(http, "workspace/1/function", function_source("next"))["id"] == obj["id"] + 1
-    assert not list(tmp_path.glob(".xanoctl-*"))  # no temporary file left behind
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
 
 
 def test_the_demo_seed_loads_with_stable_ids_guids_and_timestamps():

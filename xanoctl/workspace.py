@@ -9,7 +9,7 @@ links included, before any access: a path that would land outside the folder rai
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
@@ -23,32 +23,37 @@ class UnsafePathError(XanoctlError):
 class WorkspaceFolder:
     def __init__(self, root: Path):
         self.root = Path(os.path.realpath(root))
+        self._root = str(self.root)
         self._safe_dirs: set[str] = set()  # folders already verified to resolve inside the root
 
     def resolve(self, rel: str) -> Path:
         """The absolute path of ``rel``, verified to stay inside the folder (its folder resolved
         with symbolic links, and the file itself when it is a link)."""
-        pure = PurePosixPath(rel)
-        if (not rel or "\x00" in rel or "\\" in rel or pure.is_absolute()
-                or any(part in ("", ".", "..") for part in rel.split("/"))):
+        return Path(self._resolve(rel))
+
+    def _resolve(self, rel: str) -> str:
+        parts = rel.split("/")
+        if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
+                or any(part in ("", ".", "..") for part in parts)):
             raise UnsafePathError(f"refusing the path {rel!r}: not a plain relative path inside the workspace")
-        target = self.root.joinpath(*pure.parts)
-        parent = str(target.parent)
+        target = os.path.join(self._root, *parts)
+        parent = os.path.dirname(target)
         if parent not in self._safe_dirs:
-            self._check(rel, Path(os.path.realpath(parent)), allow_root=True)
-            if os.path.isdir(parent):  # a folder that does not exist yet is checked again later
-                self._safe_dirs.add(parent)
+            self._check(rel, os.path.realpath(parent), allow_root=True)
+            self._safe_dirs.add(parent)
         if os.path.islink(target):
-            self._check(rel, Path(os.path.realpath(target)), allow_root=False)
+            self._check(rel, os.path.realpath(target), allow_root=False)
         return target
 
-    def _check(self, rel: str, real: Path, allow_root: bool) -> None:
-        if not real.is_relative_to(self.root) or (real == self.root and not allow_root):
+    def _check(self, rel: str, real: str, allow_root: bool) -> None:
+        inside = real.startswith(self._root.rstrip(os.sep) + os.sep) or (allow_root and real == self._root)
+        if not inside:
             raise UnsafePathError(f"refusing the path {rel!r}: it resolves outside {self.root}")
 
     def read(self, rel: str) -> bytes | None:
         try:
-            return self.resolve(rel).read_bytes()
+            with open(self._resolve(rel), "rb") as handle:
+                return handle.read()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
 
@@ -57,8 +62,7 @@ class WorkspaceFolder:
         return None if data is None else sha256_bytes(data)
 
     def write(self, rel: str, data: bytes) -> None:
-        target = self.resolve(rel)
-        write_atomic(target, data, fsync=False)
+        write_atomic(self._resolve(rel), data, fsync=False)
 
     def remove(self, rel: str) -> bool:
         """Delete a file and the folders it leaves empty (up to the workspace folder)."""
@@ -73,5 +77,6 @@ class WorkspaceFolder:
                 folder.rmdir()
             except OSError:
                 break
+            self._safe_dirs.discard(str(folder))
             folder = folder.parent
         return True
