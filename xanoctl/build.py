@@ -208,12 +208,7 @@ class ModelBuilder(Transformer):
         return _Part("filters", filters, span(filters[0].pos, filters[-1].pos))
 
     def input_filter(self, children):
-        disabled = isinstance(children[0], Token) and children[0].type == "BANG"
-        rest = children[1:] if disabled else children
-        name = rest[0]
-        args = [_as_literal(arg) for arg in rest[1:]]
-        last = args[-1].pos if args else tok_pos(name)
-        return Filter(str(name), args, disabled, span(pos_of(children[0]), last))
+        return self.filter(children)
 
     def field_block(self, children):
         settings = [child for child in children if isinstance(child, Setting)]
