@@ -317,3 +317,28 @@ def test_grammar_is_loaded_from_the_installed_package():
     assert packaged.is_file(), "the grammar must ship inside the package"
     assert "start:" in packaged.read_text()
     assert Path(xanoctl.__file__).parent.joinpath("grammar", "xanoscript.lark").is_file()
+
+
+def test_forms_seen_in_real_exports():
+    path = FIXTURES / "valid" / "export_forms.xs"
+    query, table, task = parse_documents(read_source(path), str(path))
+    assert query.inputs == [], "`input` alone declares nothing"
+    cases = [s for s in query.statements() if s.kind == "case"]
+    assert [(c.args[0].value, c.then_break, c.has_block) for c in cases] == [("a", True, False), ("b", True, True)]
+    flags = stmt(query, "var").value("value")
+    assert isinstance(flags, Filtered) and isinstance(flags.value, Cast) and flags.filters[0].name == "json_decode"
+    branches = stmt(query, "conditional").body
+    assert [(b.kind, b.has_block) for b in branches] == [("if", True), ("elseif", False), ("else", True)]
+    assert isinstance(branches[0].args[0], Binary) and isinstance(branches[0].args[0].left, Backtick)
+    patch = stmt(query, "db.patch")
+    assert isinstance(patch.value("data"), Filtered) and isinstance(patch.value("data").value, Backtick)
+    post = stmt(query, "util.post_process")
+    assert post.body[0].kind == "stack" and post.body[0].body == []
+    fields = {f.name: f for f in table.schema}
+    assert fields["external_id"].nullable and fields["external_id"].optional
+    assert fields["scores"].array == "[]" and fields["scores"].nullable
+    assert [(f.name, [a.value for a in f.args]) for f in fields["account_id"].filters] == [("@", ["dbo=36"])]
+    assert [(f.name, [a.value for a in f.args]) for f in fields["code"].filters] == [
+        ("pattern", ["^[A-Z]{2}$"]), ("trim", [])]
+    assert task.stack == [] and len(task.schedule) == 3
+    assert task.schedule[2].ends_on.value == "2029-03-15 18:34:02+0000"

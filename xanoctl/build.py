@@ -8,6 +8,7 @@ reduced and receives the already-built children (tokens or model objects). It ke
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lark import Transformer
@@ -136,8 +137,10 @@ class ModelBuilder(Transformer):
         return _Part("doc_verb", str(token), tok_pos(token))
 
     def input_clause(self, children):
-        fields = children[0]
-        return _Part("input", fields.value, fields.pos)
+        if len(children) == 1:  # `input` alone: no inputs
+            return _Part("input", [], tok_pos(children[0]))
+        fields = children[1]
+        return _Part("input", fields.value, span(tok_pos(children[0]), fields.pos))
 
     def schema_clause(self, children):
         fields = children[0]
@@ -256,6 +259,8 @@ class ModelBuilder(Transformer):
                         statement.body.append(item)
             elif tag == "alias":
                 statement.alias = part.value
+            elif tag == "break":
+                statement.then_break = True
         statement.pos = span(statement.pos, last)
         return statement
 
@@ -276,6 +281,9 @@ class ModelBuilder(Transformer):
                 expr = Member(expr, str(key), span(expr.pos, tok_pos(key)))
             return _Part("target", expr, expr.pos, False)
         return _Part("target", str(token), tok_pos(token), False)
+
+    def stmt_break(self, children):
+        return _Part("break", True, tok_pos(children[0]))
 
     def stmt_verb(self, children):
         return _Part("verb", str(children[0]), tok_pos(children[0]))
@@ -469,15 +477,19 @@ def _variable(token: Token) -> Variable:
 
 
 def _as_literal(arg: Any) -> Expr:
-    if isinstance(arg, Token):
-        kind = {"NUMBER": "number", "STRING": "string"}.get(arg.type, "ident")
-        value: Any = str(arg)
-        if kind == "number":
-            value = number_value(value)
-        elif kind == "string":
-            value = unquote(value)
-        return Literal(kind, value, tok_pos(arg), str(arg))
-    return arg
+    """A filter argument given as a bare token (an identifier, or an input filter's word)."""
+    if not isinstance(arg, Token):
+        return arg
+    raw = arg.value
+    pos = tok_pos(arg)
+    if arg.type == "STRING" or (arg.type == "FILTER_ARG" and raw[:1] == '"'):
+        return Literal("string", unquote(raw), pos, raw)
+    if arg.type == "NUMBER" or (arg.type == "FILTER_ARG" and _NUMBER.fullmatch(raw)):
+        return Literal("number", number_value(raw), pos, raw)
+    return Literal("ident", raw, pos, raw)
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 # ---------------------------------------------------------------------- checks after parsing

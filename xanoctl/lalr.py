@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from lark import Lark
+from lark.lexer import Scanner
 from lark.parsers.lalr_analysis import Shift
 
 
@@ -51,8 +52,11 @@ class ParseError(Exception):
 class _StateLexer:
     __slots__ = ("regexes", "keywords", "ignore", "newlines", "allowed")
 
-    def __init__(self, basic_lexer: Any):
+    def __init__(self, basic_lexer: Any, leave_out: frozenset[str] = frozenset()):
         scanner = basic_lexer.scanner  # builds the regexes and the keyword callbacks
+        if leave_out:
+            terminals = [t for t in basic_lexer.terminals if t.name not in leave_out]
+            scanner = Scanner(terminals, basic_lexer.g_regex_flags, basic_lexer.re, basic_lexer.use_bytes)
         self.regexes = list(scanner._mres)
         self.keywords: dict[str, Callable[[str], str | None]] = {}
         for type_, callback in basic_lexer.callback.items():
@@ -91,7 +95,9 @@ class Driver:
             if key not in shared:
                 shared[key] = _StateLexer(basic)
             self.lexers[state] = shared[key]
-        self.root_lexer = _StateLexer(frontend.lexer.root_lexer)
+        # For naming what stands where nothing fits: every terminal but the catch-all words of
+        # input filters, which would swallow anything.
+        self.root_lexer = _StateLexer(frontend.lexer.root_lexer, frozenset({"FILTER_ARG", "FILTER_NAME"}))
 
     def _unexpected(self, text: str, pos: int, line: int, column: int, state: int) -> None:
         """No terminal of this state matches: name what is there (any terminal), if anything."""

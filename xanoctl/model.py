@@ -243,6 +243,7 @@ class Statement:
     alias: Alias | None = None
     has_block: bool = False
     alias_before_block: bool = False  # `each as $x { ... }`
+    then_break: bool = False  # `case (1) { ... } break`: a `break` closing the statement's line
 
     def setting(self, key: str) -> Setting | None:
         for item in self.settings:
