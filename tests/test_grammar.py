@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from xanoctl.model import (
-    ArrayLit, Backtick, Binary, Cast, Filtered, Literal, Member, ObjectLit, Ternary, Unary, Variable,
+    Pos, ArrayLit, Backtick, Binary, Cast, Filtered, Literal, Member, ObjectLit, Ternary, Unary, Variable,
     access_path, walk_expr,
 )
 from xanoctl.parser import parse_document, parse_documents, read_source, split_documents
@@ -153,6 +153,7 @@ def test_control_flow_bodies():
     assert disabled[0].pos.column == 5
     run = stmt(document, "function.run")
     assert run.target == "Tasks/Nightly sync" and run.alias.name == "$result"
+    assert run.target_pos == Pos(4, 18, 4, 38)
 
 
 def test_schedule_events_with_timestamp_literals():

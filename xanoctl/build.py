@@ -235,6 +235,7 @@ class ModelBuilder(Transformer):
             tag = part.tag
             if tag == "target":
                 statement.target, statement.target_quoted = part.value, part.extra
+                statement.target_pos = part.pos
             elif tag == "verb":
                 statement.verb = part.value
             elif tag == "args":

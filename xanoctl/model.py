@@ -234,6 +234,7 @@ class Statement:
     disabled: bool = False
     target: Union[str, Expr, None] = None
     target_quoted: bool = False
+    target_pos: Pos | None = None  # where the target stands (the callee's name of a function.run)
     verb: str | None = None
     args: list[Expr] = field(default_factory=list)
     guard: Expr | None = None
