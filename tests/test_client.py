@@ -105,6 +105,14 @@ def test_a_nextpage_that_jumps_is_followed_literally():
         assert [o.id for o in client.list_objects("function")] == [1, 5, 9]
 
 
+@pytest.mark.parametrize("items", [[5], [{"id": "x", "name": "f"}], [{"name": "no id"}], ["text"]])
+def test_malformed_objects_are_one_clear_error(items):
+    pages = {1: {"items": items, "nextPage": None}}
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, transport=scripted(pages)) as client:
+        with pytest.raises(XanoApiError, match="GET /workspace/1/function: unexpected object"):
+            client.list_objects("function")
+
+
 def test_a_paging_loop_is_an_error():
     pages = {1: {"items": [item(1)], "nextPage": 2}, 2: {"items": [item(2)], "nextPage": 1}}
     with XanoClient("http://xano.test/api:meta", TOKEN, 1, transport=scripted(pages)) as client:
@@ -319,6 +327,8 @@ def test_what_is_retried(method, status, sent, expected):
 def test_timestamps_compare_as_instants_in_either_form():
     assert same_instant("2025-01-06 09:00:00+0000", 1736154000000)
     assert not same_instant("2025-01-06 09:00:01+0000", 1736154000000)
+    assert same_instant(1736154000456, "2025-01-06 09:00:00+0000")  # the string only knows the second
+    assert not same_instant(1736154000456, 1736154000000) and not same_instant("garbage", 1736154000000)
     assert parse_timestamp("2025-01-06T09:00:00Z") == parse_timestamp("1736154000000")
     assert parse_timestamp(None) is None and parse_timestamp("garbage") is None
 

@@ -54,7 +54,8 @@ def test_a_bare_origin_gets_the_metadata_api_path(url, base):
     assert normalize_instance(url) == base
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "https://user:pass@x.io", "https://x.io?token=1", ""])
+@pytest.mark.parametrize("url", ["ftp://x", "https://user:pass@x.io", "https://x.io?token=1", "", "http://[::1",
+                                 "http://127.0.0.1:99999", "https://x1.xano.io:port", "http://exa mple.com"])
 def test_bad_instance_urls_are_refused(url):
     with pytest.raises(UsageError):
         normalize_instance(url)
@@ -77,6 +78,19 @@ def test_the_token_comes_from_the_credentials_file_per_instance_or_default(repo,
     assert config.token == "default-token"
     config = load_config(cwd=repo, env={"XANOCTL_CREDENTIALS": str(creds), "XANO_TOKEN": "env-token"})
     assert config.token == "env-token"
+
+
+def test_a_token_is_trimmed_and_one_no_header_can_carry_is_refused_without_echoing_it(repo, tmp_path_factory):
+    env = {**no_creds(repo), "XANO_TOKEN": "  pasted-token\n"}
+    assert load_config(cwd=repo, env=env).token == "pasted-token"
+    for bad in ("tök-secret", "two\nlines-secret", "with space-secret"):
+        with pytest.raises(UsageError) as caught:
+            load_config(cwd=repo, env={**no_creds(repo), "XANO_TOKEN": bad})
+        assert "secret" not in str(caught.value) and "XANO_TOKEN" in str(caught.value)
+    creds = write(tmp_path_factory.mktemp("home") / "credentials", "token: tök-secret\n")
+    with pytest.raises(UsageError) as caught:
+        load_config(cwd=repo, env={"XANOCTL_CREDENTIALS": str(creds)})
+    assert "secret" not in str(caught.value) and str(creds) in str(caught.value)
 
 
 def test_a_credentials_file_inside_the_repository_is_refused(repo):

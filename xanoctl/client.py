@@ -23,7 +23,7 @@ from typing import Any, Awaitable, Callable, Iterable, TypeVar
 import httpx
 
 from xanoctl import __version__
-from xanoctl.config import Config, HttpSettings
+from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
 from xanoctl.remote import KINDS, RemoteObject, collection_path, to_remote
 from xanoctl.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
@@ -103,7 +103,7 @@ class AsyncXanoClient:
         self.branch = branch
         self.http = http
         self.stats = ClientStats()
-        self._token = token
+        self._token = clean_token(token, "the token") or ""
         self._on_page = on_page
         self._sleep = sleep
         self._transport = transport
@@ -170,7 +170,7 @@ class AsyncXanoClient:
         seen: set[int] = set()
         objects = []
         for raw in await self._list_all(kind, path, params):
-            item = to_remote(kind, raw, group_id=group_id, group_name=group_name)
+            item = self._object(kind, raw, "GET", path, group_id, group_name)
             if item.id not in seen:
                 seen.add(item.id)
                 objects.append(item)
@@ -277,7 +277,7 @@ class AsyncXanoClient:
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"include_xanoscript": "true", "include_draft": _flag(include_draft)}
         raw = _json(await self._send("GET", path, params=params), "GET", path)
-        return to_remote(kind, raw, group_id=group_id, group_name=group_name)
+        return self._object(kind, raw, "GET", path, group_id, group_name)
 
     async def find(self, kind: str, object_id: int, *, group_id: int | None = None,
                    group_name: str | None = None) -> RemoteObject | None:
@@ -295,7 +295,7 @@ class AsyncXanoClient:
         params = {"branch": self.branch, "include_xanoscript": "true"}
         response = await self._send("POST", path, params=params, content=xanoscript.encode("utf-8"),
                                     headers={"Content-Type": XANOSCRIPT_TYPE})
-        return to_remote(kind, _json(response, "POST", path), group_id=group_id, group_name=group_name)
+        return self._object(kind, _json(response, "POST", path), "POST", path, group_id, group_name)
 
     async def update(self, kind: str, object_id: int, xanoscript: str, *, group_id: int | None = None,
                      group_name: str | None = None, publish: bool = True) -> RemoteObject:
@@ -305,7 +305,15 @@ class AsyncXanoClient:
         params = {"publish": _flag(publish), "include_xanoscript": "true"}
         response = await self._send("PUT", path, params=params, content=xanoscript.encode("utf-8"),
                                     headers={"Content-Type": XANOSCRIPT_TYPE})
-        return to_remote(kind, _json(response, "PUT", path), group_id=group_id, group_name=group_name)
+        return self._object(kind, _json(response, "PUT", path), "PUT", path, group_id, group_name)
+
+    def _object(self, kind: str, raw: Any, method: str, path: str, group_id: int | None,
+                group_name: str | None) -> RemoteObject:
+        try:
+            return to_remote(kind, raw, group_id=group_id, group_name=group_name)
+        except ValueError as exc:
+            raise XanoApiError(f"{method} {path}: unexpected object from Xano ({self._scrub(str(exc))})",
+                               method=method, path=path) from None
 
     async def delete(self, kind: str, object_id: int, *, group_id: int | None = None) -> None:
         """DELETE; retried on transient failures, and a 404 on a retry counts as done."""

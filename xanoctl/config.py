@@ -95,8 +95,12 @@ def normalize_instance(url: str) -> str:
         raise UsageError("the instance URL is empty")
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        raise UsageError(f"not a valid URL: {url!r} ({exc}); expected e.g. https://x123.xano.io/api:meta") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in parts.netloc):
         raise UsageError(f"not an http(s) URL: {url!r}; expected e.g. https://x123.xano.io/api:meta")
     if parts.username or parts.password or parts.query or parts.fragment:
         raise UsageError("the instance URL must not carry credentials, a query or a fragment")
@@ -134,6 +138,17 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a mapping of settings")
     return data
+
+
+def clean_token(token: str | None, origin: str) -> str | None:
+    """The token without surrounding whitespace (a pasted line break), or None when empty. A
+    token no HTTP header can carry (inner spaces, control or non-ASCII characters) is a
+    UsageError that names where it came from and never shows it."""
+    token = (token or "").strip()
+    if any(not "!" <= char <= "~" for char in token):
+        raise UsageError(f"{origin} holds characters a token cannot have (spaces, line breaks or non-ASCII "
+                         "letters): copy the Metadata API token again from Xano")
+    return token or None
 
 
 def credentials_path(env: Mapping[str, str]) -> Path:
@@ -228,13 +243,17 @@ def load_config(
     http_data.update(_env_http(env))
     http = HttpSettings.from_mapping(http_data, origin)
 
-    token = env.get("XANO_TOKEN") or read_credentials(credentials_path(env), resolved_instance, root)
+    if env.get("XANO_TOKEN"):
+        token = clean_token(env["XANO_TOKEN"], "XANO_TOKEN")
+    else:
+        path = credentials_path(env)
+        token = clean_token(read_credentials(path, resolved_instance, root), f"the token in {path}")
     return Config(
         instance=resolved_instance,
         workspace=resolved_workspace,
         branch=resolved_branch.strip(),
         dir=folder,
-        token=token or None,
+        token=token,
         config_file=config_file,
         http=http,
         raw=data,

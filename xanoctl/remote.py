@@ -79,11 +79,22 @@ def parse_timestamp(value: Any) -> datetime | None:
 
 
 def same_instant(a: Any, b: Any) -> bool:
-    """Whether two timestamps (any accepted form) denote the same instant."""
+    """Whether two timestamps (any accepted form) denote the same instant. A string without
+    fractions of a second (``"2023-04-19 21:01:32+0000"``) only knows the second: against it,
+    epoch milliseconds are compared to the second."""
     if a == b:
         return True
     first, second = parse_timestamp(a), parse_timestamp(b)
-    return first is not None and first == second
+    if first is None or second is None:
+        return False
+    if _whole_seconds(a) or _whole_seconds(b):
+        return first.replace(microsecond=0) == second.replace(microsecond=0)
+    return first == second
+
+
+def _whole_seconds(value: Any) -> bool:
+    text = value.strip() if isinstance(value, str) else ""
+    return bool(text) and not text.lstrip("-").isdigit() and "." not in text
 
 
 @dataclass(frozen=True)
@@ -136,7 +147,9 @@ def read_xanoscript(raw: dict[str, Any]) -> tuple[str | None, str | None]:
 def to_remote(
     kind: str, raw: dict[str, Any], *, group_id: int | None = None, group_name: str | None = None
 ) -> RemoteObject:
-    """A :class:`RemoteObject` from one API item."""
+    """A :class:`RemoteObject` from one API item (a ValueError when it is not one)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"a {kind} that is not a JSON object: {str(raw)[:80]}")
     source, error = read_xanoscript(raw)
     try:
         ident = int(raw["id"])
