@@ -134,6 +134,17 @@ def test_an_incremental_pull_adds_changes_and_removes(emu, cli, tmp_path):
     assert len(lock(ws)) == len(after) - 1
 
 
+def test_a_deleted_api_group_takes_its_endpoints_without_a_lookup_for_each(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    before = json.loads(cli("pull", "--dir", "ws", "--json").stdout)["requests"]
+    emu.mutate(lambda s: s.store.remove(s.store.workspaces[1].live, "api_group", made["Tests"].id))
+    summary = json.loads(cli("pull", "--dir", "ws", "--json").stdout)
+    assert len(summary["removed"]) == 5
+    # the group's two pages of endpoints are no longer listed; one GET confirms the group is gone
+    assert summary["requests"] == before - 2 + 1
+
+
 def test_a_remote_rename_moves_the_file(emu, cli, tmp_path):
     made = seed(emu)
     cli("pull", "--dir", "ws")
@@ -204,6 +215,31 @@ def test_exhausted_retries_fail_cleanly_with_nothing_half_written(emu, cli, tmp_
     assert not (tmp_path / "fresh").exists()
 
 
+def test_a_write_failure_is_one_line_and_changes_nothing(emu, cli, tmp_path):
+    made = seed(emu)
+    cli("pull", "--dir", "ws")
+    ws = tmp_path / "ws"
+    (ws / "function/Zzz").write_text("a file where a folder must go")
+    emu.add("function", "Utils/New One", function_source("Utils/New One"))
+    emu.add("function", "Zzz/Blocked", function_source("Zzz/Blocked"))
+    emu.mutate(lambda s: s.store.remove(s.store.workspaces[1].live, "function", made["Archive/Old Sync"].id))
+    before = snapshot(ws)
+    result = cli("pull", "--dir", "ws", code=1)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("xanoctl: error: cannot write function/Zzz/Blocked.xs")
+    assert "nothing was changed" in lines[0]
+    assert snapshot(ws) == before  # not the new file sorted before it, not the removal, no temporary file
+    (ws / "function/Zzz").unlink()
+    assert "2 added, 0 changed, 1 removed" in cli("pull", "--dir", "ws").stdout
+
+
+def test_the_same_instant_in_another_timestamp_form_changes_nothing(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    emu.mutate(lambda s: setattr(s.options, "timestamps", "ms"))  # epoch milliseconds from now on
+    assert cli("pull", "--dir", "ws").stdout.startswith("nothing changed: 21 objects up to date")
+
+
 def test_a_bad_token_is_one_line_and_writes_nothing(emu, cli, tmp_path):
     seed(emu)
     result = cli("pull", "--dir", "ws", code=1, token="not-the-token")
@@ -211,6 +247,10 @@ def test_a_bad_token_is_one_line_and_writes_nothing(emu, cli, tmp_path):
     assert "not-the-token" not in result.output and not (tmp_path / "ws").exists()
     result = cli("pull", "--dir", "ws", code=2, token="")
     assert "no Xano token" in result.stderr
+    for bad in ("tök-secret-7", "line\nbreak-secret-7"):  # no HTTP header can carry these
+        result = cli("pull", "--dir", "ws", code=2, token=bad)
+        assert result.stderr.startswith("xanoctl: error: XANO_TOKEN") and len(result.stderr.splitlines()) == 1
+        assert "secret-7" not in result.output and not (tmp_path / "ws").exists()
 
 
 def test_an_unreachable_server_is_one_line(emu, cli, tmp_path):
@@ -265,6 +305,7 @@ def test_an_object_xano_cannot_render_is_reported_and_left_alone(emu, cli, tmp_p
     result = cli("pull", "--dir", "ws")
     assert "warning: function 'Utils/Noop'" in result.stderr and "cannot render this function" in result.stderr
     assert "warning: function 'Utils/Broken'" in result.stderr
+    assert "2 unreadable" in result.stdout
     assert (tmp_path / "ws/function/Utils/Noop.xs").read_bytes() == function_source("Utils/Noop").encode()
     assert not (tmp_path / "ws/function/Utils/Broken.xs").exists()
     assert ("function", made["Utils/Noop"].id) in lock(tmp_path / "ws")

@@ -15,6 +15,19 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
     disk: still atomic for readers; used for the many files of a pull, whose manifest is
     written last, fsynced."""
     target = os.fspath(path)
+    tmp = stage(target, data, mode=mode, fsync=fsync)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        discard(tmp)
+        raise
+
+
+def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None, fsync: bool = True) -> str:
+    """The first half of :func:`write_atomic`: ``data`` written to a new temporary file beside
+    ``path`` (its folder created if needed), whose name is returned. ``os.replace(tmp, path)``
+    finishes the write; :func:`discard` gives it up. Nothing is left behind on a failure."""
+    target = os.fspath(path)
     folder, name = os.path.split(target)
     if folder and not os.path.isdir(folder):
         os.makedirs(folder, exist_ok=True)
@@ -35,10 +48,15 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
                 os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard(tmp)
         raise
+    return tmp
+
+
+def discard(tmp: str) -> None:
+    """Remove a temporary file made by :func:`stage`, if it is still there."""
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass

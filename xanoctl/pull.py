@@ -11,8 +11,9 @@
    - a file missing locally is restored;
    - an object Xano could not render (``xanoscript.status == "error"``) is reported and its
      file and manifest entry are left as they were.
-3. Write: removals and moves first, then the files (each atomically, byte for byte), then the
-   manifest; nothing at all when nothing changed.
+3. Write: every file aside first (a failure there changes nothing), then removals and moves,
+   the files put in place (byte for byte), then the manifest; nothing at all when nothing
+   changed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from xanoctl.client import XanoClient
 from xanoctl.errors import XanoctlError
 from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
 from xanoctl.paths import Placement, assign_paths
-from xanoctl.remote import KINDS, RemoteObject
+from xanoctl.remote import KINDS, RemoteObject, same_instant
 from xanoctl.workspace import WorkspaceFolder
 
 
@@ -99,16 +100,26 @@ def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folde
 
 def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> list[RemoteObject]:
     """Every remote object of ``kinds`` (plus API groups when endpoints are asked for), and any
-    object of the manifest the lists missed but a GET still finds."""
+    object of the manifest the lists missed but a GET still finds. The endpoints of an API
+    group found gone are gone with it: no GET for each."""
     kinds = list(kinds)
     remote = client.fetch_all(kinds)
     seen = {obj.key for obj in remote}
     missing = [e for e in (manifest.of_kinds(kinds) if manifest else []) if e.key not in seen]
-    if missing:
-        found = client.gather(*(client.aio.find(e.kind, e.id, group_id=e.group_id,
-                                                group_name=(e.group or {}).get("name")) for e in missing))
-        remote.extend(obj for obj in found if obj is not None)
+    groups = [e for e in missing if e.kind == "api_group"]
+    gone = {e.id for e, obj in zip(groups, _find(client, groups, remote)) if obj is None}
+    _find(client, [e for e in missing if e.kind != "api_group" and e.group_id not in gone], remote)
     return remote
+
+
+def _find(client: XanoClient, entries: list[Entry], remote: list[RemoteObject]) -> list[RemoteObject | None]:
+    """Look each entry up by id (concurrently), adding the objects found to ``remote``."""
+    if not entries:
+        return []
+    found = client.gather(*(client.aio.find(e.kind, e.id, group_id=e.group_id,
+                                            group_name=(e.group or {}).get("name")) for e in entries))
+    remote.extend(obj for obj in found if obj is not None)
+    return found
 
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
@@ -139,8 +150,11 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             continue
         data = obj.xanoscript.encode("utf-8")
         digest = sha256_bytes(data)
+        # the same instant in another form (epoch ms, a string) is no change
+        same_time = entry is not None and same_instant(entry.updated_at, obj.updated_at)
+        updated_at = entry.updated_at if same_time else obj.updated_at
         new_entry = Entry(kind=obj.kind, id=obj.id, guid=obj.guid, name=obj.name, path=path, sha256=digest,
-                          updated_at=obj.updated_at, verb=obj.verb,
+                          updated_at=updated_at, verb=obj.verb,
                           group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
         if entry is None:
             local = folder.sha256(path)
@@ -198,16 +212,28 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
 
 
 def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
-    """Perform a plan: removals, then writes, then the manifest (only if its text changed)."""
-    for rel in sorted(set(out.deletes) - set(out.writes)):
-        if folder.remove(rel):
-            result.deleted.append(rel)
-    for rel in sorted(out.writes):
-        folder.write(rel, out.writes[rel])
-        result.written.append(rel)
+    """Perform a plan: every file written aside first (a failure there changes nothing), then
+    the removals, the files put in place, and the manifest (only if its text changed)."""
+    staged = folder.stage(out.writes)
+    rel = ""
+    try:
+        for rel in sorted(set(out.deletes) - set(out.writes)):
+            if folder.remove(rel):
+                result.deleted.append(rel)
+    except OSError as exc:
+        folder.discard(staged)
+        raise XanoctlError(f"cannot remove {rel} in {folder.root}: {exc.strerror or exc}; fix that, then pull "
+                           "again") from None
+    folder.install(staged)
+    result.written.extend(sorted(out.writes))
     text = out.manifest.dumps().encode("utf-8")
     if folder.read(MANIFEST_NAME) != text:
-        save_manifest(folder.root, out.manifest)
+        try:
+            folder.root.mkdir(parents=True, exist_ok=True)
+            save_manifest(folder.root, out.manifest)
+        except OSError as exc:
+            raise XanoctlError(f"cannot write {folder.root / MANIFEST_NAME}: {exc.strerror or exc}; the files "
+                               "are pulled: fix that, then pull again") from None
         result.written.append(MANIFEST_NAME)
 
 
@@ -221,7 +247,6 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
     check_manifest(manifest, workspace, branch, target.root)
     remote = fetch(client, kinds, manifest)
     out, result = plan(remote, manifest, target, kinds, workspace, branch, force)
-    target.root.mkdir(parents=True, exist_ok=True)
     apply(out, target, result)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result

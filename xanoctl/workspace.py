@@ -1,5 +1,5 @@
-"""The workspace folder on disk: reading, writing (atomically, byte for byte) and removing
-object files, never outside the folder.
+"""The workspace folder on disk: reading, writing (atomically, byte for byte, and many files
+all or nothing) and removing object files, never outside the folder.
 
 Every relative path is checked (relative, POSIX, no ``..``, no NUL) and resolved, symbolic
 links included, before any access: a path that would land outside the folder raises
@@ -9,8 +9,11 @@ links included, before any access: a path that would land outside the folder rai
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
+from xanoctl import atomic
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
 from xanoctl.manifest import sha256_bytes
@@ -18,6 +21,14 @@ from xanoctl.manifest import sha256_bytes
 
 class UnsafePathError(XanoctlError):
     pass
+
+
+@dataclass
+class Staged:
+    """Files written aside by :meth:`WorkspaceFolder.stage`, not yet in place."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, target)
+    folders: list[str] = field(default_factory=list)  # folders created for them, outermost first
 
 
 class WorkspaceFolder:
@@ -80,3 +91,56 @@ class WorkspaceFolder:
             self._safe_dirs.discard(str(folder))
             folder = folder.parent
         return True
+
+    def stage(self, files: Mapping[str, bytes]) -> Staged:
+        """Write every file aside (a temporary file beside its target, folders created as
+        needed), all or nothing: on any failure what was staged is discarded and a one-line
+        error names the file. :meth:`install` then puts them in place."""
+        staged = Staged()
+        rel = ""
+        try:
+            for rel in sorted(files):
+                target = self._resolve(rel)
+                staged.folders += _missing_folders(os.path.dirname(target))
+                staged.files.append((atomic.stage(target, files[rel], fsync=False), target))
+        except OSError as exc:
+            self.discard(staged)
+            raise XanoctlError(f"cannot write {rel} in {self.root}: {exc.strerror or exc}; nothing was "
+                               "changed: fix that, then pull again") from None
+        except BaseException:
+            self.discard(staged)
+            raise
+        return staged
+
+    def install(self, staged: Staged) -> None:
+        """Rename staged files over their targets."""
+        for index, (tmp, target) in enumerate(staged.files):
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                self.discard(Staged(staged.files[index:]))
+                raise XanoctlError(f"cannot write {target}: {exc.strerror or exc}; the pull stopped half-way: "
+                                   "fix that, then pull again") from None
+
+    def discard(self, staged: Staged) -> None:
+        """Remove staged files and the folders created for them."""
+        for tmp, _ in staged.files:
+            atomic.discard(tmp)
+        for folder in reversed(staged.folders):
+            self._safe_dirs.discard(folder)
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+
+
+def _missing_folders(folder: str) -> list[str]:
+    """``folder`` and those of its parents that do not exist yet, outermost first."""
+    missing = []
+    while folder and not os.path.lexists(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return missing[::-1]
