@@ -97,6 +97,20 @@ def test_uncommitted_output_of_an_earlier_pull_is_committed(emu, cli, repo, tmp_
     cli("pull", "--dir", "ws", "--commit")
     head = repo.head.commit
     assert "ws/function/Utils/A.xs" in changed_files(head) and "ws/function/Utils/F.xs" in changed_files(head)
+    assert head.message.startswith("xanoctl pull: 4 added, 0 changed, 0 removed")  # what the commit holds
+    assert "function 'Utils/A'" in head.message
+    assert not repo.is_dirty(untracked_files=True)
+
+
+def test_commit_after_a_pull_without_it_commits_even_when_nothing_changed_since(emu, cli, repo, tmp_path):
+    cli("pull", "--dir", "ws")
+    broken = emu.add("function", "Utils/Broken", function_source("Utils/Broken"))
+    emu.mutate(lambda s: setattr(broken, "xanoscript_error", "cannot render"))
+    result = cli("pull", "--dir", "ws", "--commit")
+    head = repo.head.commit
+    assert result.stdout.splitlines()[-1] == f"committed {head.hexsha[:12]}"
+    assert head.message.startswith("xanoctl pull: 3 added, 0 changed, 0 removed")
+    assert "not pulled (Xano could not render it): function 'Utils/Broken'" in head.message
     assert not repo.is_dirty(untracked_files=True)
 
 

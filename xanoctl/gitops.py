@@ -15,7 +15,7 @@ from pathlib import Path
 import git
 
 from xanoctl.errors import XanoctlError
-from xanoctl.manifest import MANIFEST_NAME, Manifest, sha256_bytes
+from xanoctl.manifest import MANIFEST_NAME, Manifest, changes, sha256_bytes
 
 MAX_LISTED = 100
 
@@ -90,18 +90,38 @@ def check_committable(folder: Path, manifest: Manifest | None) -> git.Repo:
     return repo
 
 
-def commit_message(result: object, workspace: int, branch: str, folder_label: str) -> str:
-    added, changed, removed = (getattr(result, name) for name in ("added", "changed", "removed"))
-    lines = [f"xanoctl pull: {len(added)} added, {len(changed)} changed, {len(removed)} removed", "",
-             f"Workspace {workspace}, branch {branch or '(live)'}, into {folder_label}/."]
-    for title, changes in (("added", added), ("changed", changed), ("removed", removed)):
-        if not changes:
+def committed_manifest(repo: git.Repo, folder: Path) -> Manifest | None:
+    """The manifest of ``folder`` as committed at HEAD, or None (no commit, no manifest yet)."""
+    rel = _relative(repo, folder)
+    try:
+        text = repo.git.show(f"HEAD:{rel + '/' if rel else ''}{MANIFEST_NAME}")
+    except git.GitCommandError:
+        return None
+    try:
+        return Manifest.loads(text)
+    except XanoctlError:
+        return None
+
+
+def commit_message(committed: Manifest | None, pulled: Manifest, unreadable: list, workspace: int, branch: str,
+                   folder_label: str) -> str:
+    """What the commit holds (the manifest at HEAD against the one pulled, so that the output of
+    an earlier pull not yet committed is counted too), and the objects Xano could not render."""
+    found = changes(committed, pulled)
+    counts = ", ".join(f"{len(found[title])} {title}" for title in ("added", "changed", "removed"))
+    lines = [f"xanoctl pull: {counts}", "", f"Workspace {workspace}, branch {branch or '(live)'}, into {folder_label}/."]
+    for title, entries in found.items():
+        if not entries:
             continue
         lines += ["", f"{title}:"]
-        for change in changes[:MAX_LISTED]:
-            lines.append(f"  {change.label()}  {change.path}")
-        if len(changes) > MAX_LISTED:
-            lines.append(f"  ... and {len(changes) - MAX_LISTED} more")
+        for entry in entries[:MAX_LISTED]:
+            lines.append(f"  {entry.label()}  {entry.path}")
+        if len(entries) > MAX_LISTED:
+            lines.append(f"  ... and {len(entries) - MAX_LISTED} more")
+    if unreadable:
+        lines.append("")
+        lines += [f"not pulled (Xano could not render it): {change.label()}: {change.reason}"
+                  for change in unreadable[:MAX_LISTED]]
     return "\n".join(lines) + "\n"
 
 

@@ -60,6 +60,9 @@ class Entry:
     def group_id(self) -> int | None:
         return self.group["id"] if self.group else None
 
+    def label(self) -> str:
+        return f"{self.kind} {self.name!r} (id {self.id})"
+
     def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "guid": self.guid, "name": self.name, "path": self.path,
                 "sha256": self.sha256, "updated_at": self.updated_at, "verb": self.verb,
@@ -110,6 +113,20 @@ class Manifest:
                                "or delete it and pull again") from None
         return cls(workspace=data.get("workspace"), branch=str(data.get("branch") or ""),
                    entries={entry.key: entry for entry in entries})
+
+
+def changes(old: Manifest | None, new: Manifest) -> dict[str, list[Entry]]:
+    """The entries ``added``, ``changed`` (file, name, path or metadata) and ``removed`` from
+    ``old`` to ``new``, each sorted by path."""
+    before = old.entries if old else {}
+    found: dict[str, list[Entry]] = {
+        "added": [e for key, e in new.entries.items() if key not in before],
+        "changed": [e for key, e in new.entries.items() if key in before and e != before[key]],
+        "removed": [e for key, e in before.items() if key not in new.entries],
+    }
+    for entries in found.values():
+        entries.sort(key=lambda e: (e.path, e.kind, e.id))
+    return found
 
 
 def load_manifest(folder: Path) -> Manifest | None:

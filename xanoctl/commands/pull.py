@@ -55,9 +55,12 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
         finally:
             if progress:
                 progress.done()
-    if repo is not None and not result.wrote_nothing:
-        message = gitops.commit_message(result, config.workspace or 0, config.branch, _label(config.dir))
-        result.commit = gitops.commit_folder(repo, config.dir, message)
+    if repo is not None:  # also commits what an earlier pull left uncommitted
+        pulled = load_manifest(config.dir)
+        if pulled is not None:
+            message = gitops.commit_message(gitops.committed_manifest(repo, config.dir), pulled, result.errors,
+                                            config.workspace or 0, config.branch, _label(config.dir))
+            result.commit = gitops.commit_folder(repo, config.dir, message)
     return result
 
 
@@ -71,8 +74,10 @@ def _label(folder: Path) -> str:
 def render(result: PullResult, folder_label: str) -> list[str]:
     if result.wrote_nothing and not result.conflicts:
         total = result.unchanged + len(result.changed)
-        return [f"nothing changed: {total} objects up to date in {folder_label}/ "
-                f"({result.requests} requests, {result.pages} pages)"]
+        unreadable = f", {len(result.errors)} unreadable (see the warnings)" if result.errors else ""
+        lines = [f"nothing changed: {total} objects up to date in {folder_label}/{unreadable} "
+                 f"({result.requests} requests, {result.pages} pages)"]
+        return lines + ([f"committed {result.commit[:12]}"] if result.commit else [])
     lines = []
     for title, changes in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
         for change in changes[:MAX_LINES]:
