@@ -68,6 +68,14 @@ def test_names_that_differ_only_in_case_get_a_suffix_by_id_and_keep_their_paths(
     assert again == {("function", 8): "function/Foo~8.xs", ("function", 1): "function/FOO.xs"}
 
 
+def test_names_that_differ_only_in_unicode_normalization_do_not_share_a_file_on_macos():
+    composed, decomposed = "Utils/Caf\u00e9", "Utils/Cafe\u0301"  # one file on APFS and HFS+
+    result = paths_of(fn(1, composed), fn(2, decomposed))
+    assert result == {("function", 1): f"function/{composed}.xs", ("function", 2): f"function/{decomposed}~2.xs"}
+    groups = paths_of(Placement("api_group", 1, "Caf\u00e9"), Placement("api_group", 2, "CAFE\u0301"))
+    assert groups[("api_group", 2)] == "api/CAFE\u0301~2/api_group.xs"
+
+
 def test_the_same_objects_always_map_to_the_same_files():
     items = [fn(i, name) for i, name in enumerate(["a", "A", "a:", "b/c", "B/c", "x" * 120, "?"], start=1)]
     assert paths_of(*items) == paths_of(*reversed(items))

@@ -13,7 +13,8 @@ end in ``.xs``, and by bounding each segment's length (UTF-8 bytes) and the fold
 
 Collisions get a stable suffix ``~<id>`` before ``.xs``: an object whose name had to be
 altered always carries it (its path depends on nothing else), and among objects whose exact
-names map to the same path (compared case-insensitively, for macOS and Windows) the one that
+names map to the same path (compared case- and normalization-insensitively, for macOS and
+Windows) the one that
 held the path in the previous manifest keeps it, else the lowest id does. The manifest, not
 the path, identifies the object, so this mapping only has to be safe, readable and stable.
 """
@@ -21,6 +22,7 @@ the path, identifies the object, so this mapping only has to be safe, readable a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterable, Mapping
@@ -51,6 +53,11 @@ class Placement:
     @property
     def key(self) -> tuple[str, int]:
         return (self.kind, self.id)
+
+
+def fold(path: str) -> str:
+    """A path as macOS and Windows compare them: case and Unicode normalization ignored."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -142,14 +149,14 @@ def _group_dirs(groups: list[Placement], previous: Mapping[tuple[str, int], str]
     for group in groups:
         old = previous.get(group.key)
         old_dir = PurePosixPath(old).parent.name if old else None
-        if old_dir in options[group.id] and old_dir.casefold() not in taken:
+        if old_dir in options[group.id] and fold(old_dir) not in taken:
             dirs[group.id] = old_dir
-            taken.add(old_dir.casefold())
+            taken.add(fold(old_dir))
     for group in groups:
         if group.id not in dirs:
             plain, with_id = options[group.id]
-            dirs[group.id] = plain if plain.casefold() not in taken else with_id
-            taken.add(dirs[group.id].casefold())
+            dirs[group.id] = plain if fold(plain) not in taken else with_id
+            taken.add(fold(dirs[group.id]))
     return dirs
 
 
@@ -173,7 +180,7 @@ def assign_paths(items: Iterable[Placement],
     result: dict[tuple[str, int], str] = {}
 
     def claim(key: tuple[str, int], path: str) -> bool:
-        folded = path.casefold()
+        folded = fold(path)
         if taken.get(folded, key) != key:
             return False
         taken[folded] = key
