@@ -12,6 +12,7 @@ import pytest
 from xanoctl.errors import UsageError
 from xanoctl.lint.api import build_index, lint_paths
 from xanoctl.lint.config import load_config, parse_section
+from xanoctl.lint.formats.text import summary
 
 WORKER = '''function "Workers/Sync People" {
   input {
@@ -329,3 +330,65 @@ def test_build_index(tmp_path):
     assert [(c.callee, [k for k, _ in c.inputs], c.alias) for c in index.calls] == [
         ("Workers/Sync People", ["user_id"], "$result")]
     assert [t.name for t in index.tasks] == ["Nightly"] and index.tasks[0].events is None
+
+
+def _commit_all(repo: git.Repo, root: Path, message: str) -> None:
+    repo.git.add("-A", str(root))
+    actor = git.Actor("t", "t@example.com")
+    repo.index.commit(message, author=actor, committer=actor)
+
+
+GOOD_CALLER = CALLER.replace("user_id: $input", "ad_user_id: $input").replace("$result.people", "$result.data.people")
+OTHER = CALLER.replace("Tasks/Sync People", "Tasks/Other")  # already wrong: ID001 and FP003
+OTHER_OK = GOOD_CALLER.replace("Tasks/Sync People", "Tasks/Other OK").replace("Workers/Sync People", "Workers/Else")
+
+
+def _rewrite(root: Path, old: str, new: str) -> None:
+    path = root / "function/Workers/sync.xs"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, expected", [
+    # the pull request deletes the worker: its unchanged callers now call nothing
+    (lambda root: (root / "function/Workers/sync.xs").unlink(), [("other", "XR001"), ("sync", "XR001")]),
+    # ... renames it (file and function): the same
+    (lambda root: ((root / "function/Workers/sync.xs").rename(root / "function/Workers/all.xs"),
+                   (root / "function/Workers/all.xs").write_text(
+                       WORKER.replace("Workers/Sync People", "Workers/Sync All People"), encoding="utf-8")),
+     [("other", "XR001"), ("sync", "XR001")]),
+    # ... renames an input: every caller of the worker is shown with what it passes
+    (lambda root: _rewrite(root, "int ad_user_id", "int agent_id"),
+     [("other", "ID002"), ("other", "ID001"), ("other", "FP003"), ("sync", "ID002"), ("sync", "ID001")]),
+    # ... adds a required input
+    (lambda root: _rewrite(root, "int ad_user_id", "int ad_user_id\n    text mode"),
+     [("other", "ID002"), ("other", "ID001"), ("other", "FP003"), ("sync", "ID002")]),
+    # ... stops returning an envelope: the callers reading `.data` are fine, FP001 is on the worker
+    (lambda root: _rewrite(root, "{success: true, data: {people: $people}, error: null}", "{people: $people}"),
+     [("other", "ID001"), ("Workers/sync", "FP001")]),
+    # ... changes only its body: its callers' old findings are not this change's doing
+    (lambda root: _rewrite(root, "value = []", "value = [1]"), []),
+    # ... moves to another file unchanged: nothing to report either
+    (lambda root: (root / "function/Workers/sync.xs").rename(root / "function/Workers/moved.xs"), []),
+])
+def test_changed_since_reports_callers_that_a_changed_function_breaks(tmp_path, monkeypatch, change, expected):
+    """A pull request that deletes, renames or changes what a function takes or answers breaks
+    callers it does not touch: their findings about that function are reported too."""
+    root = workspace(tmp_path, {"function/Workers/sync.xs": WORKER, "function/Tasks/sync.xs": GOOD_CALLER,
+                                "function/Tasks/other.xs": OTHER, "function/Tasks/ok.xs": OTHER_OK,
+                                "function/Workers/else.xs": WORKER.replace("Sync People", "Else")})
+    repo = git.Repo.init(tmp_path)
+    _commit_all(repo, root, "initial")
+    monkeypatch.chdir(tmp_path)
+    change(root)
+    result = lint_paths([root], changed_since="HEAD", use_cache=False)
+    found = [(f.path.removeprefix("workspace/function/").removeprefix("Tasks/").removesuffix(".xs"), f.code)
+             for f in result.findings]
+    assert found == expected
+    assert result.exit_code == (1 if expected else 0)
+    assert result.callers == sum(1 for path, _ in expected if path != "Workers/sync")
+    if result.callers:
+        assert summary(result).endswith(f"({result.callers} in unchanged files calling a changed function)")
+    # the same from the cache
+    lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")
+    cached = lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")
+    assert cached.from_cache and cached.findings == result.findings

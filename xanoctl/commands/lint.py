@@ -18,7 +18,8 @@ from xanoctl.lint.formats import FORMATS
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
               help="Lowest severity that makes the exit code 1 (default: error, or lint.fail_on).")
 @click.option("--changed-since", metavar="REV",
-              help="Report only files changed since this git revision (cross-file rules still see everything).")
+              help="Report only files changed since this git revision, and the callers a changed function "
+                   "breaks (cross-file rules still see everything).")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Do not report findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),

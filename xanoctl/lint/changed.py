@@ -3,16 +3,31 @@
 Changed means: different in the working tree (staged or not) from the merge base of REV and
 HEAD, plus untracked files. Using the merge base makes ``--changed-since origin/main`` list
 what a pull request changed even when main has moved on.
+
+The content of the changed ``*.xs`` files at that base is kept too (``before``): a function
+deleted, renamed or given other inputs breaks callers in files the change does not touch, and
+the engine compares what each function offered before with what it offers now.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 from xanoctl.errors import UsageError
 
 
+@dataclass
+class Changes:
+    paths: set[str]  # real paths of the files changed (and untracked) in the working tree
+    before: dict[str, bytes] = field(default_factory=dict)  # base path -> content, for *.xs files
+
+
 def changed_files(rev: str, start: str) -> set[str]:
+    return changes_since(rev, start).paths
+
+
+def changes_since(rev: str, start: str, suffix: str = ".xs") -> Changes:
     import git
 
     try:
@@ -31,10 +46,15 @@ def changed_files(rev: str, start: str) -> set[str]:
     except (ValueError, git.GitCommandError):
         pass  # no HEAD commit yet: compare with REV itself
     root = repo.working_tree_dir or start
-    changed: set[str] = set()
+    out = Changes(set())
     for diff in base.diff(None):
         if diff.b_path and not diff.deleted_file:
-            changed.add(os.path.realpath(os.path.join(root, diff.b_path)))
+            out.paths.add(os.path.realpath(os.path.join(root, diff.b_path)))
+        if diff.a_path and diff.a_path.endswith(suffix) and diff.a_blob is not None and not diff.new_file:
+            try:
+                out.before[os.path.realpath(os.path.join(root, diff.a_path))] = diff.a_blob.data_stream.read()
+            except (ValueError, git.GitCommandError):
+                pass  # a submodule or a missing object: nothing to compare with
     for name in repo.untracked_files:
-        changed.add(os.path.realpath(os.path.join(root, name)))
-    return changed
+        out.paths.add(os.path.realpath(os.path.join(root, name)))
+    return out

@@ -40,6 +40,7 @@ class LintResult:
     lines: int = 0
     suppressed: int = 0
     baselined: int = 0
+    callers: int = 0  # findings reported in unchanged files that call a changed function
     analysed: int = 0  # files parsed in this run (the others came from the cache)
     from_cache: bool = False  # the whole run was answered by the cache
     sources: dict[str, str] = field(default_factory=dict)  # displayed path -> absolute path
@@ -67,11 +68,12 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
     cwd = os.getcwd()
     scope = resolve_scope(paths, config.workspace)
     report = list(scope.report)
+    changes = None
     if changed_since:
-        from xanoctl.lint.changed import changed_files
+        from xanoctl.lint.changed import changes_since
 
-        changed = changed_files(changed_since, str(Path(scope.roots[0]) if scope.roots else cwd))
-        report = [path for path in report if os.path.realpath(path) in changed]
+        changes = changes_since(changed_since, str(Path(scope.roots[0]) if scope.roots else cwd))
+        report = [path for path in report if os.path.realpath(path) in changes.paths]
 
     blobs: dict[str, bytes | None] = {}
     digests: dict[str, str] = {}
@@ -116,7 +118,36 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
             if fresh:
                 cache.save_files(fresh)
             cache.save_run(scope_id, run_digest, payload)
-    return _finish(payload, report, config, cwd, analysed, from_cache, write_baseline)
+    touched = _touched(changes, report, payload, config) if changes is not None else None
+    return _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+
+
+_GONE = ("gone",)
+
+
+def _touched(changes, report: list[str], payload: dict, config: LintConfig) -> set[str]:
+    """The functions whose inputs or answers (or existence) the change altered: compared
+    with what the changed files defined at the base revision. Functions that pass on the
+    envelope of one of them are altered too."""
+    functions: dict[str, tuple] = payload.get("functions", {})
+    options = Options(config.options)
+    before: dict[str, tuple] = {}
+    for path, data in changes.before.items():
+        for fact in analyze(path, data, options).functions:
+            before.setdefault(fact.name, fact.signature())
+    reported = set(report)
+    names = set(before)
+    names.update(name for name, (_, paths) in functions.items() if reported.intersection(paths))
+    touched = {name for name in names
+               if before.get(name, _GONE) != (functions[name][0] if name in functions else _GONE)}
+    grew = bool(touched)
+    while grew:
+        grew = False
+        for name, (signature, _) in functions.items():
+            if name not in touched and signature and touched.intersection(signature[3]):
+                touched.add(name)
+                grew = True
+    return touched
 
 
 def _cache_folder(config: LintConfig, scope: Scope, cwd: str) -> Path:
@@ -180,25 +211,42 @@ def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintC
         for problem in rule.check(index, ctx):
             finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
             findings.setdefault(finding.path, []).append(finding)
+    functions: dict[str, tuple] = {}
+    for name, fact in index.functions.items():
+        signature = None if name in index.duplicates else fact.signature()
+        paths = tuple(r.path for r in results.values() for f in r.functions if f.name == name) \
+            if name in index.duplicates else (fact.path,)
+        functions[name] = (signature, paths)
     return {
         "findings": findings,
         "suppressions": {path: r.suppressions for path, r in results.items() if r.suppressions},
         "lines": {path: r.lines for path, r in results.items()},
+        "functions": functions,  # name -> (signature or None when defined twice, defining files)
     }
 
 
 def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, analysed: int,
-            from_cache: bool, write_baseline) -> LintResult:
+            from_cache: bool, write_baseline, touched: set[str] | None = None) -> LintResult:
+    """Suppress, filter by configuration and baseline, and sort the findings of the reported
+    files; with ``touched`` (``--changed-since``), also the findings of other files about a
+    function the change altered (a caller it breaks)."""
     kept: list[tuple[Finding, str]] = []
     suppressed = 0
-    for path in report:
+    reported = set(report)
+    paths = list(report)
+    if touched:
+        paths += sorted(path for path in payload["findings"] if path not in reported)
+    for path in paths:
         raw = payload["findings"].get(path, [])
         marks = payload["suppressions"].get(path, [])
         if not raw and not marks:
             continue
         enabled = lambda code, _path=path: config.enabled(code, _path)  # noqa: E731
         raw, unused, count = suppress.apply(raw, marks, path, enabled)
-        suppressed += count
+        if path not in reported:
+            raw, unused = [f for f in raw if touched.intersection(f.related)], []
+        else:
+            suppressed += count
         for finding in [*raw, *unused]:
             if config.enabled(finding.code, path):
                 level = config.severity_of(finding.code, finding.severity)
@@ -216,7 +264,8 @@ def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, anal
         sources[shown] = path
         findings.append(finding.with_(path=shown))
     findings.sort(key=lambda finding: finding.sort_key)
+    callers = sum(1 for finding in findings if sources[finding.path] not in reported)
     lines = sum(payload["lines"].get(path, 0) for path in report)
     return LintResult(files=len(report), findings=findings, fail_on=config.fail_on, lines=lines,
-                      suppressed=suppressed, baselined=baselined, analysed=analysed,
+                      suppressed=suppressed, baselined=baselined, callers=callers, analysed=analysed,
                       from_cache=from_cache, sources=sources, baseline_written=written)

@@ -38,6 +38,11 @@ class FunctionFact:
     env_keys: tuple[str, ...] = ()
     env_callees: tuple[str, ...] = ()
 
+    def signature(self) -> tuple:
+        """What its callers depend on: the inputs it takes and what it answers."""
+        inputs = None if self.inputs is None else tuple((i.name, i.type, i.required) for i in self.inputs)
+        return (inputs, self.status, self.env_keys, self.env_callees)
+
 
 @dataclass(slots=True)
 class CallFact:

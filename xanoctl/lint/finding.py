@@ -27,7 +27,9 @@ class Problem(NamedTuple):
     """What a rule yields: where, what, and optionally the text to put there instead.
 
     Document rules leave ``path`` and ``obj`` empty (the engine knows them); workspace rules,
-    which look across files, fill them in.
+    which look across files, fill them in, and name in ``related`` the functions the finding
+    is about (the callee), so that ``--changed-since`` can report a caller that a changed
+    function breaks.
     """
 
     pos: Pos | Span
@@ -35,6 +37,7 @@ class Problem(NamedTuple):
     fix: str | None = None
     path: str = ""
     obj: str = ""
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,8 @@ class Finding:
 
     ``obj`` names the object the finding is about (``function Workers/X``); with ``path``,
     ``code`` and ``message`` it identifies the finding across line shifts (baselines).
-    ``fix`` is replacement text for the range, when the rule knows it.
+    ``fix`` is replacement text for the range, when the rule knows it. ``related`` names the
+    functions a cross-file finding is about (not part of the reports).
     """
 
     path: str
@@ -56,6 +60,7 @@ class Finding:
     message: str
     obj: str = ""
     fix: str | None = None
+    related: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple:
@@ -95,4 +100,5 @@ def make_finding(path: str, code: str, severity: str, problem: Problem, obj: str
         message=problem.message,
         obj=problem.obj or obj,
         fix=problem.fix,
+        related=problem.related,
     )

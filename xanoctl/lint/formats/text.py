@@ -44,6 +44,8 @@ def summary(result: LintResult) -> str:
         extra.append(f"{result.suppressed} suppressed inline")
     if result.baselined:
         extra.append(f"{result.baselined} in the baseline")
+    if result.callers:
+        extra.append(f"{result.callers} in unchanged files calling a changed function")
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 

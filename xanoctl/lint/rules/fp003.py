@@ -91,4 +91,4 @@ def check(index, ctx) -> Iterator[Problem]:
         else:
             which = "which returns an envelope" if len(read.callees) == 1 else "which return envelopes"
             message = f"`{read.text}`: `{read.var}` holds the result of {names}, {which}; read `{fixed}`"
-        yield Problem(read.pos, message, fixed, read.path, read.obj)
+        yield Problem(read.pos, message, fixed, read.path, read.obj, read.callees)

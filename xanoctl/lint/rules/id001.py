@@ -81,4 +81,4 @@ def check(index, ctx) -> Iterator[Problem]:
                 message += f"; it takes {names}{more}"
             else:
                 message += "; it takes no inputs"
-            yield Problem(pos, message, hint, call.path, call.obj)
+            yield Problem(pos, message, hint, call.path, call.obj, (call.callee,))

@@ -84,4 +84,4 @@ def check(index, ctx) -> Iterator[Problem]:
         plural = "inputs" if len(missing) > 1 else "input"
         todo = f"add `{keys}` to its `input`" if call.inputs else f"pass `input = {{{keys}}}`"
         yield Problem(call.pos, f"call to `{call.callee}` omits the required {plural} {names}; {todo}",
-                      None, call.path, call.obj)
+                      None, call.path, call.obj, (call.callee,))

@@ -78,7 +78,7 @@ def check(index, ctx) -> Iterator[Problem]:
         if close:
             message += f"; did you mean `{close}`?"
             fix = f'function.run "{close}"'
-        yield Problem(call.pos, message, fix, call.path, call.obj)
+        yield Problem(call.pos, message, fix, call.path, call.obj, (call.callee,))
 
 
 def trigrams(text: str) -> frozenset[str]:
