@@ -251,3 +251,34 @@ def test_changed_since_with_github_annotations(project):
     assert result.exit_code == 1
     assert [line.split("::")[1].split(",")[1:3] for line in result.output.splitlines()[:-1]] == [
         ["line=7", "col=16"], ["line=10", "col=26"]]
+
+
+def test_text_caret_under_the_column_with_tabs_and_wide_characters(project):
+    """Tabs stay tabs under the source line, and a wide character (CJK, emoji) takes two
+    columns on a terminal: the caret still lands under the finding."""
+    caller = project / "workspace" / "function" / "Tasks" / "FUB - Sync People.xs"
+    caller.write_text(
+        'function "Tasks/Wide" {\n\tinput {\n\t}\n\tstack {\n'
+        '\t\tfunction.run "Workers/Sync People" {\n\t\t\tinput = {ad_user_id: 1}\n\t\t} as $result\n'
+        '\t\tvar $x { value = {"名前": "日本語 🎉", n: $result.people} }\n\t}\n'
+        '\tresponse = {success: true, data: $x, error: null}\n}\n', encoding="utf-8")
+    result = invoke("workspace/function/Tasks", "--format", "text")
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("workspace/function/Tasks/FUB - Sync People.xs:8:"))
+    source, caret = lines[at + 1], lines[at + 2]
+    assert source == '    \t\tvar $x { value = {"名前": "日本語 🎉", n: $result.people} }'
+    before = '\t\tvar $x { value = {"名前": "日本語 🎉", n: '
+    assert caret == "    \t\t" + " " * (len(before) - 2 + 6) + "^" * len("$result.people")
+
+
+def test_github_annotations_escape_paths_and_messages(project):
+    """`%`, `:` and `,` in a path, and newlines in a message, cannot break the workflow
+    command (GitHub's escaping: %25, %3A, %2C in properties; %0A, %0D in data)."""
+    odd = project / "workspace" / "function" / "Tasks" / "50% off: a, b.xs"
+    odd.write_text('function "Tasks/Odd" {\n  input {\n  }\n  stack {\n    var $a { value = 1 } var $b { value = 2 }\n'
+                   '  }\n  response = $a\n}\n', encoding="utf-8")
+    lines = invoke("workspace", "--format", "github").output.splitlines()
+    line = next(line for line in lines if "Odd" in line or "50%25" in line)
+    assert line.startswith("::error file=workspace/function/Tasks/50%25 off%3A a%2C b.xs,line=5,col=26,")
+    from xanoctl.lint.formats.github import _data
+    assert _data("a%b\r\nc") == "a%25b%0D%0Ac"

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from xanoctl.lint.engine import LintResult
 from xanoctl.lint.finding import Finding
 
@@ -73,5 +75,15 @@ def _excerpt(finding: Finding, lines: list[str] | None) -> str:
         line = ("…" if offset else "") + line[offset:offset + _WIDTH]
         shift = offset - (1 if offset else 0)
         start, end = start - shift, min(end - shift, len(line))
-    pad = "".join(ch if ch == "\t" else " " for ch in line[:start])
-    return f"    {line}\n    {pad}{'^' * max(end - start, 1)}"
+    pad = "".join(ch if ch == "\t" else " " * _width(ch) for ch in line[:start])
+    carets = sum(4 if ch == "\t" else _width(ch) for ch in line[start:end])
+    return f"    {line}\n    {pad}{'^' * max(carets, 1)}"
+
+
+def _width(ch: str) -> int:
+    """Terminal columns of one character: 2 for wide (CJK, most emoji), 0 for combining marks."""
+    if ch.isascii():
+        return 1
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
