@@ -305,6 +305,8 @@ def test_sc001_inactive_task_is_reported_unless_asked_not_to(tmp_path):
     ("{starts_on: 2025-11-28 05:56:27+0000, freq: 86400, ends_on: 2025-01-01 00:00:00+0000}",
      "is not after `starts_on`"),
     ("{starts_on: 2025-11-28 05:56:27+0000, frequency: 86400}", "unknown schedule key `frequency`"),
+    ("{starts_on: 2025-11-28 05:56:27+0000, freq: $env.freq}", "found `$env.freq`"),
+    ("{starts_on: $env.start, freq: 60}", "(`$env.start`)"),
 ])
 def test_sc002_bad_event_points_at_the_event(tmp_path, event, fragment):
     result = lint(tmp_path, task(f"schedule = [{event}]"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from xanoctl.lint.facts import EventFact
 from xanoctl.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
@@ -86,9 +86,15 @@ def task_events(doc: Document) -> tuple[EventFact, ...] | None:
     return tuple(events)
 
 
-def event_problems(item: Expr) -> Iterator[tuple[Pos, str]]:
+def event_problems(item: Expr, source: Callable[[Pos], str] | None = None) -> Iterator[tuple[Pos, str]]:
     """What is wrong with one schedule event, as (position, message); the position is the
-    event's (the message names the key)."""
+    event's (the message names the key). ``source`` gives the text of a value that is not a
+    literal (``$env.freq``), for the message."""
+    def _raw(expr: Expr) -> str:
+        if isinstance(expr, Literal):
+            return expr.raw or str(expr.value)
+        return (source(expr.pos) if source else "") or "an expression"
+
     if not isinstance(item, ObjectLit):
         yield item.pos, (f"a schedule event must be an object such as "
                          f"`{{starts_on: {EXAMPLE_STAMP}, freq: 86400}}`")
@@ -122,12 +128,6 @@ def event_problems(item: Expr) -> Iterator[tuple[Pos, str]]:
         elif start is not None and end <= start:
             yield item.pos, (f"`ends_on` ({_raw(end_expr)}) is not after `starts_on` "
                                  f"({_raw(start_expr)}): the task never runs")
-
-
-def _raw(expr: Expr) -> str:
-    if isinstance(expr, Literal):
-        return expr.raw or str(expr.value)
-    return type(expr).__name__.lower()
 
 
 # ---------------------------------------------------------------------------- describing

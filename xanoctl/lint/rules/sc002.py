@@ -56,5 +56,5 @@ def check(doc, ctx) -> Iterator[Problem]:
                                  f"`schedule = [{{starts_on: 2025-01-01 00:00:00+0000, freq: 86400}}]`")
         return
     for item in value.items:
-        for pos, message in event_problems(item):
+        for pos, message in event_problems(item, lambda pos: ctx.snippet(pos, 40)):
             yield Problem(pos, f"task `{doc.name}`: {message}")
