@@ -94,3 +94,27 @@ def test_tasks_json(tasks_folder):
 def test_tasks_bad_now(tasks_folder):
     result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--now", "soon"])
     assert result.exit_code == 2 and "not a timestamp" in result.output
+
+
+def test_a_task_that_does_not_parse_is_listed_not_dropped(tasks_folder):
+    """On call, the table must show every task: one whose file does not parse is listed with
+    that verdict, never silently left out."""
+    (tasks_folder / "typo.xs").write_text(
+        'task "Hourly sync" {\n  active = true\n  stack {\n    var $x { value = now } var $y { value = 1 }\n  }\n'
+        '  schedule = [{starts_on: 2025-01-01 00:00:00+0000, freq: 3600}]\n}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--now", "2025-12-03T10:07:00Z"])
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if line.startswith("Hourly sync"))
+    assert row.split()[2:] == ["?", "unreadable", "unknown", "(syntax", "error", "at", "line", "4;",
+                               "see", "`xanoctl", "lint`)"]
+    data = json.loads(CliRunner().invoke(main, ["tasks", str(tasks_folder), "--json"]).output)
+    typo = next(task for task in data["tasks"] if task["name"] == "Hourly sync")
+    assert typo["frequency"] == "unreadable" and typo["next_run"] is None and typo["schedule"] is None
+    assert typo["active"] is None  # not known
+    assert typo["error"].startswith("line 4:")
+
+
+def test_an_invalid_event_is_not_described_as_once(tasks_folder):
+    data = json.loads(CliRunner().invoke(main, ["tasks", str(tasks_folder), "--json"]).output)
+    broken = next(task for task in data["tasks"] if task["name"] == "Broken")
+    assert [(event["every"], event["valid"]) for event in broken["schedule"]] == [("invalid", False)]

@@ -39,12 +39,17 @@ def tasks(path, as_json, now_text):
     options = Options({})
     rows = []
     for file in files:
-        data = Path(file).read_bytes()
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
         if not _TASK.search(data):
             continue
         result = analyze(str(Path(file).resolve()), data, options, digest(data))
         for task in result.tasks:
             rows.append(_row(task, display_path(task.path), now, frequency_words, next_run))
+        if not result.parsed:  # never leave a task out: say that its file does not parse
+            rows.append(_unreadable(data, result.findings[0], display_path(result.path)))
     rows.sort(key=lambda row: row["name"].lower())
     if as_json:
         click.echo(json.dumps({"now": _iso(now), "tasks": rows}, indent=2, ensure_ascii=False))
@@ -54,7 +59,7 @@ def tasks(path, as_json, now_text):
         return
     table = [("TASK", "ACTIVE", "SCHEDULE", "NEXT RUN (UTC)")]
     for row in rows:
-        active = {True: "yes", False: "no", None: "yes"}[row["active"]]
+        active = {True: "yes", False: "no", None: "?"}[row["active"]]
         table.append((row["name"], active, row["frequency"], row["next_run_text"]))
     widths = [max(len(line[i]) for line in table) for i in range(3)]
     for line in table:
@@ -84,11 +89,26 @@ def _row(task, shown: str, now: datetime, frequency_words, next_run) -> dict:
         "frequency": frequency,
         "schedule": [
             {"starts_on": _iso(event.starts_on), "freq": event.freq, "ends_on": _iso(event.ends_on),
-             "every": frequency_words(event.freq), "valid": event.valid}
+             "every": frequency_words(event.freq) if event.valid else "invalid", "valid": event.valid}
             for event in events or ()
         ],
         "next_run": _iso(next_at),
         "next_run_text": note,
+    }
+
+
+_NAME = re.compile(rb'^[ \t]*task[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
+
+
+def _unreadable(data: bytes, finding, shown: str) -> dict:
+    match = _NAME.search(data)
+    name = match.group(1).decode("utf-8", "replace") if match else Path(shown).stem
+    if name.startswith('"'):
+        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return {
+        "name": name, "path": shown, "active": None, "frequency": "unreadable", "schedule": None,
+        "next_run": None, "next_run_text": f"unknown (syntax error at line {finding.line}; see `xanoctl lint`)",
+        "error": f"line {finding.line}: {finding.message}",
     }
 
 
