@@ -77,13 +77,14 @@ class Shop:
         assert TOKEN not in result.output
         return result
 
-    def spawn(self, *args: str, **http: Any) -> subprocess.Popen:
-        """``xanoctl ARGS`` as a real process (the installed console script)."""
+    def spawn(self, *args: str, preexec: Any = None, **http: Any) -> subprocess.Popen:
+        """``xanoctl ARGS`` as a real process (the installed console script); ``preexec`` runs
+        in the child before it starts (resource limits)."""
         env = {**os.environ, **self.env, **{f"XANOCTL_HTTP_{k.upper()}": str(v) for k, v in http.items()}}
         script = Path(sys.executable).with_name("xanoctl")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "xanoctl"]
         return subprocess.Popen(command + list(args), cwd=self.root, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
 
     # ------------------------------------------------------------------ the remote
 

@@ -111,3 +111,56 @@ def test_a_file_already_at_the_revision_is_not_pushed_again(shop):
     result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD")
     assert "already at" in result.output and "not pushed again" in result.output
     assert shop.remote() == before and shop.journals() == []
+
+
+def test_a_function_broken_in_the_xano_ui_is_put_back_from_git(shop):
+    """Nothing local changed, so "already at HEAD" must not hide a broken remote: the remote
+    change is refused as a conflict (someone's work), then --force puts the git version back."""
+    original = shop.read(F01)
+    shop.remote_edit("Utils/f01", edited(original, "broken-in-the-ui"))
+    result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD", code=1)
+    assert "changed remotely since the last pull" in result.output and "--force" in result.stderr
+    result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD", "--force", "--commit")
+    assert "rolled back 1 object(s)" in result.output
+    assert shop.remote()[("function", "Utils/f01")] == original == shop.read(F01)
+    assert shop.cli("status", "--exit-code").exit_code == 0
+
+
+def test_a_function_deleted_in_the_xano_ui_is_created_again_from_git(shop):
+    original = shop.read(F01)
+    gone = shop.stored("function", "Utils/f01")
+    shop.emu.mutate(lambda state: state.store.remove(state.store.workspace(shop.emu.workspace_id).live,
+                                                     "function", gone.id))
+    assert "deleted remotely" in shop.cli("rollback", "workspace/" + F01, "--to", "HEAD", code=1).output
+    shop.cli("rollback", "workspace/" + F01, "--to", "HEAD", "--force")
+    back = shop.stored("function", "Utils/f01")
+    assert back is not None and back.xanoscript == original
+    assert shop.entry(F01)["id"] == back.id
+    assert shop.cli("status", "--exit-code").exit_code == 0
+
+
+def test_rollback_by_the_current_path_of_a_renamed_file(shop):
+    """The file has its new name in the working tree (the one an engineer can tab-complete);
+    at REV it had the old one: the manifest at REV says which."""
+    original = shop.read(F01)
+    renamed = function_source("Utils/renamed", '"Utils/f01"')
+
+    def rename(state):
+        obj = shop.stored("function", "Utils/f01")
+        state.store.replace(obj, name="Utils/renamed", xanoscript=renamed, verb=None, description="", tags=[],
+                            fields={}, publish=True)
+    shop.emu.mutate(rename)
+    shop.cli("pull")
+    shop.commit_all("pull: renamed")
+    shop.cli("rollback", "workspace/function/Utils/renamed.xs", "--to", "HEAD~1", "--commit")
+    obj = shop.stored("function", "Utils/f01")
+    assert obj is not None and obj.id == 1 and obj.xanoscript == original
+    assert shop.read("function/Utils/renamed.xs") == original
+
+
+def test_rollback_of_an_object_deleted_by_a_push_says_how_to_bring_it_back(shop):
+    (shop.ws / F02).unlink()
+    shop.cli("push", "--delete", "--commit")
+    result = shop.cli("rollback", "workspace/" + F02, "--to", "HEAD~1", code=1)
+    assert f"git checkout HEAD~1 -- workspace/{F02}" in result.output
+    assert f"xanoctl push workspace/{F02}" in result.output

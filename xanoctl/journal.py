@@ -134,7 +134,11 @@ class Journal:
         header["steps"] = [step.header() for step in steps]
         path = state / FOLDER / f"{ident}.jsonl"
         line = json.dumps(header, ensure_ascii=False, sort_keys=True) + "\n"
-        write_atomic(path, line.encode("utf-8"), mode=0o600)
+        try:
+            write_atomic(path, line.encode("utf-8"), mode=0o600)
+        except OSError as exc:
+            raise JournalError(f"cannot write the push journal {path} ({exc.strerror or exc}): nothing was "
+                               "written to Xano; make room or fix .xanoctl/, then run it again") from None
         return cls(path, header, steps)
 
     def record(self, kind: str, **data: Any) -> None:
@@ -169,14 +173,14 @@ class Journal:
             except ValueError:
                 if number >= len(lines) - 2:  # a torn last line: the process died while appending
                     break
-                raise JournalError(f"{path}: line {number + 1} is damaged; the journal cannot be used") from None
+                raise JournalError(f"{path}: line {number + 1} is damaged; the journal cannot be used: {_SET_ASIDE}") from None
         if not records or records[0].get("type") != "push" or records[0].get("version") != VERSION:
-            raise JournalError(f"{path}: not a push journal of this xanoctl version")
+            raise JournalError(f"{path}: not a push journal of this xanoctl version: {_SET_ASIDE}")
         header = records[0]
         try:
             steps = [Step(**{k: v for k, v in item.items() if k in _HEADER}) for item in header["steps"]]
         except (KeyError, TypeError) as exc:
-            raise JournalError(f"{path}: damaged header ({exc})") from None
+            raise JournalError(f"{path}: damaged header ({exc}): {_SET_ASIDE}") from None
         journal = cls(path, header, steps)
         for event in records[1:]:
             journal._apply(event)
@@ -230,6 +234,10 @@ class Journal:
         return f"{done} of {len(self.steps)} objects written"
 
 
+_SET_ASIDE = ("check the remote (`xanoctl status`), then move it out of .xanoctl/pushes/ to push again (keep "
+              "it: it holds that push's snapshots)")
+
+
 def journal_folder(state: Path) -> Path:
     return state / FOLDER
 
@@ -271,6 +279,9 @@ def exclusive(state: Path) -> Iterator[None]:
                                    f"to finish, or delete {path} if it is not") from None
             path.unlink(missing_ok=True)
             continue
+        except OSError as exc:
+            raise XanoctlError(f"cannot take the push lock {path} ({exc.strerror or exc}): nothing was written; "
+                               "make .xanoctl/ writable, then run it again") from None
         with os.fdopen(fd, "w") as handle:
             handle.write(str(os.getpid()))
         break

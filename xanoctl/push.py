@@ -38,6 +38,7 @@ from xanoctl.pull import check_manifest
 from xanoctl.restore import find_by_name, restore
 
 NOTHING, REFUSED, DRY_RUN, INTERRUPTED = "nothing", "refused", "dry-run", "interrupted"
+RESUMABLE = ("push", "resume", "rollback")
 MAX_LISTED = 100
 
 
@@ -117,7 +118,7 @@ def refuse_unfinished(ctx: Context) -> None:
         raise XanoctlError(f"the {journal.header.get('operation', 'push')} {journal.id} failed and its restore did not "
                            "finish: run `xanoctl rollback --last-push` to finish restoring first")
     operation = journal.header.get("operation", "push")
-    finish_it = "`xanoctl push --resume` to finish it, or " if operation in ("push", "resume") else ""
+    finish_it = "`xanoctl push --resume` to finish it, or " if operation in RESUMABLE else ""
     raise XanoctlError(f"the {operation} {journal.id} did not finish ({journal.progress()}): run "
                        f"{finish_it}`xanoctl rollback --last-push` to undo it")
 
@@ -211,7 +212,12 @@ def finish(ctx: Context, result: PushResult) -> None:
     assert journal is not None
     if not journal.manifest_saved:
         manifest = lockupdate.after_push(ctx.manifest, journal)
-        save_if_changed(ctx, manifest, result)
+        try:
+            save_if_changed(ctx, manifest, result)
+        except OSError as exc:
+            raise XanoctlError(f"the {journal.header.get('operation', 'push')} is done remotely, but xanoctl.lock "
+                               f"could not be written ({exc.strerror or exc}): make room, then run `xanoctl push "
+                               "--resume` to record it") from None
         journal.record("manifest")
     for step in journal.steps:
         if step.content is not None and step.status == "done":
@@ -219,6 +225,18 @@ def finish(ctx: Context, result: PushResult) -> None:
     journal.record("end", outcome=PUSHED)
     result.outcome = PUSHED
     prune(ctx.state)
+
+
+def write_files(ctx: Context, journal: Journal) -> None:
+    """Write the pushed content of every done step to the working tree (a rollback)."""
+    for step in journal.steps:
+        if step.status == "done" and step.content is not None:
+            try:
+                ctx.folder.write(step.path, step.content.encode("utf-8"))
+            except OSError as exc:
+                raise XanoctlError(f"the rollback is done remotely, but {step.path} could not be written "
+                                   f"({exc.strerror or exc}): make room, then run `xanoctl push --resume` "
+                                   "to finish it") from None
 
 
 def save_if_changed(ctx: Context, manifest: Manifest, result: PushResult) -> None:
@@ -274,22 +292,27 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
         if journal.outcome == RESTORE_INCOMPLETE or journal.restoring:
             raise XanoctlError(f"the push {journal.id} was being restored: run `xanoctl rollback --last-push` "
                                "to finish restoring it")
-        if journal.header.get("operation") not in ("push", "resume"):
-            raise XanoctlError(f"the last operation ({journal.header.get('operation')} {journal.id}) cannot be resumed: "
+        operation = journal.header.get("operation")
+        if operation not in RESUMABLE:
+            raise XanoctlError(f"the last operation ({operation} {journal.id}) cannot be resumed: "
                                "run `xanoctl rollback --last-push` to undo it, or run it again")
         check_journal_workspace(ctx, journal)
         commit = commit or bool(journal.header.get("commit"))  # as the push was asked to
         repo = history.repository(ctx.folder.root) if commit else None
-        result = PushResult("resume", journal=journal)
+        result = PushResult("rollback" if operation == "rollback" else "resume", journal=journal)
         try:
             asyncio.run(_resume(ctx, journal, result, force))
         except KeyboardInterrupt:
             result.interrupted, result.outcome = True, RESTORE_INCOMPLETE
             result.failure = "interrupted again while restoring"
         if result.outcome == PUSHED:
+            rollback = operation == "rollback"
+            if rollback:  # what the rollback does once the remote is done
+                write_files(ctx, journal)
             finish(ctx, result)
             if repo is not None:
-                result.commit = commit_push(ctx, result, repo)
+                message = str(journal.header.get("description")) + "\n" if rollback else None
+                result.commit = commit_push(ctx, result, repo, message=message)
         elif result.outcome in (RESTORED, RESTORE_INCOMPLETE):
             save_after_restore(ctx, result)
         return result

@@ -50,7 +50,10 @@ def changed_lines(ctx: Context, conflict: Conflict) -> str:
     return f"remote has +{added} -{removed} lines against the pulled version"
 
 
-def _step_word(step: Step) -> tuple[str, str]:
+def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
+    if restoring and step.restore is None and step.status in ("done", "started", "failed"):
+        return "not restored", {"done": "written by the push", "started": "may have been written"}.get(
+            step.status, step.error or "")
     if step.restore == "failed":
         return "NOT RESTORED", f"{step.restore_error}; its XanoScript from before the push is in the journal"
     if step.restore == "restored":
@@ -75,9 +78,10 @@ def _step_word(step: Step) -> tuple[str, str]:
 def outcome_lines(journal: Journal) -> list[str]:
     steps = sorted(journal.steps, key=lambda s: s.seq)
     width = max((len(s.path) for s in steps), default=0)
+    restoring = journal.restoring or journal.outcome == RESTORE_INCOMPLETE
     lines = []
     for step in steps[:MAX_LINES]:
-        word, detail = _step_word(step)
+        word, detail = _step_word(step, restoring)
         lines.append(f"  {word:<12} {step.path:<{width}}  {step.label()}" + (f"  ({detail})" if detail else ""))
     if len(steps) > MAX_LINES:
         lines.append(f"  ... and {len(steps) - MAX_LINES} more")

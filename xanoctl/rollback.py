@@ -19,7 +19,7 @@ import asyncio
 from typing import Sequence
 
 from xanoctl import history, lockupdate
-from xanoctl.client import AsyncXanoClient
+from xanoctl.client import AsyncXanoClient, XanoClient
 from xanoctl.context import Context
 from xanoctl.errors import UsageError, XanoctlError
 from xanoctl.identity import of_entry
@@ -27,8 +27,8 @@ from xanoctl.journal import PUSHED, RESTORED, UNDONE, Journal, exclusive, last_j
 from xanoctl.localscan import selection
 from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
 from xanoctl.plan import UPDATE, Candidate
-from xanoctl.push import (NOTHING, REFUSED, PushResult, save_if_changed, check_journal_workspace, commit_push, execute,
-                          finish, refuse_unfinished)
+from xanoctl.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, commit_push, execute, finish,
+                          refuse_unfinished, save_if_changed, write_files)
 from xanoctl.restore import find_by_name, pending_restore, restore
 
 
@@ -48,11 +48,12 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
         candidates, problems, notes = [], [], []
         head = history.head_commit(repo)
         for rel in _files(ctx, paths):
-            item = _candidate(ctx, repo, revision, short, head, then, rel, problems, notes)
+            item = _candidate(ctx, repo, revision, rev, head, then, rel, problems)
             if item is not None:
                 candidates.append(item)
         if problems:
             return PushResult("rollback", REFUSED, problems=problems, notes=notes)
+        candidates = _skip_current(ctx, candidates, short, notes)
         if not candidates:
             return PushResult("rollback", NOTHING, notes=notes)
         names = ", ".join(c.identity.name for c in candidates)
@@ -62,9 +63,7 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
         if result.outcome != PUSHED:
             return result
         assert result.journal is not None
-        for step in result.journal.steps:  # remote done: now the working tree
-            if step.status == "done" and step.content is not None:
-                ctx.folder.write(step.path, step.content.encode("utf-8"))
+        write_files(ctx, result.journal)  # remote done: now the working tree
         finish(ctx, result)
         if commit:
             result.commit = commit_push(ctx, result, repo, message=description + "\n")
@@ -91,22 +90,24 @@ def _manifest_at(repo, revision, ctx: Context) -> Manifest | None:
         return None
 
 
-def _candidate(ctx: Context, repo, revision, short: str, head, then: Manifest | None, rel: str,
-               problems: list[str], notes: list[str]) -> Candidate | None:
-    repo_rel = history.repo_path(repo, ctx.folder.root / rel)
-    data = history.read_at(revision, repo_rel)
+def _candidate(ctx: Context, repo, revision, rev: str, head, then: Manifest | None, rel: str,
+               problems: list[str]) -> Candidate | None:
+    entry = _entry_for(ctx.manifest, then, rel)
+    source = then.entries[entry.key].path if entry and then and entry.key in then.entries else rel
+    data = history.read_at(revision, history.repo_path(repo, ctx.folder.root / source))
     if data is None:
-        problems.append(f"{rel}: no such file at {short}")
+        problems.append(f"{rel}: no such file at {rev}")
         return None
     try:
         content = data.decode("utf-8")
     except UnicodeDecodeError:
-        problems.append(f"{rel}: not UTF-8 text at {short}")
+        problems.append(f"{rel}: not UTF-8 text at {rev}")
         return None
-    entry = _entry_for(ctx.manifest, then, rel)
     if entry is None:
-        problems.append(f"{rel}: no object of xanoctl.lock has this file, now or at {short}; "
-                        "rollback restores existing objects (push creates new ones)")
+        where = history.repo_path(repo, ctx.folder.root / rel)
+        problems.append(f"{rel}: its object is not in xanoctl.lock (deleted since {rev}?); rollback puts back "
+                        f"objects that exist: `git checkout {rev} -- {where}` then `xanoctl push {where}` "
+                        "creates it again")
         return None
     local = ctx.folder.read(entry.path)
     committed = history.read_at(head, history.repo_path(repo, ctx.folder.root / entry.path)) if head else None
@@ -114,10 +115,23 @@ def _candidate(ctx: Context, repo, revision, short: str, head, then: Manifest | 
         problems.append(f"{entry.path}: has changes that are neither pushed nor committed; commit or discard "
                         "them first (the rollback writes this file)")
         return None
-    if entry.sha256 == sha256_bytes(data) and local == data:
-        notes.append(f"{entry.path}: already at {short} (as last pulled or pushed); not pushed again")
-        return None
     return Candidate(UPDATE, entry.path, of_entry(entry), entry, content)
+
+
+def _skip_current(ctx: Context, candidates: list[Candidate], short: str, notes: list[str]) -> list[Candidate]:
+    """Leave out the objects already at REV everywhere: in the working tree, in xanoctl.lock
+    and remotely. Only the remote can tell when someone broke (or deleted) one in the Xano UI."""
+    local = [c for c in candidates if c.entry is not None and c.sha256 == c.entry.sha256
+             and ctx.folder.read(c.path) == (c.content or "").encode("utf-8")]
+    if not local:
+        return candidates
+    with XanoClient.from_config(ctx.config) as client:
+        found = client.gather(*(client.aio.find(c.entry.kind, c.entry.id, group_id=c.entry.group_id,
+                                                group_name=(c.entry.group or {}).get("name"))
+                                for c in local if c.entry is not None))
+    current = {c.path for c, obj in zip(local, found) if obj is not None and obj.xanoscript == c.content}
+    notes += [f"{path}: already at {short}, here and remotely; not pushed again" for path in sorted(current)]
+    return [c for c in candidates if c.path not in current]
 
 
 def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:

@@ -259,8 +259,9 @@ def unfinished_push(ctx: "Context") -> str | None:
         return str(exc)
     if journal is None or journal.finished:
         return None
+    operation = journal.header.get("operation", "push")
     if journal.outcome == RESTORE_INCOMPLETE or journal.restoring:
-        return (f"the push {journal.id} failed and its restore did not finish: "
+        return (f"the {operation} {journal.id} failed and its restore did not finish: "
                 "run `xanoctl rollback --last-push`")
-    return (f"the push {journal.id} did not finish ({journal.progress()}): run `xanoctl push --resume` "
+    return (f"the {operation} {journal.id} did not finish ({journal.progress()}): run `xanoctl push --resume` "
             "or `xanoctl rollback --last-push`")

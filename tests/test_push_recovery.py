@@ -1,0 +1,112 @@
+"""What an engineer meets when things go wrong around a push rather than in it: a journal that
+cannot be written, a disk that fills up once the remote is pushed, a damaged journal, Ctrl-C
+pressed twice, and a rollback whose process dies (an ssh session dropped at night). Each ends
+in one line that says what to do, and nothing is lost."""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import FUNCTIONS, edited, fn_path, journal_events, shop, wait_for  # noqa: E402,F401
+
+
+def edit(shop, names=FUNCTIONS[:3], marker="v2") -> None:
+    for name in names:
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), marker))
+
+
+def test_a_journal_that_cannot_be_written_stops_the_push_before_any_write(shop):
+    edit(shop)
+    before = shop.remote()
+    (shop.root / ".xanoctl").mkdir(exist_ok=True)
+    (shop.root / ".xanoctl" / "pushes").write_text("not a folder\n")
+    result = shop.cli("push", code=1)
+    assert "Traceback" not in result.output
+    error = result.stderr.strip()
+    assert error.count("\n") == 0 and "cannot write the push journal" in error and "nothing was written" in error
+    assert shop.remote() == before
+
+
+def test_a_disk_full_once_the_remote_is_pushed_is_finished_by_resume(shop):
+    """The manifest cannot be written (file size limit below its size): the remote is pushed
+    and the journal says so; one line says to run `push --resume`, which records it."""
+    edit(shop, FUNCTIONS[:1])
+    size = (shop.ws / "xanoctl.lock").stat().st_size
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size - 200, size - 200))
+
+    process = shop.spawn("push", preexec=small_files)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, out + err
+    assert "Traceback" not in err and err.strip().count("\n") == 0
+    assert "xanoctl.lock" in err and "push --resume" in err
+    assert shop.remote()[("function", FUNCTIONS[0])] == shop.read(fn_path(FUNCTIONS[0]))
+    shop.cli("push", "--resume")
+    assert shop.cli("status", "--exit-code").exit_code == 0
+
+
+def test_a_damaged_journal_says_what_to_do(shop):
+    edit(shop, FUNCTIONS[:1])
+    shop.cli("push")
+    journal = shop.journals()[-1]
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal.write_text(lines[0] + "garbage\n" + "".join(lines[1:]), encoding="utf-8")
+    edit(shop, FUNCTIONS[1:2])
+    error = shop.cli("push", code=1).stderr.strip()
+    assert error.count("\n") == 0 and "is damaged" in error and "move it out of .xanoctl/pushes/" in error
+
+
+def test_ctrl_c_twice_stops_the_restore_and_rollback_last_push_finishes_it(shop):
+    edit(shop, FUNCTIONS)
+    before, tree = shop.remote(), shop.tree()
+    shop.emu.set_faults("latency-ms=150")
+    process = shop.spawn("push", concurrency=1)
+
+    def events(kind: str) -> int:
+        journals = shop.journals()
+        return sum(e["type"] == kind for e in journal_events(journals[-1])) if journals else 0
+
+    wait_for(lambda: events("done") >= 3 or process.poll() is not None)
+    process.send_signal(signal.SIGINT)
+    wait_for(lambda: events("restore") >= 1 or process.poll() is not None)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, out + err
+    assert "rollback --last-push" in err and "Traceback" not in out + err
+    assert "  pushed " not in out  # under "restore:", nothing reads as if it were fine
+    assert "not restored" in out, out
+    shop.emu.reset_faults()
+    shop.cli("rollback", "--last-push")
+    assert shop.remote() == before and shop.tree() == tree
+
+
+def test_a_rollback_killed_half_way_is_finished_by_push_resume(shop):
+    originals = {name: shop.read(fn_path(name)) for name in FUNCTIONS[:3]}
+    edit(shop, FUNCTIONS[:3], "oops")
+    shop.cli("push", "--commit")
+    good = shop.repo.head.commit.parents[0].hexsha[:7]
+    shop.emu.set_faults("latency-ms=150")
+    process = shop.spawn("rollback", *(f"workspace/{fn_path(n)}" for n in FUNCTIONS[:3]), "--to", "HEAD~1",
+                         "--commit", concurrency=1)
+    wait_for(lambda: process.poll() is not None or len(shop.journals()) == 2
+             and any(e["type"] == "done" for e in journal_events(shop.journals()[-1])))
+    process.kill()
+    process.wait(timeout=30)
+    shop.emu.reset_faults()
+    refused = shop.cli("push", code=1).stderr
+    assert "push --resume" in refused
+    result = shop.cli("push", "--resume")
+    assert "rolled back 3 object(s)" in result.output
+    remote = shop.remote()
+    for name, text in originals.items():
+        assert remote[("function", name)] == text == shop.read(fn_path(name))
+    assert shop.repo.head.commit.message.strip() == f"rollback {', '.join(FUNCTIONS[:3])} to {good}"
+    assert not shop.repo.is_dirty(path="workspace")
+    assert shop.cli("status", "--exit-code").exit_code == 0
