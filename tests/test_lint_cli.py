@@ -102,7 +102,7 @@ def test_exit_codes(project):
     assert invoke("workspace", "--select", "XS002", "--fail-on", "warning").exit_code == 1
     assert invoke("workspace/function/Workers").exit_code == 0
     assert invoke("workspace").exit_code == 1
-    for args in (["nope/"], [], ["workspace", "--select", "QQ123"], ["workspace", "--format", "xml"],
+    for args in (["nope/"], ["workspace", "--select", "QQ123"], ["workspace", "--format", "xml"],
                  ["workspace", "--changed-since", "HEAD"]):
         result = CliRunner().invoke(main, ["lint", *args])
         assert result.exit_code == 2, args
@@ -282,3 +282,16 @@ def test_github_annotations_escape_paths_and_messages(project):
     assert line.startswith("::error file=workspace/function/Tasks/50%25 off%3A a%2C b.xs,line=5,col=26,")
     from xanoctl.lint.formats.github import _data
     assert _data("a%b\r\nc") == "a%25b%0D%0Ac"
+
+
+def test_lint_without_a_path_lints_the_workspace(project):
+    """`xanoctl lint` at the repository root lints the workspace folder (`dir` in xanoctl.yaml,
+    else ./workspace), as `xanoctl tasks` does."""
+    result = invoke("--format", "json")
+    assert result.exit_code == 1 and json.loads(result.output)["files"] == 3
+    (project / "workspace").rename(project / "ws")
+    (project / "xanoctl.yaml").write_text("dir: ws\n", encoding="utf-8")
+    assert json.loads(invoke("--format", "json").output)["files"] == 3
+    (project / "xanoctl.yaml").unlink()
+    result = invoke()
+    assert result.exit_code == 2 and "name the files or folders to lint" in result.output

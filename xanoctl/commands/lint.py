@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -31,7 +32,8 @@ from xanoctl.lint.formats import FORMATS
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
          no_cache, jobs, output):
-    """Lint XanoScript files and folders (folders: every *.xs below them).
+    """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
+    workspace folder, `dir` in xanoctl.yaml or ./workspace).
 
     Exit status: 0 when nothing reaches the failure severity, 1 when something does,
     2 for a usage or configuration error.
@@ -40,9 +42,12 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     from xanoctl.lint.config import load_config
     from xanoctl.lint.formats import render
 
-    if not paths:
-        raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
     config = load_config(config_path)
+    if not paths:
+        default = config.workspace or "workspace"
+        if not Path(default).is_dir():
+            raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
+        paths = (default,)
     result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
                         changed_since=changed_since, baseline=baseline,
                         write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)
