@@ -80,6 +80,7 @@ def test_a_remote_change_since_the_pull_is_a_conflict_refused_then_forced(shop):
     assert "changed remotely since the last pull (remote updated_at 2025-01-06 09:" in result.output
     assert "pulled 2025-01-06 09:" in result.output and "remote has +3 -0 lines against the pulled version" in result.output
     assert "--force" in result.stderr
+    assert "`xanoctl diff --remote` shows the remote changes" in result.stderr  # pull would keep the local file
     assert shop.remote() == before and shop.tree() == tree
     assert shop.journals() == []
     result = shop.cli("push", "--force")

@@ -105,8 +105,9 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
         return lines + ([] if said else [f"nothing to {verb}"]), None
     if result.outcome == REFUSED:
         if plan is not None and plan.conflicts:
-            return lines, (f"{len(plan.conflicts)} conflict(s): nothing was written; `xanoctl pull` takes the remote "
-                           f"changes (then {verb} again), `{verb} --force` overwrites them")
+            keep = "; to keep them, merge them into your files first" if verb == "push" else ""
+            return lines, (f"{len(plan.conflicts)} conflict(s): nothing was written; `xanoctl diff --remote` shows the "
+                           f"remote changes; `{verb} --force` overwrites them{keep}")
         if result.lint is not None and result.lint.failed:
             from xanoctl.lint.formats import render as render_lint
 
