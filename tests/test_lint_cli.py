@@ -113,7 +113,7 @@ def test_bad_config_file_exits_2_with_the_key(project):
     (project / "xanoctl.yaml").write_text("lint:\n  rules:\n    FP001: {folder: [Jobs/]}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["lint", "workspace"])
     assert result.exit_code == 2
-    assert "unknown option 'folder'; FP001 takes folders, severity" in result.output
+    assert "unknown option 'folder'; did you mean 'folders'? FP001 takes folders, severity" in result.output
 
 
 def test_config_file_applies(project):

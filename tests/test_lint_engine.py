@@ -109,12 +109,16 @@ def test_load_config_from_yaml(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("section, fragment", [
-    ({"selct": ["FP001"]}, "unknown key 'selct'"),
+    ({"selct": ["FP001"]}, "unknown key 'selct'; did you mean 'select'?"),
+    ({"fail-on": "warning"}, "lint: unknown key 'fail-on'; did you mean 'fail_on'?"),
+    ({"per-path-ignores": {}}, "did you mean 'per_path_ignores'?"),
+    ({"severity": {"FP001": "warn"}}, "lint.severity.FP001: 'warn' is not a severity; did you mean warning?"),
+    ({"rules": {"FP001": {"folder": ["Jobs/"]}}},
+     "unknown option 'folder'; did you mean 'folders'? FP001 takes folders, severity"),
     ({"select": ["FP01"]}, "unknown rule 'FP01'; did you mean FP001?"),
     ({"select": "ZZ999"}, "unknown rule 'ZZ999'"),
     ({"fail_on": "fatal"}, "'fatal' is not a severity"),
     ({"severity": {"FP001": "loud"}}, "not a severity"),
-    ({"rules": {"FP001": {"folder": ["Jobs/"]}}}, "unknown option 'folder'; FP001 takes folders, severity"),
     ({"rules": {"FP001": {"folders": 3}}}, "lint.rules.FP001.folders: expected a list of strings"),
     ({"rules": {"SC001": {"include_inactive": "yes"}}}, "expected true or false"),
     ({"per_path_ignores": ["x"]}, "expected a mapping PATTERN"),

@@ -20,6 +20,7 @@ A configuration that cannot be understood is a usage error (exit 2) that names t
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import json
 import os
@@ -167,9 +168,10 @@ def parse_section(section, *, base_dir: Path | str = "", source: str = CONFIG_NA
     where = f"{source}: lint"
     if not isinstance(section, dict):
         raise UsageError(f"{where}: expected a mapping with keys {', '.join(_KEYS)}")
-    unknown = sorted(set(section) - set(_KEYS))
+    unknown = sorted(set(section) - set(_KEYS), key=str)
     if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r}; known keys: {', '.join(_KEYS)}")
+        raise UsageError(f"{where}: unknown key {unknown[0]!r}; {_did_you_mean(unknown[0], _KEYS)}"
+                         f"known keys: {', '.join(_KEYS)}")
     base = Path(base_dir or Path.cwd()).resolve()
     config = LintConfig(base_dir=str(base), source=source, workspace=workspace)
     changes: dict = {}
@@ -244,10 +246,25 @@ def _codes(value, where: str) -> list[str]:
     return codes
 
 
+def _did_you_mean(value, choices, quote: bool = True) -> str:
+    """``did you mean 'select'? `` when one of ``choices`` is close to ``value``, else ''."""
+    text = str(value).replace("-", "_")
+    found = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
+    if not found and text in choices:
+        found = [text]
+    if not found:
+        found = [choice for choice in choices if choice.startswith(text)][:1] if len(text) >= 3 else []
+    if not found:
+        return ""
+    return f"did you mean {found[0]!r}? " if quote else f"did you mean {found[0]}? "
+
+
 def _severity(value, where: str) -> str:
     level = str(value).strip().lower()
     if level not in SEVERITIES:
-        raise UsageError(f"{where}: {value!r} is not a severity; use one of {', '.join(reversed(SEVERITIES))}")
+        hint = _did_you_mean(level, SEVERITIES, quote=False)
+        raise UsageError(f"{where}: {value!r} is not a severity; {hint or 'use one of '}"
+                         f"{'' if hint else ', '.join(reversed(SEVERITIES))}".rstrip())
     return level
 
 
@@ -263,7 +280,8 @@ def _rule_options(rule: ModuleType, values, where: str) -> tuple[dict, str | Non
             level = _severity(value, f"{where}.severity")
             continue
         if key not in rule.OPTIONS:
-            raise UsageError(f"{where}: unknown option {key!r}; {rule.CODE} takes {_describe_options(rule)}")
+            raise UsageError(f"{where}: unknown option {key!r}; {_did_you_mean(key, [*rule.OPTIONS, 'severity'])}"
+                             f"{rule.CODE} takes {_describe_options(rule)}")
         options[key] = _coerce(value, rule.OPTIONS[key], f"{where}.{key}")
     return options, level
 
