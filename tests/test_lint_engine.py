@@ -162,8 +162,9 @@ def test_stacked_and_multi_code_suppressions(tmp_path):
     result = lint_paths([root], use_cache=False)
     # FP003 is silenced by the comment above `var $count`; the other two name nothing that happens
     assert [(f.code, f.line, f.message) for f in result.findings] == [
-        ("XS900", 6, "unused suppression: the statement below has no FP003 finding; remove `ignore[FP003]`"),
-        ("XS900", 7, "unused suppression: the statement below has no XR001 finding; remove `ignore[XR001]`"),
+        ("XS900", 6, "unused suppression: the statement below has no FP003 finding; remove `FP003` from "
+                     "`ignore[ID001, FP003]`"),
+        ("XS900", 7, "unused suppression: the statement below has no XR001 finding; remove this comment"),
     ]
 
 

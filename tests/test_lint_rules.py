@@ -248,6 +248,15 @@ def test_ep001_empty_stack(tmp_path):
     assert messages(result, "EP001")[0].startswith("endpoint `POST people/sync` has an empty stack: it answers `null`")
 
 
+def test_ep001_no_stack_clause_says_so(tmp_path):
+    text = endpoint().replace("  stack {\n  }\n", "")
+    result = lint(tmp_path, text)
+    assert hits(result) == [("EP001", 1, 1, 1, 20)]
+    assert messages(result, "EP001") == [
+        "endpoint `POST people/sync` has no stack: it answers `null`; add `stack { function.run \"...\" as $result }` "
+        "and set `response = $result`"]
+
+
 def test_ep001_response_from_an_empty_stack(tmp_path):
     assert [f.code for f in lint(tmp_path, endpoint("", "$result")).findings] == ["EP001"]
 
@@ -371,6 +380,15 @@ def test_id002_missing_required_input(tmp_path):
     result = lint(tmp_path, {"w.xs": worker, "t.xs": call(None)})
     assert [f.code for f in result.findings] == ["ID002"]
     assert result.findings[0].message.endswith("pass `input = {ad_user_id: ..., endpoint_type: ...}`")
+
+
+def test_id002_names_the_type_as_declared(tmp_path):
+    worker = function("Workers/Sync People", "int[] ids\ntext[1:5]? tags\nobject opts {\n  schema {\n    int x\n  }\n}",
+                      "", ENVELOPE.replace("$people", "1"))
+    result = lint(tmp_path, {"w.xs": worker, "t.xs": call("{}")})
+    assert messages(result, "ID002") == [
+        "call to `Workers/Sync People` omits the required inputs `ids` (int[]), `tags` (text[1:5]?), "
+        "`opts` (object); pass `input = {ids: ..., tags: ..., opts: ...}`"]
 
 
 def test_id002_quiet_where_id001_names_the_input(tmp_path):

@@ -21,7 +21,7 @@ from xanoctl.model import Document, ObjectLit
 @dataclass(slots=True)
 class InputFact:
     name: str
-    type: str
+    type: str  # as declared, with its array and nullable marks: `int`, `text[]?`
     required: bool
 
 
@@ -182,7 +182,8 @@ def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> Fu
     inputs = None
     # a `dblink` input takes the fields of a table: what a caller may pass is not known here
     if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
-        inputs = tuple(InputFact(item.name, item.type, item.required) for item in doc.inputs)
+        inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
+                                 item.required) for item in doc.inputs)
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []

@@ -114,9 +114,10 @@ def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
             used.add((hit, finding.code))
     unused: list[Finding] = []
     for index, item in enumerate(suppressions):
-        for code in item.codes:
-            if (index, code) not in used and enabled(code):
-                message = (f"unused suppression: the statement below has no {code} finding; "
-                           f"remove `ignore[{code}]`")
-                unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
+        idle = [code for code in item.codes if (index, code) not in used and enabled(code)]
+        for code in idle:
+            todo = ("remove this comment" if len(idle) == len(item.codes)
+                    else f"remove `{code}` from `ignore[{', '.join(item.codes)}]`")
+            message = f"unused suppression: the statement below has no {code} finding; {todo}"
+            unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
     return kept, unused, len(findings) - len(kept)

@@ -59,6 +59,9 @@ def check(doc, ctx) -> Iterator[Problem]:
     if statements:
         yield Problem(pos, f"endpoint `{label}` has only disabled statements: it answers `null`; "
                            f"enable them, or call its function and set `response = $result`")
+    elif doc.stack is None:
+        yield Problem(pos, f"endpoint `{label}` has no stack: it answers `null`; add "
+                           f"`stack {{ function.run \"...\" as $result }}` and set `response = $result`")
     else:
         yield Problem(pos, f"endpoint `{label}` has an empty stack: it answers `null`; call the function "
                            f"it serves (`function.run \"...\" as $result`) and set `response = $result`")
