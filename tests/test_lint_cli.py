@@ -295,3 +295,15 @@ def test_lint_without_a_path_lints_the_workspace(project):
     (project / "xanoctl.yaml").unlink()
     result = invoke()
     assert result.exit_code == 2 and "name the files or folders to lint" in result.output
+
+
+def test_sarif_for_files_outside_the_current_folder_uses_absolute_uris(project, tmp_path_factory, monkeypatch):
+    """A relative `uri` goes with the SRCROOT base; a file outside the current folder gets an
+    absolute file:// URI and no base (SARIF 2.1.0, 3.4.4)."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    log = json.loads(invoke(str(project / "workspace"), "--format", "sarif").output)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (project / "workspace/function/Tasks/FUB - Sync People.xs").as_uri()}
+    validator = Draft4Validator(official_schema(), format_checker=FormatChecker())
+    assert list(validator.iter_errors(log)) == []

@@ -46,8 +46,12 @@ def _markdown(code: str, title: str, text: str) -> str:
     return "\n".join(out)
 
 
-def _uri(path: str) -> str:
-    return quote(Path(path).as_posix(), safe="/")
+def _location(path: str) -> dict:
+    """A relative path under the SRCROOT base; an absolute one (outside the current folder)
+    as a file:// URI of its own."""
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(Path(path).as_posix(), safe="/"), "uriBaseId": "SRCROOT"}
 
 
 def _region(finding: Finding) -> dict:
@@ -56,7 +60,7 @@ def _region(finding: Finding) -> dict:
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict:
-    location = {"uri": _uri(finding.path), "uriBaseId": "SRCROOT"}
+    location = _location(finding.path)
     key = "\0".join((finding.path, finding.code, finding.obj, finding.message))
     out: dict = {
         "ruleId": finding.code,
