@@ -222,6 +222,30 @@ def test_fp003_silent_unless_every_result_is_an_envelope(tmp_path, worker):
     assert hits(result) == []
 
 
+def test_fp003_result_set_in_a_branch_after_a_null_default(tmp_path):
+    """`var $r { value = null }`, then the call in a conditional: reading `$r.people` is wrong
+    whichever way it went. Copies made the same way (`var.update $copy { value = $r }`) too."""
+    stack = ("var $result { value = null }\nvar $copy { value = null }\nconditional {\n  if ($input.ad_user_id > 0) {\n"
+             + "\n".join("    " + line for line in CALL.splitlines())
+             + "\n    var.update $copy { value = $result }\n  }\n}\nvar $n { value = $result.people }"
+             "\nvar $m { value = $copy.count }\nvar $ok { value = $result.success }")
+    result = lint(tmp_path, {"w.xs": WORKER, "t.xs": caller(stack)})
+    assert [(f.code, f.line, f.message.split(":")[0]) for f in result.findings] == [
+        ("FP003", 16, "`$result.people`"), ("FP003", 17, "`$copy.count`")]
+
+
+@pytest.mark.parametrize("expr, column", [
+    ("$input.ids|filter:$$ == $result.people.0.id", 46),  # a filter argument
+    ("{count: $result.count, ok: true}", 30),  # an object value
+    ("$result.ok ? 1 : 0", 22),  # a ternary condition
+    ("[1, ($result.people|count)]", 27),  # an array item, in parentheses
+    ('$result.people["first name"]', 22),
+])
+def test_fp003_nested_reads(tmp_path, expr, column):
+    result = lint(tmp_path, {"w.xs": WORKER, "t.xs": caller(CALL + f"\nvar $n {{ value = {expr} }}")})
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("FP003", 9, column)]
+
+
 def test_fp003_silent_for_unknown_callee_reassigned_or_disabled(tmp_path):
     files = {
         "w.xs": WORKER,

@@ -7,7 +7,7 @@ import re
 from typing import Iterator, NamedTuple
 
 from xanoctl.model import (
-    ArrayLit, Binary, Cast, Document, Expr, Filtered, Member, ObjectLit, Statement, Ternary, Unary,
+    ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Statement, Ternary, Unary,
     Variable, access_path,
 )
 
@@ -159,7 +159,8 @@ def assignments(doc: Document) -> dict[str, list[Source]]:
 def result_callees(var: str, table: dict[str, list[Source]]) -> tuple[str, ...] | None:
     """The functions whose ``function.run`` result ``var`` holds, when every assignment of
     ``var`` is such a call or a plain copy (``var $x { value = $r }``) of one and no key of it is
-    set afterwards (``var.update $r.people``); else None."""
+    set afterwards (``var.update $r.people``); else None. A ``null`` default set before the call
+    (``var $r { value = null }``) does not count: no key of it can be read either."""
     callees: list[str] = []
     seen: set[str] = set()
     todo = [var]
@@ -177,6 +178,8 @@ def result_callees(var: str, table: dict[str, list[Source]]) -> tuple[str, ...] 
                     callees.append(source.name)
             elif source.kind == "expr" and isinstance(source.expr, Variable):
                 todo.append(source.expr.name)
+            elif source.kind == "expr" and isinstance(source.expr, Literal) and source.expr.kind == "null":
+                continue
             else:
                 return None
     return tuple(callees) or None
