@@ -132,6 +132,24 @@ def test_fp002_keys_set_later_count(tmp_path):
     assert hits(lint(tmp_path, function("Workers/A", "", stack, "$out"))) == []
 
 
+def test_fp_rules_see_an_envelope_built_key_by_key(tmp_path):
+    """`var $out { value = {} }` then `var.update $out.success ...`: an envelope, not `{}`."""
+    stack = ("var $out { value = {} }\nvar.update $out.success { value = true }\n"
+             "var.update $out.data { value = [] }\nvar.update $out.error { value = null }")
+    result = lint(tmp_path / "a", {"w.xs": function("Workers/Sync People", "", stack, "$out"),
+                             "t.xs": caller(CALL.replace("{ad_user_id: $input.ad_user_id}", "{}")
+                                            + "\nvar $n { value = $result.people }")})
+    assert [f.code for f in result.findings] == ["FP003"]
+    # one key short: FP002 names it, at the object it starts from
+    result = lint(tmp_path / "b", function("Workers/Short", "", stack.replace("var.update $out.error { value = null }", ""),
+                                     "$out"))
+    assert hits(result) == [("FP002", 5, 24, 5, 26)]
+    # keys that make no envelope leave it a plain object
+    result = lint(tmp_path / "c", function("Workers/Count", "", "var $out { value = {} }\nvar.update $out.count { value = 1 }",
+                                     "$out"))
+    assert [f.code for f in result.findings] == ["FP001"]
+
+
 def test_fp002_complete_or_outside_fp_folders_is_fine(tmp_path):
     files = {"a.xs": function("Workers/A", response="{success: true, data: 1, error: null, step: \"x\"}"),
              "b.xs": function("Utils/B", response="{success: true}")}

@@ -87,11 +87,22 @@ def judge(expr: Expr, table: dict[str, list[Source]], _seen: frozenset[str] = fr
                 verdicts.append(Verdict("other"))
             else:
                 return UNKNOWN
+        if ENVELOPE_KEYS.intersection(extra):  # built key by key: `{}`, then `var.update $out.success`
+            verdicts = [_start(verdict) for verdict in verdicts]
         verdict = combine(verdicts)
         if extra and verdict.kind == "envelope":
             return verdict._replace(extra=tuple(dict.fromkeys(verdict.extra + tuple(extra))))
         return verdict if verdicts else UNKNOWN
     return UNKNOWN
+
+
+def _start(verdict: Verdict) -> Verdict:
+    """An object (or null) that envelope keys are set on afterwards is where an envelope starts."""
+    if verdict.kind == "other" and isinstance(verdict.culprit, ObjectLit):
+        return Verdict("envelope", (verdict.culprit,))
+    if verdict.kind == "other" and isinstance(verdict.culprit, Literal) and verdict.culprit.kind == "null":
+        return Verdict("envelope")
+    return verdict
 
 
 def combine(verdicts: list[Verdict]) -> Verdict:
