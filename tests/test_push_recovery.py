@@ -6,6 +6,7 @@ in one line that says what to do, and nothing is lost."""
 from __future__ import annotations
 
 import resource
+import time
 import signal
 import sys
 from pathlib import Path
@@ -110,3 +111,20 @@ def test_a_rollback_killed_half_way_is_finished_by_push_resume(shop):
     assert shop.repo.head.commit.message.strip() == f"rollback {', '.join(FUNCTIONS[:3])} to {good}"
     assert not shop.repo.is_dirty(path="workspace")
     assert shop.cli("status", "--exit-code").exit_code == 0
+
+
+def test_ctrl_c_during_a_slow_write_restores_it_even_if_it_lands_late(shop):
+    """A write still in flight at Ctrl-C may reach Xano after xanoctl gave up on it: the push
+    waits for it before restoring, so it is restored rather than found "unchanged" too early."""
+    edit(shop)
+    before, tree = shop.remote(), shop.tree()
+    shop.emu.set_faults("write-latency-ms=1500")
+    process = shop.spawn("push", concurrency=1)
+
+    wait_for(lambda: shop.emu.state.faults.snapshot()["writes"] >= 1 or process.poll() is not None)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, out + err
+    time.sleep(1.6)  # a write sent before the Ctrl-C has landed by now, whatever xanoctl did
+    shop.emu.reset_faults()
+    assert shop.remote() == before and shop.tree() == tree

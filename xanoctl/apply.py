@@ -3,8 +3,11 @@
 Within a phase, up to ``concurrency`` writes are in flight at once (the client retries 429 and
 transient failures). The first failure stops the phase from starting any further write; the
 writes already in flight finish (or fail) and are recorded, so that the journal tells exactly
-what may have changed. A cancellation (Ctrl-C) cancels the writes in flight: their ``started``
-records remain, and a restore treats them as possibly applied.
+what may have changed. A cancellation (Ctrl-C) works the same way: no further write starts, and
+the writes already sent are waited for (a request Xano has received is applied even if nobody
+waits for its answer, possibly after the restore has read the object), so that the restore sees
+and undoes them. A second Ctrl-C stops the waiting: the ``started`` records remain, and a later
+restore (``rollback --last-push``) treats them as possibly applied.
 """
 
 from __future__ import annotations
@@ -87,26 +90,37 @@ async def apply_steps(client: AsyncXanoClient, journal: Journal, concurrency: in
 async def _phase(client: AsyncXanoClient, journal: Journal, steps: list[Step], concurrency: int) -> Failure | None:
     slots = asyncio.Semaphore(concurrency)
     failures: list[Failure] = []
+    stopped: list[bool] = []
 
     async def one(step: Step) -> None:
         async with slots:
-            if failures:
+            if failures or stopped:
                 return
-            journal.record("started", seq=step.seq)
             try:
-                after = await write(client, journal, step)
-            except XanoApiError as exc:
-                journal.record("failed", seq=step.seq, error=str(exc), rejected=definitely_refused(exc))
-                failures.append(Failure(step, exc))
-                return
-            journal.record("done", seq=step.seq, after=after)
+                journal.record("started", seq=step.seq)
+                try:
+                    after = await write(client, journal, step)
+                except XanoApiError as exc:
+                    failures.append(Failure(step, exc))
+                    journal.record("failed", seq=step.seq, error=str(exc), rejected=definitely_refused(exc))
+                    return
+                journal.record("done", seq=step.seq, after=after)
+            except Exception:  # the journal cannot be written: stop too
+                stopped.append(True)
+                raise
 
     tasks = [asyncio.create_task(one(step)) for step in steps]
     try:
-        await asyncio.gather(*tasks)
+        await asyncio.wait(tasks)  # cancelling this wait leaves the writes running
+    except asyncio.CancelledError:
+        stopped.append(True)  # no new write starts; those in flight finish and are recorded
+        await asyncio.wait(tasks)
+        raise
     except BaseException:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+    for task in tasks:
+        task.result()  # an unexpected error in a write (a journal that cannot be written)
     return failures[0] if failures else None

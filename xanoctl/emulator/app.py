@@ -398,6 +398,9 @@ class FaultLayer:
         self.state.stats.methods[method] += 1
         if decision.latency:
             await asyncio.sleep(decision.latency)
+        if decision.write_latency:  # the request is all in: applied even if the client gives up
+            receive = await _received(receive)
+            await asyncio.sleep(decision.write_latency)
 
         async def counting_send(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -422,6 +425,21 @@ class FaultLayer:
             await _drop(scope, send)
         else:
             await self.app(scope, receive, counting_send)
+
+
+async def _received(receive: Callable) -> Callable:
+    """Read the whole request body now; a ``receive`` that replays it."""
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+
+    async def replay() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+    return replay
 
 
 class ConnectionDropped(Exception):

@@ -14,6 +14,8 @@ line, over HTTP at ``/_emulator/faults`` and from Python)::
     drop-every=N      every Nth API request: the TCP connection is dropped without an answer
     drop-on-write=N[+] the Nth write is applied, then its connection dropped (an ambiguous failure)
     latency-ms=N      every API request waits N milliseconds first
+    write-latency-ms=N every write also waits N milliseconds before it is applied (a slow write
+                      still in flight when the client gives up on it)
 
 Requests are counted from the moment the faults are set (setting faults resets the counters);
 requests to ``/_emulator/...`` are never counted nor faulted. Example:
@@ -45,6 +47,7 @@ class Faults:
     write_drop: int = 0
     write_drop_onward: bool = False
     latency_ms: int = 0
+    write_latency_ms: int = 0
 
     def __bool__(self) -> bool:
         return self != Faults()
@@ -78,7 +81,7 @@ class Faults:
                 values[prefix] = _count(name, value.rstrip("+"))
                 values[f"{prefix}_onward"] = onward
             elif name in _SIMPLE:
-                values[_SIMPLE[name]] = _count(name, value, allow_zero=name == "latency-ms")
+                values[_SIMPLE[name]] = _count(name, value, allow_zero=name.endswith("latency-ms"))
             else:
                 raise FaultSpecError(f"unknown fault {name!r}; known: {', '.join(KNOWN)}")
         return cls(**values)  # type: ignore[arg-type]
@@ -105,13 +108,15 @@ class Faults:
             parts.append(f"drop-on-write={self.write_drop}" + ("+" if self.write_drop_onward else ""))
         if self.latency_ms:
             parts.append(f"latency-ms={self.latency_ms}")
+        if self.write_latency_ms:
+            parts.append(f"write-latency-ms={self.write_latency_ms}")
         return ",".join(parts)
 
 
 _SIMPLE = {"429-every": "every_429", "5xx-every": "every_5xx", "drop-every": "every_drop",
-           "latency-ms": "latency_ms"}
+           "latency-ms": "latency_ms", "write-latency-ms": "write_latency_ms"}
 KNOWN = ("429-every", "429-burst", "retry-after", "5xx-every", "5xx-on-write", "5xx-write-burst", "drop-every",
-         "drop-on-write", "latency-ms")
+         "drop-on-write", "latency-ms", "write-latency-ms")
 
 
 def _count(name: str, value: str, allow_zero: bool = False) -> int:
@@ -133,6 +138,7 @@ class Decision:
     latency: float = 0.0
     action: str | None = None
     retry_after: str | None = None
+    write_latency: float = 0.0  # after the body is received, before the write is applied
 
 
 class FaultInjector:
@@ -188,6 +194,7 @@ class FaultInjector:
                 action = "drop-after"
             if action:
                 self.injected[action] = self.injected.get(action, 0) + 1
-            return Decision(latency=f.latency_ms / 1000.0, action=action, retry_after=f.retry_after)
+            return Decision(latency=f.latency_ms / 1000.0, action=action, retry_after=f.retry_after,
+                            write_latency=f.write_latency_ms / 1000.0 if is_write else 0.0)
 
 
