@@ -216,6 +216,33 @@ def test_baseline_hides_known_findings_across_line_shifts(tmp_path):
     assert [(f.code, f.message.split(":")[0]) for f in result.findings] == [("FP003", "`$result.rows`")]
 
 
+def test_baseline_survives_reworded_messages(tmp_path):
+    """A newer xanoctl may word a message better: the baseline still knows the finding by the
+    code it points at. A baseline written before entries carried that code matches by message."""
+    root = workspace(tmp_path)
+    base = tmp_path / "lint-baseline.json"
+    lint_paths([root], write_baseline=base, use_cache=False)
+    data = json.loads(base.read_text())
+    assert {entry["source"] for entry in data["findings"]} == {
+        "user_id", "$result.people", 'task "Nightly"'}
+    for entry in data["findings"]:
+        entry["message"] = "worded by an older xanoctl"
+    base.write_text(json.dumps(data), encoding="utf-8")
+    result = lint_paths([root], baseline=base, use_cache=False)
+    assert result.findings == [] and result.baselined == 3
+    # the code it pointed at changed: that is a new finding
+    (root / "function/Tasks/sync.xs").write_text(CALLER.replace("$result.people|count", "$result.persons|count"),
+                                                  encoding="utf-8")
+    assert [f.code for f in lint_paths([root], baseline=base, use_cache=False).findings] == ["FP003"]
+    # an entry without `source` (an older baseline) matches by its message
+    lint_paths([root], write_baseline=base, use_cache=False)
+    data = json.loads(base.read_text())
+    for entry in data["findings"]:
+        del entry["source"]
+    base.write_text(json.dumps(data), encoding="utf-8")
+    assert lint_paths([root], baseline=base, use_cache=False).findings == []
+
+
 def test_baseline_from_config_and_bad_baselines(tmp_path):
     root = workspace(tmp_path)
     base = tmp_path / "b.json"

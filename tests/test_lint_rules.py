@@ -371,7 +371,7 @@ def test_sc002_legacy_block_and_not_a_list(tmp_path):
     legacy = "schedule {\n    events = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n  }"
     result = lint(tmp_path, task(legacy))
     assert [(f.code, f.line, f.column) for f in result.findings] == [("SC002", 6, 3), ("XS002", 6, 3)]
-    assert "write `schedule = [...]`" in messages(result, "SC002")[0]
+    assert "write `schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]`" in messages(result, "SC002")[0]
     result = lint(tmp_path, task('schedule = "daily"'))
     assert messages(result, "SC002") == ["task `Nightly`: `schedule` must be a list of events, e.g. "
                                          "`schedule = [{starts_on: 2025-01-01 00:00:00+0000, freq: 86400}]`"]
@@ -545,6 +545,24 @@ def test_xs002_legacy_forms(tmp_path):
     assert [(f.code, f.line, f.column) for f in result.findings] == [
         ("XS002", 5, 5), ("XS002", 6, 23), ("XS002", 6, 39)]
     assert messages(result, "XS002")[0] == "`var x` is the older form: write `var $x`"
+
+
+def test_xs002_shows_the_current_form_with_the_code_itself(tmp_path):
+    text = ('function "Utils/A" {\n  input {\n    int n?\n  }\n  stack {\n'
+            '    precondition if (`$input.n != null`) {\n      error = "no n"\n    }\n  }\n'
+            '  response {\n    value = $input.n * 2\n  }\n}\n---\n'
+            'task "B" {\n  stack {\n    var $x { value = 1 }\n  }\n'
+            '  schedule {\n    events = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n  }\n}\n')
+    result = lint(tmp_path, text)
+    assert messages(result, "XS002") == [
+        "`precondition if (...)` is the older form: write `precondition ($input.n != null) {`",
+        "`response { value = ... }` is the older form: write `response = $input.n * 2`",
+        "`schedule { events = [...] }` is the older form: write "
+        "`schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]`",
+    ]
+    assert messages(result, "SC002") == [
+        "task `B`: `schedule { events = [...] }` is the older form; write "
+        "`schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]`"]
 
 
 # ---------------------------------------------------------------------------- multidoc

@@ -2,9 +2,10 @@
 
 ``xanoctl lint --write-baseline FILE`` records the current findings; later runs with
 ``--baseline FILE`` (or ``lint.baseline`` in xanoctl.yaml) report only findings that are not in
-it. A finding is identified by its file (relative to the baseline's folder), code, object and
-message, never by its line, so edits elsewhere in the file do not bring it back; a finding that
-occurs more times than the baseline recorded is reported.
+it. A finding is identified by its file (relative to the baseline's folder), code and object,
+and by its message or the source text it points at (``source``), never by its line: edits
+elsewhere in the file do not bring it back, nor does a newer xanoctl that words the message
+better. A finding that occurs more times than the baseline recorded is reported.
 """
 
 from __future__ import annotations
@@ -16,23 +17,47 @@ from pathlib import Path
 
 from xanoctl.errors import UsageError
 from xanoctl.lint.finding import Finding
+from xanoctl.lint.locate import snippet
 
 VERSION = 1
+_SOURCE_LIMIT = 200
 
 
-def _key(finding: Finding, base: str, abspath: str) -> tuple[str, str, str, str]:
+class _Sources:
+    """The source text a finding points at, whitespace collapsed (files read once)."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str] | None] = {}
+
+    def __call__(self, finding: Finding, abspath: str) -> str:
+        if abspath not in self._lines:
+            try:
+                text = Path(abspath).read_bytes().decode("utf-8")
+                self._lines[abspath] = [line.rstrip("\r") for line in text.split("\n")]
+            except (OSError, UnicodeDecodeError):
+                self._lines[abspath] = None
+        lines = self._lines[abspath]
+        if not lines:
+            return ""
+        pos = (finding.line, finding.column, finding.end_line, finding.end_column)
+        return snippet(lines, pos, _SOURCE_LIMIT)
+
+
+def _key(finding: Finding, base: str, abspath: str) -> tuple[str, str, str]:
     rel = Path(os.path.relpath(abspath, base)).as_posix()
-    return (rel, finding.code, finding.obj, finding.message)
+    return (rel, finding.code, finding.obj)
 
 
 def write(path: str | Path, findings: list[tuple[Finding, str]]) -> int:
     """Write ``findings`` (with each one's absolute path) to ``path``; returns how many."""
     path = Path(path).resolve()
     base = str(path.parent)
-    counts = Counter(_key(finding, base, abspath) for finding, abspath in findings)
+    source = _Sources()
+    counts = Counter((*_key(finding, base, abspath), finding.message, source(finding, abspath))
+                     for finding, abspath in findings)
     entries = [
-        {"path": rel, "code": code, "object": obj, "message": message, "count": count}
-        for (rel, code, obj, message), count in sorted(counts.items())
+        {"path": rel, "code": code, "object": obj, "message": message, "source": text, "count": count}
+        for (rel, code, obj, message, text), count in sorted(counts.items())
     ]
     data = {"version": VERSION, "tool": "xanoctl lint", "findings": entries}
     try:
@@ -43,7 +68,8 @@ def write(path: str | Path, findings: list[tuple[Finding, str]]) -> int:
     return sum(counts.values())
 
 
-def load(path: str | Path) -> Counter:
+def load(path: str | Path) -> dict[tuple[str, str, str], list[list]]:
+    """(path, code, object) -> [[message, source or None, count], ...]."""
     path = Path(path).resolve()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -54,27 +80,34 @@ def load(path: str | Path) -> Counter:
         raise UsageError(f"baseline {path} cannot be read ({exc}); write it again with --write-baseline") from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise UsageError(f"baseline {path} is not a xanoctl baseline; write it again with --write-baseline")
-    counts: Counter = Counter()
+    known: dict[tuple[str, str, str], list[list]] = {}
     for entry in data["findings"]:
         try:
-            key = (entry["path"], entry["code"], entry.get("object", ""), entry["message"])
-            counts[key] += int(entry.get("count", 1))
-        except (KeyError, TypeError, ValueError):
+            key = (entry["path"], entry["code"], entry.get("object", ""))
+            known.setdefault(key, []).append([entry["message"], entry.get("source") or None,
+                                              int(entry.get("count", 1))])
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise UsageError(f"baseline {path}: malformed entry {entry!r}") from None
-    return counts
+    return known
 
 
 def filter_known(path: str | Path, findings: list[tuple[Finding, str]]) -> tuple[list[tuple[Finding, str]], int]:
-    """The findings not in the baseline at ``path``, and how many were in it."""
-    counts = load(path)
+    """The findings not in the baseline at ``path``, and how many were in it. An entry with
+    the same message is used first, then one that points at the same source text."""
+    known = load(path)
     base = str(Path(path).resolve().parent)
+    source = _Sources()
     kept = []
-    known = 0
+    count = 0
     for finding, abspath in sorted(findings, key=lambda item: (item[1], item[0].line, item[0].column)):
-        key = _key(finding, base, abspath)
-        if counts[key] > 0:
-            counts[key] -= 1
-            known += 1
+        entries = known.get(_key(finding, base, abspath), [])
+        entry = next((e for e in entries if e[2] > 0 and e[0] == finding.message), None)
+        if entry is None and entries:
+            text = source(finding, abspath)
+            entry = next((e for e in entries if e[2] > 0 and e[1] is not None and e[1] == text), None)
+        if entry is not None:
+            entry[2] -= 1
+            count += 1
         else:
             kept.append((finding, abspath))
-    return kept, known
+    return kept, count

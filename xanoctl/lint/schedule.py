@@ -69,6 +69,14 @@ def schedule_value(doc: Document) -> tuple[Expr | None, Statement | None]:
     return None, None
 
 
+def current_schedule(block: Statement, source: Callable[[Pos], str | None], limit: int = 100) -> str | None:
+    """``schedule = [...]`` with the events of an older ``schedule { events = [...] }`` block,
+    when they stand on one line and are short enough to quote; else None."""
+    events = block.value("events")
+    text = source(events.pos) if events is not None else None
+    return f"schedule = {text}" if text and len(text) <= limit else None
+
+
 def task_events(doc: Document) -> tuple[EventFact, ...] | None:
     value, block = schedule_value(doc)
     if value is None and block is None:

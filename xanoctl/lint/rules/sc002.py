@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
-from xanoctl.lint.schedule import event_problems, schedule_value
+from xanoctl.lint.schedule import current_schedule, event_problems, schedule_value
 from xanoctl.model import ArrayLit
 
 CODE = "SC002"
@@ -47,8 +47,9 @@ def check(doc, ctx) -> Iterator[Problem]:
         return
     value, block = schedule_value(doc)
     if block is not None:
-        yield Problem(block.pos, f"task `{doc.name}`: `schedule {{ events = [...] }}` is the older form; "
-                                 f"write `schedule = [...]` with the same events")
+        current = current_schedule(block, ctx.source)
+        write = f"write `{current}`" if current else "write `schedule = [...]` with the same events"
+        yield Problem(block.pos, f"task `{doc.name}`: `schedule {{ events = [...] }}` is the older form; {write}")
     if value is None:
         return
     if not isinstance(value, ArrayLit):

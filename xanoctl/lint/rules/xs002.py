@@ -38,6 +38,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.schedule import current_schedule
+from xanoctl.model import Backtick
 
 CODE = "XS002"
 NAME = "legacy-syntax"
@@ -47,5 +49,27 @@ SCOPE = "document"
 
 
 def check(doc, ctx) -> Iterator[Problem]:
+    written = _current_forms(doc, ctx) if doc.legacy else {}
     for description, pos in doc.legacy:
-        yield Problem(pos, description)
+        current = written.get((pos.line, pos.column))
+        head, sep, _ = description.partition(": write `")
+        yield Problem(pos, f"{head}: write `{current}`" if current and sep else description)
+
+
+def _current_forms(doc, ctx) -> dict[tuple[int, int], str]:
+    """The current form of the older constructs that hold code, with that code in it (when
+    it stands on one line): `response = $x * 2`, `precondition ($m != null) {`..."""
+    out: dict[tuple[int, int], str] = {}
+    for block in doc.blocks:
+        if block.kind == "response" and block.value("value") is not None:
+            text = ctx.source(block.value("value").pos)
+            if text:
+                out[(block.pos.line, block.pos.column)] = f"response = {text}"
+        elif block.kind == "schedule":
+            text = current_schedule(block, ctx.source)
+            if text:
+                out[(block.pos.line, block.pos.column)] = text
+    for stmt in doc.statements():
+        if stmt.kind == "precondition" and isinstance(stmt.guard, Backtick) and "\n" not in stmt.guard.code:
+            out[(stmt.pos.line, stmt.pos.column)] = f"precondition ({stmt.guard.code.strip()}) {{"
+    return out
