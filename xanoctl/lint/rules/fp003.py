@@ -3,7 +3,8 @@ r"""A caller reads a field of an envelope that is not an envelope key.
 When the callee answers an envelope, `$result.people` is always `null`: the people are in
 `$result.data.people`. This is the bug that kept a sync dead for weeks. The read is found
 directly on the `as` variable of the `function.run`, or on a variable the result was copied to
-(`var $sync { value = $result }`); the message shows the path to write. Callees are followed
+(`var $sync { value = $result }`), also when it starts as `null` and the call sets it in a
+branch; the message shows the path to write. Callees are followed
 when they pass on another function's envelope (`response = $result`). Keys the callee's own
 envelopes carry (and `success`, `data`, `error`, `step`) are fine.
 
