@@ -307,3 +307,14 @@ def test_sarif_for_files_outside_the_current_folder_uses_absolute_uris(project, 
     assert location == {"uri": (project / "workspace/function/Tasks/FUB - Sync People.xs").as_uri()}
     validator = Draft4Validator(official_schema(), format_checker=FormatChecker())
     assert list(validator.iter_errors(log)) == []
+
+
+def test_text_report_never_writes_control_characters_from_a_file(project):
+    """A hostile file cannot drive the terminal through the report: control characters in the
+    quoted source line (and in messages) are shown as �, one column each."""
+    (project / "workspace" / "function" / "evil.xs").write_bytes(
+        b'function "Utils/Evil" {\n  input {\n  }\n  stack {\n    var $a { value = "\x1b]0;pwned\x07" } \x1b[2J\n'
+        b'  }\n  response = $a\n}\n')
+    output = invoke("workspace/function/evil.xs", "--format", "text").output
+    assert not any(ord(ch) < 32 and ch not in "\n\t" or 0x7f <= ord(ch) < 0xa0 for ch in output)
+    assert '"�]0;pwned�" } �[2J' in output

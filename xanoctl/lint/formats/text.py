@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from xanoctl.lint.engine import LintResult
@@ -17,14 +18,24 @@ _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 _WIDTH = 160
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    """Control characters from a file (an escape sequence, a NUL) shown as one � each: the
+    report never drives the terminal, and columns stay in place."""
+    return _CONTROL.sub("\ufffd", text)
+
+
 def render(result: LintResult, *, color: bool = False) -> str:
     blocks: list[str] = []
     cache: dict[str, list[str] | None] = {}
     for finding in result.findings:
-        head = f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.severity}: {finding.message}"
+        path, message = _clean(finding.path), _clean(finding.message)
+        head = f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.severity}: {message}"
         if color:
-            head = (f"{_BOLD}{finding.path}:{finding.line}:{finding.column}:{_RESET} "
-                    f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {finding.message}")
+            head = (f"{_BOLD}{path}:{finding.line}:{finding.column}:{_RESET} "
+                    f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {message}")
         source = _source_lines(result.sources.get(finding.path, finding.path), cache)
         excerpt = _excerpt(finding, source)
         blocks.append(head + ("\n" + excerpt if excerpt else ""))
@@ -65,7 +76,7 @@ def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | 
 def _excerpt(finding: Finding, lines: list[str] | None) -> str:
     if not lines or not 0 < finding.line <= len(lines):
         return ""
-    line = lines[finding.line - 1].rstrip()
+    line = _clean(lines[finding.line - 1].rstrip())
     start = finding.column - 1
     end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
     end = max(min(end, len(line)), start + 1)
