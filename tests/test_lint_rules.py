@@ -469,6 +469,9 @@ def test_xr001_callee_in_a_file_that_does_not_parse_is_not_missing(tmp_path):
     broken = WORKER.replace("response =", "response ==")
     result = lint(tmp_path, {"w.xs": broken, "t.xs": call("{user_id: 1}")})
     assert [f.code for f in result.findings] == ["XS001"]
+    # also when the broken file starts with a byte-order mark
+    result = lint(tmp_path, {"w.xs": "\ufeff" + broken})
+    assert [f.code for f in result.findings] == ["XS001"]
 
 
 def test_xr001_needs_the_whole_workspace(tmp_path):

@@ -17,7 +17,7 @@ from xanoctl.lint.finding import Problem, make_finding
 from xanoctl.lint.rules import DOCUMENT_RULES, RULES
 from xanoctl.lint.rules import xs001
 
-_HEADER = re.compile(r'^[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
+_HEADER = re.compile(r'^\ufeff?[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
 
 
 def digest(data: bytes) -> str:
