@@ -64,7 +64,8 @@ CASES = [
     ("input field with two names",
      'function "f" {\n  input {\n    text a b\n  }\n}', 3, 12, ["`b`"]),
     ("schedule timestamp with a bad shape",
-     'task "t" {\n  stack {\n  }\n  schedule = [{starts_on: 2025-11-28, freq: 60}]\n}', 4, 31, ["`-11`"]),
+     'task "t" {\n  stack {\n  }\n  schedule = [{starts_on: 2025-11-28, freq: 60}]\n}', 4, 31,
+     ["timestamp needs a time", "2025-11-28 00:00:00+0000"]),
     ("triple quote not closed",
      function('api.lambda {\n  code = """\n    return 1;\n}'), 6, 14, ["unterminated text block"]),
     ("header without a body",
@@ -185,3 +186,10 @@ def test_mutated_fixtures_give_a_verdict_never_a_crash():
             parse_documents(text)
         except XanoSyntaxError as error:
             assert error.line >= 1 and error.column >= 1 and error.message
+
+
+def test_byte_order_mark_is_not_a_syntax_error():
+    document = parse_document('\ufefffunction "a" {\n  stack {\n  }\n}')
+    assert document.kind == "function" and document.pos.line == 1
+    commented = parse_document('\ufeff// about a\nfunction "a" {\n}')
+    assert commented.comments == ["about a"]

@@ -100,6 +100,8 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
         raise XanoSyntaxError("no XanoScript document (the text is empty or only comments); expected a "
                               "document such as `function \"name\" {`", path=path, line=line_offset + 1, column=1)
     _check_nesting(text, path, line_offset)
+    if text.startswith("\ufeff"):  # a byte-order mark (Windows editors) is not a column
+        text = text[1:]
     source = _FIRST_LINE_COMMENT.sub(lambda m: " " * len(m.group(0)), text, count=1)
     if line_offset:
         source = "\n" * line_offset + source
@@ -128,6 +130,13 @@ def _header_comments(text: str) -> list[str]:
         elif stripped:
             break
     return comments
+
+
+_DATE_ONLY = re.compile(r"[^\n]*?\b\d{4}-\d{2}-\d{2}(?![\d \tT]*\d{2}:)")
+
+
+def _line_start(source: str, pos: int) -> int:
+    return source.rfind("\n", 0, pos) + 1
 
 
 _LINE_STARTS = {"NAME", "BANG", "IF", "INPUT", "SCHEMA"}
@@ -200,6 +209,9 @@ def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyn
         message = f"expected a new line, found {found}: each clause and statement starts on its own line"
     elif token.value == "/" and source[token.pos + 1:token.pos + 2] == "*":
         message = "`/*` comments are not XanoScript; use `//` on a line of its own"
+    elif token.type == "NUMBER" and token.value.startswith("-") and _DATE_ONLY.match(source, _line_start(source, token.pos)):
+        message = ("a timestamp needs a time and an offset: write it like `2025-11-28 00:00:00+0000` "
+                   "(unquoted), or quote a date as text")
     elif token.type == "NUMBER" and token.value.startswith("-") and before.strip():
         message = (f"`{before}{token.value}` reads as a value followed by the number `{token.value}`; "
                    f"write `- {token.value[1:]}` with a space after the minus")
