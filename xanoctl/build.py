@@ -313,7 +313,7 @@ class ModelBuilder(Transformer):
         legacy = head.type == "NAME"
         name = str(head) if not legacy else "$" + str(head)
         last = pos_of(children[-1]) if not (isinstance(children[-1], Token) and children[-1].type in ("PIPE", "NL_PIPE")) else tok_pos(head)
-        alias = Alias(name=_normalise_var(name), path=path, filters=filters, legacy=legacy, pos=span(tok_pos(head), last))
+        alias = Alias(name=name, path=path, filters=filters, legacy=legacy, pos=span(tok_pos(head), last))
         return _Part("alias", alias, alias.pos)
 
     def setting(self, children):
@@ -469,10 +469,6 @@ def _reduce(operands: list[Expr], op: str) -> None:
     operands.append(Binary(op, left, right, span(left.pos, right.pos)))
 
 
-def _normalise_var(name: str) -> str:
-    return name
-
-
 def _variable(token: Token) -> Variable:
     return Variable(str(token), tok_pos(token))
 
@@ -496,7 +492,6 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 # ---------------------------------------------------------------------- checks after parsing
 
 _BRANCHES = {"if", "elseif", "else"}
-_BRANCH_PARENT = {"if": "conditional", "elseif": "conditional", "else": "conditional"}
 
 
 def check_document(document: Document, path: str) -> None:

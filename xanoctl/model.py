@@ -240,7 +240,6 @@ class Statement:
     guard: Expr | None = None
     settings: list[Setting] = field(default_factory=list)
     body: list["Statement"] = field(default_factory=list)
-    fields: list["InputField"] = field(default_factory=list)  # for input { } blocks in tests etc.
     alias: Alias | None = None
     has_block: bool = False
     alias_before_block: bool = False  # `each as $x { ... }`
@@ -305,15 +304,6 @@ class ScheduleEvent:
     freq: Expr | None
     ends_on: Expr | None
     entry: Expr  # the whole event expression (normally an ObjectLit)
-
-
-@dataclass(slots=True)
-class Clause:
-    """A top-level ``key { ... }`` clause other than input/stack/schema (``test "name" {}``,
-    legacy ``response { value = ... }`` and ``schedule { events = [...] }``...). Stored as a
-    Statement-shaped node so rules can walk it like one."""
-
-    statement: Statement
 
 
 @dataclass(slots=True)

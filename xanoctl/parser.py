@@ -143,8 +143,7 @@ _LINE_STARTS = {"NAME", "BANG", "IF", "INPUT", "SCHEMA"}
 
 
 def _on_new_line(source: str, pos: int) -> bool:
-    line_start = source.rfind("\n", 0, pos) + 1
-    return not source[line_start:pos].strip()
+    return not source[_line_start(source, pos):pos].strip()
 
 
 _OPENERS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[{(\[]|[})\]]|\n')
@@ -175,18 +174,16 @@ def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyn
     if isinstance(exc, LexError):
         at = exc.pos
         char = source[at] if at < len(source) else ""
-        rest = source[at:at + 2]
-        if rest == "//":
-            message = "a `//` comment must stand on its own line, not after code"
-        elif source[at - 2:at + 1] == '"""':
+        comment = _misplaced_comment(source, at)
+        if comment:
+            return _comment_error(comment, at, exc.line, exc.column, path)
+        if source[at - 2:at + 1] == '"""':
             return XanoSyntaxError('unterminated text block: the closing """ must stand alone on a later line',
                                    path=path, line=exc.line, column=exc.column - 2, text='"""')
         elif char in "\"'":
             message = "unterminated string (a quoted string cannot span lines; use \"\"\" for multi-line text)"
         elif char == "-" and source[at + 1:at + 2].isdigit():
             message = "a minus sign directly before a number makes a negative number here; write `a - 1` with spaces"
-        elif char == "#" or rest == "/*":
-            message = f"`{rest if rest == '/*' else '#'}` comments are not XanoScript; use `//` on a line of its own"
         else:
             expected = describe_expected(exc.allowed)
             message = f"unexpected {describe_token(None, char)}" + (f"; expected {expected}" if expected else "")
@@ -200,15 +197,12 @@ def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyn
         )
     found = describe_token(token.type, token.value)
     message = f"expected {expected}, found {found}" if expected else f"unexpected {found}"
+    comment = _misplaced_comment(source, token.pos) if token.value == "/" else None
+    if comment:
+        return _comment_error(comment, token.pos, token.line, token.column, path)
     before = source[token.pos - 1:token.pos] if token.pos else ""
-    if token.value == "/" and (source[token.pos + 1:token.pos + 2] == "/" or before == "/"):
-        message = "a `//` comment must stand on its own line, not after code"
-        if before == "/":
-            return XanoSyntaxError(message, path=path, line=token.line, column=token.column - 1, text="//")
-    elif "_NL" in exc.expected and token.type in _LINE_STARTS and not _on_new_line(source, token.pos):
+    if "_NL" in exc.expected and token.type in _LINE_STARTS and not _on_new_line(source, token.pos):
         message = f"expected a new line, found {found}: each clause and statement starts on its own line"
-    elif token.value == "/" and source[token.pos + 1:token.pos + 2] == "*":
-        message = "`/*` comments are not XanoScript; use `//` on a line of its own"
     elif token.type == "NUMBER" and token.value.startswith("-") and _DATE_ONLY.match(source, _line_start(source, token.pos)):
         message = ("a timestamp needs a time and an offset: write it like `2025-11-28 00:00:00+0000` "
                    "(unquoted), or quote a date as text")
@@ -223,3 +217,24 @@ def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyn
                                end_line=token.line, end_column=token.column + 1, text="")
     return XanoSyntaxError(message, path=path, line=token.line, column=token.column,
                            end_line=token.end_line, end_column=token.end_column, text=token.value)
+
+
+def _misplaced_comment(source: str, at: int) -> tuple[int, str] | None:
+    """A comment where XanoScript has none: a `//` after code (the error may stand on either
+    slash), `/*` or `#`. Returns where it starts and what it is."""
+    if source[at:at + 2] in ("//", "/*"):
+        return at, source[at:at + 2]
+    if at and source[at - 1:at + 1] == "//":
+        return at - 1, "//"
+    if source[at:at + 1] == "#":
+        return at, "#"
+    return None
+
+
+def _comment_error(comment: tuple[int, str], at: int, line: int, column: int, path: str) -> XanoSyntaxError:
+    start, kind = comment
+    if kind == "//":
+        message = "a `//` comment must stand on its own line, not after code"
+    else:
+        message = f"`{kind}` comments are not XanoScript; use `//` on a line of its own"
+    return XanoSyntaxError(message, path=path, line=line, column=column - (at - start), text=kind)
