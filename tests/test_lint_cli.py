@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,30 +16,9 @@ from jsonschema import Draft4Validator, FormatChecker
 import xanoctl
 from xanoctl.cli import main
 
-WORKER = '''function "Workers/Sync People" {
-  input {
-    int ad_user_id
-  }
-  stack {
-    var $people { value = [] }
-  }
-  response = {success: true, data: {people: $people}, error: null}
-}
-'''
+sys.path.insert(0, str(Path(__file__).parent))
 
-CALLER = '''function "Tasks/Sync People" {
-  input {
-    int ad_user_id
-  }
-  stack {
-    function.run "Workers/Sync People" {
-      input = {user_id: $input.ad_user_id}
-    } as $result
-    var $count { value = $result.people|count }
-  }
-  response = {success: true, data: {count: $count}, error: null}
-}
-'''
+from lintsamples import CALLER, WORKER  # noqa: E402
 
 LEGACY = '''function "Utils/Double" {
   input {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import git
@@ -14,30 +15,9 @@ from xanoctl.lint.api import build_index, lint_paths
 from xanoctl.lint.config import load_config, parse_section
 from xanoctl.lint.formats.text import summary
 
-WORKER = '''function "Workers/Sync People" {
-  input {
-    int ad_user_id
-  }
-  stack {
-    var $people { value = [] }
-  }
-  response = {success: true, data: {people: $people}, error: null}
-}
-'''
+sys.path.insert(0, str(Path(__file__).parent))
 
-CALLER = '''function "Tasks/Sync People" {
-  input {
-    int ad_user_id
-  }
-  stack {
-    function.run "Workers/Sync People" {
-      input = {user_id: $input.ad_user_id}
-    } as $result
-    var $count { value = $result.people|count }
-  }
-  response = {success: true, data: {count: $count}, error: null}
-}
-'''
+from lintsamples import CALLER, WORKER  # noqa: E402
 
 TASK = '''task "Nightly" {
   active = true

@@ -15,6 +15,20 @@ from xanoctl.emulator.testing import function_source  # noqa: E402
 F01, F02 = fn_path("Utils/f01"), fn_path("Utils/f02")
 
 
+def rename_f01_remotely_and_pull(shop) -> str:
+    """Rename Utils/f01 to Utils/renamed in Xano, pull and commit; the renamed source."""
+    renamed = function_source("Utils/renamed", '"Utils/f01"')
+
+    def rename(state):
+        obj = shop.stored("function", "Utils/f01")
+        state.store.replace(obj, name="Utils/renamed", xanoscript=renamed, verb=None, description="", tags=[],
+                            fields={}, publish=True)
+    shop.emu.mutate(rename)
+    shop.cli("pull")
+    shop.commit_all("pull: renamed")
+    return renamed
+
+
 def break_and_ship(shop, *paths: str) -> str:
     """Push a bad version of each path with --commit; return the good revision's short sha."""
     good = shop.repo.head.commit.hexsha[:7]
@@ -63,15 +77,7 @@ def test_several_paths_roll_back_together_or_not_at_all(shop):
 
 def test_rollback_finds_a_renamed_file_through_the_manifest_at_the_revision(shop):
     original = shop.read(F01)
-    renamed = function_source("Utils/renamed", '"Utils/f01"')
-
-    def rename(state):
-        obj = shop.stored("function", "Utils/f01")
-        state.store.replace(obj, name="Utils/renamed", xanoscript=renamed, verb=None, description="", tags=[],
-                            fields={}, publish=True)
-    shop.emu.mutate(rename)
-    shop.cli("pull")
-    shop.commit_all("pull: renamed")
+    renamed = rename_f01_remotely_and_pull(shop)
     assert not (shop.ws / F01).exists() and shop.read("function/Utils/renamed.xs") == renamed
     shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1")
     obj = shop.stored("function", "Utils/f01")
@@ -143,15 +149,7 @@ def test_rollback_by_the_current_path_of_a_renamed_file(shop):
     """The file has its new name in the working tree (the one an engineer can tab-complete);
     at REV it had the old one: the manifest at REV says which."""
     original = shop.read(F01)
-    renamed = function_source("Utils/renamed", '"Utils/f01"')
-
-    def rename(state):
-        obj = shop.stored("function", "Utils/f01")
-        state.store.replace(obj, name="Utils/renamed", xanoscript=renamed, verb=None, description="", tags=[],
-                            fields={}, publish=True)
-    shop.emu.mutate(rename)
-    shop.cli("pull")
-    shop.commit_all("pull: renamed")
+    renamed = rename_f01_remotely_and_pull(shop)
     shop.cli("rollback", "workspace/function/Utils/renamed.xs", "--to", "HEAD~1", "--commit")
     obj = shop.stored("function", "Utils/f01")
     assert obj is not None and obj.id == 1 and obj.xanoscript == original
