@@ -23,7 +23,7 @@ from xanoctl.model import Document
 
 MAX_NESTING = 256
 _SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
-_COMMENT_LINES = re.compile(r"^[ \t]*//[^\n]*$", re.MULTILINE)
+_CONTENT_LINE = re.compile(r"^[ \t\ufeff]*(?!//)\S", re.MULTILINE)  # stops at the first one
 _FIRST_LINE_COMMENT = re.compile(r"\A\ufeff?[ \t]*//[^\r\n]*")
 
 
@@ -96,7 +96,7 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
     if "\x00" in text:
         raise XanoSyntaxError("binary content (NUL character): not XanoScript", path=path,
                               line=line_offset + text.count("\n", 0, text.index("\x00")) + 1, column=1)
-    if not _COMMENT_LINES.sub("", text).strip():
+    if not _CONTENT_LINE.search(text):
         raise XanoSyntaxError("no XanoScript document (the text is empty or only comments); expected a "
                               "document such as `function \"name\" {`", path=path, line=line_offset + 1, column=1)
     _check_nesting(text, path, line_offset)
