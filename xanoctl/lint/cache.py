@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import xanoctl
+from xanoctl.atomic import write_atomic
 from xanoctl.lint.facts import FileResult
 
 FOLDER = Path(".xanoctl") / "cache"
@@ -113,13 +113,6 @@ class LintCache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by xanoctl: this folder is a cache\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), fsync=False)
         except OSError:
             pass  # a read-only checkout lints without a cache
