@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from xanoctl.parser import _parser, parse_document
+from xanoctl.language.parser import _parser, parse_document
 from xanoctl.seeds.generate import generate
 
 

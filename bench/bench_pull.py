@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from xanoctl.client import XanoClient
+from xanoctl.sync.client import XanoClient
 from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
-from xanoctl.pull import pull
+from xanoctl.sync.pull import pull
 from xanoctl.seeds.generate import generate
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from xanoctl.model import (
+from xanoctl.language.model import (
     Pos, ArrayLit, Backtick, Binary, Cast, Filtered, Literal, Member, ObjectLit, Ternary, Unary, Variable,
     access_path, walk_expr,
 )
-from xanoctl.parser import parse_document, parse_documents, read_source, split_documents
+from xanoctl.language.parser import parse_document, parse_documents, read_source, split_documents
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = sorted((FIXTURES / "valid").glob("*.xs"))

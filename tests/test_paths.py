@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from xanoctl.paths import MAX_SEGMENT_BYTES, Placement, assign_paths, safe_segment
-from xanoctl.workspace import UnsafePathError, WorkspaceFolder
+from xanoctl.sync.paths import MAX_SEGMENT_BYTES, Placement, assign_paths, safe_segment
+from xanoctl.sync.workspace import UnsafePathError, WorkspaceFolder
 
 
 def paths_of(*items, previous=None):

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from shiphelpers import FUNCTIONS, broken, edited, fn_path, shop  # noqa: E402,F401
 
 from xanoctl.emulator.testing import function_source, query_source  # noqa: E402
-from xanoctl.manifest import sha256_bytes  # noqa: E402
+from xanoctl.sync.manifest import sha256_bytes  # noqa: E402
 
 
 def test_a_clean_push_updates_the_remote_and_the_manifest(shop):

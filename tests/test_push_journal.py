@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from xanoctl.errors import XanoctlError
-from xanoctl.journal import Journal, JournalError, Step, exclusive, last_journal
+from xanoctl.sync.journal import Journal, JournalError, Step, exclusive, last_journal
 
 
 def make(tmp_path) -> Journal:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from xanoctl import model as m
-from xanoctl.parser import parse_document
+from xanoctl.language import model as m
+from xanoctl.language.parser import parse_document
 from xanoctl.seeds import Seed, load_seed
 from xanoctl.seeds.generate import generate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.parser import decode_source, parse_document, parse_documents, read_source
+from xanoctl.language.parser import decode_source, parse_document, parse_documents, read_source
 
 
 def function(body: str) -> str:

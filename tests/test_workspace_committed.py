@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from xanoctl.client import XanoClient
+from xanoctl.sync.client import XanoClient
 from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import snapshot
-from xanoctl.pull import pull
+from xanoctl.sync.pull import pull
 
 COMMITTED = Path(__file__).resolve().parent.parent / "workspace"
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import click
 
 from xanoctl.config import load_config
-from xanoctl.context import Context, open_context
+from xanoctl.sync.context import Context, open_context
 
 
 def workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:

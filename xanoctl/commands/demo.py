@@ -12,7 +12,7 @@ DEFAULT_DIR = "xanoctl-demo"
 
 
 def _check_folder(folder: Path) -> None:
-    from xanoctl.manifest import MANIFEST_NAME
+    from xanoctl.sync.manifest import MANIFEST_NAME
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file: choose another --dir")
@@ -32,7 +32,7 @@ def demo(folder: str, no_lint: bool) -> None:
     from xanoctl.commands.pull import Progress, render, run
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
-    from xanoctl.remote import KINDS
+    from xanoctl.sync.remote import KINDS
 
     target = Path(folder)
     _check_folder(target)

@@ -8,7 +8,7 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
-from xanoctl.diffing import against_manifest, against_remote, against_revision, render
+from xanoctl.sync.diffing import against_manifest, against_remote, against_revision, render
 
 
 @click.command()

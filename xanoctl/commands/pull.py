@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from xanoctl.client import XanoClient
+from xanoctl.sync.client import XanoClient
 from xanoctl.config import Config, load_config
 from xanoctl.errors import XanoctlError
-from xanoctl.pull import PullResult, pull as run_pull
-from xanoctl.remote import KINDS, normalize_kind
+from xanoctl.sync.pull import PullResult, pull as run_pull
+from xanoctl.sync.remote import KINDS, normalize_kind
 
 MAX_LINES = 50
 
@@ -45,8 +45,8 @@ def parse_kinds(values: tuple[str, ...]) -> list[str]:
 def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
         progress: Progress | None = None) -> PullResult:
     """Pull (and commit), the library-level steps of the command; used by `demo` too."""
-    from xanoctl import gitops
-    from xanoctl.manifest import load_manifest
+    from xanoctl.sync import gitops
+    from xanoctl.sync.manifest import load_manifest
 
     repo = gitops.check_committable(config.dir, load_manifest(config.dir)) if commit else None
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:

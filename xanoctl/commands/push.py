@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from xanoctl.commands._workspace import Context, emit, workspace_options
-from xanoctl.push import push as run_push, resume
-from xanoctl.pushreport import render
+from xanoctl.sync.push import push as run_push, resume
+from xanoctl.sync.pushreport import render
 
 
 @click.command()

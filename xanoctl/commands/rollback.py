@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from xanoctl.commands._workspace import Context, emit, workspace_options
-from xanoctl.pushreport import render
-from xanoctl.rollback import rollback_to, undo_last_push
+from xanoctl.sync.pushreport import render
+from xanoctl.sync.rollback import rollback_to, undo_last_push
 
 
 @click.command()

@@ -9,7 +9,7 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
-from xanoctl.status import STATES, UNCHANGED, StatusReport, workspace_status
+from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
 
 COLOURS = {"modified locally": "green", "new locally": "green", "deleted locally": "green",
            "changed remotely": "yellow", "new remotely": "yellow", "deleted remotely": "yellow",

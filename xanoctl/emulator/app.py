@@ -369,7 +369,7 @@ def _from_json(raw: bytes, kind: str) -> tuple[Header, str]:
 
 
 def _table_schema(text: str) -> list[dict[str, Any]]:
-    from xanoctl import parser
+    from xanoctl.language import parser
 
     try:
         document = parser.parse_document(text)

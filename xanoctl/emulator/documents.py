@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from xanoctl import parser
+from xanoctl.language import parser
 from xanoctl.emulator.store import ApiError, input_error
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.model import ArrayLit, Document, Literal
+from xanoctl.language.model import ArrayLit, Document, Literal
 
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 

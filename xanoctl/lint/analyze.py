@@ -44,7 +44,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def analyze(path: str, data: bytes, options: Options, file_digest: str | None = None) -> FileResult:
-    from xanoctl.parser import decode_source, parse_documents
+    from xanoctl.language.parser import decode_source, parse_documents
 
     result = FileResult(path=path, digest=file_digest or digest(data), lines=data.count(b"\n") + 1)
     try:

@@ -40,11 +40,12 @@ def code_fingerprint() -> str:
     files; any top-level module counts, to be safe)."""
     package = Path(xanoctl.__file__).resolve().parent
     parts = [xanoctl.__version__, str(_FORMAT)]
-    # the parser's modules live at the top of the package (parser, lalr, build, model...)
+    # the language (parser, lalr, build, model...), the semantic model and the linter itself
     candidates = [*package.glob("*.py"), package / "grammar" / "xanoscript.lark",
                   package.parent / "grammar" / "xanoscript.lark"]
-    for root, _, names in os.walk(package / "lint"):
-        candidates.extend(Path(root) / name for name in names if name.endswith(".py"))
+    for layer in ("language", "semantics", "lint"):
+        for root, _, names in os.walk(package / layer):
+            candidates.extend(Path(root) / name for name in names if name.endswith(".py"))
     for path in sorted(candidates):
         try:
             stat = path.stat()

@@ -9,7 +9,7 @@ from xanoctl.lint.envelope import Result, results
 from xanoctl.lint.finding import Span
 from xanoctl.lint.locate import header_span, snippet, target_span
 from xanoctl.lint.walk import Source, assignments
-from xanoctl.model import Document, Pos, Statement
+from xanoctl.language.model import Document, Pos, Statement
 
 Options = Callable[[str], dict]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from xanoctl.lint.walk import Source, assignments, live_statements
-from xanoctl.model import (
+from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Literal, ObjectLit, Pos, Ternary, Unary, Variable,
 )
 

@@ -15,7 +15,7 @@ from xanoctl.lint.walk import (
     access_chains, chain_text, direct_alias, document_reads, document_statements,
     live_statements, result_callees,
 )
-from xanoctl.model import Document, ObjectLit
+from xanoctl.language.model import Document, ObjectLit
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from xanoctl.model import Pos
+from xanoctl.language.model import Pos
 
 SEVERITIES = ("info", "warning", "error")  # in increasing order of weight
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from xanoctl.lint.finding import Span
-from xanoctl.model import Document, Statement
+from xanoctl.language.model import Document, Statement
 
 
 def _name_span(line: str, start: int, line_no: int) -> Span | None:

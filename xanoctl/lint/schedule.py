@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator
 
 from xanoctl.lint.facts import EventFact
-from xanoctl.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
+from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
 
 EVENT_KEYS = ("starts_on", "freq", "ends_on")
 _STAMP = re.compile(

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from xanoctl.lint.facts import Suppression
 from xanoctl.lint.finding import Finding, Problem, make_finding
-from xanoctl.model import Document
+from xanoctl.language.model import Document
 
 CODE = "XS900"
 _COMMENT = re.compile(r"^([ \t]*)//[ \t]*xanoctl[ \t]*:(.*)$")

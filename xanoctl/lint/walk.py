@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
-from xanoctl.model import (
+from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Statement, Ternary, Unary,
     Variable, access_path,
 )

@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
-from xanoctl.model import Literal, Variable, walk_expr
+from xanoctl.language.model import Literal, Variable, walk_expr
 
 CODE = "EP001"
 NAME = "empty-endpoint"

@@ -33,7 +33,7 @@ from typing import Iterator
 
 from xanoctl.lint.finding import Problem
 from xanoctl.lint.schedule import EXAMPLE_STAMP, schedule_value
-from xanoctl.model import ArrayLit, Literal
+from xanoctl.language.model import ArrayLit, Literal
 
 CODE = "SC001"
 NAME = "no-schedule"

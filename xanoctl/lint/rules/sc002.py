@@ -33,7 +33,7 @@ from typing import Iterator
 
 from xanoctl.lint.finding import Problem
 from xanoctl.lint.schedule import current_schedule, event_problems, schedule_value
-from xanoctl.model import ArrayLit
+from xanoctl.language.model import ArrayLit
 
 CODE = "SC002"
 NAME = "bad-schedule"

@@ -39,7 +39,7 @@ from typing import Iterator
 
 from xanoctl.lint.finding import Problem
 from xanoctl.lint.schedule import current_schedule
-from xanoctl.model import Backtick
+from xanoctl.language.model import Backtick
 
 CODE = "XS002"
 NAME = "legacy-syntax"

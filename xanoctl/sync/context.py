@@ -10,12 +10,12 @@ from typing import Any
 
 import git
 
-from xanoctl import statedir
-from xanoctl.basestore import BaseStore, find_base
+from xanoctl.sync import statedir
+from xanoctl.sync.basestore import BaseStore, find_base
 from xanoctl.config import Config
 from xanoctl.errors import XanoctlError
-from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest
-from xanoctl.workspace import WorkspaceFolder
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest
+from xanoctl.sync.workspace import WorkspaceFolder
 
 
 @dataclass

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from xanoctl.client import XanoClient
+from xanoctl.sync.client import XanoClient
 from xanoctl.errors import XanoctlError
-from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
-from xanoctl.paths import Placement, assign_paths
-from xanoctl.remote import KINDS, RemoteObject, same_instant
-from xanoctl.workspace import WorkspaceFolder
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
+from xanoctl.sync.paths import Placement, assign_paths
+from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
+from xanoctl.sync.workspace import WorkspaceFolder
 
 
 @dataclass(frozen=True)

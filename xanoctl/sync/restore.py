@@ -19,11 +19,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from xanoctl.apply import group_id_of
-from xanoctl.client import AsyncXanoClient, XanoApiError
+from xanoctl.sync.apply import group_id_of
+from xanoctl.sync.client import AsyncXanoClient, XanoApiError
 from xanoctl.errors import XanoctlError
-from xanoctl.journal import RESTORE_INCOMPLETE, RESTORED, Journal, JournalError, Step
-from xanoctl.remote import RemoteObject
+from xanoctl.sync.journal import RESTORE_INCOMPLETE, RESTORED, Journal, JournalError, Step
+from xanoctl.sync.remote import RemoteObject
 
 SETTLED = frozenset({"restored", "unchanged", "deleted", "recreated", "absent"})
 

@@ -13,7 +13,7 @@ from typing import Iterable
 import git
 
 from xanoctl.errors import UsageError, XanoctlError
-from xanoctl.gitops import find_repo
+from xanoctl.sync.gitops import find_repo
 
 
 def repository(folder: Path) -> git.Repo:

@@ -2,7 +2,7 @@
 
 ``rollback PATH... --to REV`` reads each file at REV (GitPython), finds its object in the
 manifest (through the manifest at REV when the file was renamed since), pushes that content
-through the safe push of :mod:`xanoctl.push` (all paths together or none), then writes it to
+through the safe push of :mod:`xanoctl.sync.push` (all paths together or none), then writes it to
 the working tree and updates the manifest; ``commit=True`` commits "rollback <name> to <rev>".
 A working-tree file with changes that are neither pushed nor committed is never overwritten.
 The lint gate is skipped: the content is a version that ran before, and an emergency rollback
@@ -18,18 +18,18 @@ from __future__ import annotations
 import asyncio
 from typing import Sequence
 
-from xanoctl import history, lockupdate
-from xanoctl.client import AsyncXanoClient, XanoClient
-from xanoctl.context import Context
+from xanoctl.sync import history, lockupdate
+from xanoctl.sync.client import AsyncXanoClient, XanoClient
+from xanoctl.sync.context import Context
 from xanoctl.errors import UsageError, XanoctlError
-from xanoctl.identity import of_entry
-from xanoctl.journal import PUSHED, RESTORED, UNDONE, Journal, exclusive, last_journal
-from xanoctl.localscan import selection
-from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
-from xanoctl.plan import UPDATE, Candidate
-from xanoctl.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, commit_push, execute, finish,
+from xanoctl.sync.identity import of_entry
+from xanoctl.sync.journal import PUSHED, RESTORED, UNDONE, Journal, exclusive, last_journal
+from xanoctl.sync.localscan import selection
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
+from xanoctl.sync.plan import UPDATE, Candidate
+from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, commit_push, execute, finish,
                           refuse_unfinished, save_if_changed, write_files)
-from xanoctl.restore import find_by_name, pending_restore, restore
+from xanoctl.sync.restore import find_by_name, pending_restore, restore
 
 
 # ---------------------------------------------------------------------------- rollback --to
@@ -193,7 +193,7 @@ async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool,
 
 async def _changed_since(client: AsyncXanoClient, journal: Journal) -> list[str]:
     """Objects someone else changed after the push wrote them: undoing would overwrite that."""
-    from xanoctl.apply import group_id_of
+    from xanoctl.sync.apply import group_id_of
 
     steps = [s for s in pending_restore(journal) if s.action in ("update", "create")]
 

@@ -1,6 +1,6 @@
 """The typed model of one XanoScript document.
 
-The parser (:mod:`xanoctl.parser`) turns text into these objects; every later stage (the
+The parser (:mod:`xanoctl.language.parser`) turns text into these objects; every later stage (the
 linter's index and rules, push planning, the emulator) reads this model and never a raw Lark
 tree. Every node carries a :class:`Pos` with 1-based lines and columns; ``end_column`` is the
 column just after the node's last character (exclusive), as editors and SARIF expect.

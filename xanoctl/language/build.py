@@ -1,4 +1,4 @@
-"""Build the model of :mod:`xanoctl.model` from the grammar's rules, while parsing.
+"""Build the model of :mod:`xanoctl.language.model` from the grammar's rules, while parsing.
 
 :class:`ModelBuilder` is an inline Lark transformer: each method is called when its rule is
 reduced and receives the already-built children (tokens or model objects). It keeps no state.
@@ -14,8 +14,8 @@ from typing import Any
 from lark import Transformer
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.lalr import Tok as Token
-from xanoctl.model import (
+from xanoctl.language.lalr import Tok as Token
+from xanoctl.language.model import (
     Alias, ArrayLit, Backtick, Binary, Cast, Document, Expr, Filter, Filtered, InputField, Literal,
     Member, ObjectEntry, ObjectLit, Pos, Setting, Statement, Ternary, Unary, Variable,
 )

@@ -20,7 +20,7 @@ from typing import Mapping
 import git
 
 from xanoctl.atomic import write_atomic
-from xanoctl.manifest import sha256_bytes
+from xanoctl.sync.manifest import sha256_bytes
 
 HISTORY_DEPTH = 20
 

@@ -1,13 +1,13 @@
 """``xanoctl push``: ship local changes, never overwriting a remote change, never leaving the
 workspace half-pushed (design.md, "Push and rollback").
 
-1. Plan (:mod:`xanoctl.plan`): updates, creates, deletes (``delete=True``); the remote is
+1. Plan (:mod:`xanoctl.sync.plan`): updates, creates, deletes (``delete=True``); the remote is
    read now, and each object to change is snapshotted.
 2. Conflicts: an object changed remotely since the last pull is refused (``force`` overrides).
 3. Lint gate: errors in the files to push stop it (``lint=False`` skips it).
-4. Journal (:mod:`xanoctl.journal`): plan and snapshots on disk before the first write.
-5. Apply (:mod:`xanoctl.apply`), phase by phase, writes concurrent within a phase.
-6. On any failure (a rejection, retries exhausted, Ctrl-C): restore (:mod:`xanoctl.restore`)
+4. Journal (:mod:`xanoctl.sync.journal`): plan and snapshots on disk before the first write.
+5. Apply (:mod:`xanoctl.sync.apply`), phase by phase, writes concurrent within a phase.
+6. On any failure (a rejection, retries exhausted, Ctrl-C): restore (:mod:`xanoctl.sync.restore`)
    and report; local files are not modified (the manifest changes only when a restore had to
    re-create a deleted object, whose id is then new).
 7. On success: ``xanoctl.lock`` updated, pushed content kept as the new "pulled" content,
@@ -24,18 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from xanoctl import history, lockupdate
-from xanoctl.apply import after_of, apply_steps, group_id_of
-from xanoctl.client import AsyncXanoClient, XanoApiError
-from xanoctl.context import Context
+from xanoctl.sync import history, lockupdate
+from xanoctl.sync.apply import after_of, apply_steps, group_id_of
+from xanoctl.sync.client import AsyncXanoClient, XanoApiError
+from xanoctl.sync.context import Context
 from xanoctl.errors import XanoctlError
-from xanoctl.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,
+from xanoctl.sync.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,
                              exclusive, last_journal, prune)
-from xanoctl.localscan import selection
-from xanoctl.manifest import MANIFEST_NAME, Manifest, save_manifest
-from xanoctl.plan import Candidate, Conflict, Plan, check_remote, local_changes
-from xanoctl.pull import check_manifest
-from xanoctl.restore import find_by_name, restore
+from xanoctl.sync.localscan import selection
+from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest
+from xanoctl.sync.plan import Candidate, Conflict, Plan, check_remote, local_changes
+from xanoctl.sync.pull import check_manifest
+from xanoctl.sync.restore import find_by_name, restore
 
 NOTHING, REFUSED, DRY_RUN, INTERRUPTED = "nothing", "refused", "dry-run", "interrupted"
 RESUMABLE = ("push", "resume", "rollback")

@@ -16,9 +16,9 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from xanoctl.client import AsyncXanoClient, XanoApiError
-from xanoctl.journal import Journal, Step
-from xanoctl.remote import RemoteObject
+from xanoctl.sync.client import AsyncXanoClient, XanoApiError
+from xanoctl.sync.journal import Journal, Step
+from xanoctl.sync.remote import RemoteObject
 
 
 @dataclass

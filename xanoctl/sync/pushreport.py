@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from xanoctl.context import Context
-from xanoctl.journal import PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, Step
-from xanoctl.plan import Conflict, Plan
-from xanoctl.push import DRY_RUN, NOTHING, REFUSED, PushResult
+from xanoctl.sync.context import Context
+from xanoctl.sync.journal import PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, Step
+from xanoctl.sync.plan import Conflict, Plan
+from xanoctl.sync.push import DRY_RUN, NOTHING, REFUSED, PushResult
 
 MAX_LINES = 200
 

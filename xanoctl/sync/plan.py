@@ -22,14 +22,14 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from xanoctl.client import AsyncXanoClient
-from xanoctl.identity import Identity, UnreadableDocument, of_entry, read_identity
-from xanoctl.journal import Step
-from xanoctl.localscan import scan
-from xanoctl.manifest import Entry, Manifest, sha256_bytes
-from xanoctl.remote import KINDS, RemoteObject
-from xanoctl.status import new_group_names, remote_state
-from xanoctl.workspace import WorkspaceFolder
+from xanoctl.sync.client import AsyncXanoClient
+from xanoctl.sync.identity import Identity, UnreadableDocument, of_entry, read_identity
+from xanoctl.sync.journal import Step
+from xanoctl.sync.localscan import scan
+from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.sync.remote import KINDS, RemoteObject
+from xanoctl.sync.status import new_group_names, remote_state
+from xanoctl.sync.workspace import WorkspaceFolder
 
 UPDATE, CREATE, DELETE = "update", "create", "delete"
 

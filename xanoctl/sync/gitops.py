@@ -15,7 +15,7 @@ from pathlib import Path
 import git
 
 from xanoctl.errors import XanoctlError
-from xanoctl.manifest import MANIFEST_NAME, Manifest, changes, sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, changes, sha256_bytes
 
 MAX_LISTED = 100
 

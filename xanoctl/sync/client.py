@@ -2,7 +2,7 @@
 
 :class:`AsyncXanoClient` does the work (httpx, asyncio); :class:`XanoClient` is a synchronous
 facade over it with one event loop for its lifetime. Both list every page of every kind
-concurrently, retry what is safe to retry (see :mod:`xanoctl.retry`) and turn failures into
+concurrently, retry what is safe to retry (see :mod:`xanoctl.sync.retry`) and turn failures into
 one-line :class:`XanoApiError` messages that say what to do and never contain the token.
 
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
@@ -25,8 +25,8 @@ import httpx
 from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
-from xanoctl.remote import KINDS, RemoteObject, collection_path, to_remote
-from xanoctl.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
+from xanoctl.sync.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.sync.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
 
 XANOSCRIPT_TYPE = "text/x-xanoscript"
 MAX_PAGES = 100_000

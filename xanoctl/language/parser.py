@@ -1,4 +1,4 @@
-"""Parse XanoScript text into the typed model of :mod:`xanoctl.model`.
+"""Parse XanoScript text into the typed model of :mod:`xanoctl.language.model`.
 
 The grammar (``grammar/xanoscript.lark``, shipped inside the package) is compiled once per
 process into an LALR parser with a contextual lexer; the model is built while parsing (an
@@ -15,11 +15,11 @@ from pathlib import Path
 
 from lark import Lark
 
-from xanoctl.build import ModelBuilder, check_document
+from xanoctl.language.build import ModelBuilder, check_document
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.lalr import Driver, LexError, ParseError
-from xanoctl.messages import describe_expected, describe_token
-from xanoctl.model import Document
+from xanoctl.language.lalr import Driver, LexError, ParseError
+from xanoctl.language.messages import describe_expected, describe_token
+from xanoctl.language.model import Document
 
 MAX_NESTING = 256
 _SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -32,7 +32,7 @@ def grammar_text() -> str:
     packaged = resources.files("xanoctl").joinpath("grammar/xanoscript.lark")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    source = Path(__file__).resolve().parent.parent / "grammar" / "xanoscript.lark"
+    source = Path(__file__).resolve().parents[2] / "grammar" / "xanoscript.lark"
     if source.is_file() and (source.parent.parent / "pyproject.toml").is_file():
         return source.read_text(encoding="utf-8")
     raise RuntimeError("xanoctl is installed without its grammar (xanoctl/grammar/xanoscript.lark)")

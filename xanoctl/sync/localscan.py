@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from xanoctl.basestore import BaseStore
+from xanoctl.sync.basestore import BaseStore
 from xanoctl.errors import UsageError
-from xanoctl.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
-from xanoctl.paths import EXT
-from xanoctl.workspace import WorkspaceFolder
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
+from xanoctl.sync.paths import EXT
+from xanoctl.sync.workspace import WorkspaceFolder
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Mapping
 from xanoctl import atomic
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.manifest import sha256_bytes
+from xanoctl.sync.manifest import sha256_bytes
 
 
 class UnsafePathError(XanoctlError):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from xanoctl.apply import group_id_of
-from xanoctl.journal import Journal, Step
-from xanoctl.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.sync.apply import group_id_of
+from xanoctl.sync.journal import Journal, Step
+from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
 
 
 def _copy(manifest: Manifest) -> Manifest:

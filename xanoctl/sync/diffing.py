@@ -3,7 +3,7 @@
 Three sides to compare the working tree with:
 
 - the manifest state (default): the content as last pulled or pushed, found by its hash in
-  ``.xanoctl/objects/``, the working tree or git history (:mod:`xanoctl.basestore`), else in
+  ``.xanoctl/objects/``, the working tree or git history (:mod:`xanoctl.sync.basestore`), else in
   the live remote when that still has exactly this content;
 - the live remote (``remote=True``), plus the metadata differences (DeepDiff) between what the
   manifest recorded and what the API shows now (name, guid, verb, group, ``updated_at`` compared
@@ -23,11 +23,11 @@ from typing import Any, Iterator, Sequence
 import click
 from deepdiff import DeepDiff
 
-from xanoctl.context import Context
-from xanoctl.localscan import LocalFile, scan, selected, selection
-from xanoctl.manifest import Entry, sha256_bytes
-from xanoctl.paths import EXT, Placement, base_path
-from xanoctl.remote import RemoteObject, parse_timestamp
+from xanoctl.sync.context import Context
+from xanoctl.sync.localscan import LocalFile, scan, selected, selection
+from xanoctl.sync.manifest import Entry, sha256_bytes
+from xanoctl.sync.paths import EXT, Placement, base_path
+from xanoctl.sync.remote import RemoteObject, parse_timestamp
 
 
 @dataclass
@@ -88,7 +88,7 @@ def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
 
 def _bases_from_remote(ctx: Context, unknown: list[tuple[FileDiff, Entry]]) -> None:
     """Last resort for the pulled content: the remote object, if it still has that content."""
-    from xanoctl.client import XanoClient
+    from xanoctl.sync.client import XanoClient
     from xanoctl.errors import XanoctlError
 
     try:
@@ -108,9 +108,9 @@ def _bases_from_remote(ctx: Context, unknown: list[tuple[FileDiff, Entry]]) -> N
 
 
 def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
-    from xanoctl.client import XanoClient
-    from xanoctl.pull import check_manifest, fetch
-    from xanoctl.remote import KINDS
+    from xanoctl.sync.client import XanoClient
+    from xanoctl.sync.pull import check_manifest, fetch
+    from xanoctl.sync.remote import KINDS
 
     prefixes = selection(ctx.folder, list(paths))
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
@@ -141,7 +141,7 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
 
 
 def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffReport:
-    from xanoctl import history
+    from xanoctl.sync import history
 
     repo = history.repository(ctx.folder.root)
     commit = history.resolve(repo, rev)

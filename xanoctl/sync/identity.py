@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from xanoctl.errors import XanoctlError, XanoSyntaxError
-from xanoctl.manifest import Entry, Manifest
-from xanoctl.model import Literal
-from xanoctl.parser import decode_source, parse_document
-from xanoctl.paths import GROUP_FILE, KIND_FOLDERS
-from xanoctl.remote import KINDS, RemoteObject
+from xanoctl.sync.manifest import Entry, Manifest
+from xanoctl.language.model import Literal
+from xanoctl.language.parser import decode_source, parse_document
+from xanoctl.sync.paths import GROUP_FILE, KIND_FOLDERS
+from xanoctl.sync.remote import KINDS, RemoteObject
 
 PUSHABLE = frozenset(KINDS)
 

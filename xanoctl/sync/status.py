@@ -24,15 +24,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from xanoctl.identity import Identity, UnreadableDocument, group_folder_of, of_entry, of_remote, read_identity
-from xanoctl.localscan import LocalFile
-from xanoctl.manifest import Entry, Manifest, sha256_bytes
-from xanoctl.paths import GROUP_FILE
-from xanoctl.remote import RemoteObject, same_instant
-from xanoctl.workspace import WorkspaceFolder
+from xanoctl.sync.identity import Identity, UnreadableDocument, group_folder_of, of_entry, of_remote, read_identity
+from xanoctl.sync.localscan import LocalFile
+from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.sync.paths import GROUP_FILE
+from xanoctl.sync.remote import RemoteObject, same_instant
+from xanoctl.sync.workspace import WorkspaceFolder
 
 if TYPE_CHECKING:
-    from xanoctl.context import Context
+    from xanoctl.sync.context import Context
 
 UNCHANGED = "unchanged"
 MODIFIED = "modified locally"
@@ -231,10 +231,10 @@ def _order(item: ObjectStatus) -> tuple:
 def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline: bool = False) -> StatusReport:
     """Status of the selected paths (everything by default), with the remote fetched now
     unless ``offline``."""
-    from xanoctl.client import XanoClient
-    from xanoctl.localscan import scan, selection
-    from xanoctl.pull import check_manifest, fetch
-    from xanoctl.remote import KINDS
+    from xanoctl.sync.client import XanoClient
+    from xanoctl.sync.localscan import scan, selection
+    from xanoctl.sync.pull import check_manifest, fetch
+    from xanoctl.sync.remote import KINDS
 
     prefixes = selection(ctx.folder, paths or [])
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
@@ -251,7 +251,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
 def unfinished_push(ctx: "Context") -> str | None:
     """A sentence about the last push when it did not finish (its process died, or its
     restore is incomplete), else None."""
-    from xanoctl.journal import RESTORE_INCOMPLETE, JournalError, last_journal
+    from xanoctl.sync.journal import RESTORE_INCOMPLETE, JournalError, last_journal
 
     try:
         journal = last_journal(ctx.state)

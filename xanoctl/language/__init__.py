@@ -1,0 +1,1 @@
+"""The language: XanoScript text to the typed model (grammar driver, parser, model builder, messages)."""
