@@ -16,6 +16,8 @@ from xanoctl.lint.walk import (
     live_statements, result_callees,
 )
 from xanoctl.language.model import Document, ObjectLit
+from xanoctl.semantics.references import Reference, references
+from xanoctl.semantics.tables import Table, table_of
 
 
 @dataclass(slots=True)
@@ -106,6 +108,21 @@ class EndpointFact:
 
 
 @dataclass(slots=True)
+class DocFact:
+    """One document: what it is and what it names outside itself (calls of every kind, tables
+    read and written, middleware used). ``group`` is the endpoint's ``api_group`` setting."""
+
+    kind: str
+    name: str
+    path: str
+    pos: Span
+    verb: str | None = None
+    group: str | None = None
+    guid: str | None = None
+    refs: tuple[Reference, ...] = ()
+
+
+@dataclass(slots=True)
 class Suppression:
     """``// xanoctl: ignore[CODES] reason`` and the lines it covers."""
 
@@ -129,7 +146,8 @@ class FileResult:
     reads: list[ReadFact] = field(default_factory=list)
     tasks: list[TaskFact] = field(default_factory=list)
     endpoints: list[EndpointFact] = field(default_factory=list)
-    tables: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    documents: list[DocFact] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = True
 
@@ -169,7 +187,13 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             statements=sum(1 for _ in live_statements(doc.stack or [])),
         ))
     elif doc.kind == "table" and doc.name is not None:
-        out.tables.append(doc.name)
+        out.tables.append(table_of(doc, path))
+    if doc.name is not None:
+        out.documents.append(DocFact(
+            kind=doc.kind, name=doc.name, path=path, pos=header_span(doc, lines), verb=doc.verb,
+            group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
+            guid=doc.guid, refs=tuple(references(doc)),
+        ))
     _calls(doc, path, obj, lines, out, ctx)
 
 

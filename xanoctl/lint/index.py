@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from xanoctl.lint.facts import CallFact, EndpointFact, FileResult, FunctionFact, ReadFact, TaskFact
+from xanoctl.lint.facts import CallFact, DocFact, EndpointFact, FileResult, FunctionFact, ReadFact, TaskFact
+from xanoctl.semantics.tables import Table
 
 
 class WorkspaceIndex:
-    """Functions (by exact name), calls, result reads, tasks, endpoints and tables of a
-    workspace. ``complete`` says whether every file of the workspace was read: only then is
+    """Functions (by exact name), calls, result reads, tasks, endpoints, tables (by name, with
+    their columns) and every document with its references, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
     a function that is not in the index really missing."""
 
     def __init__(self, files: Iterable[FileResult], complete: bool = True):
@@ -20,7 +21,8 @@ class WorkspaceIndex:
         self.reads: list[ReadFact] = []
         self.tasks: list[TaskFact] = []
         self.endpoints: list[EndpointFact] = []
-        self.tables: set[str] = set()
+        self.tables: dict[str, Table] = {}
+        self.documents: list[DocFact] = []
         for result in files:
             for fact in result.functions:
                 if fact.name in self.functions:
@@ -31,7 +33,9 @@ class WorkspaceIndex:
             self.reads.extend(result.reads)
             self.tasks.extend(result.tasks)
             self.endpoints.extend(result.endpoints)
-            self.tables.update(result.tables)
+            for table in result.tables:
+                self.tables.setdefault(table.name, table)
+            self.documents.extend(result.documents)
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
 

@@ -1,0 +1,138 @@
+"""What a document names outside itself: the functions, tasks, tools, middleware, addons... it
+calls, and the tables it reads and writes.
+
+One walk of the live statements (disabled ones never run) and of the settings that name objects
+(``middleware``, ``addon``, ``join``, agent ``tools``). The graph, the comparisons and the
+cross-reference and table rules all read these references; none walks the statements again.
+
+>>> from xanoctl.language.parser import parse_document
+>>> doc = parse_document('function "a" {\\n  stack {\\n    db.get user {\\n      field_name = "id"\\n'
+...                      '      field_value = 1\\n    } as $u\\n    function.run "b" as $r\\n  }\\n}\\n')
+>>> [(ref.kind, ref.name, ref.mode) for ref in references(doc)]
+[('table', 'user', 'read'), ('function', 'b', 'call')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
+
+# calling statements -> the kind of object they name
+CALLS = {
+    "function.run": "function",
+    "function.call": "function",
+    "task.call": "task",
+    "tool.call": "tool",
+    "trigger.call": "trigger",
+    "middleware.call": "middleware",
+    "addon.call": "addon",
+    "workflow_test.call": "workflow_test",
+    "api.call": "query",
+    "ai.agent.run": "agent",
+}
+
+READS = frozenset({"db.query", "db.get", "db.has", "db.count", "db.schema"})
+WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit", "db.del", "db.truncate",
+                    "db.bulk.add", "db.bulk.patch", "db.bulk.update", "db.bulk.delete"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One name of another object. ``kind``: function, task, tool, trigger, middleware, addon,
+    workflow_test, query (``api.call``), agent or table. ``mode``: ``call`` (runs it), ``read`` or
+    ``write`` (a table), ``uses`` (middleware of the document, an agent's tools). ``via``: the
+    statement kind or the setting that names it (``function.run``, ``db.query``, ``join``,
+    ``addon``, ``middleware``, ``tools``). ``name`` is exactly as written (``""`` when empty);
+    ``verb`` only for ``api.call``. ``pos`` is where the name stands."""
+
+    kind: str
+    name: str
+    mode: str
+    via: str
+    pos: Pos
+    verb: str | None = None
+
+
+def table_mode(kind: str) -> str | None:
+    """``read`` or ``write`` for a ``db.*`` statement kind that names a table, else None."""
+    if kind in READS:
+        return "read"
+    if kind in WRITES or kind.startswith("db.bulk."):
+        return "write"
+    return None
+
+
+def references(doc: Document) -> list[Reference]:
+    """Every reference of the document, in source order."""
+    found: list[Reference] = []
+    found.extend(_middleware(doc.value("middleware"), "middleware"))
+    if doc.kind in ("agent", "mcp_server"):
+        found.extend(_named_items(doc.value("tools"), "tool", "uses", "tools"))
+    for stmt in _live(doc):
+        found.extend(_statement(stmt))
+    found.sort(key=lambda ref: (ref.pos.line, ref.pos.column))
+    return found
+
+
+def _live(doc: Document) -> Iterator[Statement]:
+    stack = list(reversed([*(doc.stack or []), *doc.blocks]))
+    while stack:
+        node = stack.pop()
+        if node.disabled:
+            continue
+        yield node
+        stack.extend(reversed(node.body))
+
+
+def _statement(stmt: Statement) -> Iterator[Reference]:
+    kind = stmt.kind
+    target = stmt.target
+    pos = stmt.target_pos or stmt.pos
+    if kind in CALLS:
+        if isinstance(target, str):
+            yield Reference(CALLS[kind], target, "call", kind, pos, stmt.verb if kind == "api.call" else None)
+        return
+    if not kind.startswith("db."):
+        return
+    mode = table_mode(kind)
+    if mode is not None and isinstance(target, str):
+        yield Reference("table", target, mode, kind, pos)
+    join = stmt.value("join")
+    if isinstance(join, ObjectLit):
+        for entry in join.entries:
+            if isinstance(entry.value, ObjectLit):
+                table = _text(entry.value.get("table"))
+                if table is not None:
+                    yield Reference("table", table[0], "read", "join", table[1])
+    yield from _named_items(stmt.value("addon"), "addon", "call", "addon")
+
+
+def _middleware(value: Expr | None, via: str) -> Iterator[Reference]:
+    """``{pre: [{name: "x"}], post: [...]}``, also nested one level per kind of object (the
+    workspace's ``{function: {pre: [...]}, query: {...}}``)."""
+    if not isinstance(value, ObjectLit):
+        return
+    for entry in value.entries:
+        if entry.key in ("pre", "post"):
+            yield from _named_items(entry.value, "middleware", "uses", via)
+        elif isinstance(entry.value, ObjectLit):
+            yield from _middleware(entry.value, via)
+
+
+def _named_items(value: Expr | None, kind: str, mode: str, via: str) -> Iterator[Reference]:
+    """The ``name`` of each object of a list (``[{name: "x", ...}]``); a plain string item
+    names one too (``tools = ["x"]``)."""
+    if not isinstance(value, ArrayLit):
+        return
+    for item in value.items:
+        name = _text(item.get("name")) if isinstance(item, ObjectLit) else _text(item)
+        if name is not None:
+            yield Reference(kind, name[0], mode, via, name[1])
+
+
+def _text(expr: Expr | None) -> tuple[str, Pos] | None:
+    if isinstance(expr, Literal) and isinstance(expr.value, str) and expr.kind in ("string", "ident"):
+        return expr.value, expr.pos
+    return None
