@@ -343,3 +343,41 @@ def test_forms_seen_in_real_exports():
         ("pattern", ["^[A-Z]{2}$"]), ("trim", [])]
     assert task.stack == [] and len(task.schedule) == 3
     assert task.schedule[2].ends_on.value == "2029-03-15 18:34:02+0000"
+
+
+def test_disabled_keys_set_operators_and_access_forms():
+    document = load("access_and_disabled_forms.xs")
+    order = document.inputs[0]
+    assert [f.name for f in order.fields] == ["id", "meta"] and order.fields[1].fields == []
+    where = stmt(document, "db.query").value("where")
+    assert [node.op for node in walk_expr(where) if isinstance(node, Binary)] == ["&&", "not in?", "in?"]
+    target = stmt(document, "math.add").target
+    assert access_path(target) == ("$rows", ["0", "qty"])
+    assert stmt(document, "math.add").target_pos == Pos(22, 14, 22, 26)
+
+    summary = var_value(document, "$summary")
+    assert [(e.key, e.disabled) for e in summary.entries] == [("first", False), ("draft", True), ("sku", False)]
+    assert summary.keys() == ["first", "sku"] and summary.get("draft") is None
+    assert summary.entries[1].pos == Pos(29, 9, 29, 15)  # from the `!`
+    assert access_path(summary.get("first")) == ("$rows", ["0", "qty"])
+    assert access_path(summary.get("sku")) == ("$input", ["order", "id"])
+    assert summary.get("first").pos == Pos(28, 16, 28, 34)  # up to the closing `]`
+
+    inline = var_value(document, "$inline")
+    assert [(e.key, e.disabled) for e in inline.entries] == [("old", True), ("kept", False), ("named", False)]
+    assert access_path(inline.get("kept")) == ("$var", [""])
+    assert inline.get("named") == Variable("$summary", Pos(35, 45, 35, 57))
+
+    picked = var_value(document, "$picked")
+    assert isinstance(picked, Backtick) and picked.code.startswith("(`$input|pick:($summary|keys)`|filter_null)")
+    label = var_value(document, "$label")
+    assert [f.name for f in label.filters] == ["sprintf"] and len(label.filters[0].args) == 2
+    assert isinstance(label.filters[0].args[0], Filtered)
+
+
+def test_dynamic_key_on_the_variables_root_stays_a_member():
+    document = parse_document('function "a" {\n  stack {\n    var $x {\n      value = $[$k].y\n    }\n  }\n}')
+    value = document.stack[0].value("value")
+    assert isinstance(value, Member) and value.key == "y"
+    root = value.obj
+    assert isinstance(root, Member) and root.obj == Variable("$var", Pos(4, 15, 4, 16)) and root.key == Variable("$k", Pos(4, 17, 4, 19))

@@ -382,6 +382,8 @@ def test_sc002_legacy_block_and_not_a_list(tmp_path):
     "{starts_on: 2025-11-28 05:56:27+0000, freq: 900, ends_on: 2026-01-01 00:00:00+0000}",
     "{starts_on: 2025-11-28 05:56:27+0000, freq: 86400, ends_on: null}",
     "{starts_on: 2025-11-28 05:56:27+0000, freq: 3600}, {starts_on: 2025-11-28 06:00:00+0000, freq: 86400}",
+    "{starts_on: 2025-11-28 05:56:27+0000, freq: 86400, !frequency: 60}",  # a disabled key is left out
+    "{starts_on: 2025-11-28 05:56:27+0000, !freq: 0}",
 ])
 def test_sc002_good_schedules(tmp_path, events):
     assert hits(lint(tmp_path, task(f"schedule = [{events}]"))) == []
@@ -422,6 +424,14 @@ def test_id002_missing_required_input(tmp_path):
     result = lint(tmp_path, {"w.xs": worker, "t.xs": call(None)})
     assert [f.code for f in result.findings] == ["ID002"]
     assert result.findings[0].message.endswith("pass `input = {ad_user_id: ..., endpoint_type: ...}`")
+
+
+def test_disabled_input_entries_are_neither_passed_nor_unknown(tmp_path):
+    result = lint(tmp_path, {"w.xs": WORKER, "t.xs": call("{\n    ad_user_id: 1\n    !colour: \"red\"\n  }")})
+    assert hits(result) == []
+    result = lint(tmp_path, {"w.xs": WORKER, "t.xs": call("{!ad_user_id: 1}")})
+    assert [f.code for f in result.findings] == ["ID002"]
+    assert "omits the required input `ad_user_id` (int)" in result.findings[0].message
 
 
 def test_id002_names_the_type_as_declared(tmp_path):

@@ -143,8 +143,11 @@ class ModelBuilder(Transformer):
         return _Part("input", fields.value, span(tok_pos(children[0]), fields.pos))
 
     def schema_clause(self, children):
-        fields = children[0]
-        return _Part("schema", fields.value, fields.pos)
+        fields = children[1]
+        return _Part("schema", fields.value, span(tok_pos(children[0]), fields.pos))
+
+    def empty_schema(self, children):
+        return _Part("schema", [], tok_pos(children[0]))
 
     # ------------------------------------------------------------------ fields
 
@@ -271,16 +274,13 @@ class ModelBuilder(Transformer):
 
     def stmt_target(self, children):
         token = children[0]
+        if not isinstance(token, Token):  # a variable, with its member and index steps
+            return _Part("target", token, token.pos, False)
         if token.type == "STRING":
             return _Part("target", unquote(str(token)), tok_pos(token), True)
         if token.type == "NUMBER":
             return _Part("target", Literal("number", number_value(str(token)), tok_pos(token), str(token)),
                          tok_pos(token), False)
-        if token.type == "VAR":
-            expr: Expr = _variable(token)
-            for key in children[1:]:
-                expr = Member(expr, str(key), span(expr.pos, tok_pos(key)))
-            return _Part("target", expr, expr.pos, False)
         return _Part("target", str(token), tok_pos(token), False)
 
     def stmt_break(self, children):
@@ -391,10 +391,15 @@ class ModelBuilder(Transformer):
         return expr
 
     def index(self, children):
-        obj, key = children
-        if isinstance(key, Literal) and key.kind in ("string", "number") and not isinstance(key.value, float):
-            return Member(obj, str(key.value), span(obj.pos, key.pos))
-        return Member(obj, key, span(obj.pos, key.pos))
+        """``obj[key]`` and ``obj.[key]``; a static key is kept as a str (``$a["x"]`` is ``$a.x``)."""
+        obj, key, close = children
+        pos = span(obj.pos, tok_pos(close))
+        static = isinstance(key, Literal) and key.kind in ("string", "number") and not isinstance(key.value, float)
+        if isinstance(obj, Variable) and obj.name == "$":  # `$["name"]`: the variable `$name`
+            if static and _IDENTIFIER.fullmatch(str(key.value)):
+                return Variable("$" + str(key.value), pos)
+            obj = Variable("$var", obj.pos)
+        return Member(obj, str(key.value) if static else key, pos)
 
     def string(self, children):
         token = children[0]
@@ -430,7 +435,7 @@ class ModelBuilder(Transformer):
     def backtick(self, children):
         token = children[0]
         text = str(token)
-        code = text[3:-3] if text.startswith("```") else text[1:-1]
+        code = text[3:-3] if text.startswith("```") else text[1:-1].replace("\\`", "`")
         return Backtick(code, tok_pos(token))
 
     def object_lit(self, children):
@@ -438,6 +443,9 @@ class ModelBuilder(Transformer):
         return ObjectLit(entries, span(tok_pos(children[0]), tok_pos(children[-1])))
 
     def obj_entry(self, children):
+        if len(children) == 3:  # `!key: value`
+            bang, key, value = children
+            return ObjectEntry(key.value, value, span(tok_pos(bang), key.pos), disabled=True)
         key, value = children
         return ObjectEntry(key.value, value, key.pos)
 
@@ -487,6 +495,7 @@ def _as_literal(arg: Any) -> Expr:
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # ---------------------------------------------------------------------- checks after parsing

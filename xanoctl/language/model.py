@@ -37,8 +37,9 @@ class Literal:
 
 @dataclass(slots=True)
 class Variable:
-    """``$name``, ``$input``, ``$auth``, ``$env``, ``$db``, ``$$``... ``$var.x`` is normalised to
-    ``$x``. ``name`` keeps the ``$``."""
+    """``$name``, ``$input``, ``$auth``, ``$env``, ``$db``, ``$$``... ``$var.x`` and ``$["x"]``
+    are normalised to ``$x``; ``$`` with a key that is no name (``$[""]``, ``$[$k]``) is a
+    Member of ``$var``, the root of the variables. ``name`` keeps the ``$``."""
 
     name: str
     pos: Pos
@@ -46,8 +47,9 @@ class Variable:
 
 @dataclass(slots=True)
 class Member:
-    """An access step: ``obj.key``, ``obj[0]``, ``obj["key"]``, ``obj[$i]``. ``key`` is a str
-    for a static key (``.0`` and ``[0]`` give ``"0"``), or an expression for a dynamic one."""
+    """An access step: ``obj.key``, ``obj[0]``, ``obj["key"]``, ``obj.["key"]``, ``obj[$i]``.
+    ``key`` is a str for a static key (``.0`` and ``[0]`` give ``"0"``; ``["x"]`` and ``.["x"]``
+    give ``"x"``), or an expression for a dynamic one."""
 
     obj: "Expr"
     key: Union[str, "Expr"]
@@ -108,9 +110,13 @@ class Cast:
 
 @dataclass(slots=True)
 class ObjectEntry:
+    """``key: value``. A disabled entry (``!key: value``) is kept, marked ``disabled``: Xano
+    leaves it out of the object, and so do :meth:`ObjectLit.get` and :meth:`ObjectLit.keys`."""
+
     key: str
     value: "Expr"
-    pos: Pos  # position of the key
+    pos: Pos  # position of the key (from the `!` of a disabled entry)
+    disabled: bool = False
 
 
 @dataclass(slots=True)
@@ -119,13 +125,15 @@ class ObjectLit:
     pos: Pos
 
     def get(self, key: str) -> "Expr | None":
+        """The value of an enabled entry ``key``."""
         for entry in self.entries:
-            if entry.key == key:
+            if entry.key == key and not entry.disabled:
                 return entry.value
         return None
 
     def keys(self) -> list[str]:
-        return [entry.key for entry in self.entries]
+        """The keys of the enabled entries, in order."""
+        return [entry.key for entry in self.entries if not entry.disabled]
 
 
 @dataclass(slots=True)
@@ -136,7 +144,7 @@ class ArrayLit:
 
 @dataclass(slots=True)
 class Backtick:
-    """A backtick (or triple-backtick) expression, kept as text."""
+    """A backtick (or triple-backtick) expression, kept as text (an escaped `` \\` `` read as `` ` ``)."""
 
     code: str
     pos: Pos

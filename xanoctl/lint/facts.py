@@ -235,7 +235,7 @@ def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult
         if value is None:
             inputs = ()
         elif isinstance(value, ObjectLit) and all("." not in key for key in value.keys()):
-            inputs = tuple((entry.key, span(entry.pos)) for entry in value.entries)
+            inputs = tuple((entry.key, span(entry.pos)) for entry in value.entries if not entry.disabled)
         else:
             inputs = None
         alias = stmt.alias.name if stmt.alias is not None else None

@@ -108,7 +108,7 @@ def event_problems(item: Expr, source: Callable[[Pos], str] | None = None) -> It
                          f"`{{starts_on: {EXAMPLE_STAMP}, freq: 86400}}`")
         return
     for entry in item.entries:
-        if entry.key not in EVENT_KEYS:
+        if entry.key not in EVENT_KEYS and not entry.disabled:  # Xano ignores `!key: ...`
             import difflib
 
             close = difflib.get_close_matches(entry.key, EVENT_KEYS, n=1, cutoff=0.5)

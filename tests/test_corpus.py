@@ -1,0 +1,61 @@
+"""Every real exported file that Xano's official parser accepts parses with ours.
+
+The corpus (``<project>/../shared/corpus``, real exports of public workspaces with the official
+parser's verdict on each file) is not part of the project: the test is skipped when it is absent.
+Files the official parser rejects only for syntax newer than it (``guid``, ``visibility``,
+``enforce_hidden_fields``, ``lambda_*`` filters) are valid today and must parse too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from xanoctl.errors import XanoSyntaxError
+from xanoctl.language.parser import parse_documents, read_source
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+VERDICTS = CORPUS / "official-parser-verdicts.jsonl"
+NEWER_SYNTAX = re.compile(r"\bguid\b|\bvisibility\b|\benforce_hidden_fields\b|\blambda_")
+
+
+def must_parse(verdict: dict) -> bool:
+    """Accepted by the official parser, or refused only for syntax newer than it."""
+    errors = verdict["errors"]
+    return verdict["ok"] or bool(errors) and all(NEWER_SYNTAX.search(error["message"]) for error in errors)
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> list[dict]:
+    if not VERDICTS.is_file():
+        pytest.skip(f"no corpus at {CORPUS}")
+    return [json.loads(line) for line in VERDICTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_the_newer_syntax_reasons_are_recognised():
+    guid = {"ok": False, "errors": [{"line": 3, "col": 3, "message": "Expecting --> } <-- but found --> 'guid' <--"}]}
+    mixed = {"ok": False, "errors": [
+        {"line": 3, "col": 3, "message": "The argument 'enforce_hidden_fields' is not valid in this context"},
+        {"line": 9, "col": 5, "message": "data requires a least one entry"},
+    ]}
+    syntax = {"ok": False, "errors": [{"line": 3, "col": 9, "message": "Expecting --> } <-- but found --> '(' <--"}]}
+    assert must_parse(guid) and not must_parse(mixed) and not must_parse(syntax)
+    assert must_parse({"ok": True, "errors": []})
+
+
+def test_every_file_the_official_parser_accepts_parses(verdicts):
+    required = [verdict["file"] for verdict in verdicts if must_parse(verdict)]
+    assert len(required) > 1000, "the verdicts file lists far fewer files than the corpus holds"
+    failures = []
+    for name in required:
+        try:
+            documents = parse_documents(read_source(CORPUS / name), name)
+        except XanoSyntaxError as exc:
+            failures.append(f"{name}:{exc.line}:{exc.column}: {exc.message}")
+            continue
+        if not documents or not all(document.kind for document in documents):
+            failures.append(f"{name}: no document read")
+    assert not failures, f"{len(failures)} of {len(required)} real files do not parse:\n" + "\n".join(failures)
