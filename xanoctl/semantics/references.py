@@ -102,7 +102,7 @@ def _statement(stmt: Statement) -> Iterator[Reference]:
     join = stmt.value("join")
     if isinstance(join, ObjectLit):
         for entry in join.entries:
-            if isinstance(entry.value, ObjectLit):
+            if not entry.disabled and isinstance(entry.value, ObjectLit):
                 table = _text(entry.value.get("table"))
                 if table is not None:
                     yield Reference("table", table[0], "read", "join", table[1])
@@ -115,6 +115,8 @@ def _middleware(value: Expr | None, via: str) -> Iterator[Reference]:
     if not isinstance(value, ObjectLit):
         return
     for entry in value.entries:
+        if entry.disabled:
+            continue
         if entry.key in ("pre", "post"):
             yield from _named_items(entry.value, "middleware", "uses", via)
         elif isinstance(entry.value, ObjectLit):
