@@ -26,7 +26,7 @@ from xanoctl.seeds.generate import generate
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = {"functions": 120, "endpoints": 60, "tasks": 12, "tables": 6}
-RULE_CODES = {"FP001", "FP002", "FP003", "ID001", "ID002", "XR001", "EP001", "SC001", "SC002", "XS002"}
+RULE_CODES = {"FP001", "FP002", "FP003", "FP004", "ID001", "ID002", "XR001", "EP001", "SC001", "SC002", "XS002"}
 
 
 @lru_cache(maxsize=None)
@@ -111,9 +111,9 @@ def test_every_planted_bug_points_into_its_object(name, plant_bugs, small):
 def test_every_bug_of_section_8_is_planted(name, plant_bugs, small):
     seed = seed_of(name, plant_bugs, small)
     codes = [bug.code for bug in seed.planted]
-    assert set(codes) == RULE_CODES | {"XX-future"}
+    assert set(codes) - {"XX-future"} == RULE_CODES
     assert codes.count("FP003") == 3 and codes.count("SC002") == 3
-    assert codes.count("XX-future") == 2 or (small and codes.count("XX-future") == 1)  # tiny sizes may lack one
+    assert codes.count("XX-future") <= 1  # the text id handed to db.get, until a rule checks it
     buggy = {(b.kind, b.name, b.verb, b.group) for b in seed.planted if b.kind == "function"}
     assert len(buggy) == sum(b.kind == "function" for b in seed.planted)  # one bug per function
 
@@ -230,6 +230,9 @@ def reference_findings(docs: list[tuple[object, m.Document]]) -> set[tuple]:
                 path = m.access_path(node) if isinstance(node, m.Member) and isinstance(node.obj, m.Variable) else None
                 if path and path[0] in envelope_vars and path[1][0] not in ENVELOPE + ("step",):
                     add("FP003", obj, node.obj.pos)
+                if isinstance(node, m.Binary) and node.op == "??" and isinstance(node.right, m.Literal) \
+                        and node.right.value is True and isinstance(node.left, m.Member) and node.left.key == "success":
+                    add("FP004", obj, node.pos)
     return findings
 
 

@@ -153,8 +153,8 @@ def _plant(workspace: Plan, endpoints: list[Endpoint], jobs: list[Job], rng: ran
     if fn is not None:
         fn.bugs["coalesce"] = True
         alias = worker_calls(fn)[0].alias
-        plants.append(_Plant("XX-future", "function", fn.name, re.escape(f"{alias}.success ?? true"),
-                             "success check written with ?? true counts a missing envelope as success (no rule yet)"))
+        plants.append(_Plant("FP004", "function", fn.name, re.escape(f"{alias}.success ?? true"),
+                             "success check written with ?? true counts a missing envelope as success"))
 
     for flag, code, note in (("fp001", "FP001", "Workers/ function whose response is its data without the envelope"),
                              ("fp002", "FP002", "envelope response without the error key")):

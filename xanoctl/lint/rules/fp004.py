@@ -1,0 +1,139 @@
+r"""A success check that defaults to true: a caller that got no envelope reads it as success.
+
+`$r.success ?? true` (or `$r.success|first_notnull:true`, `|first_notempty:true`,
+`$r|get:"success":true`) turns a missing `success` into `true`: when the callee answers a raw
+result, `null`, or an envelope without the key, the caller goes on as if the call had worked,
+and the failure is silent. Default to `false` (or compare with `== true`), so that anything but
+a real success is handled as a failure. Checks of `$input`, `$env` and `$auth` are left alone.
+
+Bad::
+
+    function "Workers/FUB - Sync People" {
+      input {
+      }
+      stack {
+        var $people { value = [] }
+      }
+      response = {success: true, data: {people: $people}, error: null}
+    }
+    ---
+    function "Tasks/Sync People" {
+      input {
+      }
+      stack {
+        function.run "Workers/FUB - Sync People" as $r
+        conditional {
+          if ($r.success ?? true) {
+            debug.log {
+              value = "synced"
+            }
+          }
+        }
+      }
+      response = {success: true, data: null, error: null}
+    }
+
+Good::
+
+    function "Workers/FUB - Sync People" {
+      input {
+      }
+      stack {
+        var $people { value = [] }
+      }
+      response = {success: true, data: {people: $people}, error: null}
+    }
+    ---
+    function "Tasks/Sync People" {
+      input {
+      }
+      stack {
+        function.run "Workers/FUB - Sync People" as $r
+        conditional {
+          if ($r.success ?? false) {
+            debug.log {
+              value = "synced"
+            }
+          }
+        }
+      }
+      response = {success: true, data: null, error: null}
+    }
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from xanoctl.lint.finding import Problem
+from xanoctl.lint.walk import document_reads
+from xanoctl.language.model import Binary, Filtered, Literal, Member, Variable, access_path, walk_expr
+
+CODE = "FP004"
+NAME = "success-defaults-true"
+SEVERITY = "warning"
+OPTIONS: dict = {"key": "success"}
+SCOPE = "document"
+
+_GIVEN = ("$input", "$env", "$auth")
+_DEFAULTING = ("first_notnull", "first_notempty")
+
+
+def check(doc, ctx) -> Iterator[Problem]:
+    key = ctx.options(CODE)["key"]
+    for expr in document_reads(doc):
+        for node in walk_expr(expr):
+            found = _defaults_true(node, key)
+            if found is not None:
+                chain, how = found
+                text = ctx.source(node.pos) or f"{chain} {how}"
+                yield Problem(node.pos, f"`{text}` reads a missing `{key}` as success: a caller that got no "
+                                        f"envelope goes on as if the call had worked; default to `false`",
+                              _fixed(ctx.source(node.pos)))
+
+
+def _defaults_true(node, key: str) -> tuple[str, str] | None:
+    if isinstance(node, Binary) and node.op == "??" and _true(node.right):
+        chain = _success(node.left, key)
+        return (chain, "?? true") if chain else None
+    if isinstance(node, Filtered) and node.filters:
+        # the first filter applies to the value itself; later ones to what earlier ones made
+        first = node.filters[0]
+        if first.disabled:
+            return None
+        if first.name in _DEFAULTING and len(first.args) == 1 and _true(first.args[0]):
+            chain = _success(node.value, key)
+            return (chain, f"|{first.name}:true") if chain else None
+        if first.name == "get" and len(first.args) == 2 and _true(first.args[1]) \
+                and getattr(first.args[0], "value", None) == key:
+            root = access_path(node.value)
+            if root is not None and root[0] not in _GIVEN:
+                return (_text(*root), f'|get:"{key}":true')
+    return None
+
+
+def _success(expr, key: str) -> str | None:
+    """``$r.success`` (any chain on a variable ending in the key), or None."""
+    if not isinstance(expr, Member):
+        return None
+    found = access_path(expr)
+    if found is None or not found[1] or found[1][-1] != key or found[0] in _GIVEN:
+        return None
+    return _text(*found)
+
+
+def _text(var: str, keys: list[str]) -> str:
+    return ".".join([var, *keys])
+
+
+def _true(expr) -> bool:
+    return isinstance(expr, Literal) and expr.kind == "bool" and expr.value is True
+
+
+def _fixed(source: str | None) -> str | None:
+    if not source:
+        return None
+    for old in ("?? true", "??true", ":true"):
+        if source.rstrip().endswith(old):
+            return source.rstrip()[: -len(old)] + old.replace("true", "false")
+    return None
