@@ -52,6 +52,9 @@ def _register() -> None:
 
     for command in (status.status, diff.diff, push.push, rollback.rollback):
         main.add_command(command)
+    from xanoctl.commands import compare
+
+    main.add_command(compare.compare)
 
 
 _register()

@@ -120,6 +120,7 @@ class DocFact:
     group: str | None = None
     guid: str | None = None
     refs: tuple[Reference, ...] = ()
+    inputs: tuple[InputFact, ...] | None = None  # every named input as declared; None: no input clause
 
 
 @dataclass(slots=True)
@@ -192,7 +193,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.documents.append(DocFact(
             kind=doc.kind, name=doc.name, path=path, pos=header_span(doc, lines), verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc)),
+            guid=doc.guid, refs=tuple(references(doc)), inputs=_inputs(doc),
         ))
     _calls(doc, path, obj, lines, out, ctx)
 
@@ -202,12 +203,19 @@ def _text(expr) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _inputs(doc: Document) -> tuple[InputFact, ...] | None:
+    """The named inputs as declared (a `dblink` line names none)."""
+    if doc.inputs is None:
+        return None
+    return tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}", item.required)
+                 for item in doc.inputs if item.name is not None)
+
+
 def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
     inputs = None
     # a `dblink` input takes the fields of a table: what a caller may pass is not known here
     if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
-        inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
-                                 item.required) for item in doc.inputs)
+        inputs = _inputs(doc)
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []

@@ -1,0 +1,48 @@
+"""`xanoctl compare A B`: two versions of a workspace, object by object."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from xanoctl.config import load_config
+
+KINDS = ("function", "task", "query", "endpoint", "api_group", "table", "middleware", "addon", "agent", "tool",
+         "mcp_server", "trigger", "workflow_test")
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--diff", "with_diff", is_flag=True, help="Add a unified diff of each changed object.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+              help="Only objects of this kind (repeatable; `endpoint` is `query`).")
+@click.option("--path", "prefix", default="", metavar="PREFIX",
+              help="Only objects whose path in the workspace starts with PREFIX (function/Workers/).")
+@click.option("--ignore-whitespace", is_flag=True, help="A change of spacing or blank lines only is no change.")
+@click.option("--instance", help="Metadata API base URL for live sides (overrides XANO_INSTANCE and xanoctl.yaml).")
+@click.option("--workspace", help="Workspace id for `live` (overrides XANO_WORKSPACE and xanoctl.yaml).")
+@click.option("--dir", "folder", type=click.Path(file_okay=False),
+              help="The workspace folder whose git history rev:REV reads (default: from xanoctl.yaml).")
+def compare(a, b, fmt, with_diff, exit_code, kinds, prefix, ignore_whitespace, instance, workspace, folder) -> None:
+    """Compare two versions of a workspace object by object: what exists on one side only,
+    what was renamed (same guid, other name), and for each changed object which aspects
+    changed (inputs, envelope, schedule, calls, tables, code).
+
+    A and B are each a folder (a pulled tree), rev:REV (the workspace folder at a git
+    revision: rev:HEAD~3, rev:origin/main), or a live workspace on the configured instance:
+    live, live:BRANCH, live:WORKSPACE_ID or live:WORKSPACE_ID@BRANCH. Nothing is written."""
+    from xanoctl.compare import report, sides
+    from xanoctl.compare.match import Filters, compare as run
+
+    config = load_config(instance=instance, workspace=workspace, dir=folder)
+    chosen = frozenset("query" if kind == "endpoint" else kind for kind in kinds)
+    filters = Filters(chosen, prefix.lstrip("./") if prefix.startswith("./") else prefix, ignore_whitespace, with_diff)
+    result = run(sides.load(a, config), sides.load(b, config), filters)
+    render = {"text": report.as_text, "markdown": report.as_markdown, "json": report.as_json}[fmt]
+    click.echo(render(result, with_diff), nl=False)
+    if exit_code and result.differs:
+        sys.exit(1)
