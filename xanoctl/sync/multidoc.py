@@ -29,7 +29,7 @@ from typing import Any, Awaitable, Callable
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.language.model import Literal
 from xanoctl.language.parser import parse_document
-from xanoctl.sync.apply import Failure, after_of, apply_steps, group_id_of
+from xanoctl.sync.apply import Failure, after_of, apply_steps, definitely_refused, group_id_of
 from xanoctl.sync.client import AsyncXanoClient, NotFoundError, XanoApiError
 from xanoctl.sync.journal import Journal, Step
 from xanoctl.sync.plan import CREATE, UPDATE, Plan
@@ -41,6 +41,20 @@ BLOCKING = ("exception:", "mvp:placeholder")  # what the official CLI treats as 
 EXPECTED = {UPDATE: ("update", "unchanged"), CREATE: ("create",)}
 
 Apply = Callable[[AsyncXanoClient, Journal, int], Awaitable[Failure | None]]
+
+
+@dataclass
+class ImportFailure(Failure):
+    """The one import request failed: nothing of it applied (a refusal), or maybe all of it."""
+
+    documents: int = 0
+    named: bool = False  # the error names this step's document
+
+    def describe(self) -> str:
+        where = f" at {self.step.path} ({self.step.label()})" if self.named else ""
+        maybe = "" if self.step.rejected else " (it may or may not have been applied: every object is checked)"
+        reason = str(self.error).split("; the object may have been created")[0]
+        return f"the import of {self.documents} document(s) in one transaction failed{where}{maybe}: {reason}"
 
 
 @dataclass
@@ -191,12 +205,12 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
     try:
         answer = await client.multidoc_push(documents(todo), **FLAGS)
     except XanoApiError as exc:
-        rejected = exc.status is not None and 400 <= exc.status < 500
-        failed = _named_step(exc, todo)
+        rejected = definitely_refused(exc)
+        failed, named = _named_step(exc, todo)
         for step in todo:
-            journal.record("failed", seq=step.seq, error=str(exc) if step is failed else "the import failed",
+            journal.record("failed", seq=step.seq, error=str(exc) if named and step is failed else "the import failed",
                            rejected=rejected)
-        return Failure(failed, exc)
+        return ImportFailure(failed, exc, documents=len(todo), named=named)
     guids = _guid_map(answer)
     slots = asyncio.Semaphore(max(1, concurrency))
     for number in sorted({s.phase for s in todo}):  # groups before their new endpoints
@@ -234,10 +248,10 @@ def _guid_map(answer: dict[str, Any]) -> dict[tuple[str, str], str]:
     return out
 
 
-def _named_step(exc: XanoApiError, steps: list[Step]) -> Step:
+def _named_step(exc: XanoApiError, steps: list[Step]) -> tuple[Step, bool]:
     """The step of the document an import error names (``payload.document``, 1-based), else
-    the first."""
+    the first; and whether one was named."""
     index = exc.payload.get("document") if isinstance(exc.payload, dict) else None
     if isinstance(index, int) and 1 <= index <= len(steps):
-        return steps[index - 1]
-    return steps[0]
+        return steps[index - 1], True
+    return steps[0], False
