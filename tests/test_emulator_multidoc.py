@@ -14,6 +14,8 @@ export split on ``\\n---\\n`` and trimmed), ``src/commands/branch/{get,edit,set_
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -21,6 +23,10 @@ import pytest
 
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.state import EmulatorOptions, EmulatorState
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import edited  # noqa: E402
 
 TOKEN = "cli-token"
 
@@ -86,10 +92,6 @@ def cli(emu):
     client.http.close()
 
 
-def edited(doc: str) -> str:
-    return doc.replace("  stack {\n", "  stack {\n    var $cli_edit {\n      value = 1\n    }\n", 1)
-
-
 NEW_FUNCTION = 'function "Cli/Added" {\n  input {\n  }\n  stack {\n  }\n  response = null\n}'
 NEW_GROUP = 'api_group "Cli Group" {\n}'
 NEW_ENDPOINT = ('query "cli/{id}" verb=GET {\n  api_group = "Cli Group"\n  input {\n    int id\n  }\n  stack {\n  }\n'
@@ -113,7 +115,7 @@ def test_a_pulled_tree_pushed_back_unchanged_is_all_unchanged(cli):
 def test_the_cli_partial_push_sends_only_the_changed_documents_and_reads_the_guid_map(cli, emu):
     docs = cli.pull()
     index = next(i for i, d in enumerate(docs) if _op_key(d).startswith("function:"))
-    tree = docs[:index] + [edited(docs[index])] + docs[index + 1:] + [NEW_FUNCTION, NEW_GROUP, NEW_ENDPOINT]
+    tree = docs[:index] + [edited(docs[index], "cli")] + docs[index + 1:] + [NEW_FUNCTION, NEW_GROUP, NEW_ENDPOINT]
     preview = cli.dry_run(tree).json()
     actions = {(op["type"], op["name"]): op["action"] for op in preview["operations"]}
     assert actions[("function", "Cli/Added")] == "create"
@@ -254,9 +256,9 @@ def test_a_put_keeps_a_description_the_document_does_not_carry(cli, emu):
         description = obj.description
     assert description
     answer = cli.http.put(f"{cli.base}/function/{obj.id}", params={"include_xanoscript": "true"},
-                          content=edited(doc).encode(), headers=headers())
+                          content=edited(doc, "cli").encode(), headers=headers())
     assert answer.status_code == 200 and answer.json()["description"] == description
-    cli.push([edited(edited(doc))])
+    cli.push([edited(doc, "again")])
     assert obj.description == description
 
 
