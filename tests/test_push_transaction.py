@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from shiphelpers import FUNCTIONS, broken, edited, fn_path, journal_events, shop  # noqa: E402,F401
+from shiphelpers import FUNCTIONS, broken, edited, fn_path, journal_events, shop, wait_for  # noqa: E402,F401
 
 from xanoctl.emulator.testing import function_source, q  # noqa: E402
 
@@ -148,3 +148,21 @@ def test_rollback_last_push_undoes_a_transactional_push(shop):
     assert "Utils/Fresh" in result.output
     status = shop.cli("status", code=None).output
     assert "function/Utils/f01.xs" in status and "function/Utils/fresh.xs" in status
+
+
+def test_a_transactional_push_killed_after_the_import_is_finished_by_resume(shop):
+    for name in FUNCTIONS[:2]:
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "v2"))
+    shop.write("function/Utils/fresh.xs", function_source("Utils/Fresh"))
+    shop.emu.set_faults("latency-ms=400")  # the read-backs after the import are slow: kill it there
+    process = shop.spawn("push", "--transaction")
+    wait_for(lambda: process.poll() is not None or shop.stored("function", "Utils/Fresh") is not None)
+    process.kill()
+    process.wait(timeout=30)
+    shop.emu.reset_faults()
+    assert process.returncode != 0, "the push finished before it could be killed"
+    assert "push --resume" in shop.cli("push", code=1).stderr
+    result = shop.cli("push", "--resume")
+    assert "resumed: pushed 3 object(s)" in result.output
+    assert shop.entry("function/Utils/fresh.xs")["guid"] == shop.stored("function", "Utils/Fresh").guid
+    assert shop.cli("status", "--exit-code").exit_code == 0
