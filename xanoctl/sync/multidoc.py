@@ -123,11 +123,10 @@ def unavailable(exc: XanoApiError) -> bool:
 async def prepare(client: AsyncXanoClient, plan: Plan, result: Any) -> Apply | None:
     """The server's dry-run of ``plan``, recorded in ``result.preview``. Returns how to write:
     :func:`import_steps`, or :func:`apply_steps` where multidoc imports are refused (with a
-    note), or None when the push is refused (``result.problems`` says why)."""
+    note), or None when the push must be refused (``result.problems`` says why)."""
     problems = local_problems(plan)
     if problems:
         result.problems += problems
-        result.outcome = "refused"
         return None
     try:
         answer = await client.multidoc_dry_run(documents(plan.steps), **FLAGS)
@@ -137,13 +136,11 @@ async def prepare(client: AsyncXanoClient, plan: Plan, result: Any) -> Apply | N
                                 "object by object instead")
             return apply_steps
         result.problems.append(f"the server's dry-run failed: {exc}")
-        result.outcome = "refused"
         return None
     operations, problems = read_preview(answer, plan.steps)
     result.preview = operations
     if problems:
         result.problems += problems
-        result.outcome = "refused"
         return None
     return import_steps
 

@@ -154,10 +154,7 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
             check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root)
             plan = await check_remote(client, candidates, ctx.manifest, force=force)
         except asyncio.CancelledError:
-            _uncancel()
-            result.interrupted, result.outcome = True, INTERRUPTED
-            result.failure = "interrupted before any write"
-            return result
+            return _interrupted_before_writing(result)
         result.plan = plan
         result.notes += plan.notes
         if plan.problems or plan.conflicts:
@@ -173,8 +170,12 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
                 return result
         writer: multidoc.Apply | None = apply_steps
         if transaction:
-            writer = await multidoc.prepare(client, plan, result)
+            try:
+                writer = await multidoc.prepare(client, plan, result)
+            except asyncio.CancelledError:
+                return _interrupted_before_writing(result)
             if writer is None:
+                result.outcome = REFUSED
                 return result
         if dry_run:
             result.outcome = DRY_RUN
@@ -205,6 +206,13 @@ async def apply_or_restore(client: AsyncXanoClient, journal: Journal, result: Pu
         return result
     await restore(client, journal, concurrency)
     result.outcome = journal.outcome or RESTORE_INCOMPLETE
+    return result
+
+
+def _interrupted_before_writing(result: PushResult) -> PushResult:
+    _uncancel()
+    result.interrupted, result.outcome = True, INTERRUPTED
+    result.failure = "interrupted before any write"
     return result
 
 
