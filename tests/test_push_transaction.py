@@ -54,8 +54,8 @@ def test_the_dry_run_shows_xanos_operations_and_writes_nothing(shop):
     before = shop.remote()
     result = shop.cli("push", "--transaction", "--dry-run")
     assert "would push in one transaction (Xano's dry-run of the import):" in result.output
-    assert "update    function  Utils/f03  (function/Utils/f03.xs)" in result.output
-    assert "create    function  Utils/Fresh  (function/Utils/fresh.xs)" in result.output
+    assert "update    function  Utils/f03    function/Utils/f03.xs" in result.output
+    assert "create    function  Utils/Fresh  function/Utils/fresh.xs" in result.output
     assert shop.remote() == before and not shop.journals()
 
 
@@ -166,3 +166,17 @@ def test_a_transactional_push_killed_after_the_import_is_finished_by_resume(shop
     assert "resumed: pushed 3 object(s)" in result.output
     assert shop.entry("function/Utils/fresh.xs")["guid"] == shop.stored("function", "Utils/Fresh").guid
     assert shop.cli("status", "--exit-code").exit_code == 0
+
+
+def test_the_transaction_reports(shop, snapshot):
+    """The dry-run plan, a dry-run refusal and a transactional push, as the user reads them."""
+    shop.write(fn_path("Utils/f01"), edited(shop.read(fn_path("Utils/f01")), "v2"))
+    shop.write("function/Utils/fresh.xs", function_source("Utils/Fresh"))
+    shop.write("api/Admin/api_group.xs", 'api_group "Admin" {\n}')
+    shop.write("api/Admin/stats_POST.xs", endpoint_source("stats", "Admin"))
+    planned = shop.cli("push", "--transaction", "--dry-run").output
+    shop.write(fn_path("Utils/f02"), broken(shop.read(fn_path("Utils/f02"))))
+    refused = shop.cli("push", "--transaction", "--no-lint", code=1).output
+    shop.write(fn_path("Utils/f02"), edited(shop.read(fn_path("Utils/f03")), "v2").replace("f03", "f02"))
+    pushed = shop.cli("push", "--transaction").output
+    assert {"dry-run": planned, "refused": refused, "pushed": pushed} == snapshot

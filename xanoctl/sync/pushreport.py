@@ -25,8 +25,9 @@ def preview_lines(operations: list) -> list[str]:
     """The server's dry-run of a --transaction push, one operation per line."""
     shown = [op for op in operations if op.action not in ("delete", "cascade_delete")]
     width = max((len(op.type) for op in shown), default=0)
-    lines = [f"  {op.action:<9} {op.type:<{width}}  {op.name}" + (f"  ({op.path})" if op.path else "")
-             + (f"  {op.details}" if op.details else "") for op in shown[:MAX_LINES]]
+    names = max((len(op.name) for op in shown), default=0)
+    lines = [(f"  {op.action:<9} {op.type:<{width}}  {op.name:<{names}}" + (f"  {op.path}" if op.path else "")
+              + (f"  ({op.details})" if op.details else "")).rstrip() for op in shown[:MAX_LINES]]
     if len(shown) > MAX_LINES:
         lines.append(f"  ... and {len(shown) - MAX_LINES} more")
     return lines
