@@ -12,9 +12,9 @@ The plan, the conflict check, the lint gate and the journal are those of every p
    disabled", or an instance without the endpoint), the push goes object by object instead,
    with a note. A plan with deletes is refused: the import deletes only in a full sync.
 2. :func:`import_steps` (the writes, journalled like any push): every step is recorded
-   ``started``, the documents are imported in one request with ``transaction=true``, then each
-   object is read back (created objects by name) for its id, guid and ``updated_at``, and
-   recorded ``done``. If the import fails, Xano applied none of it (or, after an ambiguous
+   ``started``, the documents are imported in one request with ``transaction=true``, then the
+   objects are read back (one list per kind when there are several, else one by one; created
+   objects by name) for their id, guid and ``updated_at``, and recorded ``done``. If the import fails, Xano applied none of it (or, after an ambiguous
    failure, all of it): the usual restore (:mod:`xanoctl.sync.restore`) reads every object,
    leaves alone what still matches its snapshot and puts back the rest, and ``rollback
    --last-push`` undoes a transactional push like any other.
@@ -33,12 +33,14 @@ from xanoctl.sync.apply import Failure, after_of, apply_steps, definitely_refuse
 from xanoctl.sync.client import AsyncXanoClient, NotFoundError, XanoApiError
 from xanoctl.sync.journal import Journal, Step
 from xanoctl.sync.plan import CREATE, UPDATE, Plan
+from xanoctl.sync.remote import RemoteObject
 from xanoctl.sync.restore import find_by_name
 
 SEPARATOR = "\n---\n"
 FLAGS = {"transaction": True, "partial": True, "delete": False}
 BLOCKING = ("exception:", "mvp:placeholder")  # what the official CLI treats as critical in a dry-run
 EXPECTED = {UPDATE: ("update", "unchanged"), CREATE: ("create",)}
+LIST_FROM = 3  # objects of one kind read back after the import by listing the kind, not one by one
 
 Apply = Callable[[AsyncXanoClient, Journal, int], Awaitable[Failure | None]]
 
@@ -209,11 +211,11 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
                            rejected=rejected)
         return ImportFailure(failed, exc, documents=len(todo), named=named)
     guids = _guid_map(answer)
-    slots = asyncio.Semaphore(max(1, concurrency))
-    for number in sorted({s.phase for s in todo}):  # groups before their new endpoints
-        phase = [s for s in todo if s.phase == number]
-        found = await asyncio.gather(*(_read_back(client, journal, s, slots) for s in phase))
-        for step, obj in zip(phase, found):
+    first = [s for s in todo if s.group_seq is None]
+    for batch in (first, [s for s in todo if s.group_seq is not None]):  # new groups before their endpoints
+        found = await _read_back(client, journal, batch, concurrency)
+        for step in batch:
+            obj = found.get(step.seq)
             if obj is None:
                 error = XanoApiError(f"{step.label()} is not there when read back after the import")
                 journal.record("failed", seq=step.seq, error=str(error))
@@ -224,14 +226,48 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
     return None
 
 
-async def _read_back(client: AsyncXanoClient, journal: Journal, step: Step, slots: asyncio.Semaphore) -> Any:
-    gid = group_id_of(journal, step) if step.kind == "query" else None
-    gname = (step.group or {}).get("name")
-    async with slots:
-        if step.action == CREATE:
-            return await find_by_name(client, step, gid, gname)
-        assert step.id is not None
-        return await client.find(step.kind, step.id, group_id=gid, group_name=gname)
+async def _read_back(client: AsyncXanoClient, journal: Journal, steps: list[Step],
+                     concurrency: int) -> dict[int, RemoteObject]:
+    """The objects of ``steps`` as they are now, by step: one list of their kind (or API
+    group) when there are :data:`LIST_FROM` or more of them, else one request each (a created
+    object by name)."""
+    batches: dict[tuple[str, int | None, str | None], list[Step]] = {}
+    for step in steps:
+        gid = group_id_of(journal, step) if step.kind == "query" else None
+        batches.setdefault((step.kind, gid, (step.group or {}).get("name")), []).append(step)
+    slots = asyncio.Semaphore(max(1, concurrency))
+    found: dict[int, RemoteObject] = {}
+
+    async def one(step: Step, gid: int | None, gname: str | None) -> None:
+        async with slots:
+            if step.action == CREATE:
+                obj = await find_by_name(client, step, gid, gname)
+            else:
+                assert step.id is not None
+                obj = await client.find(step.kind, step.id, group_id=gid, group_name=gname)
+        if obj is not None:
+            found[step.seq] = obj
+
+    async def listed(kind: str, gid: int | None, gname: str | None, batch: list[Step]) -> None:
+        objects = await client.list_objects(kind, group_id=gid, group_name=gname)
+        by_id = {obj.id: obj for obj in objects}
+        by_name = {(obj.name, obj.verb if kind == "query" else None): obj for obj in objects}
+        for step in batch:
+            obj = by_name.get((step.name, step.verb if kind == "query" else None)) if step.action == CREATE \
+                else by_id.get(step.id or -1)
+            if obj is not None:
+                found[step.seq] = obj
+
+    tasks = []
+    for (kind, gid, gname), batch in batches.items():
+        if kind == "query" and gid is None:
+            continue  # its group is not there: reported as not found
+        if len(batch) >= LIST_FROM:
+            tasks.append(listed(kind, gid, gname, batch))
+        else:
+            tasks += [one(step, gid, gname) for step in batch]
+    await asyncio.gather(*tasks)
+    return found
 
 
 def _guid_map(answer: dict[str, Any]) -> dict[tuple[str, str], str]:
