@@ -13,20 +13,13 @@ rate-limited workspace, where the number of requests is what costs.
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_push import edit, run  # noqa: E402
-
-from xanoctl.emulator.server import run_in_thread  # noqa: E402
-from xanoctl.emulator.testing import function_source  # noqa: E402
+from bench_push import arguments, edit, medians, pulled, run  # noqa: E402
 
 
 def timed(emu, args: list[str]) -> tuple[float, int]:
@@ -39,40 +32,18 @@ def timed(emu, args: list[str]) -> tuple[float, int]:
 
 
 def one_round(objects: int, latency_ms: int, concurrency: int) -> dict[str, float]:
-    emu = run_in_thread()
-    try:
-        for number in range(objects):
-            name = f"Bench/f{number:03d}"
-            emu.add("function", name, function_source(name, f'"{name}"'))
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "workspace"
-            os.environ.update({"XANO_INSTANCE": emu.base_url, "XANO_WORKSPACE": str(emu.workspace_id),
-                               "XANO_TOKEN": emu.token, "XANO_BRANCH": "",
-                               "XANOCTL_HTTP_CONCURRENCY": str(concurrency),
-                               "XANOCTL_CREDENTIALS": str(Path(tmp) / "none")})
-            assert run(["pull", "--dir", str(folder)]) == 0
-            emu.set_faults(f"latency-ms={latency_ms}")
-            edit(folder, "a")
-            per_object, per_object_requests = timed(emu, ["push", "--dir", str(folder)])
-            edit(folder, "b")
-            transaction, transaction_requests = timed(emu, ["push", "--transaction", "--dir", str(folder)])
-            return {"per_object": per_object, "per_object_requests": per_object_requests,
-                    "transaction": transaction, "transaction_requests": transaction_requests}
-    finally:
-        emu.stop()
+    with pulled(objects, concurrency) as (emu, folder):
+        emu.set_faults(f"latency-ms={latency_ms}")
+        edit(folder, "a")
+        per_object, per_object_requests = timed(emu, ["push", "--dir", str(folder)])
+        edit(folder, "b")
+        transaction, transaction_requests = timed(emu, ["push", "--transaction", "--dir", str(folder)])
+        return {"per_object": per_object, "per_object_requests": per_object_requests,
+                "transaction": transaction, "transaction_requests": transaction_requests}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--objects", type=int, default=50)
-    parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=8)
-    args = parser.parse_args()
-    rounds = [one_round(args.objects, args.latency_ms, args.concurrency) for _ in range(args.repeat)]
-    med = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
-    print(f"push of {args.objects} changed objects, {args.latency_ms} ms latency per request, "
-          f"{args.concurrency} requests in flight (median of {args.repeat}):")
+    med = medians(one_round, arguments(__doc__))
     print(f"  object by object:  {med['per_object']:.2f} s ({med['per_object_requests']:.0f} requests)")
     print(f"  --transaction:     {med['transaction']:.2f} s ({med['transaction_requests']:.0f} requests)")
 

@@ -116,11 +116,18 @@ def test_a_rename_is_refused_since_the_import_matches_by_name(shop):
     assert shop.remote() == before
 
 
-def test_deletes_are_refused_with_transaction(shop):
+def test_what_one_import_cannot_carry_is_refused_before_asking_xano(shop):
     (shop.ws / fn_path("Utils/f05")).unlink()
-    result = shop.cli("push", "--transaction", "--delete", code=1)
-    assert "--transaction does not delete" in result.output
-    assert shop.stored("function", "Utils/f05") is not None
+    endpoint = "api/Shop/items/{id}_GET.xs"
+    shop.write(endpoint, edited(shop.read(endpoint), "v2"))  # no `api_group = "..."` in it
+    shop.write(fn_path("Utils/f06"), shop.read(fn_path("Utils/f06")) + "\n---\n")
+    before = shop.remote()
+    shop.emu.state.stats.methods.clear()
+    result = shop.cli("push", "--transaction", "--delete", "--no-lint", code=1)
+    assert "function/Utils/f05.xs: --transaction does not delete" in result.output
+    assert f"{endpoint}: the multidoc import places an endpoint by its `api_group" in result.output
+    assert "function/Utils/f06.xs: holds a line `---`" in result.output
+    assert "POST" not in methods(shop) and shop.remote() == before
 
 
 def test_without_direct_push_it_falls_back_to_object_by_object(shop):

@@ -23,6 +23,7 @@ The plan, the conflict check, the lint gate and the journal are those of every p
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
@@ -37,6 +38,7 @@ from xanoctl.sync.remote import RemoteObject
 from xanoctl.sync.restore import find_by_name
 
 SEPARATOR = "\n---\n"
+SEPARATOR_LINE = re.compile(r"^---\r?$", re.MULTILINE)  # a document holding one would be split in two
 FLAGS = {"transaction": True, "partial": True, "delete": False}
 BLOCKING = ("exception:", "mvp:placeholder")  # what the official CLI treats as critical in a dry-run
 EXPECTED = {UPDATE: ("update", "unchanged"), CREATE: ("create",)}
@@ -99,7 +101,7 @@ def local_problems(plan: Plan) -> list[str]:
                             "deletes only in a full sync; push the deletes without --transaction")
             continue
         content = step.content or ""
-        if SEPARATOR in content or content.startswith("---\n"):
+        if SEPARATOR_LINE.search(content):
             problems.append(f"{step.path}: holds a line `---`, which separates documents in a multidoc import; "
                             "push without --transaction")
         if step.kind == "query" and not _declares_group(content, step.path):
