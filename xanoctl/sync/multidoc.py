@@ -42,6 +42,7 @@ SEPARATOR_LINE = re.compile(r"^---\r?$", re.MULTILINE)  # a document holding one
 FLAGS = {"transaction": True, "partial": True, "delete": False}
 BLOCKING = ("exception:", "mvp:placeholder")  # what the official CLI treats as critical in a dry-run
 EXPECTED = {UPDATE: ("update", "unchanged"), CREATE: ("create",)}
+FIELD_ACTIONS = ("add_field", "update_field", "drop_field", "alter_field")  # a table update, field by field
 LIST_FROM = 3  # objects of one kind read back after the import by listing the kind, not one by one
 
 Apply = Callable[[AsyncXanoClient, Journal, int], Awaitable[Failure | None]]
@@ -186,7 +187,9 @@ def read_preview(answer: dict[str, Any], steps: list[Step]) -> tuple[list[Operat
                             "(a renamed or moved object is matched by name): push without --transaction")
             continue
         seen.add((op.type, op.name))
-        if op.action not in EXPECTED.get(step.action, ()):
+        expected = EXPECTED.get(step.action, ()) + (FIELD_ACTIONS if step.kind == "table" and step.action == UPDATE
+                                                    else ())
+        if op.action not in expected:
             problems.append(f"{where}the plan is to {step.action} {step.label()} but the import would "
                             f"{op.action} it (it matches objects by name: a renamed object would be created "
                             "again); push without --transaction")
