@@ -20,7 +20,10 @@ from xanoctl.errors import UsageError
 @click.option("--timestamps", type=click.Choice(["string", "ms"]), default="string", show_default=True,
               help="Timestamp form in answers: \"2025-01-06 09:00:00+0000\" or epoch milliseconds.")
 @click.option("--xanoscript-as-string", is_flag=True, help="Answer `xanoscript` as a plain string.")
-def emulator(port, seed, token, read_only_token, faults, state_file, timestamps, xanoscript_as_string) -> None:
+@click.option("--no-direct-push", is_flag=True, help="Refuse the multidoc import (POST .../multidoc and its dry-run) "
+              "as Xano does when direct push is disabled: clients must push object by object.")
+def emulator(port, seed, token, read_only_token, faults, state_file, timestamps, xanoscript_as_string,
+             no_direct_push) -> None:
     """Serve a local Metadata API (in memory, optional state file) until Ctrl-C. Prints the
     environment to point xanoctl at it."""
     from xanoctl.emulator.faults import FaultSpecError
@@ -30,7 +33,8 @@ def emulator(port, seed, token, read_only_token, faults, state_file, timestamps,
     try:
         state = EmulatorState.create(seed=None if seed in (None, "", "none") else seed, token=token,
                                      read_only_token=read_only_token, faults=faults or None, state_file=state_file,
-                                     options=EmulatorOptions(timestamps, xanoscript_as_string))
+                                     options=EmulatorOptions(timestamps, xanoscript_as_string,
+                                                             direct_push=not no_direct_push))
     except FaultSpecError as exc:
         raise UsageError(f"--faults: {exc}") from None
     except ValueError as exc:

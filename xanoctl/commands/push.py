@@ -16,9 +16,11 @@ from xanoctl.sync.pushreport import render
 @click.option("--no-lint", is_flag=True, help="Skip the lint gate.")
 @click.option("--delete", is_flag=True, help="Delete remotely the objects whose files were deleted locally.")
 @click.option("--commit", is_flag=True, help="Commit the pushed files and xanoctl.lock to git.")
+@click.option("--transaction", is_flag=True, help="Send the changes in one multidoc import, all or nothing, after "
+              "Xano's own dry-run (falls back to object by object where the workspace refuses multidoc imports).")
 @click.option("--resume", "resume_", is_flag=True, help="Finish the last push, whose process died, from its journal.")
 @workspace_options
-def push(paths, dry_run, force, no_lint, delete, commit, resume_, ctx: Context) -> None:
+def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, ctx: Context) -> None:
     """Push local changes to Xano: files modified since the last pull are updated, new files
     created (kind and name from their header), and with --delete deleted files deleted.
 
@@ -30,11 +32,12 @@ def push(paths, dry_run, force, no_lint, delete, commit, resume_, ctx: Context) 
     `xanoctl rollback --last-push`.
     """
     if resume_:
-        if paths or dry_run or delete or no_lint:
+        if paths or dry_run or delete or no_lint or transaction:
             raise click.UsageError("--resume finishes the last push as planned: it takes no paths, --dry-run, "
-                                   "--delete or --no-lint")
+                                   "--delete, --no-lint or --transaction")
         result = resume(ctx, force=force, commit=commit)
     else:
-        result = run_push(ctx, paths, force=force, dry_run=dry_run, lint=not no_lint, delete=delete, commit=commit)
+        result = run_push(ctx, paths, force=force, dry_run=dry_run, lint=not no_lint, delete=delete, commit=commit,
+                          transaction=transaction)
     lines, error = render(ctx, result)
     emit(lines, error, result.exit_code)

@@ -18,9 +18,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from xanoctl.emulator.documents import Header, read_header
+from xanoctl.emulator import multidoc as imports
 from xanoctl.emulator.faults import FaultSpecError
 from xanoctl.emulator.state import READ, UPDATE, EmulatorState
-from xanoctl.emulator.store import ApiError, Branch, StoredObject, format_time, input_error, not_found
+from xanoctl.emulator.store import (ApiError, Branch, StoredObject, format_time, input_error, new_canonical,
+                                    not_found)
 
 BASE = "/api:meta"
 ADMIN = "/_emulator"
@@ -119,10 +121,32 @@ class MetaApi:
 
     async def branch(self, request: Request) -> Response:
         self._auth(request)
+        wid, label, style = _int(request, "wid"), request.path_params["label"], self.state.options.timestamps
+        if request.method == "GET":
+            with self.state.lock:
+                return JSONResponse(_branch_json(self.state.store.branch(wid, label or None), style))
+        if request.method == "PUT":
+            body = await _json_body(request)
+            with self.state.lock:
+                branch = self.state.store.edit_branch(wid, label, new_label=_text_or_none(body, "label"),
+                                                      description=_text_or_none(body, "description"),
+                                                      color=_text_or_none(body, "color"))
+                answer = _branch_json(branch, style)
+            self._changed()
+            return JSONResponse(answer)
         with self.state.lock:
-            self.state.store.delete_branch(_int(request, "wid"), request.path_params["label"])
+            self.state.store.delete_branch(wid, label)
         self._changed()
         return JSONResponse({})
+
+    async def branch_live(self, request: Request) -> Response:
+        self._auth(request)
+        await _json_body(request)  # an optional {"override_reason": ...}
+        with self.state.lock:
+            branch = self.state.store.set_live(_int(request, "wid"), request.path_params["label"])
+            answer = _branch_json(branch, self.state.options.timestamps)
+        self._changed()
+        return JSONResponse(answer)
 
     # ------------------------------------------------------------------ objects
 
@@ -171,8 +195,11 @@ class MetaApi:
             branch = store.branch(wid, request.query_params.get("branch"))
             self._group_check(branch, kind, group_id)
             store.check_unique(branch, kind, header.name, header.verb, group_id)
+            fields = dict(header.fields)
+            if kind == "api_group" and not fields.get("canonical"):
+                fields["canonical"] = new_canonical()
             obj = store.add(branch, kind, header.name, text, verb=header.verb, group_id=group_id,
-                            description=header.description, tags=header.tags, fields=header.fields)
+                            description=header.description, tags=header.tags, fields=fields)
             body = self._render(obj, branch, request)
         self._changed()
         return JSONResponse(body)
@@ -240,7 +267,35 @@ class MetaApi:
             text = obj.xanoscript
         return JSONResponse(_table_schema(text))
 
+    async def multidoc_import(self, request: Request) -> Response:
+        """POST .../multidoc and .../multidoc/dry-run (see :mod:`xanoctl.emulator.multidoc`)."""
+        self._auth(request)
+        if not self.state.options.direct_push:
+            raise ApiError(500, "ERROR_FATAL", imports.PUSH_DISABLED)
+        flags = imports.Flags.from_query(request.query_params)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype not in (XANOSCRIPT_TYPE, "text/plain"):
+            raise input_error(f"Unsupported content type {ctype or 'none'!r}: send the documents as "
+                              f"{XANOSCRIPT_TYPE}.", "content-type")
+        try:
+            body = (await request.body()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise input_error("The body is not valid UTF-8.", "multidoc") from None
+        dry = request.url.path.endswith("/dry-run")
+        wid = _int(request, "wid")
+        with self.state.lock:
+            store = self.state.store
+            branch = store.branch(wid, flags.branch)
+            plan = imports.resolve(store, branch, body, flags)
+            if dry:
+                return JSONResponse(imports.dry_run(plan, flags, store.workspace(wid).name))
+            answer = imports.apply(store, branch, plan, flags)
+        self._changed()
+        return JSONResponse(answer)
+
     async def multidoc(self, request: Request) -> Response:
+        if request.method == "POST":
+            return await self.multidoc_import(request)
         self._auth(request)
         include_draft = _flag(request.query_params.get("include_draft"))
         with self.state.lock:
@@ -330,6 +385,11 @@ def _kind_fields(obj: StoredObject) -> dict[str, Any]:
 def _branch_json(branch: Branch, style: str) -> dict[str, Any]:
     return {"created_at": format_time(branch.created_at, style), "label": branch.label, "live": branch.live,
             "backup": branch.backup}
+
+
+def _text_or_none(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    return None if value is None else str(value)
 
 
 def _source(obj: StoredObject, include_draft: bool) -> str:
@@ -481,8 +541,10 @@ def build_app(state: EmulatorState) -> ASGIApp:
         Route("/workspace", api.workspaces, methods=["GET"]),
         Route(ws, api.workspace, methods=["GET"]),
         Route(ws + "/branch", api.branches, methods=["GET", "POST"]),
-        Route(ws + "/branch/{label}", api.branch, methods=["DELETE"]),
-        Route(ws + "/multidoc", api.multidoc, methods=["GET"]),
+        Route(ws + "/branch/{label}", api.branch, methods=["GET", "PUT", "DELETE"]),
+        Route(ws + "/branch/{label}/live", api.branch_live, methods=["POST"]),
+        Route(ws + "/multidoc", api.multidoc, methods=["GET", "POST"]),
+        Route(ws + "/multidoc/dry-run", api.multidoc_import, methods=["POST"]),
         Route(ws + "/table/{oid}/schema", api.schema, methods=["GET"]),
         Route(ws + "/apigroup/{gid}/api", api.collection, methods=["GET", "POST"]),
         Route(ws + "/apigroup/{gid}/api/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),

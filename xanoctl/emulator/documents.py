@@ -19,7 +19,7 @@ class Header:
     kind: str
     name: str
     verb: str | None = None
-    description: str = ""
+    description: str | None = None  # None: the document has no description clause (a PUT keeps the old one)
     tags: list[str] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
 
@@ -38,11 +38,20 @@ def syntax_error(text: str, exc: XanoSyntaxError) -> ApiError:
 
 def read_header(text: str, expected_kind: str) -> Header:
     """Validate ``text`` and read its header; raise the API's 400 errors otherwise."""
+    return _check_kind(_from_document(parse(text)), expected_kind)
+
+
+def parse(text: str) -> Document:
+    """The parsed document, or the API's 400 syntax error."""
     try:
-        document = parser.parse_document(text)
+        return parser.parse_document(text)
     except XanoSyntaxError as exc:
         raise syntax_error(text, exc) from None
-    return _check_kind(_from_document(document), expected_kind)
+
+
+def header_of(document: Document) -> Header:
+    """The header of a parsed document, checked as its own kind."""
+    return _check_kind(_from_document(document), document.kind)
 
 
 def _check_kind(header: Header, expected_kind: str) -> Header:
@@ -64,7 +73,7 @@ def _from_document(document: Document) -> Header:
     header = Header(kind=document.kind, name=document.name or "",
                     verb=document.verb.upper() if document.verb else None)
     description = _literal(document.value("description"))
-    header.description = description if isinstance(description, str) else ""
+    header.description = description if isinstance(description, str) else None
     tags = document.value("tags")
     if isinstance(tags, ArrayLit):
         header.tags = [str(item.value) for item in tags.items if isinstance(item, Literal)]

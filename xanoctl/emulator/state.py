@@ -26,6 +26,7 @@ SEED_ORDER = ("table", "function", "middleware", "api_group", "query", "task")
 class EmulatorOptions:
     timestamps: str = "string"  # "string" ("2025-01-06 09:00:00+0000") or "ms" (epoch milliseconds)
     xanoscript_as_string: bool = False  # answer `xanoscript: "<source>"` instead of {status, value}
+    direct_push: bool = True  # False: the multidoc import (push, dry-run) is refused, as with push disabled
 
 
 @dataclass

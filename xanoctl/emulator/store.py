@@ -99,6 +99,11 @@ def format_time(ms: int, style: str = "string") -> Any:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S+0000")
 
 
+def new_canonical() -> str:
+    """A canonical for a new API group (Xano's are 8 URL-safe characters)."""
+    return secrets.token_urlsafe(6)[:8]
+
+
 def stable_guid(*parts: object) -> str:
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")[:27]
@@ -163,6 +168,35 @@ class Store:
         workspace.branches[label] = branch
         return branch
 
+    def edit_branch(self, wid: int, label: str, *, new_label: str | None = None, description: str | None = None,
+                    color: str | None = None) -> Branch:
+        """Change a branch's label, description or color (the label of ``v1`` cannot change)."""
+        workspace = self.workspace(wid)
+        branch = self.branch(wid, label)
+        if new_label is not None and new_label != branch.label:
+            if branch.label == LIVE_BRANCH:
+                raise input_error(f'The "{LIVE_BRANCH}" branch label cannot be changed.', "label")
+            if not new_label.strip():
+                raise input_error("Missing param: label", "label")
+            if new_label in workspace.branches:
+                raise input_error("This branch label is already being used.", "label")
+            workspace.branches = {(new_label if key == branch.label else key): value
+                                  for key, value in workspace.branches.items()}
+            branch.label = new_label
+        if description is not None:
+            branch.description = description
+        if color is not None:
+            branch.color = color
+        return branch
+
+    def set_live(self, wid: int, label: str) -> Branch:
+        """Make ``label`` the live branch (the one unqualified requests use)."""
+        workspace = self.workspace(wid)
+        branch = self.branch(wid, label)
+        for other in workspace.branches.values():
+            other.live = other is branch
+        return branch
+
     def delete_branch(self, wid: int, label: str) -> None:
         workspace = self.workspace(wid)
         branch = self.branch(wid, label)
@@ -199,7 +233,7 @@ class Store:
                 raise input_error("This name is already being used. Please choose a unique name.", "name")
 
     def add(self, branch: Branch, kind: str, name: str, xanoscript: str, *, verb: str | None = None,
-            group_id: int | None = None, description: str = "", tags: Iterable[str] = (),
+            group_id: int | None = None, description: str | None = "", tags: Iterable[str] = (),
             fields: dict[str, Any] | None = None, guid: str | None = None,
             created_at: int | None = None, object_id: int | None = None) -> StoredObject:
         """Store a new object without validating its XanoScript (seeds and tests use this to
@@ -211,18 +245,22 @@ class Store:
         self.next_ids[kind] = max(self.next_ids.get(kind, 1), ident + 1)
         obj = StoredObject(kind=kind, id=ident, name=name, guid=guid or secrets.token_urlsafe(20)[:27],
                            xanoscript=xanoscript, created_at=stamp, updated_at=stamp,
-                           description=description, tags=list(tags), verb=verb.upper() if verb else None,
+                           description=description or "", tags=list(tags), verb=verb.upper() if verb else None,
                            group_id=group_id if kind == "query" else None, fields=dict(fields or {}))
         obj.fields.pop("schedule", None)  # the API never shows a schedule
         branch.objects[kind][ident] = obj
         return obj
 
-    def replace(self, obj: StoredObject, *, name: str, xanoscript: str, verb: str | None, description: str,
+    def replace(self, obj: StoredObject, *, name: str, xanoscript: str, verb: str | None, description: str | None,
                 tags: Iterable[str], fields: dict[str, Any], publish: bool) -> StoredObject:
-        """Apply an update: the live version when ``publish``, else a draft beside it."""
+        """Apply an update: the live version when ``publish``, else a draft beside it. A
+        ``description`` of None (the document has none, e.g. only a leading ``//`` comment)
+        keeps the object's description."""
         stamp = max(self.clock(), obj.updated_at + 1000)
         if publish:
-            obj.name, obj.xanoscript, obj.description, obj.tags = name, xanoscript, description, list(tags)
+            obj.name, obj.xanoscript, obj.tags = name, xanoscript, list(tags)
+            if description is not None:
+                obj.description = description
             if verb:
                 obj.verb = verb.upper()
             obj.fields.update({k: v for k, v in fields.items() if k != "schedule"})

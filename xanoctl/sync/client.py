@@ -16,9 +16,11 @@ most ``lookahead - 1`` wasted requests per list, one for a list of three pages).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -155,6 +157,45 @@ class AsyncXanoClient:
         params = {"branch": self.branch, "env": "false", "records": "false",
                   "include_draft": _flag(include_draft)}
         return (await self._send("GET", f"/workspace/{self.workspace}/multidoc", params=params)).text
+
+    # ------------------------------------------------------------------ multidoc import and branches
+
+    async def multidoc_dry_run(self, documents: str, **flags: bool) -> dict[str, Any]:
+        """POST ``/multidoc/dry-run``: what importing ``documents`` (joined by ``\n---\n``)
+        would do, ``{operations: [{action, type, name, details}], summary: {type: counts}}``.
+        ``flags``: see :func:`multidoc_params`."""
+        path = f"/workspace/{self.workspace}/multidoc/dry-run"
+        return _json_object(await self._post_multidoc(path, documents, flags), "POST", path)
+
+    async def multidoc_push(self, documents: str, **flags: bool) -> dict[str, Any]:
+        """POST ``/multidoc``: import ``documents`` (by default in one transaction, partial);
+        ``{guid_map: [{type, name, guid, verb?, api_group?, canonical?}]}``."""
+        path = f"/workspace/{self.workspace}/multidoc"
+        return _json_object(await self._post_multidoc(path, documents, flags), "POST", path)
+
+    async def _post_multidoc(self, path: str, documents: str, flags: dict[str, bool]) -> httpx.Response:
+        return await self._send("POST", path, params=multidoc_params(self.branch, **flags),
+                                content=documents.encode("utf-8"), headers={"Content-Type": XANOSCRIPT_TYPE})
+
+    async def branch_info(self, label: str) -> dict[str, Any]:
+        """GET ``/branch/{label}``: ``{label, created_at, live, backup}``."""
+        path = f"/workspace/{self.workspace}/branch/{quote(label, safe='')}"
+        return _json_object(await self._send("GET", path), "GET", path)
+
+    async def edit_branch(self, label: str, *, new_label: str | None = None, description: str | None = None,
+                          color: str | None = None) -> dict[str, Any]:
+        """PUT ``/branch/{label}`` with only the fields given (the label of ``v1`` cannot change)."""
+        body = {key: value for key, value in (("label", new_label), ("description", description),
+                                              ("color", color)) if value is not None}
+        path = f"/workspace/{self.workspace}/branch/{quote(label, safe='')}"
+        response = await self._send("PUT", path, content=json.dumps(body).encode("utf-8"),
+                                    headers={"Content-Type": "application/json"})
+        return _json_object(response, "PUT", path)
+
+    async def set_live(self, label: str) -> dict[str, Any]:
+        """POST ``/branch/{label}/live``: make that branch the live one."""
+        path = f"/workspace/{self.workspace}/branch/{quote(label, safe='')}/live"
+        return _json_object(await self._send("POST", path), "POST", path)
 
     # ------------------------------------------------------------------ lists
 
@@ -476,6 +517,21 @@ class XanoClient:
     def multidoc(self, include_draft: bool = False) -> str:
         return self._run(self.aio.multidoc(include_draft))
 
+    def multidoc_dry_run(self, documents: str, **flags: bool) -> dict[str, Any]:
+        return self._run(self.aio.multidoc_dry_run(documents, **flags))
+
+    def multidoc_push(self, documents: str, **flags: bool) -> dict[str, Any]:
+        return self._run(self.aio.multidoc_push(documents, **flags))
+
+    def branch_info(self, label: str) -> dict[str, Any]:
+        return self._run(self.aio.branch_info(label))
+
+    def edit_branch(self, label: str, **changes: Any) -> dict[str, Any]:
+        return self._run(self.aio.edit_branch(label, **changes))
+
+    def set_live(self, label: str) -> dict[str, Any]:
+        return self._run(self.aio.set_live(label))
+
     def list_objects(self, kind: str, **options: Any) -> list[RemoteObject]:
         return self._run(self.aio.list_objects(kind, **options))
 
@@ -506,6 +562,26 @@ class XanoClient:
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
+
+
+def multidoc_params(branch: str, *, delete: bool = False, env: bool = False, records: bool = False,
+                    transaction: bool = True, truncate: bool = False, partial: bool = True) -> dict[str, str]:
+    """The query of a multidoc import or dry-run, as the official CLI builds it: the five
+    flags, then ``branch`` when one is set, then ``partial`` (only the documents sent are
+    touched; ``delete`` deletes the others only with ``partial=False``)."""
+    params = {"delete": _flag(delete), "env": _flag(env), "records": _flag(records),
+              "transaction": _flag(transaction), "truncate": _flag(truncate)}
+    if branch:
+        params["branch"] = branch
+    params["partial"] = _flag(partial)
+    return params
+
+
+def _json_object(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
+    body = _json(response, method, path)
+    if not isinstance(body, dict):
+        raise XanoApiError(f"{method} {path}: unexpected answer (not a JSON object)", method=method, path=path)
+    return body
 
 
 def _json(response: httpx.Response, method: str, path: str) -> Any:

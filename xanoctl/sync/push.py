@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from xanoctl.sync import history, lockupdate
+from xanoctl.sync import history, lockupdate, multidoc
 from xanoctl.sync.apply import after_of, apply_steps, group_id_of
 from xanoctl.sync.client import AsyncXanoClient, XanoApiError
 from xanoctl.sync.context import Context
@@ -55,6 +55,7 @@ class PushResult:
     notes: list[str] = field(default_factory=list)
     commit: str | None = None
     manifest_changed: bool = False
+    preview: list[Any] | None = None  # the server's dry-run operations of a --transaction push
 
     @property
     def exit_code(self) -> int:
@@ -74,7 +75,7 @@ Gate = Callable[[Plan], Any]
 
 
 def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_run: bool = False,
-         lint: bool = True, delete: bool = False, commit: bool = False) -> PushResult:
+         lint: bool = True, delete: bool = False, commit: bool = False, transaction: bool = False) -> PushResult:
     with exclusive(ctx.state):
         refuse_unfinished(ctx)
         prefixes = selection(ctx.folder, list(paths))
@@ -85,7 +86,7 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
             return PushResult("push", NOTHING, notes=notes)
         repo = history.repository(ctx.folder.root) if commit and not dry_run else None
         result = execute(ctx, candidates, operation="push", force=force, dry_run=dry_run,
-                         gate=lint_gate(ctx) if lint else None, commit=commit)
+                         gate=lint_gate(ctx) if lint else None, commit=commit, transaction=transaction)
         result.notes = notes + result.notes
         if result.outcome == PUSHED:
             finish(ctx, result)
@@ -128,12 +129,15 @@ def refuse_unfinished(ctx: Context) -> None:
 
 def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force: bool = False,
             dry_run: bool = False, gate: Gate | None = None, description: str = "",
-            commit: bool = False) -> PushResult:
+            commit: bool = False, transaction: bool = False) -> PushResult:
     """Plan, check, journal, apply, and restore on failure. On success the outcome is
-    ``pushed`` and the caller calls :func:`finish` (after writing files, for a rollback)."""
+    ``pushed`` and the caller calls :func:`finish` (after writing files, for a rollback).
+    ``transaction``: write in one multidoc import where the workspace takes them
+    (:mod:`xanoctl.sync.multidoc`)."""
     result = PushResult(operation)
     try:
-        return asyncio.run(_execute(ctx, candidates, result, force, dry_run, gate, description, commit))
+        return asyncio.run(_execute(ctx, candidates, result, force, dry_run, gate, description, commit,
+                                    transaction))
     except KeyboardInterrupt:  # a second Ctrl-C, during the restore
         result.interrupted = True
         result.outcome = RESTORE_INCOMPLETE if result.journal is not None else INTERRUPTED
@@ -142,7 +146,7 @@ def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force:
 
 
 async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult, force: bool, dry_run: bool,
-                   gate: Gate | None, description: str, commit: bool) -> PushResult:
+                   gate: Gate | None, description: str, commit: bool, transaction: bool) -> PushResult:
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
@@ -150,10 +154,7 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
             check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root)
             plan = await check_remote(client, candidates, ctx.manifest, force=force)
         except asyncio.CancelledError:
-            _uncancel()
-            result.interrupted, result.outcome = True, INTERRUPTED
-            result.failure = "interrupted before any write"
-            return result
+            return _interrupted_before_writing(result)
         result.plan = plan
         result.notes += plan.notes
         if plan.problems or plan.conflicts:
@@ -167,22 +168,32 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
             if result.lint is not None and result.lint.failed:
                 result.outcome = REFUSED
                 return result
+        writer: multidoc.Apply | None = apply_steps
+        if transaction:
+            try:
+                writer = await multidoc.prepare(client, plan, result)
+            except asyncio.CancelledError:
+                return _interrupted_before_writing(result)
+            if writer is None:
+                result.outcome = REFUSED
+                return result
         if dry_run:
             result.outcome = DRY_RUN
             return result
         header = {"operation": result.operation, "description": description, "instance": instance,
                   "workspace": workspace, "branch": config.branch, "folder": str(ctx.folder.root),
-                  "commit": commit}
+                  "commit": commit, "transaction": writer is not apply_steps}
         result.journal = Journal.create(ctx.state, header, plan.steps)
-        return await apply_or_restore(client, result.journal, result, config.http.concurrency)
+        return await apply_or_restore(client, result.journal, result, config.http.concurrency, writer)
 
 
 async def apply_or_restore(client: AsyncXanoClient, journal: Journal, result: PushResult,
-                           concurrency: int) -> PushResult:
-    """Apply the journal's remaining steps; on any failure restore everything it touched."""
+                           concurrency: int, writer: multidoc.Apply = apply_steps) -> PushResult:
+    """Apply the journal's remaining steps (object by object, or ``writer``); on any failure
+    restore everything it touched."""
     result.journal = journal
     try:
-        failure = await apply_steps(client, journal, concurrency)
+        failure = await writer(client, journal, concurrency)
         if failure is not None:
             result.failure = failure.describe()
     except asyncio.CancelledError:
@@ -195,6 +206,13 @@ async def apply_or_restore(client: AsyncXanoClient, journal: Journal, result: Pu
         return result
     await restore(client, journal, concurrency)
     result.outcome = journal.outcome or RESTORE_INCOMPLETE
+    return result
+
+
+def _interrupted_before_writing(result: PushResult) -> PushResult:
+    _uncancel()
+    result.interrupted, result.outcome = True, INTERRUPTED
+    result.failure = "interrupted before any write"
     return result
 
 

@@ -21,6 +21,18 @@ def plan_lines(plan: Plan) -> list[str]:
     return lines
 
 
+def preview_lines(operations: list) -> list[str]:
+    """The server's dry-run of a --transaction push, one operation per line."""
+    shown = [op for op in operations if op.action not in ("delete", "cascade_delete")]
+    width = max((len(op.type) for op in shown), default=0)
+    names = max((len(op.name) for op in shown), default=0)
+    lines = [(f"  {op.action:<9} {op.type:<{width}}  {op.name:<{names}}" + (f"  {op.path}" if op.path else "")
+              + (f"  ({op.details})" if op.details else "")).rstrip() for op in shown[:MAX_LINES]]
+    if len(shown) > MAX_LINES:
+        lines.append(f"  ... and {len(shown) - MAX_LINES} more")
+    return lines
+
+
 def conflict_line(conflict: Conflict, base_lines: Callable[[Conflict], str]) -> str:
     if conflict.reason == "deleted remotely":
         return (f"conflict: {conflict.path}: {conflict.label} was deleted remotely since the last pull "
@@ -114,6 +126,9 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
             lines.append(render_lint(result.lint, "text", color=False))
             return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
         return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
+    if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
+        return lines + ["would push in one transaction (Xano's dry-run of the import):"] + preview_lines(
+            result.preview) + ["dry run: nothing was written"], None
     if result.outcome == DRY_RUN and plan is not None:
         counts = ", ".join(f"{n} to {action}" for action, n in plan.counts().items() if n)
         return lines + [f"would {verb} ({counts}):"] + plan_lines(plan) + ["dry run: nothing was written"], None
@@ -130,7 +145,8 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
     done = sum(1 for s in journal.steps if s.status == "done")
     if result.outcome == PUSHED:
         lines = outcome_lines(journal)
-        lines.append(f"{_past(result.operation)} {done} object(s); xanoctl.lock updated")
+        how = " in one transaction" if journal.header.get("transaction") else ""
+        lines.append(f"{_past(result.operation)} {done} object(s){how}; xanoctl.lock updated")
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         return lines, None
