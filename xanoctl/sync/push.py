@@ -76,6 +76,7 @@ Gate = Callable[[Plan], Any]
 def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_run: bool = False,
          lint: bool = True, delete: bool = False, commit: bool = False) -> PushResult:
     with exclusive(ctx.state):
+        ctx.sweep()
         refuse_unfinished(ctx)
         prefixes = selection(ctx.folder, list(paths))
         candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete)
@@ -315,6 +316,7 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
     """Finish the last push from its journal (its process died): steps already applied are
     recognised by reading the remote, the others are written; a failure restores everything."""
     with exclusive(ctx.state):
+        ctx.sweep()
         journal = last_journal(ctx.state)
         if journal is None:
             raise XanoctlError("no push to resume: the push journal (.xanoctl/pushes/) is empty")

@@ -43,6 +43,7 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
     revision = history.resolve(repo, rev)
     short = history.short(repo, revision)
     with exclusive(ctx.state):
+        ctx.sweep()
         refuse_unfinished(ctx)
         then = _manifest_at(repo, revision, ctx)
         candidates, problems, notes = [], [], []
@@ -147,6 +148,7 @@ def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:
 
 def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
     with exclusive(ctx.state):
+        ctx.sweep()
         journal = last_journal(ctx.state)
         if journal is None:
             raise XanoctlError("no push to undo: the push journal (.xanoctl/pushes/) is empty")

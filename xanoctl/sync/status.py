@@ -21,6 +21,7 @@ conflict (pull first).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -102,6 +103,8 @@ class StatusReport:
     objects: list[ObjectStatus] = field(default_factory=list)
     checked_remote: bool = True
     unfinished_push: str | None = None  # what to run when the last push did not finish
+    swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
+    writing: list[str] = field(default_factory=list)  # temporary files of runs still going
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -116,6 +119,7 @@ class StatusReport:
     def as_json(self) -> dict[str, Any]:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
+                "temporary_files": {"removed": self.swept, "in_use": self.writing},
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -237,6 +241,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     from xanoctl.sync.remote import KINDS
 
     prefixes = selection(ctx.folder, paths or [])
+    temporary = ctx.sweep()
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     remote = None
     if not offline:
@@ -245,6 +250,9 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
             remote = fetch(client, KINDS, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)
+    root = ctx.state.parent
+    report.swept = sorted(os.path.relpath(path, root) for path in temporary.removed)
+    report.writing = sorted(os.path.relpath(path, root) for path in temporary.kept)
     return report
 
 
