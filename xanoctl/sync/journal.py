@@ -318,6 +318,18 @@ def exclusive(state: Path) -> Iterator[None]:
         path.unlink(missing_ok=True)
 
 
+def clear_stale_lock(state: Path) -> None:
+    """Remove ``.xanoctl/push.lock`` when the process that holds it is gone (a killed push),
+    by taking it over and releasing it; a push or rollback still running keeps it."""
+    holder = _holder(state / LOCK)
+    if holder is not None and not process_alive(holder):
+        try:
+            with exclusive(state):
+                pass
+        except XanoctlError:
+            pass  # taken by a new push meanwhile
+
+
 def _holder(path: Path) -> int | None:
     try:
         return int(path.read_text().strip() or "0") or None

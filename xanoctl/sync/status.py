@@ -240,8 +240,11 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     from xanoctl.sync.pull import check_manifest, fetch
     from xanoctl.sync.remote import KINDS
 
+    from xanoctl.sync.journal import clear_stale_lock
+
     prefixes = selection(ctx.folder, paths or [])
     temporary = ctx.sweep()
+    clear_stale_lock(ctx.state)
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     remote = None
     if not offline:
