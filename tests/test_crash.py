@@ -84,12 +84,12 @@ class World:
         return shop
 
 
-def spawn(shop: Shop, args: list[str], *, kill_at: int = 0, trace: Path | None = None,
+def spawn(shop: Shop, args: list[str], *, kill_at: int = 0, trace: Path | None = None, match: str = "",
           **http: Any) -> subprocess.Popen:
     env = {**os.environ, **shop.env, **{f"XANOCTL_HTTP_{k.upper()}": str(v) for k, v in http.items()},
            "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), os.environ.get("PYTHONPATH")])),
            "XANOCTL_CRASH_ROOT": str(shop.root), "XANOCTL_CRASH_AT": str(kill_at),
-           "XANOCTL_CRASH_TRACE": str(trace or "")}
+           "XANOCTL_CRASH_TRACE": str(trace or ""), "XANOCTL_CRASH_MATCH": match}
     script = Path(sys.executable).with_name("xanoctl")
     return subprocess.Popen([str(script), *args], cwd=shop.root, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -105,10 +105,10 @@ def finish(shop: Shop, process: subprocess.Popen) -> int:
     return process.returncode
 
 
-def run_traced(shop: Shop, args: list[str], kill_at: int = 0, **http: Any) -> tuple[int, list[str]]:
+def run_traced(shop: Shop, args: list[str], kill_at: int = 0, match: str = "", **http: Any) -> tuple[int, list[str]]:
     trace = shop.root.parent / "trace.txt"
     trace.unlink(missing_ok=True)
-    code = finish(shop, spawn(shop, args, kill_at=kill_at, trace=trace, **http))
+    code = finish(shop, spawn(shop, args, kill_at=kill_at, trace=trace, match=match, **http))
     events = trace.read_text(encoding="utf-8").splitlines() if trace.exists() else []
     return code, [line.split("\t", 1)[1] for line in events]
 
@@ -147,6 +147,7 @@ class Scenario:
     back_states: dict[str, str] = field(default_factory=dict)  # status after going back
     forward_states: dict[str, str] = field(default_factory=dict)
     committed: bool = False  # forward ends with the workspace committed
+    faults: str | None = None  # the emulator's, during the command (not during the recovery)
 
 
 def user_edits(shop: Shop) -> None:
@@ -212,6 +213,14 @@ def recover_undo(shop: Shop, scenario: Scenario, way: str) -> str:
     return "forward"
 
 
+def push_killed(shop: Shop) -> None:
+    """A push killed after its first write reached Xano, before the journal recorded it: what
+    `push --resume` starts from (journal writes: the header's two, "started", then "done")."""
+    user_edits(shop)
+    code, _ = run_traced(shop, ["push", "--delete"], kill_at=4, match=".jsonl", concurrency=1)
+    assert code == -signal.SIGKILL
+
+
 def push_first(shop: Shop) -> None:
     user_edits(shop)
     shop.cli("push", "--delete")
@@ -229,17 +238,19 @@ def scenarios(base: str) -> list[Scenario]:
     rollback_args = ["rollback", f"workspace/{fn_path(FUNCTIONS[0])}", f"workspace/{fn_path(FUNCTIONS[1])}",
                      "--to", base, "--commit"]
     return [
-        Scenario("first pull", ["pull"], 5, prepare=first_pull, recover=recover_pull),
-        Scenario("pull of remote changes", ["pull"], 6, prepare=local_edit, remote=remote_changes,
+        Scenario("first pull", ["pull"], 4, prepare=first_pull, recover=recover_pull),
+        Scenario("pull of remote changes", ["pull"], 4, prepare=local_edit, remote=remote_changes,
                  recover=recover_pull, forward_states={fn_path(FUNCTIONS[3]): "modified locally"}),
-        Scenario("pull --commit", ["pull", "--commit"], 4, remote=remote_changes, recover=recover_pull,
+        Scenario("pull --commit", ["pull", "--commit"], 3, remote=remote_changes, recover=recover_pull,
                  committed=True),
-        Scenario("push", ["push", "--delete"], 10, **pushing),
-        Scenario("push --commit", ["push", "--delete", "--commit"], 5, committed=True, **pushing),
-        Scenario("rollback --to --commit", rollback_args, 5, prepare=oops_pushed, recover=recover_push,
+        Scenario("push", ["push", "--delete"], 7, **pushing),
+        Scenario("push --commit", ["push", "--delete", "--commit"], 3, committed=True, **pushing),
+        Scenario("rollback --to --commit", rollback_args, 4, prepare=oops_pushed, recover=recover_push,
                  committed=True),
-        Scenario("rollback --last-push", ["rollback", "--last-push"], 6, prepare=push_first, recover=recover_undo,
+        Scenario("rollback --last-push", ["rollback", "--last-push"], 4, prepare=push_first, recover=recover_undo,
                  forward_states=PUSHED_BACK),
+        Scenario("push --resume", ["push", "--resume"], 3, **{**pushing, "prepare": push_killed}),
+        Scenario("push failing, restored", ["push", "--delete"], 4, faults="5xx-write-burst=3@3", **pushing),
     ]
 
 
@@ -276,10 +287,10 @@ def world(tmp_path_factory):
     built.emu.stop()
 
 
-def kill_points(events: list[str], budget: int, rng: random.Random) -> list[int]:
-    """1-based event numbers to die before: always the narrow windows around xanoctl.lock
-    (before its rename, and right after it: before the journal says so) and before git commits,
-    then a seeded draw among the others."""
+def kill_points(events: list[str], scenario: Scenario, rng: random.Random) -> list[tuple[int, str]]:
+    """(1-based event number to die before, recovery way): always the narrow windows around
+    xanoctl.lock (before its rename, and right after it: before the journal says so) and before
+    git commits, with every recovery; then a seeded draw among the others, each with one."""
     narrow = set()
     for number, event in enumerate(events, 1):
         if event.endswith("xanoctl.lock") and event.startswith("rename"):
@@ -288,31 +299,41 @@ def kill_points(events: list[str], budget: int, rng: random.Random) -> list[int]
             narrow.add(number)
     narrow = {n for n in narrow if n <= len(events)}
     others = [n for n in range(1, len(events) + 1) if n not in narrow]
-    count = max(0, round(budget * SCALE) - len(narrow))
-    return sorted(narrow | set(rng.sample(others, min(count, len(others)))))
+    count = max(0, round(scenario.budget * SCALE) - len(narrow))
+    drawn = sorted(rng.sample(others, min(count, len(others))))
+    return sorted([(n, way) for n in narrow for way in scenario.ways]
+                  + [(n, rng.choice(scenario.ways)) for n in drawn])
 
 
-@pytest.mark.parametrize("index", range(7), ids=["first-pull", "pull-changes", "pull-commit", "push", "push-commit",
-                                                  "rollback-to", "undo"])
+@pytest.mark.parametrize("index", range(9), ids=["first-pull", "pull-changes", "pull-commit", "push", "push-commit",
+                                                  "rollback-to", "undo", "resume", "push-restored"])
 def test_a_kill_at_any_point_loses_nothing_and_leaves_nothing(world, index):
     rng = random.Random(f"{SEED}-{index}")
     base = world.template.repo.head.commit.hexsha
     scenario = scenarios(base)[index]
     # the reference run: every event the command causes, and where it leads
     shop = world.fresh(scenario.remote)
+    remote = shop.remote()
     scenario.prepare(shop)
-    before = state_of(shop)
+    expected = {"back": {"remote": remote, "tree": state_of(shop)["tree"]}}
+    world.emu.set_faults(scenario.faults)
     code, events = run_traced(shop, scenario.args)
-    assert code == 0 and events, f"{scenario.name}: the reference run failed ({code})"
-    expected = {"forward": state_of(shop), "back": before}
+    world.emu.reset_faults()
+    assert code == (1 if scenario.faults else 0) and events, f"{scenario.name}: the reference run failed ({code})"
+    if scenario.faults:  # where the command leads when nothing fails
+        shop = world.fresh(scenario.remote)
+        scenario.prepare(shop)
+        shop.cli(*scenario.args)
+    expected["forward"] = state_of(shop)
     killed = []
-    for number in kill_points(events, scenario.budget, rng):
-        way = rng.choice(scenario.ways)
+    for number, way in kill_points(events, scenario, rng):
         where = (f"{scenario.name}: killed before event {number}/{len(events)} ({events[number - 1]}), recovery "
                  f"{way} (replay: XANOCTL_CRASH_SEED={SEED})")
         shop = world.fresh(scenario.remote)
         scenario.prepare(shop)
+        world.emu.set_faults(scenario.faults)
         code, _ = run_traced(shop, scenario.args, kill_at=number)
+        world.emu.reset_faults()
         killed.append(code == -signal.SIGKILL)
         way = scenario.recover(shop, scenario, way)
         check(shop, scenario, way, expected[way], where)
@@ -326,7 +347,7 @@ def test_kills_from_outside_while_requests_are_in_flight(world):
     then resumed or rolled back."""
     rng = random.Random(f"{SEED}-outside")
     scenario = scenarios("HEAD")[3]
-    for attempt in range(4):
+    for attempt in range(3):
         shop = world.fresh()
         user_edits(shop)
         before = state_of(shop)

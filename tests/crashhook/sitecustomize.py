@@ -2,7 +2,8 @@
 PYTHONPATH), never by xanoctl itself: an audit hook (PEP 578) that sees every file the process
 writes, renames or removes under ``XANOCTL_CRASH_ROOT`` (and every program it starts, git),
 appends one line per such event to ``XANOCTL_CRASH_TRACE``, and kills the process with SIGKILL
-just before the ``XANOCTL_CRASH_AT``-th one. Nothing happens without ``XANOCTL_CRASH_ROOT``."""
+just before the ``XANOCTL_CRASH_AT``-th one (counting only those whose description contains
+``XANOCTL_CRASH_MATCH``, when set). Nothing happens without ``XANOCTL_CRASH_ROOT``."""
 
 import os
 import signal
@@ -17,8 +18,9 @@ def _install(root: str) -> None:
     roots = tuple({os.path.abspath(root), os.path.realpath(root)})
     kill_at = int(os.environ.get("XANOCTL_CRASH_AT") or 0)
     trace = os.environ.get("XANOCTL_CRASH_TRACE")
+    match = os.environ.get("XANOCTL_CRASH_MATCH") or ""
     guard = threading.Lock()
-    count = [0]
+    count = [0, 0]  # events, events matching
 
     def inside(path: object) -> bool:
         if isinstance(path, bytes):
@@ -46,12 +48,12 @@ def _install(root: str) -> None:
             return
         with guard:
             count[0] += 1
-            number = count[0]
+            count[1] += match in what
             if trace:
                 fd = os.open(trace, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-                os.write(fd, f"{number}\t{what}\n".encode("utf-8", "replace"))
+                os.write(fd, f"{count[0]}\t{what}\n".encode("utf-8", "replace"))
                 os.close(fd)
-            if number == kill_at:
+            if match in what and count[1] == kill_at:
                 os.kill(os.getpid(), signal.SIGKILL)
 
     sys.addaudithook(hook)
