@@ -225,12 +225,8 @@ def finish(ctx: Context, result: PushResult, repo: Any = None, message: str | No
     assert journal is not None
     operation = journal.header.get("operation", "push")
     if not journal.manifest_saved:
-        try:
-            save_lock(ctx, journal, lockupdate.after_push(ctx.manifest, journal), result, "push")
-        except OSError as exc:
-            raise XanoctlError(f"the {operation} is done remotely, but xanoctl.lock could not be written "
-                               f"({exc.strerror or exc}): make room, then run `xanoctl push --resume` to record "
-                               "it") from None
+        save_lock(ctx, journal, lockupdate.after_push(ctx.manifest, journal), result, "push",
+                  done=f"the {operation} is done remotely", then="xanoctl push --resume")
         journal.record("manifest")
     for step in journal.steps:
         if step.content is not None and step.status == "done":
@@ -250,11 +246,7 @@ def close_restore(ctx: Context, result: PushResult) -> None:
     journal = result.journal
     if journal is None or result.outcome not in (RESTORED, RESTORE_INCOMPLETE):
         return
-    try:
-        save_lock(ctx, journal, lockupdate.after_restore(ctx.manifest, journal), result, "restore")
-    except OSError as exc:
-        raise XanoctlError(f"the remote is restored, but xanoctl.lock could not be written ({exc.strerror or exc}): "
-                           "make room, then run `xanoctl rollback --last-push` to record it") from None
+    save_lock(ctx, journal, lockupdate.after_restore(ctx.manifest, journal), result, "restore")
     if journal.restoring:  # else interrupted before the restore began: resume or roll back
         journal.try_record("end", outcome=result.outcome)
 
@@ -271,16 +263,22 @@ def write_files(ctx: Context, journal: Journal) -> None:
                                    "to finish it") from None
 
 
-def save_lock(ctx: Context, journal: Journal, manifest: Manifest, result: PushResult, purpose: str) -> None:
+def save_lock(ctx: Context, journal: Journal, manifest: Manifest, result: PushResult, purpose: str, *,
+              done: str = "the remote is restored", then: str = "xanoctl rollback --last-push") -> None:
     """Replace ``xanoctl.lock`` with ``manifest`` (when its text changes). The journal says so
     first, with the new text's hash: a process killed right after the save is told apart from
-    one killed right before it (:meth:`Journal.lock_saved`). OSError when it cannot be written."""
+    one killed right before it (:meth:`Journal.lock_saved`). A lock that cannot be written is a
+    one-line error: ``done`` (what is done remotely), and ``then`` records it."""
     text = manifest.dumps()
     if text == ctx.manifest.dumps():
         return
     record = journal.record if purpose == "push" else journal.try_record
     record("lock", purpose=purpose, sha256=sha256_bytes(text.encode("utf-8")))
-    save_manifest(ctx.folder.root, manifest)
+    try:
+        save_manifest(ctx.folder.root, manifest)
+    except OSError as exc:
+        raise XanoctlError(f"{done}, but xanoctl.lock could not be written ({exc.strerror or exc}): make room, "
+                           f"then run `{then}` to record it") from None
     ctx.manifest = manifest
     result.manifest_changed = True
 

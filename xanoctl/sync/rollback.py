@@ -169,12 +169,7 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
             return result  # refused: nothing was written
         if result.outcome == RESTORED and pushed:
             result.outcome = UNDONE
-        try:
-            save_lock(ctx, journal, lockupdate.after_restore(ctx.manifest, journal), result, "undo")
-        except OSError as exc:
-            raise XanoctlError(f"the remote is restored, but xanoctl.lock could not be written "
-                               f"({exc.strerror or exc}): make room, then run `xanoctl rollback --last-push` "
-                               "again to record it") from None
+        save_lock(ctx, journal, lockupdate.after_restore(ctx.manifest, journal), result, "undo")
         for step in journal.steps:
             if step.before and step.before.get("xanoscript") is not None:
                 ctx.store.put(step.before["xanoscript"].encode("utf-8"))
