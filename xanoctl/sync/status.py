@@ -149,11 +149,17 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
     assert entry is not None
     local = "missing" if item.missing else ("modified" if item.modified else "unchanged")
     rstate = remote_state(entry, remote) if checked else RemoteState("unchecked")
-    state = _TABLE[(local, rstate.state)]
+    state, note = _TABLE[(local, rstate.state)], _NOTES.get((local, rstate.state), "")
+    if state == CONFLICT and local == "modified" and _holds(item, rstate.obj):
+        state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
-                        note=_NOTES.get((local, rstate.state), ""), pulled_at=entry.updated_at,
-                        remote_at=rstate.updated_at)
+                        note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
+
+
+def _holds(item: LocalFile, obj: RemoteObject | None) -> bool:
+    """Whether the local file is byte for byte the remote object's XanoScript."""
+    return obj is not None and obj.xanoscript is not None and sha256_bytes(obj.xanoscript.encode("utf-8")) == item.sha256
 
 
 def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder,
