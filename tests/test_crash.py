@@ -146,7 +146,7 @@ class Scenario:
     ways: tuple[str, ...] = ("forward",)  # forward: the command's effect; back: as before it
     back_states: dict[str, str] = field(default_factory=dict)  # status after going back
     forward_states: dict[str, str] = field(default_factory=dict)
-    committed: bool = False  # forward ends with the workspace committed
+    committed: str = ""  # forward ends with this path committed (the workspace, or only xanoctl.lock)
     faults: str | None = None  # the emulator's, during the command (not during the recovery)
 
 
@@ -209,7 +209,7 @@ def recover_push(shop: Shop, scenario: Scenario, way: str) -> str:
 
 
 def recover_undo(shop: Shop, scenario: Scenario, way: str) -> str:
-    shop.cli("rollback", "--last-push")  # documented: run it again (it says when it is done)
+    shop.cli(*scenario.args)  # documented: run it again (it says when it is done)
     return "forward"
 
 
@@ -242,13 +242,13 @@ def scenarios(base: str) -> list[Scenario]:
         Scenario("pull of remote changes", ["pull"], 4, prepare=local_edit, remote=remote_changes,
                  recover=recover_pull, forward_states={fn_path(FUNCTIONS[3]): "modified locally"}),
         Scenario("pull --commit", ["pull", "--commit"], 3, remote=remote_changes, recover=recover_pull,
-                 committed=True),
+                 committed="workspace"),
         Scenario("push", ["push", "--delete"], 7, **pushing),
-        Scenario("push --commit", ["push", "--delete", "--commit"], 3, committed=True, **pushing),
+        Scenario("push --commit", ["push", "--delete", "--commit"], 3, committed="workspace", **pushing),
         Scenario("rollback --to --commit", rollback_args, 4, prepare=oops_pushed, recover=recover_push,
-                 committed=True),
-        Scenario("rollback --last-push", ["rollback", "--last-push"], 4, prepare=push_first, recover=recover_undo,
-                 forward_states=PUSHED_BACK),
+                 committed="workspace"),
+        Scenario("rollback --last-push --commit", ["rollback", "--last-push", "--commit"], 4, prepare=push_first,
+                 recover=recover_undo, forward_states=PUSHED_BACK, committed="workspace/xanoctl.lock"),
         Scenario("push --resume", ["push", "--resume"], 3, **{**pushing, "prepare": push_killed}),
         Scenario("push failing, restored", ["push", "--delete"], 4, faults="5xx-write-burst=3@3", **pushing),
     ]
@@ -268,7 +268,7 @@ def check(shop: Shop, scenario: Scenario, way: str, expected: State, where: str)
     wanted = scenario.back_states if way == "back" else scenario.forward_states
     assert states(report) == wanted, f"{where}: status {states(report)}"
     if scenario.committed and way == "forward":
-        dirty = shop.repo.git.status("--porcelain", "--", "workspace")
+        dirty = shop.repo.git.status("--porcelain", "--", scenario.committed)
         assert not dirty, f"{where}: not all committed: {dirty}"
     if wanted:  # the user's work survives a plain pull
         shop.cli("pull")
