@@ -186,7 +186,7 @@ def test_the_journal_records_the_snapshot_before_the_first_write(shop):
     header = json.loads(lines[0])
     step = header["steps"][0]
     assert step["before"]["xanoscript"] == pulled and step["content"] == shop.read(fn_path("Utils/f01"))
-    assert [json.loads(line)["type"] for line in lines[1:]] == ["started", "done", "manifest", "end"]
+    assert [json.loads(line)["type"] for line in lines[1:]] == ["started", "done", "lock", "manifest", "end"]
     assert (shop.root / ".xanoctl" / ".gitignore").read_text().strip().endswith("*")
     assert ".xanoctl/" in (shop.root / ".gitignore").read_text()
 

@@ -5,6 +5,7 @@ in one line that says what to do, and nothing is lost."""
 
 from __future__ import annotations
 
+import json
 import resource
 import time
 import signal
@@ -128,3 +129,53 @@ def test_ctrl_c_during_a_slow_write_restores_it_even_if_it_lands_late(shop):
     time.sleep(1.6)  # a write sent before the Ctrl-C has landed by now, whatever xanoctl did
     shop.emu.reset_faults()
     assert shop.remote() == before and shop.tree() == tree
+
+
+def _strip_last_records(journal: Path, count: int) -> list[str]:
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal.write_text("".join(lines[:-count]), encoding="utf-8")
+    return [json.loads(line)["type"] for line in lines[-count:]]
+
+
+def test_undo_of_a_push_killed_after_saving_the_lock_keeps_the_edit(shop):
+    """Issue 15, scenario 1: the process died between saving xanoctl.lock and journaling it.
+    `rollback --last-push` puts the remote back and the edit shows as a local modification,
+    which a plain pull keeps."""
+    path = fn_path(FUNCTIONS[0])
+    pulled = shop.read(path)
+    edit(shop, FUNCTIONS[:1], "mine")
+    mine = shop.read(path)
+    shop.cli("push")
+    assert _strip_last_records(shop.journals()[-1], 2) == ["manifest", "end"]
+    shop.cli("rollback", "--last-push")
+    assert shop.remote()[("function", FUNCTIONS[0])] == pulled
+    status = shop.cli("status", "--json")
+    states = {o["path"]: o["state"] for o in json.loads(status.output)["objects"]}
+    assert states[path] == "modified locally"
+    assert {state for p, state in states.items() if p != path} == {"unchanged"}
+    shop.cli("pull")
+    assert shop.read(path) == mine
+    shop.cli("push")  # and the edit can be pushed again
+    assert shop.remote()[("function", FUNCTIONS[0])] == mine
+
+
+def test_undo_killed_after_restoring_but_before_its_end_keeps_the_edit(shop):
+    """The undo's own lock write: killed after the remote is restored but before the journal
+    says so, `rollback --last-push` runs again and finishes it."""
+    path = fn_path(FUNCTIONS[1])
+    edit(shop, FUNCTIONS[1:2], "mine")
+    mine = shop.read(path)
+    shop.cli("push")
+    journal, pushed_lock = shop.journals()[-1], (shop.ws / "xanoctl.lock").read_bytes()
+    shop.cli("rollback", "--last-push")
+    assert _strip_last_records(journal, 2) == ["lock", "end"]
+    (shop.ws / "xanoctl.lock").write_bytes(pushed_lock)  # killed before the undo saved it
+    assert "its restore did not finish: run `xanoctl rollback --last-push`" in shop.cli("status").output
+    edit(shop, FUNCTIONS[2:3], "other")
+    assert "rollback --last-push" in shop.cli("push", code=1).stderr
+    shop.cli("rollback", "--last-push")
+    states = {o["path"]: o["state"] for o in json.loads(shop.cli("status", "--json").output)["objects"]}
+    assert {p for p, state in states.items() if state != "unchanged"} == {path, fn_path(FUNCTIONS[2])}
+    assert {states[path], states[fn_path(FUNCTIONS[2])]} == {"modified locally"}
+    shop.cli("pull")
+    assert shop.read(path) == mine

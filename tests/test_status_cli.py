@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from shiphelpers import edited, fn_path, shop  # noqa: E402,F401
+from shiphelpers import FUNCTIONS, edited, fn_path, shop  # noqa: E402,F401
 
 from xanoctl.emulator.testing import function_source  # noqa: E402
 
@@ -84,3 +84,15 @@ def test_no_manifest_says_to_pull(shop):
     (shop.ws / "xanoctl.lock").unlink()
     result = shop.cli("status", code=1)
     assert "run `xanoctl pull` first" in result.stderr
+
+
+def test_a_file_a_killed_pull_already_wrote_is_changed_remotely_not_a_conflict(shop):
+    """A pull killed after putting a file in place, before xanoctl.lock: the file holds the
+    remote version, which is no local edit; the next pull records it."""
+    path = fn_path(FUNCTIONS[0])
+    shop.remote_edit(FUNCTIONS[0], edited(shop.read(path), "remote"))
+    shop.write(path, shop.remote()[("function", FUNCTIONS[0])])  # as the killed pull left it
+    item = next(o for o in json.loads(shop.cli("status", "--json").output)["objects"] if o["path"] == path)
+    assert item["state"] == "changed remotely" and "already holds the remote version" in item["note"]
+    shop.cli("pull")
+    assert json.loads(shop.cli("status", "--json").output)["differs"] is False

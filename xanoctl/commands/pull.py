@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -48,10 +49,11 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
     from xanoctl.sync import gitops
     from xanoctl.sync.manifest import load_manifest
 
-    repo = gitops.check_committable(config.dir, load_manifest(config.dir)) if commit else None
+    repo = gitops.find_repo(config.dir) if commit else None
+    check = partial(gitops.check_committable, config.dir) if commit else None  # once the plan is known
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
-            result = run_pull(client, config.dir, kinds=kinds, force=force)
+            result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check)
         finally:
             if progress:
                 progress.done()
@@ -72,6 +74,11 @@ def _label(folder: Path) -> str:
 
 
 def render(result: PullResult, folder_label: str) -> list[str]:
+    lines = [f"removed {len(result.swept)} temporary file(s) left by an interrupted xanoctl run"] if result.swept else []
+    return lines + _changes(result, folder_label)
+
+
+def _changes(result: PullResult, folder_label: str) -> list[str]:
     if result.wrote_nothing and not result.conflicts:
         total = result.unchanged + len(result.changed)
         unreadable = f", {len(result.errors)} unreadable (see the warnings)" if result.errors else ""

@@ -27,6 +27,12 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
     if report.unfinished_push:
         warning = f"warning: {report.unfinished_push}"
         lines.append(click.style(warning, fg="red", bold=True) if color else warning)
+    if report.swept:
+        lines.append(f"removed {len(report.swept)} temporary file(s) left by an interrupted xanoctl run: "
+                     + _some(report.swept))
+    if report.writing:
+        lines.append(f"warning: {len(report.writing)} temporary file(s) of a xanoctl run still going (or that "
+                     f"cannot be removed): {_some(report.writing)}")
     for state in STATES:
         if state == UNCHANGED:
             continue
@@ -50,6 +56,10 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
         lines += ["", f"{len(touched)} unchanged object(s) have a newer remote timestamp with identical content "
                       "(a pull records it)"]
     return lines
+
+
+def _some(paths: list[str], shown: int = 3) -> str:
+    return ", ".join(paths[:shown]) + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
 
 
 @click.command()

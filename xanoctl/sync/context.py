@@ -10,6 +10,7 @@ from typing import Any
 
 import git
 
+from xanoctl import atomic
 from xanoctl.sync import statedir
 from xanoctl.sync.basestore import BaseStore, find_base
 from xanoctl.config import Config
@@ -30,6 +31,14 @@ class Context:
         """The content ``entry`` describes (as last pulled or pushed), from the store, the
         working tree or git history; None when none has it."""
         return find_base(entry.sha256, self.store, self.folder.read(entry.path), *self._git(entry.path))
+
+    def sweep(self) -> atomic.Sweep:
+        """Remove the temporary files that killed xanoctl runs left in the workspace folder and
+        in ``.xanoctl/`` (those of a run still going are kept)."""
+        found = atomic.sweep(self.folder.root)
+        if not self.state.is_relative_to(self.folder.root):
+            found += atomic.sweep(self.state)
+        return found
 
     def _git(self, rel: str) -> tuple[Any, str | None]:
         try:

@@ -1,9 +1,10 @@
 """Recording a pull in git (GitPython): a commit of the workspace folder only, with a message
 that lists what was added, changed and removed.
 
-Before the pull starts, :func:`check_committable` refuses when the workspace folder holds
+Before the pull writes, :func:`check_committable` refuses when the workspace folder holds
 uncommitted changes that no pull made (a user's edit, a stray file): they would otherwise be
-swept into the pull's commit. Changes outside the workspace folder are never part of the commit
+swept into the pull's commit. Files a pull killed half-way wrote (the remote content the new
+pull is about to record) are a pull's. Changes outside the workspace folder are never part of the commit
 (``git commit --only -- <folder>``), staged or not, so they do not block it.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import git
 
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, changes, sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, changes, sha256_bytes
 
 MAX_LISTED = 100
 
@@ -63,31 +64,37 @@ def _dirty_paths(repo: git.Repo, rel: str) -> list[str]:
     return paths
 
 
-def check_committable(folder: Path, manifest: Manifest | None) -> git.Repo:
+def check_committable(folder: Path, manifest: Manifest | None, pulled: Manifest | None = None) -> git.Repo:
     """The repository of ``folder``, once verified that every uncommitted change inside the
-    folder was made by a pull (the manifest, files matching their manifest hash, files deleted
-    that the manifest no longer lists)."""
+    folder was made by a pull: the manifest, files matching their hash in ``manifest`` (the one
+    on disk) or in ``pulled`` (the one this pull writes), files deleted that one of them no
+    longer lists."""
     repo = find_repo(folder)
     rel = _relative(repo, folder)
-    tracked = manifest.by_path() if manifest else {}
+    known = [m.by_path() for m in (manifest, pulled) if m is not None] or [{}]
     root = Path(repo.working_tree_dir or ".")
     offenders = []
     for path in _dirty_paths(repo, rel):
         inner = path[len(rel) + 1:] if rel else path
         if inner == MANIFEST_NAME:
             continue
-        entry = tracked.get(inner)
         target = root / path
-        if entry is not None and target.is_file() and sha256_bytes(target.read_bytes()) == entry.sha256:
-            continue  # a pull wrote it
-        if entry is None and not target.exists():
-            continue  # a pull removed it
+        digest = sha256_bytes(target.read_bytes()) if target.is_file() else None
+        if any(_pulled(tracked.get(inner), digest, target) for tracked in known):
+            continue
         offenders.append(path)
     if offenders:
         shown = ", ".join(offenders[:3]) + (f" and {len(offenders) - 3} more" if len(offenders) > 3 else "")
         raise XanoctlError(f"uncommitted changes in {folder} that no pull made ({shown}): commit or stash "
                            "them first, or pull without --commit")
     return repo
+
+
+def _pulled(entry: Entry | None, digest: str | None, target: Path) -> bool:
+    """Whether a pull left the file so: written as ``entry`` says, or removed (no entry)."""
+    if entry is not None:
+        return digest == entry.sha256
+    return not target.exists()
 
 
 def committed_manifest(repo: git.Repo, folder: Path) -> Manifest | None:

@@ -71,12 +71,17 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
     """Commit exactly these files (additions, changes, deletions), nothing else that may be
     staged. Returns the new commit's sha, or None when none of them changed."""
     specs = sorted({repo_path(repo, Path(p)) for p in paths})
-    tracked = set(repo.git.ls_files("--", *specs).splitlines()) if specs else set()
+    indexed = set(repo.git.ls_files("--", *specs).splitlines()) if specs else set()
+    committed = set()
+    if specs and head_commit(repo) is not None:  # a deletion already staged (a run killed before committing)
+        committed = set(repo.git.ls_tree("-r", "--name-only", "HEAD", "--", *specs).splitlines())
     root = Path(repo.working_tree_dir or ".")
-    present = [spec for spec in specs if (root / spec).exists() or spec in tracked]
+    present = [spec for spec in specs if (root / spec).exists() or spec in indexed | committed]
     if not present:
         return None
-    repo.git.add("--all", "--", *present)
+    staged = [spec for spec in present if (root / spec).exists() or spec in indexed]
+    if staged:
+        repo.git.add("--all", "--", *staged)
     if not repo.git.status("--porcelain", "--", *present).strip():
         return None
     try:

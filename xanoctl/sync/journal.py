@@ -12,15 +12,20 @@ One file per push, ``.xanoctl/pushes/<id>.jsonl`` (git-ignored), JSON lines:
   happens: ``started`` (before a request is sent), ``done`` (with the object's new id and
   ``updated_at``), ``failed``, ``snapshot`` (a resume forced over a remote change takes a new
   snapshot), ``restore`` (restoring begins), ``restored`` / ``restore_failed`` per step,
-  ``manifest`` (the manifest was updated) and ``end`` (the outcome: pushed, restored,
-  restore-incomplete, undone).
+  ``lock`` (``xanoctl.lock`` is about to be replaced: ``purpose`` push, restore or undo, and the
+  ``sha256`` of the new lock's text), ``manifest`` (the pushed lock is saved) and ``end`` (the
+  outcome: pushed, restored, restore-incomplete, undone), written only once the lock and any
+  commit are done.
 
 A step ``started`` but neither ``done`` nor ``failed`` may or may not have reached Xano: a
 restore treats it as possibly applied. A torn last line (a kill during an append) is ignored.
+A process killed between ``lock`` and ``manifest`` is told apart by the lock's hash
+(:meth:`Journal.lock_saved`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -31,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from xanoctl.atomic import write_atomic
+from xanoctl.atomic import process_alive, write_atomic
 from xanoctl.errors import XanoctlError
 
 FOLDER = "pushes"
@@ -120,6 +125,7 @@ class Journal:
     outcome: str | None = None
     restoring: bool = False
     manifest_saved: bool = False
+    lock_to: str | None = None  # sha256 of the lock text the push was saving ("lock" record)
     events: int = 0
     completed: list[int] = field(default_factory=list)  # seqs in the order they were done
 
@@ -142,9 +148,11 @@ class Journal:
         return cls(path, header, steps)
 
     def record(self, kind: str, **data: Any) -> None:
-        """Append one event (fsynced) and apply it to the in-memory state."""
+        """Apply one event to the in-memory state and append it (fsynced). In that order: a
+        Ctrl-C landing in between leaves the report no less cautious than the journal."""
         event = {"type": kind, "at": round(time.time(), 3), **data}
         line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        self._apply(event)
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
             try:
@@ -154,7 +162,14 @@ class Journal:
                 os.close(fd)
         except OSError as exc:
             raise JournalError(f"cannot write the push journal {self.path}: {exc.strerror or exc}") from None
-        self._apply(event)
+
+    def try_record(self, kind: str, **data: Any) -> None:
+        """:meth:`record`, but a journal that cannot be written does not stop a restore (the
+        in-memory state is updated all the same, and the report says what happened)."""
+        try:
+            self.record(kind, **data)
+        except JournalError:
+            pass
 
     # ------------------------------------------------------------------ reading
 
@@ -207,6 +222,8 @@ class Journal:
             step.restore, step.restore_error = "failed", event.get("error")
         elif kind == "snapshot" and step:  # a resume forced over a remote change: new snapshot
             step.before = event.get("before")
+        elif kind == "lock" and event.get("purpose") == "push":
+            self.lock_to = event.get("sha256")
         elif kind == "manifest":
             self.manifest_saved = True
         elif kind == "end":
@@ -227,7 +244,15 @@ class Journal:
 
     @property
     def finished(self) -> bool:
-        return self.outcome in (PUSHED, RESTORED, UNDONE)
+        """Ended, and no undo begun since (an undo of a finished push killed half-way is not)."""
+        return self.outcome in (PUSHED, RESTORED, UNDONE) and not self.restoring
+
+    def lock_saved(self, lock: bytes | None) -> bool:
+        """Whether ``xanoctl.lock`` (its bytes now) is the one this push saved: recorded
+        (``manifest``), or announced (``lock``) and on disk, the process killed in between."""
+        if self.manifest_saved:
+            return True
+        return self.lock_to is not None and lock is not None and hashlib.sha256(lock).hexdigest() == self.lock_to
 
     def progress(self) -> str:
         done = sum(1 for s in self.steps if s.status == "done")
@@ -274,7 +299,7 @@ def exclusive(state: Path) -> Iterator[None]:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             holder = _holder(path)
-            if holder is not None and _alive(holder):
+            if holder is not None and process_alive(holder):
                 raise XanoctlError(f"another xanoctl push or rollback is running (pid {holder}); wait for it "
                                    f"to finish, or delete {path} if it is not") from None
             path.unlink(missing_ok=True)
@@ -293,20 +318,21 @@ def exclusive(state: Path) -> Iterator[None]:
         path.unlink(missing_ok=True)
 
 
+def clear_stale_lock(state: Path) -> None:
+    """Remove ``.xanoctl/push.lock`` when the process that holds it is gone (a killed push),
+    by taking it over and releasing it; a push or rollback still running keeps it."""
+    holder = _holder(state / LOCK)
+    if holder is not None and not process_alive(holder):
+        try:
+            with exclusive(state):
+                pass
+        except XanoctlError:
+            pass  # taken by a new push meanwhile
+
+
 def _holder(path: Path) -> int | None:
     try:
         return int(path.read_text().strip() or "0") or None
     except (OSError, ValueError):
         return None
 
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -49,17 +49,55 @@ def _group(journal: Journal, step: Step, after: dict[str, Any]) -> dict[str, Any
 
 
 def after_restore(manifest: Manifest, journal: Journal) -> Manifest:
-    """After restoring a push that never updated the manifest: only objects the restore had to
-    create again (deleted by the push) change, to their new id."""
+    """After a restore (a failed push) or an undo: the manifest describes the remote as
+    restored, whatever state ``manifest`` is in (from before the push, saved by the push, or
+    saved by a process killed before it could record it, or updated by a pull since), so that
+    the pushed changes show as local modifications and no later pull overwrites them.
+
+    Entry by entry: one that describes what the push wrote goes back to the snapshot (its
+    XanoScript's hash, the restored ``updated_at``); one still from before the push is kept;
+    objects the push created leave the manifest (their files stay, as new files); objects it
+    deleted come back, under their new ids when the restore had to create them again."""
     out = _copy(manifest)
     for step in journal.steps:
-        if step.action == "delete" and step.restore == "recreated" and step.restored_as and step.entry:
-            old = Entry.from_json(step.entry)
-            if old.key in out.entries:
-                out.entries.pop(old.key)
-                new = _recreated(old, step)
-                out.entries[new.key] = new
+        if step.restore is None or step.restore == "failed":
+            continue
+        old = Entry.from_json(step.entry) if step.entry else None
+        if step.action == "create":
+            for ident in ((step.after or {}).get("id"), (step.restored_as or {}).get("id")):
+                if ident is not None:
+                    out.entries.pop((step.kind, int(ident)), None)
+            continue
+        if old is None or step.before is None or step.action not in ("update", "delete"):
+            continue
+        restored = _snapshot_entry(old, step)
+        if step.action == "delete" and step.restore == "recreated":
+            out.entries.pop(old.key, None)
+            restored = _recreated(restored, step)
+            out.entries[restored.key] = restored
+        elif step.action == "delete" or _describes_push(out.entries.get(old.key), old, step):
+            out.entries[old.key] = restored  # a delete undone, or an update the lock records
     return out
+
+
+def _snapshot_entry(old: Entry, step: Step) -> Entry:
+    """``old`` describing the remote object as restored from the snapshot."""
+    before = step.before or {}
+    snapshot = before.get("xanoscript") or ""
+    as_ = step.restored_as or {}
+    return replace(old, sha256=sha256_bytes(snapshot.encode("utf-8")), name=before.get("name") or old.name,
+                   updated_at=as_.get("updated_at") or before.get("updated_at"))
+
+
+def _describes_push(current: Entry | None, old: Entry, step: Step) -> bool:
+    """Whether the manifest's entry records the content the push wrote rather than the entry
+    from before the push (the same hash only when the push wrote the pulled content back: the
+    ``updated_at`` then tells)."""
+    if current is None or current.sha256 != step.sha256:
+        return False
+    if current.sha256 != old.sha256:
+        return True
+    return current.updated_at is not None and current.updated_at == (step.after or {}).get("updated_at")
 
 
 def _recreated(old: Entry, step: Step) -> Entry:
@@ -69,33 +107,3 @@ def _recreated(old: Entry, step: Step) -> Entry:
         group = {"id": int(as_["group_id"]), "name": group.get("name", "")}
     return replace(old, id=int(as_["id"]), guid=as_.get("guid") or old.guid,
                    updated_at=as_.get("updated_at"), group=group)
-
-
-def after_undo(manifest: Manifest, journal: Journal) -> Manifest:
-    """After undoing a push that had updated the manifest: every undone object goes back to its
-    entry from before the push, describing the remote as restored (its XanoScript's hash and
-    new ``updated_at``); objects the push created leave the manifest (their files stay, as new
-    files); objects it deleted come back under their new ids."""
-    out = _copy(manifest)
-    for step in journal.steps:
-        if step.restore is None or step.restore == "failed":
-            continue
-        after = step.after or {}
-        old = Entry.from_json(step.entry) if step.entry else None
-        if step.action == "create":
-            if after.get("id") is not None:
-                out.entries.pop((step.kind, int(after["id"])), None)
-            if old is not None and step.restore in ("deleted", "absent"):
-                out.entries.pop(old.key, None)  # a forced re-create: the old object stays gone
-            continue
-        if old is None or step.before is None:
-            continue
-        snapshot = step.before.get("xanoscript") or ""
-        as_ = step.restored_as or {}
-        restored = replace(old, sha256=sha256_bytes(snapshot.encode("utf-8")), name=step.before.get("name") or old.name,
-                           updated_at=as_.get("updated_at") or step.before.get("updated_at"))
-        if step.action == "delete" and step.restore == "recreated":
-            out.entries.pop(old.key, None)
-            restored = _recreated(restored, step)
-        out.entries[restored.key] = restored
-    return out

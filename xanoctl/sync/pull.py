@@ -13,15 +13,17 @@
      file and manifest entry are left as they were.
 3. Write: every file aside first (a failure there changes nothing), then removals and moves,
    the files put in place (byte for byte), then the manifest; nothing at all when nothing
-   changed.
+   changed. A pull killed half-way is finished by the next one, which also removes the
+   temporary files it left (:func:`xanoctl.atomic.sweep`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from xanoctl.atomic import sweep
 from xanoctl.sync.client import XanoClient
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
@@ -62,6 +64,7 @@ class PullResult:
     requests: int = 0
     pages: int = 0
     commit: str | None = None
+    swept: list[str] = field(default_factory=list)  # temporary files left by a killed run, removed
 
     @property
     def wrote_nothing(self) -> bool:
@@ -79,7 +82,8 @@ class PullResult:
                 "changed": [c.as_json() for c in self.changed], "removed": [c.as_json() for c in self.removed],
                 "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
                 "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
-                "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit}
+                "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
+                "swept": self.swept}
 
 
 @dataclass
@@ -237,16 +241,25 @@ def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
         result.written.append(MANIFEST_NAME)
 
 
-def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False) -> PullResult:
+Check = Callable[[Manifest | None, Manifest], None]
+
+
+def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
+         before_write: Check | None = None) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed). Fetches everything
-    before writing anything."""
+    before writing anything; ``before_write(old manifest, new manifest)`` may refuse (raise)
+    once the plan is known."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
+    swept = sweep(target.root).removed if target.root.is_dir() else []
     manifest = load_manifest(target.root)
     workspace, branch = client.aio.workspace, client.aio.branch
     check_manifest(manifest, workspace, branch, target.root)
     remote = fetch(client, kinds, manifest)
     out, result = plan(remote, manifest, target, kinds, workspace, branch, force)
+    result.swept = sorted(path.relative_to(target.root).as_posix() for path in swept)
+    if before_write is not None:
+        before_write(manifest, out.manifest)
     apply(out, target, result)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result

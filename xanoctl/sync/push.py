@@ -32,7 +32,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,
                              exclusive, last_journal, prune)
 from xanoctl.sync.localscan import selection
-from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest
+from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest, sha256_bytes
 from xanoctl.sync.plan import Candidate, Conflict, Plan, check_remote, local_changes
 from xanoctl.sync.pull import check_manifest
 from xanoctl.sync.restore import find_by_name, restore
@@ -77,6 +77,7 @@ Gate = Callable[[Plan], Any]
 def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_run: bool = False,
          lint: bool = True, delete: bool = False, commit: bool = False, transaction: bool = False) -> PushResult:
     with exclusive(ctx.state):
+        ctx.sweep()
         refuse_unfinished(ctx)
         prefixes = selection(ctx.folder, list(paths))
         candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete)
@@ -89,11 +90,9 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
                          gate=lint_gate(ctx) if lint else None, commit=commit, transaction=transaction)
         result.notes = notes + result.notes
         if result.outcome == PUSHED:
-            finish(ctx, result)
-            if repo is not None:
-                result.commit = commit_push(ctx, result, repo)
-        elif result.journal is not None:
-            save_after_restore(ctx, result)
+            finish(ctx, result, repo)
+        else:
+            close_restore(ctx, result)
         return result
 
 
@@ -136,8 +135,8 @@ def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force:
     (:mod:`xanoctl.sync.multidoc`)."""
     result = PushResult(operation)
     try:
-        return asyncio.run(_execute(ctx, candidates, result, force, dry_run, gate, description, commit,
-                                    transaction))
+        return run_loop(_execute(ctx, candidates, result, force, dry_run, gate, description, commit,
+                                 transaction))
     except KeyboardInterrupt:  # a second Ctrl-C, during the restore
         result.interrupted = True
         result.outcome = RESTORE_INCOMPLETE if result.journal is not None else INTERRUPTED
@@ -204,8 +203,8 @@ async def apply_or_restore(client: AsyncXanoClient, journal: Journal, result: Pu
     if result.failure is None:
         result.outcome = PUSHED
         return result
-    await restore(client, journal, concurrency)
-    result.outcome = journal.outcome or RESTORE_INCOMPLETE
+    complete = await restore(client, journal, concurrency)
+    result.outcome = RESTORED if complete else RESTORE_INCOMPLETE
     return result
 
 
@@ -216,6 +215,19 @@ def _interrupted_before_writing(result: PushResult) -> PushResult:
     return result
 
 
+def run_loop(coro: Any) -> Any:
+    """``asyncio.run``, minus asyncio's "Task exception was never retrieved" traceback when a
+    second Ctrl-C stops it: the KeyboardInterrupt reaches the caller, which reports it."""
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_exception_handler(_quiet_interrupt)
+        return runner.run(coro)
+
+
+def _quiet_interrupt(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    if not isinstance(context.get("exception"), KeyboardInterrupt):
+        loop.default_exception_handler(context)
+
+
 def _uncancel() -> None:
     task = asyncio.current_task()
     if task is not None:
@@ -223,26 +235,38 @@ def _uncancel() -> None:
             task.uncancel()
 
 
-def finish(ctx: Context, result: PushResult) -> None:
+def finish(ctx: Context, result: PushResult, repo: Any = None, message: str | None = None) -> None:
     """After every step is done: the new manifest, the pushed content as the new base, the
-    journal closed."""
+    commit (``repo``), and only then the journal's end, so that a process killed anywhere
+    before it leaves a push that ``push --resume`` finishes."""
     journal = result.journal
     assert journal is not None
+    operation = journal.header.get("operation", "push")
     if not journal.manifest_saved:
-        manifest = lockupdate.after_push(ctx.manifest, journal)
-        try:
-            save_if_changed(ctx, manifest, result)
-        except OSError as exc:
-            raise XanoctlError(f"the {journal.header.get('operation', 'push')} is done remotely, but xanoctl.lock "
-                               f"could not be written ({exc.strerror or exc}): make room, then run `xanoctl push "
-                               "--resume` to record it") from None
+        save_lock(ctx, journal, lockupdate.after_push(ctx.manifest, journal), result, "push",
+                  done=f"the {operation} is done remotely", then="xanoctl push --resume")
         journal.record("manifest")
     for step in journal.steps:
         if step.content is not None and step.status == "done":
             ctx.store.put(step.content.encode("utf-8"))
-    journal.record("end", outcome=PUSHED)
+    try:
+        if repo is not None:
+            result.commit = commit_push(ctx, result, repo, message)
+    finally:  # a git failure leaves a finished push: its message says to commit by hand
+        journal.record("end", outcome=PUSHED)
     result.outcome = PUSHED
     prune(ctx.state)
+
+
+def close_restore(ctx: Context, result: PushResult) -> None:
+    """After a restore (a failed push or resume): ``xanoctl.lock`` describes the restored remote
+    (objects deleted and created again have new ids), then the journal's end."""
+    journal = result.journal
+    if journal is None or result.outcome not in (RESTORED, RESTORE_INCOMPLETE):
+        return
+    save_lock(ctx, journal, lockupdate.after_restore(ctx.manifest, journal), result, "restore")
+    if journal.restoring:  # else interrupted before the restore began: resume or roll back
+        journal.try_record("end", outcome=result.outcome)
 
 
 def write_files(ctx: Context, journal: Journal) -> None:
@@ -257,17 +281,24 @@ def write_files(ctx: Context, journal: Journal) -> None:
                                    "to finish it") from None
 
 
-def save_if_changed(ctx: Context, manifest: Manifest, result: PushResult) -> None:
-    if manifest.dumps() != ctx.manifest.dumps():
+def save_lock(ctx: Context, journal: Journal, manifest: Manifest, result: PushResult, purpose: str, *,
+              done: str = "the remote is restored", then: str = "xanoctl rollback --last-push") -> None:
+    """Replace ``xanoctl.lock`` with ``manifest`` (when its text changes). The journal says so
+    first, with the new text's hash: a process killed right after the save is told apart from
+    one killed right before it (:meth:`Journal.lock_saved`). A lock that cannot be written is a
+    one-line error: ``done`` (what is done remotely), and ``then`` records it."""
+    text = manifest.dumps()
+    if text == ctx.manifest.dumps():
+        return
+    record = journal.record if purpose == "push" else journal.try_record
+    record("lock", purpose=purpose, sha256=sha256_bytes(text.encode("utf-8")))
+    try:
         save_manifest(ctx.folder.root, manifest)
-        ctx.manifest = manifest
-        result.manifest_changed = True
-
-
-def save_after_restore(ctx: Context, result: PushResult) -> None:
-    """A restore that re-created deleted objects gives them new ids: record them."""
-    if result.journal is not None:
-        save_if_changed(ctx, lockupdate.after_restore(ctx.manifest, result.journal), result)
+    except OSError as exc:
+        raise XanoctlError(f"{done}, but xanoctl.lock could not be written ({exc.strerror or exc}): make room, "
+                           f"then run `{then}` to record it") from None
+    ctx.manifest = manifest
+    result.manifest_changed = True
 
 
 def commit_push(ctx: Context, result: PushResult, repo: Any, message: str | None = None) -> str | None:
@@ -301,6 +332,7 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
     """Finish the last push from its journal (its process died): steps already applied are
     recognised by reading the remote, the others are written; a failure restores everything."""
     with exclusive(ctx.state):
+        ctx.sweep()
         journal = last_journal(ctx.state)
         if journal is None:
             raise XanoctlError("no push to resume: the push journal (.xanoctl/pushes/) is empty")
@@ -319,7 +351,7 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
         repo = history.repository(ctx.folder.root) if commit else None
         result = PushResult("rollback" if operation == "rollback" else "resume", journal=journal)
         try:
-            asyncio.run(_resume(ctx, journal, result, force))
+            run_loop(_resume(ctx, journal, result, force))
         except KeyboardInterrupt:
             result.interrupted, result.outcome = True, RESTORE_INCOMPLETE
             result.failure = "interrupted again while restoring"
@@ -327,12 +359,10 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
             rollback = operation == "rollback"
             if rollback:  # what the rollback does once the remote is done
                 write_files(ctx, journal)
-            finish(ctx, result)
-            if repo is not None:
-                message = str(journal.header.get("description")) + "\n" if rollback else None
-                result.commit = commit_push(ctx, result, repo, message=message)
-        elif result.outcome in (RESTORED, RESTORE_INCOMPLETE):
-            save_after_restore(ctx, result)
+            message = str(journal.header.get("description")) + "\n" if rollback else None
+            finish(ctx, result, repo, message)
+        else:
+            close_restore(ctx, result)
         return result
 
 

@@ -11,7 +11,8 @@ Every step that may have changed the remote is undone, phase by phase in reverse
   restore an id), endpoints into their group's new id when the group was re-created too.
 
 A step that cannot be restored is recorded (``restore_failed``) and the others still are; the
-journal then ends ``restore-incomplete`` and ``xanoctl rollback --last-push`` tries again.
+journal then ends ``restore-incomplete`` and ``xanoctl rollback --last-push`` tries again. The
+caller records that end, once ``xanoctl.lock`` describes the restored remote.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from xanoctl.sync.apply import group_id_of
 from xanoctl.sync.client import AsyncXanoClient, XanoApiError
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.journal import RESTORE_INCOMPLETE, RESTORED, Journal, JournalError, Step
+from xanoctl.sync.journal import Journal, Step
 from xanoctl.sync.remote import RemoteObject
 
 SETTLED = frozenset({"restored", "unchanged", "deleted", "recreated", "absent"})
@@ -38,11 +39,10 @@ def pending_restore(journal: Journal) -> list[Step]:
             and s.restore not in SETTLED]
 
 
-async def restore(client: AsyncXanoClient, journal: Journal, concurrency: int, *,
-                  outcome: str = RESTORED) -> bool:
-    """Undo every step still to restore; record the outcome (``outcome`` when complete,
-    ``restore-incomplete`` otherwise). Returns whether the restore is complete."""
-    _record(journal, "restore")
+async def restore(client: AsyncXanoClient, journal: Journal, concurrency: int) -> bool:
+    """Undo every step still to restore. Returns whether the restore is complete; the caller
+    saves the lock, then records the journal's ``end``."""
+    journal.try_record("restore")
     todo = pending_restore(journal)
     for number in sorted({s.phase for s in todo}, reverse=True):
         steps = [s for s in todo if s.phase == number]
@@ -53,24 +53,12 @@ async def restore(client: AsyncXanoClient, journal: Journal, concurrency: int, *
                 try:
                     how, as_ = await _undo(client, journal, step)
                 except (XanoApiError, RestoreMismatch) as exc:
-                    _record(journal, "restore_failed", seq=step.seq, error=str(exc))
+                    journal.try_record("restore_failed", seq=step.seq, error=str(exc))
                     return
-                _record(journal, "restored", seq=step.seq, how=how, **({"as": as_} if as_ else {}))
+                journal.try_record("restored", seq=step.seq, how=how, **({"as": as_} if as_ else {}))
 
         await asyncio.gather(*(one(step) for step in steps))
-    complete = not pending_restore(journal)
-    _record(journal, "end", outcome=outcome if complete else RESTORE_INCOMPLETE)
-    return complete
-
-
-def _record(journal: Journal, kind: str, **data: Any) -> None:
-    """Record an event; a journal that cannot be written does not stop a restore (the
-    in-memory state is updated all the same, and the report says what happened)."""
-    try:
-        journal.record(kind, **data)
-    except JournalError:
-        event = {"type": kind, **data}
-        journal._apply(event)  # noqa: SLF001 - keep the in-memory state true
+    return not pending_restore(journal)
 
 
 async def _undo(client: AsyncXanoClient, journal: Journal, step: Step) -> tuple[str, dict[str, Any] | None]:
@@ -120,6 +108,8 @@ async def _undo_create(client: AsyncXanoClient, journal: Journal, step: Step) ->
         if found is None:
             return "absent", None
         ident = found.id
+    elif await client.find(step.kind, ident, group_id=gid, group_name=gname) is None:
+        return "deleted", {"id": ident}  # deleted by an earlier attempt whose process died
     await client.delete(step.kind, ident, group_id=gid)
     if await client.find(step.kind, ident, group_id=gid, group_name=gname) is not None:
         raise RestoreMismatch(f"{step.label()} is still there after being deleted")

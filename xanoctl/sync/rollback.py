@@ -23,12 +23,12 @@ from xanoctl.sync.client import AsyncXanoClient, XanoClient
 from xanoctl.sync.context import Context
 from xanoctl.errors import UsageError, XanoctlError
 from xanoctl.sync.identity import of_entry
-from xanoctl.sync.journal import PUSHED, RESTORED, UNDONE, Journal, exclusive, last_journal
+from xanoctl.sync.journal import PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, exclusive, last_journal
 from xanoctl.sync.localscan import selection
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
 from xanoctl.sync.plan import UPDATE, Candidate
-from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, commit_push, execute, finish,
-                          refuse_unfinished, save_if_changed, write_files)
+from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, execute, finish,
+                               refuse_unfinished, run_loop, save_lock, write_files)
 from xanoctl.sync.restore import find_by_name, pending_restore, restore
 
 
@@ -43,6 +43,7 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
     revision = history.resolve(repo, rev)
     short = history.short(repo, revision)
     with exclusive(ctx.state):
+        ctx.sweep()
         refuse_unfinished(ctx)
         then = _manifest_at(repo, revision, ctx)
         candidates, problems, notes = [], [], []
@@ -64,9 +65,7 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
             return result
         assert result.journal is not None
         write_files(ctx, result.journal)  # remote done: now the working tree
-        finish(ctx, result)
-        if commit:
-            result.commit = commit_push(ctx, result, repo, message=description + "\n")
+        finish(ctx, result, repo if commit else None, description + "\n")
         return result
 
 
@@ -149,6 +148,7 @@ def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:
 
 def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
     with exclusive(ctx.state):
+        ctx.sweep()
         journal = last_journal(ctx.state)
         if journal is None:
             raise XanoctlError("no push to undo: the push journal (.xanoctl/pushes/) is empty")
@@ -157,28 +157,32 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
                               notes=[f"the last push ({journal.id}) is already undone ({journal.outcome})"])
         check_journal_workspace(ctx, journal)
         repo = history.repository(ctx.folder.root) if commit else None
-        pushed = journal.outcome == PUSHED or journal.manifest_saved
+        pushed = journal.outcome == PUSHED or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
         result = PushResult("undo", journal=journal)
         try:
-            asyncio.run(_undo(ctx, journal, result, force, pushed))
+            run_loop(_undo(ctx, journal, result, force))
         except KeyboardInterrupt:
             result.interrupted = True
             result.failure = "interrupted while restoring: run `xanoctl rollback --last-push` again"
-        if journal.outcome not in (RESTORED, UNDONE, "restore-incomplete"):
-            return result
-        result.outcome = journal.outcome or result.outcome
-        manifest = (lockupdate.after_undo if pushed else lockupdate.after_restore)(ctx.manifest, journal)
-        save_if_changed(ctx, manifest, result)
+            result.outcome = RESTORE_INCOMPLETE
+        if result.outcome != RESTORE_INCOMPLETE and result.outcome != RESTORED:
+            return result  # refused: nothing was written
+        if result.outcome == RESTORED and pushed:
+            result.outcome = UNDONE
+        save_lock(ctx, journal, lockupdate.after_restore(ctx.manifest, journal), result, "undo")
         for step in journal.steps:
             if step.before and step.before.get("xanoscript") is not None:
                 ctx.store.put(step.before["xanoscript"].encode("utf-8"))
-        if repo is not None and result.manifest_changed:
-            result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME],
-                                                 f"xanoctl: undo push {journal.id}\n")
+        try:
+            if repo is not None:  # also when an earlier, killed run saved the lock
+                result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME],
+                                                     f"xanoctl: undo push {journal.id}\n")
+        finally:
+            journal.try_record("end", outcome=result.outcome)
         return result
 
 
-async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool, pushed: bool) -> None:
+async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool) -> None:
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
@@ -187,8 +191,8 @@ async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool,
             if result.problems:
                 result.outcome = REFUSED
                 return
-        await restore(client, journal, config.http.concurrency, outcome=UNDONE if pushed else RESTORED)
-        result.outcome = journal.outcome or result.outcome
+        complete = await restore(client, journal, config.http.concurrency)
+        result.outcome = RESTORED if complete else RESTORE_INCOMPLETE
 
 
 async def _changed_since(client: AsyncXanoClient, journal: Journal) -> list[str]:

@@ -21,6 +21,7 @@ conflict (pull first).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -102,6 +103,8 @@ class StatusReport:
     objects: list[ObjectStatus] = field(default_factory=list)
     checked_remote: bool = True
     unfinished_push: str | None = None  # what to run when the last push did not finish
+    swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
+    writing: list[str] = field(default_factory=list)  # temporary files of runs still going
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -116,6 +119,7 @@ class StatusReport:
     def as_json(self) -> dict[str, Any]:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
+                "temporary_files": {"removed": self.swept, "in_use": self.writing},
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -145,11 +149,17 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
     assert entry is not None
     local = "missing" if item.missing else ("modified" if item.modified else "unchanged")
     rstate = remote_state(entry, remote) if checked else RemoteState("unchecked")
-    state = _TABLE[(local, rstate.state)]
+    state, note = _TABLE[(local, rstate.state)], _NOTES.get((local, rstate.state), "")
+    if state == CONFLICT and local == "modified" and _holds(item, rstate.obj):
+        state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
-                        note=_NOTES.get((local, rstate.state), ""), pulled_at=entry.updated_at,
-                        remote_at=rstate.updated_at)
+                        note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
+
+
+def _holds(item: LocalFile, obj: RemoteObject | None) -> bool:
+    """Whether the local file is byte for byte the remote object's XanoScript."""
+    return obj is not None and obj.xanoscript is not None and sha256_bytes(obj.xanoscript.encode("utf-8")) == item.sha256
 
 
 def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder,
@@ -236,7 +246,11 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     from xanoctl.sync.pull import check_manifest, fetch
     from xanoctl.sync.remote import KINDS
 
+    from xanoctl.sync.journal import clear_stale_lock
+
     prefixes = selection(ctx.folder, paths or [])
+    temporary = ctx.sweep()
+    clear_stale_lock(ctx.state)
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     remote = None
     if not offline:
@@ -245,6 +259,9 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
             remote = fetch(client, KINDS, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)
+    root = ctx.state.parent
+    report.swept = sorted(os.path.relpath(path, root) for path in temporary.removed)
+    report.writing = sorted(os.path.relpath(path, root) for path in temporary.kept)
     return report
 
 
