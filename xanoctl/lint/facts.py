@@ -78,6 +78,22 @@ class ReadFact:
 
 
 @dataclass(slots=True)
+class HandedFact:
+    """A value of known type that a document hands to a callee's input (``via`` ``function.run``)
+    or looks a row up by (``via`` ``db.get``...: ``target`` the table, ``key`` the column named
+    by ``field_name``). ``text`` is its source."""
+
+    via: str
+    target: str
+    key: str
+    type: str
+    pos: Span
+    text: str
+    path: str
+    obj: str
+
+
+@dataclass(slots=True)
 class EventFact:
     starts_on: datetime | None
     freq: int | None
@@ -148,6 +164,7 @@ class FileResult:
     endpoints: list[EndpointFact] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     documents: list[DocFact] = field(default_factory=list)
+    handed: list[HandedFact] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = True
 
@@ -195,6 +212,9 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             guid=doc.guid, refs=tuple(references(doc)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
+    for value in ctx.semantics.handed():
+        out.handed.append(HandedFact(value.via, value.target, value.key, value.type, span(value.pos),
+                                     ctx.snippet(value.pos, 60), path, obj))
 
 
 def _text(expr) -> str:

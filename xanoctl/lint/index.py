@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from xanoctl.lint.facts import CallFact, DocFact, EndpointFact, FileResult, FunctionFact, ReadFact, TaskFact
+from xanoctl.lint.facts import (
+    CallFact, DocFact, EndpointFact, FileResult, FunctionFact, HandedFact, ReadFact, TaskFact,
+)
 from xanoctl.semantics.tables import Table
 
 
 class WorkspaceIndex:
     """Functions (by exact name), calls, result reads, tasks, endpoints, tables (by name, with
-    their columns) and every document with its references, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
+    their columns) and every document with its references, and the typed values documents hand to callees and
+    tables, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
     a function that is not in the index really missing."""
 
     def __init__(self, files: Iterable[FileResult], complete: bool = True):
@@ -23,6 +26,7 @@ class WorkspaceIndex:
         self.endpoints: list[EndpointFact] = []
         self.tables: dict[str, Table] = {}
         self.documents: list[DocFact] = []
+        self.handed: list[HandedFact] = []
         for result in files:
             for fact in result.functions:
                 if fact.name in self.functions:
@@ -36,6 +40,7 @@ class WorkspaceIndex:
             for table in result.tables:
                 self.tables.setdefault(table.name, table)
             self.documents.extend(result.documents)
+            self.handed.extend(result.handed)
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
 

@@ -80,6 +80,12 @@ def check(doc, ctx) -> Iterator[Problem]:
         text = ctx.snippet(result.pos, 40)
         what = "response" if result.where == "response" else "`return` value"
         culprit = result.verdict.culprit
+        if culprit is None and result.verdict.what:
+            yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, which holds "
+                                      f"{result.verdict.what}, not an envelope; answer "
+                                      f"`{{success: true, data: {text}, error: null}}`",
+                          f"{{success: true, data: {text}, error: null}}")
+            continue
         if culprit is not None and culprit is not result.expr:
             held = ctx.snippet(culprit.pos, 40)
             yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, which holds `{held}`, "

@@ -1,0 +1,216 @@
+"""The variables of a document: where each is bound and every place one is read.
+
+Binding is flow-insensitive, as in Xano: a variable bound anywhere in the document (``var``,
+``as $x`` of any statement, ``each as $x``) counts as defined everywhere in it. Some names are
+bound by Xano itself, in part of a document only: ``$input``, ``$auth``, ``$env`` and ``$db``
+everywhere; ``$$`` (the element) in filter arguments and in ``array.*`` statements; ``$this``
+and ``$index`` there too; ``$output`` (the row) in the ``addon`` setting of a ``db.*``
+statement and in an ``addon`` document; ``$error`` inside ``catch``; ``$response`` in tests.
+
+One walk of the document gives the bindings, the reads (with the context that makes a
+built-in name valid there), the reads of ``$input.x``, and the names that code held in text
+mentions (backtick expressions, ``api.lambda`` code, templates), which count as read.
+
+>>> from xanoctl.language.parser import parse_document
+>>> found = variables(parse_document('function "a" {\\n  input {\\n    int id\\n  }\\n  stack {\\n'
+...     '    var $x { value = $input.id|map:$$.a }\\n    debug.log { value = $y }\\n  }\\n'
+...     '  response = $x\\n}\\n'))
+>>> sorted(found.bindings), [read.name for read in found.unbound()], [r.key for r in found.inputs]
+(['$x'], ['$y'], ['id'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xanoctl.language.model import (
+    Alias, ArrayLit, Backtick, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Pos,
+    Statement, Ternary, Unary, Variable,
+)
+
+EVERYWHERE = frozenset({"$input", "$auth", "$env", "$db"})
+# built-in names and the contexts that bind them
+_IN_CONTEXT = {"$$": "element", "$this": "element", "$index": "element", "$output": "addon",
+               "$error": "catch", "$response": "test"}
+# statements whose target is written, not read
+WRITES = frozenset({"var", "var.update"})
+_MENTION = re.compile(r"\$(?:var\.)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """``kind``: ``var`` (``var $x``), ``as`` (``... as $x``) or ``each`` (``each as $x``).
+    ``stmt`` is the statement that binds it."""
+
+    name: str
+    kind: str
+    pos: Pos
+    stmt: Statement
+    live: bool  # not inside a disabled statement
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    name: str  # with the "$"
+    pos: Pos
+    contexts: frozenset[str]  # element, addon, catch, test: what the place binds
+    live: bool
+
+    @property
+    def builtin(self) -> bool:
+        """Whether Xano binds this name where it is read."""
+        return self.name in EVERYWHERE or _IN_CONTEXT.get(self.name) in self.contexts
+
+
+@dataclass(frozen=True, slots=True)
+class InputRead:
+    """``$input.key`` (or ``$input["key"]``): ``pos`` covers ``$input.key``."""
+
+    key: str
+    pos: Pos
+    live: bool
+
+
+@dataclass(slots=True)
+class Variables:
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    reads: list[Read] = field(default_factory=list)  # a "write" context: the target of var.update
+    inputs: list[InputRead] = field(default_factory=list)
+    mentions: set[str] = field(default_factory=set)  # `$name` seen in text and backticks (no "$")
+    # statements that change a variable's whole value in place (`var.update $x`, `math.add $x`,
+    # `array.push $x`...), and the keys set on one (`var.update $x.key`; None: a dynamic key)
+    updates: dict[str, list[Statement]] = field(default_factory=dict)
+    keys_set: dict[str, list[str | None]] = field(default_factory=dict)
+    _names: set[str] | None = None
+
+    def bound(self, name: str) -> bool:
+        return any(binding.live for binding in self.bindings.get(name, ()))
+
+    def unbound(self) -> list[Read]:
+        """The live reads of a name that nothing live in the document binds (updates aside)."""
+        return [read for read in self.reads
+                if read.live and not read.builtin and "write" not in read.contexts and not self.bound(read.name)]
+
+    def is_read(self, name: str) -> bool:
+        """Whether anything reads the variable (dead code and text mentions included)."""
+        if self._names is None:
+            self._names = {read.name for read in self.reads if "write" not in read.contexts}
+        return name in self._names or name[1:] in self.mentions
+
+
+def variables(doc: Document) -> Variables:
+    out = Variables()
+    addon_doc = doc.kind == "addon"
+    base = frozenset({"addon"}) if addon_doc else frozenset()
+    if doc.kind == "workflow_test":
+        base = base | {"test"}
+    for setting in doc.settings:
+        _expr(setting.value, base, True, out)
+    todo: list[tuple[Statement, frozenset[str], bool]] = []
+    for stmt in reversed(doc.stack or []):
+        todo.append((stmt, base, True))
+    for block in reversed(doc.blocks):
+        todo.append((block, base | {"test"} if block.kind == "test" else base, True))
+    while todo:
+        stmt, contexts, live = todo.pop()
+        live = live and not stmt.disabled
+        kind = stmt.kind
+        if kind == "catch":
+            contexts = contexts | {"catch"}
+        inner = contexts | {"element"} if kind.startswith("array.") else contexts
+        target = stmt.target
+        if isinstance(target, Variable):
+            if kind == "var":
+                out.bindings.setdefault(target.name, []).append(Binding(target.name, "var", target.pos, stmt, live))
+            else:
+                # math.add $x, array.push $x, array.pop $x: the value is used; var.update only sets it
+                out.reads.append(Read(target.name, target.pos, inner | {"write"} if kind in WRITES else inner, live))
+                if live:
+                    out.updates.setdefault(target.name, []).append(stmt)
+        elif isinstance(target, Member):
+            _target_member(target, kind, inner, live, out)
+        for arg in stmt.args:
+            _expr(arg, inner, live, out)
+        if stmt.guard is not None:
+            _expr(stmt.guard, inner, live, out)
+        for setting in stmt.settings:
+            where = inner | {"addon"} if setting.key == "addon" and kind.startswith("db.") else inner
+            if kind == "api.lambda" and isinstance(setting.value, Literal) and isinstance(setting.value.value, str):
+                out.mentions.update(_MENTION.findall(setting.value.value))
+            _expr(setting.value, where, live, out)
+        alias = stmt.alias
+        if alias is not None:
+            _alias(alias, stmt, live, out)
+        for child in reversed(stmt.body):
+            todo.append((child, contexts, live))
+    return out
+
+
+def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
+    kind = "each" if stmt.kind == "each" else "as"
+    out.bindings.setdefault(alias.name, []).append(Binding(alias.name, kind, alias.pos, stmt, live))
+    for flt in alias.filters:
+        for arg in flt.args:
+            _expr(arg, frozenset({"element"}), live, out)
+
+
+def _target_member(target: Member, kind: str, contexts: frozenset[str], live: bool, out: Variables) -> None:
+    """``var.update $x.key`` sets a key of ``$x``; ``math.add $rows[0].qty`` reads ``$rows``
+    and changes a key of it. Dynamic keys in either are read."""
+    node: Expr = target
+    first: str | None = None
+    while isinstance(node, Member):
+        if isinstance(node.key, str):
+            first = node.key
+        else:
+            first = None
+            _expr(node.key, contexts, live, out)
+        node = node.obj
+    if isinstance(node, Variable):
+        out.reads.append(Read(node.name, node.pos, contexts | {"write"} if kind in WRITES else contexts, live))
+        if live:
+            out.keys_set.setdefault(node.name, []).append(first)
+
+
+def _expr(expr: Expr, contexts: frozenset[str], live: bool, out: Variables) -> None:
+    stack: list[tuple[Expr, frozenset[str]]] = [(expr, contexts)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, Variable):
+            out.reads.append(Read(node.name, node.pos, where, live))
+        elif isinstance(node, Member):
+            key = node.key
+            if isinstance(key, str):
+                obj = node.obj
+                if isinstance(obj, Variable) and obj.name == "$input":
+                    out.inputs.append(InputRead(key, node.pos, live))
+            else:
+                if isinstance(key, Literal) and isinstance(key.value, str) and isinstance(node.obj, Variable) \
+                        and node.obj.name == "$input":
+                    out.inputs.append(InputRead(key.value, node.pos, live))
+                stack.append((key, where))
+            stack.append((node.obj, where))
+        elif isinstance(node, Filtered):
+            stack.append((node.value, where))
+            element = where | {"element"}
+            for flt in node.filters:
+                for arg in flt.args:
+                    stack.append((arg, element))
+        elif isinstance(node, Binary):
+            stack.append((node.left, where))
+            stack.append((node.right, where))
+        elif isinstance(node, ObjectLit):
+            stack.extend((entry.value, where) for entry in node.entries)
+        elif isinstance(node, ArrayLit):
+            stack.extend((item, where) for item in node.items)
+        elif isinstance(node, Ternary):
+            stack.extend(((node.cond, where), (node.then, where), (node.otherwise, where)))
+        elif isinstance(node, Unary):
+            stack.append((node.operand, where))
+        elif isinstance(node, Cast):
+            stack.append((node.value, where))
+        elif isinstance(node, Backtick):
+            out.mentions.update(_MENTION.findall(node.code))
+        elif isinstance(node, Literal) and node.kind in ("string", "text") and "$" in node.value:
+            out.mentions.update(_MENTION.findall(node.value))
