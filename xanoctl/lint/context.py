@@ -36,7 +36,7 @@ class DocContext:
     def table(self) -> dict[str, list[Source]]:
         """What each variable of the document is assigned from."""
         if self._table is None:
-            self._table = assignments(self.doc)
+            self._table = assignments(self.doc, self.semantics.vars)
         return self._table
 
     @property

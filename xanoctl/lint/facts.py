@@ -185,7 +185,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         ctx = DocContext(doc, path, lines, lambda code: {})
     obj = object_label(doc)
     if doc.kind == "function" and doc.name is not None:
-        out.functions.append(_function(doc, path, obj, lines, ctx.results))
+        out.functions.append(_function(doc, path, obj, lines, ctx))
     elif doc.kind == "task" and doc.name is not None:
         from xanoctl.lint.schedule import task_events
 
@@ -222,12 +222,14 @@ def _text(expr) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
+def _function(doc: Document, path: str, obj: str, lines: list[str], ctx) -> FunctionFact:
+    found = ctx.results
     inputs = None
-    # a `dblink` input takes the fields of a table: what a caller may pass is not known here
-    if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
+    # unknown without an input clause, or with a `dblink` (the fields of a table)
+    declared = ctx.semantics.inputs
+    if declared.complete:
         inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
-                                 item.required) for item in doc.inputs)
+                                 item.required) for item in declared.fields.values())
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []

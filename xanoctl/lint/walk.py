@@ -10,6 +10,7 @@ from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Statement, Ternary, Unary,
     Variable, access_path,
 )
+from xanoctl.semantics.variables import Change, Variables, variables
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -121,39 +122,33 @@ class Source(NamedTuple):
     name: str | None = None
 
 
-def assignments(doc: Document) -> dict[str, list[Source]]:
-    """For each variable, every live statement that sets it as a whole."""
+def assignments(doc: Document, found: Variables | None = None) -> dict[str, list[Source]]:
+    """For each variable, every live statement that sets it as a whole or sets a key of it, in
+    source order (from the document's semantic model, ``found`` when it is already built)."""
+    if found is None:
+        found = variables(doc)
     table: dict[str, list[Source]] = {}
-    for stmt in document_statements(doc):
-        target = stmt.target
-        if isinstance(target, Member):  # `var.update $out.count`, `array.push $out.items`: a key is set
-            found = access_path(target)
-            if found is None:
-                root = target
-                while isinstance(root, Member):
-                    root = root.obj
-                if isinstance(root, Variable):
-                    table.setdefault(root.name, []).append(Source("member"))
-            else:
-                table.setdefault(found[0], []).append(Source("member", name=found[1][0] if found[1] else None))
-        elif isinstance(target, Variable):
-            if stmt.kind in ("var", "var.update"):
-                value = stmt.value("value")
-                source = Source("expr", value) if value is not None else Source("other")
-            elif stmt.kind.startswith(_SCALAR_STATEMENTS):  # math.add $x, text.append $x, array.push $x
-                source = Source("scalar")
-            else:  # something else changes it in place
-                source = Source("other")
-            table.setdefault(target.name, []).append(source)
-        alias = stmt.alias
-        if alias is not None:
-            if stmt.kind == "function.run" and isinstance(stmt.target, str) \
-                    and not alias.path and not alias.filters:
-                source = Source("call", name=stmt.target)
-            else:
-                source = Source("other")
-            table.setdefault(alias.name, []).append(source)
+    for name, changes in found.changes.items():
+        table[name] = [_source(change) for change in changes]
     return table
+
+
+def _source(change: Change) -> Source:
+    stmt = change.stmt
+    if change.how == "key":  # `var.update $out.count`, `array.push $out.items`: a key is set
+        return Source("member", name=change.key)
+    if change.how == "as":
+        alias = stmt.alias
+        if stmt.kind == "function.run" and isinstance(stmt.target, str) and alias is not None \
+                and not alias.path and not alias.filters:
+            return Source("call", name=stmt.target)
+        return Source("other")
+    if stmt.kind in ("var", "var.update"):
+        value = stmt.value("value")
+        return Source("expr", value) if value is not None else Source("other")
+    if stmt.kind.startswith(_SCALAR_STATEMENTS):  # math.add $x, text.append $x, array.push $x
+        return Source("scalar")
+    return Source("other")  # something else changes it in place
 
 
 def result_callees(var: str, table: dict[str, list[Source]]) -> tuple[str, ...] | None:

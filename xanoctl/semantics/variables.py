@@ -72,6 +72,18 @@ class InputRead:
     live: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A live statement that sets a variable: ``how`` is ``bind`` (``var $x``), ``as`` (its
+    ``as $x``, ``each as $x`` included), ``update`` (the whole value: ``var.update $x``,
+    ``math.add $x``...) or ``key`` (``var.update $x.key``; ``key`` is the first key, None when
+    dynamic)."""
+
+    how: str
+    stmt: Statement
+    key: str | None = None
+
+
 @dataclass(slots=True)
 class Variables:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
@@ -82,6 +94,8 @@ class Variables:
     # `array.push $x`...), and the keys set on one (`var.update $x.key`; None: a dynamic key)
     updates: dict[str, list[Statement]] = field(default_factory=dict)
     keys_set: dict[str, list[str | None]] = field(default_factory=dict)
+    # every live statement that sets a variable, its key or the whole of it, in source order
+    changes: dict[str, list[Change]] = field(default_factory=dict)
     _names: set[str] | None = None
 
     def bound(self, name: str) -> bool:
@@ -108,10 +122,10 @@ def variables(doc: Document) -> Variables:
     for setting in doc.settings:
         _expr(setting.value, base, True, out)
     todo: list[tuple[Statement, frozenset[str], bool]] = []
-    for stmt in reversed(doc.stack or []):
-        todo.append((stmt, base, True))
     for block in reversed(doc.blocks):
         todo.append((block, base | {"test"} if block.kind == "test" else base, True))
+    for stmt in reversed(doc.stack or []):
+        todo.append((stmt, base, True))
     while todo:
         stmt, contexts, live = todo.pop()
         live = live and not stmt.disabled
@@ -123,13 +137,16 @@ def variables(doc: Document) -> Variables:
         if isinstance(target, Variable):
             if kind == "var":
                 out.bindings.setdefault(target.name, []).append(Binding(target.name, "var", target.pos, stmt, live))
+                if live:
+                    out.changes.setdefault(target.name, []).append(Change("bind", stmt))
             else:
                 # math.add $x, array.push $x, array.pop $x: the value is used; var.update only sets it
                 out.reads.append(Read(target.name, target.pos, inner | {"write"} if kind in WRITES else inner, live))
                 if live:
                     out.updates.setdefault(target.name, []).append(stmt)
+                    out.changes.setdefault(target.name, []).append(Change("update", stmt))
         elif isinstance(target, Member):
-            _target_member(target, kind, inner, live, out)
+            _target_member(target, stmt, inner, live, out)
         for arg in stmt.args:
             _expr(arg, inner, live, out)
         if stmt.guard is not None:
@@ -150,14 +167,17 @@ def variables(doc: Document) -> Variables:
 def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
     kind = "each" if stmt.kind == "each" else "as"
     out.bindings.setdefault(alias.name, []).append(Binding(alias.name, kind, alias.pos, stmt, live))
+    if live:
+        out.changes.setdefault(alias.name, []).append(Change("as", stmt))
     for flt in alias.filters:
         for arg in flt.args:
             _expr(arg, frozenset({"element"}), live, out)
 
 
-def _target_member(target: Member, kind: str, contexts: frozenset[str], live: bool, out: Variables) -> None:
+def _target_member(target: Member, stmt: Statement, contexts: frozenset[str], live: bool, out: Variables) -> None:
     """``var.update $x.key`` sets a key of ``$x``; ``math.add $rows[0].qty`` reads ``$rows``
     and changes a key of it. Dynamic keys in either are read."""
+    kind = stmt.kind
     node: Expr = target
     first: str | None = None
     while isinstance(node, Member):
@@ -171,6 +191,7 @@ def _target_member(target: Member, kind: str, contexts: frozenset[str], live: bo
         out.reads.append(Read(node.name, node.pos, contexts | {"write"} if kind in WRITES else contexts, live))
         if live:
             out.keys_set.setdefault(node.name, []).append(first)
+            out.changes.setdefault(node.name, []).append(Change("key", stmt, first))
 
 
 def _expr(expr: Expr, contexts: frozenset[str], live: bool, out: Variables) -> None:
