@@ -3,9 +3,10 @@
 Binding is flow-insensitive, as in Xano: a variable bound anywhere in the document (``var``,
 ``as $x`` of any statement, ``each as $x``) counts as defined everywhere in it. Some names are
 bound by Xano itself, in part of a document only: ``$input``, ``$auth``, ``$env`` and ``$db``
-everywhere; ``$$`` (the element) in filter arguments and in ``array.*`` statements; ``$this``
-and ``$index`` there too; ``$output`` (the row) in the ``addon`` setting of a ``db.*``
-statement and in an ``addon`` document; ``$error`` inside ``catch``; ``$response`` in tests.
+everywhere; ``$$`` (the element) in filter arguments, in ``array.*`` statements and in loops;
+``$this`` and ``$index`` there too; ``$output`` (the row) in the ``addon`` setting of a ``db.*``
+statement and in an ``addon`` document; ``$error`` inside ``catch``; ``$response`` in tests and
+in ``util.post_process``.
 
 One walk of the document gives the bindings, the reads (with the context that makes a
 built-in name valid there), the reads of ``$input.x``, and the names that code held in text
@@ -33,6 +34,10 @@ EVERYWHERE = frozenset({"$input", "$auth", "$env", "$db"})
 # built-in names and the contexts that bind them
 _IN_CONTEXT = {"$$": "element", "$this": "element", "$index": "element", "$output": "addon",
                "$error": "catch", "$response": "test"}
+# statements whose body binds a built-in name: `catch` ($error), a loop ($index), the
+# post-processing of an endpoint ($response)
+_BINDS = {"catch": "catch", "foreach": "element", "for": "element", "while": "element",
+          "util.post_process": "test"}
 # statements whose target is written, not read
 WRITES = frozenset({"var", "var.update"})
 _MENTION = re.compile(r"\$(?:var\.)?([A-Za-z_][A-Za-z0-9_]*)")
@@ -130,8 +135,8 @@ def variables(doc: Document) -> Variables:
         stmt, contexts, live = todo.pop()
         live = live and not stmt.disabled
         kind = stmt.kind
-        if kind == "catch":
-            contexts = contexts | {"catch"}
+        if kind in _BINDS:
+            contexts = contexts | {_BINDS[kind]}
         inner = contexts | {"element"} if kind.startswith("array.") else contexts
         target = stmt.target
         if isinstance(target, Variable):

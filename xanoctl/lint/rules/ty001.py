@@ -86,11 +86,15 @@ def check(index, ctx) -> Iterator[Problem]:
         if expected in NUMBERS and value.type == "text":
             if _QUOTED_NUMBER.match(value.text):
                 continue
+            related = (value.target,) if value.via == "function.run" else ()
+            if value.text[:1] in ("'", '"'):  # a text literal: no conversion makes it a number
+                yield Problem(value.pos, f"`{value.text}` is text but {what} is {expected}; write a number",
+                              None, value.path, value.obj, related)
+                continue
             convert = _CONVERT[expected]
             fix = f"{value.text}|{convert}" if _SIMPLE.match(value.text) else None
             yield Problem(value.pos, f"`{value.text}` is text but {what} is {expected}; convert it: "
-                                     f"`{fix or f'({value.text})|{convert}'}`", fix, value.path, value.obj,
-                          (value.target,) if value.via == "function.run" else ())
+                                     f"`{fix or f'({value.text})|{convert}'}`", fix, value.path, value.obj, related)
         elif expected in _PLAIN and value.type in ("list", "object"):
             a = "a list" if value.type == "list" else "an object"
             hint = "one of its items (`|first`)" if value.type == "list" else "one of its fields (`.id`)"

@@ -3,8 +3,8 @@ r"""A variable is read that nothing in its document sets.
 Xano binds a variable where a `var`, an `as $x` (of any statement) or an `each as $x` names it;
 anywhere in the document counts, whatever the order, as in Xano. Built-in names count where
 Xano binds them: `$input`, `$auth`, `$env`, `$db` everywhere; `$$`, `$this` and `$index` in
-filter arguments and `array.*` statements; `$output` in a `db.*` statement's `addon`; `$error`
-inside `catch`; `$response` in tests. A read of anything else is `null` at best, usually a
+filter arguments, `array.*` statements and loops; `$output` in a `db.*` statement's `addon`
+and in an `addon`; `$error` inside `catch`; `$response` in tests and `util.post_process`. A read of anything else is `null` at best, usually a
 misspelt name or a variable that was renamed: the message names the closest bound one.
 Disabled statements neither bind nor are checked; names in backtick expressions and code
 strings are not checked.
