@@ -231,3 +231,10 @@ def test_fp001_a_variable_holding_no_envelope(tmp_path, stack, response, holds):
 ])
 def test_fp001_silent_through_types(tmp_path, stack, response):
     assert messages(lint(tmp_path, function("Workers/A", "", stack, response)), "FP001") == []
+
+
+def test_ty001_silent_for_a_table_defined_twice(tmp_path):
+    other = USER.replace("int id", "uuid id")
+    files = {"user.xs": USER, "user2.xs": other,
+             "main.xs": function("Utils/A", "text user_id", get_user("$input.user_id"), "$user")}
+    assert hits(lint(tmp_path, files), "TY001") == []

@@ -25,6 +25,7 @@ class WorkspaceIndex:
         self.tasks: list[TaskFact] = []
         self.endpoints: list[EndpointFact] = []
         self.tables: dict[str, Table] = {}
+        self.duplicate_tables: set[str] = set()  # defined more than once: the first is in `tables`
         self.documents: list[DocFact] = []
         self.handed: list[HandedFact] = []
         for result in files:
@@ -38,6 +39,8 @@ class WorkspaceIndex:
             self.tasks.extend(result.tasks)
             self.endpoints.extend(result.endpoints)
             for table in result.tables:
+                if table.name in self.tables:
+                    self.duplicate_tables.add(table.name)
                 self.tables.setdefault(table.name, table)
             self.documents.extend(result.documents)
             self.handed.extend(result.handed)

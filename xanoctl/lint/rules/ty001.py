@@ -8,8 +8,8 @@ to `db.get` on the `int id` column finds no row ("Missing param: field_value"), 
 Reported are a text (a text input, a text variable, a concatenation; a quoted number such as
 `"42"` converts cleanly and is left alone) where an `int` or a `decimal` is declared, and a
 list or an object where one plain value is declared. A value whose type cannot be told is
-never reported; convert it where it is made (`$input.user_id|to_int`) and the rule follows
-the variable.
+never reported, nor is a value for a callee or a table the workspace defines twice; convert
+it where it is made (`$input.user_id|to_int`) and the rule follows the variable.
 
 Bad::
 
@@ -115,7 +115,7 @@ def _declared(index, value) -> tuple[str, str] | None:
                 found = declared_type(base.split("[")[0], array)
                 return (f"input `{value.key}` of `{value.target}`", found) if found else None
         return None
-    table = index.tables.get(value.target)
+    table = index.tables.get(value.target) if value.target not in index.duplicate_tables else None
     column = table.column(value.key) if table is not None else None
     if column is None:
         return None
