@@ -11,10 +11,7 @@ from datetime import datetime
 
 from xanoctl.lint.finding import Finding, Span, span
 from xanoctl.lint.locate import header_span, target_span
-from xanoctl.lint.walk import (
-    access_chains, chain_text, direct_alias, document_reads, document_statements,
-    live_statements, result_callees,
-)
+from xanoctl.lint.walk import chain_text, direct_alias, live_statements, result_callees
 from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
@@ -249,7 +246,7 @@ def _function(doc: Document, path: str, obj: str, lines: list[str], ctx) -> Func
 
 def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult, ctx) -> None:
     has_alias = False
-    for stmt in document_statements(doc):
+    for stmt in ctx.semantics.vars.handing:
         if stmt.kind != "function.run" or not isinstance(stmt.target, str):
             continue
         value = stmt.value("input")
@@ -268,19 +265,17 @@ def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult
             input_pos=span(value.pos) if value is not None else None, alias=alias,
         ))
     if has_alias:
-        _reads(doc, path, obj, out, ctx.table)
+        _reads(ctx.semantics.vars.chains, path, obj, out, ctx.table)
 
 
-def _reads(doc: Document, path: str, obj: str, out: FileResult, table) -> None:
+def _reads(chains, path: str, obj: str, out: FileResult, table) -> None:
     holders: dict[str, tuple[str, ...] | None] = {}
-    for expr in document_reads(doc):
-        for chain in access_chains(expr):
-            if chain.var not in holders:
-                holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
-            callees = holders[chain.var]
-            if callees and chain.keys:
-                out.reads.append(ReadFact(
-                    var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
-                    callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
-                ))
-
+    for chain in chains:
+        if chain.var not in holders:
+            holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
+        callees = holders[chain.var]
+        if callees and chain.keys:
+            out.reads.append(ReadFact(
+                var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
+                callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
+            ))

@@ -1,15 +1,12 @@
-"""Walking a document: the statements that run, the expressions they hold, the access chains
-they read, and what each variable is assigned from."""
+"""Walking a document: the statements that run, and what each variable is assigned from (by the
+document's semantic model, :mod:`xanoctl.semantics.variables`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Iterator, NamedTuple
 
-from xanoctl.language.model import (
-    ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Statement, Ternary, Unary,
-    Variable, access_path,
-)
+from xanoctl.language.model import Document, Expr, Literal, Statement, Variable
 from xanoctl.semantics.variables import Change, Variables, variables
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -31,63 +28,6 @@ def document_statements(doc: Document) -> Iterator[Statement]:
     """The live statements of the stack and of the other block clauses (tests, legacy forms)."""
     yield from live_statements(doc.stack or [])
     yield from live_statements(doc.blocks)
-
-
-def statement_reads(stmt: Statement) -> Iterator[Expr]:
-    """The expressions a statement evaluates (its arguments, guard and settings). The target of
-    ``var.update $x.a``, which is written, is left out."""
-    yield from stmt.args
-    if stmt.guard is not None:
-        yield stmt.guard
-    for setting in stmt.settings:
-        yield setting.value
-
-
-def document_reads(doc: Document) -> Iterator[Expr]:
-    for setting in doc.settings:
-        yield setting.value
-    for stmt in document_statements(doc):
-        yield from statement_reads(stmt)
-
-
-class Chain(NamedTuple):
-    node: Member
-    var: str
-    keys: list[str]
-
-
-def access_chains(expr: Expr) -> Iterator[Chain]:
-    """Every maximal static access chain on a variable (``$r.data.people``) under ``expr``;
-    chains with a dynamic key are looked into but not reported."""
-    stack: list[Expr] = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Member):
-            found = access_path(node)
-            if found is not None:
-                yield Chain(node, found[0], found[1])
-                continue
-        stack.extend(reversed(_children(node)))
-
-
-def _children(node: Expr) -> list[Expr]:
-    if isinstance(node, Member):
-        return [node.obj] + ([] if isinstance(node.key, str) else [node.key])
-    if isinstance(node, Unary):
-        return [node.operand]
-    if isinstance(node, Binary):
-        return [node.left, node.right]
-    if isinstance(node, Ternary):
-        return [node.cond, node.then, node.otherwise]
-    if isinstance(node, Filtered):
-        return [node.value] + [arg for flt in node.filters for arg in flt.args]
-    if isinstance(node, Cast):
-        return [node.value]
-    if isinstance(node, ObjectLit):
-        return [entry.value for entry in node.entries]
-    if isinstance(node, ArrayLit):
-        return list(node.items)
-    return []
 
 
 def chain_text(var: str, keys: list[str]) -> str:

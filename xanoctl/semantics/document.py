@@ -15,14 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xanoctl.language.model import Document, Expr, Literal, ObjectLit, Pos, Statement
+from xanoctl.language.model import Document, Expr, Literal, ObjectLit, Pos
 from xanoctl.semantics.inputs import Inputs, declared_inputs
 from xanoctl.semantics.types import Types
 from xanoctl.semantics.variables import Variables, variables
-
-# statements that name a row by `field_name` and `field_value`
-FIELD_STATEMENTS = frozenset({"db.get", "db.edit", "db.patch", "db.del", "db.add_or_edit", "db.has"})
-
 
 @dataclass(frozen=True, slots=True)
 class Handed:
@@ -72,7 +68,7 @@ class Semantics:
         """Every value of known type (``null`` aside) that a live ``function.run`` passes as
         an input, or that a ``db.*`` statement looks a row up by."""
         out: list[Handed] = []
-        for stmt in _live(self.doc):
+        for stmt in self.vars.handing:
             kind = stmt.kind
             if not isinstance(stmt.target, str):
                 continue
@@ -82,7 +78,7 @@ class Semantics:
                     for entry in value.entries:
                         if "." not in entry.key:
                             self._add(out, kind, stmt.target, entry.key, entry.value)
-            elif kind in FIELD_STATEMENTS:
+            else:  # db.get, db.edit...: the row whose `field_name` column holds `field_value`
                 name = stmt.value("field_name")
                 value = stmt.value("field_value")
                 if isinstance(name, Literal) and isinstance(name.value, str) and value is not None:
@@ -94,12 +90,3 @@ class Semantics:
         if found is not None and found != "null":
             out.append(Handed(via, target, key, found, expr))
 
-
-def _live(doc: Document):
-    stack: list[Statement] = list(reversed([*(doc.stack or []), *doc.blocks]))
-    while stack:
-        node = stack.pop()
-        if node.disabled:
-            continue
-        yield node
-        stack.extend(reversed(node.body))

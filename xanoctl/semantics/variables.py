@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from xanoctl.language.model import (
     Alias, ArrayLit, Backtick, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Pos,
@@ -40,11 +41,13 @@ _BINDS = {"catch": "catch", "foreach": "element", "for": "element", "while": "el
           "util.post_process": "test"}
 # statements whose target is written, not read
 WRITES = frozenset({"var", "var.update"})
+_ELEMENT = frozenset({"element"})
+# statements that hand values to another object (a callee's inputs, a row's key)
+HANDING = frozenset({"function.run", "db.get", "db.edit", "db.patch", "db.del", "db.add_or_edit", "db.has"})
 _MENTION = re.compile(r"\$(?:var\.)?([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
+class Binding(NamedTuple):
     """``kind``: ``var`` (``var $x``), ``as`` (``... as $x``) or ``each`` (``each as $x``).
     ``stmt`` is the statement that binds it."""
 
@@ -55,8 +58,7 @@ class Binding:
     live: bool  # not inside a disabled statement
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     name: str  # with the "$"
     pos: Pos
     contexts: frozenset[str]  # element, addon, catch, test: what the place binds
@@ -68,8 +70,7 @@ class Read:
         return self.name in EVERYWHERE or _IN_CONTEXT.get(self.name) in self.contexts
 
 
-@dataclass(frozen=True, slots=True)
-class InputRead:
+class InputRead(NamedTuple):
     """``$input.key`` (or ``$input["key"]``): ``pos`` covers ``$input.key``."""
 
     key: str
@@ -77,8 +78,16 @@ class InputRead:
     live: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Chain(NamedTuple):
+    """A live static access chain on a variable, as long as it goes: ``$r.data.people`` is
+    ``node`` (the whole chain), ``var`` ``$r`` and ``keys`` ``["data", "people"]``."""
+
+    node: Member
+    var: str
+    keys: list[str]
+
+
+class Change(NamedTuple):
     """A live statement that sets a variable: ``how`` is ``bind`` (``var $x``), ``as`` (its
     ``as $x``, ``each as $x`` included), ``update`` (the whole value: ``var.update $x``,
     ``math.add $x``...) or ``key`` (``var.update $x.key``; ``key`` is the first key, None when
@@ -101,6 +110,8 @@ class Variables:
     keys_set: dict[str, list[str | None]] = field(default_factory=dict)
     # every live statement that sets a variable, its key or the whole of it, in source order
     changes: dict[str, list[Change]] = field(default_factory=dict)
+    handing: list[Statement] = field(default_factory=list)  # live statements of a HANDING kind
+    chains: list[Chain] = field(default_factory=list)  # in the expressions (targets aside)
     _names: set[str] | None = None
 
     def bound(self, name: str) -> bool:
@@ -108,14 +119,21 @@ class Variables:
 
     def unbound(self) -> list[Read]:
         """The live reads of a name that nothing live in the document binds (updates aside)."""
+        bound = {name for name, bindings in self.bindings.items() if any(b.live for b in bindings)}
+        names = self._read_names()
+        if not names.difference(bound, EVERYWHERE):
+            return []
         return [read for read in self.reads
-                if read.live and not read.builtin and "write" not in read.contexts and not self.bound(read.name)]
+                if read.name not in bound and read.live and not read.builtin and "write" not in read.contexts]
 
     def is_read(self, name: str) -> bool:
         """Whether anything reads the variable (dead code and text mentions included)."""
+        return name in self._read_names() or name[1:] in self.mentions
+
+    def _read_names(self) -> set[str]:
         if self._names is None:
             self._names = {read.name for read in self.reads if "write" not in read.contexts}
-        return name in self._names or name[1:] in self.mentions
+        return self._names
 
 
 def variables(doc: Document) -> Variables:
@@ -137,7 +155,9 @@ def variables(doc: Document) -> Variables:
         kind = stmt.kind
         if kind in _BINDS:
             contexts = contexts | {_BINDS[kind]}
-        inner = contexts | {"element"} if kind.startswith("array.") else contexts
+        inner = contexts | _ELEMENT if kind.startswith("array.") else contexts
+        if live and kind in HANDING:
+            out.handing.append(stmt)
         target = stmt.target
         if isinstance(target, Variable):
             if kind == "var":
@@ -176,7 +196,7 @@ def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
         out.changes.setdefault(alias.name, []).append(Change("as", stmt))
     for flt in alias.filters:
         for arg in flt.args:
-            _expr(arg, frozenset({"element"}), live, out)
+            _expr(arg, _ELEMENT, live, out)
 
 
 def _target_member(target: Member, stmt: Statement, contexts: frozenset[str], live: bool, out: Variables) -> None:
@@ -201,42 +221,57 @@ def _target_member(target: Member, stmt: Statement, contexts: frozenset[str], li
 
 def _expr(expr: Expr, contexts: frozenset[str], live: bool, out: Variables) -> None:
     stack: list[tuple[Expr, frozenset[str]]] = [(expr, contexts)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, where = stack.pop()
-        if isinstance(node, Variable):
+        node, where = pop()
+        kind = type(node)
+        if kind is Variable:
             out.reads.append(Read(node.name, node.pos, where, live))
-        elif isinstance(node, Member):
-            key = node.key
-            if isinstance(key, str):
+        elif kind is Literal:
+            if node.kind in ("string", "text") and "$" in node.value:
+                out.mentions.update(_MENTION.findall(node.value))
+        elif kind is Member:  # a whole access chain: `$r.data.people`, `$rows[$i].id`
+            top = node
+            keys: list[str] = []
+            static = True
+            while type(node) is Member:
+                key = node.key
                 obj = node.obj
-                if isinstance(obj, Variable) and obj.name == "$input":
+                if type(key) is str:
+                    keys.append(key)
+                else:
+                    static = False
+                    push((key, where))
+                    if type(key) is Literal and type(key.value) is str:
+                        key = key.value
+                if type(obj) is Variable and obj.name == "$input" and type(key) is str:
                     out.inputs.append(InputRead(key, node.pos, live))
+                node = obj
+            if type(node) is Variable:
+                out.reads.append(Read(node.name, node.pos, where, live))
+                if static and live:
+                    keys.reverse()
+                    out.chains.append(Chain(top, node.name, keys))
             else:
-                if isinstance(key, Literal) and isinstance(key.value, str) and isinstance(node.obj, Variable) \
-                        and node.obj.name == "$input":
-                    out.inputs.append(InputRead(key.value, node.pos, live))
-                stack.append((key, where))
-            stack.append((node.obj, where))
-        elif isinstance(node, Filtered):
-            stack.append((node.value, where))
-            element = where | {"element"}
+                push((node, where))
+        elif kind is Filtered:
+            push((node.value, where))
+            element = where | _ELEMENT
             for flt in node.filters:
                 for arg in flt.args:
-                    stack.append((arg, element))
-        elif isinstance(node, Binary):
-            stack.append((node.left, where))
-            stack.append((node.right, where))
-        elif isinstance(node, ObjectLit):
+                    push((arg, element))
+        elif kind is Binary:
+            push((node.left, where))
+            push((node.right, where))
+        elif kind is ObjectLit:
             stack.extend((entry.value, where) for entry in node.entries)
-        elif isinstance(node, ArrayLit):
+        elif kind is ArrayLit:
             stack.extend((item, where) for item in node.items)
-        elif isinstance(node, Ternary):
+        elif kind is Ternary:
             stack.extend(((node.cond, where), (node.then, where), (node.otherwise, where)))
-        elif isinstance(node, Unary):
-            stack.append((node.operand, where))
-        elif isinstance(node, Cast):
-            stack.append((node.value, where))
-        elif isinstance(node, Backtick):
+        elif kind is Unary:
+            push((node.operand, where))
+        elif kind is Cast:
+            push((node.value, where))
+        elif kind is Backtick:
             out.mentions.update(_MENTION.findall(node.code))
-        elif isinstance(node, Literal) and node.kind in ("string", "text") and "$" in node.value:
-            out.mentions.update(_MENTION.findall(node.value))
