@@ -74,6 +74,10 @@ class ReadFact:
         return chain_text(self.var, list(self.keys))
 
 
+# the value types TY001 can find out of place: only those are kept
+MISFITS = frozenset({"text", "list", "object"})
+
+
 @dataclass(slots=True)
 class HandedFact:
     """A value of known type that a document hands to a callee's input (``via`` ``function.run``)
@@ -210,6 +214,8 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
+        if value.type not in MISFITS:  # a number, a bool or a time fits where TY001 looks
+            continue
         out.handed.append(HandedFact(value.via, value.target, value.key, value.type, span(value.pos),
                                      ctx.snippet(value.pos, 60), path, obj))
 
