@@ -3,11 +3,16 @@ types): what each must catch, with exact positions, and what it must leave alone
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from xanoctl.lint.api import lint_paths
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from lintsamples import function  # noqa: E402
 
 
 def lint(tmp_path: Path, files: dict[str, str] | str, **kw):
@@ -25,12 +30,6 @@ def hits(result, code: str):
 
 def messages(result, code: str):
     return [f.message for f in result.findings if f.code == code]
-
-
-def function(name: str, inputs: str = "", stack: str = "", response: str = "null") -> str:
-    body_in = "".join(f"    {line}\n" for line in inputs.splitlines() if line.strip())
-    body = "".join(f"    {line}\n" for line in stack.splitlines() if line.strip())
-    return f'function "{name}" {{\n  input {{\n{body_in}  }}\n  stack {{\n{body}  }}\n  response = {response}\n}}\n'
 
 
 # ---------------------------------------------------------------------------- VR001

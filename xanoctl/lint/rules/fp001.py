@@ -3,8 +3,10 @@ r"""A function in an FP folder whose response or `return` value is not an envelo
 In the FP convention every `Tasks/` and `Workers/` function answers one envelope,
 `{success, data, error}`, and callers read `$result.success` and `$result.data`. A function
 that answers something else makes every caller read `null`. Each `response` and live `return`
-is checked; a value the linter cannot see through (a call to an unknown function, a filtered
-expression) is left alone.
+is checked, also through the variables it names: one that holds a `db.query` or `db.get`
+result, a list, a number or a text (by the document's value types) is not an envelope either.
+A value the linter cannot see through (a call to an unknown function, a member read, a filter
+of unknown result) is left alone.
 
 Options: `folders` (default `["Tasks/", "Workers/"]`): name prefixes of FP functions.
 
