@@ -68,6 +68,8 @@ def test_vr001_every_read_is_reported_where_it_stands(tmp_path):
     ("var $x { value = `$y + 1` }", "$x"),
     # a read in a disabled statement never runs
     ("!debug.log { value = $nowhere }", "null"),
+    # the older `var x1 {` binds `$x1`
+    ("var x1 {\n  value = 1\n}\nvar.update x1 {\n  value = 2\n}", "$x1"),
 ])
 def test_vr001_silent(tmp_path, stack, response):
     assert hits(lint(tmp_path, function("Utils/A", "", stack, response)), "VR001") == []

@@ -159,6 +159,8 @@ def variables(doc: Document) -> Variables:
         if live and kind in HANDING:
             out.handing.append(stmt)
         target = stmt.target
+        if isinstance(target, str) and kind in WRITES:  # the older `var x1 {`
+            target = Variable("$" + target, stmt.target_pos or stmt.pos)
         if isinstance(target, Variable):
             if kind == "var":
                 out.bindings.setdefault(target.name, []).append(Binding(target.name, "var", target.pos, stmt, live))

@@ -60,7 +60,7 @@ def check(doc, ctx) -> Iterator[Problem]:
     unbound = found.unbound()
     if not unbound:
         return
-    names = sorted({name for name in found.bindings if found.bound(name)} | EVERYWHERE)
+    names = sorted({name for name in found.bindings if found.bound(name)} | (EVERYWHERE - {"$db"}))
     for read in unbound:
         message = f"`{read.name}` is read but nothing in this {doc.kind} sets it"
         hint = difflib.get_close_matches(read.name, names, n=1, cutoff=0.75)
