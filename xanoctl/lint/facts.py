@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from xanoctl.lint.finding import Finding, Span, span
 from xanoctl.lint.locate import header_span, target_span
@@ -78,8 +79,7 @@ class ReadFact:
 MISFITS = frozenset({"text", "list", "object"})
 
 
-@dataclass(slots=True)
-class HandedFact:
+class HandedFact(NamedTuple):  # a tuple: thousands of them go through the cache
     """A value of known type that a document hands to a callee's input (``via`` ``function.run``)
     or looks a row up by (``via`` ``db.get``...: ``target`` the table, ``key`` the column named
     by ``field_name``). ``text`` is its source."""
