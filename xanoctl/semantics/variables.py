@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from xanoctl.language.model import (
@@ -101,7 +102,9 @@ class Change(NamedTuple):
 @dataclass(slots=True)
 class Variables:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    reads: list[Read] = field(default_factory=list)  # a "write" context: the target of var.update
+    # the variables read, by (contexts, live): the model's nodes themselves, few objects made
+    # (a "write" context: the target of `var.update`)
+    by_place: dict[tuple[frozenset[str], bool], list[Variable]] = field(default_factory=dict)
     inputs: list[InputRead] = field(default_factory=list)
     mentions: set[str] = field(default_factory=set)  # `$name` seen in text and backticks (no "$")
     # statements that change a variable's whole value in place (`var.update $x`, `math.add $x`,
@@ -117,14 +120,35 @@ class Variables:
     def bound(self, name: str) -> bool:
         return any(binding.live for binding in self.bindings.get(name, ()))
 
+    @property
+    def reads(self) -> list[Read]:
+        """Every read of a variable."""
+        return [Read(node.name, node.pos, contexts, live)
+                for (contexts, live), nodes in self.by_place.items() for node in nodes]
+
+    def read_at(self, node: Variable, contexts: frozenset[str], live: bool) -> None:
+        place = (contexts, live)
+        found = self.by_place.get(place)
+        if found is None:
+            self.by_place[place] = [node]
+        else:
+            found.append(node)
+
     def unbound(self) -> list[Read]:
         """The live reads of a name that nothing live in the document binds (updates aside)."""
         bound = {name for name, bindings in self.bindings.items() if any(b.live for b in bindings)}
         names = self._read_names()
         if not names.difference(bound, EVERYWHERE):
             return []
-        return [read for read in self.reads
-                if read.name not in bound and read.live and not read.builtin and "write" not in read.contexts]
+        out = []
+        for (contexts, live), nodes in self.by_place.items():
+            if live and "write" not in contexts:
+                for node in nodes:
+                    if node.name not in bound:
+                        read = Read(node.name, node.pos, contexts, live)
+                        if not read.builtin:
+                            out.append(read)
+        return out
 
     def is_read(self, name: str) -> bool:
         """Whether anything reads the variable (dead code and text mentions included)."""
@@ -132,7 +156,8 @@ class Variables:
 
     def _read_names(self) -> set[str]:
         if self._names is None:
-            self._names = {read.name for read in self.reads if "write" not in read.contexts}
+            self._names = {node.name for (contexts, _), nodes in self.by_place.items() if "write" not in contexts
+                           for node in nodes}
         return self._names
 
 
@@ -154,8 +179,8 @@ def variables(doc: Document) -> Variables:
         live = live and not stmt.disabled
         kind = stmt.kind
         if kind in _BINDS:
-            contexts = contexts | {_BINDS[kind]}
-        inner = contexts | _ELEMENT if kind.startswith("array.") else contexts
+            contexts = _with(contexts, _BINDS[kind])
+        inner = _with(contexts, "element") if kind.startswith("array.") else contexts
         if live and kind in HANDING:
             out.handing.append(stmt)
         target = stmt.target
@@ -168,7 +193,7 @@ def variables(doc: Document) -> Variables:
                     out.changes.setdefault(target.name, []).append(Change("bind", stmt))
             else:
                 # math.add $x, array.push $x, array.pop $x: the value is used; var.update only sets it
-                out.reads.append(Read(target.name, target.pos, inner | {"write"} if kind in WRITES else inner, live))
+                out.read_at(target, _with(inner, "write") if kind in WRITES else inner, live)
                 if live:
                     out.updates.setdefault(target.name, []).append(stmt)
                     out.changes.setdefault(target.name, []).append(Change("update", stmt))
@@ -179,7 +204,7 @@ def variables(doc: Document) -> Variables:
         if stmt.guard is not None:
             _expr(stmt.guard, inner, live, out)
         for setting in stmt.settings:
-            where = inner | {"addon"} if setting.key == "addon" and kind.startswith("db.") else inner
+            where = _with(inner, "addon") if setting.key == "addon" and kind.startswith("db.") else inner
             if kind == "api.lambda" and isinstance(setting.value, Literal) and isinstance(setting.value.value, str):
                 out.mentions.update(_MENTION.findall(setting.value.value))
             _expr(setting.value, where, live, out)
@@ -215,20 +240,26 @@ def _target_member(target: Member, stmt: Statement, contexts: frozenset[str], li
             _expr(node.key, contexts, live, out)
         node = node.obj
     if isinstance(node, Variable):
-        out.reads.append(Read(node.name, node.pos, contexts | {"write"} if kind in WRITES else contexts, live))
+        out.read_at(node, _with(contexts, "write") if kind in WRITES else contexts, live)
         if live:
             out.keys_set.setdefault(node.name, []).append(first)
             out.changes.setdefault(node.name, []).append(Change("key", stmt, first))
 
 
-def _expr(expr: Expr, contexts: frozenset[str], live: bool, out: Variables) -> None:
-    stack: list[tuple[Expr, frozenset[str]]] = [(expr, contexts)]
+@lru_cache(maxsize=64)
+def _with(contexts: frozenset[str], extra: str) -> frozenset[str]:
+    return contexts | {extra}
+
+
+def _expr(expr: Expr, where: frozenset[str], live: bool, out: Variables) -> None:
+    stack: list[Expr] = [expr]
     pop, push = stack.pop, stack.append
+    element: frozenset[str] | None = None
     while stack:
-        node, where = pop()
+        node = pop()
         kind = type(node)
         if kind is Variable:
-            out.reads.append(Read(node.name, node.pos, where, live))
+            out.read_at(node, where, live)
         elif kind is Literal:
             if node.kind in ("string", "text") and "$" in node.value:
                 out.mentions.update(_MENTION.findall(node.value))
@@ -243,37 +274,38 @@ def _expr(expr: Expr, contexts: frozenset[str], live: bool, out: Variables) -> N
                     keys.append(key)
                 else:
                     static = False
-                    push((key, where))
+                    push(key)
                     if type(key) is Literal and type(key.value) is str:
                         key = key.value
                 if type(obj) is Variable and obj.name == "$input" and type(key) is str:
                     out.inputs.append(InputRead(key, node.pos, live))
                 node = obj
             if type(node) is Variable:
-                out.reads.append(Read(node.name, node.pos, where, live))
+                out.read_at(node, where, live)
                 if static and live:
                     keys.reverse()
                     out.chains.append(Chain(top, node.name, keys))
             else:
-                push((node, where))
+                push(node)
         elif kind is Filtered:
-            push((node.value, where))
-            element = where | _ELEMENT
+            push(node.value)
+            if element is None:
+                element = _with(where, "element")
             for flt in node.filters:
                 for arg in flt.args:
-                    push((arg, element))
+                    _expr(arg, element, live, out)
         elif kind is Binary:
-            push((node.left, where))
-            push((node.right, where))
+            push(node.left)
+            push(node.right)
         elif kind is ObjectLit:
-            stack.extend((entry.value, where) for entry in node.entries)
+            stack.extend(entry.value for entry in node.entries)
         elif kind is ArrayLit:
-            stack.extend((item, where) for item in node.items)
+            stack.extend(node.items)
         elif kind is Ternary:
-            stack.extend(((node.cond, where), (node.then, where), (node.otherwise, where)))
+            stack.extend((node.cond, node.then, node.otherwise))
         elif kind is Unary:
-            push((node.operand, where))
+            push(node.operand)
         elif kind is Cast:
-            push((node.value, where))
+            push(node.value)
         elif kind is Backtick:
             out.mentions.update(_MENTION.findall(node.code))
