@@ -1,5 +1,5 @@
 """XanoScript shared by the linter's tests: an envelope-returning worker and a caller that
-passes `user_id` to it (ID001) and reads `$result.people` (FP003)."""
+passes `user_id` to it (ID001) and reads `$result.people` (FP003), and a maker of functions."""
 
 WORKER = '''function "Workers/Sync People" {
   input {
@@ -25,3 +25,10 @@ CALLER = '''function "Tasks/Sync People" {
   response = {success: true, data: {count: $count}, error: null}
 }
 '''
+
+
+def function(name: str, inputs: str = "", stack: str = "", response: str = "null") -> str:
+    """A function document: one input line and one statement line per line of the arguments."""
+    body_in = "".join(f"    {line}\n" for line in inputs.splitlines() if line.strip())
+    body = "".join(f"    {line}\n" for line in stack.splitlines() if line.strip())
+    return f'function "{name}" {{\n  input {{\n{body_in}  }}\n  stack {{\n{body}  }}\n  response = {response}\n}}\n'

@@ -195,7 +195,7 @@ def test_rules_catalogue():
     assert result.exit_code == 0
     codes = re.findall(r"^([A-Z]{2}\d{3}) ", result.output, re.MULTILINE)
     assert codes == ["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
-                     "XR001", "FP004", "CF002", "FL001", "XS900"]
+                     "XR001", "FP004", "CF002", "FL001", "VR001", "VR002", "IN001", "TY001", "XS900"]
 
 
 def test_rules_explains_one_rule():
@@ -227,7 +227,7 @@ def test_changed_since_with_github_annotations(project):
     assert invoke("workspace", "--changed-since", "HEAD", "--format", "github").output.strip() == \
         "No problems in 0 files."
     caller = project / "workspace" / "function" / "Tasks" / "FUB - Sync People.xs"
-    caller.write_text(CALLER.replace("var $count", "var $total { value = 1 }\n    var $count"), encoding="utf-8")
+    caller.write_text(CALLER.replace("var $count", "debug.log { value = 1 }\n    var $count"), encoding="utf-8")
     result = invoke("workspace", "--changed-since", "HEAD", "--format", "github")
     assert result.exit_code == 1
     assert [line.split("::")[1].split(",")[1:3] for line in result.output.splitlines()[:-1]] == [

@@ -22,7 +22,7 @@ from lintsamples import CALLER, WORKER  # noqa: E402
 TASK = '''task "Nightly" {
   active = true
   stack {
-    var $x { value = now }
+    debug.log { value = now }
   }
 }
 '''
@@ -190,7 +190,7 @@ def test_baseline_hides_known_findings_across_line_shifts(tmp_path):
     assert result.findings == [] and result.baselined == 3
     # a new finding of the same kind elsewhere is reported
     caller.write_text(CALLER.replace("var $count { value = $result.people|count }",
-                                     "var $count { value = $result.people|count }\n    var $x { value = $result.rows }"),
+                                     "var $count { value = $result.people|count }\n    debug.log { value = $result.rows }"),
                       encoding="utf-8")
     result = lint_paths([root], baseline=base, use_cache=False)
     assert [(f.code, f.message.split(":")[0]) for f in result.findings] == [("FP003", "`$result.rows`")]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from xanoctl.lint.api import lint_paths
 from xanoctl.lint.config import LintConfig, parse_section
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from lintsamples import function  # noqa: E402
 
 
 def lint(tmp_path: Path, files: dict[str, str] | str, config: LintConfig | None = None, **kw):
@@ -18,7 +23,13 @@ def lint(tmp_path: Path, files: dict[str, str] | str, config: LintConfig | None 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     (tmp_path / "xanoctl.lock").write_text("{}", encoding="utf-8")  # a whole workspace
+    # the samples here are minimal (variables set only to be read by the rule under test):
+    # the variable rules have their tests in test_lint_semantic_rules.py
+    kw.setdefault("ignore", VARIABLE_RULES)
     return lint_paths([tmp_path], config, use_cache=False, **kw)
+
+
+VARIABLE_RULES = ["VR001", "VR002", "IN001"]
 
 
 def hits(result, code: str | None = None):
@@ -28,12 +39,6 @@ def hits(result, code: str | None = None):
 
 def messages(result, code: str):
     return [f.message for f in result.findings if f.code == code]
-
-
-def function(name: str, inputs: str = "", stack: str = "", response: str = "null") -> str:
-    body_in = "".join(f"    {line}\n" for line in inputs.splitlines() if line.strip())
-    body = "".join(f"    {line}\n" for line in stack.splitlines() if line.strip())
-    return f'function "{name}" {{\n  input {{\n{body_in}  }}\n  stack {{\n{body}  }}\n  response = {response}\n}}\n'
 
 
 ENVELOPE = "{success: true, data: {people: $people}, error: null}"

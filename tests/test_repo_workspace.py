@@ -20,7 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = "xanoctl-baseline.json"
-PLANTED_RULES = {"EP001", "FP001", "FP002", "FP003", "ID001", "ID002", "SC001", "SC002", "XR001", "XS002"}
+PLANTED_RULES = {"EP001", "FP001", "FP002", "FP003", "ID001", "ID002", "SC001", "SC002", "TY001", "XR001", "XS002"}
 
 
 def xanoctl(*args: str, cwd: Path) -> subprocess.CompletedProcess:

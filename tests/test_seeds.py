@@ -27,6 +27,7 @@ from xanoctl.seeds.generate import generate
 REPO = Path(__file__).resolve().parents[1]
 SMALL = {"functions": 120, "endpoints": 60, "tasks": 12, "tables": 6}
 RULE_CODES = {"FP001", "FP002", "FP003", "FP004", "ID001", "ID002", "XR001", "EP001", "SC001", "SC002", "XS002"}
+UNCHECKED = {"XX-future", "TY001"}  # planted bugs the reference below does not re-state
 
 
 @lru_cache(maxsize=None)
@@ -111,9 +112,9 @@ def test_every_planted_bug_points_into_its_object(name, plant_bugs, small):
 def test_every_bug_of_section_8_is_planted(name, plant_bugs, small):
     seed = seed_of(name, plant_bugs, small)
     codes = [bug.code for bug in seed.planted]
-    assert set(codes) - {"XX-future"} == RULE_CODES
+    assert RULE_CODES <= set(codes) <= RULE_CODES | UNCHECKED
     assert codes.count("FP003") == 3 and codes.count("SC002") == 3
-    assert codes.count("XX-future") <= 1  # the text id handed to db.get, until a rule checks it
+    assert codes.count("TY001") == 1 or (small and codes.count("TY001") == 0)  # tiny sizes may lack it
     buggy = {(b.kind, b.name, b.verb, b.group) for b in seed.planted if b.kind == "function"}
     assert len(buggy) == sum(b.kind == "function" for b in seed.planted)  # one bug per function
 
@@ -275,7 +276,7 @@ def _instant(text: str) -> datetime:
 def test_reference_check_finds_exactly_the_planted_bugs(name, plant_bugs, small):
     seed = seed_of(name, plant_bugs, small)
     expected = {(b.code, b.kind, b.name, b.verb, b.group, b.line, b.column)
-                for b in seed.planted if b.code != "XX-future"}
+                for b in seed.planted if b.code not in UNCHECKED}
     assert reference_findings(documents_of(name, plant_bugs, small)) == expected
 
 
@@ -285,7 +286,7 @@ def test_other_seeds_are_clean_but_for_their_planted_bugs(seed):
         generated = generate(seed=seed, plant_bugs=plant_bugs, functions=200, endpoints=90, tasks=15, tables=7)
         docs = [(obj, parse_document(obj.xanoscript, obj.name)) for obj in generated.objects]
         expected = {(b.code, b.kind, b.name, b.verb, b.group, b.line, b.column)
-                    for b in generated.planted if b.code != "XX-future"}
+                    for b in generated.planted if b.code not in UNCHECKED}
         assert reference_findings(docs) == expected
 
 

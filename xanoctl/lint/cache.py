@@ -25,7 +25,7 @@ from xanoctl.lint.facts import FileResult
 
 FOLDER = Path(".xanoctl") / "cache"
 MAX_RUNS = 16
-_FORMAT = 2
+_FORMAT = 3
 
 
 def _mtime(path: Path) -> float:

@@ -10,6 +10,7 @@ from xanoctl.lint.finding import Span
 from xanoctl.lint.locate import header_span, snippet, target_span
 from xanoctl.lint.walk import Source, assignments
 from xanoctl.language.model import Document, Pos, Statement
+from xanoctl.semantics.document import Semantics
 
 Options = Callable[[str], dict]
 
@@ -22,19 +23,27 @@ class DocContext:
         self.options = options
         self._table: dict[str, list[Source]] | None = None
         self._results: list[Result] | None = None
+        self._semantics: Semantics | None = None
+
+    @property
+    def semantics(self) -> Semantics:
+        """The document's variables, inputs and value types (built once, on first use)."""
+        if self._semantics is None:
+            self._semantics = Semantics(self.doc)
+        return self._semantics
 
     @property
     def table(self) -> dict[str, list[Source]]:
         """What each variable of the document is assigned from."""
         if self._table is None:
-            self._table = assignments(self.doc)
+            self._table = assignments(self.doc, self.semantics.vars)
         return self._table
 
     @property
     def results(self) -> list[Result]:
         """The document's response and live returns, judged as envelopes or not."""
         if self._results is None:
-            self._results = results(self.doc, self.table)
+            self._results = results(self.doc, self.table, self.semantics.types)
         return self._results
 
     def header(self) -> Span:

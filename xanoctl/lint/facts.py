@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from xanoctl.lint.finding import Finding, Span, span
 from xanoctl.lint.locate import header_span, target_span
-from xanoctl.lint.walk import (
-    access_chains, chain_text, direct_alias, document_reads, document_statements,
-    live_statements, result_callees,
-)
+from xanoctl.lint.walk import chain_text, direct_alias, live_statements, result_callees
 from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
@@ -75,6 +73,25 @@ class ReadFact:
     @property
     def text(self) -> str:
         return chain_text(self.var, list(self.keys))
+
+
+# the value types TY001 can find out of place: only those are kept
+MISFITS = frozenset({"text", "list", "object"})
+
+
+class HandedFact(NamedTuple):  # a tuple: thousands of them go through the cache
+    """A value of known type that a document hands to a callee's input (``via`` ``function.run``)
+    or looks a row up by (``via`` ``db.get``...: ``target`` the table, ``key`` the column named
+    by ``field_name``). ``text`` is its source."""
+
+    via: str
+    target: str
+    key: str
+    type: str
+    pos: Span
+    text: str
+    path: str
+    obj: str
 
 
 @dataclass(slots=True)
@@ -149,6 +166,7 @@ class FileResult:
     endpoints: list[EndpointFact] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     documents: list[DocFact] = field(default_factory=list)
+    handed: list[HandedFact] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = True
 
@@ -169,7 +187,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         ctx = DocContext(doc, path, lines, lambda code: {})
     obj = object_label(doc)
     if doc.kind == "function" and doc.name is not None:
-        out.functions.append(_function(doc, path, obj, lines, ctx.results))
+        out.functions.append(_function(doc, path, obj, lines, ctx))
     elif doc.kind == "task" and doc.name is not None:
         from xanoctl.lint.schedule import task_events
 
@@ -196,6 +214,11 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             guid=doc.guid, refs=tuple(references(doc)), inputs=_inputs(doc),
         ))
     _calls(doc, path, obj, lines, out, ctx)
+    for value in ctx.semantics.handed():
+        if value.type not in MISFITS:  # a number, a bool or a time fits where TY001 looks
+            continue
+        out.handed.append(HandedFact(value.via, value.target, value.key, value.type, span(value.pos),
+                                     ctx.snippet(value.pos, 60), path, obj))
 
 
 def _text(expr) -> str:
@@ -211,11 +234,14 @@ def _inputs(doc: Document) -> tuple[InputFact, ...] | None:
                  for item in doc.inputs if item.name is not None)
 
 
-def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
+def _function(doc: Document, path: str, obj: str, lines: list[str], ctx) -> FunctionFact:
+    found = ctx.results
     inputs = None
-    # a `dblink` input takes the fields of a table: what a caller may pass is not known here
-    if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
-        inputs = _inputs(doc)
+    # unknown without an input clause, or with a `dblink` (the fields of a table)
+    declared = ctx.semantics.inputs
+    if declared.complete:
+        inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
+                                 item.required) for item in declared.fields.values())
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []
@@ -235,7 +261,7 @@ def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> Fu
 
 def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult, ctx) -> None:
     has_alias = False
-    for stmt in document_statements(doc):
+    for stmt in ctx.semantics.vars.handing:
         if stmt.kind != "function.run" or not isinstance(stmt.target, str):
             continue
         value = stmt.value("input")
@@ -254,19 +280,17 @@ def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult
             input_pos=span(value.pos) if value is not None else None, alias=alias,
         ))
     if has_alias:
-        _reads(doc, path, obj, out, ctx.table)
+        _reads(ctx.semantics.vars.chains, path, obj, out, ctx.table)
 
 
-def _reads(doc: Document, path: str, obj: str, out: FileResult, table) -> None:
+def _reads(chains, path: str, obj: str, out: FileResult, table) -> None:
     holders: dict[str, tuple[str, ...] | None] = {}
-    for expr in document_reads(doc):
-        for chain in access_chains(expr):
-            if chain.var not in holders:
-                holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
-            callees = holders[chain.var]
-            if callees and chain.keys:
-                out.reads.append(ReadFact(
-                    var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
-                    callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
-                ))
-
+    for chain in chains:
+        if chain.var not in holders:
+            holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
+        callees = holders[chain.var]
+        if callees and chain.keys:
+            out.reads.append(ReadFact(
+                var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
+                callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
+            ))

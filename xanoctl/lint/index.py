@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from xanoctl.lint.facts import CallFact, DocFact, EndpointFact, FileResult, FunctionFact, ReadFact, TaskFact
+from xanoctl.lint.facts import (
+    CallFact, DocFact, EndpointFact, FileResult, FunctionFact, HandedFact, ReadFact, TaskFact,
+)
 from xanoctl.semantics.tables import Table
 
 
 class WorkspaceIndex:
     """Functions (by exact name), calls, result reads, tasks, endpoints, tables (by name, with
-    their columns) and every document with its references, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
+    their columns) and every document with its references, and the typed values documents hand to callees and
+    tables, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
     a function that is not in the index really missing."""
 
     def __init__(self, files: Iterable[FileResult], complete: bool = True):
@@ -22,7 +25,9 @@ class WorkspaceIndex:
         self.tasks: list[TaskFact] = []
         self.endpoints: list[EndpointFact] = []
         self.tables: dict[str, Table] = {}
+        self.duplicate_tables: set[str] = set()  # defined more than once: the first is in `tables`
         self.documents: list[DocFact] = []
+        self.handed: list[HandedFact] = []
         for result in files:
             for fact in result.functions:
                 if fact.name in self.functions:
@@ -34,8 +39,11 @@ class WorkspaceIndex:
             self.tasks.extend(result.tasks)
             self.endpoints.extend(result.endpoints)
             for table in result.tables:
+                if table.name in self.tables:
+                    self.duplicate_tables.add(table.name)
                 self.tables.setdefault(table.name, table)
             self.documents.extend(result.documents)
+            self.handed.extend(result.handed)
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
 

@@ -1,15 +1,13 @@
-"""Walking a document: the statements that run, the expressions they hold, the access chains
-they read, and what each variable is assigned from."""
+"""Walking a document: the statements that run, and what each variable is assigned from (by the
+document's semantic model, :mod:`xanoctl.semantics.variables`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Iterator, NamedTuple
 
-from xanoctl.language.model import (
-    ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Statement, Ternary, Unary,
-    Variable, access_path,
-)
+from xanoctl.language.model import Document, Expr, Literal, Statement, Variable
+from xanoctl.semantics.variables import Change, Variables, variables
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -32,61 +30,17 @@ def document_statements(doc: Document) -> Iterator[Statement]:
     yield from live_statements(doc.blocks)
 
 
-def statement_reads(stmt: Statement) -> Iterator[Expr]:
-    """The expressions a statement evaluates (its arguments, guard and settings). The target of
-    ``var.update $x.a``, which is written, is left out."""
-    yield from stmt.args
-    if stmt.guard is not None:
-        yield stmt.guard
-    for setting in stmt.settings:
-        yield setting.value
-
-
 def document_reads(doc: Document) -> Iterator[Expr]:
+    """The expressions the document evaluates: its settings, and the arguments, guards and
+    settings of its live statements."""
     for setting in doc.settings:
         yield setting.value
     for stmt in document_statements(doc):
-        yield from statement_reads(stmt)
-
-
-class Chain(NamedTuple):
-    node: Member
-    var: str
-    keys: list[str]
-
-
-def access_chains(expr: Expr) -> Iterator[Chain]:
-    """Every maximal static access chain on a variable (``$r.data.people``) under ``expr``;
-    chains with a dynamic key are looked into but not reported."""
-    stack: list[Expr] = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Member):
-            found = access_path(node)
-            if found is not None:
-                yield Chain(node, found[0], found[1])
-                continue
-        stack.extend(reversed(_children(node)))
-
-
-def _children(node: Expr) -> list[Expr]:
-    if isinstance(node, Member):
-        return [node.obj] + ([] if isinstance(node.key, str) else [node.key])
-    if isinstance(node, Unary):
-        return [node.operand]
-    if isinstance(node, Binary):
-        return [node.left, node.right]
-    if isinstance(node, Ternary):
-        return [node.cond, node.then, node.otherwise]
-    if isinstance(node, Filtered):
-        return [node.value] + [arg for flt in node.filters for arg in flt.args]
-    if isinstance(node, Cast):
-        return [node.value]
-    if isinstance(node, ObjectLit):
-        return [entry.value for entry in node.entries]
-    if isinstance(node, ArrayLit):
-        return list(node.items)
-    return []
+        yield from stmt.args
+        if stmt.guard is not None:
+            yield stmt.guard
+        for setting in stmt.settings:
+            yield setting.value
 
 
 def chain_text(var: str, keys: list[str]) -> str:
@@ -121,39 +75,33 @@ class Source(NamedTuple):
     name: str | None = None
 
 
-def assignments(doc: Document) -> dict[str, list[Source]]:
-    """For each variable, every live statement that sets it as a whole."""
+def assignments(doc: Document, found: Variables | None = None) -> dict[str, list[Source]]:
+    """For each variable, every live statement that sets it as a whole or sets a key of it, in
+    source order (from the document's semantic model, ``found`` when it is already built)."""
+    if found is None:
+        found = variables(doc)
     table: dict[str, list[Source]] = {}
-    for stmt in document_statements(doc):
-        target = stmt.target
-        if isinstance(target, Member):  # `var.update $out.count`, `array.push $out.items`: a key is set
-            found = access_path(target)
-            if found is None:
-                root = target
-                while isinstance(root, Member):
-                    root = root.obj
-                if isinstance(root, Variable):
-                    table.setdefault(root.name, []).append(Source("member"))
-            else:
-                table.setdefault(found[0], []).append(Source("member", name=found[1][0] if found[1] else None))
-        elif isinstance(target, Variable):
-            if stmt.kind in ("var", "var.update"):
-                value = stmt.value("value")
-                source = Source("expr", value) if value is not None else Source("other")
-            elif stmt.kind.startswith(_SCALAR_STATEMENTS):  # math.add $x, text.append $x, array.push $x
-                source = Source("scalar")
-            else:  # something else changes it in place
-                source = Source("other")
-            table.setdefault(target.name, []).append(source)
-        alias = stmt.alias
-        if alias is not None:
-            if stmt.kind == "function.run" and isinstance(stmt.target, str) \
-                    and not alias.path and not alias.filters:
-                source = Source("call", name=stmt.target)
-            else:
-                source = Source("other")
-            table.setdefault(alias.name, []).append(source)
+    for name, changes in found.changes.items():
+        table[name] = [_source(change) for change in changes]
     return table
+
+
+def _source(change: Change) -> Source:
+    stmt = change.stmt
+    if change.how == "key":  # `var.update $out.count`, `array.push $out.items`: a key is set
+        return Source("member", name=change.key)
+    if change.how == "as":
+        alias = stmt.alias
+        if stmt.kind == "function.run" and isinstance(stmt.target, str) and alias is not None \
+                and not alias.path and not alias.filters:
+            return Source("call", name=stmt.target)
+        return Source("other")
+    if stmt.kind in ("var", "var.update"):
+        value = stmt.value("value")
+        return Source("expr", value) if value is not None else Source("other")
+    if stmt.kind.startswith(_SCALAR_STATEMENTS):  # math.add $x, text.append $x, array.push $x
+        return Source("scalar")
+    return Source("other")  # something else changes it in place
 
 
 def result_callees(var: str, table: dict[str, list[Source]]) -> tuple[str, ...] | None:

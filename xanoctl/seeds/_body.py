@@ -40,6 +40,11 @@ class Ctx:
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
+    def planned(self, work: str) -> bool:
+        """Whether a call to a callee of this kind is still to be placed."""
+        return any(work in (target.work, target.action) for target in
+                   (planned.callee or planned.ghost for planned in self.pending) if target is not None)
+
     def take(self, work: str) -> Call | None:
         """The planned call to a callee of this kind (util kind or worker action), once."""
         for planned in self.pending:
@@ -221,6 +226,9 @@ def _util_sources(ctx: Ctx, util: Fn) -> dict[str, str]:
 
 
 def _first(ctx: Ctx, kind: str) -> str | None:
+    """The function's first data variable of that kind (Tasks hold theirs in call results)."""
+    if ctx.fn.folder == "Tasks":
+        return None
     return next(("$" + key for key, k in ctx.fn.data if k == kind), None)
 
 
@@ -259,11 +267,13 @@ def _empty_check(ctx: Ctx) -> Lines:
 
 
 def _chain_var(ctx: Ctx) -> Lines:
-    return var("$finished_at", chain("now", ['format_timestamp:"Y-m-d H:i:s":"America/New_York"', "to_text"]))
+    return body([var("$finished_at", chain("now", ['format_timestamp:"Y-m-d H:i:s":"America/New_York"', "to_text"])),
+                 stmt("debug.log", [("value", '"finished at " ~ $finished_at')])])
 
 
 def _text_summary(ctx: Ctx) -> Lines:
-    return var("$note", f'"{ctx.fn.action} finished at " ~ (now|format_timestamp:"c":"UTC")')
+    return body([var("$note", f'"{ctx.fn.action} finished at " ~ (now|format_timestamp:"c":"UTC")'),
+                 stmt("debug.log", [("value", "$note")])])
 
 
 def cutoff(days: str) -> Lines:

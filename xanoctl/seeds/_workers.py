@@ -20,7 +20,8 @@ def worker_body(ctx: Ctx) -> tuple[list[Lines], Value]:
     if owner_input is not None and not owner_input.required:
         out.append(cond([(f"$input.{owner} == null", [ctx.fail(quote(f"No {owner} provided"))])]))
     headers = "$headers"
-    if fn.work != "local" or (fn.table is None and fn.action not in ("Validate", "Score")):
+    fetched = fn.work == "pull" and ctx.planned("Fetch")  # the Fetch worker makes the requests
+    if not fetched and (fn.work != "local" or (fn.table is None and fn.action not in ("Validate", "Score"))):
         statements, headers = headers_stmt(ctx)
         out += statements
     since = ctx.take("window_start")
@@ -126,7 +127,7 @@ def _one(ctx: Ctx, headers: str, since: str | None) -> list[Lines]:
         external = "$record.external_id"
     else:
         out.append(var("$record", "{id: $input.record_id}"))
-        external = "$input.record_id"
+        external = "$record.id"
     if fn.input("force") is not None:
         early = ret(envelope("true", obj([(singular, "$record"), (flag, "false")]), "null", fn.name))
         out.append(cond([("$record.synced_at != null && $input.force == false", [early])]))
@@ -197,8 +198,10 @@ def _rows(ctx: Ctx, headers: str, where: str, alias: str = "$rows") -> list[Line
             settings.append(("sort", f'{{{fn.table.name}.created_at: "desc"}}'))
         settings.append(("return", '{type: "list"}'))
         return [stmt(f"db.query {fn.table.name}", settings, f" as {alias}")]
-    return [request(api_url(ctx), "GET", headers, "$api", timeout=30),
-            var(alias, f"$api.response.result.{fn.entity.list_key}|first_notempty:[]")]
+    rows = f"$api.response.result.{fn.entity.list_key}|first_notempty:[]"
+    if where:  # the same condition, on the rows the API answered
+        rows += f"|filter:({where.format(t='$$')})"
+    return [request(api_url(ctx), "GET", headers, "$api", timeout=30), var(alias, rows)]
 
 
 

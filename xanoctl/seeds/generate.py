@@ -174,8 +174,8 @@ def _plant(workspace: Plan, endpoints: list[Endpoint], jobs: list[Job], rng: ran
         record_id = fn.input("record_id")
         assert record_id is not None
         record_id.type = "text"
-        plants.append(_Plant("XX-future", "function", fn.name, re.escape(f"db.get {fn.table.name}"),  # type: ignore[union-attr]
-                             "text record_id passed to db.get on the integer id field (no rule yet)"))
+        plants.append(_Plant("TY001", "function", fn.name, r"field_value = (?P<at>\$input\.record_id)$",
+                             "text record_id passed to db.get on the integer id field"))
 
     endpoint = pick([e for e in endpoints if e.kind in ("webhook", "create", "list")], key=lambda e: e.path + e.verb)
     if endpoint is not None:

@@ -3,8 +3,10 @@ r"""A function in an FP folder whose response or `return` value is not an envelo
 In the FP convention every `Tasks/` and `Workers/` function answers one envelope,
 `{success, data, error}`, and callers read `$result.success` and `$result.data`. A function
 that answers something else makes every caller read `null`. Each `response` and live `return`
-is checked; a value the linter cannot see through (a call to an unknown function, a filtered
-expression) is left alone.
+is checked, also through the variables it names: one that holds a `db.query` or `db.get`
+result, a list, a number or a text (by the document's value types) is not an envelope either.
+A value the linter cannot see through (a call to an unknown function, a member read, a filter
+of unknown result) is left alone.
 
 Options: `folders` (default `["Tasks/", "Workers/"]`): name prefixes of FP functions.
 
@@ -80,6 +82,12 @@ def check(doc, ctx) -> Iterator[Problem]:
         text = ctx.snippet(result.pos, 40)
         what = "response" if result.where == "response" else "`return` value"
         culprit = result.verdict.culprit
+        if culprit is None and result.verdict.what:
+            yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, which holds "
+                                      f"{result.verdict.what}, not an envelope; answer "
+                                      f"`{{success: true, data: {text}, error: null}}`",
+                          f"{{success: true, data: {text}, error: null}}")
+            continue
         if culprit is not None and culprit is not result.expr:
             held = ctx.snippet(culprit.pos, 40)
             yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, which holds `{held}`, "

@@ -11,7 +11,7 @@ Bad::
     task "FUB - Nightly sync" {
       active = true
       stack {
-        var $started { value = now }
+        debug.log { value = now }
       }
       schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 0}]
     }
@@ -21,7 +21,7 @@ Good::
     task "FUB - Nightly sync" {
       active = true
       stack {
-        var $started { value = now }
+        debug.log { value = now }
       }
       schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]
     }
