@@ -22,6 +22,7 @@ class WorkspaceIndex:
         self.tasks: list[TaskFact] = []
         self.endpoints: list[EndpointFact] = []
         self.tables: dict[str, Table] = {}
+        self.ambiguous_tables: set[str] = set()  # defined more than once, with other columns
         self.documents: list[DocFact] = []
         for result in files:
             for fact in result.functions:
@@ -34,7 +35,9 @@ class WorkspaceIndex:
             self.tasks.extend(result.tasks)
             self.endpoints.extend(result.endpoints)
             for table in result.tables:
-                self.tables.setdefault(table.name, table)
+                first = self.tables.setdefault(table.name, table)
+                if first is not table and set(first.names()) != set(table.names()):
+                    self.ambiguous_tables.add(table.name)
             self.documents.extend(result.documents)
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
