@@ -5,7 +5,7 @@ For each live ``db.*`` statement on a named table: the ``$db.<table>.<column>`` 
 statement's table or one of its join aliases), its ``field_name``, and the keys of its ``data``
 (add, edit, patch, add_or_edit). What cannot be told is left out: a backtick or computed
 ``where`` or ``data``, a ``$db`` name that is neither the table nor a join alias, a join whose
-table is not a plain name, a dynamic key, a numeric (older) table id.
+table is not a plain name, a dynamic key, a numeric (older) table id, a search index (``$db.<table>.$<index>``).
 
 >>> from xanoctl.language.parser import parse_document
 >>> doc = parse_document('function "a" {\\n  stack {\\n    db.edit user {\\n      field_name = "email"\\n'
@@ -96,5 +96,5 @@ def _db_reads(expr: Expr, aliases: dict[str, str], via: str, kind: str) -> Itera
             continue
         name, column = found[1]
         table = aliases.get(name)
-        if table:
+        if table and not column.startswith("$"):  # `$db.t.$search_index`: an index, not a column
             yield ColumnUse(table, column, via, node.pos, kind)

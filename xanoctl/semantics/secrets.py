@@ -66,6 +66,9 @@ _PLACEHOLDER = re.compile(
     r"x{3,}|\*{3,}|\.\.\.|your|here|example|placeholder|change[_-]?me|dummy|sample|fake|redacted|insert|"
     r"replace|todo|<|>|\{\{|\$\{|^test$|^(test|demo|secret|password|token)[_-]?\d*$",
     re.IGNORECASE)
+# object settings whose tokens Xano generates and exports itself (the API group's `swagger`
+# token guarding its documentation page): not written into code, nothing to move to $env
+_GENERATED = frozenset({"swagger"})
 _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 
 
@@ -110,7 +113,8 @@ def secrets(doc: Document) -> list[Secret]:
         if item.default is not None and item.name:
             found.extend(_walk(item.default, item.name))
     for setting in doc.settings:
-        found.extend(_walk(setting.value, setting.key))
+        if setting.key not in _GENERATED:
+            found.extend(_walk(setting.value, setting.key))
     for stmt in doc.statements():
         name = None
         if stmt.kind in ("var", "var.update") and isinstance(stmt.target, Variable):

@@ -5,7 +5,8 @@ document of the workspace defines fail at run time (and Xano refuses to save the
 `table` is checked too. The message names the closest existing table (a typo, a plural, a
 renamed table). The rule needs the whole workspace and its tables, so it runs only inside a
 workspace (as XR001) that holds `table` documents: a tree pulled without its tables proves
-nothing. Older exports that name tables by number are left alone.
+nothing. An empty name (`db.get ""`, found in real exports) is reported too: the statement has
+no table to work on. Older exports that name tables by number are left alone.
 
 Bad::
 
@@ -79,7 +80,8 @@ def check(index, ctx) -> Iterator[Problem]:
                 continue
             where = "join of a `db.query`" if ref.via == "join" else f"`{ref.via}`"
             if not ref.name:
-                yield Problem(ref.pos, f"{where} names no table (an empty name)", None, doc.path, doc.obj)
+                yield Problem(ref.pos, f"{where} names no table (an empty name): it has no table to work on; "
+                                       f"name the table", None, doc.path, doc.obj)
                 continue
             message = f"{where} on `{ref.name}`: no table of that name in the workspace"
             close = closest(ref.name)
