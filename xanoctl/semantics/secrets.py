@@ -100,6 +100,20 @@ def mask_text(text: str) -> str:
     return _SCHEME.sub(lambda m: f"{m.group(1)} {masked(m.group(2))}", text)
 
 
+def mask_line(line: str, number: int, spans) -> str:
+    """Line ``number`` (1-based) of a file with the secrets at ``spans`` ((line, column,
+    end_line, end_column), as reported) masked past their first four characters, then
+    :func:`mask_text`: what any report may print of that line."""
+    for first, column, last, end in spans:
+        if not first <= number <= last:
+            continue
+        start = column - 1 + SHOWN if number == first else 0
+        stop = end - 1 if number == last else len(line)
+        if stop > start:
+            line = line[:start] + "*" * (min(stop, len(line)) - start) + line[stop:]
+    return mask_text(line)
+
+
 def is_secret_name(name: str) -> bool:
     name = name.lstrip("$")
     return bool(_KEY.search(name)) and not _NOT_KEY.search(name)

@@ -22,7 +22,7 @@ Bad::
         api.request {
           url = "https://api.stripe.com/v1/charges"
           method = "POST"
-          headers = ["Authorization: Bearer sk_live_51Hc9rT2eZvKYlo2CrLm7Qw3x"]
+          headers = ["Authorization: Bearer 7c1f0e9ad24b4b6f93e1c05d8a6e2f4b"]
         } as $charge
       }
       response = $charge
