@@ -189,7 +189,8 @@ def test_no_report_shows_more_than_four_characters(leaky, fmt):
 def test_text_report_masks_the_source_line_and_keeps_the_caret(leaky):
     out = lint("--no-cache").output
     assert ("workspace/function/Workers/Charge.xs:7:41: SEC001 error: `Authorization`: a bearer token written "
-            "into the code (`9f8e…`); keep it in an environment variable and read `$env.AUTHORIZATION`\n"
+            "into the code (`9f8e…`); keep it in an environment variable and build the header from it: "
+            "`\"Authorization: Bearer \" ~ $env.API_TOKEN`\n"
             f'          headers = ["Authorization: Bearer 9f8e{"*" * 28}", "X-Api-Key: Zx81{"*" * 16}"]\n'
             f'                                            {"^" * 32}\n') in out
     # another rule's finding on a line holding a credential, and its message quoting it

@@ -232,7 +232,8 @@ def test_xr003_calls_of_every_kind(tmp_path):
         'function.run "" as $e',
         'task.call "" as $f',
     ])
-    task = 'task "Nightly Sync" {\n  stack {\n  }\n  schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n}\n'
+    task = ('task "Nightly Sync" {\n  stack {\n  }\n'
+            '  schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n}\n')
     files = {"addon/a.xs": ADDON, "middleware/m.xs": MIDDLEWARE, "task/t.xs": task,
              "function/l.xs": function("Users/List"), "function/f.xs": function("Users/Run", "", stack)}
     result = lint(tmp_path, files)
@@ -251,8 +252,9 @@ def test_xr003_calls_of_every_kind(tmp_path):
 
 
 def test_xr003_middleware_settings_and_agent_tools(tmp_path):
-    endpoint_text = ('query hook verb=POST {\n  api_group = "App"\n  input {\n  }\n  stack {\n  }\n  response = null\n'
-                     '  middleware = {pre: [{name: "Check Signature"}, {name: "Chek Signature"}], post: [{name: ""}]}\n}\n')
+    endpoint_text = ('query hook verb=POST {\n  api_group = "App"\n  input {\n  }\n  stack {\n  }\n'
+                     '  response = null\n  middleware = {pre: [{name: "Check Signature"}, {name: "Chek Signature"}], '
+                     'post: [{name: ""}]}\n}\n')
     tool = 'tool lookup {\n  input {\n  }\n  stack {\n  }\n  response = null\n}\n'
     agent = 'agent helper {\n  tools = [{name: "lookup"}, {name: "lokup"}, {name: ""}]\n}\n'
     result = lint(tmp_path, {"middleware/m.xs": MIDDLEWARE, "api/hook.xs": endpoint_text, "tool/t.xs": tool,

@@ -76,7 +76,7 @@ _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 class Secret:
     """One credential. ``pos`` covers the secret itself (inside its string literal, when the
     literal stands on one line); ``key`` is the name it is the value of, if any; ``kind``:
-    ``prefixed`` (known format), ``bearer``, ``private_key`` or ``value`` (a credential-shaped
+    ``prefixed`` (known format), ``bearer``, ``basic``, ``private_key`` or ``value`` (a credential-shaped
     value of a credential-named key); ``shown`` is what a report may show of it."""
 
     pos: Pos
@@ -183,7 +183,7 @@ def _literal(node: Literal, key: str | None) -> Secret | None:
         key, text = header.group(1), header.group(2)
     scheme = _SCHEME.search(text)
     if scheme and _credential(scheme.group(2), 12, 2.5):
-        return _secret(node, scheme.group(2), key, "bearer")
+        return _secret(node, scheme.group(2), key, "basic" if scheme.group(1) == "Basic" else "bearer")
     if key is not None and is_secret_name(key) and _credential(text.strip(), 16, 3.0):
         return _secret(node, text.strip(), key, "value")
     return None

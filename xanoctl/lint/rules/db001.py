@@ -73,7 +73,7 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def check(index, ctx) -> Iterator[Problem]:
     if not index.complete or not index.tables:
         return
-    closest = Suggester(index.tables)
+    closest = Suggester(index.tables, cutoff=0.7)
     for doc in index.documents:
         for ref in doc.refs:
             if ref.kind != "table" or ref.name in index.tables:

@@ -11,7 +11,8 @@ credentials. Keep the value in an environment variable and read `$env.NAME`.
 
 No report shows more than the first four characters of a credential: not the message, nor
 the source line and caret of the text report, nor JSON, SARIF, GitHub annotations or a
-baseline.
+baseline; in a file that does not parse, tokens of a known format and bearer and basic tokens
+are masked all the same.
 
 Bad::
 
@@ -59,7 +60,8 @@ OPTIONS: dict = {}
 SCOPE = "document"
 
 _KINDS = {
-    "prefixed": "a token", "bearer": "a bearer token", "private_key": "a private key",
+    "prefixed": "a token", "bearer": "a bearer token", "basic": "basic credentials",
+    "private_key": "a private key",
     "value": "a credential",
 }
 
@@ -68,8 +70,12 @@ def check(doc, ctx) -> Iterator[Problem]:
     for secret in secrets(doc):
         what = _KINDS[secret.kind]
         where = f"`{secret.key}`: " if secret.key else ""
-        message = (f"{where}{what} written into the code (`{secret.shown}…`); keep it in an "
-                   f"environment variable and read `$env.{_env_name(secret.key)}`")
+        if secret.kind in ("bearer", "basic"):
+            scheme = secret.kind.capitalize()
+            read = f'build the header from it: `"Authorization: {scheme} " ~ $env.API_TOKEN`'
+        else:
+            read = f"read `$env.{_env_name(secret.key)}`"
+        message = f"{where}{what} written into the code (`{secret.shown}…`); keep it in an environment variable and {read}"
         yield Problem(secret.pos, message)
 
 
