@@ -15,7 +15,7 @@ function "Workers/HubSpot - Fetch Deals" {
         limit       : $input.limit
       }
       headers = []
-        |push:"Authorization: Bearer pat-na1-4f1c9e2a-7b3d-4e8f-a6c5-1d2e3f4a5b6c"
+        |push:"Authorization: Bearer 5d1e0f9c7b3a4e2d8c6b1a0f9e8d7c6b"
         |push:"Content-Type: application/json"
       timeout = 30
     } as $api
