@@ -177,8 +177,10 @@ ARCHIVED = function("Archive/Old Sync", "", "var $x { value = 1 }", "$x")
 def test_xr002_live_code_calling_the_archive(tmp_path):
     caller = function("Tasks/Sync", "", 'function.run "Archive/Old Sync" as $r', "$r")
     inside = function("Archive/Older", "", 'function.run "Archive/Old Sync" as $r', "$r")
+    old_task = ('task "Old Sync" {\n  stack {\n    function.run "Archive/Old Sync" as $r\n  }\n'
+                '  schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n}\n')
     result = lint(tmp_path, {"function/Archive/Old Sync.xs": ARCHIVED, "function/Tasks/Sync.xs": caller,
-                             "function/Archive/Older.xs": inside})
+                             "function/Archive/Older.xs": inside, "task/Archive/old.xs": old_task})
     assert hits(result, "XR002") == [("XR002", 5, 18, 5, 36)]
     assert result.findings[0].path.endswith("function/Tasks/Sync.xs")
     assert messages(result, "XR002") == [

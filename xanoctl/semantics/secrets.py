@@ -26,8 +26,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator
-
 from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Pos, Ternary, Unary,
     Variable,
@@ -69,6 +67,7 @@ _PLACEHOLDER = re.compile(
 # object settings whose tokens Xano generates and exports itself (the API group's `swagger`
 # token guarding its documentation page): not written into code, nothing to move to $env
 _GENERATED = frozenset({"swagger"})
+_SHORTEST = 15  # no secret found here is shorter (`xoxb-` and ten characters)
 _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 
 
@@ -122,56 +121,59 @@ def is_secret_name(name: str) -> bool:
 def secrets(doc: Document) -> list[Secret]:
     """Every secret of the document (disabled statements included: the text is in the file
     all the same), in source order."""
-    found: list[Secret] = []
+    roots: list[tuple[Expr, str | None]] = []  # each value with the name it is given to
     for item in doc.inputs or []:
         if item.default is not None and item.name:
-            found.extend(_walk(item.default, item.name))
-    for setting in doc.settings:
-        if setting.key not in _GENERATED:
-            found.extend(_walk(setting.value, setting.key))
+            roots.append((item.default, item.name))
+    roots.extend((setting.value, setting.key) for setting in doc.settings if setting.key not in _GENERATED)
     for stmt in doc.statements():
-        name = None
-        if stmt.kind in ("var", "var.update") and isinstance(stmt.target, Variable):
-            name = stmt.target.name
-        for arg in stmt.args:
-            found.extend(_walk(arg, None))
-        for setting in stmt.settings:
-            key = name if name and setting.key == "value" else setting.key
-            found.extend(_walk(setting.value, key))
+        name = stmt.target.name if stmt.kind in ("var", "var.update") and isinstance(stmt.target, Variable) \
+            else None
+        roots.extend((arg, None) for arg in stmt.args)
+        roots.extend((setting.value, name if name and setting.key == "value" else setting.key)
+                     for setting in stmt.settings)
+    found = _walk(roots)
     found.sort(key=lambda secret: (secret.pos.line, secret.pos.column))
     return found
 
 
-def _walk(expr: Expr, key: str | None) -> Iterator[Secret]:
-    """The secrets under ``expr``, ``key`` being the name its value is given to."""
-    stack: list[tuple[Expr, str | None]] = [(expr, key)]
+def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
+    """The secrets under the expressions of ``stack``, each with the name its value is given
+    to (one loop for the whole document: this runs on every file)."""
+    found: list[Secret] = []
     while stack:
         node, name = stack.pop()
-        if isinstance(node, Literal):
-            if node.kind in ("string", "text") and isinstance(node.value, str):
-                found = _literal(node, name)
-                if found is not None:
-                    yield found
-        elif isinstance(node, ObjectLit):
-            stack.extend((entry.value, entry.key) for entry in reversed(node.entries))
-        elif isinstance(node, ArrayLit):
-            stack.extend((item, name) for item in reversed(node.items))
-        elif isinstance(node, Filtered):
+        kind = type(node)
+        if kind is Literal:
+            if isinstance(node.value, str) and len(node.value) >= _SHORTEST and node.kind in ("string", "text"):
+                secret = _literal(node, name)
+                if secret is not None:
+                    found.append(secret)
+        elif kind is ObjectLit:
+            stack.extend((entry.value, entry.key) for entry in node.entries)
+        elif kind is ArrayLit:
+            stack.extend((item, name) for item in node.items)
+        elif kind is Filtered:
             stack.append((node.value, name))
             stack.extend((arg, None) for flt in node.filters for arg in flt.args)
-        elif isinstance(node, Binary):  # text joined with other values: only what the text shows
+        elif kind is Binary:  # text joined with other values: only what the text shows
             stack.extend(((node.right, None), (node.left, None)))
-        elif isinstance(node, Ternary):
+        elif kind is Ternary:
             stack.extend(((node.otherwise, name), (node.then, name), (node.cond, None)))
-        elif isinstance(node, (Cast, Unary)):
-            stack.append((node.value if isinstance(node, Cast) else node.operand, name))
-        elif isinstance(node, Member) and not isinstance(node.key, str):
+        elif kind is Cast:
+            stack.append((node.value, name))
+        elif kind is Unary:
+            stack.append((node.operand, name))
+        elif kind is Member and not isinstance(node.key, str):
             stack.append((node.key, None))
+    return found
 
 
 def _literal(node: Literal, key: str | None) -> Secret | None:
     text = node.value
     assert isinstance(text, str)
+    if len(text) < _SHORTEST:
+        return None
     if _PRIVATE_KEY.search(text):
         match = _PRIVATE_KEY.search(text)
         return _secret(node, text[match.start():], key, "private_key")

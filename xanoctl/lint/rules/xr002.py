@@ -48,9 +48,9 @@ Good::
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Iterator
 
+from xanoctl.lint.files import KIND_FOLDERS
 from xanoctl.lint.finding import Problem
 
 CODE = "XR002"
@@ -70,11 +70,20 @@ def check(index, ctx) -> Iterator[Problem]:
         return any(part.casefold() in folders for part in name.split("/")[:-1])
 
     for doc in index.documents:
-        if archived(doc.name) or any(part.casefold() in folders for part in PurePath(doc.path).parts[:-1]):
+        calls = [ref for ref in doc.refs if ref.kind == "function" and ref.mode == "call" and archived(ref.name)]
+        if not calls or archived(doc.name):
             continue
-        for ref in doc.refs:
-            if ref.kind == "function" and ref.mode == "call" and archived(ref.name):
-                folder = next(part for part in ref.name.split("/")[:-1] if part.casefold() in folders)
-                message = (f"`{ref.via} \"{ref.name}\"`: calls a function in `{folder}/`, outside the "
-                           f"live code; move the function out of the archive or stop calling it")
-                yield Problem(ref.pos, message, None, doc.path, doc.obj, (ref.name,))
+        if _in_folder(doc.path, folders):
+            continue  # a task or endpoint kept in an archive folder of its own
+        for ref in calls:
+            folder = next(part for part in ref.name.split("/")[:-1] if part.casefold() in folders)
+            message = (f"`{ref.via} \"{ref.name}\"`: calls a function in `{folder}/`, outside the "
+                       f"live code; move the function out of the archive or stop calling it")
+            yield Problem(ref.pos, message, None, doc.path, doc.obj, (ref.name,))
+
+
+def _in_folder(path: str, folders: set[str]) -> bool:
+    """Whether the file sits in one of ``folders`` below its kind's folder (``task/Archive/x.xs``)."""
+    parts = path.replace("\\", "/").split("/")[:-1]
+    kinds = [number for number, part in enumerate(parts) if part in KIND_FOLDERS]
+    return bool(kinds) and any(part.casefold() in folders for part in parts[kinds[-1] + 1:])
