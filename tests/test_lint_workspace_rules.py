@@ -282,3 +282,19 @@ def test_xr003_api_call_matches_name_and_verb(tmp_path):
     files = {"api/u.xs": endpoint("users/{id}", "GET"), "function/f.xs": function("Users/Run", "", stack)}
     assert messages(lint(tmp_path, files), "XR003") == [
         '`api.call "users/{id} verb=DELETE"`: no endpoint of that name in the workspace; did you mean `users/{id}`?']
+
+
+def test_rt001_group_from_the_folder_of_an_export_without_api_group_settings(tmp_path):
+    def bare(path: str) -> str:
+        return endpoint(path, "GET").replace('  api_group = "App"\n', "")
+
+    files = {"apis/services/api_group.xs": 'api_group services {\n  canonical = "kPow7KJL"\n}\n',
+             "apis/services/56_services_services_id_GET.xs": bare("services/{services_id}"),
+             "apis/services/60_services_id_GET.xs": bare("services/{id}"),
+             "apis/live_site/api_group.xs": 'api_group live_site {\n  canonical = "aB3dE5fG"\n}\n',
+             "apis/live_site/36_services_id_GET.xs": bare("services/{id}"),
+             "apis/loose/37_services_id_GET.xs": bare("services/{id}")}
+    result = lint(tmp_path, files)
+    assert [(f.path.split("/")[-1], f.message.split(" is ")[0]) for f in result.findings if f.code == "RT001"] == [
+        ("56_services_services_id_GET.xs", "`GET services/{services_id}` of API group `services`"),
+        ("60_services_id_GET.xs", "`GET services/{id}` of API group `services`")]
