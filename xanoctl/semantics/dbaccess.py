@@ -76,7 +76,8 @@ def _statement(stmt: Statement, table: str) -> Iterator[ColumnUse]:
     for where in joins:
         yield from _db_reads(where, aliases, "join", stmt.kind)
     field = stmt.value("field_name")
-    if isinstance(field, Literal) and field.kind == "string" and isinstance(field.value, str) and field.value:
+    if isinstance(field, Literal) and field.kind == "string" and isinstance(field.value, str) \
+            and field.value and "." not in field.value:  # `meta.email`: a path into a json column
         yield ColumnUse(table, field.value, "field_name", field.pos, stmt.kind)
     if stmt.kind in DATA_WRITES:
         data = stmt.value("data")
