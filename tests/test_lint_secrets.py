@@ -266,3 +266,13 @@ def test_sec002_leaves_true_missing_and_disabled_alone(tmp_path):
     result = CliRunner().invoke(main, ["lint", str(tmp_path / "a.xs"), "--format", "json", "--no-cache"])
     assert [(f["line"], f["message"].split(":")[0]) for f in json.loads(result.output)["findings"]
             if f["code"] == "SEC002"] == [(16, "`api.stream` with `verify_host = false`")]
+
+
+def test_docstring_examples_of_the_semantic_modules():
+    import doctest
+
+    from xanoctl.semantics import dbaccess, secrets as module
+
+    for mod in (module, dbaccess):
+        failed, tried = doctest.testmod(mod)
+        assert tried and not failed, mod.__name__
