@@ -35,7 +35,7 @@ def test_good_example_is_clean(tmp_path, code):
 @pytest.mark.parametrize("code", CODES)
 def test_rule_metadata(code):
     rule = RULES[code]
-    assert rule.CODE == code and re.fullmatch(r"[A-Z]{2}\d{3}", code)
+    assert rule.CODE == code and re.fullmatch(r"[A-Z]{2,3}\d{3}", code)
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.NAME)
     assert rule.SEVERITY in SEVERITIES
     assert isinstance(rule.OPTIONS, dict)

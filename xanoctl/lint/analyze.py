@@ -15,7 +15,8 @@ from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
 from xanoctl.lint.finding import Problem, make_finding
 from xanoctl.lint.rules import DOCUMENT_RULES, RULES
-from xanoctl.lint.rules import xs001
+from xanoctl.lint.rules import sec001, xs001
+from xanoctl.semantics.secrets import masked
 
 _HEADER = re.compile(r'^\ufeff?[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
 
@@ -63,11 +64,32 @@ def analyze(path: str, data: bytes, options: Options, file_digest: str | None = 
             for problem in rule.check(doc, ctx):
                 result.findings.append(make_finding(path, rule.CODE, rule.SEVERITY, problem, obj))
         facts.collect(doc, path, lines, result, ctx)
+    _hide_secrets(result, lines)
     found, problems = suppress.scan(text, lines, docs, RULES)
     result.suppressions = found
     for problem in problems:
         result.findings.append(make_finding(path, suppress.CODE, RULES[suppress.CODE].SEVERITY, problem))
     return result
+
+
+def _hide_secrets(result: FileResult, lines: list[str]) -> None:
+    """Remember where SEC001 found credentials (every report masks them), and mask them in the
+    messages and fixes of the file's other findings (a rule quoting the source)."""
+    result.secrets = [(f.line, f.column, f.end_line, f.end_column) for f in result.findings if f.code == sec001.CODE]
+    texts = {lines[line - 1][column - 1:end - 1] for line, column, last, end in result.secrets
+             if line == last and 0 < line <= len(lines)}
+    texts.discard("")
+    if not texts:
+        return
+    for number, finding in enumerate(result.findings):
+        if finding.code == sec001.CODE:
+            continue
+        message, fix = finding.message, finding.fix
+        for text in texts:
+            message = message.replace(text, masked(text))
+            fix = fix.replace(text, masked(text)) if fix else fix
+        if (message, fix) != (finding.message, finding.fix):
+            result.findings[number] = finding.with_(message=message, fix=fix)
 
 
 def syntax_finding(path: str, error: XanoSyntaxError):

@@ -18,22 +18,27 @@ from pathlib import Path
 from xanoctl.errors import UsageError
 from xanoctl.lint.finding import Finding
 from xanoctl.lint.locate import snippet
+from xanoctl.semantics.secrets import mask_line
 
 VERSION = 1
 _SOURCE_LIMIT = 200
 
 
 class _Sources:
-    """The source text a finding points at, whitespace collapsed (files read once)."""
+    """The source text a finding points at, whitespace collapsed (files read once), with the
+    credentials of ``secrets`` (absolute path -> SEC001 spans) and known-format tokens masked."""
 
-    def __init__(self) -> None:
+    def __init__(self, secrets: dict[str, list] | None = None) -> None:
         self._lines: dict[str, list[str] | None] = {}
+        self._secrets = secrets or {}
 
     def __call__(self, finding: Finding, abspath: str) -> str:
         if abspath not in self._lines:
             try:
                 text = Path(abspath).read_bytes().decode("utf-8")
-                self._lines[abspath] = [line.rstrip("\r") for line in text.split("\n")]
+                spans = self._secrets.get(abspath, ())
+                self._lines[abspath] = [mask_line(line.rstrip("\r"), number, spans)
+                                        for number, line in enumerate(text.split("\n"), 1)]
             except (OSError, UnicodeDecodeError):
                 self._lines[abspath] = None
         lines = self._lines[abspath]
@@ -48,11 +53,12 @@ def _key(finding: Finding, base: str, abspath: str) -> tuple[str, str, str]:
     return (rel, finding.code, finding.obj)
 
 
-def write(path: str | Path, findings: list[tuple[Finding, str]]) -> int:
-    """Write ``findings`` (with each one's absolute path) to ``path``; returns how many."""
+def write(path: str | Path, findings: list[tuple[Finding, str]], secrets: dict[str, list] | None = None) -> int:
+    """Write ``findings`` (with each one's absolute path) to ``path``; returns how many.
+    ``secrets``: where each file's credentials stand, never written in full."""
     path = Path(path).resolve()
     base = str(path.parent)
-    source = _Sources()
+    source = _Sources(secrets)
     counts = Counter((*_key(finding, base, abspath), finding.message, source(finding, abspath))
                      for finding, abspath in findings)
     entries = [
@@ -91,12 +97,13 @@ def load(path: str | Path) -> dict[tuple[str, str, str], list[list]]:
     return known
 
 
-def filter_known(path: str | Path, findings: list[tuple[Finding, str]]) -> tuple[list[tuple[Finding, str]], int]:
+def filter_known(path: str | Path, findings: list[tuple[Finding, str]],
+                 secrets: dict[str, list] | None = None) -> tuple[list[tuple[Finding, str]], int]:
     """The findings not in the baseline at ``path``, and how many were in it. An entry with
     the same message is used first, then one that points at the same source text."""
     known = load(path)
     base = str(Path(path).resolve().parent)
-    source = _Sources()
+    source = _Sources(secrets)
     kept = []
     count = 0
     for finding, abspath in sorted(findings, key=lambda item: (item[1], item[0].line, item[0].column)):

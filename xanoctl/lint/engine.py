@@ -44,6 +44,8 @@ class LintResult:
     analysed: int = 0  # files parsed in this run (the others came from the cache)
     from_cache: bool = False  # the whole run was answered by the cache
     sources: dict[str, str] = field(default_factory=dict)  # displayed path -> absolute path
+    # displayed path -> where its credentials stand (SEC001): masked in every source line shown
+    secrets: dict[str, list] = field(default_factory=dict)
     baseline_written: int | None = None
 
     @property
@@ -222,6 +224,7 @@ def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintC
     return {
         "findings": findings,
         "suppressions": {path: r.suppressions for path, r in results.items() if r.suppressions},
+        "secrets": {path: r.secrets for path, r in results.items() if r.secrets},
         "lines": {path: r.lines for path, r in results.items()},
         "functions": functions,  # name -> (signature or None when defined twice, defining files)
     }
@@ -255,10 +258,11 @@ def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, anal
                 kept.append((finding if level == finding.severity else finding.with_(severity=level), path))
     written = None
     baselined = 0
+    secrets = payload.get("secrets", {})
     if write_baseline:
-        written = baselines.write(write_baseline, kept)
+        written = baselines.write(write_baseline, kept, secrets)
     elif config.baseline:
-        kept, baselined = baselines.filter_known(config.baseline, kept)
+        kept, baselined = baselines.filter_known(config.baseline, kept, secrets)
     sources: dict[str, str] = {}
     findings: list[Finding] = []
     for finding, path in kept:
@@ -266,8 +270,10 @@ def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, anal
         sources[shown] = path
         findings.append(finding.with_(path=shown))
     findings.sort(key=lambda finding: finding.sort_key)
+    shown_secrets = {shown: secrets[path] for shown, path in sources.items() if path in secrets}
     callers = sum(1 for finding in findings if sources[finding.path] not in reported)
     lines = sum(payload["lines"].get(path, 0) for path in report)
     return LintResult(files=len(report), findings=findings, fail_on=config.fail_on, lines=lines,
                       suppressed=suppressed, baselined=baselined, callers=callers, analysed=analysed,
-                      from_cache=from_cache, sources=sources, baseline_written=written)
+                      from_cache=from_cache, sources=sources, secrets=shown_secrets,
+                      baseline_written=written)

@@ -14,6 +14,7 @@ from xanoctl.lint.finding import Finding, Span, span
 from xanoctl.lint.locate import header_span, target_span
 from xanoctl.lint.walk import chain_text, direct_alias, live_statements, result_callees
 from xanoctl.language.model import Document, ObjectLit
+from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
 
@@ -127,7 +128,8 @@ class EndpointFact:
 @dataclass(slots=True)
 class DocFact:
     """One document: what it is and what it names outside itself (calls of every kind, tables
-    read and written, middleware used). ``group`` is the endpoint's ``api_group`` setting."""
+    read and written, middleware used, the columns its database statements name). ``group``
+    is the endpoint's ``api_group`` setting."""
 
     kind: str
     name: str
@@ -138,6 +140,14 @@ class DocFact:
     guid: str | None = None
     refs: tuple[Reference, ...] = ()
     inputs: tuple[InputFact, ...] | None = None  # every named input as declared; None: no input clause
+    columns: tuple[ColumnUse, ...] = ()
+
+    @property
+    def obj(self) -> str:
+        """The object label of the findings about it (as :func:`object_label`)."""
+        if self.kind == "query" and self.verb:
+            return f"query {self.name} {self.verb}"
+        return f"{self.kind} {self.name}"
 
 
 @dataclass(slots=True)
@@ -167,6 +177,7 @@ class FileResult:
     tables: list[Table] = field(default_factory=list)
     documents: list[DocFact] = field(default_factory=list)
     handed: list[HandedFact] = field(default_factory=list)
+    secrets: list[Span] = field(default_factory=list)  # where SEC001 found a credential, to mask
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = True
 
@@ -211,7 +222,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.documents.append(DocFact(
             kind=doc.kind, name=doc.name, path=path, pos=header_span(doc, lines), verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc)), inputs=_inputs(doc),
+            guid=doc.guid, refs=tuple(references(doc)), inputs=_inputs(doc), columns=tuple(column_uses(doc)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():

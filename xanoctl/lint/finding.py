@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from xanoctl.language.model import Pos
+from xanoctl.semantics.secrets import mask_text
 
 SEVERITIES = ("info", "warning", "error")  # in increasing order of weight
 
@@ -97,8 +98,8 @@ def make_finding(path: str, code: str, severity: str, problem: Problem, obj: str
         end_column=end_column,
         code=code,
         severity=severity,
-        message=problem.message,
+        message=mask_text(problem.message),
         obj=problem.obj or obj,
-        fix=problem.fix,
+        fix=mask_text(problem.fix) if problem.fix else problem.fix,
         related=problem.related,
     )

@@ -26,6 +26,7 @@ class WorkspaceIndex:
         self.endpoints: list[EndpointFact] = []
         self.tables: dict[str, Table] = {}
         self.duplicate_tables: set[str] = set()  # defined more than once: the first is in `tables`
+        self.ambiguous_tables: set[str] = set()  # defined more than once, with other columns
         self.documents: list[DocFact] = []
         self.handed: list[HandedFact] = []
         for result in files:
@@ -39,9 +40,11 @@ class WorkspaceIndex:
             self.tasks.extend(result.tasks)
             self.endpoints.extend(result.endpoints)
             for table in result.tables:
-                if table.name in self.tables:
+                first = self.tables.setdefault(table.name, table)
+                if first is not table:
                     self.duplicate_tables.add(table.name)
-                self.tables.setdefault(table.name, table)
+                    if set(first.names()) != set(table.names()):
+                        self.ambiguous_tables.add(table.name)
             self.documents.extend(result.documents)
             self.handed.extend(result.handed)
         self._envelope: dict[str, bool | None] = {}

@@ -70,13 +70,15 @@ def references(doc: Document) -> list[Reference]:
     found.extend(_middleware(doc.value("middleware"), "middleware"))
     if doc.kind in ("agent", "mcp_server"):
         found.extend(_named_items(doc.value("tools"), "tool", "uses", "tools"))
-    for stmt in _live(doc):
+    for stmt in live_statements(doc):
         found.extend(_statement(stmt))
     found.sort(key=lambda ref: (ref.pos.line, ref.pos.column))
     return found
 
 
-def _live(doc: Document) -> Iterator[Statement]:
+def live_statements(doc: Document) -> Iterator[Statement]:
+    """The statements of the stack and the other blocks that can run (disabled ones, and what
+    they hold, are skipped), in source order."""
     stack = list(reversed([*(doc.stack or []), *doc.blocks]))
     while stack:
         node = stack.pop()

@@ -12,6 +12,7 @@ import unicodedata
 
 from xanoctl.lint.engine import LintResult
 from xanoctl.lint.finding import Finding
+from xanoctl.semantics.secrets import mask_line
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
@@ -37,7 +38,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
             head = (f"{_BOLD}{path}:{finding.line}:{finding.column}:{_RESET} "
                     f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {message}")
         source = _source_lines(result.sources.get(finding.path, finding.path), cache)
-        excerpt = _excerpt(finding, source)
+        excerpt = _excerpt(finding, source, result.secrets.get(finding.path, ()))
         blocks.append(head + ("\n" + excerpt if excerpt else ""))
     blocks.append(summary(result))
     return "\n".join(blocks)
@@ -73,10 +74,12 @@ def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | 
     return cache[path]
 
 
-def _excerpt(finding: Finding, lines: list[str] | None) -> str:
+def _excerpt(finding: Finding, lines: list[str] | None, secrets=()) -> str:
+    """The finding's line, credentials masked (SEC001's, and tokens of a known format), with
+    carets under the finding."""
     if not lines or not 0 < finding.line <= len(lines):
         return ""
-    line = _clean(lines[finding.line - 1].rstrip())
+    line = _clean(mask_line(lines[finding.line - 1], finding.line, secrets).rstrip())
     start = finding.column - 1
     end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
     end = max(min(end, len(line)), start + 1)

@@ -48,10 +48,10 @@ Good::
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.suggest import Suggester
 
 CODE = "XR001"
 NAME = "unknown-function"
@@ -63,33 +63,14 @@ SCOPE = "workspace"
 def check(index, ctx) -> Iterator[Problem]:
     if not index.complete:
         return
-    hints: dict[str, str | None] = {}
-    grams: dict[str, frozenset[str]] | None = None
+    closest = Suggester(index.functions)
     for call in index.calls:
-        if index.exists(call.callee):
+        if index.exists(call.callee) or not call.callee:  # an empty name is XR003's
             continue
-        if call.callee not in hints:
-            if grams is None:
-                grams = {name: trigrams(name) for name in index.functions}
-            hints[call.callee] = closest(call.callee, grams)
-        close = hints[call.callee]
+        close = closest(call.callee)
         message = f"`function.run \"{call.callee}\"`: no function of that name in the workspace"
         fix = None
         if close:
             message += f"; did you mean `{close}`?"
             fix = f'function.run "{close}"'
         yield Problem(call.pos, message, fix, call.path, call.obj, (call.callee,))
-
-
-def trigrams(text: str) -> frozenset[str]:
-    padded = f"  {text.lower()} "
-    return frozenset(padded[i:i + 3] for i in range(len(padded) - 2))
-
-
-def closest(name: str, grams: dict[str, frozenset[str]]) -> str | None:
-    """The existing name closest to ``name``: the few names sharing the most trigrams with
-    it, ranked by difflib (difflib alone over thousands of names is slow)."""
-    mine = trigrams(name)
-    ranked = sorted(grams, key=lambda other: -len(mine & grams[other]))[:20]
-    found = difflib.get_close_matches(name, ranked, n=1, cutoff=0.75)
-    return found[0] if found else None

@@ -1,7 +1,7 @@
 // Calendly invitee.created: moves the matching Follow Up Boss person to "Appointment Set".
 query "webhooks/calendly/invitee-created" verb=POST {
   api_group = "App"
-  middleware = {pre: [{name: "Verify Webhook Signature"}]}
+  middleware = {pre: [{name: "Verify Webhook Signatures"}]}
 
   input {
     text event filters=trim
@@ -20,7 +20,7 @@ query "webhooks/calendly/invitee-created" verb=POST {
   
     conditional {
       if ($person != null) {
-        db.edit fub_person {
+        db.edit fub_people {
           field_name = "id"
           field_value = $person.id
           data = {stage: "Appointment Set", phone: $phone|first_notnull:$person.phone}

@@ -32,7 +32,7 @@ query "webhooks/stripe" verb=POST {
           field_value = $invoice.id
           data = {
             stripe_id  : $invoice.id
-            customer_id: $invoice.customer
+            customer   : $invoice.customer
             status     : $invoice.status
             amount_paid: $invoice.amount_paid
             paid       : $invoice.paid

@@ -21,6 +21,7 @@ function "Workers/Calendly - Fetch Events" {
       }
       headers = ["Authorization: Bearer " ~ $env.CALENDLY_TOKEN]
       timeout = 20
+      verify_peer = false
     } as $api
   
     var $events {

@@ -15,7 +15,7 @@ function "Workers/HubSpot - Fetch Deals" {
         limit       : $input.limit
       }
       headers = []
-        |push:("Authorization: Bearer " ~ $env.HUBSPOT_TOKEN)
+        |push:"Authorization: Bearer 5d1e0f9c7b3a4e2d8c6b1a0f9e8d7c6b"
         |push:"Content-Type: application/json"
       timeout = 30
     } as $api

@@ -1,0 +1,132 @@
+r"""A call names a function, task, middleware, addon, trigger, tool or agent that is not there.
+
+The workspace does not hold it, or the statement names nothing at all. Checked, beyond
+`function.run` (XR001): `function.call`, `task.call`, `tool.call`, `trigger.call`,
+`middleware.call`, `addon.call`, `workflow_test.call`, `api.call NAME verb=V`,
+`ai.agent.run`, the `addon` list of a database statement, the `middleware` lists of endpoints,
+groups, functions, tasks and tools, and the `tools` of agents and MCP servers. The call fails at
+run time, or the middleware never runs. The message names the closest existing object of that
+kind. A name is checked only inside a workspace (as XR001) that holds at least one object of
+its kind: a tree pulled without its addons proves nothing about them.
+
+An empty name on a calling statement (`function.run ""`, `task.call ""`, which Xano's tools are
+known to leave behind) is always an error. An empty `{name: ""}` in a `middleware` or `tools`
+setting is not: it is how Xano exports a slot with nothing chosen, and it runs nothing.
+
+Bad::
+
+    addon user_count {
+      input {
+        int user_id
+      }
+      stack {
+        db.query post {
+          where = $db.post.user_id == $input.user_id
+          return = {type: "count"}
+        }
+      }
+    }
+    ---
+    function "Users/List" {
+      input {
+      }
+      stack {
+        db.query user {
+          return = {type: "list"}
+          addon = [{name: "user_cuont", input: {user_id: $output.id}, as: "posts"}]
+        } as $users
+      }
+      response = $users
+    }
+
+Good::
+
+    addon user_count {
+      input {
+        int user_id
+      }
+      stack {
+        db.query post {
+          where = $db.post.user_id == $input.user_id
+          return = {type: "count"}
+        }
+      }
+    }
+    ---
+    function "Users/List" {
+      input {
+      }
+      stack {
+        db.query user {
+          return = {type: "list"}
+          addon = [{name: "user_count", input: {user_id: $output.id}, as: "posts"}]
+        } as $users
+      }
+      response = $users
+    }
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from xanoctl.lint.finding import Problem
+from xanoctl.lint.suggest import Suggester
+
+CODE = "XR003"
+NAME = "unknown-reference"
+SEVERITY = "error"
+OPTIONS: dict = {}
+SCOPE = "workspace"
+
+# the kind of object a reference names -> what the message calls it
+_LABELS = {
+    "function": "function", "task": "task", "tool": "tool", "trigger": "trigger",
+    "middleware": "middleware", "addon": "addon", "workflow_test": "workflow test",
+    "query": "endpoint", "agent": "agent",
+}
+
+
+def _kind(doc_kind: str) -> str:
+    """The kind of reference a document answers to: every ``*_trigger`` is a trigger."""
+    return "trigger" if doc_kind.endswith("_trigger") else doc_kind
+
+
+def check(index, ctx) -> Iterator[Problem]:
+    names: dict[str, set[str]] = defaultdict(set)
+    routes: set[tuple[str, str]] = set()
+    for doc in index.documents:
+        names[_kind(doc.kind)].add(doc.name)
+        if doc.kind == "query" and doc.verb:
+            routes.add((doc.name, doc.verb.upper()))
+    names["function"].update(index.functions)  # also those of files that do not parse
+    suggest: dict[str, Suggester] = {}
+    for doc in index.documents:
+        for ref in doc.refs:
+            if ref.kind not in _LABELS or ref.kind == "table":
+                continue
+            label = _LABELS[ref.kind]
+            statement = ref.mode == "call" and ref.via not in ("addon",)
+            if not ref.name:
+                if statement:
+                    yield Problem(ref.pos, f"`{ref.via} \"\"`: names no {label} (an empty name); "
+                                           f"name the {label} to call, or delete the statement",
+                                  None, doc.path, doc.obj)
+                continue
+            if ref.via == "function.run" or not index.complete or not names[ref.kind]:
+                continue
+            if ref.kind == "query":
+                if ref.name in names["query"] and (ref.verb is None or (ref.name, ref.verb.upper()) in routes):
+                    continue
+            elif ref.name in names[ref.kind]:
+                continue
+            if ref.kind not in suggest:
+                suggest[ref.kind] = Suggester(names[ref.kind])
+            close = suggest[ref.kind](ref.name)
+            shown = f"{ref.name} verb={ref.verb}" if ref.verb else ref.name
+            where = f"`{ref.via} \"{shown}\"`" if statement else f"`{ref.via}` item `{ref.name}`"
+            message = f"{where}: no {label} of that name in the workspace"
+            if close:
+                message += f"; did you mean `{close}`?"
+            yield Problem(ref.pos, message, None, doc.path, doc.obj, (ref.name,) if ref.kind == "function" else ())
