@@ -12,7 +12,6 @@ from typing import Sequence
 
 from xanoctl.lint.config import LintConfig, load_config
 from xanoctl.lint.engine import LintResult, run
-from xanoctl.lint.files import Scope
 from xanoctl.lint.index import WorkspaceIndex
 
 __all__ = ["LintConfig", "LintResult", "build_index", "lint_paths", "load_config"]
@@ -47,17 +46,12 @@ def lint_paths(
                jobs=jobs, write_baseline=write_baseline)
 
 
-def build_index(paths: Sequence[str | Path], config: LintConfig | None = None) -> WorkspaceIndex:
-    """The workspace index (functions, calls, tasks with schedules, endpoints, tables) of the
-    workspace around ``paths``, without running the rules' reports."""
-    from xanoctl.lint.analyze import Options, analyze, digest
-    from xanoctl.lint.files import resolve_scope
+def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *, use_cache: bool = True,
+                cache_dir: str | Path | None = None, jobs: int | None = None) -> WorkspaceIndex:
+    """The workspace index (functions, calls, tasks with schedules, endpoints, tables, every
+    document with its references) of the workspace around ``paths``, without running the
+    workspace rules; unchanged files come from the lint cache."""
+    from xanoctl.lint.engine import load
 
-    config = config or LintConfig()
-    scope: Scope = resolve_scope(paths, config.workspace)
-    options = Options(config.options)
-    results = []
-    for path in scope.index:
-        data = Path(path).read_bytes()
-        results.append(analyze(path, data, options, digest(data)))
-    return WorkspaceIndex(results, complete=scope.complete)
+    scope, results = load(paths, config or LintConfig(), use_cache=use_cache, cache_dir=cache_dir, jobs=jobs)
+    return WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)

@@ -105,6 +105,7 @@ class EndpointFact:
     obj: str
     pos: Span
     statements: int  # live statements in the stack
+    inputs: tuple[InputFact, ...] | None = None  # as FunctionFact.inputs
 
 
 @dataclass(slots=True)
@@ -184,7 +185,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.endpoints.append(EndpointFact(
             name=doc.name, verb=doc.verb, group=_text(group) or None, path=path, obj=obj,
             pos=header_span(doc, lines),
-            statements=sum(1 for _ in live_statements(doc.stack or [])),
+            statements=sum(1 for _ in live_statements(doc.stack or [])), inputs=_inputs(doc),
         ))
     elif doc.kind == "table" and doc.name is not None:
         out.tables.append(table_of(doc, path))
@@ -202,12 +203,17 @@ def _text(expr) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _inputs(doc: Document) -> tuple[InputFact, ...] | None:
+    """The declared inputs; None without an input clause, or when one is not a plain field (a
+    `dblink` input takes the fields of a table: what a caller may pass is not known here)."""
+    if doc.inputs is None or not all(item.name is not None and item.type != "dblink" for item in doc.inputs):
+        return None
+    return tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
+                           item.required) for item in doc.inputs)
+
+
 def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
-    inputs = None
-    # a `dblink` input takes the fields of a table: what a caller may pass is not known here
-    if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
-        inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
-                                 item.required) for item in doc.inputs)
+    inputs = _inputs(doc)
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []
