@@ -19,11 +19,11 @@ _TASK = re.compile(rb"^[ \t]*task[ \t]", re.MULTILINE)
 @click.option("--now", "now_text", metavar="TIMESTAMP",
               help="Compute next runs from this moment (ISO 8601; default: now), e.g. 2025-12-01T00:00:00Z.")
 def tasks(path, as_json, now_text):
-    """List background tasks: active flag, frequency in words and next run (UTC)."""
+    """List background tasks: active flag, frequency in words and next run (UTC); then the
+    chain each task runs (its function and the functions below) and the tables it writes."""
     from xanoctl.errors import UsageError
-    from xanoctl.lint.analyze import Options, analyze, digest
     from xanoctl.lint.config import load_config
-    from xanoctl.lint.files import display_path, find_xs
+    from xanoctl.lint.files import display_path
     from xanoctl.lint.schedule import frequency_words, next_run, parse_timestamp
 
     now = datetime.now(timezone.utc)
@@ -32,25 +32,36 @@ def tasks(path, as_json, now_text):
         if parsed is None:
             raise UsageError(f"--now: {now_text!r} is not a timestamp; write e.g. 2025-12-01T00:00:00Z")
         now = parsed
-    if path is None:
-        config = load_config()
-        path = config.workspace or ("workspace" if Path("workspace").is_dir() else ".")
-    files = find_xs(path) if Path(path).is_dir() else [str(Path(path))]
-    options = Options({})
+    from xanoctl.views.chains import chain, tree_lines
+    from xanoctl.views.load import default_path, open_workspace
+
+    config = load_config()
+    workspace = open_workspace(default_path(path, config), config)
+    graph = workspace.graph
+    reported = set(workspace.scope.report)
     rows = []
-    for file in files:
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
-        if not _TASK.search(data):
-            continue
-        result = analyze(str(Path(file).resolve()), data, options, digest(data))
-        for task in result.tasks:
-            rows.append(_row(task, display_path(task.path), now, frequency_words, next_run))
+    for task in workspace.index.tasks:
+        if task.path in reported:
+            row = _row(task, display_path(task.path), now, frequency_words, next_run)
+            node = graph.nodes.get(f"task:{task.name}")
+            if node is not None and node.path == row["path"]:
+                found = chain(graph, node)
+                row.update(chain=[step.as_json() for step in found.steps], writes=found.writes,
+                           reads=found.reads, tree=tree_lines(found.steps, "  "))
+            else:  # a second task of the same name: its chain is the first one's
+                row.update(chain=None, writes=None, reads=None, tree=[])
+            rows.append(row)
+    for file in sorted(reported):
+        result = workspace.results[file]
         if not result.parsed:  # never leave a task out: say that its file does not parse
-            rows.append(_unreadable(data, result.findings[0], display_path(result.path)))
+            try:
+                data = Path(file).read_bytes()
+            except OSError:
+                continue
+            if _TASK.search(data):
+                rows.append(_unreadable(data, result.findings[0], display_path(result.path)))
     rows.sort(key=lambda row: row["name"].lower())
+    trees = {id(row): row.pop("tree", []) for row in rows}
     if as_json:
         click.echo(json.dumps({"now": _iso(now), "tasks": rows}, indent=2, ensure_ascii=False))
         return
@@ -64,6 +75,12 @@ def tasks(path, as_json, now_text):
     widths = [max(len(line[i]) for line in table) for i in range(3)]
     for line in table:
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:3])) + "  " + line[3])
+    for row in rows:
+        if trees[id(row)] or row.get("writes"):
+            click.echo("")
+            click.echo(f"{row['name']} runs:")
+            click.echo("\n".join(trees[id(row)] or ["  (no function)"]))
+            click.echo(f"  writes: {', '.join(row['writes']) or 'no table'}")
 
 
 def _row(task, shown: str, now: datetime, frequency_words, next_run) -> dict:

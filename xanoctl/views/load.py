@@ -1,0 +1,45 @@
+"""A workspace read for the views: every file's facts (through the lint cache), the index and
+the graph, with paths shown relative to a folder of the caller's choice."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from xanoctl.lint.config import LintConfig
+from xanoctl.lint.engine import load
+from xanoctl.lint.facts import FileResult
+from xanoctl.lint.files import Scope, display_path
+from xanoctl.lint.index import WorkspaceIndex
+from xanoctl.views.graph import Graph, build
+
+
+@dataclass
+class Workspace:
+    path: str  # as named by the user
+    root: str | None  # the workspace folder, when there is one
+    scope: Scope
+    results: dict[str, FileResult]  # by absolute path
+    index: WorkspaceIndex
+    graph: Graph
+
+
+def default_path(path: str | None, config: LintConfig) -> str:
+    """The folder a view reads: the one named, else ``dir`` of xanoctl.yaml, else ./workspace
+    when there is one, else the current folder."""
+    if path:
+        return path
+    return config.workspace or ("workspace" if Path("workspace").is_dir() else ".")
+
+
+def open_workspace(path: str, config: LintConfig, *, relative_to: str | None = None,
+                   use_cache: bool = True, jobs: int | None = None) -> Workspace:
+    """Read the workspace around ``path``. Paths in the graph are relative to ``relative_to``
+    (default: the current folder, as in lint reports), with ``/`` separators."""
+    scope, results = load([path], config, use_cache=use_cache, jobs=jobs)
+    index = WorkspaceIndex((results[file] for file in scope.index), complete=scope.complete)
+    root = scope.roots[0] if scope.roots else (os.path.abspath(path) if os.path.isdir(path) else None)
+    base = relative_to or os.getcwd()
+    graph = build(index, root, lambda file: display_path(file, base))
+    return Workspace(path, root, scope, results, index, graph)
