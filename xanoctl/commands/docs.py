@@ -7,6 +7,48 @@ import click
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(exists=True))
-def docs(path):
-    """Write the operations manual (Markdown with mermaid diagrams)."""
-    raise NotImplementedError
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write the manual as pages (README.md, tasks.md, api.md, pipelines.md, functions.md, "
+                   "health.md) in this folder; default: one page on standard output.")
+@click.option("--now", "now_text", metavar="TIMESTAMP",
+              help="Add the next run of each task, from this moment (ISO 8601, e.g. 2025-12-01T00:00:00Z). "
+                   "Without it the manual does not depend on the day.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest xanoctl.yaml).")
+def docs(path, out_dir, now_text, config_path):
+    """Write the operations manual: overview, background tasks and the chains they run, API
+    groups and the test map, data pipelines, one entry per function, and health (lint findings,
+    envelope conformance, functions nothing calls, untested workers, archived functions still
+    called), in Markdown with mermaid diagrams. The same workspace gives the same bytes.
+
+    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace).
+    """
+    from pathlib import Path
+
+    from xanoctl.atomic import write_atomic
+    from xanoctl.errors import XanoctlError
+    from xanoctl.lint.api import lint_paths
+    from xanoctl.lint.config import load_config
+    from xanoctl.views.load import default_path, open_workspace
+    from xanoctl.views.manual import Findings, Manual
+    from xanoctl.views.schedules import parse_now
+
+    now = parse_now(now_text)
+    config = load_config(config_path)
+    path = default_path(path, config)
+    workspace = open_workspace(path, config, relative_to_root=True)
+    linted = lint_paths([path], config)
+    manual = Manual(workspace, Findings(linted.findings, linted.sources),
+                    config.rule_options("FP001")["folders"], now=now, single=out_dir is None)
+    pages = manual.pages()
+    if out_dir is None:
+        click.echo(pages["README.md"], nl=False)
+        return
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            write_atomic(folder / name, text.encode("utf-8"))
+    except OSError as exc:
+        raise XanoctlError(f"cannot write the manual to {out_dir}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote the manual ({len(pages)} pages) to {out_dir}", err=True)

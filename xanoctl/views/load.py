@@ -24,6 +24,10 @@ class Workspace:
     index: WorkspaceIndex
     graph: Graph
 
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.root) if self.root else os.path.basename(os.path.abspath(self.path))
+
 
 def default_path(path: str | None, config: LintConfig) -> str:
     """The folder a view reads: the one named, else ``dir`` of xanoctl.yaml, else ./workspace
@@ -33,13 +37,14 @@ def default_path(path: str | None, config: LintConfig) -> str:
     return config.workspace or ("workspace" if Path("workspace").is_dir() else ".")
 
 
-def open_workspace(path: str, config: LintConfig, *, relative_to: str | None = None,
+def open_workspace(path: str, config: LintConfig, *, relative_to_root: bool = False,
                    use_cache: bool = True, jobs: int | None = None) -> Workspace:
-    """Read the workspace around ``path``. Paths in the graph are relative to ``relative_to``
-    (default: the current folder, as in lint reports), with ``/`` separators."""
+    """Read the workspace around ``path``. Paths in the graph are relative to the current
+    folder, as in lint reports (``relative_to_root``: to the workspace folder), with ``/``
+    separators."""
     scope, results = load([path], config, use_cache=use_cache, jobs=jobs)
     index = WorkspaceIndex((results[file] for file in scope.index), complete=scope.complete)
     root = scope.roots[0] if scope.roots else (os.path.abspath(path) if os.path.isdir(path) else None)
-    base = relative_to or os.getcwd()
+    base = root if relative_to_root and root else os.getcwd()
     graph = build(index, root, lambda file: display_path(file, base))
     return Workspace(path, root, scope, results, index, graph)

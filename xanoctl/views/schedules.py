@@ -61,7 +61,8 @@ def describe(task: TaskFact, shown: str, now: datetime | None) -> dict:
 
 def run_times(events: tuple[EventFact, ...] | None) -> str:
     """When the events run, in UTC, without reference to the present: ``06:30 from
-    2025-11-28``, ``Mondays 07:00 from 2025-12-01``, ``:05, :20, :35, :50 from 2025-11-28``."""
+    2025-11-28``, ``Mondays 07:00 from 2025-12-01``, ``:05, :35 past each hour from
+    2025-11-28``."""
     if events is None:
         return "never (no schedule)"
     if not events:
@@ -86,7 +87,7 @@ def _event_times(event: EventFact) -> str:
         when = ", ".join(_clock_of(first + n * freq) for n in range(86400 // freq))
     elif 3600 % freq == 0 and 3600 // freq <= 6:
         first = (start.minute * 60 + start.second) % freq
-        when = ", ".join(_minute_of(first + n * freq) for n in range(3600 // freq))
+        when = ", ".join(_minute_of(first + n * freq) for n in range(3600 // freq)) + " past each hour"
     else:
         return f"{frequency_words(freq)} from {stamp_text(start, short=True)}{until}"
     return f"{when} from {start.strftime('%Y-%m-%d')}{until}"
