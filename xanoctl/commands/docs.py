@@ -27,7 +27,6 @@ def docs(path, out_dir, now_text, config_path):
 
     from xanoctl.atomic import write_atomic
     from xanoctl.errors import XanoctlError
-    from xanoctl.lint.api import lint_paths
     from xanoctl.lint.config import load_config
     from xanoctl.views.load import default_path, open_workspace
     from xanoctl.views.manual import Findings, Manual
@@ -36,9 +35,8 @@ def docs(path, out_dir, now_text, config_path):
     now = parse_now(now_text)
     config = load_config(config_path)
     path = default_path(path, config)
-    workspace = open_workspace(path, config, relative_to_root=True)
-    linted = lint_paths([path], config)
-    manual = Manual(workspace, Findings(linted.findings, linted.sources),
+    workspace = open_workspace(path, config, relative_to_root=True, lint=True)
+    manual = Manual(workspace, Findings(workspace.lint.findings, workspace.lint.sources),
                     config.rule_options("FP001")["folders"], now=now, single=out_dir is None)
     pages = manual.pages()
     if out_dir is None:

@@ -30,6 +30,7 @@ def lint_paths(
     use_cache: bool = True,
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
+    keep_files: bool = False,
 ) -> LintResult:
     """Lint files and folders (folders: every ``*.xs`` below them).
 
@@ -37,13 +38,14 @@ def lint_paths(
     :func:`load_config` for that). ``select``/``ignore``/``fail_on``/``baseline`` override it.
     Cross-file rules see the whole workspace around the paths (the folder holding
     ``xanoctl.lock``); findings are reported for the named paths only, and with
-    ``changed_since`` only for those changed since that git revision. Raises
+    ``changed_since`` only for those changed since that git revision. ``keep_files`` keeps
+    every file's facts in ``result.facts`` (scope, facts by path), for the views. Raises
     :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline.
     """
     config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
                                                  baseline=baseline)
     return run(paths, config, changed_since=changed_since, use_cache=use_cache, cache_dir=cache_dir,
-               jobs=jobs, write_baseline=write_baseline)
+               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files)
 
 
 def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *, use_cache: bool = True,

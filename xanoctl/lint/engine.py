@@ -45,6 +45,8 @@ class LintResult:
     from_cache: bool = False  # the whole run was answered by the cache
     sources: dict[str, str] = field(default_factory=dict)  # displayed path -> absolute path
     baseline_written: int | None = None
+    # with ``keep_files``: the scope and every file's facts, for the views built on the index
+    facts: tuple[Scope, dict[str, FileResult]] | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -64,7 +66,7 @@ class LintResult:
 
 def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cache: bool = True,
         cache_dir: str | Path | None = None, jobs: int | None = None,
-        write_baseline: str | Path | None = None) -> LintResult:
+        write_baseline: str | Path | None = None, keep_files: bool = False) -> LintResult:
     cwd = os.getcwd()
     scope = resolve_scope(paths, config.workspace)
     report = list(scope.report)
@@ -85,13 +87,18 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
     payload = cache.last_run(scope_id, run_digest) if cache else None
     analysed = 0
     from_cache = payload is not None
+    results = None
     if payload is None:
         results, analysed = _file_results(scope, blobs, digests, cache, config, jobs)
         payload = _check_workspace(scope, results, config)
         if cache is not None:
             cache.save_run(scope_id, run_digest, payload)
     touched = _touched(changes, report, payload, config) if changes is not None else None
-    return _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+    result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+    if keep_files:
+        result.facts = (scope, results if results is not None else
+                        _file_results(scope, blobs, digests, cache, config, jobs)[0])
+    return result
 
 
 def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | Path | None = None,

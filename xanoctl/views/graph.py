@@ -169,12 +169,17 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
     path into the path the graph carries."""
     nodes: dict[str, Node] = {}
     docs = sorted(index.documents, key=lambda d: (d.path, d.pos))
+    shown: dict[str, str] = {}
+    ids: list[str] = []
     endpoints: dict[tuple[str, str | None], list[str]] = {}
     for doc in docs:
         group = endpoint_group(doc, root) if doc.kind == "query" else None
         ident = node_id(doc.kind, doc.name, group, doc.verb)
+        ids.append(ident)
+        if doc.path not in shown:
+            shown[doc.path] = show(doc.path)
         if ident not in nodes:
-            nodes[ident] = Node(ident, doc.kind, doc.name, show(doc.path), verb=doc.verb, group=group)
+            nodes[ident] = Node(ident, doc.kind, doc.name, shown[doc.path], verb=doc.verb, group=group)
             if doc.kind == "query":
                 endpoints.setdefault((doc.name, (doc.verb or "").upper()), []).append(ident)
     for node in list(nodes.values()):  # an API group named by its endpoints only
@@ -182,8 +187,7 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
             ident = node_id("api_group", node.group)
             nodes[ident] = Node(ident, "api_group", node.group, None, missing=True)
     edges: list[Edge] = []
-    for doc in docs:
-        source = node_id(doc.kind, doc.name, endpoint_group(doc, root) if doc.kind == "query" else None, doc.verb)
+    for doc, source in zip(docs, ids):
         for ref in doc.refs:
             if not ref.name:
                 continue  # an empty name is XR003's business
@@ -198,7 +202,7 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
                 nodes[target] = Node(target, ref.kind, ref.name, None, missing=True,
                                      verb=(ref.verb or "").upper() or None if ref.kind == "query" else None,
                                      group=group)
-            edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), show(doc.path),
+            edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
                               ref.pos.line))
     edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))
     return Graph(dict(sorted(nodes.items())), edges)

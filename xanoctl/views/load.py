@@ -3,10 +3,13 @@ the graph, with paths shown relative to a folder of the caller's choice."""
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from xanoctl.lint.api import LintResult, lint_paths
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.engine import load
 from xanoctl.lint.facts import FileResult
@@ -23,6 +26,8 @@ class Workspace:
     results: dict[str, FileResult]  # by absolute path
     index: WorkspaceIndex
     graph: Graph
+    shown: Callable[[str], str]  # an absolute path as the graph shows it
+    lint: LintResult | None = None
 
     @property
     def name(self) -> str:
@@ -37,14 +42,19 @@ def default_path(path: str | None, config: LintConfig) -> str:
     return config.workspace or ("workspace" if Path("workspace").is_dir() else ".")
 
 
-def open_workspace(path: str, config: LintConfig, *, relative_to_root: bool = False,
+def open_workspace(path: str, config: LintConfig, *, relative_to_root: bool = False, lint: bool = False,
                    use_cache: bool = True, jobs: int | None = None) -> Workspace:
-    """Read the workspace around ``path``. Paths in the graph are relative to the current
-    folder, as in lint reports (``relative_to_root``: to the workspace folder), with ``/``
-    separators."""
-    scope, results = load([path], config, use_cache=use_cache, jobs=jobs)
+    """Read the workspace around ``path`` (``lint``: and lint it, findings in ``.lint``).
+    Paths in the graph are relative to the current folder, as in lint reports
+    (``relative_to_root``: to the workspace folder), with ``/`` separators."""
+    linted = None
+    if lint:
+        linted = lint_paths([path], config, use_cache=use_cache, jobs=jobs, keep_files=True)
+        scope, results = linted.facts
+    else:
+        scope, results = load([path], config, use_cache=use_cache, jobs=jobs)
     index = WorkspaceIndex((results[file] for file in scope.index), complete=scope.complete)
     root = scope.roots[0] if scope.roots else (os.path.abspath(path) if os.path.isdir(path) else None)
     base = root if relative_to_root and root else os.getcwd()
-    graph = build(index, root, lambda file: display_path(file, base))
-    return Workspace(path, root, scope, results, index, graph)
+    shown = functools.lru_cache(maxsize=None)(lambda file: display_path(file, base))
+    return Workspace(path, root, scope, results, index, build(index, root, shown), shown, linted)

@@ -62,6 +62,18 @@ class Manual:
                                                                   if node.kind == "query" else f"{node.kind}-{node.name}"),
                                                             taken))
         self._chains: dict[str, Chain] = {}
+        from xanoctl.views.graph import endpoint_group, node_id
+
+        paths = {n.path: n.path for n in self.graph.nodes.values()}
+        self._task_nodes: dict[int, Node] = {}
+        self._task_of: dict[str, object] = {}
+        for task in self.tasks:
+            node = self.graph.nodes.get(f"task:{task.name}")
+            if node is not None and node.path == paths.get(workspace.shown(task.path)):
+                self._task_nodes[id(task)] = node
+                self._task_of[node.id] = task
+        self._inputs = {node_id("query", e.name, endpoint_group(e, workspace.root), e.verb): e.inputs
+                        for e in reversed(workspace.index.endpoints)}
 
     # ------------------------------------------------------------------ output
 
@@ -116,13 +128,8 @@ class Manual:
         return sorted({self.graph.nodes[e.target].name for e in self.graph.out_edges(node.id) if e.kind == kind})
 
     def task_node(self, task) -> Node | None:
-        node = self.graph.nodes.get(f"task:{task.name}")
-        return node if node is not None and node.path == self.graph_path(task.path) else None
-
-    def graph_path(self, path: str) -> str:
-        from xanoctl.lint.files import display_path
-
-        return display_path(path, self.ws.root) if self.ws.root else path
+        """The task's node (None for a second task of the same name: the graph holds the first)."""
+        return self._task_nodes.get(id(task))
 
     # ------------------------------------------------------------------ README: overview
 
@@ -205,11 +212,10 @@ class Manual:
                 lines += ["No endpoints.", ""]
                 continue
             lines += ["| Endpoint | Inputs | Serves | Tables |", "|---|---|---|---|"]
-            inputs = {(e.name, e.verb, self.graph_path(e.path)): e.inputs for e in self.ws.index.endpoints}
             for node in sorted(members, key=lambda n: (n.name, n.verb or "")):
                 served = ", ".join(self.link(n) for n in self.callees(node)) or "—"
                 tables = _tables_cell(self.tables(node, "reads"), self.tables(node, "writes"))
-                cells = [f"{self.anchor(node)}`{node.label}`", _inputs(inputs.get((node.name, node.verb, node.path))),
+                cells = [f"{self.anchor(node)}`{node.label}`", _inputs(self._inputs.get(node.id)),
                          served, tables]
                 lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
             lines.append("")
@@ -272,7 +278,7 @@ class Manual:
     def _how_often(self, root: Node) -> str:
         if root.kind == "query":
             return "on request"
-        task = next((t for t in self.tasks if self.task_node(t) == root), None)
+        task = self._task_of.get(root.id)
         if task is None:
             return "?"
         row = describe(task, "", None)
