@@ -49,8 +49,8 @@ def listing(graph: Graph) -> list[str]:
         for (kind, target), same in groupby(edges, key=lambda e: (e.kind, e.target)):
             mark = "  (missing)" if graph.nodes[target].missing else ""
             lines.append(f"  {kind:<7} {target}  ({_lines(list(same))}){mark}")
-    lonely = [node for node in graph.nodes.values()
-              if not node.missing and not graph.out_edges(node.id) and not graph.in_edges(node.id)]
+    lonely = [node for node in graph.nodes.values() if not node.missing and node.kind != "api_group"
+              and not graph.out_edges(node.id) and not graph.in_edges(node.id)]
     if lonely:
         lines.append("")
         lines.append("Not referring and not referred to:")
