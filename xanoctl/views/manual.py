@@ -317,7 +317,8 @@ class Manual:
             folder = self._folder_of(finding)
             by_rule.setdefault((finding.code, finding.severity), Counter())[folder] += 1
         if by_rule:
-            lines += [f"{len(self.findings.items)} findings, as `xanoctl lint` reports them.", "",
+            count = len(self.findings.items)
+            lines += [f"{count} finding{'' if count == 1 else 's'}, as `xanoctl lint` reports them.", "",
                       "| Rule | Severity | Findings | By folder |", "|---|---|--:|---|"]
             for (code, severity), folders in sorted(by_rule.items()):
                 spread = ", ".join(f"{_md(f)} {n}" for f, n in sorted(folders.items(), key=lambda i: (-i[1], i[0])))
