@@ -411,8 +411,8 @@ def test_graph_of_a_folder_that_is_not_a_workspace(tmp_path, monkeypatch):
     assert os.path.exists(tmp_path / "a.xs")
 
 
-def test_a_file_that_does_not_parse_is_not_an_error(ws):
-    Path("ws/function/Utils/broken.xs").write_text('function "Utils/Broken" {\n  stack {\n', encoding="utf-8")
-    result = run(ws, "--format", "json")
-    assert result.exit_code == 0
-    assert "function:Utils/Broken" not in result.output
+def test_a_function_in_a_file_that_does_not_parse_is_not_missing(ws):
+    Path("ws/function/Workers/gone.xs").write_text('function "Workers/Gone" {\n  stack {\n', encoding="utf-8")
+    nodes = {n["id"]: n for n in graph_json(ws)["nodes"]}
+    assert nodes["function:Workers/Gone"] == {"id": "function:Workers/Gone", "kind": "function",
+                                              "name": "Workers/Gone", "path": "ws/function/Workers/gone.xs"}

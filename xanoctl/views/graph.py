@@ -45,7 +45,7 @@ class Node:
         """The cluster the node is drawn in: a function's top folder (``Workers/``), the API
         group of an endpoint, or one cluster per kind."""
         if self.kind == "function":
-            return self.name.split("/", 1)[0] + "/" if "/" in self.name else "functions"
+            return self.name.split("/", 1)[0] + "/" if "/" in self.name else "functions (no folder)"
         if self.kind == "query":
             return f"API {self.group}" if self.group else "API (no group)"
         return _CLUSTERS.get(self.kind, self.kind)
@@ -182,6 +182,9 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
             nodes[ident] = Node(ident, doc.kind, doc.name, shown[doc.path], verb=doc.verb, group=group)
             if doc.kind == "query":
                 endpoints.setdefault((doc.name, (doc.verb or "").upper()), []).append(ident)
+    for name, fact in sorted(index.functions.items()):  # defined in a file that does not parse
+        if node_id("function", name) not in nodes:
+            nodes[node_id("function", name)] = Node(node_id("function", name), "function", name, show(fact.path))
     for node in list(nodes.values()):  # an API group named by its endpoints only
         if node.kind == "query" and node.group and node_id("api_group", node.group) not in nodes:
             ident = node_id("api_group", node.group)

@@ -164,7 +164,7 @@ class Manual:
         if not self.tasks:
             return ["No background tasks."]
         active = sum(1 for task in self.tasks if task.active is not False)
-        lines = [f"{len(self.tasks)} background tasks, {active} active. Times are UTC. "
+        lines = [f"{_count(len(self.tasks), 'background task')}, {active} active. Times are UTC. "
                  + ("Next runs are computed from " + self.now.strftime("%Y-%m-%d %H:%M:%S") + " UTC."
                     if self.now else "The times they run do not depend on the day; `xanoctl tasks` "
                     "shows the next runs (or regenerate this with `--now`)."), ""]
@@ -205,7 +205,7 @@ class Manual:
             lines += ["No API groups.", ""]
         for group in groups:
             members = [self.graph.nodes[i] for i in self.graph.members(group)]
-            lines += [self.anchor(group), self._h(1, f"{_md(group.name)} ({len(members)} endpoints)"), ""]
+            lines += [self.anchor(group), self._h(1, f"{_md(group.name)} ({_count(len(members), 'endpoint')})"), ""]
             if group.missing:
                 lines += ["(no `api_group` document for this group)", ""]
             if not members:
@@ -317,8 +317,7 @@ class Manual:
             folder = self._folder_of(finding)
             by_rule.setdefault((finding.code, finding.severity), Counter())[folder] += 1
         if by_rule:
-            count = len(self.findings.items)
-            lines += [f"{count} finding{'' if count == 1 else 's'}, as `xanoctl lint` reports them.", "",
+            lines += [f"{_count(len(self.findings.items), 'finding')}, as `xanoctl lint` reports them.", "",
                       "| Rule | Severity | Findings | By folder |", "|---|---|--:|---|"]
             for (code, severity), folders in sorted(by_rule.items()):
                 spread = ", ".join(f"{_md(f)} {n}" for f, n in sorted(folders.items(), key=lambda i: (-i[1], i[0])))
@@ -428,6 +427,10 @@ def _inputs(inputs) -> str:
 def _tables_cell(reads: list[str], writes: list[str], empty: str = "—") -> str:
     parts = ([f"reads {_codes(reads)}"] if reads else []) + ([f"writes {_codes(writes)}"] if writes else [])
     return "; ".join(parts) or empty
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _codes(names: list[str]) -> str:
