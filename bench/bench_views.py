@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_lint import write_workspace
+from bench_lint import seed_arguments, write_workspace
 
 from xanoctl.seeds.generate import generate
 
@@ -40,12 +40,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--functions", type=int, default=2000)
-    parser.add_argument("--endpoints", type=int, default=1000)
-    parser.add_argument("--tasks", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = seed_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
 
     seed = generate(functions=args.functions, endpoints=args.endpoints, tasks=args.tasks)
     script = Path(sys.executable).with_name("xanoctl")

@@ -4,13 +4,16 @@ and what each section says on hand-written workspaces."""
 from __future__ import annotations
 
 import shutil
-import textwrap
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from xanoctl.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from viewsamples import write_workspace  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["README.md", "api.md", "functions.md", "health.md", "pipelines.md", "tasks.md"]
@@ -169,14 +172,8 @@ WORKSPACE = {
 
 @pytest.fixture
 def shop(tmp_path, monkeypatch):
-    root = tmp_path / "shop"
-    for name, text in WORKSPACE.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    return root
+    return write_workspace(tmp_path / "shop", WORKSPACE)
 
 
 def section(text: str, title: str) -> str:

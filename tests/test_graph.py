@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import textwrap
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,6 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from xanoctl.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from viewsamples import write_workspace  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*:DeprecationWarning")  # pydot's pyparsing calls
 
@@ -195,19 +198,10 @@ SCHEMA = {
 }
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
-    return root
-
-
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "ws", FILES)
+    write_workspace(tmp_path / "ws", FILES)
     return "ws"
 
 
