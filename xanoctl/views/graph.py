@@ -194,17 +194,17 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
         for ref in doc.refs:
             if not ref.name:
                 continue  # an empty name is XR003's business
-            if ref.kind == "query":
-                candidates = endpoints.get((ref.name, (ref.verb or "").upper()), [])
-                target = node_id("query", ref.name, ref.group, (ref.verb or "").upper()) if ref.group or not candidates \
-                    else candidates[0] if len(candidates) == 1 else node_id("query", ref.name, None, ref.verb)
-                group = ref.group
+            verb = (ref.verb or "").upper() or None
+            if ref.kind == "query":  # api.call: by its api_group, else the one endpoint of that route
+                candidates = endpoints.get((ref.name, verb or ""), [])
+                target = candidates[0] if not ref.group and len(candidates) == 1 \
+                    else node_id("query", ref.name, ref.group, verb)
             else:
-                target, group = node_id(ref.kind, ref.name), None
+                target = node_id(ref.kind, ref.name)
             if target not in nodes:
                 nodes[target] = Node(target, ref.kind, ref.name, None, missing=True,
-                                     verb=(ref.verb or "").upper() or None if ref.kind == "query" else None,
-                                     group=group)
+                                     verb=verb if ref.kind == "query" else None,
+                                     group=ref.group if ref.kind == "query" else None)
             edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
                               ref.pos.line))
     edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))

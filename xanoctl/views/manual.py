@@ -17,7 +17,7 @@ from typing import Iterable
 from xanoctl.lint.finding import Finding
 from xanoctl.views import render
 from xanoctl.views.chains import Chain, chain
-from xanoctl.views.graph import CALL_EDGES, Graph, Node
+from xanoctl.views.graph import CALL_EDGES, Graph, Node, endpoint_group, node_id
 from xanoctl.views.load import Workspace
 from xanoctl.views.schedules import describe, run_times
 
@@ -62,8 +62,7 @@ class Manual:
                                                                   if node.kind == "query" else f"{node.kind}-{node.name}"),
                                                             taken))
         self._chains: dict[str, Chain] = {}
-        from xanoctl.views.graph import endpoint_group, node_id
-
+        self._by_path: dict[str, list[tuple[int, Node]]] | None = None
         paths = {n.path: n.path for n in self.graph.nodes.values()}
         self._task_nodes: dict[int, Node] = {}
         self._task_of: dict[str, object] = {}
@@ -79,7 +78,8 @@ class Manual:
 
     def pages(self) -> dict[str, str]:
         """File name -> Markdown; one ``README.md`` holding everything when ``single``."""
-        bodies = {name: getattr(self, "_" + name.split(".")[0].lower())() for name, _ in PAGES}
+        bodies = {"README.md": self._readme(), "tasks.md": self._tasks(), "api.md": self._api(),
+                  "pipelines.md": self._pipelines(), "functions.md": self._functions(), "health.md": self._health()}
         if self.single:
             lines = ["# Operations manual", ""]
             for name, title in PAGES:
@@ -139,8 +139,10 @@ class Manual:
                  "job can regenerate it and fail when it differs.", ""]
         if not self.single:
             lines += [f"- [{title}]({name})" for name, title in PAGES[1:]] + [""]
-        lines += [self._h(1, "Overview"), "", self._h(2, "Objects by kind"), "", "| Kind | Objects |", "|---|--:|"]
         kinds = Counter(node.kind for node in self.graph.nodes.values() if not node.missing)
+        if not kinds:
+            return lines + [self._h(1, "Overview"), "", "No objects: no `.xs` file defines any here."]
+        lines += [self._h(1, "Overview"), "", self._h(2, "Objects by kind"), "", "| Kind | Objects |", "|---|--:|"]
         lines += [f"| {kind} | {count} |" for kind, count in sorted(kinds.items())]
         lines += ["", self._h(2, "Functions by folder"), "",
                   "| Folder | Functions | Called by nothing | Answer an envelope |", "|---|--:|--:|--:|"]
@@ -265,10 +267,10 @@ class Manual:
                    for t in self.chain_of(root).reads if t in moved]
         if len(arrows) > MAX_DIAGRAM_EDGES:
             return lines + ["", f"({len(arrows)} arrows: too many to draw.)"]
-        out = ["flowchart LR"] + [f'  t{number}[("{render._mermaid_text(t)}")]' for number, t in enumerate(moved)]
-        out += [f'  c{number}(["{render._mermaid_text(f"{self.title(root)} ({self._how_often(root)})")}"])'
+        out = ["flowchart LR"] + [f'  t{number}[("{render.mermaid_text(t)}")]' for number, t in enumerate(moved)]
+        out += [f'  c{number}(["{render.mermaid_text(f"{self.title(root)} ({self._how_often(root)})")}"])'
                 for number, root in enumerate(touching)]
-        out += [f"  {a} {render._MERMAID_ARROWS[kind]}|{kind}| {b}" for a, b, kind in sorted(arrows)]
+        out += [f"  {a} {render.MERMAID_ARROWS[kind]}|{kind}| {b}" for a, b, kind in sorted(arrows)]
         return lines + ["", "How data moves: each chain, the tables it writes and the tables it reads.", "",
                         "```mermaid", *out, "```"]
 
@@ -370,9 +372,7 @@ class Manual:
         return doc.folder if doc is not None else "(unparsed files)"
 
     def _docs_by_path(self) -> dict[str, list[tuple[int, Node]]]:
-        if not hasattr(self, "_by_path"):
-            from xanoctl.views.graph import endpoint_group, node_id
-
+        if self._by_path is None:
             by_path: dict[str, list[tuple[int, Node]]] = {}
             for doc in self.ws.index.documents:
                 group = endpoint_group(doc, self.ws.root) if doc.kind == "query" else None
@@ -393,9 +393,9 @@ def _folder_diagram(graph: Graph) -> list[str]:
     counts = Counter((graph.nodes[e.source].folder, graph.nodes[e.target].folder, e.kind) for e in graph.edges
                      if graph.nodes[e.source].kind != "api_group")
     lines = ["flowchart LR"]
-    lines += [f'  {ids[f]}["{render._mermaid_text(f)} ({sizes[f]})"]' for f in folders]
+    lines += [f'  {ids[f]}["{render.mermaid_text(f)} ({sizes[f]})"]' for f in folders]
     for (source, target, kind), count in sorted(counts.items()):
-        lines.append(f"  {ids[source]} {render._MERMAID_ARROWS.get(kind, '-->')}|{kind} {count}| {ids[target]}")
+        lines.append(f"  {ids[source]} {render.MERMAID_ARROWS.get(kind, '-->')}|{kind} {count}| {ids[target]}")
     return lines
 
 

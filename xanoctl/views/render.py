@@ -121,7 +121,7 @@ def _drawn_edges(graph: Graph) -> list[tuple[str, str, str]]:
 
 _MERMAID_SHAPES = {"task": ('[/"', '"/]'), "query": ('(["', '"])'), "table": ('[("', '")]'),
                    "middleware": ('{{"', '"}}')}
-_MERMAID_ARROWS = {"reads": "-.->", "writes": "==>"}
+MERMAID_ARROWS = {"reads": "-.->", "writes": "==>"}
 
 
 def mermaid(graph: Graph) -> str:
@@ -130,16 +130,16 @@ def mermaid(graph: Graph) -> str:
     ids: dict[str, str] = {}
     lines = ["flowchart LR"]
     for number, (folder, nodes) in enumerate(_clusters(graph)):
-        lines.append(f'  subgraph c{number}["{_mermaid_text(folder)}"]')
+        lines.append(f'  subgraph c{number}["{mermaid_text(folder)}"]')
         for node in nodes:
             ids[node.id] = f"n{len(ids)}"
             start, end = _MERMAID_SHAPES.get(node.kind, ('["', '"]'))
             text = node.label + (" (missing)" if node.missing else "")
-            lines.append(f"    {ids[node.id]}{start}{_mermaid_text(text)}{end}")
+            lines.append(f"    {ids[node.id]}{start}{mermaid_text(text)}{end}")
         lines.append("  end")
     for source, target, kind in _drawn_edges(graph):
         if source in ids and target in ids:
-            lines.append(f"  {ids[source]} {_MERMAID_ARROWS.get(kind, '-->')}|{kind}| {ids[target]}")
+            lines.append(f"  {ids[source]} {MERMAID_ARROWS.get(kind, '-->')}|{kind}| {ids[target]}")
     missing = [ids[n.id] for n in graph.nodes.values() if n.missing and n.id in ids]
     if missing:
         lines.append("  classDef missing stroke-dasharray: 5 5")
@@ -147,7 +147,7 @@ def mermaid(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _mermaid_text(text: str) -> str:
+def mermaid_text(text: str) -> str:
     """Text inside a quoted mermaid label: quotes and the characters mermaid reads as markup
     become entity codes."""
     return "".join(_MERMAID_ESCAPES.get(char, char) for char in text)
