@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -365,8 +366,10 @@ def test_mermaid_draws_clusters_shapes_and_missing(ws):
 
 
 @pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.chdir(REPO)
+def demo(tmp_path, monkeypatch):
+    """A copy of the demo workspace (the lint cache goes beside it, not into the repository)."""
+    shutil.copytree(DEMO, tmp_path / "workspace")
+    monkeypatch.chdir(tmp_path)
     return "workspace"
 
 
