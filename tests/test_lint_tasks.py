@@ -60,7 +60,8 @@ TASKS = {
 
 
 @pytest.fixture
-def tasks_folder(tmp_path):
+def tasks_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the lint cache of a folder that is not a workspace goes here
     for name, text in TASKS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path
