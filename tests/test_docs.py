@@ -232,3 +232,13 @@ def test_errors_are_one_line(shop, tmp_path):
     result = docs(str(shop), "--now", "tomorrow")
     assert result.exit_code == 2 and "not a timestamp" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_endpoint_without_a_group_is_listed(shop):
+    (shop / "api" / "loose_GET.xs").write_text(
+        'query loose verb=GET {\n  stack {\n    function.run "Workers/Fetch" as $r\n  }\n  response = $r\n}\n',
+        encoding="utf-8")
+    text = docs(str(shop)).stdout
+    loose = section(text, "### Endpoints without an API group (1)")
+    assert ('| <a id="query-get-loose"></a>`GET loose` | — | [Workers/Fetch](#function-workers-fetch) | — |'
+            in loose)

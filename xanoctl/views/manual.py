@@ -210,17 +210,11 @@ class Manual:
             lines += [self.anchor(group), self._h(1, f"{_md(group.name)} ({_count(len(members), 'endpoint')})"), ""]
             if group.missing:
                 lines += ["(no `api_group` document for this group)", ""]
-            if not members:
-                lines += ["No endpoints.", ""]
-                continue
-            lines += ["| Endpoint | Inputs | Serves | Tables |", "|---|---|---|---|"]
-            for node in sorted(members, key=lambda n: (n.name, n.verb or "")):
-                served = ", ".join(self.link(n) for n in self.callees(node)) or "—"
-                tables = _tables_cell(self.tables(node, "reads"), self.tables(node, "writes"))
-                cells = [f"{self.anchor(node)}`{node.label}`", _inputs(self._inputs.get(node.id)),
-                         served, tables]
-                lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
-            lines.append("")
+            lines += self._endpoints(members)
+        ungrouped = [node for node in self.endpoints if not node.group]
+        if ungrouped:
+            lines += [self._h(1, f"Endpoints without an API group ({len(ungrouped)})"), "",
+                      *self._endpoints(ungrouped)]
         lines += [self._h(1, "Test map"), "",
                   f"The test endpoints (endpoints of an API group whose name contains \"test\") of the "
                   f"functions in {', '.join(f'`{f}`' for f in self.fp_folders)}.", "",
@@ -229,6 +223,18 @@ class Manual:
             tests = [n for n in self.callers(node) if is_test_endpoint(n)]
             lines.append(f"| {self.link(node)} | {', '.join(self.link(n) for n in tests) or '**none**'} |")
         return lines
+
+    def _endpoints(self, members: list[Node]) -> list[str]:
+        """A table: each endpoint with its inputs, the function it serves and its tables."""
+        if not members:
+            return ["No endpoints.", ""]
+        lines = ["| Endpoint | Inputs | Serves | Tables |", "|---|---|---|---|"]
+        for node in sorted(members, key=lambda n: (n.name, n.verb or "")):
+            served = ", ".join(self.link(n) for n in self.callees(node)) or "—"
+            tables = _tables_cell(self.tables(node, "reads"), self.tables(node, "writes"))
+            cells = [f"{self.anchor(node)}`{node.label}`", _inputs(self._inputs.get(node.id)), served, tables]
+            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        return lines + [""]
 
     def _fp_functions(self) -> list[Node]:
         return [node for node in self.functions if node.name.startswith(self.fp_folders)]
@@ -417,8 +423,10 @@ def _nodes(graph: Graph, ids: set[str]) -> list[Node]:
 
 
 def _inputs(inputs) -> str:
+    """``int page`` (optional), ...; "none" for an empty input clause, "—" without one (or
+    with a field the index leaves out, a `dblink`)."""
     if inputs is None:
-        return "unknown"
+        return "—"
     if not inputs:
         return "none"
     return ", ".join(f"`{i.type} {i.name}`" + ("" if i.required else " (optional)") for i in inputs)
