@@ -240,5 +240,5 @@ def test_an_endpoint_without_a_group_is_listed(shop):
         encoding="utf-8")
     text = docs(str(shop)).stdout
     loose = section(text, "### Endpoints without an API group (1)")
-    assert ('| <a id="query-get-loose"></a>`GET loose` | — | [Workers/Fetch](#function-workers-fetch) | — |'
+    assert ('| <a id="query-get-loose"></a>`GET loose` | none | [Workers/Fetch](#function-workers-fetch) | — |'
             in loose)

@@ -147,7 +147,7 @@ def _file_results(scope: Scope, blobs, digests, cache: LintCache | None, config:
             results[path] = _unreadable(path, digests[path])
         else:
             misses.append(path)
-    fresh = _analyse(misses, blobs, digests, config.options, jobs)
+    fresh = analyse_files(misses, blobs, digests, config.options, jobs)
     results.update(fresh)
     if cache is not None and fresh:
         cache.save_files(fresh)
@@ -197,7 +197,9 @@ def _unreadable(path: str, file_digest: str) -> FileResult:
     return result
 
 
-def _analyse(paths: list[str], blobs, digests, overrides: dict, jobs: int | None) -> dict[str, FileResult]:
+def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int | None = None) -> dict[str, FileResult]:
+    """The facts and findings of many files (``blobs``: path -> bytes), in worker processes when
+    there are many."""
     if not paths:
         return {}
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)

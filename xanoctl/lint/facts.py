@@ -105,7 +105,6 @@ class EndpointFact:
     obj: str
     pos: Span
     statements: int  # live statements in the stack
-    inputs: tuple[InputFact, ...] | None = None  # as FunctionFact.inputs
 
 
 @dataclass(slots=True)
@@ -121,6 +120,7 @@ class DocFact:
     group: str | None = None
     guid: str | None = None
     refs: tuple[Reference, ...] = ()
+    inputs: tuple[InputFact, ...] | None = None  # every named input as declared; None: no input clause
 
 
 @dataclass(slots=True)
@@ -185,7 +185,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.endpoints.append(EndpointFact(
             name=doc.name, verb=doc.verb, group=_text(group) or None, path=path, obj=obj,
             pos=header_span(doc, lines),
-            statements=sum(1 for _ in live_statements(doc.stack or [])), inputs=_inputs(doc),
+            statements=sum(1 for _ in live_statements(doc.stack or [])),
         ))
     elif doc.kind == "table" and doc.name is not None:
         out.tables.append(table_of(doc, path))
@@ -193,7 +193,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.documents.append(DocFact(
             kind=doc.kind, name=doc.name, path=path, pos=header_span(doc, lines), verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc)),
+            guid=doc.guid, refs=tuple(references(doc)), inputs=_inputs(doc),
         ))
     _calls(doc, path, obj, lines, out, ctx)
 
@@ -204,16 +204,18 @@ def _text(expr) -> str:
 
 
 def _inputs(doc: Document) -> tuple[InputFact, ...] | None:
-    """The declared inputs; None without an input clause, or when one is not a plain field (a
-    `dblink` input takes the fields of a table: what a caller may pass is not known here)."""
-    if doc.inputs is None or not all(item.name is not None and item.type != "dblink" for item in doc.inputs):
+    """The named inputs as declared (a `dblink` line names none)."""
+    if doc.inputs is None:
         return None
-    return tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
-                           item.required) for item in doc.inputs)
+    return tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}", item.required)
+                 for item in doc.inputs if item.name is not None)
 
 
 def _function(doc: Document, path: str, obj: str, lines: list[str], found) -> FunctionFact:
-    inputs = _inputs(doc)
+    inputs = None
+    # a `dblink` input takes the fields of a table: what a caller may pass is not known here
+    if doc.inputs is not None and all(item.name is not None and item.type != "dblink" for item in doc.inputs):
+        inputs = _inputs(doc)
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []

@@ -71,8 +71,10 @@ class Manual:
             if node is not None and node.path == paths.get(workspace.shown(task.path)):
                 self._task_nodes[id(task)] = node
                 self._task_of[node.id] = task
-        self._inputs = {node_id("query", e.name, endpoint_group(e, workspace.root), e.verb): e.inputs
-                        for e in reversed(workspace.index.endpoints)}
+        self._inputs = {}  # node id -> the inputs its document declares (the first document of an id)
+        for doc in reversed(workspace.index.documents):
+            group = endpoint_group(doc, workspace.root) if doc.kind == "query" else None
+            self._inputs[node_id(doc.kind, doc.name, group, doc.verb)] = doc.inputs or ()
 
     # ------------------------------------------------------------------ output
 
@@ -303,14 +305,13 @@ class Manual:
         return lines or ["No functions."]
 
     def _function(self, node: Node) -> list[str]:
-        fact = self.ws.index.function(node.name)
         envelope = {True: "yes", False: "no", None: "unknown"}[self.ws.index.returns_envelope(node.name)]
         if node.name in self.ws.index.duplicates:
             envelope = "unknown (defined more than once)"
         callers = self.callers(node)
         callees = self.callees(node)
         return [self.anchor(node), self._h(2, _md(node.name)), "", f"`{node.path}`", "",
-                f"- Inputs: {_inputs(fact.inputs if fact else None)}",
+                f"- Inputs: {_inputs(self._inputs.get(node.id))}",
                 f"- Answers an envelope: {envelope}",
                 f"- Called by: {', '.join(self.link(n) for n in callers) or 'nothing'}",
                 f"- Calls: {', '.join(self.link(n) for n in callees) or 'nothing'}",
@@ -423,10 +424,9 @@ def _nodes(graph: Graph, ids: set[str]) -> list[Node]:
 
 
 def _inputs(inputs) -> str:
-    """``int page`` (optional), ...; "none" for an empty input clause, "—" without one (or
-    with a field the index leaves out, a `dblink`)."""
+    """`int page` (optional), ...; "none"; "unknown" (None: a file that does not parse)."""
     if inputs is None:
-        return "—"
+        return "unknown"
     if not inputs:
         return "none"
     return ", ".join(f"`{i.type} {i.name}`" + ("" if i.required else " (optional)") for i in inputs)
