@@ -242,3 +242,17 @@ def test_an_endpoint_without_a_group_is_listed(shop):
     loose = section(text, "### Endpoints without an API group (1)")
     assert ('| <a id="query-get-loose"></a>`GET loose` | none | [Workers/Fetch](#function-workers-fetch) | — |'
             in loose)
+
+
+def test_check_fails_when_the_manual_is_out_of_date(shop, tmp_path):
+    out = str(tmp_path / "manual")
+    assert docs(str(shop), "--out", out, "--check").exit_code == 1  # not written yet
+    assert docs(str(shop), "--out", out).exit_code == 0
+    result = docs(str(shop), "--out", out, "--check")
+    assert result.exit_code == 0 and "up to date" in result.stderr
+    (shop / "function" / "Workers" / "unused.xs").unlink()
+    result = docs(str(shop), "--out", out, "--check")
+    assert result.exit_code == 1
+    assert "is out of date (README.md, api.md, functions.md, health.md); regenerate it" in result.stderr
+    assert (tmp_path / "manual" / "functions.md").read_text(encoding="utf-8").count("Workers/Unused") > 0
+    assert docs(str(shop), "--check").exit_code == 2

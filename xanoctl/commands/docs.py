@@ -13,9 +13,11 @@ import click
 @click.option("--now", "now_text", metavar="TIMESTAMP",
               help="Add the next run of each task, from this moment (ISO 8601, e.g. 2025-12-01T00:00:00Z). "
                    "Without it the manual does not depend on the day.")
+@click.option("--check", is_flag=True,
+              help="With --out: write nothing; exit 1 when the pages there differ from the workspace's (for CI).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest xanoctl.yaml).")
-def docs(path, out_dir, now_text, config_path):
+def docs(path, out_dir, now_text, check, config_path):
     """Write the operations manual: overview, background tasks and the chains they run, API
     groups and the test map, data pipelines, one entry per function, and health (lint findings,
     envelope conformance, functions nothing calls, untested workers, archived functions still
@@ -26,12 +28,14 @@ def docs(path, out_dir, now_text, config_path):
     from pathlib import Path
 
     from xanoctl.atomic import write_atomic
-    from xanoctl.errors import XanoctlError
+    from xanoctl.errors import UsageError, XanoctlError
     from xanoctl.lint.config import load_config
     from xanoctl.views.load import default_path, open_workspace
     from xanoctl.views.manual import Findings, Manual
     from xanoctl.views.schedules import parse_now
 
+    if check and out_dir is None:
+        raise UsageError("--check compares the pages of --out DIR: name the folder")
     now = parse_now(now_text)
     config = load_config(config_path)
     path = default_path(path, config)
@@ -43,6 +47,14 @@ def docs(path, out_dir, now_text, config_path):
         click.echo(pages["README.md"], nl=False)
         return
     folder = Path(out_dir)
+    if check:
+        stale = [name for name, text in pages.items() if _read(folder / name) != text]
+        if stale:
+            click.echo(f"The manual in {out_dir} is out of date ({', '.join(stale)}); regenerate it with "
+                       f"`xanoctl docs --out {out_dir}`", err=True)
+            raise SystemExit(1)
+        click.echo(f"The manual in {out_dir} is up to date", err=True)
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in pages.items():
@@ -50,3 +62,10 @@ def docs(path, out_dir, now_text, config_path):
     except OSError as exc:
         raise XanoctlError(f"cannot write the manual to {out_dir}: {exc.strerror or exc}") from None
     click.echo(f"Wrote the manual ({len(pages)} pages) to {out_dir}", err=True)
+
+
+def _read(path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
