@@ -413,3 +413,32 @@ def test_a_function_in_a_file_that_does_not_parse_is_not_missing(ws):
     nodes = {n["id"]: n for n in graph_json(ws)["nodes"]}
     assert nodes["function:Workers/Gone"] == {"id": "function:Workers/Gone", "kind": "function",
                                               "name": "Workers/Gone", "path": "ws/function/Workers/gone.xs"}
+
+
+def test_api_calls_addons_and_tools(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_workspace(tmp_path / "ws", {
+        "api/A/x_GET.xs": 'query x verb=GET {\n  api_group = "A"\n  stack {\n    var $r { value = 1 }\n  }\n'
+                          '  response = $r\n}\n',
+        "api/B/x_GET.xs": 'query x verb=GET {\n  api_group = "B"\n  stack {\n    var $r { value = 2 }\n  }\n'
+                          '  response = $r\n}\n',
+        "api/B/only_POST.xs": 'query only verb=POST {\n  api_group = "B"\n  stack {\n'
+                              '    db.query person {\n      addon = [{name: "person_tags", as: "tags"}]\n'
+                              '    } as $p\n  }\n  response = $p\n}\n',
+        "workflow_test/t.xs": 'workflow_test t {\n  stack {\n    api.call x verb=GET {\n      api_group = "B"\n'
+                              '    } as $b\n    api.call only verb=POST as $o\n    api.call x verb=GET as $which\n'
+                              '    task.call "Nightly" as $n\n  }\n}\n',
+        "agent/a.xs": 'agent "Helper" {\n  tools = [{name: "lookup"}]\n}\n',
+    })
+    data = graph_json("ws")
+    assert edges(data) == {
+        ("workflow_test:t", "query:B:GET:x", "calls", 3),  # by its api_group
+        ("workflow_test:t", "query:B:POST:only", "calls", 6),  # the one endpoint of that route
+        ("workflow_test:t", "query::GET:x", "calls", 7),  # two endpoints answer it: not resolved
+        ("workflow_test:t", "task:Nightly", "calls", 8),
+        ("query:B:POST:only", "table:person", "reads", 4),
+        ("query:B:POST:only", "addon:person_tags", "calls", 5),
+        ("agent:Helper", "tool:lookup", "uses", 2),
+    }
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["query::GET:x"]["missing"] is True and nodes["task:Nightly"]["missing"] is True

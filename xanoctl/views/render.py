@@ -74,7 +74,7 @@ def tree(graph: Graph, root: Node, upstream: bool, depth: int | None = None) -> 
         for number, other in enumerate(others):
             last = number == len(others) - 1
             same = by_other[other]
-            kinds = "/".join(sorted({e.kind for e in same}, key=lambda k: k))
+            kinds = "/".join(sorted({e.kind for e in same}))
             note = ""
             if graph.nodes[other].missing:
                 note = "  (missing)"
