@@ -442,3 +442,17 @@ def test_api_calls_addons_and_tools(tmp_path, monkeypatch):
     }
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes["query::GET:x"]["missing"] is True and nodes["task:Nightly"]["missing"] is True
+
+
+def test_an_endpoint_without_api_group_belongs_to_the_group_document_of_its_folder(tmp_path, monkeypatch):
+    """The official CLI's layout: `apis/<snake_case group>/`, with the group's own document there."""
+    monkeypatch.chdir(tmp_path)
+    write_workspace(tmp_path / "ws", {
+        "apis/v_1/api_group.xs": 'api_group "v1" {\n  canonical = "x"\n}\n',
+        "apis/v_1/users/12_list_GET.xs": 'query users verb=GET {\n  stack {\n    db.query user as $u\n  }\n'
+                                         '  response = $u\n}\n',
+        "apis/other/13_ping_GET.xs": 'query ping verb=GET {\n  stack {\n    var $x { value = 1 }\n  }\n'
+                                     '  response = $x\n}\n',
+    })
+    ids = {n["id"] for n in graph_json("ws")["nodes"]}
+    assert {"api_group:v1", "query:v1:GET:users", "query:other:GET:ping", "api_group:other"} <= ids

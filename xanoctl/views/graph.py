@@ -75,6 +75,7 @@ class Edge:
 class Graph:
     nodes: dict[str, Node]  # by id, sorted by id
     edges: list[Edge]  # sorted
+    doc_ids: dict[tuple[str, tuple], str] = field(default_factory=dict)  # (path, pos) of a document -> its id
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _in: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
 
@@ -140,7 +141,12 @@ class Graph:
 
     def subgraph(self, ids: set[str]) -> "Graph":
         return Graph({i: n for i, n in self.nodes.items() if i in ids},
-                     [e for e in self.edges if e.source in ids and e.target in ids])
+                     [e for e in self.edges if e.source in ids and e.target in ids],
+                     {key: i for key, i in self.doc_ids.items() if i in ids})
+
+    def id_of(self, doc: DocFact) -> str:
+        """The id of the node a document of the index is."""
+        return self.doc_ids[doc.path, doc.pos]
 
 
 # ---------------------------------------------------------------------------- building
@@ -152,13 +158,22 @@ def node_id(kind: str, name: str, group: str | None = None, verb: str | None = N
     return f"{kind}:{name}"
 
 
-def endpoint_group(doc: DocFact, root: str | None) -> str | None:
-    """Its ``api_group`` setting, else the folder under ``api/`` that holds it."""
+def endpoint_group(doc: DocFact, root: str | None, group_folders: dict[str, str]) -> str | None:
+    """Its ``api_group`` setting, else the group whose ``api_group`` document is in its folder
+    (or a folder above it), else the folder under ``api/`` (``apis/``) that holds it."""
     if doc.group:
         return doc.group
+    folder = os.path.dirname(doc.path)
+    while folder and (root is None or folder.startswith(root)):
+        if folder in group_folders:
+            return group_folders[folder]
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
     parts = PurePath(os.path.relpath(doc.path, root)).parts if root else PurePath(doc.path).parts
     for number, part in enumerate(parts[:-2]):
-        if part == "api":
+        if part in ("api", "apis"):
             return parts[number + 1]
     return None
 
@@ -169,13 +184,19 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
     path into the path the graph carries."""
     nodes: dict[str, Node] = {}
     docs = sorted(index.documents, key=lambda d: (d.path, d.pos))
+    group_folders: dict[str, str] = {}
+    for doc in docs:
+        if doc.kind == "api_group":
+            group_folders.setdefault(os.path.dirname(doc.path), doc.name)
     shown: dict[str, str] = {}
     ids: list[str] = []
+    doc_ids: dict[tuple[str, tuple], str] = {}
     endpoints: dict[tuple[str, str | None], list[str]] = {}
     for doc in docs:
-        group = endpoint_group(doc, root) if doc.kind == "query" else None
+        group = endpoint_group(doc, root, group_folders) if doc.kind == "query" else None
         ident = node_id(doc.kind, doc.name, group, doc.verb)
         ids.append(ident)
+        doc_ids[doc.path, doc.pos] = ident
         if doc.path not in shown:
             shown[doc.path] = show(doc.path)
         if ident not in nodes:
@@ -208,7 +229,7 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
             edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
                               ref.pos.line))
     edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))
-    return Graph(dict(sorted(nodes.items())), edges)
+    return Graph(dict(sorted(nodes.items())), edges, doc_ids)
 
 
 def _edge_kind(source_kind: str, target_kind: str, mode: str) -> str:

@@ -17,7 +17,7 @@ from typing import Iterable
 from xanoctl.lint.finding import Finding
 from xanoctl.views import render
 from xanoctl.views.chains import Chain, chain
-from xanoctl.views.graph import CALL_EDGES, Graph, Node, endpoint_group, node_id
+from xanoctl.views.graph import CALL_EDGES, Graph, Node
 from xanoctl.views.load import Workspace
 from xanoctl.views.schedules import describe, run_times
 
@@ -73,8 +73,7 @@ class Manual:
                 self._task_of[node.id] = task
         self._inputs = {}  # node id -> the inputs its document declares (the first document of an id)
         for doc in reversed(workspace.index.documents):
-            group = endpoint_group(doc, workspace.root) if doc.kind == "query" else None
-            self._inputs[node_id(doc.kind, doc.name, group, doc.verb)] = doc.inputs or ()
+            self._inputs[self.graph.id_of(doc)] = doc.inputs or ()
 
     # ------------------------------------------------------------------ output
 
@@ -382,8 +381,7 @@ class Manual:
         if self._by_path is None:
             by_path: dict[str, list[tuple[int, Node]]] = {}
             for doc in self.ws.index.documents:
-                group = endpoint_group(doc, self.ws.root) if doc.kind == "query" else None
-                node = self.graph.nodes.get(node_id(doc.kind, doc.name, group, doc.verb))
+                node = self.graph.nodes.get(self.graph.id_of(doc))
                 if node is not None:
                     by_path.setdefault(doc.path, []).append((doc.pos[0], node))
             self._by_path = {path: sorted(items, key=lambda i: (i[0], i[1].id)) for path, items in by_path.items()}
