@@ -38,6 +38,15 @@ def write_workspace(folder: Path, seed) -> int:
     return lines
 
 
+def seed_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The size of the generated workspace, and how many rounds."""
+    parser.add_argument("--functions", type=int, default=2000)
+    parser.add_argument("--endpoints", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
 def lint_once(workspace: Path, jobs: int) -> tuple[float, int]:
     args = ["lint", str(workspace), "--format", "json", "-o", os.devnull, "--jobs", str(jobs)]
     started = time.perf_counter()
@@ -50,11 +59,7 @@ def lint_once(workspace: Path, jobs: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--functions", type=int, default=2000)
-    parser.add_argument("--endpoints", type=int, default=1000)
-    parser.add_argument("--tasks", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = seed_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
     args = parser.parse_args()
 

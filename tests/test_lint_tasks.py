@@ -60,7 +60,8 @@ TASKS = {
 
 
 @pytest.fixture
-def tasks_folder(tmp_path):
+def tasks_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the lint cache of a folder that is not a workspace goes here
     for name, text in TASKS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path
@@ -118,3 +119,70 @@ def test_an_invalid_event_is_not_described_as_once(tasks_folder):
     data = json.loads(CliRunner().invoke(main, ["tasks", str(tasks_folder), "--json"]).output)
     broken = next(task for task in data["tasks"] if task["name"] == "Broken")
     assert [(event["every"], event["valid"]) for event in broken["schedule"]] == [("invalid", False)]
+
+
+CHAIN = {
+    "task/nightly.xs": 'task "Nightly" {\n  active = true\n  stack {\n    function.run "Tasks/Nightly" as $r\n  }\n'
+                       '  schedule = [{starts_on: 2025-11-28 05:56:27+0000, freq: 86400}]\n}\n',
+    "function/Tasks/nightly.xs": 'function "Tasks/Nightly" {\n  stack {\n    function.run "Workers/Fetch" as $f\n'
+                                 '    function.run "Workers/Save" as $s\n    function.run "Workers/Fetch" as $again\n'
+                                 '  }\n  response = $s\n}\n',
+    "function/Workers/fetch.xs": 'function "Workers/Fetch" {\n  stack {\n    db.query person as $p\n'
+                                 '    function.run "Workers/Missing" as $m\n  }\n  response = $p\n}\n',
+    "function/Workers/save.xs": 'function "Workers/Save" {\n  stack {\n    function.run "Workers/Fetch" as $f\n'
+                                '    db.add sync_log {\n      data = {ok: true}\n    } as $log\n'
+                                '    db.bulk.patch person {\n      items = []\n    }\n  }\n  response = $log\n}\n',
+}
+
+
+@pytest.fixture
+def chain_folder(tmp_path, monkeypatch):
+    root = tmp_path / "ws"
+    for name, text in {**CHAIN, **{f"task/other-{n}": t for n, t in TASKS.items() if n != "fn.xs"}}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def test_tasks_show_the_chain_each_runs_and_the_tables_it_writes(chain_folder):
+    result = CliRunner().invoke(main, ["tasks", str(chain_folder), "--now", "2025-12-03T10:07:00Z"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # the table is as before; the chains follow it
+    assert lines[:7] == [
+        "TASK          ACTIVE  SCHEDULE      NEXT RUN (UTC)",
+        "Broken        yes     invalid       never (invalid schedule)",
+        "Never         yes     no schedule   never (no schedule)",
+        "Nightly       yes     daily         2025-12-04 05:56:27",
+        "Nightly       yes     daily         2025-12-04 05:56:27",
+        "Off           no      every 60 s    — (inactive)",
+        "Quarter hour  yes     every 15 min  2025-12-03 10:15:00",
+    ]
+    assert lines[7:] == [
+        "",
+        "Nightly runs:",
+        "  └── Tasks/Nightly",
+        "      ├── Workers/Fetch",
+        "      │   └── Workers/Missing  (missing)",
+        "      └── Workers/Save",
+        "          └── Workers/Fetch  (see above)",
+        "  writes: person, sync_log",
+    ]
+
+
+def test_tasks_json_carries_the_chain(chain_folder):
+    data = json.loads(CliRunner().invoke(main, ["tasks", str(chain_folder), "--json"]).output)
+    nightly = [task for task in data["tasks"] if task["name"] == "Nightly"]
+    chained = next(task for task in nightly if task["path"].endswith("task/nightly.xs"))
+    assert chained["chain"] == [{"function": "Tasks/Nightly", "calls": [
+        {"function": "Workers/Fetch", "calls": [{"function": "Workers/Missing", "missing": True, "calls": []}]},
+        {"function": "Workers/Save", "calls": [{"function": "Workers/Fetch", "repeat": True, "calls": []}]},
+    ]}]
+    assert chained["writes"] == ["person", "sync_log"] and chained["reads"] == ["person"]
+    # the second task named "Nightly" (nightly.xs of TASKS, no calls) is listed, without a chain
+    other = next(task for task in nightly if task is not chained)
+    assert other["chain"] is None and other["frequency"] == "daily"
+    never = next(task for task in data["tasks"] if task["name"] == "Never")
+    assert never["chain"] == [] and never["writes"] == []

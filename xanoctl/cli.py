@@ -42,6 +42,10 @@ def _register() -> None:
 
     main.add_command(rules.rules)
     main.add_command(tasks.tasks)
+    from xanoctl.commands import docs, graph
+
+    main.add_command(graph.graph)
+    main.add_command(docs.docs)
     from xanoctl.commands import demo, emulator, init, pull
 
     main.add_command(init.init)

@@ -12,7 +12,6 @@ from typing import Sequence
 
 from xanoctl.lint.config import LintConfig, load_config
 from xanoctl.lint.engine import LintResult, run
-from xanoctl.lint.files import Scope
 from xanoctl.lint.index import WorkspaceIndex
 
 __all__ = ["LintConfig", "LintResult", "build_index", "lint_paths", "load_config"]
@@ -31,6 +30,7 @@ def lint_paths(
     use_cache: bool = True,
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
+    keep_files: bool = False,
 ) -> LintResult:
     """Lint files and folders (folders: every ``*.xs`` below them).
 
@@ -38,26 +38,22 @@ def lint_paths(
     :func:`load_config` for that). ``select``/``ignore``/``fail_on``/``baseline`` override it.
     Cross-file rules see the whole workspace around the paths (the folder holding
     ``xanoctl.lock``); findings are reported for the named paths only, and with
-    ``changed_since`` only for those changed since that git revision. Raises
+    ``changed_since`` only for those changed since that git revision. ``keep_files`` keeps
+    every file's facts in ``result.facts`` (scope, facts by path), for the views. Raises
     :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline.
     """
     config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
                                                  baseline=baseline)
     return run(paths, config, changed_since=changed_since, use_cache=use_cache, cache_dir=cache_dir,
-               jobs=jobs, write_baseline=write_baseline)
+               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files)
 
 
-def build_index(paths: Sequence[str | Path], config: LintConfig | None = None) -> WorkspaceIndex:
-    """The workspace index (functions, calls, tasks with schedules, endpoints, tables) of the
-    workspace around ``paths``, without running the rules' reports."""
-    from xanoctl.lint.analyze import Options, analyze, digest
-    from xanoctl.lint.files import resolve_scope
+def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *, use_cache: bool = True,
+                cache_dir: str | Path | None = None, jobs: int | None = None) -> WorkspaceIndex:
+    """The workspace index (functions, calls, tasks with schedules, endpoints, tables, every
+    document with its references) of the workspace around ``paths``, without running the
+    workspace rules; unchanged files come from the lint cache."""
+    from xanoctl.lint.engine import load
 
-    config = config or LintConfig()
-    scope: Scope = resolve_scope(paths, config.workspace)
-    options = Options(config.options)
-    results = []
-    for path in scope.index:
-        data = Path(path).read_bytes()
-        results.append(analyze(path, data, options, digest(data)))
-    return WorkspaceIndex(results, complete=scope.complete)
+    scope, results = load(paths, config or LintConfig(), use_cache=use_cache, cache_dir=cache_dir, jobs=jobs)
+    return WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)

@@ -47,6 +47,8 @@ class LintResult:
     # displayed path -> where its credentials stand (SEC001): masked in every source line shown
     secrets: dict[str, list] = field(default_factory=dict)
     baseline_written: int | None = None
+    # with ``keep_files``: the scope and every file's facts, for the views built on the index
+    facts: tuple[Scope, dict[str, FileResult]] | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -66,7 +68,7 @@ class LintResult:
 
 def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cache: bool = True,
         cache_dir: str | Path | None = None, jobs: int | None = None,
-        write_baseline: str | Path | None = None) -> LintResult:
+        write_baseline: str | Path | None = None, keep_files: bool = False) -> LintResult:
     cwd = os.getcwd()
     scope = resolve_scope(paths, config.workspace)
     report = list(scope.report)
@@ -77,6 +79,43 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
         changes = changes_since(changed_since, str(Path(scope.roots[0]) if scope.roots else cwd))
         report = [path for path in report if os.path.realpath(path) in changes.paths]
 
+    blobs, digests = _read(scope)
+    cache = _open_cache(config, scope, cwd, cache_dir) if use_cache else None
+    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
+    run_digest = hashlib.blake2b(
+        "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
+        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+
+    payload = cache.last_run(scope_id, run_digest) if cache else None
+    analysed = 0
+    from_cache = payload is not None
+    results = None
+    if payload is None:
+        results, analysed = _file_results(scope, blobs, digests, cache, config, jobs)
+        payload = _check_workspace(scope, results, config)
+        if cache is not None:
+            cache.save_run(scope_id, run_digest, payload)
+    touched = _touched(changes, report, payload, config) if changes is not None else None
+    result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+    if keep_files:
+        result.facts = (scope, results if results is not None else
+                        _file_results(scope, blobs, digests, cache, config, jobs)[0])
+    return result
+
+
+def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | Path | None = None,
+         jobs: int | None = None) -> tuple[Scope, dict[str, FileResult]]:
+    """The facts of every file of the workspace around ``paths`` (from the cache where a file
+    is unchanged, parsed in parallel where there is a lot), without running the workspace
+    rules: what the views (graph, manual, task chains) build on."""
+    scope = resolve_scope(paths, config.workspace)
+    blobs, digests = _read(scope)
+    cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
+    results, _ = _file_results(scope, blobs, digests, cache, config, jobs)
+    return scope, results
+
+
+def _read(scope: Scope) -> tuple[dict[str, bytes | None], dict[str, str]]:
     blobs: dict[str, bytes | None] = {}
     digests: dict[str, str] = {}
     for path in scope.index:
@@ -87,41 +126,34 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
             blobs[path], digests[path] = None, f"unreadable:{exc.errno}"
             continue
         blobs[path], digests[path] = data, digest(data)
+    return blobs, digests
 
-    cache = None
-    if use_cache:
-        key = hashlib.blake2b(f"{code_fingerprint()}\n{config.fingerprint()}".encode(),
-                              digest_size=16).hexdigest()
-        cache = LintCache(Path(cache_dir) if cache_dir else _cache_folder(config, scope, cwd), key)
-    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
-    run_digest = hashlib.blake2b(
-        "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
-        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
 
-    payload = cache.last_run(scope_id, run_digest) if cache else None
-    analysed = 0
-    from_cache = payload is not None
-    if payload is None:
-        results: dict[str, FileResult] = {}
-        misses: list[str] = []
-        for path in scope.index:
-            found = cache.get(path, digests[path]) if cache else None
-            if found is not None:
-                results[path] = found
-            elif blobs[path] is None:
-                results[path] = _unreadable(path, digests[path])
-            else:
-                misses.append(path)
-        fresh = analyse_files(misses, blobs, digests, config.options, jobs)
-        analysed = len(fresh)
-        results.update(fresh)
-        payload = _check_workspace(scope, results, config)
-        if cache is not None:
-            if fresh:
-                cache.save_files(fresh)
-            cache.save_run(scope_id, run_digest, payload)
-    touched = _touched(changes, report, payload, config) if changes is not None else None
-    return _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+def _open_cache(config: LintConfig, scope: Scope, cwd: str, cache_dir) -> LintCache:
+    key = hashlib.blake2b(f"{code_fingerprint()}\n{config.fingerprint()}".encode(),
+                          digest_size=16).hexdigest()
+    return LintCache(Path(cache_dir) if cache_dir else _cache_folder(config, scope, cwd), key)
+
+
+def _file_results(scope: Scope, blobs, digests, cache: LintCache | None, config: LintConfig,
+                  jobs: int | None) -> tuple[dict[str, FileResult], int]:
+    """Every file's result, from the cache or analysed now (and then cached); and how many
+    were analysed."""
+    results: dict[str, FileResult] = {}
+    misses: list[str] = []
+    for path in scope.index:
+        found = cache.get(path, digests[path]) if cache else None
+        if found is not None:
+            results[path] = found
+        elif blobs[path] is None:
+            results[path] = _unreadable(path, digests[path])
+        else:
+            misses.append(path)
+    fresh = analyse_files(misses, blobs, digests, config.options, jobs)
+    results.update(fresh)
+    if cache is not None and fresh:
+        cache.save_files(fresh)
+    return results, len(fresh)
 
 
 _GONE = ("gone",)

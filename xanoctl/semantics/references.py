@@ -45,7 +45,8 @@ class Reference:
     ``write`` (a table), ``uses`` (middleware of the document, an agent's tools). ``via``: the
     statement kind or the setting that names it (``function.run``, ``db.query``, ``join``,
     ``addon``, ``middleware``, ``tools``). ``name`` is exactly as written (``""`` when empty);
-    ``verb`` only for ``api.call``. ``pos`` is where the name stands."""
+    ``verb`` and ``group`` (its ``api_group``) only for ``api.call``. ``pos`` is where the name
+    stands."""
 
     kind: str
     name: str
@@ -53,6 +54,7 @@ class Reference:
     via: str
     pos: Pos
     verb: str | None = None
+    group: str | None = None
 
 
 def table_mode(kind: str) -> str | None:
@@ -94,7 +96,11 @@ def _statement(stmt: Statement) -> Iterator[Reference]:
     pos = stmt.target_pos or stmt.pos
     if kind in CALLS:
         if isinstance(target, str):
-            yield Reference(CALLS[kind], target, "call", kind, pos, stmt.verb if kind == "api.call" else None)
+            if kind == "api.call":
+                group = _text(stmt.value("api_group"))
+                yield Reference("query", target, "call", kind, pos, stmt.verb, group[0] if group else None)
+            else:
+                yield Reference(CALLS[kind], target, "call", kind, pos)
         return
     if not kind.startswith("db."):
         return

@@ -1,0 +1,72 @@
+"""`xanoctl graph --format json` and `xanoctl docs --out DIR` on the generated workspace, cold (no
+lint cache) and warm (cache), through the command line in a fresh process each time.
+
+    python bench/bench_views.py [--functions 2000 --endpoints 1000 --tasks 100] [--repeat 3]
+
+Writes the generated workspace (``xanoctl.seeds.generate``, 3,142 documents with the defaults)
+the way bench_lint.py does. Each round deletes ``.xanoctl/cache/`` and runs the command twice
+(cold, then warm). The process time (user + system, children included) is printed beside the
+wall time: on a shared machine the wall time depends on the neighbours. Target: under 3 s
+each, cold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_lint import seed_arguments, write_workspace
+
+from xanoctl.seeds.generate import generate
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    args = seed_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
+
+    seed = generate(functions=args.functions, endpoints=args.endpoints, tasks=args.tasks)
+    script = Path(sys.executable).with_name("xanoctl")
+    xanoctl = [str(script)] if script.exists() else [sys.executable, "-m", "xanoctl"]
+    commands = {"graph --format json": ["graph", "workspace", "--format", "json"],
+                "docs --out DIR": ["docs", "workspace", "--out", "manual"]}
+    with tempfile.TemporaryDirectory(prefix="xanoctl-bench-") as tmp:
+        folder = Path(tmp)
+        lines = write_workspace(folder / "workspace", seed)
+        print(f"documents        {len(seed.objects)}")
+        print(f"lines            {lines:,}")
+        print(f"cores            {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+        for label, command in commands.items():
+            cold, warm = [], []
+            for _ in range(args.repeat):
+                shutil.rmtree(folder / ".xanoctl", ignore_errors=True)
+                cold.append(timed(xanoctl + command, folder))
+                warm.append(timed(xanoctl + command, folder))
+            for name, runs in (("cold", cold), ("warm", warm)):
+                best = min(runs)
+                print(f"{label:<20} {name}  {best[0]:.2f} s wall, {best[1]:.2f} s cpu "
+                      f"(median {statistics.median(r[0] for r in runs):.2f} s wall)   target < 3 s cold")
+        manual = folder / "manual"
+        size = sum(path.stat().st_size for path in manual.iterdir())
+        print(f"manual           {len(list(manual.iterdir()))} pages, {size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""The workspace graph: every document as a node, every reference it makes as an edge.
+
+Built from the lint engine's workspace index (the per-document references of
+:mod:`xanoctl.semantics.references`), so nothing is parsed or walked again. Node ids are the
+JSON contract of ``xanoctl graph``: ``function:<name>``, ``task:<name>``, ``table:<name>``,
+``middleware:<name>``, ``api_group:<name>``, ``query:<api group>:<VERB>:<name>`` and
+``<kind>:<name>`` for the other kinds (addon, tool, agent, trigger...). A reference to an object
+that no document defines is an edge to a node marked ``missing``.
+
+Edge kinds: ``runs`` (a task calls a function), ``serves`` (an endpoint calls a function),
+``calls`` (any other call), ``reads`` and ``writes`` (a table), ``uses`` (middleware, an
+agent's tools, addons).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Callable, Iterable
+
+from xanoctl.errors import UsageError
+from xanoctl.lint.facts import DocFact
+from xanoctl.lint.index import WorkspaceIndex
+
+EDGE_KINDS = ("runs", "serves", "calls", "reads", "writes", "uses")
+# edges that make something run: what "reaches" an object follows these and the table edges
+CALL_EDGES = frozenset({"runs", "serves", "calls"})
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    kind: str
+    name: str
+    path: str | None  # as shown (see build); None for a missing object
+    missing: bool = False
+    verb: str | None = None  # endpoints
+    group: str | None = None  # endpoints: the API group
+
+    @property
+    def folder(self) -> str:
+        """The cluster the node is drawn in: a function's top folder (``Workers/``), the API
+        group of an endpoint, or one cluster per kind."""
+        if self.kind == "function":
+            return self.name.split("/", 1)[0] + "/" if "/" in self.name else "functions (no folder)"
+        if self.kind == "query":
+            return f"API {self.group}" if self.group else "API (no group)"
+        return _CLUSTERS.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """The name a reader knows it by (``POST tasks/sync`` for an endpoint)."""
+        if self.kind == "query":
+            return f"{self.verb} {self.name}" if self.verb else self.name
+        return self.name
+
+
+_CLUSTERS = {"task": "Background tasks", "table": "Tables", "middleware": "Middleware",
+             "api_group": "API groups"}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    kind: str
+    path: str  # the file of the referring document, as shown
+    line: int
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, Node]  # by id, sorted by id
+    edges: list[Edge]  # sorted
+    doc_ids: dict[tuple[str, tuple], str] = field(default_factory=dict)  # (path, pos) of a document -> its id
+    _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
+    _in: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for edge in self.edges:
+            self._out.setdefault(edge.source, []).append(edge)
+            self._in.setdefault(edge.target, []).append(edge)
+
+    def out_edges(self, node_id: str) -> list[Edge]:
+        return self._out.get(node_id, [])
+
+    def in_edges(self, node_id: str) -> list[Edge]:
+        return self._in.get(node_id, [])
+
+    def of_kind(self, kind: str) -> list[Node]:
+        return [node for node in self.nodes.values() if node.kind == kind]
+
+    # ------------------------------------------------------------------ selections
+
+    def resolve(self, name: str) -> Node:
+        """The node named by an exact id, else by an unambiguous name (exact, then ignoring
+        case); a :class:`UsageError` that lists the candidates otherwise."""
+        if name in self.nodes:
+            return self.nodes[name]
+        for same in (lambda node: node.name == name, lambda node: node.name.lower() == name.lower()):
+            found = [node for node in self.nodes.values() if same(node)]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                ids = ", ".join(node.id for node in found[:8])
+                more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+                raise UsageError(f"{name!r} is ambiguous: it names {ids}{more}; give the id")
+        close = difflib.get_close_matches(name, sorted({node.name for node in self.nodes.values()}), n=3)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise UsageError(f"no object named {name!r} in the workspace{hint}")
+
+    def reach(self, start: Iterable[str], upstream: bool, depth: int | None = None) -> set[str]:
+        """The ids reached from ``start`` (included) following edges forwards, or backwards
+        with ``upstream``, at most ``depth`` steps."""
+        seen = set(start)
+        queue = deque((node_id, 0) for node_id in seen)
+        while queue:
+            node_id, steps = queue.popleft()
+            if depth is not None and steps >= depth:
+                continue
+            edges = self.in_edges(node_id) if upstream else self.out_edges(node_id)
+            for edge in edges:
+                other = edge.source if upstream else edge.target
+                if other not in seen:
+                    seen.add(other)
+                    queue.append((other, steps + 1))
+        return seen
+
+    def members(self, group_node: Node) -> list[str]:
+        """The endpoints of an API group."""
+        return [node.id for node in self.nodes.values() if node.kind == "query" and node.group == group_node.name]
+
+    def neighbourhood(self, node: Node, depth: int) -> set[str]:
+        """What reaches the node and what it reaches, ``depth`` steps each way (an API group:
+        its endpoints')."""
+        start = self.members(node) if node.kind == "api_group" else [node.id]
+        return {node.id} | self.reach(start, True, depth) | self.reach(start, False, depth)
+
+    def subgraph(self, ids: set[str]) -> "Graph":
+        return Graph({i: n for i, n in self.nodes.items() if i in ids},
+                     [e for e in self.edges if e.source in ids and e.target in ids],
+                     {key: i for key, i in self.doc_ids.items() if i in ids})
+
+    def id_of(self, doc: DocFact) -> str:
+        """The id of the node a document of the index is."""
+        return self.doc_ids[doc.path, doc.pos]
+
+
+# ---------------------------------------------------------------------------- building
+
+
+def node_id(kind: str, name: str, group: str | None = None, verb: str | None = None) -> str:
+    if kind == "query":
+        return f"query:{group or ''}:{verb or ''}:{name}"
+    return f"{kind}:{name}"
+
+
+def endpoint_group(doc: DocFact, root: str | None, group_folders: dict[str, str]) -> str | None:
+    """Its ``api_group`` setting, else the group whose ``api_group`` document is in its folder
+    (or a folder above it), else the folder under ``api/`` (``apis/``) that holds it."""
+    if doc.group:
+        return doc.group
+    folder = os.path.dirname(doc.path)
+    while folder and (root is None or folder.startswith(root)):
+        if folder in group_folders:
+            return group_folders[folder]
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    parts = PurePath(os.path.relpath(doc.path, root)).parts if root else PurePath(doc.path).parts
+    for number, part in enumerate(parts[:-2]):
+        if part in ("api", "apis"):
+            return parts[number + 1]
+    return None
+
+
+def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], str] = str) -> Graph:
+    """The graph of the index's documents. ``root``: the workspace folder (an endpoint without
+    ``api_group`` belongs to its ``api/<group>/`` folder); ``show`` turns a file's absolute
+    path into the path the graph carries."""
+    nodes: dict[str, Node] = {}
+    docs = sorted(index.documents, key=lambda d: (d.path, d.pos))
+    group_folders: dict[str, str] = {}
+    for doc in docs:
+        if doc.kind == "api_group":
+            group_folders.setdefault(os.path.dirname(doc.path), doc.name)
+    shown: dict[str, str] = {}
+    ids: list[str] = []
+    doc_ids: dict[tuple[str, tuple], str] = {}
+    endpoints: dict[tuple[str, str | None], list[str]] = {}
+    for doc in docs:
+        group = endpoint_group(doc, root, group_folders) if doc.kind == "query" else None
+        ident = node_id(doc.kind, doc.name, group, doc.verb)
+        ids.append(ident)
+        doc_ids[doc.path, doc.pos] = ident
+        if doc.path not in shown:
+            shown[doc.path] = show(doc.path)
+        if ident not in nodes:
+            nodes[ident] = Node(ident, doc.kind, doc.name, shown[doc.path], verb=doc.verb, group=group)
+            if doc.kind == "query":
+                endpoints.setdefault((doc.name, (doc.verb or "").upper()), []).append(ident)
+    for name, fact in sorted(index.functions.items()):  # defined in a file that does not parse
+        if node_id("function", name) not in nodes:
+            nodes[node_id("function", name)] = Node(node_id("function", name), "function", name, show(fact.path))
+    for node in list(nodes.values()):  # an API group named by its endpoints only
+        if node.kind == "query" and node.group and node_id("api_group", node.group) not in nodes:
+            ident = node_id("api_group", node.group)
+            nodes[ident] = Node(ident, "api_group", node.group, None, missing=True)
+    edges: list[Edge] = []
+    for doc, source in zip(docs, ids):
+        for ref in doc.refs:
+            if not ref.name:
+                continue  # an empty name is XR003's business
+            verb = (ref.verb or "").upper() or None
+            if ref.kind == "query":  # api.call: by its api_group, else the one endpoint of that route
+                candidates = endpoints.get((ref.name, verb or ""), [])
+                target = candidates[0] if not ref.group and len(candidates) == 1 \
+                    else node_id("query", ref.name, ref.group, verb)
+            else:
+                target = node_id(ref.kind, ref.name)
+            if target not in nodes:
+                nodes[target] = Node(target, ref.kind, ref.name, None, missing=True,
+                                     verb=verb if ref.kind == "query" else None,
+                                     group=ref.group if ref.kind == "query" else None)
+            edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
+                              ref.pos.line))
+    edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))
+    return Graph(dict(sorted(nodes.items())), edges, doc_ids)
+
+
+def _edge_kind(source_kind: str, target_kind: str, mode: str) -> str:
+    if mode in ("read", "write"):
+        return mode + "s"
+    if mode == "uses":
+        return "uses"
+    if target_kind == "function":
+        return {"task": "runs", "query": "serves"}.get(source_kind, "calls")
+    return "calls"
