@@ -4,6 +4,7 @@ never produces, against a scripted httpx transport)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import json
 import socket
 from datetime import datetime, timezone
@@ -185,13 +186,30 @@ def test_retry_after_is_honoured():
     assert waits and all(wait >= 2.9 for wait in waits)
 
 
-def test_exhausted_retries_raise_one_clear_error(emu):
-    emu.set_faults("429-burst=100")
-    with client_for(emu) as client:
+def test_a_rate_limit_that_outlasts_the_budget_is_one_clear_error(emu):
+    emu.set_faults("429-burst=100000")
+    notices = []
+    http = HttpSettings(per_page=3, backoff=0.001, max_backoff=0.01, rate_limit_wait=0.2)
+    with client_for(emu, http=http, on_wait=notices.append) as client:
         with pytest.raises(RetriesExhausted) as caught:
             client.fetch_all()
     message = str(caught.value)
-    assert "429" in message and "4 attempts" in message and "\n" not in message and TOKEN not in message
+    assert re.match(r"Xano kept rate-limiting \(429\) for 0\.\d s with no request getting through \(GET /", message)
+    assert "XANOCTL_HTTP_RATE_LIMIT_WAIT" in message and "\n" not in message and TOKEN not in message
+    assert notices and all(wait > 0 for wait in notices)  # it said it was waiting, and never got through
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once(emu):
+    emu.set_faults("429-burst=1,retry-after=3600")
+    waits = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    with client_for(emu, http=HttpSettings(rate_limit_wait=60), sleep=sleep) as client:
+        with pytest.raises(RetriesExhausted, match=r"Xano asked to wait 3600 s \(Retry-After\), more than the 60 s"):
+            client.me()
+    assert waits == []
 
 
 def test_a_create_is_not_retried_after_an_ambiguous_failure(emu):

@@ -12,7 +12,7 @@ the repository (``$XANOCTL_CREDENTIALS``, else ``$XDG_CONFIG_HOME/xanoctl/creden
 
 Optional ``http`` settings (``xanoctl.yaml`` section ``http``, or ``XANOCTL_HTTP_<NAME>``):
 ``per_page``, ``concurrency``, ``lookahead``, ``timeout``, ``attempts``, ``backoff``,
-``max_backoff``.
+``max_backoff``, ``rate_limit_wait`` (e.g. ``XANOCTL_HTTP_RATE_LIMIT_WAIT=600``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ class HttpSettings:
     timeout: float = 30.0  # seconds per request
     attempts: int = 6  # tries per request before giving up (retryable failures only)
     backoff: float = 0.5  # first retry delay, doubled each attempt, with full jitter
-    max_backoff: float = 30.0  # cap of one delay (a Retry-After above it is capped too)
+    max_backoff: float = 30.0  # cap of one delay (a Retry-After on a 5xx above it is capped too)
+    rate_limit_wait: float = 300.0  # seconds of 429s with no request getting through before giving up
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], origin: str) -> "HttpSettings":

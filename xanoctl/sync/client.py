@@ -16,7 +16,6 @@ most ``lookahead - 1`` wasted requests per list, one for a list of three pages).
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
@@ -26,6 +25,7 @@ from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.sync.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
 from xanoctl.sync.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
 
 XANOSCRIPT_TYPE = "text/x-xanoscript"
@@ -69,7 +69,7 @@ class UnreachableError(XanoApiError):
 
 
 class RetriesExhausted(XanoApiError):
-    """429 or transient failures on every allowed attempt."""
+    """Transient failures on every allowed attempt, or 429s for longer than the time budget."""
 
 
 class AmbiguousWriteError(XanoApiError):
@@ -89,13 +89,16 @@ class AsyncXanoClient:
     """Asynchronous client for one workspace (and branch) of one instance.
 
     Use as ``async with AsyncXanoClient(...) as client:``. ``on_page(kind, items)`` is called
-    after every list page consumed (for progress displays). ``sleep`` is injectable so that
+    after every list page consumed (for progress displays). ``on_wait(seconds)`` is called while
+    the client waits out a rate limit, with 0 when requests get through again; by default a
+    :class:`~xanoctl.sync.ratelimit.WaitNotice` tells stderr. ``sleep`` is injectable so that
     retry waits can be observed; ``transport`` lets tests plug an httpx transport.
     """
 
     def __init__(self, base_url: str, token: str, workspace: int, branch: str = "",
                  http: HttpSettings = HttpSettings(), *,
                  on_page: Callable[[str, int], None] | None = None,
+                 on_wait: Callable[[float], None] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  transport: httpx.AsyncBaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
@@ -109,7 +112,9 @@ class AsyncXanoClient:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._pause_until = 0.0  # monotonic time before which no request starts (Retry-After)
+        notice = on_wait if on_wait is not None else WaitNotice(http.rate_limit_wait)
+        self.gate = RateLimitGate(http.rate_limit_wait, http.backoff, http.max_backoff, on_wait=notice,
+                                  tick=TICK if getattr(notice, "tty", False) else None, sleep=sleep)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -325,16 +330,21 @@ class AsyncXanoClient:
     async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
                     content: bytes | None = None, headers: dict[str, str] | None = None,
                     gone_ok_after_retry: bool = False) -> httpx.Response:
+        """One call, retried: 429s through the shared gate (until its time budget is spent),
+        transient failures up to ``http.attempts`` times each."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
-        attempt = 0
+        attempt = 0  # attempts that failed for other reasons than a 429, plus this one
+        tries = 0
         failure: Exception | None = None
         while True:
             attempt += 1
-            pause = self._pause_until - time.monotonic()
-            if pause > 0:
-                await self._sleep(pause)
+            tries += 1
             async with self._slots:
+                try:
+                    generation = await self.gate.wait()
+                except RateLimitExhausted as exc:
+                    raise self._rate_limit_error(exc, method, path, tries - 1) from None
                 self.stats.requests += 1
                 try:
                     response = await self._client.request(method, path.lstrip("/"), params=params,
@@ -348,7 +358,16 @@ class AsyncXanoClient:
                     continue
                 raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent)
             status = response.status_code
-            if status == 404 and gone_ok_after_retry and attempt > 1:
+            if status == 429:
+                self.stats.retries += 1
+                attempt -= 1  # a 429 is bounded by the gate's time budget, not by attempts
+                try:
+                    self.gate.limited(generation, parse_retry_after(response.headers.get("retry-after")))
+                except RateLimitExhausted as exc:
+                    raise self._rate_limit_error(exc, method, path, tries) from None
+                continue
+            self.gate.passed()
+            if status == 404 and gone_ok_after_retry and tries > 1:
                 return response
             if status < 400:
                 return response
@@ -359,10 +378,17 @@ class AsyncXanoClient:
 
     async def _backoff(self, attempt: int, retry_after: float | None) -> None:
         self.stats.retries += 1
-        delay = retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after)
-        if retry_after is not None:  # the server asked everyone to wait: hold all requests
-            self._pause_until = max(self._pause_until, time.monotonic() + delay)
-        await self._sleep(delay)
+        await self._sleep(retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after))
+
+    def _rate_limit_error(self, exc: RateLimitExhausted, method: str, path: str, tries: int) -> XanoApiError:
+        setting = "http.rate_limit_wait in xanoctl.yaml or XANOCTL_HTTP_RATE_LIMIT_WAIT"
+        if exc.asked is not None:
+            why = f"Xano asked to wait {exc.asked:.0f} s (Retry-After), more than the {self.http.rate_limit_wait:g} s allowed"
+        else:
+            why = f"Xano kept rate-limiting (429) for {exc.waited:.1f} s with no request getting through"
+        return RetriesExhausted(f"{why} ({method} {path}, {tries} attempts): wait a few minutes and run the "
+                                f"command again, or allow a longer wait ({setting})",
+                                status=429, method=method, path=path)
 
     def _scrub(self, text: str) -> str:
         text = " ".join(str(text).split())
@@ -413,9 +439,6 @@ class AsyncXanoClient:
         if status == 404:
             return NotFoundError(f"not found ({detail}) on {where}: check the workspace id (XANO_WORKSPACE or "
                                  "`workspace` in xanoctl.yaml), the branch and the object id", **kwargs)
-        if status == 429:
-            return RetriesExhausted(f"Xano kept rate-limiting (429) {where} after {attempts} attempts: wait a "
-                                    "minute and run the command again, or lower http.concurrency", **kwargs)
         if status >= 500:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             if method == "POST":
