@@ -50,21 +50,50 @@ def test_the_429s_of_requests_sent_together_close_the_gate_once():
 
     async def scenario():
         sent = [await gate.wait() for _ in range(4)]  # four requests in flight, all limited
-        for generation in sent:
-            gate.limited(generation, None)
+        for ticket in sent:
+            gate.limited(ticket, None)
         assert gate.pauses == 1 and gate.limited_count == 4
-        await gate.wait()
-        assert fake.slept == [0.5]  # strike 1: half of base (rand 0)
-        again = await gate.wait()
-        gate.limited(again, None)  # limited again after the pause: the pause doubles
-        await gate.wait()
+        probe = await gate.wait()
+        assert probe.probe and fake.slept == [0.5]  # strike 1: half of base (rand 0)
+        gate.limited(probe, None)  # limited again after the pause: the pause doubles
+        probe = await gate.wait()
         assert fake.slept == [0.5, 1.0]
-        gate.passed()  # a request got through: small pauses again
-        gate.limited(await gate.wait(), None)
+        gate.passed(probe)  # the probe got through: small pauses again
+        ticket = await gate.wait()
+        assert not ticket.probe
+        gate.limited(ticket, None)
         await gate.wait()
         assert fake.slept == [0.5, 1.0, 0.5]
 
     asyncio.run(scenario())
+
+
+def test_after_a_pause_one_probe_goes_alone_and_the_others_follow_when_it_gets_through():
+    fake = FakeTime()
+    gate = gate_for(fake)
+    order: list[str] = []
+
+    async def request(name: str, answers: list[str]) -> None:
+        while True:
+            ticket = await gate.wait()
+            order.append(f"{name}{'*' if ticket.probe else ''}")
+            await asyncio.sleep(0)
+            answer = answers.pop(0)
+            if answer == "429":
+                gate.limited(ticket, None)
+                continue
+            gate.passed(ticket)
+            return
+
+    async def scenario():
+        first = await gate.wait()
+        gate.limited(first, None)  # the quota is spent
+        await asyncio.gather(request("a", ["429", "ok"]), request("b", ["ok"]), request("c", ["ok"]))
+
+    asyncio.run(scenario())
+    assert order[:2] == ["a*", "a*"]  # a probes, is limited, probes again alone
+    assert sorted(order[2:]) == ["b", "c"]  # then everyone goes
+    assert gate.pauses == 2
 
 
 def test_retry_after_is_waited_exactly_and_a_longer_one_from_a_straggler_extends_the_pause():
@@ -108,12 +137,11 @@ def test_a_terminal_counts_down_on_one_line_and_a_log_gets_one_line():
 
     async def scenario():
         gate.limited(await gate.wait(), 3.0)
-        gate.passed()
-        await gate.wait()
+        gate.passed(await gate.wait())
 
     asyncio.run(scenario())
     assert screen.getvalue() == ("\rrate limited by Xano: waiting 3 s...\x1b[K\rrate limited by Xano: waiting 2 s...\x1b[K"
-                                 "\rrate limited by Xano: waiting 1 s...\x1b[K")
+                                 "\rrate limited by Xano: waiting 1 s...\x1b[K\r\x1b[K")  # cleared when through
     log = io.StringIO()
     notice = WaitNotice(300, log)
     for remaining in (12, 11, 0, 5, 0):

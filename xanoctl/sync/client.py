@@ -342,7 +342,7 @@ class AsyncXanoClient:
             tries += 1
             async with self._slots:
                 try:
-                    generation = await self.gate.wait()
+                    ticket = await self.gate.wait()
                 except RateLimitExhausted as exc:
                     raise self._rate_limit_error(exc, method, path, tries - 1) from None
                 self.stats.requests += 1
@@ -351,6 +351,10 @@ class AsyncXanoClient:
                                                           content=content, headers=headers)
                 except httpx.TransportError as exc:
                     response, failure = None, exc
+                    self.gate.abandoned(ticket)
+                except BaseException:
+                    self.gate.abandoned(ticket)
+                    raise
             if response is None:
                 sent = not isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if attempt < self.http.attempts and retryable(method, sent=sent):
@@ -362,11 +366,11 @@ class AsyncXanoClient:
                 self.stats.retries += 1
                 attempt -= 1  # a 429 is bounded by the gate's time budget, not by attempts
                 try:
-                    self.gate.limited(generation, parse_retry_after(response.headers.get("retry-after")))
+                    self.gate.limited(ticket, parse_retry_after(response.headers.get("retry-after")))
                 except RateLimitExhausted as exc:
                     raise self._rate_limit_error(exc, method, path, tries) from None
                 continue
-            self.gate.passed()
+            self.gate.passed(ticket)
             if status == 404 and gone_ok_after_retry and tries > 1:
                 return response
             if status < 400:
