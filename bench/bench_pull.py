@@ -10,7 +10,7 @@ that keeps its own page size). Then runs ``xanoctl pull`` as a separate process 
 folder (cold: start-up, every request and every file included), ``runs`` times, and once more
 into the pulled folder (nothing changed). Prints the wall times (best and median), the pages
 and requests, and whether the target holds: a cold pull in 1.0 s or less with requests close
-to pages. ``--profile`` runs one cold pull under pyinstrument (installed separately) instead.
+to pages. ``--profile`` runs one cold pull under pyinstrument (``pip install pyinstrument``) instead.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def pull(emulator, folder: Path, per_page: int, profile: str | None = None) -> t
     env = {**os.environ, **cli_env(emulator, tmp=folder.parent, per_page=per_page)}
     xanoctl = [sys.executable, "-m", "xanoctl"]
     if profile:
-        xanoctl = [sys.executable, "-m", "pyinstrument", "-r", "html", "-o", profile, "-m", "xanoctl"]
+        renderer = "html" if profile.endswith(".html") else "text"
+        xanoctl = [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", profile, "-m", "xanoctl"]
     before = emulator.request_count()
     started = time.perf_counter()
     done = subprocess.run([*xanoctl, "pull", "--json", "--dir", str(folder)], env=env, capture_output=True,
@@ -59,7 +60,7 @@ def main() -> None:
     parser.add_argument("--page-cap", type=int, default=100)
     parser.add_argument("--per-page", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--profile", metavar="FILE.html", help="profile one cold pull with pyinstrument")
+    parser.add_argument("--profile", metavar="FILE", help="profile one cold pull with pyinstrument (.html, else text)")
     args = parser.parse_args()
 
     seed = generate(functions=args.functions, endpoints=args.endpoints, tasks=args.tasks)

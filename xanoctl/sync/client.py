@@ -6,11 +6,16 @@ concurrently, retry what is safe to retry (see :mod:`xanoctl.sync.retry`) and tu
 one-line :class:`XanoApiError` messages that say what to do and never contain the token.
 
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
-page, the following pages are requested ahead, speculatively, and consumed in order: one at
-first, then one more for each page confirmed, up to ``lookahead`` in flight. The first page
-whose ``nextPage`` is null ends the list and the pages requested beyond it are cancelled (at
-most ``lookahead - 1`` wasted requests per list, one for a list of three pages). A
-``nextPage`` other than ``current + 1`` is followed literally, one page at a time.
+page and tells how many there are (``pageTotal``, or ``itemsTotal`` over its page size: a server
+that caps pages below the ``per_page`` asked numbers them by its own size), every remaining
+page is requested at once (bounded by ``concurrency``), and the pages are consumed in order.
+Without a total, the following pages are requested ahead, speculatively: one at first, then one
+more for each page confirmed, up to ``lookahead`` in flight. Either way only ``nextPage`` ends a
+list: the first page whose ``nextPage`` is null ends it and the pages requested beyond it are
+cancelled (without a total, at most ``lookahead - 1`` wasted requests per list, one for a list
+of three pages); a last known page that still names a next one (objects created meanwhile) is
+followed by the window. A ``nextPage`` other than ``current + 1`` is followed literally, one page
+at a time.
 """
 
 from __future__ import annotations
@@ -75,6 +80,30 @@ class RetriesExhausted(XanoApiError):
 class AmbiguousWriteError(XanoApiError):
     """A create (POST) failed after it was sent: it may or may not have been applied. It is not
     retried; look (list or get) before trying again."""
+
+
+@dataclass
+class Page:
+    """One list page: its items, the ``nextPage`` it names, and the number of pages of the
+    list when the answer tells it (``pageTotal``, or ``itemsTotal`` over the page size)."""
+
+    items: list[dict[str, Any]]
+    following: int | None
+    total: int | None = None
+
+
+def _page_total(body: dict[str, Any], count: int) -> int | None:
+    """The list's page count from a page's paging fields, when it has them and they make sense.
+    The page size is the server's (``perPage``), else this page's item count: a server that
+    caps pages below the ``per_page`` asked numbers its pages by its own size."""
+    def number(name: str) -> int | None:
+        value = body.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    pages, total, size = number("pageTotal"), number("itemsTotal"), number("perPage")
+    if pages is None and total is not None and (size or count):
+        pages = -(-total // (size or count))
+    return pages if pages is not None and 1 <= pages <= MAX_PAGES else None
 
 
 @dataclass
@@ -206,41 +235,52 @@ class AsyncXanoClient:
         return [obj for task in lists for obj in task.result()]
 
     async def _list_all(self, kind: str, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
-        items, following = await self._page(kind, path, params, 1)
+        first = await self._page(kind, path, params, 1)
+        items = first.items
         self._consumed(kind, len(items))
-        current = 1
+        current, following = 1, first.following
+        # pages known from the first answer (pageTotal, or itemsTotal over its page size) are all
+        # requested at once; past them, or without them, the speculative window takes over
+        known = first.total if following == 2 else None
         while following is not None:
-            if following != current + 1 or self.http.lookahead <= 1:
-                more, nxt = await self._page(kind, path, params, following)
-                self._consumed(kind, len(more))
-                items.extend(more)
-                current, following = following, nxt
+            if following != current + 1 or (self.http.lookahead <= 1 and known is None):
+                page = await self._page(kind, path, params, following)
+                self._consumed(kind, len(page.items))
+                items.extend(page.items)
+                current, following = following, page.following
             else:
-                more, current, following = await self._pages_ahead(kind, path, params, following)
+                more, current, following = await self._pages_ahead(kind, path, params, following, known)
                 items.extend(more)
+                known = None
         return items
 
-    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str],
-                           start: int) -> tuple[list[dict[str, Any]], int, int | None]:
-        """Consume pages ``start, start+1, ...`` with up to ``lookahead`` requested at once.
+    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str], start: int,
+                           last: int | None = None) -> tuple[list[dict[str, Any]], int, int | None]:
+        """Consume pages ``start, start+1, ...``: every page up to ``last`` (the total the first
+        answer gave) requested at once, then (or without ``last``) up to ``lookahead`` at once.
         Returns (items, last page consumed, its nextPage when it broke the sequence or None)."""
-        window: dict[int, asyncio.Task[tuple[list[dict[str, Any]], int | None]]] = {}
+        window: dict[int, asyncio.Task[Page]] = {}
         items: list[dict[str, Any]] = []
         ahead = start
         page = start
+        ramp_from = start if last is None else last + 1
         try:
             while True:
-                # the window grows with the pages confirmed (1, 2, 3... up to lookahead), so
-                # that short lists waste at most one request past their end
-                while len(window) < min(self.http.lookahead, page - start + 1):
+                if last is not None and ahead <= last:
+                    for number in range(ahead, last + 1):
+                        window[number] = asyncio.create_task(self._page(kind, path, params, number))
+                    ahead = last + 1
+                # past the known pages the window grows with the pages confirmed (1, 2, 3... up
+                # to lookahead), so that short lists waste at most one request past their end
+                while page >= ramp_from and len(window) < min(self.http.lookahead, page - ramp_from + 1):
                     window[ahead] = asyncio.create_task(self._page(kind, path, params, ahead))
                     ahead += 1
-                more, following = await window.pop(page)
-                self._consumed(kind, len(more))
-                items.extend(more)
-                if following != page + 1:
-                    return items, page, following
-                page = following
+                answer = await window.pop(page)
+                self._consumed(kind, len(answer.items))
+                items.extend(answer.items)
+                if answer.following != page + 1:
+                    return items, page, answer.following
+                page = answer.following
         finally:
             for task in window.values():
                 task.cancel()
@@ -248,15 +288,14 @@ class AsyncXanoClient:
             if window:
                 await asyncio.gather(*window.values(), return_exceptions=True)
 
-    async def _page(self, kind: str, path: str, params: dict[str, str],
-                    page: int) -> tuple[list[dict[str, Any]], int | None]:
+    async def _page(self, kind: str, path: str, params: dict[str, str], page: int) -> "Page":
         if page > MAX_PAGES:
             raise XanoApiError(f"GET {path}: more than {MAX_PAGES} pages; Xano keeps naming a next page",
                                method="GET", path=path)
         response = await self._send("GET", path, params={**params, "page": str(page)})
         body = _json(response, "GET", path)
         if isinstance(body, list):  # tolerate an unpaged answer
-            return body, None
+            return Page(body, None)
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
             raise XanoApiError(f"GET {path}: unexpected answer (no items list); is the instance URL "
                                "the Metadata API base (…/api:meta)?", method="GET", path=path)
@@ -268,7 +307,7 @@ class AsyncXanoClient:
         if following is not None and following <= page:
             raise XanoApiError(f"GET {path}: page {page} names page {following} as next (a paging loop)",
                                method="GET", path=path)
-        return body["items"], following
+        return Page(body["items"], following, _page_total(body, len(body["items"])))
 
     def _consumed(self, kind: str, count: int) -> None:
         self.stats.pages += 1
