@@ -11,6 +11,7 @@ import re
 
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.lint import facts, suppress
+from xanoctl.lint.cache import digest
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
 from xanoctl.lint.finding import Problem, make_finding
@@ -18,10 +19,6 @@ from xanoctl.lint.rules import DOCUMENT_RULES, RULES
 from xanoctl.lint.rules import xs001
 
 _HEADER = re.compile(r'^\ufeff?[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Options:
