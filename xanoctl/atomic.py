@@ -60,3 +60,19 @@ def discard(tmp: str) -> None:
         os.unlink(tmp)
     except FileNotFoundError:
         pass
+
+
+def create(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to a new file ``path`` (never replacing one: FileExistsError), without a
+    temporary file; for files in a folder that nobody sees until it is renamed into place."""
+    fd = os.open(path, _FLAGS, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except BaseException:
+        discard(os.fspath(path))
+        raise

@@ -157,6 +157,8 @@ class AsyncXanoClient:
                          "User-Agent": f"xanoctl/{__version__}"},
                 timeout=httpx.Timeout(self.http.timeout, connect=min(self.http.timeout, 10.0)),
                 limits=limits,
+                # certificates are loaded (a tenth of a second) only for an https instance
+                verify=self.base_url.startswith("https://"),
                 transport=self._transport,
                 follow_redirects=False,
             )
