@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-import yaml
-
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import UsageError
 
@@ -132,6 +130,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # only when there is a file to read: a command configured by flags starts faster
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -263,6 +263,8 @@ def load_config(
 
 def write_config(path: Path, *, instance: str, workspace: int, branch: str, dir: str) -> None:
     """Write a fresh ``xanoctl.yaml`` (no token, ever)."""
+    import yaml
+
     text = (
         "# xanoctl settings (committed). The token is NOT stored here: use XANO_TOKEN or\n"
         "# ~/.config/xanoctl/credentials.\n"

@@ -61,6 +61,8 @@ class WorkspaceFolder:
             raise UnsafePathError(f"refusing the path {rel!r}: it resolves outside {self.root}")
 
     def read(self, rel: str) -> bytes | None:
+        if not self._safe_dirs and not os.path.isdir(self._root):
+            return None  # a folder not created yet holds nothing (a first pull asks for every file)
         try:
             with open(self._resolve(rel), "rb") as handle:
                 return handle.read()
