@@ -8,11 +8,17 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import FUNCTIONS, edited, fn_path, shop  # noqa: E402,F401
 
 from xanoctl.cli import main
 from xanoctl.config import HttpSettings
@@ -230,3 +236,13 @@ def test_a_quota_that_does_not_come_back_within_the_budget_is_one_line_and_exit_
     assert len(errors) == 1 and errors[0].startswith("xanoctl: error: Xano kept rate-limiting (429) for 0.")
     assert "XANOCTL_HTTP_RATE_LIMIT_WAIT" in errors[0]
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_push_through_a_free_plan_like_window_applies_every_change(shop):
+    for name in FUNCTIONS:
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "v2"))
+    shop.emu.set_faults("rate-window=2/0.3")
+    result = shop.cli("push", backoff=0.05, max_backoff=0.3)
+    assert shop.emu.state.faults.snapshot()["injected"]["429"] > 0
+    assert all(shop.remote()[("function", name)] == shop.read(fn_path(name)) for name in FUNCTIONS)
+    assert "Traceback" not in result.output
