@@ -8,9 +8,10 @@ from the emulator on 127.0.0.1 in this process, with ``latency-ms`` added to eve
 list pages capped at ``page-cap`` items below the ``per_page`` the client asks for (a server
 that keeps its own page size). Then runs ``xanoctl pull`` as a separate process into an empty
 folder (cold: start-up, every request and every file included), ``runs`` times, and once more
-into the pulled folder (nothing changed). Prints the wall times (best and median) and the
-CPU time of the pull process, the pages and requests, and whether the target holds: a cold pull in 1.0 s or less with requests close
-to pages. ``--profile`` runs one cold pull under pyinstrument (``pip install pyinstrument``) instead.
+into the pulled folder (nothing changed). Prints the wall times (best and median) and the CPU
+time of the pull process, the pages and requests, and whether the target holds: a cold pull in
+1.0 s or less with requests close to pages. ``--profile`` runs one cold pull under pyinstrument
+(``pip install pyinstrument``) instead.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from xanoctl.emulator.testing import cli_env
 from xanoctl.seeds.generate import generate
 
 TARGET = 1.0
-# "pulled into ws/: 3142 added, ... (45 requests, 45 pages)" or "nothing changed: 3142 objects ... (45 requests, 45 pages)"
+# "pulled into ws/: 3142 added, ... (45 requests, 45 pages)"
+# or "nothing changed: 3142 objects up to date ... (45 requests, 45 pages)"
 SUMMARY = re.compile(r": (\d+) (?:added|objects).*\((\d+) requests, (\d+) pages\)")
 
 

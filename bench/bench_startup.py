@@ -5,7 +5,8 @@
 Copies the workspace (default: the demo ``workspace/`` of this repository) into a temporary
 folder, lints it once to fill the cache, then times ``runs`` runs of each command as a separate
 process (the console script next to this Python, or ``--xanoctl``) and prints the best and the
-median wall times and the best CPU time (user + system), beside a bare ``python -c pass``. Targets: ``--help`` under 0.1 s, a warm lint of an unchanged workspace under 0.15 s.
+median wall times and the best CPU time (user + system), beside a bare ``python -c pass``.
+Targets: ``--help`` under 0.1 s, a warm lint of an unchanged workspace under 0.15 s.
 """
 
 from __future__ import annotations

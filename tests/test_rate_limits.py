@@ -146,8 +146,8 @@ def test_a_terminal_counts_down_on_one_line_and_a_log_gets_one_line():
         gate.passed(await gate.wait())
 
     asyncio.run(scenario())
-    assert screen.getvalue() == ("\rrate limited by Xano: waiting 3 s...\x1b[K\rrate limited by Xano: waiting 2 s...\x1b[K"
-                                 "\rrate limited by Xano: waiting 1 s...\x1b[K\r\x1b[K")  # cleared when through
+    assert screen.getvalue() == "".join(f"\rrate limited by Xano: waiting {n} s...\x1b[K" for n in (3, 2, 1)) \
+        + "\r\x1b[K"  # cleared when requests get through
     log = io.StringIO()
     notice = WaitNotice(300, log)
     for remaining in (12, 11, 0, 5, 0):

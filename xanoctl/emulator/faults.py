@@ -134,8 +134,8 @@ class Faults:
 
 _SIMPLE = {"429-every": "every_429", "5xx-every": "every_5xx", "drop-every": "every_drop",
            "latency-ms": "latency_ms", "write-latency-ms": "write_latency_ms", "page-cap": "page_cap"}
-KNOWN = ("429-every", "429-burst", "rate-window", "retry-after", "page-cap", "5xx-every", "5xx-on-write", "5xx-write-burst", "drop-every",
-         "drop-on-write", "latency-ms", "write-latency-ms")
+KNOWN = ("429-every", "429-burst", "rate-window", "retry-after", "page-cap", "5xx-every", "5xx-on-write",
+         "5xx-write-burst", "drop-every", "drop-on-write", "latency-ms", "write-latency-ms")
 
 
 def _count(name: str, value: str, allow_zero: bool = False) -> int:

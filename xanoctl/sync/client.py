@@ -428,7 +428,8 @@ class AsyncXanoClient:
     def _rate_limit_error(self, exc: RateLimitExhausted, method: str, path: str, tries: int) -> XanoApiError:
         setting = "http.rate_limit_wait in xanoctl.yaml or XANOCTL_HTTP_RATE_LIMIT_WAIT"
         if exc.asked is not None:
-            why = f"Xano asked to wait {exc.asked:.0f} s (Retry-After), more than the {self.http.rate_limit_wait:g} s allowed"
+            why = (f"Xano asked to wait {exc.asked:.0f} s (Retry-After), more than the "
+                   f"{self.http.rate_limit_wait:g} s allowed")
         else:
             why = f"Xano kept rate-limiting (429) for {exc.waited:.1f} s with no request getting through"
         return RetriesExhausted(f"{why} ({method} {path}, {tries} attempts): wait a few minutes and run the "

@@ -7,8 +7,8 @@ requests that are bound to fail; instead every request passes :meth:`RateLimitGa
 before it is sent, and a 429 closes the gate for everyone: for ``Retry-After`` seconds when the
 answer has one, else for a jittered pause that doubles with each 429 in a row (see
 :func:`xanoctl.sync.retry.rate_limit_delay`). The 429s of requests that were already in flight
-when the gate closed do not double it again. After a pause one request goes first, alone; the others
-follow once it got through. Any request that gets through resets the pauses.
+when the gate closed do not double it again. After a pause one request goes first, alone; the
+others follow once it got through. Any request that gets through resets the pauses.
 
 The client gives up (:class:`RateLimitExhausted`) only when it has been held back for longer
 than ``budget`` seconds with no request getting through, or when ``Retry-After`` asks for more
