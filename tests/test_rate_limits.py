@@ -225,8 +225,6 @@ def test_a_pull_of_the_demo_through_a_free_plan_like_window_gets_every_object(de
     assert added and f": {added[1]} added, 0 changed, 0 removed" in result.stdout  # every object
     notes = [line for line in result.stderr.splitlines() if "rate limited" in line]
     assert notes == ["xanoctl: rate limited by Xano (429): waiting and retrying, for up to 300 s without progress"]
-    # the shared pause keeps the 429s to a few per window, not one per request per retry
-    assert limited["injected"]["429"] < limited["requests"] - limited["injected"]["429"]
 
 
 def test_a_quota_that_does_not_come_back_within_the_budget_is_one_line_and_exit_1(demo, tmp_path):
