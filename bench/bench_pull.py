@@ -47,22 +47,28 @@ def pull(emulator, folder: Path, per_page: int, profile: str | None = None,
         renderer = "html" if profile.endswith(".html") else "text"
         xanoctl = [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", profile, "-m", "xanoctl"]
     before = emulator.request_count()
-    cpu = _children_cpu()
+    cpu, served = _children_cpu(), _own_cpu()
     started = time.perf_counter()
     done = subprocess.run([*xanoctl, "pull", "--dir", str(folder)], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     cpu = _children_cpu() - cpu
+    summary_cpu = _own_cpu() - served  # the emulator's, in this process
     if done.returncode != 0:
         sys.exit(f"pull failed ({done.returncode}): {done.stderr.strip()}")
-    summary = {}
+    summary = {"emulator_cpu": summary_cpu}
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     found = SUMMARY.search(last)
     if found:
-        summary = {"added": int(found[1]), "requests": int(found[2]), "pages": int(found[3]),
-                   "wrote_nothing": last.startswith("nothing changed")}
+        summary.update(added=int(found[1]), requests=int(found[2]), pages=int(found[3]),
+                       wrote_nothing=last.startswith("nothing changed"))
     elif not profile:
         sys.exit(f"unexpected output: {last!r}")
     return wall, cpu, summary, emulator.request_count() - before
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _children_cpu() -> float:
@@ -96,15 +102,17 @@ def main() -> None:
             print(f"profile written to {args.profile}")
             return
         command = [args.xanoctl] if args.xanoctl else None
-        walls, cpus = [], []
+        walls, cpus, served = [], [], []
         for _ in range(args.runs):
             shutil.rmtree(folder, ignore_errors=True)
             wall, cpu, summary, seen = pull(emulator, folder, args.per_page, xanoctl=command)
             walls.append(wall)
             cpus.append(cpu)
+            served.append(summary["emulator_cpu"])
         files = summary["added"]
         print(f"cold pull (whole process): best {min(walls):.2f} s, median {statistics.median(walls):.2f} s "
-              f"over {args.runs} runs (CPU {min(cpus):.2f} s); {files} files in {tmp}; {summary['pages']} pages, "
+              f"over {args.runs} runs (CPU {min(cpus):.2f} s; the emulator's {min(served):.2f} s); {files} files "
+              f"in {tmp}; {summary['pages']} pages, "
               f"{summary['requests']} requests sent, {seen} seen by the emulator")
         warm, cpu, summary, seen = pull(emulator, folder, args.per_page, xanoctl=command)
         print(f"second pull (nothing changed): {warm:.2f} s (CPU {cpu:.2f} s), wrote nothing: "
