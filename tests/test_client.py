@@ -4,6 +4,7 @@ never produces, against a scripted httpx transport)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import json
 import socket
 from datetime import datetime, timezone
@@ -98,6 +99,65 @@ def test_short_and_empty_pages_do_not_end_a_list_only_nextpage_does(lookahead):
         assert [o.id for o in client.list_objects("function")] == [1, 3, 4]
 
 
+def counting(pages: dict[int, dict], asked: list[int]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", 1))
+        asked.append(page)
+        return httpx.Response(200, json=pages.get(page, {"items": [], "nextPage": None}))
+    return httpx.MockTransport(handler)
+
+
+def paged(count: int, size: int, **totals) -> dict[int, dict]:
+    """``count`` items in pages of ``size``, each answer with the paging fields ``totals``
+    computes from (items total, page total, page size)."""
+    last = -(-count // size)
+    pages = {}
+    for page in range(1, last + 1):
+        body = {"items": [item(i) for i in range((page - 1) * size + 1, min(page * size, count) + 1)],
+                "nextPage": page + 1 if page < last else None}
+        body.update({name: make(count, last, size) for name, make in totals.items()})
+        pages[page] = body
+    return pages
+
+
+@pytest.mark.parametrize("fields", [
+    {"pageTotal": lambda count, last, size: last},
+    {"itemsTotal": lambda count, last, size: count, "perPage": lambda count, last, size: size},
+    {"itemsTotal": lambda count, last, size: count},  # the page size is the first page's length
+])
+def test_a_total_in_the_first_answer_fetches_every_page_once(fields):
+    asked: list[int] = []
+    http = HttpSettings(per_page=1000, lookahead=4)  # the server caps pages at 7, below per_page
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, http=http,
+                    transport=counting(paged(60, 7, **fields), asked)) as client:
+        assert [o.id for o in client.list_objects("function")] == list(range(1, 61))
+        assert client.stats.discarded == 0
+    assert sorted(asked) == list(range(1, 10))  # nine pages, nine requests
+
+
+def test_a_total_that_is_out_of_date_still_ends_only_at_nextpage():
+    asked: list[int] = []
+    grown = paged(30, 10, pageTotal=lambda count, last, size: 2)  # says 2 pages, there are 3
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, http=HttpSettings(per_page=10),
+                    transport=counting(grown, asked)) as client:
+        assert len(client.list_objects("function")) == 30
+    shrunk = paged(20, 10, pageTotal=lambda count, last, size: 5)  # says 5 pages, there are 2
+    with XanoClient("http://xano.test/api:meta", TOKEN, 1, http=HttpSettings(per_page=10),
+                    transport=counting(shrunk, asked)) as client:
+        assert len(client.list_objects("function")) == 20
+
+
+def test_the_emulator_page_cap_costs_one_request_per_page(emu):
+    populate(emu, functions=20, groups=2, endpoints=7)
+    emu.set_faults("page-cap=3")
+    with client_for(emu, http=HttpSettings(per_page=50, lookahead=4)) as client:
+        objects = client.fetch_all()
+        pages = client.stats.pages
+    assert len([o for o in objects if o.kind == "function"]) == 20
+    assert len([o for o in objects if o.kind == "query"]) == 14
+    assert pages == 7 + 2 * 3 + 4 and emu.request_count() == pages
+
+
 def test_a_nextpage_that_jumps_is_followed_literally():
     pages = {1: {"items": [item(1)], "nextPage": 5}, 5: {"items": [item(5)], "nextPage": 9},
              9: {"items": [item(9)]}}
@@ -185,13 +245,30 @@ def test_retry_after_is_honoured():
     assert waits and all(wait >= 2.9 for wait in waits)
 
 
-def test_exhausted_retries_raise_one_clear_error(emu):
-    emu.set_faults("429-burst=100")
-    with client_for(emu) as client:
+def test_a_rate_limit_that_outlasts_the_budget_is_one_clear_error(emu):
+    emu.set_faults("429-burst=100000")
+    notices = []
+    http = HttpSettings(per_page=3, backoff=0.001, max_backoff=0.01, rate_limit_wait=0.2)
+    with client_for(emu, http=http, on_wait=notices.append) as client:
         with pytest.raises(RetriesExhausted) as caught:
             client.fetch_all()
     message = str(caught.value)
-    assert "429" in message and "4 attempts" in message and "\n" not in message and TOKEN not in message
+    assert re.match(r"Xano kept rate-limiting \(429\) for 0\.\d s with no request getting through \(GET /", message)
+    assert "XANOCTL_HTTP_RATE_LIMIT_WAIT" in message and "\n" not in message and TOKEN not in message
+    assert notices and all(wait > 0 for wait in notices)  # it said it was waiting, and never got through
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once(emu):
+    emu.set_faults("429-burst=1,retry-after=3600")
+    waits = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    with client_for(emu, http=HttpSettings(rate_limit_wait=60), sleep=sleep) as client:
+        with pytest.raises(RetriesExhausted, match=r"Xano asked to wait 3600 s \(Retry-After\), more than the 60 s"):
+            client.me()
+    assert waits == []
 
 
 def test_a_create_is_not_retried_after_an_ambiguous_failure(emu):

@@ -31,14 +31,17 @@ def statuses(emu, count, path="/workspace"):
 
 
 @pytest.mark.parametrize("spec", ["429-every=5,5xx-on-write=3,latency-ms=50,drop-every=7,429-burst=10",
-                                  "429-burst=3@4,retry-after=2", "5xx-on-write=2+,drop-on-write=4", ""])
+                                  "429-burst=3@4,retry-after=2", "5xx-on-write=2+,drop-on-write=4", "rate-window=10/20,page-cap=100",
+                                  "rate-window=4/0.25", ""])
 def test_fault_specs_round_trip(spec):
     faults = Faults.parse(spec)
     assert Faults.parse(faults.spec()) == faults
     assert bool(faults) == bool(spec)
 
 
-@pytest.mark.parametrize("spec", ["429-every", "429-every=0", "429-every=x", "teapot=1", "latency-ms=-1"])
+@pytest.mark.parametrize("spec", ["429-every", "429-every=0", "429-every=x", "teapot=1", "latency-ms=-1",
+                                  "rate-window=10", "rate-window=10/0", "rate-window=0/20", "rate-window=10/x",
+                                  "page-cap=0"])
 def test_bad_fault_specs_are_refused(spec):
     with pytest.raises(FaultSpecError):
         Faults.parse(spec)
@@ -131,3 +134,17 @@ def test_the_emulator_command_refuses_bad_faults():
     result = subprocess.run([sys.executable, "-m", "xanoctl", "emulator", "--faults", "teapot=1"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "teapot" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_page_cap_shortens_pages_below_per_page_and_says_so(emu):
+    for index in range(7):
+        emu.add("function", f"f{index}", function_source(f"f{index}"))
+    url = f"{emu.base_url}/workspace/{emu.workspace_id}/function"
+    emu.set_faults("page-cap=3")
+    pages = [httpx.get(url, params={"per_page": 50, "page": page}, headers=AUTH).json() for page in (1, 2, 3)]
+    assert [len(p["items"]) for p in pages] == [3, 3, 1]
+    assert [p["nextPage"] for p in pages] == [2, 3, None]
+    assert {(p["perPage"], p["itemsTotal"], p["pageTotal"]) for p in pages} == {(3, 7, 3)}
+    emu.set_faults("")
+    whole = httpx.get(url, params={"per_page": 50}, headers=AUTH).json()
+    assert len(whole["items"]) == 7 and "itemsTotal" not in whole

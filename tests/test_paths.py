@@ -8,6 +8,7 @@ import os
 import pytest
 
 from xanoctl.sync.paths import MAX_SEGMENT_BYTES, Placement, assign_paths, safe_segment
+from xanoctl.errors import XanoctlError
 from xanoctl.sync.workspace import UnsafePathError, WorkspaceFolder
 
 
@@ -129,3 +130,32 @@ def test_removing_a_file_prunes_empty_folders_but_not_the_root(tmp_path):
     assert not (tmp_path / "function" / "a").exists() and (tmp_path / "function" / "keep.xs").exists()
     assert folder.remove("function/keep.xs") and tmp_path.exists() and not (tmp_path / "function").exists()
     assert not folder.remove("function/keep.xs")
+
+
+@pytest.mark.parametrize("rel", ["../x.xs", "/etc/passwd", "a//b", "a\x00b"])
+def test_a_new_workspace_folder_built_aside_refuses_unsafe_paths_too(rel, tmp_path):
+    folder = WorkspaceFolder(tmp_path / "new" / "ws")
+    with pytest.raises(UnsafePathError):
+        folder.stage({"function/ok.xs": b"1", rel: b"2"})
+    assert not (tmp_path / "new").exists()  # nothing left, not even the parent it created
+
+
+def test_a_new_workspace_folder_is_built_aside_and_renamed_into_place(tmp_path):
+    folder = WorkspaceFolder(tmp_path / "ws")
+    files = {"function/Utils/a.xs": b"a", "function/b.xs": b"b", "api/G/api_group.xs": b"g"}
+    staged = folder.stage(files)
+    assert not (tmp_path / "ws").exists()  # nothing visible before install
+    folder.install(staged)
+    assert {p.relative_to(tmp_path / "ws").as_posix(): p.read_bytes()
+            for p in (tmp_path / "ws").rglob("*") if p.is_file()} == files
+    assert os.listdir(tmp_path) == ["ws"]  # no leftover beside it
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "ws").stat().st_mode & 0o777 == 0o777 & ~umask  # an ordinary folder, not a private one
+
+
+def test_a_failure_building_a_new_folder_leaves_nothing(tmp_path):
+    folder = WorkspaceFolder(tmp_path / "ws")
+    with pytest.raises(XanoctlError, match="cannot write function/a.xs/b.xs"):
+        folder.stage({"function/a.xs": b"file", "function/a.xs/b.xs": b"under a file"})
+    assert os.listdir(tmp_path) == []

@@ -141,3 +141,19 @@ def sweep(folder: str | os.PathLike[str], *, skip: tuple[str, ...] = (".git",)) 
                 continue
             found.removed.append(path)
     return found
+
+
+def create(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to a new file ``path`` (never replacing one: FileExistsError), without a
+    temporary file; for files in a folder that nobody sees until it is renamed into place."""
+    fd = os.open(path, _FLAGS, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except BaseException:
+        discard(os.fspath(path))
+        raise

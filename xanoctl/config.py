@@ -12,7 +12,7 @@ the repository (``$XANOCTL_CREDENTIALS``, else ``$XDG_CONFIG_HOME/xanoctl/creden
 
 Optional ``http`` settings (``xanoctl.yaml`` section ``http``, or ``XANOCTL_HTTP_<NAME>``):
 ``per_page``, ``concurrency``, ``lookahead``, ``timeout``, ``attempts``, ``backoff``,
-``max_backoff``.
+``max_backoff``, ``rate_limit_wait`` (e.g. ``XANOCTL_HTTP_RATE_LIMIT_WAIT=600``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
-
-import yaml
 
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import UsageError
@@ -42,7 +40,8 @@ class HttpSettings:
     timeout: float = 30.0  # seconds per request
     attempts: int = 6  # tries per request before giving up (retryable failures only)
     backoff: float = 0.5  # first retry delay, doubled each attempt, with full jitter
-    max_backoff: float = 30.0  # cap of one delay (a Retry-After above it is capped too)
+    max_backoff: float = 30.0  # cap of one delay (a Retry-After on a 5xx above it is capped too)
+    rate_limit_wait: float = 300.0  # seconds of 429s with no request getting through before giving up
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], origin: str) -> "HttpSettings":
@@ -131,6 +130,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # only when there is a file to read: a command configured by flags starts faster
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -262,6 +263,8 @@ def load_config(
 
 def write_config(path: Path, *, instance: str, workspace: int, branch: str, dir: str) -> None:
     """Write a fresh ``xanoctl.yaml`` (no token, ever)."""
+    import yaml
+
     text = (
         "# xanoctl settings (committed). The token is NOT stored here: use XANO_TOKEN or\n"
         "# ~/.config/xanoctl/credentials.\n"

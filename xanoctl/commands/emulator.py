@@ -14,7 +14,8 @@ from xanoctl.errors import UsageError
 @click.option("--token", default=None, help="Token with every right (default: a random one, printed).")
 @click.option("--read-only-token", default=None, help="Also accept this token for reads only (writes: 403).")
 @click.option("--faults", default="", help="Faults to inject, e.g. 429-every=5,5xx-on-write=3,latency-ms=50,"
-              "drop-every=7,429-burst=10@20,retry-after=1 (see xanoctl.emulator.faults).")
+              "drop-every=7,429-burst=10@20,retry-after=1; rate-window=10/20 is about Xano's Free plan, "
+              "page-cap=100 a server that keeps its own page size (see xanoctl.emulator.faults).")
 @click.option("--state", "state_file", type=click.Path(dir_okay=False),
               help="Keep the workspace in this JSON file (loaded at start if it exists, saved on every change).")
 @click.option("--timestamps", type=click.Choice(["string", "ms"]), default="string", show_default=True,

@@ -46,11 +46,14 @@ def parse_kinds(values: tuple[str, ...]) -> list[str]:
 def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
         progress: Progress | None = None) -> PullResult:
     """Pull (and commit), the library-level steps of the command; used by `demo` too."""
-    from xanoctl.sync import gitops
     from xanoctl.sync.manifest import load_manifest
 
-    repo = gitops.find_repo(config.dir) if commit else None
-    check = partial(gitops.check_committable, config.dir) if commit else None  # once the plan is known
+    repo = check = None
+    if commit:  # git is imported only for --commit
+        from xanoctl.sync import gitops
+
+        repo = gitops.find_repo(config.dir)
+        check = partial(gitops.check_committable, config.dir)  # once the plan is known
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
             result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check)
@@ -58,6 +61,8 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
             if progress:
                 progress.done()
     if repo is not None:  # also commits what an earlier pull left uncommitted
+        from xanoctl.sync import gitops
+
         pulled = load_manifest(config.dir)
         if pulled is not None:
             message = gitops.commit_message(gitops.committed_manifest(repo, config.dir), pulled, result.errors,

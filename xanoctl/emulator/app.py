@@ -181,11 +181,16 @@ class MetaApi:
             self._group_check(branch, kind, group_id)
             items = [o for o in self.state.store.objects(branch, kind, group_id) if search in o.name.lower()]
             items.sort(key=lambda o: (_sort_value(o, sort), o.id), reverse=order == "desc")
+            cap = self.state.faults.page_cap
+            if cap:  # a server that keeps its own page size, and says so
+                per_page = min(per_page, cap)
             start = (page - 1) * per_page
             chosen = items[start:start + per_page]
             body = {"curPage": page, "nextPage": page + 1 if start + per_page < len(items) else None,
                     "prevPage": page - 1 if page > 1 else None,
                     "items": [self._render(o, branch, request) for o in chosen]}
+            if cap:
+                body.update(perPage=per_page, itemsTotal=len(items), pageTotal=-(-len(items) // per_page))
         return JSONResponse(body)
 
     async def _create(self, request: Request, wid: int, kind: str, group_id: int | None) -> Response:

@@ -5,7 +5,13 @@ line, over HTTP at ``/_emulator/faults`` and from Python)::
 
     429-every=N       every Nth API request answers 429 Too Many Requests
     429-burst=N[@M]   N consecutive 429s, starting with the Mth request (default: the next one)
+    rate-window=N/S   a plan's quota: at most N requests per window of S seconds (a decimal for
+                      scaled-down tests), the others answered 429; the first request opens a
+                      window, the first after it ends opens the next. Xano's Free plan is about
+                      ``rate-window=10/20``, with no Retry-After
     retry-after=S     send ``Retry-After: S`` with every 429 (Xano documents none: off by default)
+    page-cap=N        a list page holds at most N items whatever ``per_page`` asks; the answer
+                      then also says ``perPage`` (N), ``itemsTotal`` and ``pageTotal``
     5xx-every=N       every Nth API request answers 500
     5xx-on-write=N[+] the Nth write (POST, PUT, DELETE) answers 500 and changes nothing;
                       with ``+``, that write and every later one
@@ -25,7 +31,9 @@ requests to ``/_emulator/...`` are never counted nor faulted. Example:
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
+from typing import Callable
 
 
 class FaultSpecError(ValueError):
@@ -38,6 +46,9 @@ class Faults:
     burst_429: int = 0
     burst_429_at: int = 1
     retry_after: str | None = None
+    window_requests: int = 0
+    window_seconds: float = 0.0
+    page_cap: int = 0
     every_5xx: int = 0
     write_5xx: int = 0
     write_5xx_onward: bool = False
@@ -72,6 +83,10 @@ class Faults:
                 count, _, start = value.partition("@")
                 values["write_5xx_burst"] = _count(name, count)
                 values["write_5xx_burst_at"] = _count(name, start) if start else 1
+            elif name == "rate-window":
+                count, slash, seconds = value.partition("/")
+                values["window_requests"] = _count(name, count)
+                values["window_seconds"] = _seconds(name, seconds if slash else "")
             elif name == "retry-after":
                 _count(name, value, allow_zero=True)
                 values["retry_after"] = value
@@ -93,8 +108,12 @@ class Faults:
             parts.append(f"429-every={self.every_429}")
         if self.burst_429:
             parts.append(f"429-burst={self.burst_429}" + (f"@{self.burst_429_at}" if self.burst_429_at != 1 else ""))
+        if self.window_requests:
+            parts.append(f"rate-window={self.window_requests}/{self.window_seconds:g}")
         if self.retry_after is not None:
             parts.append(f"retry-after={self.retry_after}")
+        if self.page_cap:
+            parts.append(f"page-cap={self.page_cap}")
         if self.every_5xx:
             parts.append(f"5xx-every={self.every_5xx}")
         if self.write_5xx:
@@ -114,9 +133,9 @@ class Faults:
 
 
 _SIMPLE = {"429-every": "every_429", "5xx-every": "every_5xx", "drop-every": "every_drop",
-           "latency-ms": "latency_ms", "write-latency-ms": "write_latency_ms"}
-KNOWN = ("429-every", "429-burst", "retry-after", "5xx-every", "5xx-on-write", "5xx-write-burst", "drop-every",
-         "drop-on-write", "latency-ms", "write-latency-ms")
+           "latency-ms": "latency_ms", "write-latency-ms": "write_latency_ms", "page-cap": "page_cap"}
+KNOWN = ("429-every", "429-burst", "rate-window", "retry-after", "page-cap", "5xx-every", "5xx-on-write",
+         "5xx-write-burst", "drop-every", "drop-on-write", "latency-ms", "write-latency-ms")
 
 
 def _count(name: str, value: str, allow_zero: bool = False) -> int:
@@ -126,6 +145,16 @@ def _count(name: str, value: str, allow_zero: bool = False) -> int:
         raise FaultSpecError(f"fault {name}: {value!r} is not an integer") from None
     if number < 0 or (number == 0 and not allow_zero):
         raise FaultSpecError(f"fault {name}: expected a {'non-negative' if allow_zero else 'positive'} integer")
+    return number
+
+
+def _seconds(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise FaultSpecError(f"fault {name}: expected N/S (requests per seconds), got {value!r} as seconds") from None
+    if not number > 0 or number == float("inf"):
+        raise FaultSpecError(f"fault {name}: the window must last a positive number of seconds")
     return number
 
 
@@ -145,12 +174,15 @@ class FaultInjector:
     """The faults in force and the request counters they use. Thread-safe: tests change faults
     from their own thread while the server runs in another."""
 
-    def __init__(self, faults: Faults | None = None):
+    def __init__(self, faults: Faults | None = None, clock: Callable[[], float] = time.monotonic):
         self._lock = threading.Lock()
+        self._clock = clock
         self.faults = faults or Faults()
         self.requests = 0  # API requests since the faults were set
         self.writes = 0
         self.injected: dict[str, int] = {}
+        self._window_start: float | None = None  # the rate window in force, and its requests served
+        self._window_used = 0
 
     def set(self, faults: Faults | str | None) -> Faults:
         parsed = faults if isinstance(faults, Faults) else Faults.parse(faults)
@@ -158,6 +190,7 @@ class FaultInjector:
             self.faults = parsed
             self.requests = self.writes = 0
             self.injected = {}
+            self._window_start, self._window_used = None, 0
         return parsed
 
     def reset(self) -> None:
@@ -184,6 +217,8 @@ class FaultInjector:
                 action = "429"
             elif f.every_429 and n % f.every_429 == 0:
                 action = "429"
+            elif f.window_requests and not self._in_window(f):
+                action = "429"
             elif f.every_5xx and n % f.every_5xx == 0:
                 action = "500"
             elif w and f.write_5xx and (w == f.write_5xx or (f.write_5xx_onward and w > f.write_5xx)):
@@ -196,5 +231,19 @@ class FaultInjector:
                 self.injected[action] = self.injected.get(action, 0) + 1
             return Decision(latency=f.latency_ms / 1000.0, action=action, retry_after=f.retry_after,
                             write_latency=f.write_latency_ms / 1000.0 if is_write else 0.0)
+
+    def _in_window(self, f: Faults) -> bool:
+        """Whether the quota of the current window has room for one more request (taken)."""
+        now = self._clock()
+        if self._window_start is None or now - self._window_start >= f.window_seconds:
+            self._window_start, self._window_used = now, 0
+        if self._window_used >= f.window_requests:
+            return False
+        self._window_used += 1
+        return True
+
+    @property
+    def page_cap(self) -> int:
+        return self.faults.page_cap
 
 

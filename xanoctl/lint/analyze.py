@@ -11,6 +11,7 @@ import re
 
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.lint import facts, suppress
+from xanoctl.lint.cache import digest
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
 from xanoctl.lint.finding import Problem, make_finding
@@ -19,10 +20,6 @@ from xanoctl.lint.rules import sec001, xs001
 from xanoctl.semantics.secrets import masked
 
 _HEADER = re.compile(r'^\ufeff?[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Options:

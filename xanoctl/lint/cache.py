@@ -19,13 +19,22 @@ import os
 import pickle
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import xanoctl
 from xanoctl.atomic import write_atomic
-from xanoctl.lint.facts import FileResult
+
+if TYPE_CHECKING:
+    from xanoctl.lint.facts import FileResult
 
 FOLDER = Path(".xanoctl") / "cache"
 MAX_RUNS = 16
 _FORMAT = 3
+
+
+def digest(data: bytes) -> str:
+    """The content key of a file's cached analysis."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _mtime(path: Path) -> float:

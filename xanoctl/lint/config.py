@@ -28,8 +28,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
-import yaml
-
 from xanoctl.errors import UsageError
 from xanoctl.lint.finding import SEVERITIES
 
@@ -138,6 +136,8 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Li
         if found is None:
             return LintConfig(base_dir=str((start or Path.cwd()).resolve()))
         path = found
+    import yaml  # only when there is a file to read
+
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

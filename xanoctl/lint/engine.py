@@ -5,25 +5,24 @@ there is a lot), run the workspace rules over the index, then suppress, filter a
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xanoctl.lint import baseline as baselines
 from xanoctl.lint import suppress
-from xanoctl.lint.analyze import Options, analyze, analyze_batch, digest
-from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint
+from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest
 from xanoctl.lint.config import LintConfig
-from xanoctl.lint.context import IndexContext
-from xanoctl.lint.facts import FileResult
 from xanoctl.lint.files import Scope, display_path, resolve_scope
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
-from xanoctl.lint.index import WorkspaceIndex
-from xanoctl.lint.rules import WORKSPACE_RULES, xs001
+
+if TYPE_CHECKING:
+    from xanoctl.lint.facts import FileResult
+
+# When the cache answers, a run reads files, hashes them and unpickles the last result: the
+# parser, the rules and the process pool are imported only by the functions that need them.
 
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_BYTES = 256_000
@@ -163,6 +162,8 @@ def _touched(changes, report: list[str], payload: dict, config: LintConfig) -> s
     """The functions whose inputs or answers (or existence) the change altered: compared
     with what the changed files defined at the base revision. Functions that pass on the
     envelope of one of them are altered too."""
+    from xanoctl.lint.analyze import Options, analyze
+
     functions: dict[str, tuple] = payload.get("functions", {})
     options = Options(config.options)
     before: dict[str, tuple] = {}
@@ -193,6 +194,9 @@ def _cache_folder(config: LintConfig, scope: Scope, cwd: str) -> Path:
 
 
 def _unreadable(path: str, file_digest: str) -> FileResult:
+    from xanoctl.lint.facts import FileResult
+    from xanoctl.lint.rules import xs001
+
     result = FileResult(path=path, digest=file_digest, lines=0, parsed=False)
     problem = Problem((1, 1, 1, 2), "cannot read this file (permission denied or not a regular file)")
     result.findings.append(make_finding(path, xs001.CODE, xs001.SEVERITY, problem))
@@ -202,6 +206,10 @@ def _unreadable(path: str, file_digest: str) -> FileResult:
 def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int | None = None) -> dict[str, FileResult]:
     """The facts and findings of many files (``blobs``: path -> bytes), in worker processes when
     there are many."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from xanoctl.lint.analyze import Options, analyze
+
     if not paths:
         return {}
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
@@ -216,6 +224,11 @@ def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int |
 
 
 def _analyse_parallel(paths, blobs, digests, overrides, workers: int) -> dict[str, FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from xanoctl.lint.analyze import analyze_batch
+
     count = workers * 4
     batches: list[list[tuple[str, bytes, str]]] = [[] for _ in range(count)]
     sizes = [0] * count
@@ -237,6 +250,11 @@ def _analyse_parallel(paths, blobs, digests, overrides, workers: int) -> dict[st
 
 def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintConfig) -> dict:
     """Run the workspace rules; the raw findings of every file of the index, by path."""
+    from xanoctl.lint.analyze import Options
+    from xanoctl.lint.context import IndexContext
+    from xanoctl.lint.index import WorkspaceIndex
+    from xanoctl.lint.rules import WORKSPACE_RULES
+
     index = WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)
     ctx = IndexContext(Options(config.options))
     findings: dict[str, list[Finding]] = {}

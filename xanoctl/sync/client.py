@@ -6,18 +6,22 @@ concurrently, retry what is safe to retry (see :mod:`xanoctl.sync.retry`) and tu
 one-line :class:`XanoApiError` messages that say what to do and never contain the token.
 
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
-page, the following pages are requested ahead, speculatively, and consumed in order: one at
-first, then one more for each page confirmed, up to ``lookahead`` in flight. The first page
-whose ``nextPage`` is null ends the list and the pages requested beyond it are cancelled (at
-most ``lookahead - 1`` wasted requests per list, one for a list of three pages). A
-``nextPage`` other than ``current + 1`` is followed literally, one page at a time.
+page and tells how many there are (``pageTotal``, or ``itemsTotal`` over its page size: a server
+that caps pages below the ``per_page`` asked numbers them by its own size), every remaining
+page is requested at once (bounded by ``concurrency``), and the pages are consumed in order.
+Without a total, the following pages are requested ahead, speculatively: one at first, then one
+more for each page confirmed, up to ``lookahead`` in flight. Either way only ``nextPage`` ends a
+list: the first page whose ``nextPage`` is null ends it and the pages requested beyond it are
+cancelled (without a total, at most ``lookahead - 1`` wasted requests per list, one for a list
+of three pages); a last known page that still names a next one (objects created meanwhile) is
+followed by the window. A ``nextPage`` other than ``current + 1`` is followed literally, one page
+at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, TypeVar
 from urllib.parse import quote
@@ -28,6 +32,7 @@ from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.sync.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
 from xanoctl.sync.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
 
 XANOSCRIPT_TYPE = "text/x-xanoscript"
@@ -71,12 +76,36 @@ class UnreachableError(XanoApiError):
 
 
 class RetriesExhausted(XanoApiError):
-    """429 or transient failures on every allowed attempt."""
+    """Transient failures on every allowed attempt, or 429s for longer than the time budget."""
 
 
 class AmbiguousWriteError(XanoApiError):
     """A create (POST) failed after it was sent: it may or may not have been applied. It is not
     retried; look (list or get) before trying again."""
+
+
+@dataclass
+class Page:
+    """One list page: its items, the ``nextPage`` it names, and the number of pages of the
+    list when the answer tells it (``pageTotal``, or ``itemsTotal`` over the page size)."""
+
+    items: list[dict[str, Any]]
+    following: int | None
+    total: int | None = None
+
+
+def _page_total(body: dict[str, Any], count: int) -> int | None:
+    """The list's page count from a page's paging fields, when it has them and they make sense.
+    The page size is the server's (``perPage``), else this page's item count: a server that
+    caps pages below the ``per_page`` asked numbers its pages by its own size."""
+    def number(name: str) -> int | None:
+        value = body.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    pages, total, size = number("pageTotal"), number("itemsTotal"), number("perPage")
+    if pages is None and total is not None and (size or count):
+        pages = -(-total // (size or count))
+    return pages if pages is not None and 1 <= pages <= MAX_PAGES else None
 
 
 @dataclass
@@ -91,13 +120,16 @@ class AsyncXanoClient:
     """Asynchronous client for one workspace (and branch) of one instance.
 
     Use as ``async with AsyncXanoClient(...) as client:``. ``on_page(kind, items)`` is called
-    after every list page consumed (for progress displays). ``sleep`` is injectable so that
+    after every list page consumed (for progress displays). ``on_wait(seconds)`` is called while
+    the client waits out a rate limit, with 0 when requests get through again; by default a
+    :class:`~xanoctl.sync.ratelimit.WaitNotice` tells stderr. ``sleep`` is injectable so that
     retry waits can be observed; ``transport`` lets tests plug an httpx transport.
     """
 
     def __init__(self, base_url: str, token: str, workspace: int, branch: str = "",
                  http: HttpSettings = HttpSettings(), *,
                  on_page: Callable[[str, int], None] | None = None,
+                 on_wait: Callable[[float], None] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  transport: httpx.AsyncBaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
@@ -111,7 +143,9 @@ class AsyncXanoClient:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._pause_until = 0.0  # monotonic time before which no request starts (Retry-After)
+        notice = on_wait if on_wait is not None else WaitNotice(http.rate_limit_wait)
+        self.gate = RateLimitGate(http.rate_limit_wait, http.backoff, http.max_backoff, on_wait=notice,
+                                  tick=TICK if getattr(notice, "tty", False) else None, sleep=sleep)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -125,6 +159,8 @@ class AsyncXanoClient:
                          "User-Agent": f"xanoctl/{__version__}"},
                 timeout=httpx.Timeout(self.http.timeout, connect=min(self.http.timeout, 10.0)),
                 limits=limits,
+                # certificates are loaded (a tenth of a second) only for an https instance
+                verify=self.base_url.startswith("https://"),
                 transport=self._transport,
                 follow_redirects=False,
             )
@@ -242,41 +278,52 @@ class AsyncXanoClient:
         return [obj for task in lists for obj in task.result()]
 
     async def _list_all(self, kind: str, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
-        items, following = await self._page(kind, path, params, 1)
+        first = await self._page(kind, path, params, 1)
+        items = first.items
         self._consumed(kind, len(items))
-        current = 1
+        current, following = 1, first.following
+        # pages known from the first answer (pageTotal, or itemsTotal over its page size) are all
+        # requested at once; past them, or without them, the speculative window takes over
+        known = first.total if following == 2 else None
         while following is not None:
-            if following != current + 1 or self.http.lookahead <= 1:
-                more, nxt = await self._page(kind, path, params, following)
-                self._consumed(kind, len(more))
-                items.extend(more)
-                current, following = following, nxt
+            if following != current + 1 or (self.http.lookahead <= 1 and known is None):
+                page = await self._page(kind, path, params, following)
+                self._consumed(kind, len(page.items))
+                items.extend(page.items)
+                current, following = following, page.following
             else:
-                more, current, following = await self._pages_ahead(kind, path, params, following)
+                more, current, following = await self._pages_ahead(kind, path, params, following, known)
                 items.extend(more)
+                known = None
         return items
 
-    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str],
-                           start: int) -> tuple[list[dict[str, Any]], int, int | None]:
-        """Consume pages ``start, start+1, ...`` with up to ``lookahead`` requested at once.
+    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str], start: int,
+                           last: int | None = None) -> tuple[list[dict[str, Any]], int, int | None]:
+        """Consume pages ``start, start+1, ...``: every page up to ``last`` (the total the first
+        answer gave) requested at once, then (or without ``last``) up to ``lookahead`` at once.
         Returns (items, last page consumed, its nextPage when it broke the sequence or None)."""
-        window: dict[int, asyncio.Task[tuple[list[dict[str, Any]], int | None]]] = {}
+        window: dict[int, asyncio.Task[Page]] = {}
         items: list[dict[str, Any]] = []
         ahead = start
         page = start
+        ramp_from = start if last is None else last + 1
         try:
             while True:
-                # the window grows with the pages confirmed (1, 2, 3... up to lookahead), so
-                # that short lists waste at most one request past their end
-                while len(window) < min(self.http.lookahead, page - start + 1):
+                if last is not None and ahead <= last:
+                    for number in range(ahead, last + 1):
+                        window[number] = asyncio.create_task(self._page(kind, path, params, number))
+                    ahead = last + 1
+                # past the known pages the window grows with the pages confirmed (1, 2, 3... up
+                # to lookahead), so that short lists waste at most one request past their end
+                while page >= ramp_from and len(window) < min(self.http.lookahead, page - ramp_from + 1):
                     window[ahead] = asyncio.create_task(self._page(kind, path, params, ahead))
                     ahead += 1
-                more, following = await window.pop(page)
-                self._consumed(kind, len(more))
-                items.extend(more)
-                if following != page + 1:
-                    return items, page, following
-                page = following
+                answer = await window.pop(page)
+                self._consumed(kind, len(answer.items))
+                items.extend(answer.items)
+                if answer.following != page + 1:
+                    return items, page, answer.following
+                page = answer.following
         finally:
             for task in window.values():
                 task.cancel()
@@ -284,15 +331,14 @@ class AsyncXanoClient:
             if window:
                 await asyncio.gather(*window.values(), return_exceptions=True)
 
-    async def _page(self, kind: str, path: str, params: dict[str, str],
-                    page: int) -> tuple[list[dict[str, Any]], int | None]:
+    async def _page(self, kind: str, path: str, params: dict[str, str], page: int) -> "Page":
         if page > MAX_PAGES:
             raise XanoApiError(f"GET {path}: more than {MAX_PAGES} pages; Xano keeps naming a next page",
                                method="GET", path=path)
         response = await self._send("GET", path, params={**params, "page": str(page)})
         body = _json(response, "GET", path)
         if isinstance(body, list):  # tolerate an unpaged answer
-            return body, None
+            return Page(body, None)
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
             raise XanoApiError(f"GET {path}: unexpected answer (no items list); is the instance URL "
                                "the Metadata API base (…/api:meta)?", method="GET", path=path)
@@ -304,7 +350,7 @@ class AsyncXanoClient:
         if following is not None and following <= page:
             raise XanoApiError(f"GET {path}: page {page} names page {following} as next (a paging loop)",
                                method="GET", path=path)
-        return body["items"], following
+        return Page(body["items"], following, _page_total(body, len(body["items"])))
 
     def _consumed(self, kind: str, count: int) -> None:
         self.stats.pages += 1
@@ -366,22 +412,31 @@ class AsyncXanoClient:
     async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
                     content: bytes | None = None, headers: dict[str, str] | None = None,
                     gone_ok_after_retry: bool = False) -> httpx.Response:
+        """One call, retried: 429s through the shared gate (until its time budget is spent),
+        transient failures up to ``http.attempts`` times each."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
-        attempt = 0
+        attempt = 0  # attempts that failed for other reasons than a 429, plus this one
+        tries = 0
         failure: Exception | None = None
         while True:
             attempt += 1
-            pause = self._pause_until - time.monotonic()
-            if pause > 0:
-                await self._sleep(pause)
+            tries += 1
             async with self._slots:
+                try:
+                    ticket = await self.gate.wait()
+                except RateLimitExhausted as exc:
+                    raise self._rate_limit_error(exc, method, path, tries - 1) from None
                 self.stats.requests += 1
                 try:
                     response = await self._client.request(method, path.lstrip("/"), params=params,
                                                           content=content, headers=headers)
                 except httpx.TransportError as exc:
                     response, failure = None, exc
+                    self.gate.abandoned(ticket)
+                except BaseException:
+                    self.gate.abandoned(ticket)
+                    raise
             if response is None:
                 sent = not isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if attempt < self.http.attempts and retryable(method, sent=sent):
@@ -389,7 +444,16 @@ class AsyncXanoClient:
                     continue
                 raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent)
             status = response.status_code
-            if status == 404 and gone_ok_after_retry and attempt > 1:
+            if status == 429:
+                self.stats.retries += 1
+                attempt -= 1  # a 429 is bounded by the gate's time budget, not by attempts
+                try:
+                    self.gate.limited(ticket, parse_retry_after(response.headers.get("retry-after")))
+                except RateLimitExhausted as exc:
+                    raise self._rate_limit_error(exc, method, path, tries) from None
+                continue
+            self.gate.passed(ticket)
+            if status == 404 and gone_ok_after_retry and tries > 1:
                 return response
             if status < 400:
                 return response
@@ -400,10 +464,18 @@ class AsyncXanoClient:
 
     async def _backoff(self, attempt: int, retry_after: float | None) -> None:
         self.stats.retries += 1
-        delay = retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after)
-        if retry_after is not None:  # the server asked everyone to wait: hold all requests
-            self._pause_until = max(self._pause_until, time.monotonic() + delay)
-        await self._sleep(delay)
+        await self._sleep(retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after))
+
+    def _rate_limit_error(self, exc: RateLimitExhausted, method: str, path: str, tries: int) -> XanoApiError:
+        setting = "http.rate_limit_wait in xanoctl.yaml or XANOCTL_HTTP_RATE_LIMIT_WAIT"
+        if exc.asked is not None:
+            why = (f"Xano asked to wait {exc.asked:.0f} s (Retry-After), more than the "
+                   f"{self.http.rate_limit_wait:g} s allowed")
+        else:
+            why = f"Xano kept rate-limiting (429) for {exc.waited:.1f} s with no request getting through"
+        return RetriesExhausted(f"{why} ({method} {path}, {tries} attempts): wait a few minutes and run the "
+                                f"command again, or allow a longer wait ({setting})",
+                                status=429, method=method, path=path)
 
     def _scrub(self, text: str) -> str:
         text = " ".join(str(text).split())
@@ -454,9 +526,6 @@ class AsyncXanoClient:
         if status == 404:
             return NotFoundError(f"not found ({detail}) on {where}: check the workspace id (XANO_WORKSPACE or "
                                  "`workspace` in xanoctl.yaml), the branch and the object id", **kwargs)
-        if status == 429:
-            return RetriesExhausted(f"Xano kept rate-limiting (429) {where} after {attempts} attempts: wait a "
-                                    "minute and run the command again, or lower http.concurrency", **kwargs)
         if status >= 500:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             if method == "POST":

@@ -26,7 +26,8 @@ from typing import Any, Callable, Iterable
 from xanoctl.atomic import sweep
 from xanoctl.sync.client import XanoClient
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
+from xanoctl.atomic import write_atomic
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
 from xanoctl.sync.paths import Placement, assign_paths
 from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
@@ -234,7 +235,7 @@ def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
     if folder.read(MANIFEST_NAME) != text:
         try:
             folder.root.mkdir(parents=True, exist_ok=True)
-            save_manifest(folder.root, out.manifest)
+            write_atomic(folder.root / MANIFEST_NAME, text)
         except OSError as exc:
             raise XanoctlError(f"cannot write {folder.root / MANIFEST_NAME}: {exc.strerror or exc}; the files "
                                "are pulled: fix that, then pull again") from None

@@ -65,3 +65,12 @@ def retry_delay(
     if retry_after is not None:
         return min(retry_after, cap)
     return backoff_delay(attempt, base, cap, rand)
+
+
+def rate_limit_delay(strikes: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
+    """The pause after the ``strikes``-th 429 in a row without a ``Retry-After``: exponential
+    with "equal" jitter, ``c/2 + uniform(0, c/2)`` for ``c = min(cap, base * 2**(strikes-1))``.
+    Half the ceiling is always waited, so a client does not burn its next window's requests on
+    near-zero pauses; the jitter spreads clients that were limited together."""
+    ceiling = min(cap, base * (2 ** max(strikes - 1, 0)))
+    return ceiling / 2 + ceiling / 2 * rand()

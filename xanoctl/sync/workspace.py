@@ -9,6 +9,8 @@ links included, before any access: a path that would land outside the folder rai
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -29,6 +31,7 @@ class Staged:
 
     files: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, target)
     folders: list[str] = field(default_factory=list)  # folders created for them, outermost first
+    aside: str | None = None  # a whole new workspace folder built aside, renamed into place
 
 
 class WorkspaceFolder:
@@ -43,11 +46,7 @@ class WorkspaceFolder:
         return Path(self._resolve(rel))
 
     def _resolve(self, rel: str) -> str:
-        parts = rel.split("/")
-        if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
-                or any(part in ("", ".", "..") for part in parts)):
-            raise UnsafePathError(f"refusing the path {rel!r}: not a plain relative path inside the workspace")
-        target = os.path.join(self._root, *parts)
+        target = os.path.join(self._root, *_plain(rel))
         parent = os.path.dirname(target)
         if parent not in self._safe_dirs:
             self._check(rel, os.path.realpath(parent), allow_root=True)
@@ -62,6 +61,8 @@ class WorkspaceFolder:
             raise UnsafePathError(f"refusing the path {rel!r}: it resolves outside {self.root}")
 
     def read(self, rel: str) -> bytes | None:
+        if not self._safe_dirs and not os.path.isdir(self._root):
+            return None  # a folder not created yet holds nothing (a first pull asks for every file)
         try:
             with open(self._resolve(rel), "rb") as handle:
                 return handle.read()
@@ -95,25 +96,61 @@ class WorkspaceFolder:
     def stage(self, files: Mapping[str, bytes]) -> Staged:
         """Write every file aside (a temporary file beside its target, folders created as
         needed), all or nothing: on any failure what was staged is discarded and a one-line
-        error names the file. :meth:`install` then puts them in place."""
+        error names the file. :meth:`install` then puts them in place. When the workspace
+        folder does not exist yet (a first pull), the whole folder is built aside instead
+        and :meth:`install` renames it into place: one rename instead of one per file."""
         staged = Staged()
         rel = ""
         try:
+            if files and not os.path.lexists(self._root):
+                self._stage_folder(files, staged)
+                return staged
             for rel in sorted(files):
                 target = self._resolve(rel)
                 staged.folders += _missing_folders(os.path.dirname(target))
                 staged.files.append((atomic.stage(target, files[rel], fsync=False), target))
         except OSError as exc:
             self.discard(staged)
-            raise XanoctlError(f"cannot write {rel} in {self.root}: {exc.strerror or exc}; nothing was "
-                               "changed: fix that, then pull again") from None
+            raise XanoctlError(f"cannot write {rel or self.root} in {self.root}: {exc.strerror or exc}; "
+                               "nothing was changed: fix that, then pull again") from None
         except BaseException:
             self.discard(staged)
             raise
         return staged
 
+    def _stage_folder(self, files: Mapping[str, bytes], staged: Staged) -> None:
+        """Build the new workspace folder aside, in a fresh private folder beside it (nothing
+        else can have put a link in it: the paths are only checked to be plain and relative)."""
+        parent, name = os.path.split(self._root)
+        staged.folders += _missing_folders(parent)
+        os.makedirs(parent, exist_ok=True)
+        aside = os.path.join(parent, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        os.mkdir(aside)  # the permissions of any new folder (mkdtemp's would be private)
+        staged.aside = aside
+        made = {aside}
+        for rel in sorted(files):
+            parts = _plain(rel)
+            folder = os.path.join(aside, *parts[:-1])
+            try:
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                atomic.create(os.path.join(folder, parts[-1]), files[rel])
+            except OSError as exc:
+                raise XanoctlError(f"cannot write {rel} in {self.root}: {exc.strerror or exc}; nothing was "
+                                   "changed: fix that, then pull again") from None
+
     def install(self, staged: Staged) -> None:
-        """Rename staged files over their targets."""
+        """Rename staged files over their targets (or the folder built aside into place)."""
+        if staged.aside is not None:
+            try:
+                os.rename(staged.aside, self._root)
+            except OSError as exc:
+                self.discard(staged)
+                raise XanoctlError(f"cannot create {self.root}: {exc.strerror or exc}; nothing was changed: "
+                                   "fix that, then pull again") from None
+            self._safe_dirs.clear()
+            return
         for index, (tmp, target) in enumerate(staged.files):
             try:
                 os.replace(tmp, target)
@@ -124,6 +161,8 @@ class WorkspaceFolder:
 
     def discard(self, staged: Staged) -> None:
         """Remove staged files and the folders created for them."""
+        if staged.aside is not None:
+            shutil.rmtree(staged.aside, ignore_errors=True)
         for tmp, _ in staged.files:
             atomic.discard(tmp)
         for folder in reversed(staged.folders):
@@ -132,6 +171,15 @@ class WorkspaceFolder:
                 os.rmdir(folder)
             except OSError:
                 pass
+
+
+def _plain(rel: str) -> list[str]:
+    """The parts of a plain relative POSIX path; :class:`UnsafePathError` for anything else."""
+    parts = rel.split("/")
+    if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
+            or any(part in ("", ".", "..") for part in parts)):
+        raise UnsafePathError(f"refusing the path {rel!r}: not a plain relative path inside the workspace")
+    return parts
 
 
 def _missing_folders(folder: str) -> list[str]:
