@@ -51,7 +51,7 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
     repo = gitops.check_committable(config.dir, load_manifest(config.dir)) if commit else None
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
-            result = run_pull(client, config.dir, kinds=kinds, force=force)
+            result = run_pull(client, config.dir, kinds=kinds, force=force, layout=config.layout)
         finally:
             if progress:
                 progress.done()
@@ -83,6 +83,7 @@ def render(result: PullResult, folder_label: str) -> list[str]:
         for change in changes[:MAX_LINES]:
             note = f" (from {change.old_path})" if change.old_path else ""
             note += " (metadata only)" if change.reason == "metadata" else ""
+            note += " (already on disk: adopted)" if change.reason == "adopted" else ""
             lines.append(f"  {title:<8} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")

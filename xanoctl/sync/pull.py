@@ -9,6 +9,11 @@
    - a file the user modified since the last pull is never overwritten nor deleted: the object
      is reported as a conflict and left as it is (``force=True`` takes the remote version);
    - a file missing locally is restored;
+   - an object the manifest does not know takes the untracked file that already declares it
+     (by guid, else by kind and name: an official CLI's tree is adopted where it lies, see
+     :mod:`xanoctl.sync.adopt`) when its content is the remote's; one that differs is a conflict;
+   - a file stays where it is while its object keeps its name; new and renamed objects go where
+     the configured layout (readable or official) puts them;
    - an object Xano could not render (``xanoscript.status == "error"``) is reported and its
      file and manifest entry are left as they were.
 3. Write: every file aside first (a failure there changes nothing), then removals and moves,
@@ -22,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from xanoctl.sync import adopt
 from xanoctl.sync.client import XanoClient
 from xanoctl.errors import XanoctlError
+from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, save_manifest, sha256_bytes
-from xanoctl.sync.paths import Placement, assign_paths
+from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -122,8 +129,21 @@ def _find(client: XanoClient, entries: list[Entry], remote: list[RemoteObject]) 
     return found
 
 
+def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFolder, kinds: set[str],
+                 layout: str) -> tuple[dict[tuple[str, int], str], set[tuple[str, int]]]:
+    """(path of every object, keys of the objects adopted from files already on disk)."""
+    previous = {key: entry.path for key, entry in old.entries.items()}
+    keep = {obj.key for obj in remote if obj.key in old.entries and of_entry(old.entries[obj.key]) == of_remote(obj)}
+    newcomers = [obj for obj in remote if obj.kind in kinds and obj.key not in old.entries]
+    adopted = adopt.match(newcomers, adopt.local_documents(folder, old)) if newcomers else {}
+    previous.update((key, doc.path) for key, doc in adopted.items())
+    paths = assign_paths((Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote),
+                         previous, layout=layout, keep=keep | set(adopted))
+    return paths, set(adopted)
+
+
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
-         workspace: int, branch: str, force: bool = False) -> tuple[_Plan, PullResult]:
+         workspace: int, branch: str, force: bool = False, layout: str = READABLE) -> tuple[_Plan, PullResult]:
     """Decide every file operation, without performing any."""
     kinds = set(kinds)
     old = manifest or Manifest()
@@ -131,9 +151,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
     out = _Plan(manifest=Manifest(workspace=workspace, branch=branch))
     # entries of kinds not pulled this time stay as they were
     out.manifest.entries = {k: e for k, e in old.entries.items() if e.kind not in kinds}
-    previous = {key: entry.path for key, entry in old.entries.items()}
-    paths = assign_paths((Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote),
-                         previous)
+    paths, adopted = _placements(remote, old, folder, kinds, layout)
     owners = {entry.path: entry for entry in old.entries.values()}
     remote_keys = set()
     for obj in remote:
@@ -164,7 +182,11 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                 if local != digest:
                     out.writes[path] = data
                 out.manifest.entries[obj.key] = new_entry
-                result.added.append(Change("added", obj.kind, obj.id, obj.name, path))
+                result.added.append(Change("added", obj.kind, obj.id, obj.name, path,
+                                           reason="adopted" if obj.key in adopted and local == digest else ""))
+            elif obj.key in adopted:
+                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, path,
+                                               reason="this file declares the object but differs from the remote"))
             else:
                 result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, path,
                                                reason="an untracked local file is in the way"))
@@ -237,16 +259,17 @@ def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
         result.written.append(MANIFEST_NAME)
 
 
-def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False) -> PullResult:
-    """Pull the client's workspace into ``folder`` (created if needed). Fetches everything
-    before writing anything."""
+def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
+         layout: str = READABLE) -> PullResult:
+    """Pull the client's workspace into ``folder`` (created if needed), new files named in
+    ``layout``. Fetches everything before writing anything."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
     manifest = load_manifest(target.root)
     workspace, branch = client.aio.workspace, client.aio.branch
     check_manifest(manifest, workspace, branch, target.root)
     remote = fetch(client, kinds, manifest)
-    out, result = plan(remote, manifest, target, kinds, workspace, branch, force)
+    out, result = plan(remote, manifest, target, kinds, workspace, branch, force, layout)
     apply(out, target, result)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result

@@ -1,0 +1,88 @@
+"""Adopting files already on disk: a tree the official Xano CLI pulled (``xano workspace
+pull``), or files written before a first pull.
+
+An object that ``xanoctl.lock`` does not know takes the untracked ``*.xs`` file that declares
+it, wherever that file lies: the file whose ``guid = "..."`` is the object's guid, else the file
+whose header names the object (kind and name; for an endpoint also its verb and API group, from
+its ``api_group = "..."`` clause or the group file in its ``api/<folder>/``). A file whose guid
+belongs to another remote object is never taken by name. The pull then records the file where it
+is instead of writing a second copy (see :mod:`xanoctl.sync.pull` for when its content differs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from xanoctl.sync.identity import Identity, UnreadableDocument, group_file_folder, identity_of, of_remote, \
+    parse_declared
+from xanoctl.sync.localscan import untracked_files
+from xanoctl.sync.manifest import Manifest, sha256_bytes
+from xanoctl.sync.remote import RemoteObject
+from xanoctl.sync.workspace import WorkspaceFolder
+
+
+@dataclass(frozen=True)
+class LocalDocument:
+    """An untracked file that declares an object."""
+
+    path: str
+    sha256: str
+    identity: Identity
+    guid: str | None
+
+
+def local_documents(folder: WorkspaceFolder, manifest: Manifest) -> list[LocalDocument]:
+    """Every untracked ``*.xs`` file that declares an object xanoctl manages (the others, and
+    files that do not parse, are left out), sorted by path."""
+    parsed = []
+    for rel in untracked_files(folder, manifest.by_path()):
+        data = folder.read(rel)
+        try:
+            parsed.append((rel, data or b"", parse_declared(rel, data or b"")))
+        except UnreadableDocument:
+            continue
+    groups: dict[str, str] = {}  # api/<folder> -> the name of the group whose file lies there
+    for rel, _, document in parsed:
+        where = group_file_folder(rel)
+        if where is not None and document.kind == "api_group" and document.name:
+            groups.setdefault(where, document.name)
+    found = []
+    for rel, data, document in parsed:
+        try:
+            identity = identity_of(rel, document, manifest, groups)
+        except UnreadableDocument:
+            continue
+        found.append(LocalDocument(rel, sha256_bytes(data), identity, document.guid))
+    return found
+
+
+def match(remote: Iterable[RemoteObject], documents: list[LocalDocument]) -> dict[tuple[str, int], LocalDocument]:
+    """``(kind, id)`` -> the file each object takes: by guid first, then by identity; one file
+    per object, one object per file (the first file by path when several qualify)."""
+    objects = list(remote)
+    guids = {obj.guid for obj in objects if obj.guid}
+    taken: set[str] = set()
+    result: dict[tuple[str, int], LocalDocument] = {}
+
+    def take(obj: RemoteObject, candidates: list[LocalDocument]) -> None:
+        for doc in candidates:
+            if doc.path not in taken and doc.identity.kind == obj.kind:
+                taken.add(doc.path)
+                result[obj.key] = doc
+                return
+
+    by_guid: dict[str, list[LocalDocument]] = {}
+    by_identity: dict[Identity, list[LocalDocument]] = {}
+    for doc in documents:
+        if doc.guid:
+            by_guid.setdefault(doc.guid, []).append(doc)
+        if not doc.guid or doc.guid not in guids:
+            by_identity.setdefault(doc.identity, []).append(doc)
+    for obj in objects:
+        if obj.guid:
+            take(obj, by_guid.get(obj.guid, []))
+    for obj in objects:
+        if obj.key not in result:
+            take(obj, by_identity.get(of_remote(obj), []))
+    return result
