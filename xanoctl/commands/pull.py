@@ -83,8 +83,8 @@ def render(result: PullResult, folder_label: str) -> list[str]:
         for change in changes[:MAX_LINES]:
             note = f" (from {change.old_path})" if change.old_path else ""
             note += " (metadata only)" if change.reason == "metadata" else ""
-            note += " (already on disk: adopted)" if change.reason == "adopted" else ""
-            lines.append(f"  {title:<8} {change.path}{note}")
+            word = "adopted" if change.reason == "adopted" else title  # already on disk: recorded, not written
+            lines.append(f"  {word:<8} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
     for change in result.conflicts:

@@ -6,7 +6,10 @@ it, wherever that file lies: the file whose ``guid = "..."`` is the object's gui
 whose header names the object (kind and name; for an endpoint also its verb and API group, from
 its ``api_group = "..."`` clause or the group file in its ``api/<folder>/``). A file whose guid
 belongs to another remote object is never taken by name. The pull then records the file where it
-is instead of writing a second copy (see :mod:`xanoctl.sync.pull` for when its content differs).
+is instead of writing a second copy. A file that holds the remote document is adopted as it is
+(or rewritten with the remote's exact bytes when it only lacks the surrounding white space the
+official CLI trims); one whose document differs is a conflict, as the pull cannot tell a local
+edit from a remote change without a last pull to compare with.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ class LocalDocument:
     sha256: str
     identity: Identity
     guid: str | None
+    trimmed: bytes  # the content without surrounding white space (the official CLI trims each document)
+
+    def same_document(self, remote: bytes) -> bool:
+        """Whether the file holds ``remote``, or ``remote`` as the official CLI writes it."""
+        return self.sha256 == sha256_bytes(remote) or self.trimmed == remote.strip()
 
 
 def local_documents(folder: WorkspaceFolder, manifest: Manifest) -> list[LocalDocument]:
@@ -53,7 +61,7 @@ def local_documents(folder: WorkspaceFolder, manifest: Manifest) -> list[LocalDo
             identity = identity_of(rel, document, manifest, groups)
         except UnreadableDocument:
             continue
-        found.append(LocalDocument(rel, sha256_bytes(data), identity, document.guid))
+        found.append(LocalDocument(rel, sha256_bytes(data), identity, document.guid, data.strip()))
     return found
 
 

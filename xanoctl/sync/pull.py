@@ -130,16 +130,21 @@ def _find(client: XanoClient, entries: list[Entry], remote: list[RemoteObject]) 
 
 
 def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFolder, kinds: set[str],
-                 layout: str) -> tuple[dict[tuple[str, int], str], set[tuple[str, int]]]:
-    """(path of every object, keys of the objects adopted from files already on disk)."""
+                 layout: str) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], adopt.LocalDocument]]:
+    """(path of every object, the file already on disk that each adopted object takes).
+    A file stays where it is while its object keeps its name (kind, name, verb, API group)."""
     previous = {key: entry.path for key, entry in old.entries.items()}
     keep = {obj.key for obj in remote if obj.key in old.entries and of_entry(old.entries[obj.key]) == of_remote(obj)}
     newcomers = [obj for obj in remote if obj.kind in kinds and obj.key not in old.entries]
     adopted = adopt.match(newcomers, adopt.local_documents(folder, old)) if newcomers else {}
-    previous.update((key, doc.path) for key, doc in adopted.items())
+    for obj in newcomers:
+        if obj.key in adopted:
+            previous[obj.key] = adopted[obj.key].path
+            if adopted[obj.key].identity == of_remote(obj):
+                keep.add(obj.key)  # else renamed remotely since: it moves, like any rename
     paths = assign_paths((Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote),
-                         previous, layout=layout, keep=keep | set(adopted))
-    return paths, set(adopted)
+                         previous, layout=layout, keep=keep)
+    return paths, adopted
 
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
@@ -175,21 +180,25 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                           updated_at=updated_at, verb=obj.verb,
                           group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
         if entry is None:
-            local = folder.sha256(path)
+            found = adopted.get(obj.key)  # the file that already declares the object, if any
+            on_disk = found.path if found else path
+            local = folder.sha256(on_disk)
             owner = owners.get(path)
-            owner_clean = owner is not None and owner.key != obj.key and local == owner.sha256
-            if local is None or local == digest or owner_clean or force:
-                if local != digest:
+            owner_clean = on_disk == path and owner is not None and owner.key != obj.key and local == owner.sha256
+            adopting = found is not None and found.same_document(data)
+            if local is None or local == digest or owner_clean or adopting or force:
+                if on_disk != path:
+                    out.deletes.append(on_disk)  # adopted by guid, renamed remotely since: moved
+                if local != digest or on_disk != path:
                     out.writes[path] = data
                 out.manifest.entries[obj.key] = new_entry
                 result.added.append(Change("added", obj.kind, obj.id, obj.name, path,
-                                           reason="adopted" if obj.key in adopted and local == digest else ""))
-            elif obj.key in adopted:
-                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, path,
-                                               reason="this file declares the object but differs from the remote"))
+                                           old_path=on_disk if on_disk != path else None,
+                                           reason="adopted" if adopting else ""))
             else:
-                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, path,
-                                               reason="an untracked local file is in the way"))
+                why = ("this file declares the object but differs from the remote" if found is not None
+                       else "an untracked local file is in the way")
+                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, on_disk, reason=why))
             continue
         local = folder.sha256(entry.path)
         moved = path != entry.path
