@@ -226,3 +226,15 @@ def test_new_files_in_the_official_tree_are_pushed_with_their_group_from_the_fol
     created = shop.stored("query", "things")
     assert created is not None and created.group_id == shop.stored("api_group", "Shop API").id
     assert snapshot(shop.ws)["api/shop_api/things_POST.xs"] == query_source("things", "POST", '"posted"').encode()
+
+
+@pytest.mark.parametrize("world", [None], indirect=True)
+def test_an_unknown_layout_is_a_one_line_usage_error(world):
+    shop = world
+    (shop.root / "xanoctl.yaml").write_text(f"instance: {shop.emu.base_url}\nworkspace: 1\nlayout: snake\n")
+    result = shop.cli("pull", code=2)
+    assert result.output.strip().splitlines() == [
+        f"xanoctl: error: {shop.root / 'xanoctl.yaml'}: layout must be one of readable, official, got 'snake'"]
+    assert not shop.ws.exists()
+    assert "Invalid value for '--layout'" in shop.cli("init", "--instance", "x.io", "--workspace", "1",
+                                                      "--layout", "snake", code=2).output
