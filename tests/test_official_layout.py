@@ -59,6 +59,9 @@ OBJECTS = [
      "task/task_0_stage_listings.xs"),
 ]
 OFFICIAL = {path for *_, path in OBJECTS}
+TRIGGER = ("table/trigger/user_profile_audit.xs",  # a kind xanoctl does not manage, in the official tree
+           'table_trigger "user_profile_audit" {\n  table = "UserProfile"\n  input {\n  }\n  stack {\n  }\n'
+           '  actions = {insert: true}\n  guid = "TrigGuid"\n}')
 
 
 def guid_of(index: int) -> str:
@@ -127,6 +130,7 @@ def test_init_with_the_official_layout_then_pull_writes_the_official_paths_of_ev
 
 def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(world):
     shop = world
+    shop.write(*TRIGGER)
     before = official_tree(shop)
     result = shop.cli("pull", "--json")
     summary = json.loads(result.output)
@@ -135,13 +139,15 @@ def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(w
     after = shop.tree()
     assert {k: v for k, v in after.items() if k != "xanoctl.lock"} == before
     assert {e["path"] for e in shop.lock()["objects"]} == OFFICIAL
-    assert shop.cli("status", "--exit-code").exit_code == 0
+    status = shop.cli("status", "--exit-code").output
+    assert "1 file(s) of kinds xanoctl does not manage (table_trigger) left alone" in status
     shop.commit_all("adopt the official tree")
 
-    # an edit in the official tree pushes to its object
+    # an edit in the official tree pushes to its object; the trigger is left alone
     path = "function/utils/hub_spot_v_1_sync.xs"
     shop.write(path, edited(shop.read(path), "v2"))
-    assert "pushed 1 object(s)" in shop.cli("push").output
+    output = shop.cli("push").output
+    assert "pushed 1 object(s)" in output and "(table_trigger) left alone" in output
     assert shop.remote()[("function", "Utils/HubSpot v1 Sync")] == shop.read(path)
     assert shop.cli("status", "--exit-code").exit_code == 0
 
@@ -157,6 +163,7 @@ def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(w
     assert not (shop.ws / path).exists()
     assert shop.read("function/utils/hub_spot_v_2_sync.xs") == shop.remote()[("function", "Utils/HubSpot v2 Sync")]
     assert shop.cli("status", "--exit-code").exit_code == 0
+    assert shop.read(TRIGGER[0]) == TRIGGER[1]
 
 
 def test_adopting_reports_each_file_as_already_on_disk(world):

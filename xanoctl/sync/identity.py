@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Iterable
 
 from xanoctl.errors import XanoctlError, XanoSyntaxError
 from xanoctl.sync.manifest import Entry, Manifest
@@ -21,6 +22,15 @@ PUSHABLE = frozenset(KINDS)
 
 class UnreadableDocument(XanoctlError):
     pass
+
+
+class UnmanagedDocument(UnreadableDocument):
+    """A document of a kind xanoctl does not pull or push (a trigger, an agent, an add-on... that
+    the official CLI writes into its tree): left alone."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,12 @@ class Identity:
         if self.kind == "query":
             return f"query {self.verb} {self.name!r} in {self.group!r}"
         return f"{self.kind} {self.name!r}"
+
+
+def unmanaged_note(kinds: Iterable[str]) -> str:
+    """One line about the files of kinds xanoctl leaves alone."""
+    kinds = list(kinds)
+    return f"{len(kinds)} file(s) of kinds xanoctl does not manage ({', '.join(sorted(set(kinds)))}) left alone"
 
 
 def of_entry(entry: Entry) -> Identity:
@@ -70,9 +86,11 @@ def parse_declared(rel: str, data: bytes) -> Document:
         document = parse_document(decode_source(data, rel), rel)
     except XanoSyntaxError as exc:
         raise UnreadableDocument(f"{exc}: cannot tell which object it declares") from None
-    if document.kind not in PUSHABLE or not document.name:
-        raise UnreadableDocument(f"{rel}: a {document.kind} document; xanoctl pushes only "
-                                 f"{', '.join(KINDS)}")
+    if document.kind not in PUSHABLE:
+        raise UnmanagedDocument(f"{rel}: a {document.kind} document; xanoctl pushes only {', '.join(KINDS)}",
+                                document.kind)
+    if not document.name:
+        raise UnreadableDocument(f"{rel}: a {document.kind} document without a name")
     return document
 
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from xanoctl.sync.identity import (Identity, UnreadableDocument, group_file_folder, identity_of, of_entry, of_remote,
-                                   parse_declared)
+from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
+                                   of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
 from xanoctl.sync.remote import RemoteObject, same_instant
@@ -102,6 +102,7 @@ class StatusReport:
     objects: list[ObjectStatus] = field(default_factory=list)
     checked_remote: bool = True
     unfinished_push: str | None = None  # what to run when the last push did not finish
+    unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -116,6 +117,7 @@ class StatusReport:
     def as_json(self) -> dict[str, Any]:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
+                "unmanaged": self.unmanaged,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -193,6 +195,9 @@ def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFold
         try:
             document = parse_declared(item.path, folder.read(item.path) or b"")
             ident = identity_of(item.path, document, manifest, groups)
+        except UnmanagedDocument as exc:
+            report.unmanaged[item.path] = exc.kind
+            continue
         except UnreadableDocument as exc:
             status.note = str(exc)
             report.objects.append(status)
