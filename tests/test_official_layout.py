@@ -191,14 +191,17 @@ def test_the_readable_layout_keeps_an_official_tree_where_it_lies_and_adds_new_o
 def test_a_file_that_differs_from_the_remote_is_kept_as_a_conflict_not_copied(world):
     shop = world
     official_tree(shop)
-    path = "function/utils/noop.xs"
+    path, endpoint = "function/utils/noop.xs", "api/shop_api/items_POST.xs"  # the endpoint: group from its folder
     mine = edited(shop.read(path), "mine")
     shop.write(path, mine)
+    shop.write(endpoint, edited(shop.read(endpoint), "mine"))
     result = shop.cli("pull", code=1)
     assert f"conflict {path}: this file declares the object but differs from the remote" in result.output
+    assert f"conflict {endpoint}: this file declares the object but differs from the remote" in result.output
     assert shop.read(path) == mine
     assert not any("noop" in p for p in shop.tree() if p != path and p != "xanoctl.lock")
-    assert all(e["path"] != path for e in shop.lock()["objects"])
+    assert all(e["path"] not in (path, endpoint) for e in shop.lock()["objects"])
+    assert len(shop.lock()["objects"]) == len(OBJECTS) - 2
     shop.cli("pull", "--force")
     assert shop.read(path) == shop.remote()[("function", "Utils/noop")]
     assert shop.cli("status", "--exit-code").exit_code == 0

@@ -40,29 +40,64 @@ class LocalDocument:
         return self.sha256 == sha256_bytes(remote) or self.trimmed == remote.strip()
 
 
-def local_documents(folder: WorkspaceFolder, manifest: Manifest) -> list[LocalDocument]:
-    """Every untracked ``*.xs`` file that declares an object xanoctl manages (the others, and
-    files that do not parse, are left out), sorted by path."""
+def find(objects: Iterable[RemoteObject], folder: WorkspaceFolder, manifest: Manifest) -> dict[tuple[str, int],
+                                                                                             LocalDocument]:
+    """``(kind, id)`` -> the untracked file each of ``objects`` takes. A file
+    that holds an object's document (byte for byte, or as the official CLI trims it) declares
+    that object, header included, so it needs no parsing; the others are parsed and matched by
+    guid, then by identity (:func:`match`)."""
+    files = untracked_files(folder, manifest.by_path())
+    if not files:
+        return {}
+    objects = list(objects)
+    by_content: dict[str, list[RemoteObject]] = {}
+    for obj in objects:
+        if obj.xanoscript is not None:
+            data = obj.xanoscript.encode("utf-8")
+            for digest in {sha256_bytes(data), sha256_bytes(data.strip())}:
+                by_content.setdefault(digest, []).append(obj)
+    found: dict[tuple[str, int], LocalDocument] = {}
+    groups: dict[str, str] = {}  # api/<folder> -> the name of the group whose file lies there
+    unknown: list[tuple[str, bytes]] = []
+    for rel in files:
+        data = folder.read(rel) or b""
+        owners = by_content.get(sha256_bytes(data)) or by_content.get(sha256_bytes(data.strip())) or []
+        if len(owners) == 1 and owners[0].key not in found:
+            obj = owners[0]
+            found[obj.key] = LocalDocument(rel, sha256_bytes(data), of_remote(obj), obj.guid, data.strip())
+            where = group_file_folder(rel)
+            if obj.kind == "api_group" and where is not None:
+                groups.setdefault(where, obj.name)
+        else:
+            unknown.append((rel, data))
+    rest = [obj for obj in objects if obj.key not in found]
+    if rest and unknown:
+        taken = {doc.guid for doc in found.values() if doc.guid}
+        found.update(match(rest, [doc for doc in _parsed(unknown, manifest, groups) if doc.guid not in taken]))
+    return found
+
+
+def _parsed(files: list[tuple[str, bytes]], manifest: Manifest, groups: dict[str, str]) -> list[LocalDocument]:
+    """The files that parse and declare an object xanoctl manages (the others are left out),
+    with their identities; ``groups`` gains the group files found among them."""
     parsed = []
-    for rel in untracked_files(folder, manifest.by_path()):
-        data = folder.read(rel)
+    for rel, data in files:
         try:
-            parsed.append((rel, data or b"", parse_declared(rel, data or b"")))
+            parsed.append((rel, data, parse_declared(rel, data)))
         except UnreadableDocument:
             continue
-    groups: dict[str, str] = {}  # api/<folder> -> the name of the group whose file lies there
     for rel, _, document in parsed:
         where = group_file_folder(rel)
         if where is not None and document.kind == "api_group" and document.name:
             groups.setdefault(where, document.name)
-    found = []
+    out = []
     for rel, data, document in parsed:
         try:
             identity = identity_of(rel, document, manifest, groups)
         except UnreadableDocument:
             continue
-        found.append(LocalDocument(rel, sha256_bytes(data), identity, document.guid, data.strip()))
-    return found
+        out.append(LocalDocument(rel, sha256_bytes(data), identity, document.guid, data.strip()))
+    return out
 
 
 def match(remote: Iterable[RemoteObject], documents: list[LocalDocument]) -> dict[tuple[str, int], LocalDocument]:

@@ -135,16 +135,23 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
     A file stays where it is while its object keeps its name (kind, name, verb, API group)."""
     previous = {key: entry.path for key, entry in old.entries.items()}
     keep = {obj.key for obj in remote if obj.key in old.entries and of_entry(old.entries[obj.key]) == of_remote(obj)}
+    placements = [Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote]
+    paths = assign_paths(placements, previous, layout=layout, keep=keep)
+    # When every new object's file already holds its document where the layout puts it (a tree
+    # pulled in the same layout), there is nothing to look for.
     newcomers = [obj for obj in remote if obj.kind in kinds and obj.key not in old.entries]
-    adopted = adopt.match(newcomers, adopt.local_documents(folder, old)) if newcomers else {}
+    if all(obj.xanoscript is None or folder.sha256(paths[obj.key]) == sha256_bytes(obj.xanoscript.encode("utf-8"))
+           for obj in newcomers):
+        return paths, {}
+    adopted = adopt.find(newcomers, folder, old)
+    if not adopted:
+        return paths, {}
     for obj in newcomers:
         if obj.key in adopted:
             previous[obj.key] = adopted[obj.key].path
             if adopted[obj.key].identity == of_remote(obj):
                 keep.add(obj.key)  # else renamed remotely since: it moves, like any rename
-    paths = assign_paths((Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote),
-                         previous, layout=layout, keep=keep)
-    return paths, adopted
+    return assign_paths(placements, previous, layout=layout, keep=keep), adopted
 
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
@@ -194,7 +201,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                 out.manifest.entries[obj.key] = new_entry
                 result.added.append(Change("added", obj.kind, obj.id, obj.name, path,
                                            old_path=on_disk if on_disk != path else None,
-                                           reason="adopted" if adopting else ""))
+                                           reason="adopted" if adopting or local == digest else ""))
             else:
                 why = ("this file declares the object but differs from the remote" if found is not None
                        else "an untracked local file is in the way")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LATIN = re.compile("[\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u017f]")
 # The letters of the two blocks whose basic form is not the first character of their
@@ -80,6 +81,7 @@ _ASCII_WORD = re.compile("[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
 _NEEDS_WORD_PATTERN = re.compile("[a-z][A-Z]|[A-Z]{2,}[a-z]|[0-9][a-zA-Z]|[a-zA-Z][0-9]|[^a-zA-Z0-9 ]")
 _COMBO_MARK = re.compile(f"[{_COMBO}]")
 _APOSTROPHES = re.compile(f"[{_APOSTROPHE}]")
+_OUTSIDE_BMP = re.compile("[\ud800-\udfff\U00010000-\U0010ffff]")  # astral characters, or surrogates already
 
 
 def _basic_letter(match: re.Match[str]) -> str:
@@ -94,8 +96,6 @@ def deburr(text: str) -> str:
 
 def _utf16_units(text: str) -> str:
     """``text`` with every astral character as its two surrogate code units."""
-    if all(ord(ch) < 0x10000 for ch in text):
-        return text
     return "".join(_units(ch) for ch in text)
 
 
@@ -114,11 +114,14 @@ def _from_units(units: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words lodash finds in ``text`` (before deburring)."""
-    if _NEEDS_WORD_PATTERN.search(text):
-        return [_from_units(word) for word in _WORD.findall(_utf16_units(text))]
-    return _ASCII_WORD.findall(text)
+    if not _NEEDS_WORD_PATTERN.search(text):
+        return _ASCII_WORD.findall(text)
+    if not _OUTSIDE_BMP.search(text):
+        return _WORD.findall(text)
+    return [_from_units(word) for word in _WORD.findall(_utf16_units(text))]
 
 
+@lru_cache(maxsize=8192)
 def snake_case(text: str) -> str:
     """``reZEN - Onboarding Start Job`` -> ``re_zen_onboarding_start_job``, ``v1`` -> ``v_1``,
     ``HubSpot`` -> ``hub_spot``, ``{id}`` -> ``id``, ``déjà vu`` -> ``deja_vu``."""
