@@ -11,18 +11,16 @@ import json
 import sys
 from pathlib import Path
 
-import git
 import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from shiphelpers import TOKEN, Clock, Shop, edited  # noqa: E402
+from shiphelpers import TOKEN, Clock, Shop, edited, open_shop  # noqa: E402
 
-from xanoctl.config import write_config  # noqa: E402
 from xanoctl.emulator.server import run_in_thread  # noqa: E402
-from xanoctl.emulator.testing import (cli_env, function_source, group_source, middleware_source,  # noqa: E402
-                                      query_source, snapshot, table_source, task_source)
+from xanoctl.emulator.testing import (function_source, group_source, middleware_source, query_source,  # noqa: E402
+                                      snapshot, table_source, task_source)
 
 
 def with_guid(source: str, guid: str) -> str:
@@ -77,19 +75,7 @@ def build(tmp_path: Path, layout: str | None) -> Shop:
         fields = {"canonical": "abc123"} if kind == "api_group" else {}
         emu.add(kind, name, with_guid(source, guid_of(index)), group=group, verb=verb, guid=guid_of(index),
                 fields=fields)
-    root = tmp_path / "repo"
-    root.mkdir()
-    git.Repo.init(root)
-    with git.Repo(root).config_writer() as config:
-        config.set_value("user", "name", "Test")
-        config.set_value("user", "email", "test@example.com")
-    if layout is not None:
-        write_config(root / "xanoctl.yaml", instance=emu.base_url, workspace=emu.workspace_id, branch="",
-                     dir="workspace", layout=layout)
-    env = cli_env(emu, tmp=tmp_path, attempts=3)
-    for name in ("XANO_INSTANCE", "XANO_WORKSPACE", "XANO_BRANCH"):
-        env.pop(name)
-    return Shop(emu, root, env)
+    return open_shop(emu, tmp_path, layout=layout)
 
 
 @pytest.fixture
