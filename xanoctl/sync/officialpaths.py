@@ -23,7 +23,7 @@ layout and the object's id is added, like any lossy name.
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, TypeVar
 
 from xanoctl.sync.snakecase import snake_case
 
@@ -32,10 +32,15 @@ KIND_ORDER = ("table", "function", "middleware", "api_group", "task")
 
 
 class Named(Protocol):
-    kind: str
-    id: int
-    name: str
-    group_id: int | None
+    @property
+    def kind(self) -> str: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def group_id(self) -> int | None: ...
+
+
+T = TypeVar("T", bound=Named)
 
 
 def sanitize(name: str) -> str:
@@ -58,21 +63,20 @@ def duplicate(stem: str, count: int) -> str:
     return stem if count <= 1 else f"{stem}_{count}"
 
 
-def order(items: Iterable[Named]) -> list[Named]:
+def order(items: Iterable[T]) -> list[T]:
     """Objects in the order the official CLI writes them: by kind (tables, functions,
     middleware, API groups each followed by its endpoints, tasks), by id within a kind;
     endpoints of a group not among ``items`` come last."""
     items = list(items)
-    by_kind = {kind: sorted((i for i in items if i.kind == kind), key=lambda i: i.id) for kind in KIND_ORDER}
-    endpoints = sorted((i for i in items if i.kind == "query"), key=lambda i: (i.group_id or 0, i.id))
-    out: list[Named] = []
-    placed: set[int] = set()
+    endpoints: dict[int | None, list[T]] = {}
+    for item in sorted((i for i in items if i.kind == "query"), key=lambda i: i.id):
+        endpoints.setdefault(item.group_id, []).append(item)
+    out: list[T] = []
     for kind in KIND_ORDER:
-        for item in by_kind[kind]:
+        for item in sorted((i for i in items if i.kind == kind), key=lambda i: i.id):
             out.append(item)
             if kind == "api_group":
-                mine = [e for e in endpoints if e.group_id == item.id]
-                out.extend(mine)
-                placed.update(id(e) for e in mine)
-    out.extend(e for e in endpoints if id(e) not in placed)
+                out.extend(endpoints.pop(item.id, []))
+    for group_id in sorted(endpoints, key=lambda g: g or 0):
+        out.extend(endpoints[group_id])
     return out

@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Mapping
 
 from xanoctl.config import LAYOUTS
@@ -271,8 +270,7 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
     keep = set(keep)
     naming = _LAYOUTS[layout]
     listed = list(items)
-    ordered: list[Placement] = official.order(listed) if layout == OFFICIAL else \
-        sorted(listed, key=lambda item: (item.kind, item.id))  # type: ignore[assignment]
+    ordered = official.order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
     limit = len(ordered) + 1
     group_dirs = _group_dirs([item for item in ordered if item.kind == "api_group"], previous, keep, naming, limit)
     choices = {item.key: naming.choices(item, group_dirs) for item in ordered}
