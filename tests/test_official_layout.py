@@ -234,3 +234,27 @@ def test_an_unknown_layout_is_a_one_line_usage_error(world):
     assert not shop.ws.exists()
     assert "Invalid value for '--layout'" in shop.cli("init", "--instance", "x.io", "--workspace", "1",
                                                       "--layout", "snake", code=2).output
+
+
+def test_the_guid_wins_over_the_name_when_an_object_was_renamed_and_its_old_name_reused(world):
+    shop = world
+    official_tree(shop)
+    path = "function/utils/foo_bar.xs"  # declares "Utils/Foo Bar" with the guid of OBJECTS[4]
+    assert f'guid = "{guid_of(4)}"' in shop.read(path)
+
+    def rename_and_reuse(state):
+        obj = shop.stored("function", "Utils/Foo Bar")
+        state.store.replace(obj, name="Utils/Foo Baz", xanoscript=with_guid(function_source("Utils/Foo Baz"), guid_of(4)),
+                            verb=None, description="", tags=[], fields={}, publish=True)
+        state.store.add(state.store.workspace(shop.emu.workspace_id).live, "function", "Utils/Foo Bar",
+                        with_guid(function_source("Utils/Foo Bar", '"new"'), "NewGuid"), guid="NewGuid")
+    shop.emu.mutate(rename_and_reuse)
+    output = shop.cli("pull", code=1).output
+    assert f"conflict {path}: this file declares the object but differs from the remote" in output  # by its guid
+    assert f"conflict {path}: an untracked local file is in the way" in output  # the new object's path
+    shop.cli("pull", "--force")
+    assert shop.read(path) == with_guid(function_source("Utils/Foo Bar", '"new"'), "NewGuid")
+    assert shop.read("function/utils/foo_baz.xs") == with_guid(function_source("Utils/Foo Baz"), guid_of(4))
+    guids = {e["path"]: e["guid"] for e in shop.lock()["objects"]}
+    assert guids[path] == "NewGuid" and guids["function/utils/foo_baz.xs"] == guid_of(4)
+    assert shop.cli("status", "--exit-code").exit_code == 0
