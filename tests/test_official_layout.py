@@ -258,3 +258,16 @@ def test_the_guid_wins_over_the_name_when_an_object_was_renamed_and_its_old_name
     guids = {e["path"]: e["guid"] for e in shop.lock()["objects"]}
     assert guids[path] == "NewGuid" and guids["function/utils/foo_baz.xs"] == guid_of(4)
     assert shop.cli("status", "--exit-code").exit_code == 0
+
+
+def test_a_link_out_of_the_workspace_is_never_adopted_nor_followed(world, tmp_path):
+    shop = world
+    outside = tmp_path / "outside.xs"
+    remote = shop.remote()
+    outside.write_text(remote[("function", "Utils/noop")], encoding="utf-8")
+    official_tree(shop, skip=("function/utils/noop.xs",))
+    (shop.ws / "function/utils/noop.xs").symlink_to(outside)
+    result = shop.cli("pull", code=1)
+    assert "refusing the path 'function/utils/noop.xs': it resolves outside" in result.output
+    assert outside.read_text(encoding="utf-8") == remote[("function", "Utils/noop")]
+    assert not (shop.ws / "xanoctl.lock").exists()

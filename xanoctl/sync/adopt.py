@@ -22,7 +22,7 @@ from xanoctl.sync.identity import Identity, UnreadableDocument, group_file_folde
 from xanoctl.sync.localscan import untracked_files
 from xanoctl.sync.manifest import Manifest, sha256_bytes
 from xanoctl.sync.remote import RemoteObject
-from xanoctl.sync.workspace import WorkspaceFolder
+from xanoctl.sync.workspace import UnsafePathError, WorkspaceFolder
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,11 @@ def find(objects: Iterable[RemoteObject], folder: WorkspaceFolder, manifest: Man
     groups: dict[str, str] = {}  # api/<folder> -> the name of the group whose file lies there
     unknown: list[tuple[str, bytes]] = []
     for rel in files:
-        data = folder.read(rel) or b""
+        try:
+            data = folder.read(rel) or b""
+        except (UnsafePathError, OSError):
+            continue  # a link out of the folder, an unreadable file: never adopted
+
         owners = by_content.get(sha256_bytes(data)) or by_content.get(sha256_bytes(data.strip())) or []
         if len(owners) == 1 and owners[0].key not in found:
             obj = owners[0]
