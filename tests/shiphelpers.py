@@ -159,6 +159,24 @@ def broken(source: str) -> str:
     return source.replace("  input {\n", "  input {\n    int = =\n", 1)
 
 
+def open_shop(emu: RunningEmulator, tmp_path: Path, *, layout: str | None = "readable", **http: Any) -> Shop:
+    """A git repository in ``tmp_path`` whose xanoctl.yaml (none when ``layout`` is None) points
+    at ``emu``, with its workspace folder not pulled yet."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git.Repo.init(root)
+    with git.Repo(root).config_writer() as config:
+        config.set_value("user", "name", "Test")
+        config.set_value("user", "email", "test@example.com")
+    if layout is not None:
+        write_config(root / "xanoctl.yaml", instance=emu.base_url, workspace=emu.workspace_id, branch="",
+                     dir="workspace", layout=layout)
+    env = cli_env(emu, tmp=tmp_path, attempts=3, **http)
+    for name in ("XANO_INSTANCE", "XANO_WORKSPACE", "XANO_BRANCH"):
+        env.pop(name)
+    return Shop(emu, root, env)
+
+
 def build_shop(tmp_path: Path, *, functions: list[str] = FUNCTIONS, faults: str | None = None,
                **http: Any) -> Shop:
     emu = run_in_thread(token=TOKEN, faults=faults)
@@ -169,18 +187,7 @@ def build_shop(tmp_path: Path, *, functions: list[str] = FUNCTIONS, faults: str 
     emu.add("api_group", "Shop", group_source("Shop"), fields={"canonical": "abc123"})
     emu.add("query", "items/{id}", query_source("items/{id}", "GET", '"item"'), group="Shop", verb="GET")
     emu.add("task", "Nightly", task_source("Nightly", "Utils/noop"), fields={"active": True})
-    root = tmp_path / "repo"
-    root.mkdir()
-    git.Repo.init(root)
-    with git.Repo(root).config_writer() as config:
-        config.set_value("user", "name", "Test")
-        config.set_value("user", "email", "test@example.com")
-    write_config(root / "xanoctl.yaml", instance=emu.base_url, workspace=emu.workspace_id, branch="", dir="workspace")
-    env = cli_env(emu, tmp=tmp_path, attempts=3, **http)
-    env.pop("XANO_INSTANCE")
-    env.pop("XANO_WORKSPACE")
-    env.pop("XANO_BRANCH")
-    shop = Shop(emu, root, env)
+    shop = open_shop(emu, tmp_path, **http)
     shop.cli("pull")
     shop.commit_all("pull")
     return shop

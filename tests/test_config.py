@@ -109,8 +109,14 @@ def test_a_missing_remote_setting_says_how_to_set_it(tmp_path):
 
 
 @pytest.mark.parametrize("text", ["workspace: abc\n", "workspace: -1\n", "http:\n  concurrency: 0\n", "- a list\n",
-                                  "http:\n  timeout: soon\n"])
+                                  "http:\n  timeout: soon\n", "layout: snake\n", "layout: [official]\n"])
 def test_bad_settings_are_usage_errors(tmp_path, text):
     write(tmp_path / "xanoctl.yaml", text)
     with pytest.raises(UsageError):
         load_config(cwd=tmp_path, env=no_creds(tmp_path))
+
+
+def test_the_layout_is_readable_unless_the_file_says_official(repo):
+    assert load_config(cwd=repo, env=no_creds(repo)).layout == "readable"
+    write(repo / "xanoctl.yaml", "workspace: 3\nlayout: Official\n")
+    assert load_config(cwd=repo, env=no_creds(repo)).layout == "official"

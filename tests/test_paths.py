@@ -7,13 +7,14 @@ import os
 
 import pytest
 
-from xanoctl.sync.paths import MAX_SEGMENT_BYTES, Placement, assign_paths, safe_segment
 from xanoctl.errors import XanoctlError
+from xanoctl.sync import officialpaths
+from xanoctl.sync.paths import MAX_SEGMENT_BYTES, OFFICIAL, Placement, assign_paths, planned_path, safe_segment
 from xanoctl.sync.workspace import UnsafePathError, WorkspaceFolder
 
 
-def paths_of(*items, previous=None):
-    return assign_paths(items, previous)
+def paths_of(*items, previous=None, layout="readable", keep=()):
+    return assign_paths(items, previous, layout=layout, keep=keep)
 
 
 def fn(ident, name):
@@ -36,14 +37,16 @@ def test_the_layout_of_every_kind():
     "LPT9", "x" * 300, "é" * 200, "trailing. ", ".git/config", "a.xs/b", "C:\\Windows\\system32", "a:b|c?d*e",
     "<script>", "tab\there", "new\nline", "/".join(["deep"] * 40), "////", "🚀/🚀🚀",
 ])
-def test_hostile_names_map_to_safe_relative_paths(name, tmp_path):
-    path = paths_of(fn(7, name))[("function", 7)]
+@pytest.mark.parametrize("layout", ["readable", "official"])
+def test_hostile_names_map_to_safe_relative_paths(name, layout, tmp_path):
+    path = paths_of(fn(7, name), layout=layout)[("function", 7)]
+    limit = MAX_SEGMENT_BYTES if layout == "readable" else officialpaths.MAX_SEGMENT_BYTES
     parts = path.split("/")
     assert parts[0] == "function" and path.endswith(".xs")
     assert not path.startswith("/") and "\\" not in path and "\x00" not in path and ":" not in path
     for part in parts:
         assert part not in ("", ".", "..") and not part.startswith(".")
-        assert len(part.encode("utf-8")) <= MAX_SEGMENT_BYTES + len(".xs")
+        assert len(part.encode("utf-8")) <= limit + len(".xs")
         assert part.split(".")[0].upper() not in ("CON", "NUL", "COM1", "LPT9")
         assert not any(ch in part for ch in '<>:"|?*') and all(ord(ch) >= 32 for ch in part)
     assert len(parts) <= 10
@@ -159,3 +162,80 @@ def test_a_failure_building_a_new_folder_leaves_nothing(tmp_path):
     with pytest.raises(XanoctlError, match="cannot write function/a.xs/b.xs"):
         folder.stage({"function/a.xs": b"file", "function/a.xs/b.xs": b"under a file"})
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- the official CLI's layout
+
+
+def official(*items, previous=None, keep=()):
+    return paths_of(*items, previous=previous, layout=OFFICIAL, keep=keep)
+
+
+def test_the_official_layout_of_every_kind():
+    result = official(fn(1, "Tasks/reZEN - Onboarding Start Job"), Placement("task", 1, "Task 0 - Stage Listings"),
+                      Placement("table", 1, "UserProfile"), Placement("middleware", 1, "Auth Check"),
+                      Placement("api_group", 4, "Shop API"), Placement("query", 9, "users/{user_id}", "GET", 4, "Shop API"),
+                      Placement("query", 10, "v1/HubSpot/{id}", "patch", 4, "Shop API"),
+                      Placement("query", 11, "users", "POST", 4, "Shop API"))
+    assert sorted(result.values()) == [
+        "api/shop_api/shop_api.xs", "api/shop_api/users/user_id_GET.xs", "api/shop_api/users_POST.xs",
+        "api/shop_api/v_1/hub_spot/id_PATCH.xs", "function/tasks/re_zen_onboarding_start_job.xs",
+        "middleware/auth_check.xs", "table/user_profile.xs", "task/task_0_stage_listings.xs"]
+
+
+def test_the_official_layout_numbers_duplicates_in_the_official_order():
+    result = official(fn(3, "a/Foo Bar"), fn(1, "A/foo_bar"), fn(2, "a/FOO-BAR"), fn(4, "a//foo bar"))
+    assert result == {("function", 1): "function/a/foo_bar.xs", ("function", 2): "function/a/foo_bar_2.xs",
+                      ("function", 3): "function/a/foo_bar_3.xs", ("function", 4): "function/a/foo_bar_4.xs"}
+
+
+def test_an_official_duplicate_suffix_never_takes_a_file_another_name_maps_to():
+    result = official(fn(1, "x 2"), fn(2, "x"), fn(3, "X"))
+    assert result == {("function", 1): "function/x_2.xs", ("function", 2): "function/x.xs",
+                      ("function", 3): "function/x_3.xs"}
+
+
+def test_official_api_groups_with_one_snake_name_get_numbered_folders_and_keep_their_file_name():
+    result = official(Placement("api_group", 1, "Authentication"), Placement("api_group", 2, "authentication"),
+                      Placement("query", 5, "login", "POST", 2, "authentication"))
+    assert result == {("api_group", 1): "api/authentication/authentication.xs",
+                      ("api_group", 2): "api/authentication_2/authentication.xs",
+                      ("query", 5): "api/authentication_2/login_POST.xs"}
+
+
+@pytest.mark.parametrize("name,path", [("!!!", "function/_~7.xs"), ("con", "function/_con~7.xs"),
+                                       ("a/!!!/b", "function/a/b.xs"), ("/x", "function/x.xs"),
+                                       ("\u00c9t\u00e9 2024", "function/ete_2024.xs")])
+def test_official_names_the_official_cli_cannot_write_get_a_safe_name_and_the_id(name, path):
+    assert official(fn(7, name)) == {("function", 7): path}
+
+
+def test_an_endpoint_without_a_verb_and_with_an_empty_leaf_in_the_official_layout():
+    result = official(Placement("api_group", 1, "G"), Placement("query", 2, "users/", "GET", 1, "G"),
+                      Placement("query", 3, "ping", None, 1, "G"))
+    assert result[("query", 2)] == "api/g/users/_GET.xs" and result[("query", 3)] == "api/g/ping.xs"
+
+
+def test_a_file_stays_where_it_is_while_kept_and_a_renamed_object_moves_to_the_layout():
+    previous = {("function", 1): "function/Tasks/Sync.xs", ("api_group", 2): "api/Shop/api_group.xs"}
+    items = [fn(1, "Tasks/Sync"), Placement("api_group", 2, "Shop"), Placement("query", 3, "x", "GET", 2, "Shop")]
+    kept = official(*items, previous=previous, keep={("function", 1), ("api_group", 2)})
+    # the new endpoint goes into its group's folder, wherever that is
+    assert kept == {("function", 1): "function/Tasks/Sync.xs", ("api_group", 2): "api/Shop/api_group.xs",
+                    ("query", 3): "api/Shop/x_GET.xs"}
+    moved = official(*items, previous=previous)
+    assert moved == {("function", 1): "function/tasks/sync.xs", ("api_group", 2): "api/shop/shop.xs",
+                     ("query", 3): "api/shop/x_GET.xs"}
+
+
+def test_an_official_path_that_still_fits_its_object_is_kept_without_being_told():
+    first = official(fn(1, "x"), fn(2, "X"))
+    assert official(fn(2, "X"), previous=first) == {("function", 2): "function/x_2.xs"}
+    assert official(fn(2, "X"), fn(5, "x"), previous={("function", 2): "function/x_2.xs"}) == \
+        {("function", 2): "function/x_2.xs", ("function", 5): "function/x.xs"}
+
+
+def test_planned_path_follows_the_layout():
+    item = Placement("query", 1, "users/{id}", "GET", 4, "Shop API")
+    assert planned_path(item) == "api/Shop API/users/{id}_GET.xs"
+    assert planned_path(item, OFFICIAL) == "api/shop_api/users/id_GET.xs"

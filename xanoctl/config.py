@@ -10,6 +10,9 @@ the repository (``$XANOCTL_CREDENTIALS``, else ``$XDG_CONFIG_HOME/xanoctl/creden
     tokens:                                   # optional, per instance
       https://x123.xano.io/api:meta: <token>
 
+``layout`` says how object files are named: ``readable`` (the default: names as they are) or
+``official`` (the official Xano CLI's snake_case paths).
+
 Optional ``http`` settings (``xanoctl.yaml`` section ``http``, or ``XANOCTL_HTTP_<NAME>``):
 ``per_page``, ``concurrency``, ``lookahead``, ``timeout``, ``attempts``, ``backoff``,
 ``max_backoff``, ``rate_limit_wait`` (e.g. ``XANOCTL_HTTP_RATE_LIMIT_WAIT=600``).
@@ -28,6 +31,7 @@ from xanoctl.errors import UsageError
 
 CONFIG_NAME = "xanoctl.yaml"
 DEFAULT_DIR = "workspace"
+LAYOUTS = ("readable", "official")  # xanoctl.sync.paths.LAYOUTS, the first is the default
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Config:
     token: str | None = field(default=None, repr=False)
     config_file: Path | None = None
     http: HttpSettings = HttpSettings()
+    layout: str = LAYOUTS[0]
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the whole xanoctl.yaml
 
     def require_remote(self) -> tuple[str, int, str]:
@@ -107,6 +112,14 @@ def normalize_instance(url: str) -> str:
     if not path:
         path = "/api:meta"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def parse_layout(value: Any, origin: str) -> str:
+    """``readable`` or ``official``, or a UsageError naming where the value came from."""
+    layout = str(value).strip().lower()
+    if layout not in LAYOUTS:
+        raise UsageError(f"{origin}: layout must be one of {', '.join(LAYOUTS)}, got {value!r}")
+    return layout
 
 
 def parse_workspace(value: Any, origin: str) -> int:
@@ -243,6 +256,7 @@ def load_config(
     http_data = dict(data.get("http") or {})
     http_data.update(_env_http(env))
     http = HttpSettings.from_mapping(http_data, origin)
+    layout = parse_layout(data["layout"], origin) if data.get("layout") not in (None, "") else LAYOUTS[0]
 
     if env.get("XANO_TOKEN"):
         token = clean_token(env["XANO_TOKEN"], "XANO_TOKEN")
@@ -257,19 +271,25 @@ def load_config(
         token=token,
         config_file=config_file,
         http=http,
+        layout=layout,
         raw=data,
     )
 
 
-def write_config(path: Path, *, instance: str, workspace: int, branch: str, dir: str) -> None:
-    """Write a fresh ``xanoctl.yaml`` (no token, ever)."""
+def write_config(path: Path, *, instance: str, workspace: int, branch: str, dir: str,
+                 layout: str = LAYOUTS[0]) -> None:
+    """Write a fresh ``xanoctl.yaml`` (no token, ever). ``layout`` is written only when it is
+    not the default."""
+    settings: dict[str, Any] = {"instance": instance, "workspace": workspace, "branch": branch, "dir": dir}
+    if layout != LAYOUTS[0]:
+        settings["layout"] = layout
     import yaml
 
     text = (
         "# xanoctl settings (committed). The token is NOT stored here: use XANO_TOKEN or\n"
         "# ~/.config/xanoctl/credentials.\n"
         + yaml.safe_dump(
-            {"instance": instance, "workspace": workspace, "branch": branch, "dir": dir},
+            settings,
             sort_keys=False,
             allow_unicode=True,
         )

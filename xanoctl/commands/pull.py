@@ -56,7 +56,8 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
         check = partial(gitops.check_committable, config.dir)  # once the plan is known
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
-            result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check)
+            result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check,
+                              layout=config.layout)
         finally:
             if progress:
                 progress.done()
@@ -95,7 +96,8 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
         for change in changes[:MAX_LINES]:
             note = f" (from {change.old_path})" if change.old_path else ""
             note += " (metadata only)" if change.reason == "metadata" else ""
-            lines.append(f"  {title:<8} {change.path}{note}")
+            word = "adopted" if change.reason == "adopted" else title  # already on disk: recorded, not written
+            lines.append(f"  {word:<8} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
     for change in result.conflicts:

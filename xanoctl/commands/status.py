@@ -9,6 +9,7 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
+from xanoctl.sync.identity import unmanaged_note
 from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
 
 COLOURS = {"modified locally": "green", "new locally": "green", "deleted locally": "green",
@@ -51,6 +52,8 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
                 facts.append(f"remote updated_at {item.remote_at}{pulled}")
             tail = f"  ({'; '.join(facts)})" if facts else ""
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
+    if report.unmanaged:
+        lines += ["", unmanaged_note(report.unmanaged.values())]
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
     if touched:
         lines += ["", f"{len(touched)} unchanged object(s) have a newer remote timestamp with identical content "

@@ -6,7 +6,6 @@ keeps, so it must not depend on anything but the file's bytes and the rule optio
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from xanoctl.errors import XanoSyntaxError

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 FOLDER = Path(".xanoctl") / "cache"
 MAX_RUNS = 16
-_FORMAT = 3
+_FORMAT = 4
 
 
 def digest(data: bytes) -> str:

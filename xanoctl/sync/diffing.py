@@ -26,7 +26,7 @@ from deepdiff import DeepDiff
 from xanoctl.sync.context import Context
 from xanoctl.sync.localscan import LocalFile, scan, selected, selection
 from xanoctl.sync.manifest import Entry, sha256_bytes
-from xanoctl.sync.paths import EXT, Placement, base_path
+from xanoctl.sync.paths import EXT, Placement, planned_path
 from xanoctl.sync.remote import RemoteObject, parse_timestamp
 
 
@@ -134,7 +134,8 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
         known = set(ctx.manifest.entries)
         for obj in remote.values():
             if obj.key not in known and obj.xanoscript is not None:
-                where, _ = base_path(Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name))
+                where = planned_path(Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name),
+                                     ctx.config.layout)
                 report.diffs.append(FileDiff(where, obj.label(), obj.xanoscript.encode("utf-8"), None, "remote",
                                              note="new remotely: not in xanoctl.lock (pull to get it)"))
     return report

@@ -1,17 +1,20 @@
 """Which object a local file declares: kind and name from its header (via the parser), verb
 and API group for endpoints (the ``api_group = "..."`` clause, else the ``api/<group>/``
-folder the file sits in)."""
+folder the file sits in: the group whose file lies directly in that folder, ``api_group.xs``
+in the readable layout, ``<group>.xs`` in the official CLI's), and the ``guid = "..."`` the
+server wrote into newer exports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Iterable
 
 from xanoctl.errors import XanoctlError, XanoSyntaxError
 from xanoctl.sync.manifest import Entry, Manifest
-from xanoctl.language.model import Literal
+from xanoctl.language.model import Document, Literal
 from xanoctl.language.parser import decode_source, parse_document
-from xanoctl.sync.paths import GROUP_FILE, KIND_FOLDERS
+from xanoctl.sync.paths import KIND_FOLDERS
 from xanoctl.sync.remote import KINDS, RemoteObject
 
 PUSHABLE = frozenset(KINDS)
@@ -19,6 +22,15 @@ PUSHABLE = frozenset(KINDS)
 
 class UnreadableDocument(XanoctlError):
     pass
+
+
+class UnmanagedDocument(UnreadableDocument):
+    """A document of a kind xanoctl does not pull or push (a trigger, an agent, an add-on... that
+    the official CLI writes into its tree): left alone."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,12 @@ class Identity:
         if self.kind == "query":
             return f"query {self.verb} {self.name!r} in {self.group!r}"
         return f"{self.kind} {self.name!r}"
+
+
+def unmanaged_note(kinds: Iterable[str]) -> str:
+    """One line about the files of kinds xanoctl leaves alone."""
+    kinds = list(kinds)
+    return f"{len(kinds)} file(s) of kinds xanoctl does not manage ({', '.join(sorted(set(kinds)))}) left alone"
 
 
 def of_entry(entry: Entry) -> Identity:
@@ -55,31 +73,51 @@ def group_folder_of(rel: str) -> str | None:
     return None
 
 
-def read_identity(rel: str, data: bytes, manifest: Manifest,
-                  new_groups: dict[str, str] | None = None) -> Identity:
-    """The identity a file declares. ``new_groups`` maps ``api/<folder>`` to the name of an
-    API group declared by a new (untracked) ``api_group.xs`` there. Raises
-    :class:`UnreadableDocument` when the file does not parse or names no pushable object."""
+def group_file_folder(rel: str) -> str | None:
+    """``api/<folder>`` for a file directly in an API group's folder (where the group's own
+    file lies, in either layout), else None."""
+    parts = PurePosixPath(rel).parts
+    return group_folder_of(rel) if len(parts) == 3 else None
+
+
+def parse_declared(rel: str, data: bytes) -> Document:
+    """The document of a file that declares a pushable object, or :class:`UnreadableDocument`."""
     try:
         document = parse_document(decode_source(data, rel), rel)
     except XanoSyntaxError as exc:
         raise UnreadableDocument(f"{exc}: cannot tell which object it declares") from None
-    if document.kind not in PUSHABLE or not document.name:
-        raise UnreadableDocument(f"{rel}: a {document.kind} document; xanoctl pushes only "
-                                 f"{', '.join(KINDS)}")
+    if document.kind not in PUSHABLE:
+        raise UnmanagedDocument(f"{rel}: a {document.kind} document; xanoctl pushes only {', '.join(KINDS)}",
+                                document.kind)
+    if not document.name:
+        raise UnreadableDocument(f"{rel}: a {document.kind} document without a name")
+    return document
+
+
+def read_identity(rel: str, data: bytes, manifest: Manifest,
+                  new_groups: dict[str, str] | None = None) -> Identity:
+    """The identity a file declares. ``new_groups`` maps ``api/<folder>`` to the name of an
+    API group declared by a new (untracked) group file there. Raises
+    :class:`UnreadableDocument` when the file does not parse or names no pushable object."""
+    return identity_of(rel, parse_declared(rel, data), manifest, new_groups)
+
+
+def identity_of(rel: str, document: Document, manifest: Manifest,
+                new_groups: dict[str, str] | None = None) -> Identity:
+    """The identity ``document`` (read from ``rel``) declares; see :func:`read_identity`."""
     if document.kind != "query":
-        return Identity(document.kind, document.name)
+        return Identity(document.kind, document.name or "")
+    name = document.name or ""
     verb = (document.verb or "").upper() or None
     declared = document.value("api_group")
     if isinstance(declared, Literal) and isinstance(declared.value, str) and declared.value:
-        return Identity("query", document.name, verb, declared.value)
+        return Identity("query", name, verb, declared.value)
     folder = group_folder_of(rel)
     if folder is not None:
-        group_file = f"{folder}/{GROUP_FILE}"
         for entry in manifest.entries.values():
-            if entry.kind == "api_group" and entry.path == group_file:
-                return Identity("query", document.name, verb, entry.name)
+            if entry.kind == "api_group" and group_file_folder(entry.path) == folder:
+                return Identity("query", name, verb, entry.name)
         if new_groups and folder in new_groups:
-            return Identity("query", document.name, verb, new_groups[folder])
+            return Identity("query", name, verb, new_groups[folder])
     raise UnreadableDocument(f"{rel}: cannot tell the API group of this endpoint: put it under "
-                             "api/<group>/ next to the group's api_group.xs, or add `api_group = \"<name>\"`")
+                             "api/<group>/ next to the group's file, or add `api_group = \"<name>\"`")

@@ -1,4 +1,8 @@
-"""Where each object's file goes in the workspace tree (design.md, "The workspace tree")::
+"""Where each object's file goes in the workspace tree, in one of two layouts: ``readable``
+(the default, below) or ``official`` (the official Xano CLI's snake_case names:
+:mod:`xanoctl.sync.officialpaths`).
+
+The readable layout (design.md, "The workspace tree")::
 
     function/<folders>/<name>.xs          each "/" of the name is a folder level
     task/<name>.xs    table/<name>.xs    middleware/<name>.xs
@@ -17,6 +21,10 @@ names map to the same path (compared case- and normalization-insensitively, for 
 Windows) the one that
 held the path in the previous manifest keeps it, else the lowest id does. The manifest, not
 the path, identifies the object, so this mapping only has to be safe, readable and stable.
+
+In either layout a file stays where it is while its object keeps its name (even when it sits
+where the other layout, or the official CLI, put it); a new or renamed object goes where the
+configured layout puts it.
 """
 
 from __future__ import annotations
@@ -24,9 +32,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
+from xanoctl.config import LAYOUTS
+from xanoctl.sync import officialpaths as official
+
+READABLE, OFFICIAL = LAYOUTS
 KIND_FOLDERS = {"function": "function", "task": "task", "table": "table", "middleware": "middleware",
                 "api_group": "api", "query": "api"}
 GROUP_FILE = "api_group.xs"
@@ -104,27 +115,6 @@ def group_folder(group_id: int, group_name: str) -> tuple[str, bool]:
     return safe, safe != group_name
 
 
-def base_path(item: Placement, group_dirs: Mapping[int, str] | None = None) -> tuple[str, bool]:
-    """(path without collision suffix, lossy) for one object."""
-    top = KIND_FOLDERS[item.kind]
-    if item.kind == "api_group":
-        folder, lossy = group_folder(item.id, item.name)
-        return f"{top}/{_with_suffix(folder, item.id) if lossy else folder}/{GROUP_FILE}", False
-    if item.kind == "query":
-        gid = item.group_id if item.group_id is not None else 0
-        folder = (group_dirs or {}).get(gid)
-        if folder is None:
-            folder, lossy_group = group_folder(gid, item.group_name or str(gid))
-            folder = _with_suffix(folder, gid) if lossy_group else folder
-        segments, lossy = _split(item.name)
-        verb = safe_segment((item.verb or "ANY").upper())
-        leaf = _truncate(segments[-1], MAX_SEGMENT_BYTES - len(verb) - 1)
-        lossy = lossy or leaf != segments[-1]
-        return "/".join([top, folder, *segments[:-1], f"{leaf}_{verb}"]) + EXT, lossy
-    segments, lossy = _split(item.name)
-    return "/".join([top, *segments]) + EXT, lossy
-
-
 def _with_suffix(text: str, ident: int) -> str:
     suffix = f"~{ident}"
     return _truncate(text, MAX_SEGMENT_BYTES - len(suffix)) + suffix
@@ -137,45 +127,153 @@ def suffixed(path: str, ident: int) -> str:
     return f"{folder}/{_with_suffix(stem, ident)}{EXT}"
 
 
-def _group_dirs(groups: list[Placement], previous: Mapping[tuple[str, int], str]) -> dict[int, str]:
-    """The folder of every API group, unique case-insensitively, sticky like files."""
-    dirs: dict[int, str] = {}
-    taken: set[str] = set()
-    options: dict[int, tuple[str, str]] = {}
-    for group in groups:
+
+
+def _numbered(path: str, count: int) -> str:
+    """``x.xs`` -> ``x_2.xs``, ``dir`` -> ``dir_2``."""
+    if path.endswith(EXT):
+        return f"{path[:-len(EXT)]}_{count}{EXT}"
+    return f"{path}_{count}"
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """The paths an object may take, in order of preference: ``plain`` (None when its name had
+    to be altered), then, in the official layout, ``plain`` numbered ``_2``, ``_3``..., and last
+    ``with_id``."""
+
+    plain: str | None
+    with_id: str
+    numbered: bool = False
+
+    def options(self, limit: int) -> Iterator[str]:
+        if self.plain is not None:
+            yield self.plain
+            if self.numbered:
+                for count in range(2, limit + 2):
+                    yield _numbered(self.plain, count)
+        yield self.with_id
+
+    def fits(self, path: str) -> bool:
+        if path in (self.plain, self.with_id):
+            return True
+        if not self.numbered or self.plain is None:
+            return False
+        ext = EXT if self.plain.endswith(EXT) else ""
+        head = self.plain[:len(self.plain) - len(ext)] + "_"
+        count = path[len(head):len(path) - len(ext)]
+        return (path.startswith(head) and path.endswith(ext) and count.isdigit() and count == str(int(count))
+                and int(count) >= 2)
+
+
+def _lossy_choices(path: str, lossy: bool, ident: int, numbered: bool = False) -> _Choices:
+    return _Choices(None if lossy else path, suffixed(path, ident), numbered)
+
+
+class _Readable:
+    """design.md's layout: names as they are, made safe."""
+
+    def dir_choices(self, group: Placement) -> _Choices:
         folder, lossy = group_folder(group.id, group.name)
         with_id = _with_suffix(folder, group.id)
-        options[group.id] = (with_id if lossy else folder, with_id)
+        return _Choices(None if lossy else folder, with_id)
+
+    def choices(self, item: Placement, group_dirs: Mapping[int, str]) -> _Choices:
+        top = KIND_FOLDERS[item.kind]
+        if item.kind == "api_group":
+            path = f"{top}/{group_dirs[item.id]}/{GROUP_FILE}"
+            return _Choices(path, path)
+        if item.kind == "query":
+            gid = item.group_id if item.group_id is not None else 0
+            folder = group_dirs.get(gid)
+            if folder is None:
+                folder, lossy_group = group_folder(gid, item.group_name or str(gid))
+                folder = _with_suffix(folder, gid) if lossy_group else folder
+            segments, lossy = _split(item.name)
+            verb = safe_segment((item.verb or "ANY").upper())
+            leaf = _truncate(segments[-1], MAX_SEGMENT_BYTES - len(verb) - 1)
+            lossy = lossy or leaf != segments[-1]
+            return _lossy_choices("/".join([top, folder, *segments[:-1], f"{leaf}_{verb}"]) + EXT, lossy, item.id)
+        segments, lossy = _split(item.name)
+        return _lossy_choices("/".join([top, *segments]) + EXT, lossy, item.id)
+
+
+class _Official:
+    """The official Xano CLI's layout (:mod:`xanoctl.sync.officialpaths`)."""
+
+    def _safe(self, text: str, folder: bool = False) -> tuple[str, bool]:
+        safe = safe_segment(text, folder=folder, limit=official.MAX_SEGMENT_BYTES)
+        return safe, safe != text
+
+    def dir_choices(self, group: Placement) -> _Choices:
+        folder, lossy = self._safe(official.group_folder(group.name), folder=True)
+        return _Choices(None if lossy else folder, _with_suffix(folder, group.id), numbered=True)
+
+    def choices(self, item: Placement, group_dirs: Mapping[int, str]) -> _Choices:
+        top = KIND_FOLDERS[item.kind]
+        if item.kind == "api_group":
+            leaf, lossy = self._safe(official.sanitize(item.name))
+            return _lossy_choices(f"{top}/{group_dirs[item.id]}/{leaf}{EXT}", lossy, item.id)
+        folders, leaf = official.folder_parts(item.name)
+        lossy = len(folders) > MAX_DEPTH
+        if lossy:  # keep the depth bounded: fold the deepest levels into one
+            folders = folders[:MAX_DEPTH - 1] + ["_".join(folders[MAX_DEPTH - 1:])]
+        safe_folders = [self._safe(part, folder=True)[0] for part in folders]
+        lossy = lossy or safe_folders != folders
+        stem = official.sanitize(leaf)
+        if item.kind == "query":
+            gid = item.group_id if item.group_id is not None else 0
+            group_dir = group_dirs.get(gid) or self._safe(official.group_folder(item.group_name or str(gid)), True)[0]
+            safe_folders.insert(0, group_dir)
+            stem = f"{stem}_{item.verb.upper()}" if item.verb else stem
+        safe_leaf, lossy_leaf = self._safe(stem)
+        path = "/".join([top, *safe_folders, safe_leaf]) + EXT
+        return _lossy_choices(path, lossy or lossy_leaf, item.id, numbered=True)
+
+
+_LAYOUTS: dict[str, _Readable | _Official] = {READABLE: _Readable(), OFFICIAL: _Official()}
+
+
+def _group_dirs(groups: list[Placement], previous: Mapping[tuple[str, int], str], keep: set[tuple[str, int]],
+                naming: _Readable | _Official, limit: int) -> dict[int, str]:
+    """The folder of every API group, unique case-insensitively, sticky like files: a group
+    keeps the folder of the file it had when that file stays (``keep``) or still fits its
+    name."""
+    dirs: dict[int, str] = {}
+    taken: set[str] = set()
     for group in groups:
         old = previous.get(group.key)
-        old_dir = PurePosixPath(old).parent.name if old else None
-        if old_dir in options[group.id] and fold(old_dir) not in taken:
-            dirs[group.id] = old_dir
-            taken.add(fold(old_dir))
+        parts = old.split("/") if old else []
+        if len(parts) != 3 or parts[0] != KIND_FOLDERS["api_group"] or fold(parts[1]) in taken:
+            continue
+        if group.key in keep or naming.dir_choices(group).fits(parts[1]):
+            dirs[group.id] = parts[1]
+            taken.add(fold(parts[1]))
     for group in groups:
-        if group.id not in dirs:
-            plain, with_id = options[group.id]
-            dirs[group.id] = plain if fold(plain) not in taken else with_id
-            taken.add(fold(dirs[group.id]))
+        if group.id in dirs:
+            continue
+        for folder in naming.dir_choices(group).options(limit):
+            if fold(folder) not in taken:
+                dirs[group.id] = folder
+                taken.add(fold(folder))
+                break
     return dirs
 
 
-def assign_paths(items: Iterable[Placement],
-                 previous: Mapping[tuple[str, int], str] | None = None) -> dict[tuple[str, int], str]:
-    """A relative POSIX path for every object, unique case-insensitively, stable across pulls
-    (``previous`` maps ``(kind, id)`` to the path held at the last pull)."""
+def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], str] | None = None, *,
+                 layout: str = READABLE, keep: Iterable[tuple[str, int]] = ()) -> dict[tuple[str, int], str]:
+    """A relative POSIX path for every object, unique case-insensitively, stable across pulls.
+    ``previous`` maps ``(kind, id)`` to the path held at the last pull: an object keeps it when
+    it is in ``keep`` (the caller knows the file stays: same name, or adopted) or when the path
+    still fits the object's name in ``layout``; everyone else gets the layout's path."""
     previous = previous or {}
-    ordered = sorted(items, key=lambda item: (item.kind, item.id))
-    group_dirs = _group_dirs([item for item in ordered if item.kind == "api_group"], previous)
-    candidates: dict[tuple[str, int], tuple[str, str]] = {}  # key -> (preferred path, suffixed path)
-    for item in ordered:
-        if item.kind == "api_group":
-            path = f"{KIND_FOLDERS['api_group']}/{group_dirs[item.id]}/{GROUP_FILE}"
-            candidates[item.key] = (path, path)
-            continue
-        path, lossy = base_path(item, group_dirs)
-        with_id = suffixed(path, item.id)
-        candidates[item.key] = (with_id if lossy else path, with_id)
+    keep = set(keep)
+    naming = _LAYOUTS[layout]
+    listed = list(items)
+    ordered = official.order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
+    limit = len(ordered) + 1
+    group_dirs = _group_dirs([item for item in ordered if item.kind == "api_group"], previous, keep, naming, limit)
+    choices = {item.key: naming.choices(item, group_dirs) for item in ordered}
     taken: dict[str, tuple[str, int]] = {}
     result: dict[tuple[str, int], str] = {}
 
@@ -187,15 +285,18 @@ def assign_paths(items: Iterable[Placement],
         result[key] = path
         return True
 
-    # 1. Objects keep the path they had, when it is still one of their candidates.
+    # 1. Objects keep the path they had, when it stays or still fits them.
     for item in ordered:
         old = previous.get(item.key)
-        if old is not None and old in candidates[item.key]:
+        if old is not None and (item.key in keep or choices[item.key].fits(old)):
             claim(item.key, old)
-    # 2. Everyone else: the preferred path if free, else the suffixed one.
+    # 2. Everyone else: the first free path of their choices.
     for item in ordered:
-        if item.key not in result:
-            preferred, with_id = candidates[item.key]
-            if not claim(item.key, preferred) and not claim(item.key, with_id):
-                raise ValueError(f"no free path for {item.kind} {item.id}: {with_id}")
+        if item.key not in result and not any(claim(item.key, path) for path in choices[item.key].options(limit)):
+            raise ValueError(f"no free path for {item.kind} {item.id}: {choices[item.key].with_id}")
     return result
+
+
+def planned_path(item: Placement, layout: str = READABLE) -> str:
+    """Where ``item`` would go on its own (no other object to collide with)."""
+    return assign_paths([item], layout=layout)[item.key]

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xanoctl.sync.client import AsyncXanoClient
-from xanoctl.sync.identity import Identity, UnreadableDocument, of_entry, read_identity
+from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, of_entry, read_identity,
+                                   unmanaged_note)
 from xanoctl.sync.journal import Step
 from xanoctl.sync.localscan import scan
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
@@ -120,12 +121,16 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
             continue
         candidates.append(Candidate(UPDATE, entry.path, of_entry(entry), entry, content))
     creates: dict[Identity, str] = {}
+    unmanaged: list[str] = []
     for rel in new_paths:
         content = _text(folder, rel, problems)
         if content is None:
             continue
         try:
             ident = read_identity(rel, content.encode("utf-8"), manifest, groups)
+        except UnmanagedDocument as exc:
+            unmanaged.append(exc.kind)
+            continue
         except UnreadableDocument as exc:
             problems.append(f"cannot create from {exc}")
             continue
@@ -139,6 +144,8 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
             continue
         creates[ident] = rel
         candidates.append(Candidate(CREATE, rel, ident, None, content))
+    if unmanaged:
+        notes.append(unmanaged_note(unmanaged))
     if delete:
         problems += _orphaned_endpoints(candidates, manifest, folder)
     return candidates, problems, notes

@@ -9,6 +9,11 @@
    - a file the user modified since the last pull is never overwritten nor deleted: the object
      is reported as a conflict and left as it is (``force=True`` takes the remote version);
    - a file missing locally is restored;
+   - an object the manifest does not know takes the untracked file that already declares it
+     (by guid, else by kind and name: an official CLI's tree is adopted where it lies, see
+     :mod:`xanoctl.sync.adopt`) when its content is the remote's; one that differs is a conflict;
+   - a file stays where it is while its object keeps its name; new and renamed objects go where
+     the configured layout (readable or official) puts them;
    - an object Xano could not render (``xanoscript.status == "error"``) is reported and its
      file and manifest entry are left as they were.
 3. Write: every file aside first (a failure there changes nothing), then removals and moves,
@@ -23,12 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from xanoctl.atomic import sweep
-from xanoctl.sync.client import XanoClient
+from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.atomic import write_atomic
+from xanoctl.sync import adopt
+from xanoctl.sync.client import XanoClient
+from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
-from xanoctl.sync.paths import Placement, assign_paths
+from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -127,8 +133,33 @@ def _find(client: XanoClient, entries: list[Entry], remote: list[RemoteObject]) 
     return found
 
 
+def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFolder, kinds: set[str],
+                 layout: str) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], adopt.LocalDocument]]:
+    """(path of every object, the file already on disk that each adopted object takes).
+    A file stays where it is while its object keeps its name (kind, name, verb, API group)."""
+    previous = {key: entry.path for key, entry in old.entries.items()}
+    keep = {obj.key for obj in remote if obj.key in old.entries and of_entry(old.entries[obj.key]) == of_remote(obj)}
+    placements = [Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote]
+    paths = assign_paths(placements, previous, layout=layout, keep=keep)
+    # When every new object's file already holds its document where the layout puts it (a tree
+    # pulled in the same layout), there is nothing to look for.
+    newcomers = [obj for obj in remote if obj.kind in kinds and obj.key not in old.entries]
+    if all(obj.xanoscript is None or folder.sha256(paths[obj.key]) == sha256_bytes(obj.xanoscript.encode("utf-8"))
+           for obj in newcomers):
+        return paths, {}
+    adopted = adopt.find(newcomers, folder, old)
+    if not adopted:
+        return paths, {}
+    for obj in newcomers:
+        if obj.key in adopted:
+            previous[obj.key] = adopted[obj.key].path
+            if adopted[obj.key].identity == of_remote(obj):
+                keep.add(obj.key)  # else renamed remotely since: it moves, like any rename
+    return assign_paths(placements, previous, layout=layout, keep=keep), adopted
+
+
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
-         workspace: int, branch: str, force: bool = False) -> tuple[_Plan, PullResult]:
+         workspace: int, branch: str, force: bool = False, layout: str = READABLE) -> tuple[_Plan, PullResult]:
     """Decide every file operation, without performing any."""
     kinds = set(kinds)
     old = manifest or Manifest()
@@ -136,9 +167,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
     out = _Plan(manifest=Manifest(workspace=workspace, branch=branch))
     # entries of kinds not pulled this time stay as they were
     out.manifest.entries = {k: e for k, e in old.entries.items() if e.kind not in kinds}
-    previous = {key: entry.path for key, entry in old.entries.items()}
-    paths = assign_paths((Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote),
-                         previous)
+    paths, adopted = _placements(remote, old, folder, kinds, layout)
     owners = {entry.path: entry for entry in old.entries.values()}
     remote_keys = set()
     for obj in remote:
@@ -162,17 +191,25 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                           updated_at=updated_at, verb=obj.verb,
                           group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
         if entry is None:
-            local = folder.sha256(path)
+            found = adopted.get(obj.key)  # the file that already declares the object, if any
+            on_disk = found.path if found else path
+            local = folder.sha256(on_disk)
             owner = owners.get(path)
-            owner_clean = owner is not None and owner.key != obj.key and local == owner.sha256
-            if local is None or local == digest or owner_clean or force:
-                if local != digest:
+            owner_clean = on_disk == path and owner is not None and owner.key != obj.key and local == owner.sha256
+            adopting = found is not None and found.same_document(data)
+            if local is None or local == digest or owner_clean or adopting or force:
+                if on_disk != path:
+                    out.deletes.append(on_disk)  # adopted by guid, renamed remotely since: moved
+                if local != digest or on_disk != path:
                     out.writes[path] = data
                 out.manifest.entries[obj.key] = new_entry
-                result.added.append(Change("added", obj.kind, obj.id, obj.name, path))
+                result.added.append(Change("added", obj.kind, obj.id, obj.name, path,
+                                           old_path=on_disk if on_disk != path else None,
+                                           reason="adopted" if adopting or local == digest else ""))
             else:
-                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, path,
-                                               reason="an untracked local file is in the way"))
+                why = ("this file declares the object but differs from the remote" if found is not None
+                       else "an untracked local file is in the way")
+                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, on_disk, reason=why))
             continue
         local = folder.sha256(entry.path)
         moved = path != entry.path
@@ -246,10 +283,10 @@ Check = Callable[[Manifest | None, Manifest], None]
 
 
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
-         before_write: Check | None = None) -> PullResult:
-    """Pull the client's workspace into ``folder`` (created if needed). Fetches everything
-    before writing anything; ``before_write(old manifest, new manifest)`` may refuse (raise)
-    once the plan is known."""
+         before_write: Check | None = None, layout: str = READABLE) -> PullResult:
+    """Pull the client's workspace into ``folder`` (created if needed), new files named in
+    ``layout``. Fetches everything before writing anything; ``before_write(old manifest, new
+    manifest)`` may refuse (raise) once the plan is known."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
     swept = sweep(target.root).removed if target.root.is_dir() else []
@@ -257,7 +294,7 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
     workspace, branch = client.aio.workspace, client.aio.branch
     check_manifest(manifest, workspace, branch, target.root)
     remote = fetch(client, kinds, manifest)
-    out, result = plan(remote, manifest, target, kinds, workspace, branch, force)
+    out, result = plan(remote, manifest, target, kinds, workspace, branch, force, layout)
     result.swept = sorted(path.relative_to(target.root).as_posix() for path in swept)
     if before_write is not None:
         before_write(manifest, out.manifest)

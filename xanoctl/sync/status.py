@@ -25,10 +25,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from xanoctl.sync.identity import Identity, UnreadableDocument, group_folder_of, of_entry, of_remote, read_identity
+from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
+                                   of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
-from xanoctl.sync.paths import GROUP_FILE
 from xanoctl.sync.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -105,6 +105,7 @@ class StatusReport:
     unfinished_push: str | None = None  # what to run when the last push did not finish
     swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
     writing: list[str] = field(default_factory=list)  # temporary files of runs still going
+    unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -120,6 +121,7 @@ class StatusReport:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "temporary_files": {"removed": self.swept, "in_use": self.writing},
+                "unmanaged": self.unmanaged,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -192,26 +194,33 @@ def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFold
                checked: bool) -> set[Identity]:
     new = [item for item in files if item.entry is None]
     groups = new_group_names(folder, [item.path for item in new], manifest)
-    remote_ids = {of_remote(obj): obj for obj in by_key.values() if obj.key not in manifest.entries}
+    untracked = [obj for obj in by_key.values() if obj.key not in manifest.entries]
+    remote_ids = {of_remote(obj): obj for obj in untracked}
+    remote_guids = {obj.guid: obj for obj in untracked if obj.guid}
     tracked_ids = {of_entry(entry): entry for entry in manifest.entries.values()}
+    tracked_guids = {entry.guid: entry for entry in manifest.entries.values() if entry.guid}
     claimed: set[Identity] = set()
     for item in new:
         status = ObjectStatus(NEW_LOCAL, item.path, local="new", remote="new" if checked else "unchecked")
-        data = folder.read(item.path)
         try:
-            ident = read_identity(item.path, data or b"", manifest, groups)
+            document = parse_declared(item.path, folder.read(item.path) or b"")
+            ident = identity_of(item.path, document, manifest, groups)
+        except UnmanagedDocument as exc:
+            report.unmanaged[item.path] = exc.kind
+            continue
         except UnreadableDocument as exc:
             status.note = str(exc)
             report.objects.append(status)
             continue
         status.kind, status.name, status.verb, status.group = ident.kind, ident.name, ident.verb, ident.group
-        if ident in remote_ids:
-            obj = remote_ids[ident]
-            claimed.add(ident)
+        guid = document.guid
+        obj = remote_guids.get(guid or "") or remote_ids.get(ident)  # the guid first, then the name
+        other = tracked_guids.get(guid or "") or tracked_ids.get(ident)
+        if obj is not None:
+            claimed.add(of_remote(obj))
             status.state, status.id, status.remote, status.remote_at = CONFLICT, obj.id, "exists", obj.updated_at
             status.note = "exists remotely but is not in xanoctl.lock: pull first"
-        elif ident in tracked_ids:
-            other = tracked_ids[ident]
+        elif other is not None:
             status.state, status.id = CONFLICT, other.id
             status.note = f"declares the same object as {other.path}"
         report.objects.append(status)
@@ -219,17 +228,18 @@ def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFold
 
 
 def new_group_names(folder: WorkspaceFolder, new_paths: list[str], manifest: Manifest) -> dict[str, str]:
-    """``api/<folder>`` -> API group name, for new ``api_group.xs`` files."""
+    """``api/<folder>`` -> API group name, for new group files (``api/<folder>/<file>.xs``
+    declaring an ``api_group``: ``api_group.xs``, or ``<group>.xs`` in the official layout)."""
     names = {}
     for rel in new_paths:
-        if rel.endswith("/" + GROUP_FILE) and group_folder_of(rel) is not None:
-            data = folder.read(rel)
+        where = group_file_folder(rel)
+        if where is not None:
             try:
-                ident = read_identity(rel, data or b"", manifest)
+                document = parse_declared(rel, folder.read(rel) or b"")
             except UnreadableDocument:
                 continue
-            if ident.kind == "api_group":
-                names[rel.rsplit("/", 1)[0]] = ident.name
+            if document.kind == "api_group" and document.name:
+                names[where] = document.name
     return names
 
 

@@ -59,7 +59,7 @@ def check(doc, ctx) -> Iterator[Problem]:
     for field, flt in input_filters(doc):
         if flt.name not in accepted:
             hint = closest_filter(flt.name, field.type)
-            yield Problem(_name_span(flt), _message(flt.name, hint, f"input filter"), hint)
+            yield Problem(_name_span(flt), _message(flt.name, hint, "input filter"), hint)
 
 
 def _message(name: str, hint: str | None, what: str = "filter") -> str:

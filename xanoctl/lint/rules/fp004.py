@@ -67,7 +67,7 @@ from typing import Iterator
 
 from xanoctl.lint.finding import Problem
 from xanoctl.lint.walk import document_reads
-from xanoctl.language.model import Binary, Filtered, Literal, Member, Variable, access_path, walk_expr
+from xanoctl.language.model import Binary, Filtered, Literal, Member, access_path, walk_expr
 
 CODE = "FP004"
 NAME = "success-defaults-true"
