@@ -172,31 +172,36 @@ def access_path(expr: Expr) -> tuple[str, list[str]] | None:
 
 
 def walk_expr(expr: Expr) -> Iterator[Expr]:
-    """Every expression node under ``expr`` (itself included), depth first, iteratively."""
+    """Every expression node under ``expr`` (itself included), depth first, iteratively.
+    (Dispatch on the exact class: the node classes have no subclasses, and this runs over
+    every expression of every file.)"""
     stack: list[Expr] = [expr]
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, Member):
+        kind = type(node)
+        if kind is Variable or kind is Literal or kind is Backtick:
+            continue
+        if kind is Member:
             if not isinstance(node.key, str):
                 stack.append(node.key)
             stack.append(node.obj)
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack.extend((node.right, node.left))
-        elif isinstance(node, Ternary):
-            stack.extend((node.otherwise, node.then, node.cond))
-        elif isinstance(node, Filtered):
+        elif kind is Filtered:
             for flt in reversed(node.filters):
                 stack.extend(reversed(flt.args))
             stack.append(node.value)
-        elif isinstance(node, Cast):
-            stack.append(node.value)
-        elif isinstance(node, ObjectLit):
+        elif kind is Binary:
+            stack.extend((node.right, node.left))
+        elif kind is ObjectLit:
             stack.extend(entry.value for entry in reversed(node.entries))
-        elif isinstance(node, ArrayLit):
+        elif kind is ArrayLit:
             stack.extend(reversed(node.items))
+        elif kind is Unary:
+            stack.append(node.operand)
+        elif kind is Ternary:
+            stack.extend((node.otherwise, node.then, node.cond))
+        elif kind is Cast:
+            stack.append(node.value)
 
 
 # --------------------------------------------------------------------------- statements

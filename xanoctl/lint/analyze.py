@@ -14,6 +14,7 @@ from xanoctl.lint.cache import digest
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
 from xanoctl.lint.finding import Problem, make_finding
+from xanoctl.lint.gcpause import few_collections
 from xanoctl.lint.rules import DOCUMENT_RULES, RULES
 from xanoctl.lint.rules import sec001, xs001
 from xanoctl.semantics.secrets import masked
@@ -114,4 +115,6 @@ def _guess_functions(path: str, data: bytes, result: FileResult) -> None:
 def analyze_batch(batch: list[tuple[str, bytes, str]], overrides: dict[str, dict]) -> list[FileResult]:
     """Worker entry point: analyze several files (fewer round trips between processes)."""
     options = Options(overrides)
-    return [analyze(path, data, options, file_digest) for path, data, file_digest in batch]
+    with few_collections():
+        return [analyze(path, data, options, file_digest) for path, data, file_digest in batch]
+

@@ -17,6 +17,7 @@ from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.files import Scope, display_path, resolve_scope
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
+from xanoctl.lint.gcpause import few_collections
 
 if TYPE_CHECKING:
     from xanoctl.lint.facts import FileResult
@@ -138,21 +139,22 @@ def _file_results(scope: Scope, blobs, digests, cache: LintCache | None, config:
                   jobs: int | None) -> tuple[dict[str, FileResult], int]:
     """Every file's result, from the cache or analysed now (and then cached); and how many
     were analysed."""
-    results: dict[str, FileResult] = {}
-    misses: list[str] = []
-    for path in scope.index:
-        found = cache.get(path, digests[path]) if cache else None
-        if found is not None:
-            results[path] = found
-        elif blobs[path] is None:
-            results[path] = _unreadable(path, digests[path])
-        else:
-            misses.append(path)
-    fresh = analyse_files(misses, blobs, digests, config.options, jobs)
-    results.update(fresh)
-    if cache is not None and fresh:
-        cache.save_files(fresh)
-    return results, len(fresh)
+    with few_collections():
+        results: dict[str, FileResult] = {}
+        misses: list[str] = []
+        for path in scope.index:
+            found = cache.get(path, digests[path]) if cache else None
+            if found is not None:
+                results[path] = found
+            elif blobs[path] is None:
+                results[path] = _unreadable(path, digests[path])
+            else:
+                misses.append(path)
+        fresh = analyse_files(misses, blobs, digests, config.options, jobs)
+        results.update(fresh)
+        if cache is not None and fresh:
+            cache.save_files(fresh)
+        return results, len(fresh)
 
 
 _GONE = ("gone",)

@@ -19,8 +19,7 @@ from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
 
 
-@dataclass(slots=True)
-class InputFact:
+class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
     name: str
     type: str  # as declared, with its array and nullable marks: `int`, `text[]?`
     required: bool
@@ -197,14 +196,17 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
 
         ctx = DocContext(doc, path, lines, lambda code: {})
     obj = object_label(doc)
+    # computed once: the same objects in several facts are stored once in the cache
+    header = header_span(doc, lines) if doc.name is not None else None
+    declared = _inputs(doc)
     if doc.kind == "function" and doc.name is not None:
-        out.functions.append(_function(doc, path, obj, lines, ctx))
+        out.functions.append(_function(doc, path, obj, header, declared, ctx))
     elif doc.kind == "task" and doc.name is not None:
         from xanoctl.lint.schedule import task_events
 
         active = doc.value("active")
         out.tasks.append(TaskFact(
-            name=doc.name, path=path, obj=obj, pos=header_span(doc, lines),
+            name=doc.name, path=path, obj=obj, pos=header,
             active=getattr(active, "value", None) if active is not None else None,
             events=task_events(doc),
             description=_text(doc.value("description")),
@@ -213,16 +215,16 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         group = doc.value("api_group")
         out.endpoints.append(EndpointFact(
             name=doc.name, verb=doc.verb, group=_text(group) or None, path=path, obj=obj,
-            pos=header_span(doc, lines),
+            pos=header,
             statements=sum(1 for _ in live_statements(doc.stack or [])),
         ))
     elif doc.kind == "table" and doc.name is not None:
         out.tables.append(table_of(doc, path))
     if doc.name is not None:
         out.documents.append(DocFact(
-            kind=doc.kind, name=doc.name, path=path, pos=header_span(doc, lines), verb=doc.verb,
+            kind=doc.kind, name=doc.name, path=path, pos=header, verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc)), inputs=_inputs(doc), columns=tuple(column_uses(doc)),
+            guid=doc.guid, refs=tuple(references(doc)), inputs=declared, columns=tuple(column_uses(doc)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
@@ -245,14 +247,17 @@ def _inputs(doc: Document) -> tuple[InputFact, ...] | None:
                  for item in doc.inputs if item.name is not None)
 
 
-def _function(doc: Document, path: str, obj: str, lines: list[str], ctx) -> FunctionFact:
+def _function(doc: Document, path: str, obj: str, header: Span, declared: tuple[InputFact, ...] | None,
+              ctx) -> FunctionFact:
     found = ctx.results
     inputs = None
     # unknown without an input clause, or with a `dblink` (the fields of a table)
-    declared = ctx.semantics.inputs
-    if declared.complete:
+    model = ctx.semantics.inputs
+    if model.complete:
         inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
-                                 item.required) for item in declared.fields.values())
+                                 item.required) for item in model.fields.values())
+        if inputs == declared:
+            inputs = declared  # one object for both facts
     status = "none"
     keys: set[str] = set()
     callees: list[str] = []
@@ -265,7 +270,7 @@ def _function(doc: Document, path: str, obj: str, lines: list[str], ctx) -> Func
             keys.update(result.verdict.extra)
             callees.extend(name for name in result.verdict.callees if name not in callees)
     return FunctionFact(
-        name=doc.name, path=path, obj=obj, pos=header_span(doc, lines), inputs=inputs,
+        name=doc.name, path=path, obj=obj, pos=header, inputs=inputs,
         status=status, env_keys=tuple(sorted(keys)), env_callees=tuple(callees),
     )
 

@@ -16,8 +16,7 @@ table is not a plain name, a dynamic key, a numeric (older) table id, a search i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from xanoctl.language.model import (
     Document, Expr, Literal, Member, ObjectLit, Pos, Statement, access_path, walk_expr,
@@ -30,8 +29,7 @@ DATA_WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit"})
 DB_EXPRESSIONS = ("where", "additional_where", "eval")
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnUse:
+class ColumnUse(NamedTuple):  # a tuple: thousands of them go through the cache
     """One column named for a table. ``via``: ``where``, ``additional_where``, ``eval``,
     ``join``, ``field_name`` or ``data``; ``pos`` covers ``$db.<table>.<column>``, the
     ``field_name`` string or the ``data`` key."""

@@ -14,8 +14,7 @@ cross-reference and table rules all read these references; none walks the statem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
 
@@ -38,8 +37,7 @@ WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit", "db.del",
                     "db.bulk.add", "db.bulk.patch", "db.bulk.update", "db.bulk.delete"})
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):  # a tuple: thousands of them go through the cache
     """One name of another object. ``kind``: function, task, tool, trigger, middleware, addon,
     workflow_test, query (``api.call``), agent or table. ``mode``: ``call`` (runs it), ``read`` or
     ``write`` (a table), ``uses`` (middleware of the document, an agent's tools). ``via``: the

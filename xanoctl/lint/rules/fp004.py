@@ -63,6 +63,8 @@ Good::
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
@@ -79,8 +81,19 @@ _GIVEN = ("$input", "$env", "$auth")
 _DEFAULTING = ("first_notnull", "first_notempty")
 
 
+@lru_cache(maxsize=None)
+def _hint(key: str) -> re.Pattern[str]:
+    """What the source must hold for a finding (the key, then a default of true), a cheap test
+    that spares most documents the walk of their expressions."""
+    key = re.escape(key)
+    return re.compile(rf'{key}"?\]?\)?\s*(?:\?\?|\|\s*first_not(?:null|empty)\s*:)[\s(]*true\b'
+                      rf'|get\s*:\s*"{key}"\s*:[\s(]*true\b')
+
+
 def check(doc, ctx) -> Iterator[Problem]:
     key = ctx.options(CODE)["key"]
+    if not _hint(key).search("\n".join(ctx.lines[doc.pos.line - 1:doc.pos.end_line])):
+        return
     for expr in document_reads(doc):
         for node in walk_expr(expr):
             found = _defaults_true(node, key)
