@@ -10,7 +10,7 @@ import re
 
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.lint import facts, suppress
-from xanoctl.lint.cache import digest
+from xanoctl.lint.cache import digest, pack
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
 from xanoctl.lint.finding import Problem, make_finding
@@ -112,9 +112,10 @@ def _guess_functions(path: str, data: bytes, result: FileResult) -> None:
                                              pos=(line, 1, line, 2), inputs=None, status="unknown"))
 
 
-def analyze_batch(batch: list[tuple[str, bytes, str]], overrides: dict[str, dict]) -> list[FileResult]:
-    """Worker entry point: analyze several files (fewer round trips between processes)."""
+def analyze_batch(batch: list[tuple[str, bytes, str]], overrides: dict[str, dict]) -> list[tuple[str, bytes]]:
+    """Worker entry point: analyze several files (fewer round trips between processes); each
+    result packed once, as the cache keeps it (the parent stores those bytes as they are)."""
     options = Options(overrides)
     with few_collections():
-        return [analyze(path, data, options, file_digest) for path, data, file_digest in batch]
+        return [(path, pack(analyze(path, data, options, file_digest))) for path, data, file_digest in batch]
 

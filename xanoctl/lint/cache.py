@@ -2,9 +2,10 @@
 
 Two files:
 
-- ``lint-files.pickle``: per file (absolute path), the :class:`FileResult` of its last
-  analysis with the content digest it was made from. A changed file is analysed again; the
-  others are taken as they are, and the cross-file rules run over all of them.
+- ``lint-files.pickle``: per file (absolute path), the content digest and the :class:`FileResult`
+  of its last analysis, pickled on its own (:func:`pack`: the worker process that analysed it
+  packs it once, for the trip to the parent and for the cache). A changed file is analysed
+  again; the others are unpacked as they are, and the cross-file rules run over all of them.
 - ``lint-run-<scope>.pickle``: the raw findings of the last whole run over a scope, with the
   digest of every file's content. When nothing changed, this is all a run reads.
 
@@ -29,7 +30,12 @@ if TYPE_CHECKING:
 
 FOLDER = Path(".xanoctl") / "cache"
 MAX_RUNS = 16
-_FORMAT = 4
+_FORMAT = 5
+
+
+def pack(result: FileResult) -> bytes:
+    """One file's result as the cache stores it."""
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def digest(data: bytes) -> str:
@@ -68,7 +74,7 @@ class LintCache:
     def __init__(self, folder: Path, key: str):
         self.folder = Path(folder)
         self.key = key
-        self._files: dict[str, FileResult] | None = None
+        self._files: dict[str, tuple[str, bytes]] | None = None  # path -> (digest, packed result)
 
     # ------------------------------------------------------------------ whole runs
 
@@ -86,7 +92,7 @@ class LintCache:
 
     # ------------------------------------------------------------------ per file
 
-    def files(self) -> dict[str, FileResult]:
+    def files(self) -> dict[str, tuple[str, bytes]]:
         if self._files is None:
             data = self._load(self.folder / "lint-files.pickle")
             self._files = data["files"] if data and data.get("key") == self.key else {}
@@ -94,11 +100,19 @@ class LintCache:
 
     def get(self, path: str, digest: str) -> FileResult | None:
         found = self.files().get(path)
-        return found if found is not None and found.digest == digest else None
+        if found is None or found[0] != digest:
+            return None
+        try:
+            return pickle.loads(found[1])
+        except Exception:  # a damaged entry is only a cache miss
+            return None
 
-    def save_files(self, results: dict[str, FileResult]) -> None:
-        files = {path: result for path, result in self.files().items() if os.path.exists(path)}
-        files.update(results)
+    def save_files(self, results: dict[str, FileResult], packed: dict[str, bytes] | None = None) -> None:
+        """Store ``results`` (``packed``: those already packed by :func:`pack`)."""
+        packed = packed or {}
+        files = {path: entry for path, entry in self.files().items() if os.path.exists(path)}
+        for path, result in results.items():
+            files[path] = (result.digest, packed.get(path) or pack(result))
         self._files = files
         self._dump(self.folder / "lint-files.pickle", {"key": self.key, "files": files})
 

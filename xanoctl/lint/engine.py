@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,10 +151,11 @@ def _file_results(scope: Scope, blobs, digests, cache: LintCache | None, config:
                 results[path] = _unreadable(path, digests[path])
             else:
                 misses.append(path)
-        fresh = analyse_files(misses, blobs, digests, config.options, jobs)
+        packed: dict[str, bytes] = {}
+        fresh = analyse_files(misses, blobs, digests, config.options, jobs, packed)
         results.update(fresh)
         if cache is not None and fresh:
-            cache.save_files(fresh)
+            cache.save_files(fresh, packed)
         return results, len(fresh)
 
 
@@ -205,9 +207,11 @@ def _unreadable(path: str, file_digest: str) -> FileResult:
     return result
 
 
-def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int | None = None) -> dict[str, FileResult]:
+def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int | None = None,
+                  packed: dict[str, bytes] | None = None) -> dict[str, FileResult]:
     """The facts and findings of many files (``blobs``: path -> bytes), in worker processes when
-    there are many."""
+    there are many (``packed`` then receives each result as the workers packed it for the
+    cache)."""
     from concurrent.futures.process import BrokenProcessPool
 
     from xanoctl.lint.analyze import Options, analyze
@@ -218,14 +222,15 @@ def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int |
     total = sum(len(blobs[path]) for path in paths)
     if workers > 1 and len(paths) >= PARALLEL_MIN_FILES and total >= PARALLEL_MIN_BYTES:
         try:
-            return _analyse_parallel(paths, blobs, digests, overrides, workers)
+            return _analyse_parallel(paths, blobs, digests, overrides, workers,
+                                     packed if packed is not None else {})
         except (BrokenProcessPool, OSError, RuntimeError):
             pass  # no processes to be had here: do it in this one
     options = Options(overrides)
     return {path: analyze(path, blobs[path], options, digests[path]) for path in paths}
 
 
-def _analyse_parallel(paths, blobs, digests, overrides, workers: int) -> dict[str, FileResult]:
+def _analyse_parallel(paths, blobs, digests, overrides, workers: int, packed: dict[str, bytes]) -> dict[str, FileResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -245,8 +250,9 @@ def _analyse_parallel(paths, blobs, digests, overrides, workers: int) -> dict[st
     out: dict[str, FileResult] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for results in pool.map(analyze_batch, [b for b in batches if b], [overrides] * count):
-            for result in results:
-                out[result.path] = result
+            for path, blob in results:
+                out[path] = pickle.loads(blob)
+                packed[path] = blob
     return out
 
 
