@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from xanoctl.cli import main
 from xanoctl.language.parser import parse_document
-from xanoctl.semantics.secrets import mask_line, masked, secrets
+from xanoctl.semantics.masking import mask_line, masked
+from xanoctl.semantics.secrets import secrets
 
 # built from parts so that no scanner takes this test file for a leak
 STRIPE = "sk_" + "live_" + "51Hc9rT2eZvKYlo2CrLm7Qw3x"

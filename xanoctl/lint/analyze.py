@@ -17,7 +17,7 @@ from xanoctl.lint.finding import Problem, make_finding
 from xanoctl.lint.gcpause import few_collections
 from xanoctl.lint.rules import DOCUMENT_RULES, RULES
 from xanoctl.lint.rules import sec001, xs001
-from xanoctl.semantics.secrets import masked
+from xanoctl.semantics.masking import masked
 
 _HEADER = re.compile(r'^\ufeff?[ \t]*function[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
 

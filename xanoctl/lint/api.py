@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from xanoctl.lint.config import LintConfig, load_config
 from xanoctl.lint.engine import LintResult, run
-from xanoctl.lint.index import WorkspaceIndex
+
+if TYPE_CHECKING:  # the index (and the facts it holds) only where one is built
+    from xanoctl.lint.index import WorkspaceIndex
 
 __all__ = ["LintConfig", "LintResult", "build_index", "lint_paths", "load_config"]
 
@@ -54,6 +56,7 @@ def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *
     document with its references) of the workspace around ``paths``, without running the
     workspace rules; unchanged files come from the lint cache."""
     from xanoctl.lint.engine import load
+    from xanoctl.lint.index import WorkspaceIndex
 
     scope, results = load(paths, config or LintConfig(), use_cache=use_cache, cache_dir=cache_dir, jobs=jobs)
     return WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)

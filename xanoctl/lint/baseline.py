@@ -18,7 +18,7 @@ from pathlib import Path
 from xanoctl.errors import UsageError
 from xanoctl.lint.finding import Finding
 from xanoctl.lint.locate import snippet
-from xanoctl.semantics.secrets import mask_line
+from xanoctl.semantics.masking import mask_line
 
 VERSION = 1
 _SOURCE_LIMIT = 200

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 FOLDER = Path(".xanoctl") / "cache"
 MAX_RUNS = 16
-_FORMAT = 5
+_FORMAT = 6
 
 
 def pack(result: FileResult) -> bytes:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from xanoctl.lint.finding import Finding, Span, span
+from xanoctl.lint.suppress import Suppression
 from xanoctl.lint.locate import header_span, target_span
 from xanoctl.lint.walk import chain_text, direct_alias, live_statements, result_callees
 from xanoctl.language.model import Document, ObjectLit
@@ -147,17 +148,6 @@ class DocFact:
         if self.kind == "query" and self.verb:
             return f"query {self.name} {self.verb}"
         return f"{self.kind} {self.name}"
-
-
-@dataclass(slots=True)
-class Suppression:
-    """``// xanoctl: ignore[CODES] reason`` and the lines it covers."""
-
-    pos: Span  # the comment
-    codes: tuple[str, ...]
-    reason: str
-    first: int  # first line covered
-    last: int  # last line covered
 
 
 @dataclass(slots=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from xanoctl.language.model import Pos
-from xanoctl.semantics.secrets import mask_text
+from xanoctl.semantics.masking import mask_text
+
+if TYPE_CHECKING:
+    from xanoctl.language.model import Pos
 
 SEVERITIES = ("info", "warning", "error")  # in increasing order of weight
 

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from xanoctl.lint.finding import Span
-from xanoctl.language.model import Document, Statement
+
+if TYPE_CHECKING:
+    from xanoctl.language.model import Document, Statement
 
 
 def _name_span(line: str, start: int, line_no: int) -> Span | None:

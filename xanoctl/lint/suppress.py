@@ -9,15 +9,28 @@ read or names an unknown rule.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
 
-from xanoctl.lint.facts import Suppression
-from xanoctl.lint.finding import Finding, Problem, make_finding
-from xanoctl.language.model import Document
+from xanoctl.lint.finding import Finding, Problem, Span, make_finding
+
+if TYPE_CHECKING:
+    from xanoctl.language.model import Document
 
 CODE = "XS900"
 _COMMENT = re.compile(r"^([ \t]*)//[ \t]*xanoctl[ \t]*:(.*)$")
 _IGNORE = re.compile(r"ignore\[([^\]]*)\](.*)$")
+
+
+@dataclass(slots=True)
+class Suppression:
+    """``// xanoctl: ignore[CODES] reason`` and the lines it covers."""
+
+    pos: Span  # the comment
+    codes: tuple[str, ...]
+    reason: str
+    first: int  # first line covered
+    last: int  # last line covered
 
 
 def spans(docs: list[Document]) -> dict[int, int]:

@@ -16,6 +16,7 @@ Every report shows at most the first four characters of a secret (:func:`masked`
 ...                      '    } as $r\\n  }\\n}\\n')
 >>> [(s.key, s.kind, s.shown, s.pos.column) for s in secrets(doc)]
 [('Authorization', 'bearer', '9f8e', 41)]
+>>> from xanoctl.semantics.masking import masked
 >>> masked("9f8e7d6c5b4a39281706f5e4d3c2b1a0")
 '9f8e****************************'
 """
@@ -26,12 +27,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from xanoctl.semantics.masking import PREFIXED, SCHEME, SHOWN
 from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Pos, Ternary, Unary,
     Variable,
 )
 
-SHOWN = 4  # characters of a secret any report may show
 
 # key, setting, input and variable names that hold credentials
 _KEY = re.compile(
@@ -41,23 +42,6 @@ _KEY = re.compile(
 # names that contain one of those words but do not hold a credential
 _NOT_KEY = re.compile(r"(token|secret|key)[_-]?(type|url|uri|endpoint|name|id|count|length|expir\w*|ttl|"
                       r"header|field|param|path|prefix|used|limit)s?$|^(is|has|use)[_-]", re.IGNORECASE)
-# tokens whose prefix alone says what they are (issuers' documented formats)
-_PREFIXED = re.compile(
-    r"(?<![A-Za-z0-9_])(?:"
-    r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"  # Stripe secret and restricted keys
-    r"|whsec_[A-Za-z0-9]{16,}"  # Stripe webhook signing secret
-    r"|xox[abposr]-[A-Za-z0-9-]{10,}"  # Slack
-    r"|xapp-[A-Za-z0-9-]{10,}"
-    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"  # GitHub
-    r"|glpat-[A-Za-z0-9_-]{20,}"  # GitLab
-    r"|(?:AKIA|ASIA)[A-Z0-9]{16}"  # AWS access key id
-    r"|AIza[A-Za-z0-9_-]{35}"  # Google API key
-    r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"  # OpenAI, Anthropic
-    r"|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"  # SendGrid
-    r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"  # Shopify
-    r"|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"  # a signed JWT
-    r")")
-_SCHEME = re.compile(r"\b(Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{12,})")
 _HEADER = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:\s*(.+?)\s*$")
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")
 _PLACEHOLDER = re.compile(
@@ -82,35 +66,6 @@ class Secret:
     key: str | None
     kind: str
     shown: str
-
-
-def masked(secret: str) -> str:
-    """``secret`` with every character after the first four replaced by ``*`` (same length,
-    so that columns and carets stay in place)."""
-    return secret[:SHOWN] + "*" * max(len(secret) - SHOWN, 0)
-
-
-def mask_text(text: str) -> str:
-    """``text`` with every token of a known format and every bearer or basic token masked: for
-    text that cannot be analysed (a line of a file that does not parse, a message)."""
-    if not text:
-        return text
-    text = _PREFIXED.sub(lambda m: masked(m.group(0)), text)
-    return _SCHEME.sub(lambda m: f"{m.group(1)} {masked(m.group(2))}", text)
-
-
-def mask_line(line: str, number: int, spans) -> str:
-    """Line ``number`` (1-based) of a file with the secrets at ``spans`` ((line, column,
-    end_line, end_column), as reported) masked past their first four characters, then
-    :func:`mask_text`: what any report may print of that line."""
-    for first, column, last, end in spans:
-        if not first <= number <= last:
-            continue
-        start = column - 1 + SHOWN if number == first else 0
-        stop = end - 1 if number == last else len(line)
-        if stop > start:
-            line = line[:start] + "*" * (min(stop, len(line)) - start) + line[stop:]
-    return mask_text(line)
 
 
 def is_secret_name(name: str) -> bool:
@@ -177,13 +132,13 @@ def _literal(node: Literal, key: str | None) -> Secret | None:
     if _PRIVATE_KEY.search(text):
         match = _PRIVATE_KEY.search(text)
         return _secret(node, text[match.start():], key, "private_key")
-    prefixed = _PREFIXED.search(text)
+    prefixed = PREFIXED.search(text)
     if prefixed and not _PLACEHOLDER.search(prefixed.group(0)):
         return _secret(node, prefixed.group(0), key, "prefixed")
     header = _HEADER.match(text)
     if header and is_secret_name(header.group(1)):  # "Authorization: Bearer ...", "X-Api-Key: ..."
         key, text = header.group(1), header.group(2)
-    scheme = _SCHEME.search(text)
+    scheme = SCHEME.search(text)
     if scheme and _credential(scheme.group(2), 12, 2.5):
         return _secret(node, scheme.group(2), key, "basic" if scheme.group(1) == "Basic" else "bearer")
     if key is not None and is_secret_name(key) and _credential(text.strip(), 16, 3.0):

@@ -12,7 +12,7 @@ import unicodedata
 
 from xanoctl.lint.engine import LintResult
 from xanoctl.lint.finding import Finding
-from xanoctl.semantics.secrets import mask_line
+from xanoctl.semantics.masking import mask_line
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
