@@ -78,7 +78,7 @@ def compare(a: Side, b: Side, filters: Filters = Filters()) -> Comparison:
             todo[f"a/{path}"] = data_a
         if data_b is not None:
             todo[f"b/{path}"] = data_b
-    facts = analyse_files(list(todo), todo, {key: digest(data) for key, data in todo.items()}, {})
+    facts = analyse_files(list(todo), todo, {key: digest(data) for key, data in todo.items()}, {}, rules=False)
     rest_a, rest_b = [], []
     for key, data in todo.items():
         side, path = (a, rest_a) if key.startswith("a/") else (b, rest_b), key[2:]

@@ -41,7 +41,10 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
-def analyze(path: str, data: bytes, options: Options, file_digest: str | None = None) -> FileResult:
+def analyze(path: str, data: bytes, options: Options, file_digest: str | None = None, *,
+            rules: bool = True) -> FileResult:
+    """``rules=False``: the facts only (no findings but a syntax error), for the views and
+    comparisons that do not report findings; such a result is never cached."""
     from xanoctl.language.parser import decode_source, parse_documents
 
     result = FileResult(path=path, digest=file_digest or digest(data), lines=data.count(b"\n") + 1)
@@ -57,10 +60,12 @@ def analyze(path: str, data: bytes, options: Options, file_digest: str | None = 
     for doc in docs:
         ctx = DocContext(doc, path, lines, options)
         obj = facts.object_label(doc)
-        for rule in DOCUMENT_RULES:
+        for rule in DOCUMENT_RULES if rules else ():
             for problem in rule.check(doc, ctx):
                 result.findings.append(make_finding(path, rule.CODE, rule.SEVERITY, problem, obj))
         facts.collect(doc, path, lines, result, ctx)
+    if not rules:
+        return result
     _hide_secrets(result, lines)
     found, problems = suppress.scan(text, lines, docs, RULES)
     result.suppressions = found
@@ -112,10 +117,12 @@ def _guess_functions(path: str, data: bytes, result: FileResult) -> None:
                                              pos=(line, 1, line, 2), inputs=None, status="unknown"))
 
 
-def analyze_batch(batch: list[tuple[str, bytes, str]], overrides: dict[str, dict]) -> list[tuple[str, bytes]]:
+def analyze_batch(batch: list[tuple[str, bytes, str]], overrides: dict[str, dict],
+                  rules: bool = True) -> list[tuple[str, bytes]]:
     """Worker entry point: analyze several files (fewer round trips between processes); each
     result packed once, as the cache keeps it (the parent stores those bytes as they are)."""
     options = Options(overrides)
     with few_collections():
-        return [(path, pack(analyze(path, data, options, file_digest))) for path, data, file_digest in batch]
+        return [(path, pack(analyze(path, data, options, file_digest, rules=rules)))
+                for path, data, file_digest in batch]
 

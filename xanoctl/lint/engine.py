@@ -208,10 +208,10 @@ def _unreadable(path: str, file_digest: str) -> FileResult:
 
 
 def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int | None = None,
-                  packed: dict[str, bytes] | None = None) -> dict[str, FileResult]:
+                  packed: dict[str, bytes] | None = None, *, rules: bool = True) -> dict[str, FileResult]:
     """The facts and findings of many files (``blobs``: path -> bytes), in worker processes when
     there are many (``packed`` then receives each result as the workers packed it for the
-    cache)."""
+    cache). ``rules=False``: the facts only (see :func:`xanoctl.lint.analyze.analyze`)."""
     from concurrent.futures.process import BrokenProcessPool
 
     from xanoctl.lint.analyze import Options, analyze
@@ -223,14 +223,15 @@ def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int |
     if workers > 1 and len(paths) >= PARALLEL_MIN_FILES and total >= PARALLEL_MIN_BYTES:
         try:
             return _analyse_parallel(paths, blobs, digests, overrides, workers,
-                                     packed if packed is not None else {})
+                                     packed if packed is not None else {}, rules)
         except (BrokenProcessPool, OSError, RuntimeError):
             pass  # no processes to be had here: do it in this one
     options = Options(overrides)
-    return {path: analyze(path, blobs[path], options, digests[path]) for path in paths}
+    return {path: analyze(path, blobs[path], options, digests[path], rules=rules) for path in paths}
 
 
-def _analyse_parallel(paths, blobs, digests, overrides, workers: int, packed: dict[str, bytes]) -> dict[str, FileResult]:
+def _analyse_parallel(paths, blobs, digests, overrides, workers: int, packed: dict[str, bytes],
+                      rules: bool = True) -> dict[str, FileResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -249,7 +250,7 @@ def _analyse_parallel(paths, blobs, digests, overrides, workers: int, packed: di
     context = multiprocessing.get_context(method)
     out: dict[str, FileResult] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for results in pool.map(analyze_batch, [b for b in batches if b], [overrides] * count):
+        for results in pool.map(analyze_batch, [b for b in batches if b], [overrides] * count, [rules] * count):
             for path, blob in results:
                 out[path] = pickle.loads(blob)
                 packed[path] = blob
