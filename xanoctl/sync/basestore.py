@@ -15,12 +15,13 @@ never committed, before any xanoctl command looked at it); callers may then try 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
-
-import git
+from typing import TYPE_CHECKING, Mapping
 
 from xanoctl.atomic import write_atomic
 from xanoctl.sync.manifest import sha256_bytes
+
+if TYPE_CHECKING:  # git is imported only where history is read
+    import git
 
 HISTORY_DEPTH = 20
 
@@ -66,6 +67,8 @@ def find_base(digest: str, store: BaseStore, local: bytes | None, repo: git.Repo
         return local
     if repo is None or repo_rel is None:
         return None
+    import git
+
     try:
         commits = list(repo.iter_commits(paths=repo_rel, max_count=HISTORY_DEPTH))
     except (git.GitCommandError, ValueError):

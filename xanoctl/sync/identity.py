@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.errors import XanoctlError, XanoSyntaxError
 from xanoctl.sync.manifest import Entry, Manifest
-from xanoctl.language.model import Document, Literal
-from xanoctl.language.parser import decode_source, parse_document
 from xanoctl.sync.paths import KIND_FOLDERS
 from xanoctl.sync.remote import KINDS, RemoteObject
+
+if TYPE_CHECKING:  # the parser is loaded only when a file has to be read
+    from xanoctl.language.model import Document
 
 PUSHABLE = frozenset(KINDS)
 
@@ -82,6 +83,8 @@ def group_file_folder(rel: str) -> str | None:
 
 def parse_declared(rel: str, data: bytes) -> Document:
     """The document of a file that declares a pushable object, or :class:`UnreadableDocument`."""
+    from xanoctl.language.parser import decode_source, parse_document
+
     try:
         document = parse_document(decode_source(data, rel), rel)
     except XanoSyntaxError as exc:
@@ -105,6 +108,8 @@ def read_identity(rel: str, data: bytes, manifest: Manifest,
 def identity_of(rel: str, document: Document, manifest: Manifest,
                 new_groups: dict[str, str] | None = None) -> Identity:
     """The identity ``document`` (read from ``rel``) declares; see :func:`read_identity`."""
+    from xanoctl.language.model import Literal
+
     if document.kind != "query":
         return Identity(document.kind, document.name or "")
     name = document.name or ""
