@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from lark import Lark
 from lark.lexer import Scanner
+from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
 
@@ -86,7 +87,12 @@ class Driver:
                 if action is Shift:
                     compiled[str(term)] = (True, arg, None, None)
                 else:
-                    compiled[str(term)] = (False, len(arg.expansion), str(arg.origin.name), callbacks[arg])
+                    callback = callbacks[arg]
+                    size = len(arg.expansion)
+                    # `?rule: other` with one symbol: its value is its child's, nothing to call
+                    # (about a third of all reductions: expr -> binexpr -> unary -> postfix)
+                    unit = size == 1 and type(callback) is ExpandSingleChild
+                    compiled[str(term)] = (False, size, str(arg.origin.name), None if unit else callback)
             self.actions[state] = compiled
         shared: dict[int, _StateLexer] = {}
         self.lexers: dict[int, _StateLexer] = {}
@@ -161,6 +167,12 @@ class Driver:
                     state_stack.append(arg)
                     value_stack.append(token)
                     break
+                if callback is None:  # a unit rule: the value stays, the state changes
+                    state_stack.pop()
+                    state_stack.append(actions[state_stack[-1]][origin][1])
+                    if token.type == "$END" and state_stack[-1] == end_state:
+                        return value_stack[-1]
+                    continue
                 if arg:
                     children = value_stack[-arg:]
                     del state_stack[-arg:]
