@@ -33,9 +33,19 @@ MAX_RUNS = 16
 _FORMAT = 6
 
 
+# what reading a missing, old or damaged cache file or entry may raise: it is only a cache
+_DAMAGED = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
+            ValueError)
+
+
 def pack(result: FileResult) -> bytes:
     """One file's result as the cache stores it."""
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> FileResult:
+    """The result :func:`pack` made."""
+    return pickle.loads(data)
 
 
 def digest(data: bytes) -> str:
@@ -103,8 +113,8 @@ class LintCache:
         if found is None or found[0] != digest:
             return None
         try:
-            return pickle.loads(found[1])
-        except Exception:  # a damaged entry is only a cache miss
+            return unpack(found[1])
+        except _DAMAGED:  # a damaged entry is only a cache miss
             return None
 
     def save_files(self, results: dict[str, FileResult], packed: dict[str, bytes] | None = None) -> None:
@@ -127,8 +137,7 @@ class LintCache:
         try:
             with open(path, "rb") as handle:
                 return pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                IndexError, TypeError, ValueError):
+        except _DAMAGED:
             return None  # a missing, old or damaged cache is only a cache
 
     def _dump(self, path: Path, data) -> None:

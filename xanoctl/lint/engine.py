@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from xanoctl.lint import baseline as baselines
 from xanoctl.lint import suppress
-from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest
+from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest, unpack
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.files import Scope, display_path, resolve_scope
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
@@ -252,7 +251,7 @@ def _analyse_parallel(paths, blobs, digests, overrides, workers: int, packed: di
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for results in pool.map(analyze_batch, [b for b in batches if b], [overrides] * count, [rules] * count):
             for path, blob in results:
-                out[path] = pickle.loads(blob)
+                out[path] = unpack(blob)
                 packed[path] = blob
     return out
 

@@ -233,8 +233,12 @@ def _inputs(doc: Document) -> tuple[InputFact, ...] | None:
     """The named inputs as declared (a `dblink` line names none)."""
     if doc.inputs is None:
         return None
-    return tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}", item.required)
-                 for item in doc.inputs if item.name is not None)
+    return tuple(_input_fact(item) for item in doc.inputs if item.name is not None)
+
+
+def _input_fact(item) -> InputFact:
+    """An input field (of the model or of the semantic layer) as the facts keep it."""
+    return InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}", item.required)
 
 
 def _function(doc: Document, path: str, obj: str, header: Span, declared: tuple[InputFact, ...] | None,
@@ -244,8 +248,7 @@ def _function(doc: Document, path: str, obj: str, header: Span, declared: tuple[
     # unknown without an input clause, or with a `dblink` (the fields of a table)
     model = ctx.semantics.inputs
     if model.complete:
-        inputs = tuple(InputFact(item.name, f"{item.type}{item.array or ''}{'?' if item.nullable else ''}",
-                                 item.required) for item in model.fields.values())
+        inputs = tuple(_input_fact(item) for item in model.fields.values())
         if inputs == declared:
             inputs = declared  # one object for both facts
     status = "none"
