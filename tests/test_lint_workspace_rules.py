@@ -168,6 +168,27 @@ def test_rt001_other_verb_other_group_other_path_are_fine(tmp_path):
     assert hits(lint(tmp_path, files), "RT001") == []
 
 
+def test_rt001_two_workspaces_in_one_tree_are_checked_apart(tmp_path):
+    # V1 and V2 pulled side by side, and a folder of exports: the same route in two workspaces
+    # is no clash; two routes of one export still are
+    files = {"v1/xanoctl.lock": "{}", "v1/api/App/users/{id}_GET.xs": endpoint("users/{id}", "GET"),
+             "v2/xanoctl.lock": "{}", "v2/api/App/users/{id}_GET.xs": endpoint("users/{id}", "GET"),
+             "exports/a/apis/App/1_users_id_GET.xs": endpoint("users/{id}", "GET"),
+             "exports/b/apis/App/1_users_id_GET.xs": endpoint("users/{id}", "GET"),
+             "exports/b/apis/App/2_users_user_id_GET.xs": endpoint("users/{user_id}", "GET")}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def clashes(*paths) -> list[str]:
+        result = lint_paths([str(tmp_path / path) for path in paths], use_cache=False, select="RT001")
+        return sorted(Path(f.path).relative_to(tmp_path).as_posix() for f in result.findings)
+
+    assert clashes(".") == ["exports/b/apis/App/1_users_id_GET.xs", "exports/b/apis/App/2_users_user_id_GET.xs"]
+    assert clashes("v1", "v2") == []
+    assert clashes("exports") == clashes("exports/b")
+
+
 # ---------------------------------------------------------------------------- XR002
 
 

@@ -15,7 +15,7 @@ from xanoctl.lint import baseline as baselines
 from xanoctl.lint import suppress
 from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest, unpack
 from xanoctl.lint.config import LintConfig
-from xanoctl.lint.files import Scope, display_path, resolve_scope
+from xanoctl.lint.files import Scope, display_path, resolve_scope, workspaces
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
 from xanoctl.lint.gcpause import few_collections
 
@@ -263,22 +263,27 @@ def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintC
     from xanoctl.lint.index import WorkspaceIndex
     from xanoctl.lint.rules import WORKSPACE_RULES
 
-    index = WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)
     ctx = IndexContext(Options(config.options))
     findings: dict[str, list[Finding]] = {}
     for path in scope.index:
         if results[path].findings:
             findings[path] = list(results[path].findings)
-    for rule in WORKSPACE_RULES:
-        for problem in rule.check(index, ctx):
-            finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
-            findings.setdefault(finding.path, []).append(finding)
     functions: dict[str, tuple] = {}
-    for name, fact in index.functions.items():
-        signature = None if name in index.duplicates else fact.signature()
-        paths = tuple(r.path for r in results.values() for f in r.functions if f.name == name) \
-            if name in index.duplicates else (fact.path,)
-        functions[name] = (signature, paths)
+    for paths in workspaces(scope):  # one workspace at a time
+        index = WorkspaceIndex((results[path] for path in paths), complete=scope.complete)
+        for rule in WORKSPACE_RULES:
+            for problem in rule.check(index, ctx):
+                finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
+                findings.setdefault(finding.path, []).append(finding)
+        for name, fact in index.functions.items():
+            if name in index.duplicates:
+                defined = tuple(path for path in paths for f in results[path].functions if f.name == name)
+                signature = None
+            else:
+                defined, signature = (fact.path,), fact.signature()
+            if name in functions:  # in two workspaces: as a name defined twice
+                signature, defined = None, functions[name][1] + defined
+            functions[name] = (signature, defined)
     return {
         "findings": findings,
         "suppressions": {path: r.suppressions for path, r in results.items() if r.suppressions},

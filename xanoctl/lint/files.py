@@ -6,7 +6,8 @@ calls against every function: the workspace root is the nearest folder holding
 ``xanoctl.lock`` (written by ``xanoctl pull``), else the workspace folder named in
 ``xanoctl.yaml`` (``dir``), else the nearest folder laid out like a workspace (``function/``,
 ``task/``, ``api/``...). Without a root, the index set is the report set, and it is not
-*complete*: a callee it does not hold may exist elsewhere, so XR001 stays silent.
+*complete*: a callee it does not hold may exist elsewhere, so XR001 stays silent. A tree that
+holds several workspaces is checked one workspace at a time (:func:`workspaces`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ _SKIP_DIRS = {".git", ".xanoctl", "node_modules", "__pycache__", ".venv"}
 KIND_FOLDERS = frozenset({
     "function", "task", "api", "table", "middleware", "addon", "agent", "tool", "mcp_server",
     "workflow_test", "trigger", "triggers", "realtime", "workspace", "branch",
+})
+
+# ... and those of Xano's own exports (plural names: `functions/`, `apis/`...)
+_EXPORT_FOLDERS = frozenset({
+    "functions", "tasks", "apis", "tables", "middlewares", "addons", "agents", "tools", "mcp_servers",
+    "workflow_tests", "triggers", "realtime_channels",
 })
 
 
@@ -94,6 +101,48 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
             index.update(walked[root] if root in walked else find_xs(root))
         return Scope(tuple(report), tuple(sorted(index)), tuple(roots), True)
     return Scope(tuple(report), tuple(report), (), False)
+
+
+def workspaces(scope: Scope) -> list[list[str]]:
+    """The index set split by workspace, for the cross-file rules: a tree holding several
+    workspaces (two pulled folders, a repository of exports) is checked one workspace at a
+    time, so that two workspaces' `POST auth/login` are not one route twice. Each file belongs
+    to the root of the scope that holds it; else, looking down from the folder all the files
+    share, to the first folder holding ``xanoctl.lock`` or an object folder (``function/``,
+    ``apis/``...); files under no such folder form one group."""
+    if len(scope.index) < 2:
+        return [list(scope.index)]
+    tops = sorted(scope.roots, key=len, reverse=True)
+    try:
+        common = os.path.commonpath(scope.index)
+    except ValueError:  # on several drives
+        return [list(scope.index)]
+    known: dict[str, bool] = {}
+    groups: dict[str | None, list[str]] = {}
+    for path in scope.index:
+        key = next((top for top in tops if path.startswith(top + os.sep)), None)
+        if key is None:
+            folder = common
+            parts = Path(os.path.relpath(os.path.dirname(path), common)).parts
+            for part in ("", *parts):
+                folder = os.path.join(folder, part) if part and part != "." else folder
+                if _holds_workspace(folder, known):
+                    key = folder
+                    break
+        groups.setdefault(key, []).append(path)
+    return list(groups.values())
+
+
+def _holds_workspace(folder: str, known: dict[str, bool]) -> bool:
+    if folder not in known:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            names = []
+        known[folder] = MANIFEST in names or any(
+            (name in KIND_FOLDERS or name in _EXPORT_FOLDERS) and os.path.isdir(os.path.join(folder, name))
+            for name in names)
+    return known[folder]
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
