@@ -9,11 +9,13 @@ column just after the node's last character (exclusive), as editors and SARIF ex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Iterator, NamedTuple, Union
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
+class Pos(NamedTuple):
+    """Where a node stands (a tuple: made by the hundred thousand while parsing, it must be
+    cheap to make, and it pickles small)."""
+
     line: int
     column: int
     end_line: int
