@@ -21,12 +21,15 @@ from xanoctl.language.model import (
 )
 
 
+_tuple = tuple.__new__  # makes a Pos without the Python-level __new__ of a NamedTuple
+
+
 def tok_pos(token: Token) -> Pos:
-    return Pos(token.line, token.column, token.end_line, token.end_column)
+    return _tuple(Pos, (token.line, token.column, token.end_line, token.end_column))
 
 
 def span(first: Pos, last: Pos) -> Pos:
-    return Pos(first.line, first.column, last.end_line, last.end_column)
+    return _tuple(Pos, (first.line, first.column, last.end_line, last.end_column))
 
 
 def pos_of(item: Any) -> Pos:

@@ -148,6 +148,10 @@ def _holds_workspace(folder: str, known: dict[str, bool]) -> bool:
 def display_path(path: str, cwd: str | None = None) -> str:
     """``path`` relative to the current folder when it is inside it, with ``/`` separators."""
     cwd = cwd or os.getcwd()
+    if os.path.isabs(path) and path.startswith(cwd) and path[len(cwd):len(cwd) + 1] == os.sep \
+            and os.path.normpath(path) == path:  # the common case, without relpath's work
+        rel = path[len(cwd) + 1:]
+        return rel if os.sep == "/" else Path(rel).as_posix()
     try:
         rel = os.path.relpath(path, cwd)
     except ValueError:
