@@ -98,7 +98,7 @@ class ModelBuilder(Transformer):
 
     def document(self, children):
         kind_token = children[0]
-        document = Document(kind=str(kind_token), name=None, pos=tok_pos(kind_token))
+        document = Document(kind=kind_token.value, name=None, pos=tok_pos(kind_token))
         last = tok_pos(kind_token)
         for child in children[1:]:
             last = pos_of(child)
@@ -132,12 +132,12 @@ class ModelBuilder(Transformer):
     def doc_name(self, children):
         token = children[0]
         if token.type == "STRING":
-            return _Part("doc_name", unquote(str(token)), tok_pos(token), True)
-        return _Part("doc_name", str(token), tok_pos(token), False)
+            return _Part("doc_name", unquote(token.value), tok_pos(token), True)
+        return _Part("doc_name", token.value, tok_pos(token), False)
 
     def doc_verb(self, children):
         token = children[0]
-        return _Part("doc_verb", str(token), tok_pos(token))
+        return _Part("doc_verb", token.value, tok_pos(token))
 
     def input_clause(self, children):
         if len(children) == 1:  # `input` alone: no inputs
@@ -160,7 +160,7 @@ class ModelBuilder(Transformer):
 
     def field(self, children):
         type_token = children[0]
-        field = InputField(type=str(type_token), name=None, pos=tok_pos(type_token))
+        field = InputField(type=type_token.value, name=None, pos=tok_pos(type_token))
         last = field.pos
         for child in children[1:]:
             last = pos_of(child)
@@ -191,7 +191,7 @@ class ModelBuilder(Transformer):
     def array_bound(self, children):
         text = ""
         for child in children:
-            text += str(child)
+            text += child.value
         pos = tok_pos(children[0]) if children else Pos(0, 0, 0, 0)
         return _Part("bound", text, pos)
 
@@ -203,13 +203,13 @@ class ModelBuilder(Transformer):
 
     def field_name(self, children):
         token = children[0]
-        value = unquote(str(token)) if token.type == "STRING" else str(token)
+        value = unquote(token.value) if token.type == "STRING" else token.value
         return _Part("field_name", value, tok_pos(token))
 
     def field_default(self, children):
         value = children[0]
         if isinstance(value, Token):
-            value = Literal("ident", str(value), tok_pos(value), str(value))
+            value = Literal("ident", value.value, tok_pos(value), value.value)
         return _Part("default", value, value.pos)
 
     def field_filters(self, children):
@@ -272,7 +272,7 @@ class ModelBuilder(Transformer):
         return statement
 
     def stmt_kind(self, children):
-        name = ".".join(str(token) for token in children)
+        name = ".".join([token.value for token in children])
         return _Part("kind", name, span(tok_pos(children[0]), tok_pos(children[-1])))
 
     def stmt_target(self, children):
@@ -280,17 +280,17 @@ class ModelBuilder(Transformer):
         if not isinstance(token, Token):  # a variable, with its member and index steps
             return _Part("target", token, token.pos, False)
         if token.type == "STRING":
-            return _Part("target", unquote(str(token)), tok_pos(token), True)
+            return _Part("target", unquote(token.value), tok_pos(token), True)
         if token.type == "NUMBER":
-            return _Part("target", Literal("number", number_value(str(token)), tok_pos(token), str(token)),
+            return _Part("target", Literal("number", number_value(token.value), tok_pos(token), token.value),
                          tok_pos(token), False)
-        return _Part("target", str(token), tok_pos(token), False)
+        return _Part("target", token.value, tok_pos(token), False)
 
     def stmt_break(self, children):
         return _Part("break", True, tok_pos(children[0]))
 
     def stmt_verb(self, children):
-        return _Part("verb", str(children[0]), tok_pos(children[0]))
+        return _Part("verb", children[0].value, tok_pos(children[0]))
 
     def stmt_args(self, children):
         args = [child for child in children if not isinstance(child, Token)]
@@ -312,16 +312,16 @@ class ModelBuilder(Transformer):
             if isinstance(child, Filter):
                 filters.append(child)
             elif isinstance(child, Token) and child.type == "NAME":
-                path.append(str(child))
+                path.append(child.value)
         legacy = head.type == "NAME"
-        name = str(head) if not legacy else "$" + str(head)
+        name = head.value if not legacy else "$" + head.value
         last = pos_of(children[-1]) if not (isinstance(children[-1], Token) and children[-1].type in ("PIPE", "NL_PIPE")) else tok_pos(head)
         alias = Alias(name=name, path=path, filters=filters, legacy=legacy, pos=span(tok_pos(head), last))
         return _Part("alias", alias, alias.pos)
 
     def setting(self, children):
         key, value = children
-        return Setting(str(key), value, tok_pos(key))
+        return Setting(key.value, value, tok_pos(key))
 
     # ------------------------------------------------------------------ expressions
 
@@ -336,7 +336,7 @@ class ModelBuilder(Transformer):
         pending: list[str] = []
         for child in children:
             if isinstance(child, Token):
-                pending.append(str(child).lower())
+                pending.append(child.value.lower())
                 continue
             if pending:
                 op = " ".join(pending).replace(" ?", "?")
@@ -357,7 +357,7 @@ class ModelBuilder(Transformer):
     def cast(self, children):
         bang, type_token, value_token = children
         value = self._string_like(value_token)
-        return Cast(str(type_token), value, span(tok_pos(bang), value.pos))
+        return Cast(type_token.value, value, span(tok_pos(bang), value.pos))
 
     def filtered(self, children):
         value = children[0]
@@ -370,15 +370,15 @@ class ModelBuilder(Transformer):
         name = rest[0]
         args = [_as_literal(arg) for arg in rest[1:]]
         last = args[-1].pos if args else tok_pos(name)
-        return Filter(str(name), args, disabled, span(pos_of(children[0]), last))
+        return Filter(name.value, args, disabled, span(pos_of(children[0]), last))
 
     def ident(self, children):
         token = children[0]
-        return Literal("ident", str(token), tok_pos(token), str(token))
+        return Literal("ident", token.value, tok_pos(token), token.value)
 
     def member(self, children):
         obj, token = children
-        text = str(token)
+        text = token.value
         if token.type == "STRING":
             keys = [unquote(text)]
         elif token.type == "NUMBER":
@@ -406,19 +406,19 @@ class ModelBuilder(Transformer):
 
     def string(self, children):
         token = children[0]
-        return Literal("string", unquote(str(token)), tok_pos(token), str(token))
+        return Literal("string", unquote(token.value), tok_pos(token), token.value)
 
     def text_block(self, children):
         token = children[0]
-        return Literal("text", text_block_value(str(token)), tok_pos(token), str(token))
+        return Literal("text", text_block_value(token.value), tok_pos(token), token.value)
 
     def number(self, children):
         token = children[0]
-        return Literal("number", number_value(str(token)), tok_pos(token), str(token))
+        return Literal("number", number_value(token.value), tok_pos(token), token.value)
 
     def timestamp(self, children):
         token = children[0]
-        return Literal("timestamp", str(token), tok_pos(token), str(token))
+        return Literal("timestamp", token.value, tok_pos(token), token.value)
 
     def true(self, children):
         return Literal("bool", True, tok_pos(children[0]), "true")
@@ -437,7 +437,7 @@ class ModelBuilder(Transformer):
 
     def backtick(self, children):
         token = children[0]
-        text = str(token)
+        text = token.value
         code = text[3:-3] if text.startswith("```") else text[1:-1].replace("\\`", "`")
         return Backtick(code, tok_pos(token))
 
@@ -455,8 +455,8 @@ class ModelBuilder(Transformer):
     def obj_key(self, children):
         token = children[0]
         if token.type == "STRING":
-            return _Part("key", unquote(str(token)), tok_pos(token))
-        text = ".".join(str(child) for child in children)
+            return _Part("key", unquote(token.value), tok_pos(token))
+        text = ".".join([child.value for child in children])
         return _Part("key", text, span(tok_pos(children[0]), tok_pos(children[-1])))
 
     def array_lit(self, children):
@@ -466,8 +466,8 @@ class ModelBuilder(Transformer):
     @staticmethod
     def _string_like(token: Token) -> Literal:
         if token.type == "TEXT_BLOCK":
-            return Literal("text", text_block_value(str(token)), tok_pos(token), str(token))
-        return Literal("string", unquote(str(token)), tok_pos(token), str(token))
+            return Literal("text", text_block_value(token.value), tok_pos(token), token.value)
+        return Literal("string", unquote(token.value), tok_pos(token), token.value)
 
 
 _COMPARISON = 4
@@ -481,7 +481,7 @@ def _reduce(operands: list[Expr], op: str) -> None:
 
 
 def _variable(token: Token) -> Variable:
-    return Variable(str(token), tok_pos(token))
+    return Variable(token.value, tok_pos(token))
 
 
 def _as_literal(arg: Any) -> Expr:
