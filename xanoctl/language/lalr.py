@@ -4,7 +4,13 @@ Lark compiles ``grammar/xanoscript.lark`` (parse table, per-state lexer regexes,
 handling, the callbacks of the inline model builder); this module only runs them. It does what
 Lark's own loop does, minus the bookkeeping we do not use (interactive parsing, token
 callbacks, position propagation), which makes parsing about twice as fast: a workspace of a
-thousand functions is read in a few seconds on one core.
+thousand functions is read in a few seconds on one core. Beyond that:
+
+- a reduction runs one function compiled from Lark's wrappers (:mod:`.reductions`), and a
+  unit reduction (``?rule: other``) none;
+- a token is made only for the terminals some rule keeps (not for line breaks, commas...);
+- the spaces between tokens are skipped by the token's own regex, not matched on their own;
+- a state's lexer is compiled when the state is first met.
 
 Tokens are :class:`Tok` objects (a small slotted class), not Lark tokens.
 """
@@ -15,7 +21,12 @@ from functools import cached_property
 from typing import Any, Callable
 
 from lark import Lark
-from lark.lexer import Scanner, _create_unless
+from lark.lexer import Scanner
+
+try:  # how Lark folds keywords into the NAME terminal; without it, spaces are matched apart
+    from lark.lexer import _create_unless
+except ImportError:  # pragma: no cover - another Lark version
+    _create_unless = None
 from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
@@ -77,7 +88,8 @@ class _StateLexer:
         self.newlines = basic_lexer.newline_types
         ignored = [t.pattern.to_regexp() for t in basic_lexer.terminals if t.name in self.ignore]
         self.skip = None
-        if skip_ignored and ignored and not self.ignore & self.newlines and not basic_lexer.user_callbacks:
+        if skip_ignored and ignored and _create_unless is not None and not self.ignore & self.newlines \
+                and not getattr(basic_lexer, "user_callbacks", True):
             # what Lark's lexer does to build its scanner (keywords folded into NAME), with the
             # skip in front of its regex
             skip = "(?:" + "|".join(ignored) + ")+"
