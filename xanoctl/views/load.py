@@ -65,7 +65,7 @@ def open_workspaces(path: str, config: LintConfig, *, relative_to_root: bool = F
     base = os.path.abspath(path) if os.path.isdir(path) else os.path.commonpath(scope.index)
     found = []
     for files in groups:
-        root = _folder_of(files, scope)
+        root = workspace_folder(files, scope)
         # the files outside any workspace at the top of the tree are named for the top folder
         label = Path(os.path.relpath(root, base)).as_posix() if root.startswith(base + os.sep) \
             else os.path.basename(base)
@@ -93,7 +93,7 @@ def _one(path: str, scope: Scope, results: dict[str, FileResult], linted: LintRe
                      frozenset(files))
 
 
-def _folder_of(files: list[str], scope: Scope) -> str:
+def workspace_folder(files: list[str], scope: Scope) -> str:
     """The folder of one workspace of the tree (a group of :func:`workspaces`): the scope's
     root that holds it, else the first folder holding ``xanoctl.lock`` or an object folder
     looking down from the folder all the tree's files share, as ``workspaces`` found it;
