@@ -1,7 +1,11 @@
-"""`xanoctl graph --format json` and `xanoctl docs --out DIR` on the generated workspace, cold (no
-lint cache) and warm (cache), through the command line in a fresh process each time.
+"""`xanoctl graph --format json`, `xanoctl tasks --json` and `xanoctl docs --out DIR` on the
+generated workspace, cold (no lint cache) and warm (cache), through the command line in a fresh
+process each time.
 
-    python bench/bench_views.py [--functions 2000 --endpoints 1000 --tasks 100] [--repeat 3]
+    python bench/bench_views.py [--functions 2000 --endpoints 1000 --tasks 100] [--repeat 3] [--several 2]
+
+``--several N``: N copies of the workspace side by side (``tree/w1``...), the commands run on
+``tree`` (one graph, task list and manual per workspace).
 
 Writes the generated workspace (``xanoctl.seeds.generate``, 3,142 documents with the defaults)
 the way bench_lint.py does. Each round deletes ``.xanoctl/cache/`` and runs the command twice
@@ -40,16 +44,23 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    args = seed_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
+    parser = seed_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
+    parser.add_argument("--several", type=int, default=0, help="N workspaces side by side")
+    args = parser.parse_args()
 
     seed = generate(functions=args.functions, endpoints=args.endpoints, tasks=args.tasks)
     script = Path(sys.executable).with_name("xanoctl")
     xanoctl = [str(script)] if script.exists() else [sys.executable, "-m", "xanoctl"]
-    commands = {"graph --format json": ["graph", "workspace", "--format", "json"],
-                "docs --out DIR": ["docs", "workspace", "--out", "manual"]}
+    target = "tree" if args.several else "workspace"
+    commands = {"graph --format json": ["graph", target, "--format", "json"],
+                "tasks --json": ["tasks", target, "--json"],
+                "docs --out DIR": ["docs", target, "--out", "manual"]}
     with tempfile.TemporaryDirectory(prefix="xanoctl-bench-") as tmp:
         folder = Path(tmp)
-        lines = write_workspace(folder / "workspace", seed)
+        if args.several:
+            lines = sum(write_workspace(folder / "tree" / f"w{n + 1}", seed) for n in range(args.several))
+        else:
+            lines = write_workspace(folder / "workspace", seed)
         print(f"documents        {len(seed.objects)}")
         print(f"lines            {lines:,}")
         print(f"cores            {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
@@ -64,8 +75,8 @@ def main() -> None:
                 print(f"{label:<20} {name}  {best[0]:.2f} s wall, {best[1]:.2f} s cpu "
                       f"(median {statistics.median(r[0] for r in runs):.2f} s wall)   target < 3 s cold")
         manual = folder / "manual"
-        size = sum(path.stat().st_size for path in manual.iterdir())
-        print(f"manual           {len(list(manual.iterdir()))} pages, {size:,} bytes")
+        pages = [path for path in manual.rglob("*.md")]
+        print(f"manual           {len(pages)} pages, {sum(path.stat().st_size for path in pages):,} bytes")
 
 
 if __name__ == "__main__":
