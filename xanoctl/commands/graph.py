@@ -25,8 +25,10 @@ def graph(path, fmt, callers, callees, focus, depth, config_path):
     """Show how the workspace's objects call each other: edges runs (task to function), serves
     (endpoint to function), calls, reads and writes (tables), uses (middleware).
 
-    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). Exit
-    status 2 for an unknown or ambiguous NAME.
+    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). A folder
+    that holds several workspaces (pulled side by side, a repository of exports) gives one graph
+    per workspace, ids `<workspace>::<id>`; a NAME found in several answers for each, and
+    `v1::NAME` asks one. Exit status 2 for an unknown or ambiguous NAME.
     """
     from xanoctl.errors import UsageError
     from xanoctl.lint.config import load_config

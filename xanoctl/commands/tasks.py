@@ -20,7 +20,8 @@ _TASK = re.compile(rb"^[ \t]*task[ \t]", re.MULTILINE)
               help="Compute next runs from this moment (ISO 8601; default: now), e.g. 2025-12-01T00:00:00Z.")
 def tasks(path, as_json, now_text):
     """List background tasks: active flag, frequency in words and next run (UTC); then the
-    chain each task runs (its function and the functions below) and the tables it writes."""
+    chain each task runs (its function and the functions below) and the tables it writes.
+    A folder that holds several workspaces lists each one's tasks, with their workspace."""
     from xanoctl.lint.config import load_config
     from xanoctl.lint.files import display_path
     from xanoctl.views.chains import chain, tree_lines
