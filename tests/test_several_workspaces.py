@@ -200,14 +200,18 @@ def test_drawings_have_one_cluster_per_workspace(tree):
 def test_exports_without_manifests_are_split_by_folder(tmp_path, monkeypatch):
     # a repository of exports: no xanoctl.lock, the workspaces found by their object folders
     monkeypatch.chdir(tmp_path)
-    for name, files in (("shop", V1), ("crm", V2)):
+    for name, files in (("shop (2024)", V1), ("crm", V2)):
         write_workspace(tmp_path / "exports" / name, files)
         (tmp_path / "exports" / name / "xanoctl.lock").unlink()
     data = json.loads(ok("graph", "exports", "--format", "json"))
-    assert [w["name"] for w in data["workspaces"]] == ["crm", "shop"]
+    assert [w["name"] for w in data["workspaces"]] == ["crm", "shop (2024)"]
     assert {e["from"]: e["to"] for e in data["edges"] if e["from"].endswith("function:Tasks/Sync")} == {
         "crm::function:Tasks/Sync": "crm::function:Workers/Push",
-        "shop::function:Tasks/Sync": "shop::function:Workers/Pull"}
+        "shop (2024)::function:Tasks/Sync": "shop (2024)::function:Workers/Pull"}
+    assert run("docs", "exports", "--out", "manual").exit_code == 0
+    index = (tmp_path / "manual" / "README.md").read_text(encoding="utf-8")
+    assert "| [shop (2024)](shop%20%282024%29/README.md) |" in index
+    assert "Workers/Pull" in (tmp_path / "manual" / "shop (2024)" / "functions.md").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------- tasks

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
+from urllib.parse import quote
 
 from xanoctl.lint.finding import Finding
 from xanoctl.views import render
@@ -408,7 +409,7 @@ def manuals(found: list[Workspace], fp_folders: Iterable[str], now: datetime | N
         anchor = _unique(_slug(f"workspace-{workspace.name}"), taken)
         manual = Manual(workspace, Findings(mine, lint.sources), fp_folders, now=now, single=single,
                         title=f"{PAGES[0][1]}: {workspace.name}", anchors=anchor + "-" if single else "")
-        target = f"#{anchor}" if single else f"{workspace.name}/README.md"
+        target = f"#{anchor}" if single else quote(f"{workspace.name}/README.md", safe="/+")
         rows.append(f"| [{_cell(_md(workspace.name))}]({target}) | {len(manual.functions)} | {len(manual.tasks)} | "
                     f"{len(manual.endpoints)} | {len(mine)} |")
         if single:
