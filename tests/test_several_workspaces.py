@@ -132,8 +132,8 @@ def test_one_workspace_keeps_the_json_contract(tree):
 
 def test_graph_text_has_one_section_per_workspace(tree):
     out = ok("graph", "tree")
-    assert out.startswith("2 workspaces: v1, v2\n\nWorkspace v1 (tree/v1)\n6 objects (2 missing), 4 references\n")
-    v1, v2 = out.split("Workspace v2 (tree/v2)\n")
+    assert out.startswith("Workspace v1 (tree/v1)\n6 objects (2 missing), 4 references\n")
+    v1, v2 = out.split("\n\nWorkspace v2 (tree/v2)\n6 objects (2 missing), 4 references\n")
     assert "v1::function:Tasks/Sync  (tree/v1/function/Tasks/sync.xs)\n  calls   v1::function:Workers/Pull" in v1
     assert "Push" not in v1 and "Pull" not in v2
     assert "v2::query:Shop:GET:users  (tree/v2/api/shop/users.xs)\n  serves  v2::function:Workers/Push" in v2
@@ -141,21 +141,21 @@ def test_graph_text_has_one_section_per_workspace(tree):
 
 def test_callers_of_a_name_in_both_workspaces_answers_for_each(tree):
     assert ok("graph", "tree", "--callers", "Tasks/Sync") == (
-        "Workspace v1\n"
+        "Workspace v1 (tree/v1)\n"
         "v1::function:Tasks/Sync\n"
         "├── v1::query:Shop:GET:users  (serves, line 6)\n"
         "└── v1::task:Sync  (runs, line 4)\n"
         "\n"
-        "Workspace v2\n"
+        "Workspace v2 (tree/v2)\n"
         "v2::function:Tasks/Sync\n"
         "└── v2::task:Sync  (runs, line 4)\n")
     # a workspace named with the name or the id answers for that one only
-    only_v2 = "Workspace v2\nv2::function:Tasks/Sync\n└── v2::task:Sync  (runs, line 4)\n"
+    only_v2 = "Workspace v2 (tree/v2)\nv2::function:Tasks/Sync\n└── v2::task:Sync  (runs, line 4)\n"
     assert ok("graph", "tree", "--callers", "v2::Tasks/Sync") == only_v2
     assert ok("graph", "tree", "--callers", "v2::function:Tasks/Sync") == only_v2
     # a name of one workspace only answers there
     assert ok("graph", "tree", "--callees", "Workers/Pull") == (
-        "Workspace v1\nv1::function:Workers/Pull\n└── v1::table:orders  (writes, line 5)  (missing)\n")
+        "Workspace v1 (tree/v1)\nv1::function:Workers/Pull\n└── v1::table:orders  (writes, line 5)  (missing)\n")
 
 
 def test_callers_as_json_and_focus_select_in_each_workspace(tree):

@@ -32,56 +32,21 @@ def graph(path, fmt, callers, callees, focus, depth, config_path):
     """
     from xanoctl.errors import UsageError
     from xanoctl.lint.config import load_config
-    from xanoctl.views import render
     from xanoctl.views.load import default_path, open_workspaces
-    from xanoctl.views.several import labelled, merged, resolve_each
+    from xanoctl.views.several import Graphs
 
     if sum(1 for option in (callers, callees, focus) if option) > 1:
         raise UsageError("use one of --callers, --callees and --focus")
     if depth is not None and not (callers or callees or focus):
         raise UsageError("--depth goes with --callers, --callees or --focus")
     config = load_config(config_path)
-    found = open_workspaces(default_path(path, config), config)
-    several = len(found) > 1
-    graphs = {ws.name: labelled(ws.graph, ws.name) for ws in found} if several else {None: found[0].graph}
-    name = callers or callees or focus
-    chosen: dict = dict(graphs)
-    if name:
-        nodes = resolve_each(graphs, name) if several else [found[0].graph.resolve(name)]
-        if callees or callers:
-            if fmt == "text":
-                lines = []
-                for node in nodes:
-                    lines += ([f"Workspace {node.workspace}"] if several else []) \
-                        + render.tree(graphs[node.workspace], node, upstream=bool(callers), depth=depth) + [""]
-                click.echo("\n".join(lines[:-1]))
-                return
-            chosen = {node.workspace: graphs[node.workspace].subgraph(
-                graphs[node.workspace].reach([node.id], upstream=bool(callers), depth=depth)) for node in nodes}
-        else:
-            chosen = {node.workspace: graphs[node.workspace].subgraph(
-                graphs[node.workspace].neighbourhood(node, 2 if depth is None else depth)) for node in nodes}
-    if not several:
-        _show(chosen[None], fmt)
-    elif fmt == "text":
-        where = {ws.name: ws for ws in found}
-        lines = [f"{len(found)} workspaces: {', '.join(where)}"]
-        for label, graph in chosen.items():
-            lines += ["", f"Workspace {label} ({where[label].shown(where[label].root)})", *render.listing(graph)]
-        click.echo("\n".join(lines))
-    else:
-        listed = [{"name": ws.name, "path": ws.shown(ws.root)} for ws in found if ws.name in chosen]
-        _show(merged(list(chosen.values())), fmt, listed)
-
-
-def _show(graph, fmt: str, workspaces: list[dict] | None = None) -> None:
-    from xanoctl.views import render
-
-    if fmt == "json":
-        click.echo(render.json_text(graph, workspaces), nl=False)
-    elif fmt == "mermaid":
-        click.echo(render.mermaid(graph), nl=False)
-    elif fmt == "dot":
-        click.echo(render.dot(graph), nl=False)
-    else:
-        click.echo("\n".join(render.listing(graph)))
+    shown = Graphs.of(open_workspaces(default_path(path, config), config))
+    if callers or callees:
+        nodes = shown.resolve(callers or callees)
+        if fmt == "text":
+            click.echo(shown.trees(nodes, upstream=bool(callers), depth=depth), nl=False)
+            return
+        shown = shown.reach(nodes, upstream=bool(callers), depth=depth)
+    elif focus:
+        shown = shown.focus(shown.resolve(focus), 2 if depth is None else depth)
+    click.echo(shown.text(fmt), nl=False)
