@@ -34,7 +34,9 @@ def compare(a, b, fmt, with_diff, exit_code, kinds, prefix, ignore_whitespace, i
 
     A and B are each a folder (a pulled tree), rev:REV (the workspace folder at a git
     revision: rev:HEAD~3, rev:origin/main), or a live workspace on the configured instance:
-    live, live:BRANCH, live:WORKSPACE_ID or live:WORKSPACE_ID@BRANCH. Nothing is written."""
+    live, live:BRANCH, live:WORKSPACE_ID or live:WORKSPACE_ID@BRANCH. Each side is one
+    workspace: a folder holding several (pulled side by side, exports) is refused with their
+    folders named. Nothing is written."""
     from xanoctl.compare import report, sides
     from xanoctl.compare.match import Filters, compare as run
 

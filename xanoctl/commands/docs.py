@@ -9,7 +9,8 @@ import click
 @click.argument("path", required=False, type=click.Path(exists=True))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Write the manual as pages (README.md, tasks.md, api.md, pipelines.md, functions.md, "
-                   "health.md) in this folder; default: one page on standard output.")
+                   "health.md) in this folder (a tree of several workspaces: DIR/<workspace>/ for each, and "
+                   "DIR/README.md listing them); default: one page on standard output.")
 @click.option("--now", "now_text", metavar="TIMESTAMP",
               help="Add the next run of each task, from this moment (ISO 8601, e.g. 2025-12-01T00:00:00Z). "
                    "Without it the manual does not depend on the day.")
@@ -23,15 +24,17 @@ def docs(path, out_dir, now_text, check, config_path):
     envelope conformance, functions nothing calls, untested workers, archived functions still
     called), in Markdown with mermaid diagrams. The same workspace gives the same bytes.
 
-    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace).
+    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). A folder
+    that holds several workspaces (pulled side by side, a repository of exports) gives one
+    manual per workspace.
     """
     from pathlib import Path
 
     from xanoctl.atomic import write_atomic
     from xanoctl.errors import UsageError, XanoctlError
     from xanoctl.lint.config import load_config
-    from xanoctl.views.load import default_path, open_workspace
-    from xanoctl.views.manual import Findings, Manual
+    from xanoctl.views.load import default_path, open_workspaces
+    from xanoctl.views.manual import Findings, Manual, manuals
     from xanoctl.views.schedules import parse_now
 
     if check and out_dir is None:
@@ -39,10 +42,13 @@ def docs(path, out_dir, now_text, check, config_path):
     now = parse_now(now_text)
     config = load_config(config_path)
     path = default_path(path, config)
-    workspace = open_workspace(path, config, relative_to_root=True, lint=True)
-    manual = Manual(workspace, Findings(workspace.lint.findings, workspace.lint.sources),
-                    config.rule_options("FP001")["folders"], now=now, single=out_dir is None)
-    pages = manual.pages()
+    found = open_workspaces(path, config, relative_to_root=True, lint=True)
+    folders = config.rule_options("FP001")["folders"]
+    if len(found) == 1:
+        lint = found[0].lint
+        pages = Manual(found[0], Findings(lint.findings, lint.sources), folders, now=now, single=out_dir is None).pages()
+    else:  # one manual per workspace, and a page listing them
+        pages = manuals(found, folders, now=now, single=out_dir is None)
     if out_dir is None:
         click.echo(pages["README.md"], nl=False)
         return
@@ -56,12 +62,13 @@ def docs(path, out_dir, now_text, check, config_path):
         click.echo(f"The manual in {out_dir} is up to date", err=True)
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         for name, text in pages.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             write_atomic(folder / name, text.encode("utf-8"))
     except OSError as exc:
         raise XanoctlError(f"cannot write the manual to {out_dir}: {exc.strerror or exc}") from None
-    click.echo(f"Wrote the manual ({len(pages)} pages) to {out_dir}", err=True)
+    several = f" of {len(found)} workspaces" if len(found) > 1 else ""
+    click.echo(f"Wrote the manual{several} ({len(pages)} pages) to {out_dir}", err=True)
 
 
 def _read(path) -> str | None:

@@ -25,36 +25,28 @@ def graph(path, fmt, callers, callees, focus, depth, config_path):
     """Show how the workspace's objects call each other: edges runs (task to function), serves
     (endpoint to function), calls, reads and writes (tables), uses (middleware).
 
-    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). Exit
-    status 2 for an unknown or ambiguous NAME.
+    PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). A folder
+    that holds several workspaces (pulled side by side, a repository of exports) gives one graph
+    per workspace, ids `<workspace>::<id>`; a NAME found in several answers for each, and
+    `v1::NAME` asks one. Exit status 2 for an unknown or ambiguous NAME.
     """
     from xanoctl.errors import UsageError
     from xanoctl.lint.config import load_config
-    from xanoctl.views import render
-    from xanoctl.views.load import default_path, open_workspace
+    from xanoctl.views.load import default_path, open_workspaces
+    from xanoctl.views.several import Graphs
 
     if sum(1 for option in (callers, callees, focus) if option) > 1:
         raise UsageError("use one of --callers, --callees and --focus")
-    config = load_config(config_path)
-    workspace = open_workspace(default_path(path, config), config)
-    full = workspace.graph
-    chosen = full
-    name = callers or callees
-    if name:
-        node = full.resolve(name)
-        if fmt == "text":
-            click.echo("\n".join(render.tree(full, node, upstream=bool(callers), depth=depth)))
-            return
-        chosen = full.subgraph(full.reach([node.id], upstream=bool(callers), depth=depth))
-    elif focus:
-        chosen = full.subgraph(full.neighbourhood(full.resolve(focus), 2 if depth is None else depth))
-    elif depth is not None:
+    if depth is not None and not (callers or callees or focus):
         raise UsageError("--depth goes with --callers, --callees or --focus")
-    if fmt == "json":
-        click.echo(render.json_text(chosen), nl=False)
-    elif fmt == "mermaid":
-        click.echo(render.mermaid(chosen), nl=False)
-    elif fmt == "dot":
-        click.echo(render.dot(chosen), nl=False)
-    else:
-        click.echo("\n".join(render.listing(chosen)))
+    config = load_config(config_path)
+    shown = Graphs.of(open_workspaces(default_path(path, config), config))
+    if callers or callees:
+        nodes = shown.resolve(callers or callees)
+        if fmt == "text":
+            click.echo(shown.trees(nodes, upstream=bool(callers), depth=depth), nl=False)
+            return
+        shown = shown.reach(nodes, upstream=bool(callers), depth=depth)
+    elif focus:
+        shown = shown.focus(shown.resolve(focus), 2 if depth is None else depth)
+    click.echo(shown.text(fmt), nl=False)

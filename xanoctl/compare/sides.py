@@ -56,8 +56,31 @@ def folder(spec: str) -> Side:
             side.files[rel] = path.read_bytes()
         except OSError as exc:
             raise XanoctlError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    _one_workspace(spec, root, side.files)
     side.guids = _manifest_guids((root / MANIFEST).read_bytes() if (root / MANIFEST).is_file() else None)
     return side
+
+
+def _one_workspace(spec: str, root: Path, files: dict[str, bytes]) -> None:
+    """A side is one workspace: a folder that is no workspace but holds several (pulled side by
+    side, a repository of exports) is a usage error naming them, split as ``xanoctl lint``
+    splits such a tree."""
+    import os
+
+    from xanoctl.lint.files import Scope, workspace_root, workspaces
+    from xanoctl.views.load import workspace_folder
+
+    top = os.path.abspath(root)
+    if len(files) < 2 or workspace_root(top) is not None:
+        return
+    paths = tuple(os.path.join(top, *rel.split("/")) for rel in files)
+    scope = Scope(paths, paths, (), False)
+    groups = workspaces(scope)
+    if len(groups) < 2:
+        return
+    folders = sorted(Path(spec, os.path.relpath(workspace_folder(group, scope), top)).as_posix() for group in groups)
+    raise UsageError(f"{spec} holds {len(folders)} workspaces ({', '.join(folders)}): a side is one workspace; "
+                     f"name its folder, e.g. {folders[0]}")
 
 
 def _manifest_guids(data: bytes | None) -> dict[str, str]:

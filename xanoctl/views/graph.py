@@ -39,6 +39,7 @@ class Node:
     missing: bool = False
     verb: str | None = None  # endpoints
     group: str | None = None  # endpoints: the API group
+    workspace: str | None = None  # its workspace, when the tree holds several (xanoctl.views.several)
 
     @property
     def folder(self) -> str:
@@ -69,6 +70,7 @@ class Edge:
     kind: str
     path: str  # the file of the referring document, as shown
     line: int
+    workspace: str | None = None  # as Node.workspace
 
 
 @dataclass
@@ -95,22 +97,26 @@ class Graph:
 
     # ------------------------------------------------------------------ selections
 
+    def find(self, name: str) -> list[Node]:
+        """The nodes ``name`` names: the node of that exact id, else those of that name (exact,
+        then ignoring case); empty when none."""
+        if name in self.nodes:
+            return [self.nodes[name]]
+        for same in (lambda node: node.name == name, lambda node: node.name.lower() == name.lower()):
+            found = [node for node in self.nodes.values() if same(node)]
+            if found:
+                return found
+        return []
+
     def resolve(self, name: str) -> Node:
         """The node named by an exact id, else by an unambiguous name (exact, then ignoring
         case); a :class:`UsageError` that lists the candidates otherwise."""
-        if name in self.nodes:
-            return self.nodes[name]
-        for same in (lambda node: node.name == name, lambda node: node.name.lower() == name.lower()):
-            found = [node for node in self.nodes.values() if same(node)]
-            if len(found) == 1:
-                return found[0]
-            if found:
-                ids = ", ".join(node.id for node in found[:8])
-                more = f" and {len(found) - 8} more" if len(found) > 8 else ""
-                raise UsageError(f"{name!r} is ambiguous: it names {ids}{more}; give the id")
-        close = difflib.get_close_matches(name, sorted({node.name for node in self.nodes.values()}), n=3)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise UsageError(f"no object named {name!r} in the workspace{hint}")
+        found = self.find(name)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ambiguous(name, found)
+        raise unknown(name, self.nodes.values(), "the workspace")
 
     def reach(self, start: Iterable[str], upstream: bool, depth: int | None = None) -> set[str]:
         """The ids reached from ``start`` (included) following edges forwards, or backwards
@@ -147,6 +153,18 @@ class Graph:
     def id_of(self, doc: DocFact) -> str:
         """The id of the node a document of the index is."""
         return self.doc_ids[doc.path, doc.pos]
+
+
+def ambiguous(name: str, found: list[Node]) -> UsageError:
+    ids = ", ".join(node.id for node in found[:8])
+    more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+    return UsageError(f"{name!r} is ambiguous: it names {ids}{more}; give the id")
+
+
+def unknown(name: str, nodes: Iterable[Node], where: str) -> UsageError:
+    close = difflib.get_close_matches(name, sorted({node.name for node in nodes}), n=3)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return UsageError(f"no object named {name!r} in {where}{hint}")
 
 
 # ---------------------------------------------------------------------------- building

@@ -1,5 +1,10 @@
 """A workspace read for the views: every file's facts (through the lint cache), the index and
-the graph, with paths shown relative to a folder of the caller's choice."""
+the graph, with paths shown relative to a folder of the caller's choice.
+
+A tree that holds several workspaces (:func:`xanoctl.lint.files.workspaces`: two pulled folders
+side by side, a repository of exports) is read once and split: one :class:`Workspace`, index
+and graph per workspace, each named by its folder relative to the folder the user named
+(``v1``, ``exports/shop``)."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from xanoctl.lint.api import LintResult, lint_paths
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.engine import load
 from xanoctl.lint.facts import FileResult
-from xanoctl.lint.files import Scope, display_path
+from xanoctl.lint.files import Scope, _holds_workspace, display_path, workspaces
 from xanoctl.lint.index import WorkspaceIndex
 from xanoctl.views.graph import Graph, build
 
@@ -28,9 +33,13 @@ class Workspace:
     graph: Graph
     shown: Callable[[str], str]  # an absolute path as the graph shows it
     lint: LintResult | None = None
+    label: str | None = None  # its name among several workspaces; None when the tree holds one
+    files: frozenset[str] = frozenset()  # the absolute paths of its files (scope.index when alone)
 
     @property
     def name(self) -> str:
+        if self.label is not None:
+            return self.label
         return os.path.basename(self.root) if self.root else os.path.basename(os.path.abspath(self.path))
 
 
@@ -42,19 +51,62 @@ def default_path(path: str | None, config: LintConfig) -> str:
     return config.workspace or ("workspace" if Path("workspace").is_dir() else ".")
 
 
-def open_workspace(path: str, config: LintConfig, *, relative_to_root: bool = False, lint: bool = False,
-                   use_cache: bool = True, jobs: int | None = None) -> Workspace:
-    """Read the workspace around ``path`` (``lint``: and lint it, findings in ``.lint``).
-    Paths in the graph are relative to the current folder, as in lint reports
-    (``relative_to_root``: to the workspace folder), with ``/`` separators."""
-    linted = None
+def open_workspaces(path: str, config: LintConfig, *, relative_to_root: bool = False, lint: bool = False,
+                    use_cache: bool = True, jobs: int | None = None) -> list[Workspace]:
+    """Read the workspaces under ``path`` (``lint``: and lint them, all the findings in each
+    one's ``.lint``): one when ``path`` is a workspace or inside one, else one per workspace
+    the tree holds, sorted by name. Paths in the graphs are relative to the current folder, as
+    in lint reports (``relative_to_root``: to each workspace's folder), with ``/`` separators.
+    Every file is read once, through the lint cache."""
+    scope, results, linted = _read(path, config, lint, use_cache, jobs)
+    groups = workspaces(scope)
+    if len(groups) == 1:
+        return [_one(path, scope, results, linted, relative_to_root, groups[0])]
+    base = os.path.abspath(path) if os.path.isdir(path) else os.path.commonpath(scope.index)
+    found = []
+    for files in groups:
+        root = workspace_folder(files, scope)
+        # the files outside any workspace at the top of the tree are named for the top folder
+        label = Path(os.path.relpath(root, base)).as_posix() if root.startswith(base + os.sep) \
+            else os.path.basename(base)
+        found.append(_one(path, scope, results, linted, relative_to_root, files, root, label))
+    return sorted(found, key=lambda workspace: workspace.name)
+
+
+def _read(path: str, config: LintConfig, lint: bool, use_cache: bool, jobs: int | None):
     if lint:
         linted = lint_paths([path], config, use_cache=use_cache, jobs=jobs, keep_files=True)
         scope, results = linted.facts
-    else:
-        scope, results = load([path], config, use_cache=use_cache, jobs=jobs)
-    index = WorkspaceIndex((results[file] for file in scope.index), complete=scope.complete)
-    root = scope.roots[0] if scope.roots else (os.path.abspath(path) if os.path.isdir(path) else None)
+        return scope, results, linted
+    scope, results = load([path], config, use_cache=use_cache, jobs=jobs)
+    return scope, results, None
+
+
+def _one(path: str, scope: Scope, results: dict[str, FileResult], linted: LintResult | None,
+         relative_to_root: bool, files: list[str], root: str | None = None, label: str | None = None) -> Workspace:
+    index = WorkspaceIndex((results[file] for file in files), complete=scope.complete)
+    if label is None:
+        root = scope.roots[0] if scope.roots else (os.path.abspath(path) if os.path.isdir(path) else None)
     base = root if relative_to_root and root else os.getcwd()
     shown = functools.lru_cache(maxsize=None)(lambda file: display_path(file, base))
-    return Workspace(path, root, scope, results, index, build(index, root, shown), shown, linted)
+    return Workspace(path, root, scope, results, index, build(index, root, shown), shown, linted, label,
+                     frozenset(files))
+
+
+def workspace_folder(files: list[str], scope: Scope) -> str:
+    """The folder of one workspace of the tree (a group of :func:`workspaces`): the scope's
+    root that holds it, else the first folder holding ``xanoctl.lock`` or an object folder
+    looking down from the folder all the tree's files share, as ``workspaces`` found it;
+    else (files under no workspace folder) the folder its files share."""
+    for root in sorted(scope.roots, key=len, reverse=True):
+        if files[0].startswith(root + os.sep):
+            return root
+    common = os.path.commonpath(scope.index)
+    mine = os.path.commonpath([os.path.dirname(file) for file in files])
+    known: dict[str, bool] = {}
+    folder = common
+    for part in ("", *Path(os.path.relpath(mine, common)).parts):
+        folder = os.path.join(folder, part) if part and part != "." else folder
+        if _holds_workspace(folder, known):
+            return folder
+    return mine

@@ -11,25 +11,36 @@ from xanoctl.views.graph import Edge, Graph, Node
 # ---------------------------------------------------------------------------- JSON
 
 
-def as_json(graph: Graph) -> dict:
+def as_json(graph: Graph, workspaces: list[dict] | None = None) -> dict:
     """``{"nodes": [{"id", "kind", "name", "path"}], "edges": [{"from", "to", "kind", "path",
-    "line"}]}``; a missing object's node also has ``"missing": true`` (and ``"path": null``)."""
+    "line"}]}``; a missing object's node also has ``"missing": true`` (and ``"path": null``).
+    A graph of several workspaces (``workspaces``: ``[{"name", "path"}]``, listed first) has
+    ``"workspace"`` on each node and edge."""
     nodes = []
     for node in graph.nodes.values():
         item = {"id": node.id, "kind": node.kind, "name": node.name, "path": node.path}
         if node.missing:
             item["missing"] = True
+        if node.workspace is not None:
+            item["workspace"] = node.workspace
         nodes.append(item)
-    edges = [{"from": e.source, "to": e.target, "kind": e.kind, "path": e.path, "line": e.line}
-             for e in graph.edges]
+    edges = []
+    for e in graph.edges:
+        item = {"from": e.source, "to": e.target, "kind": e.kind, "path": e.path, "line": e.line}
+        if e.workspace is not None:
+            item["workspace"] = e.workspace
+        edges.append(item)
+    if workspaces is not None:
+        return {"workspaces": workspaces, "nodes": nodes, "edges": edges}
     return {"nodes": nodes, "edges": edges}
 
 
-def json_text(graph: Graph) -> str:
-    """The JSON document, one node or edge a line (readable, diffable, and fast to write)."""
-    data = as_json(graph)
+def json_text(graph: Graph, workspaces: list[dict] | None = None) -> str:
+    """The JSON document, one node, edge or workspace a line (readable, diffable, and fast to
+    write)."""
+    data = as_json(graph, workspaces)
     parts = []
-    for key in ("nodes", "edges"):
+    for key in data:
         items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in data[key])
         parts.append(f'  "{key}": [\n{items}\n  ]' if items else f'  "{key}": []')
     return "{\n" + ",\n".join(parts) + "\n}\n"
@@ -105,10 +116,13 @@ def _lines(edges: list[Edge]) -> str:
 # ---------------------------------------------------------------------------- drawings
 
 
-def _clusters(graph: Graph) -> list[tuple[str, list[Node]]]:
-    """The drawn nodes (API groups are the clusters of their endpoints, not nodes) by folder."""
-    drawn = sorted((n for n in graph.nodes.values() if n.kind != "api_group"), key=lambda n: (n.folder, n.id))
-    return [(folder, list(nodes)) for folder, nodes in groupby(drawn, key=lambda n: n.folder)]
+def _clusters(graph: Graph) -> list[tuple[str | None, list[tuple[str, list[Node]]]]]:
+    """The drawn nodes (API groups are the clusters of their endpoints, not nodes) by
+    workspace (None: a graph of one workspace), then by folder."""
+    drawn = sorted((n for n in graph.nodes.values() if n.kind != "api_group"),
+                   key=lambda n: (n.workspace or "", n.folder, n.id))
+    return [(workspace, [(folder, list(nodes)) for folder, nodes in groupby(same, key=lambda n: n.folder)])
+            for workspace, same in groupby(drawn, key=lambda n: n.workspace)]
 
 
 def _drawn_edges(graph: Graph) -> list[tuple[str, str, str]]:
@@ -125,18 +139,27 @@ MERMAID_ARROWS = {"reads": "-.->", "writes": "==>"}
 
 
 def mermaid(graph: Graph) -> str:
-    """A mermaid flowchart: folders as subgraphs; tasks, endpoints, tables and middleware
+    """A mermaid flowchart: folders as subgraphs (inside one subgraph per workspace when the
+    graph holds several); tasks, endpoints, tables and middleware
     in their own shapes; missing objects dashed."""
     ids: dict[str, str] = {}
     lines = ["flowchart LR"]
-    for number, (folder, nodes) in enumerate(_clusters(graph)):
-        lines.append(f'  subgraph c{number}["{mermaid_text(folder)}"]')
-        for node in nodes:
-            ids[node.id] = f"n{len(ids)}"
-            start, end = _MERMAID_SHAPES.get(node.kind, ('["', '"]'))
-            text = node.label + (" (missing)" if node.missing else "")
-            lines.append(f"    {ids[node.id]}{start}{mermaid_text(text)}{end}")
-        lines.append("  end")
+    number = 0
+    for outer, (workspace, clusters) in enumerate(_clusters(graph)):
+        indent = "  " if workspace is None else "    "
+        if workspace is not None:
+            lines.append(f'  subgraph w{outer}["{mermaid_text(workspace)}"]')
+        for folder, nodes in clusters:
+            lines.append(f'{indent}subgraph c{number}["{mermaid_text(folder)}"]')
+            number += 1
+            for node in nodes:
+                ids[node.id] = f"n{len(ids)}"
+                start, end = _MERMAID_SHAPES.get(node.kind, ('["', '"]'))
+                text = node.label + (" (missing)" if node.missing else "")
+                lines.append(f"{indent}  {ids[node.id]}{start}{mermaid_text(text)}{end}")
+            lines.append(f"{indent}end")
+        if workspace is not None:
+            lines.append("  end")
     for source, target, kind in _drawn_edges(graph):
         if source in ids and target in ids:
             lines.append(f"  {ids[source]} {MERMAID_ARROWS.get(kind, '-->')}|{kind}| {ids[target]}")
@@ -160,20 +183,29 @@ _DOT_STYLES = {"reads": "dashed", "writes": "bold"}
 
 
 def dot(graph: Graph) -> str:
-    """A Graphviz digraph: folders as clusters, node ids as dot ids, edge kinds as labels."""
+    """A Graphviz digraph: folders as clusters (inside one cluster per workspace when the
+    graph holds several), node ids as dot ids, edge kinds as labels."""
     lines = ["digraph workspace {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];',
              '  edge [fontname="Helvetica", fontsize=10];']
     drawn: set[str] = set()
-    for number, (folder, nodes) in enumerate(_clusters(graph)):
-        lines.append(f"  subgraph cluster_{number} {{")
-        lines.append(f"    label={_dot_text(folder)};")
-        for node in nodes:
-            drawn.add(node.id)
-            attrs = [f"label={_dot_text(node.label)}", f"shape={_DOT_SHAPES.get(node.kind, 'box')}"]
-            if node.missing:
-                attrs.append('style=dashed, color="red"')
-            lines.append(f"    {_dot_text(node.id)} [{', '.join(attrs)}];")
-        lines.append("  }")
+    number = 0
+    for outer, (workspace, clusters) in enumerate(_clusters(graph)):
+        indent = "  " if workspace is None else "    "
+        if workspace is not None:
+            lines += [f"  subgraph cluster_w{outer} {{", f"    label={_dot_text(workspace)};"]
+        for folder, nodes in clusters:
+            lines.append(f"{indent}subgraph cluster_{number} {{")
+            lines.append(f"{indent}  label={_dot_text(folder)};")
+            number += 1
+            for node in nodes:
+                drawn.add(node.id)
+                attrs = [f"label={_dot_text(node.label)}", f"shape={_DOT_SHAPES.get(node.kind, 'box')}"]
+                if node.missing:
+                    attrs.append('style=dashed, color="red"')
+                lines.append(f"{indent}  {_dot_text(node.id)} [{', '.join(attrs)}];")
+            lines.append(f"{indent}}}")
+        if workspace is not None:
+            lines.append("  }")
     for source, target, kind in _drawn_edges(graph):
         if source in drawn and target in drawn:
             style = f", style={_DOT_STYLES[kind]}" if kind in _DOT_STYLES else ""
