@@ -64,7 +64,7 @@ def main() -> None:
             lines = sum(write_workspace(folder / "tree" / f"w{n + 1}", seed) for n in range(args.several))
         else:
             lines = write_workspace(folder / "workspace", seed)
-        print(f"documents        {len(seed.objects)}")
+        print(f"documents        {len(seed.objects) * max(1, args.several or 0):,}")
         print(f"lines            {lines:,}")
         print(f"cores            {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
         runs: dict[tuple[str, str], list[tuple[float, float]]] = {}

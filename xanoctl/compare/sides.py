@@ -67,18 +67,17 @@ def _one_workspace(spec: str, root: Path, files: dict[str, bytes]) -> None:
     splits such a tree."""
     import os
 
-    from xanoctl.lint.files import Scope, workspace_root, workspaces
-    from xanoctl.views.load import workspace_folder
+    from xanoctl.lint.files import Scope, workspace_groups, workspace_root
 
     top = os.path.abspath(root)
     if len(files) < 2 or workspace_root(top) is not None:
         return
     paths = tuple(os.path.join(top, *rel.split("/")) for rel in files)
     scope = Scope(paths, paths, (), False)
-    groups = workspaces(scope)
+    groups = workspace_groups(scope)
     if len(groups) < 2:
         return
-    folders = sorted(Path(spec, os.path.relpath(workspace_folder(group, scope), top)).as_posix() for group in groups)
+    folders = sorted(Path(spec, os.path.relpath(folder, top)).as_posix() for folder in groups)
     raise UsageError(f"{spec} holds {len(folders)} workspaces ({', '.join(folders)}): a side is one workspace; "
                      f"name its folder, e.g. {folders[0]}")
 

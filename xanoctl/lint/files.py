@@ -106,17 +106,25 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
 def workspaces(scope: Scope) -> list[list[str]]:
     """The index set split by workspace, for the cross-file rules: a tree holding several
     workspaces (two pulled folders, a repository of exports) is checked one workspace at a
-    time, so that two workspaces' `POST auth/login` are not one route twice. Each file belongs
-    to the root of the scope that holds it; else, looking down from the folder all the files
-    share, to the first folder holding ``xanoctl.lock`` or an object folder (``function/``,
-    ``apis/``...); files under no such folder form one group."""
-    if len(scope.index) < 2:
-        return [list(scope.index)]
+    time, so that two workspaces' `POST auth/login` are not one route twice. See
+    :func:`workspace_groups`."""
+    return list(workspace_groups(scope).values())
+
+
+def workspace_groups(scope: Scope) -> dict[str, list[str]]:
+    """The index set split by workspace, by the workspace's folder. Each file belongs to the
+    root of the scope that holds it; else, looking down from the folder all the files share,
+    to the first folder holding ``xanoctl.lock`` or an object folder (``function/``,
+    ``apis/``...); files under no such folder form one group, under the folder they share."""
     tops = sorted(scope.roots, key=len, reverse=True)
+    if not scope.index:
+        return {tops[0] if tops else "": []}
     try:
         common = os.path.commonpath(scope.index)
     except ValueError:  # on several drives
-        return [list(scope.index)]
+        return {tops[0] if tops else "": list(scope.index)}
+    if len(scope.index) < 2:
+        return {tops[0] if tops else os.path.dirname(scope.index[0]): list(scope.index)}
     known: dict[str, bool] = {}
     groups: dict[str | None, list[str]] = {}
     for path in scope.index:
@@ -130,7 +138,10 @@ def workspaces(scope: Scope) -> list[list[str]]:
                     key = folder
                     break
         groups.setdefault(key, []).append(path)
-    return list(groups.values())
+    loose = groups.pop(None, None)
+    if loose:  # files under no workspace folder: the folder they share
+        groups[os.path.commonpath([os.path.dirname(path) for path in loose])] = loose
+    return groups  # type: ignore[return-value]
 
 
 def _holds_workspace(folder: str, known: dict[str, bool]) -> bool:

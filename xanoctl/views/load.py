@@ -18,7 +18,7 @@ from xanoctl.lint.api import LintResult, lint_paths
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.engine import load
 from xanoctl.lint.facts import FileResult
-from xanoctl.lint.files import Scope, _holds_workspace, display_path, workspaces
+from xanoctl.lint.files import Scope, display_path, workspace_groups
 from xanoctl.lint.index import WorkspaceIndex
 from xanoctl.views.graph import Graph, build
 
@@ -59,13 +59,12 @@ def open_workspaces(path: str, config: LintConfig, *, relative_to_root: bool = F
     in lint reports (``relative_to_root``: to each workspace's folder), with ``/`` separators.
     Every file is read once, through the lint cache."""
     scope, results, linted = _read(path, config, lint, use_cache, jobs)
-    groups = workspaces(scope)
-    if len(groups) == 1:
-        return [_one(path, scope, results, linted, relative_to_root, groups[0])]
+    groups = workspace_groups(scope)
+    if len(groups) <= 1:
+        return [_one(path, scope, results, linted, relative_to_root, next(iter(groups.values()), []))]
     base = os.path.abspath(path) if os.path.isdir(path) else os.path.commonpath(scope.index)
     found = []
-    for files in groups:
-        root = workspace_folder(files, scope)
+    for root, files in groups.items():
         # the files outside any workspace at the top of the tree are named for the top folder
         label = Path(os.path.relpath(root, base)).as_posix() if root.startswith(base + os.sep) \
             else os.path.basename(base)
@@ -91,22 +90,3 @@ def _one(path: str, scope: Scope, results: dict[str, FileResult], linted: LintRe
     shown = functools.lru_cache(maxsize=None)(lambda file: display_path(file, base))
     return Workspace(path, root, scope, results, index, build(index, root, shown), shown, linted, label,
                      frozenset(files))
-
-
-def workspace_folder(files: list[str], scope: Scope) -> str:
-    """The folder of one workspace of the tree (a group of :func:`workspaces`): the scope's
-    root that holds it, else the first folder holding ``xanoctl.lock`` or an object folder
-    looking down from the folder all the tree's files share, as ``workspaces`` found it;
-    else (files under no workspace folder) the folder its files share."""
-    for root in sorted(scope.roots, key=len, reverse=True):
-        if files[0].startswith(root + os.sep):
-            return root
-    common = os.path.commonpath(scope.index)
-    mine = os.path.commonpath([os.path.dirname(file) for file in files])
-    known: dict[str, bool] = {}
-    folder = common
-    for part in ("", *Path(os.path.relpath(mine, common)).parts):
-        folder = os.path.join(folder, part) if part and part != "." else folder
-        if _holds_workspace(folder, known):
-            return folder
-    return mine
