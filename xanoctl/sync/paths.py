@@ -68,6 +68,8 @@ class Placement:
 
 def fold(path: str) -> str:
     """A path as macOS and Windows compare them: case and Unicode normalization ignored."""
+    if path.isascii():  # ASCII is its own normal form, and its case folds as lower() does
+        return path.lower()
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
@@ -81,6 +83,8 @@ def _truncate(text: str, limit: int) -> str:
 def safe_segment(raw: str, *, folder: bool = False, limit: int = MAX_SEGMENT_BYTES) -> str:
     """One path segment, safe on Linux, macOS and Windows. Returns ``raw`` itself when it
     already was safe (so callers can tell a lossless mapping)."""
+    if _already_safe(raw, folder, limit):
+        return raw
     text = _INVALID.sub("_", raw)
     text = text.rstrip(" .") if text.strip(" .") else text
     if text in ("", ".", "..") or not text.strip(" ."):
@@ -92,6 +96,15 @@ def safe_segment(raw: str, *, folder: bool = False, limit: int = MAX_SEGMENT_BYT
     if folder and text.lower().endswith(EXT):
         text = text + "_"
     return _truncate(text, limit)
+
+
+def _already_safe(raw: str, folder: bool, limit: int) -> bool:
+    """Whether :func:`safe_segment` would return ``raw`` unchanged (the common case, decided
+    without building anything)."""
+    return (raw != "" and raw[0] != "." and raw[-1] not in " ." and _INVALID.search(raw) is None
+            and (len(raw) <= limit // 4 or len(raw.encode("utf-8")) <= limit)
+            and (len(raw) < 3 or raw.split(".", 1)[0].rstrip(" ").upper() not in _RESERVED)
+            and not (folder and raw.lower().endswith(EXT)))
 
 
 def _split(name: str) -> tuple[list[str], bool]:
