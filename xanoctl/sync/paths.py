@@ -32,10 +32,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Iterable, Iterator, Mapping
 
 from xanoctl.config import LAYOUTS
-from xanoctl.sync import officialpaths as official
 
 READABLE, OFFICIAL = LAYOUTS
 KIND_FOLDERS = {"function": "function", "task": "task", "table": "table", "middleware": "middleware",
@@ -211,18 +211,27 @@ class _Readable:
         return _lossy_choices("/".join([top, *segments]) + EXT, lossy, item.id)
 
 
+def _official() -> ModuleType:
+    """:mod:`xanoctl.sync.officialpaths`, imported on first use (only the official layout needs
+    it, and its snake_case patterns take a while to build)."""
+    from xanoctl.sync import officialpaths
+
+    return officialpaths
+
+
 class _Official:
     """The official Xano CLI's layout (:mod:`xanoctl.sync.officialpaths`)."""
 
     def _safe(self, text: str, folder: bool = False) -> tuple[str, bool]:
-        safe = safe_segment(text, folder=folder, limit=official.MAX_SEGMENT_BYTES)
+        safe = safe_segment(text, folder=folder, limit=_official().MAX_SEGMENT_BYTES)
         return safe, safe != text
 
     def dir_choices(self, group: Placement) -> _Choices:
-        folder, lossy = self._safe(official.group_folder(group.name), folder=True)
+        folder, lossy = self._safe(_official().group_folder(group.name), folder=True)
         return _Choices(None if lossy else folder, _with_suffix(folder, group.id), numbered=True)
 
     def choices(self, item: Placement, group_dirs: Mapping[int, str]) -> _Choices:
+        official = _official()
         top = KIND_FOLDERS[item.kind]
         if item.kind == "api_group":
             leaf, lossy = self._safe(official.sanitize(item.name))
@@ -283,7 +292,7 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
     keep = set(keep)
     naming = _LAYOUTS[layout]
     listed = list(items)
-    ordered = official.order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
+    ordered = _official().order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
     limit = len(ordered) + 1
     group_dirs = _group_dirs([item for item in ordered if item.kind == "api_group"], previous, keep, naming, limit)
     choices = {item.key: naming.choices(item, group_dirs) for item in ordered}
