@@ -295,9 +295,15 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
     ordered = _official().order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
     limit = len(ordered) + 1
     group_dirs = _group_dirs([item for item in ordered if item.kind == "api_group"], previous, keep, naming, limit)
-    choices = {item.key: naming.choices(item, group_dirs) for item in ordered}
+    made: dict[tuple[str, int], _Choices] = {}
     taken: dict[str, tuple[str, int]] = {}
     result: dict[tuple[str, int], str] = {}
+
+    def choices(item: Placement) -> _Choices:  # made when needed: an object that stays needs none
+        found = made.get(item.key)
+        if found is None:
+            found = made[item.key] = naming.choices(item, group_dirs)
+        return found
 
     def claim(key: tuple[str, int], path: str) -> bool:
         folded = fold(path)
@@ -310,12 +316,12 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
     # 1. Objects keep the path they had, when it stays or still fits them.
     for item in ordered:
         old = previous.get(item.key)
-        if old is not None and (item.key in keep or choices[item.key].fits(old)):
+        if old is not None and (item.key in keep or choices(item).fits(old)):
             claim(item.key, old)
     # 2. Everyone else: the first free path of their choices.
     for item in ordered:
-        if item.key not in result and not any(claim(item.key, path) for path in choices[item.key].options(limit)):
-            raise ValueError(f"no free path for {item.kind} {item.id}: {choices[item.key].with_id}")
+        if item.key not in result and not any(claim(item.key, path) for path in choices(item).options(limit)):
+            raise ValueError(f"no free path for {item.kind} {item.id}: {choices(item).with_id}")
     return result
 
 
