@@ -49,23 +49,20 @@ def now():
     return time.perf_counter(), usage.ru_utime + usage.ru_stime
 marks = [("start", *now())]
 import xanoctl.commands.pull
-from xanoctl.atomic import sweep
 from xanoctl.config import load_config
 from xanoctl.sync.client import XanoClient
-from xanoctl.sync.manifest import load_manifest
-from xanoctl.sync.pull import KINDS, apply, fetch, plan
+from xanoctl.sync.pull import KINDS, apply, complete, fetch_and_look, plan
 from xanoctl.sync.workspace import WorkspaceFolder
 marks.append(("imports", *now()))
 config = load_config(dir=sys.argv[1])
 with XanoClient.from_config(config) as client:
     target = WorkspaceFolder(config.dir)
-    sweep(target.root) if target.root.is_dir() else None
-    manifest = load_manifest(target.root)
-    marks.append(("client and manifest", *now()))
-    remote = fetch(client, KINDS, manifest)
+    marks.append(("client", *now()))
+    remote, local = fetch_and_look(client, list(KINDS), target)
+    remote = complete(client, list(KINDS), remote, local.manifest)
     marks.append(("fetch (all pages)", *now()))
-    out, result = plan(remote, manifest, target, KINDS, client.aio.workspace, client.aio.branch, False,
-                       config.layout)
+    out, result = plan(remote, local.manifest, target, KINDS, client.aio.workspace, client.aio.branch, False,
+                       config.layout, seen=local.digests)
     marks.append(("plan", *now()))
     apply(out, target, result)
     marks.append(("write (files and manifest)", *now()))

@@ -137,7 +137,7 @@ def complete(client: XanoClient, kinds: list[str], remote: list[RemoteObject],
 
 
 @dataclass
-class _Local:
+class Local:
     """What the folder held before the pull: the temporary files swept, the manifest, and the
     digest of each file it lists (None: missing) as read while the lists were fetched."""
 
@@ -146,7 +146,7 @@ class _Local:
     digests: dict[str, str | None]
 
 
-def _look(folder: WorkspaceFolder, kinds: list[str]) -> _Local:
+def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
     swept = sweep(folder.root).removed if folder.root.is_dir() else []
     manifest = load_manifest(folder.root)
     digests: dict[str, str | None] = {}
@@ -155,10 +155,11 @@ def _look(folder: WorkspaceFolder, kinds: list[str]) -> _Local:
             digests[entry.path] = folder.sha256(entry.path)
         except (OSError, XanoctlError):
             pass  # read (and reported) again by the plan, as any file not read here
-    return _Local(swept, manifest, digests)
+    return Local(swept, manifest, digests)
 
 
-def _fetch_and_look(client: XanoClient, kinds: list[str], folder: WorkspaceFolder) -> tuple[list[RemoteObject], _Local]:
+def fetch_and_look(client: XanoClient, kinds: list[str],
+                   folder: WorkspaceFolder) -> tuple[list[RemoteObject], Local]:
     """The lists of ``kinds``, and the folder looked at meanwhile in a thread (the client mostly
     waits on the network). The folder's own problems (a manifest that cannot be read, or of
     another workspace) are reported first, as if it had been looked at before any request."""
@@ -347,7 +348,7 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
     manifest)`` may refuse (raise) once the plan is known."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
-    remote, local = _fetch_and_look(client, kinds, target)
+    remote, local = fetch_and_look(client, kinds, target)
     remote = complete(client, kinds, remote, local.manifest)
     out, result = plan(remote, local.manifest, target, kinds, client.aio.workspace, client.aio.branch, force,
                        layout, seen=local.digests)
