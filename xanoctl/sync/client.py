@@ -8,7 +8,8 @@ one-line :class:`XanoApiError` messages that say what to do and never contain th
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
 page and tells how many there are (``pageTotal``, or ``itemsTotal`` over its page size: a server
 that caps pages below the ``per_page`` asked numbers them by its own size), every remaining
-page is requested at once (bounded by ``concurrency``), and the pages are consumed in order.
+page is requested at once (bounded by ``concurrency``: requests waiting for a slot go by page
+number, :mod:`xanoctl.sync.slots`), and the pages are consumed in order.
 Without a total, the following pages are requested ahead, speculatively: one at first, then one
 more for each page confirmed, up to ``lookahead`` in flight. Either way only ``nextPage`` ends a
 list: the first page whose ``nextPage`` is null ends it and the pages requested beyond it are
