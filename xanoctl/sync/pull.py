@@ -30,17 +30,19 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.sync import adopt
 from xanoctl.sync.client import XanoClient
 from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
+
+if TYPE_CHECKING:
+    from xanoctl.sync import adopt
 
 
 _UNSEEN = "unseen"  # no digest read beforehand: read the file
@@ -196,9 +198,12 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
     # When every new object's file already holds its document where the layout puts it (a tree
     # pulled in the same layout), there is nothing to look for.
     newcomers = [obj for obj in remote if obj.kind in kinds and obj.key not in old.entries]
-    if all(obj.xanoscript is None or folder.sha256(paths[obj.key]) == sha256_bytes(obj.xanoscript.encode("utf-8"))
-           for obj in newcomers):
-        return paths, {}
+    if not newcomers or not folder.root.is_dir() or all(
+            obj.xanoscript is None or folder.sha256(paths[obj.key]) == sha256_bytes(obj.xanoscript.encode("utf-8"))
+            for obj in newcomers):
+        return paths, {}  # (a folder not created yet holds nothing to adopt)
+    from xanoctl.sync import adopt  # (imported only when there may be files to adopt)
+
     adopted = adopt.find(newcomers, folder, old)
     if not adopted:
         return paths, {}
