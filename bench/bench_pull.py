@@ -2,14 +2,16 @@
 
     python bench/bench_pull.py [--functions 2000 --endpoints 1000 --tasks 100] [--latency-ms 50]
                                [--page-cap 100] [--per-page 1000] [--runs 3] [--profile FILE.html]
-                               [--root DIR] [--xanoctl PATH] [--phases]
+                               [--root DIR] [--xanoctl PATH] [--baseline PATH] [--phases]
 
 Generates a workspace (``xanoctl.seeds.generate``: about 3,183 objects by default) and serves it
 from the emulator on 127.0.0.1 in this process, with ``latency-ms`` added to every request and
 list pages capped at ``page-cap`` items below the ``per_page`` the client asks for (a server
 that keeps its own page size). Then runs ``xanoctl pull`` as a separate process into an empty
-folder (cold: start-up, every request and every file included), ``runs`` times, and once more
-into the pulled folder (nothing changed). Prints the wall times (best and median) and the CPU
+folder (cold: start-up, every request and every file included), ``runs`` times, then pulls
+once more and pulls again into the pulled folder (nothing changed). ``--baseline`` times another
+executable the same way, the runs alternating between the two (a before/after in the same
+minutes, as this shared machine's load changes from one minute to the next). Prints the wall times (best and median) and the CPU
 time of the pull process, the pages and requests, and whether the target holds: a cold pull in
 1.0 s or less with requests close to pages. ``--profile`` runs one cold pull under pyinstrument
 (``pip install pyinstrument``) instead.
@@ -147,6 +149,8 @@ def main() -> None:
                                        "/dev/shm takes the disk out of the measure)")
     parser.add_argument("--xanoctl", help="the xanoctl executable to time (default: this Python's xanoctl), "
                                           "e.g. another virtual environment's for a before/after")
+    parser.add_argument("--baseline", metavar="PATH", help="another xanoctl executable to time in the same "
+                                                           "minutes, runs alternating (a before/after)")
     parser.add_argument("--profile", metavar="FILE", help="profile one cold pull with pyinstrument (.html, else text)")
     parser.add_argument("--phases", action="store_true", help="also time the steps of one more cold pull")
     args = parser.parse_args()
@@ -160,22 +164,32 @@ def main() -> None:
             pull(emulator, folder, args.per_page, profile=args.profile)
             print(f"profile written to {args.profile}")
             return
-        command = [args.xanoctl] if args.xanoctl else None
-        walls, cpus, served = [], [], []
-        for _ in range(args.runs):
-            shutil.rmtree(folder, ignore_errors=True)
-            wall, cpu, summary, seen = pull(emulator, folder, args.per_page, xanoctl=command)
-            walls.append(wall)
-            cpus.append(cpu)
-            served.append(summary["emulator_cpu"])
+        candidates = {"": [args.xanoctl] if args.xanoctl else None}
+        if args.baseline:  # before/after: the runs alternate between the two, in the same minutes
+            candidates = {"baseline ": [args.baseline], "this ": candidates[""]}
+        cold: dict[str, list[tuple[float, float, float]]] = {label: [] for label in candidates}
+        last: dict[str, tuple[dict, int]] = {}  # each one's last summary and requests seen
+        for run in range(args.runs):
+            order = list(candidates.items())
+            for label, command in order if run % 2 == 0 else order[::-1]:
+                shutil.rmtree(folder, ignore_errors=True)
+                wall, cpu, summary, seen = pull(emulator, folder, args.per_page, xanoctl=command)
+                cold[label].append((wall, cpu, summary["emulator_cpu"]))
+                last[label] = summary, seen
         files = summary["added"]
-        print(f"cold pull (whole process): best {min(walls):.2f} s, median {statistics.median(walls):.2f} s "
-              f"over {args.runs} runs (CPU {min(cpus):.2f} s; the emulator's {min(served):.2f} s); {files} files "
-              f"in {tmp}; {summary['pages']} pages, "
-              f"{summary['requests']} requests sent, {seen} seen by the emulator")
-        warm, cpu, summary, seen = pull(emulator, folder, args.per_page, xanoctl=command)
-        print(f"second pull (nothing changed): {warm:.2f} s (CPU {cpu:.2f} s), wrote nothing: "
-              f"{summary['wrote_nothing']}; {summary['pages']} pages, {seen} requests")
+        for label, command in candidates.items():
+            walls, cpus, served = (list(column) for column in zip(*cold[label]))
+            summary, seen = last[label]
+            print(f"{label}cold pull (whole process): best {min(walls):.2f} s, median {statistics.median(walls):.2f} s "
+                  f"over {args.runs} runs (CPU best {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s; the "
+                  f"emulator's {min(served):.2f} s); {summary['added']} files in {tmp}; {summary['pages']} pages, "
+                  f"{summary['requests']} requests sent, {seen} seen by the emulator")
+            shutil.rmtree(folder, ignore_errors=True)
+            pull(emulator, folder, args.per_page, xanoctl=command)
+            warm, cpu, summary, seen = pull(emulator, folder, args.per_page, xanoctl=command)
+            print(f"{label}second pull (nothing changed): {warm:.2f} s (CPU {cpu:.2f} s), wrote nothing: "
+                  f"{summary['wrote_nothing']}; {summary['pages']} pages, {seen} requests")
+        walls = [wall for wall, _, _ in cold[list(candidates)[-1]]]
         files_cost = create_cost(Path(tmp), files)
         print(f"file system: creating {files} empty files in {tmp} takes {files_cost:.2f} s now "
               f"({1e6 * files_cost / files:.0f} us each; not part of the figures above)")
