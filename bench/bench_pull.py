@@ -11,9 +11,9 @@ that keeps its own page size). Then runs ``xanoctl pull`` as a separate process 
 folder (cold: start-up, every request and every file included), ``runs`` times, then pulls
 once more and pulls again into the pulled folder (nothing changed). ``--baseline`` times another
 executable the same way, the runs alternating between the two (a before/after in the same
-minutes, as this shared machine's load changes from one minute to the next). Prints the wall times (best and median) and the CPU
-time of the pull process, the pages and requests, and whether the target holds: a cold pull in
-1.0 s or less with requests close to pages. ``--profile`` runs one cold pull under pyinstrument
+minutes, as this shared machine's load changes from one minute to the next). Prints the wall
+times (best and median) and the CPU time of the pull process, the pages and requests, and
+whether the target holds: a cold pull in 1.0 s or less with requests close to pages. ``--profile`` runs one cold pull under pyinstrument
 (``pip install pyinstrument``) instead.
 
 Two figures help read the wall times, neither counted in them: what creating as many empty
