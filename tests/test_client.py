@@ -209,6 +209,34 @@ def test_requests_in_flight_never_exceed_the_concurrency():
     assert peak == 3
 
 
+def test_waiting_requests_go_by_page_number_so_endpoint_lists_do_not_wait_behind_long_lists():
+    """With one request slot: the API groups' answer unlocks the endpoint lists, whose first
+    pages then go ahead of the following pages of the functions' list already waiting."""
+    asked: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        path, page = request.url.path.split("/workspace/1/", 1)[1], int(request.url.params["page"])
+        asked.append(f"{path} {page}")
+        await asyncio.sleep(0.001)
+        if path == "function":
+            return httpx.Response(200, json={"items": [item(page)], "nextPage": page + 1 if page < 4 else None,
+                                             "pageTotal": 4})
+        if path == "apigroup":
+            return httpx.Response(200, json={"items": [{"id": 7, "name": "g7"}, {"id": 8, "name": "g8"}],
+                                             "nextPage": None})
+        return httpx.Response(200, json={"items": [], "nextPage": None})
+
+    async def main():
+        async with AsyncXanoClient("http://xano.test/api:meta", TOKEN, 1, http=HttpSettings(concurrency=1),
+                                   transport=httpx.MockTransport(handler)) as client:
+            return await client.fetch_all()
+
+    objects = asyncio.run(main())
+    assert sorted(o.id for o in objects if o.kind == "function") == [1, 2, 3, 4]
+    assert asked == ["table 1", "function 1", "middleware 1", "apigroup 1", "task 1",
+                     "apigroup/7/api 1", "apigroup/8/api 1", "function 2", "function 3", "function 4"]
+
+
 def test_xanoscript_as_a_plain_string_and_unrenderable_objects_are_kept():
     state = EmulatorState.create(token=TOKEN, options=EmulatorOptions(xanoscript_as_string=True, timestamps="ms"))
     with run_in_thread(state) as emu:

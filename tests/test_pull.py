@@ -345,3 +345,26 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
     assert "not empty" in cli("demo", "--dir", "other", code=2).stderr
+
+
+def test_a_file_edited_after_the_pull_first_read_it_is_read_again_before_any_write(tmp_path):
+    """The files the manifest lists are read while the lists are fetched; a file edited after
+    that read and changed remotely is a conflict, not overwritten with the stale verdict."""
+    from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+    from xanoctl.sync.pull import plan
+    from xanoctl.sync.remote import to_remote
+    from xanoctl.sync.workspace import WorkspaceFolder
+
+    pulled = function_source("Utils/Noop").encode()
+    file = tmp_path / "ws/function/Utils/Noop.xs"
+    file.parent.mkdir(parents=True)
+    entry = Entry(kind="function", id=7, guid="g7", name="Utils/Noop", path="function/Utils/Noop.xs",
+                  sha256=sha256_bytes(pulled), updated_at=1)
+    manifest = Manifest(workspace=1, branch="", entries={entry.key: entry})
+    file.write_bytes(b"edited by hand while the pull was fetching")
+    remote = [to_remote("function", {"id": 7, "guid": "g7", "name": "Utils/Noop", "updated_at": 2,
+                                     "xanoscript": function_source("Utils/Noop", "1")})]
+    out, result = plan(remote, manifest, WorkspaceFolder(tmp_path / "ws"), ["function"], 1, "",
+                       seen={entry.path: entry.sha256})  # as read before the edit
+    assert out.writes == {} and out.deletes == []
+    assert [(c.path, c.reason) for c in result.conflicts] == [(entry.path, "modified locally and changed remotely")]

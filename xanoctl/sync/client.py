@@ -8,7 +8,8 @@ one-line :class:`XanoApiError` messages that say what to do and never contain th
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
 page and tells how many there are (``pageTotal``, or ``itemsTotal`` over its page size: a server
 that caps pages below the ``per_page`` asked numbers them by its own size), every remaining
-page is requested at once (bounded by ``concurrency``), and the pages are consumed in order.
+page is requested at once (bounded by ``concurrency``: requests waiting for a slot go by page
+number, :mod:`xanoctl.sync.slots`), and the pages are consumed in order.
 Without a total, the following pages are requested ahead, speculatively: one at first, then one
 more for each page confirmed, up to ``lookahead`` in flight. Either way only ``nextPage`` ends a
 list: the first page whose ``nextPage`` is null ends it and the pages requested beyond it are
@@ -34,6 +35,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.sync.remote import KINDS, RemoteObject, collection_path, to_remote
 from xanoctl.sync.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
 from xanoctl.sync.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
+from xanoctl.sync.slots import FIRST, Slots
 
 XANOSCRIPT_TYPE = "text/x-xanoscript"
 MAX_PAGES = 100_000
@@ -142,7 +144,7 @@ class AsyncXanoClient:
         self._sleep = sleep
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: Slots | None = None
         notice = on_wait if on_wait is not None else WaitNotice(http.rate_limit_wait)
         self.gate = RateLimitGate(http.rate_limit_wait, http.backoff, http.max_backoff, on_wait=notice,
                                   tick=TICK if getattr(notice, "tty", False) else None, sleep=sleep)
@@ -164,7 +166,7 @@ class AsyncXanoClient:
                 transport=self._transport,
                 follow_redirects=False,
             )
-            self._slots = asyncio.Semaphore(self.http.concurrency)
+            self._slots = Slots(self.http.concurrency)
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -335,7 +337,8 @@ class AsyncXanoClient:
         if page > MAX_PAGES:
             raise XanoApiError(f"GET {path}: more than {MAX_PAGES} pages; Xano keeps naming a next page",
                                method="GET", path=path)
-        response = await self._send("GET", path, params={**params, "page": str(page)})
+        response = await self._send("GET", path, params={**params, "page": str(page)},
+                                    rank=page)
         body = _json(response, "GET", path)
         if isinstance(body, list):  # tolerate an unpaged answer
             return Page(body, None)
@@ -411,9 +414,10 @@ class AsyncXanoClient:
 
     async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
                     content: bytes | None = None, headers: dict[str, str] | None = None,
-                    gone_ok_after_retry: bool = False) -> httpx.Response:
+                    gone_ok_after_retry: bool = False, rank: int = FIRST) -> httpx.Response:
         """One call, retried: 429s through the shared gate (until its time budget is spent),
-        transient failures up to ``http.attempts`` times each."""
+        transient failures up to ``http.attempts`` times each. It waits for a free slot by
+        ``rank`` (see :mod:`xanoctl.sync.slots`): list pages rank by their number."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
         attempt = 0  # attempts that failed for other reasons than a 429, plus this one
@@ -422,7 +426,7 @@ class AsyncXanoClient:
         while True:
             attempt += 1
             tries += 1
-            async with self._slots:
+            async with self._slots.hold(rank):
                 try:
                     ticket = await self.gate.wait()
                 except RateLimitExhausted as exc:

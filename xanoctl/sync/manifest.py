@@ -34,6 +34,8 @@ from xanoctl.errors import XanoctlError
 
 MANIFEST_NAME = "xanoctl.lock"
 VERSION = 1
+# one encoder for every line (json.dumps with options builds a new one per call)
+_LINE = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -94,7 +96,7 @@ class Manifest:
         """JSON with one object per line, sorted by path: a change to one object is a one-line
         diff."""
         entries = sorted(self.entries.values(), key=lambda e: (e.path, e.kind, e.id))
-        lines = [json.dumps(entry.as_json(), sort_keys=True, ensure_ascii=False) for entry in entries]
+        lines = [_LINE(entry.as_json()) for entry in entries]
         head = {"branch": self.branch, "version": VERSION, "workspace": self.workspace}
         fields = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in head.items()]
         body = ",\n".join(f"    {line}" for line in lines)

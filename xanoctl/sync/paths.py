@@ -32,10 +32,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Iterable, Iterator, Mapping
 
 from xanoctl.config import LAYOUTS
-from xanoctl.sync import officialpaths as official
 
 READABLE, OFFICIAL = LAYOUTS
 KIND_FOLDERS = {"function": "function", "task": "task", "table": "table", "middleware": "middleware",
@@ -68,6 +68,8 @@ class Placement:
 
 def fold(path: str) -> str:
     """A path as macOS and Windows compare them: case and Unicode normalization ignored."""
+    if path.isascii():  # ASCII is its own normal form, and its case folds as lower() does
+        return path.lower()
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
@@ -81,6 +83,8 @@ def _truncate(text: str, limit: int) -> str:
 def safe_segment(raw: str, *, folder: bool = False, limit: int = MAX_SEGMENT_BYTES) -> str:
     """One path segment, safe on Linux, macOS and Windows. Returns ``raw`` itself when it
     already was safe (so callers can tell a lossless mapping)."""
+    if _already_safe(raw, folder, limit):
+        return raw
     text = _INVALID.sub("_", raw)
     text = text.rstrip(" .") if text.strip(" .") else text
     if text in ("", ".", "..") or not text.strip(" ."):
@@ -92,6 +96,15 @@ def safe_segment(raw: str, *, folder: bool = False, limit: int = MAX_SEGMENT_BYT
     if folder and text.lower().endswith(EXT):
         text = text + "_"
     return _truncate(text, limit)
+
+
+def _already_safe(raw: str, folder: bool, limit: int) -> bool:
+    """Whether :func:`safe_segment` would return ``raw`` unchanged (the common case, decided
+    without building anything)."""
+    return (raw != "" and raw[0] != "." and raw[-1] not in " ." and _INVALID.search(raw) is None
+            and (len(raw) <= limit // 4 or len(raw.encode("utf-8")) <= limit)
+            and (len(raw) < 3 or raw.split(".", 1)[0].rstrip(" ").upper() not in _RESERVED)
+            and not (folder and raw.lower().endswith(EXT)))
 
 
 def _split(name: str) -> tuple[list[str], bool]:
@@ -198,18 +211,27 @@ class _Readable:
         return _lossy_choices("/".join([top, *segments]) + EXT, lossy, item.id)
 
 
+def _official() -> ModuleType:
+    """:mod:`xanoctl.sync.officialpaths`, imported on first use (only the official layout needs
+    it, and its snake_case patterns take a while to build)."""
+    from xanoctl.sync import officialpaths
+
+    return officialpaths
+
+
 class _Official:
     """The official Xano CLI's layout (:mod:`xanoctl.sync.officialpaths`)."""
 
     def _safe(self, text: str, folder: bool = False) -> tuple[str, bool]:
-        safe = safe_segment(text, folder=folder, limit=official.MAX_SEGMENT_BYTES)
+        safe = safe_segment(text, folder=folder, limit=_official().MAX_SEGMENT_BYTES)
         return safe, safe != text
 
     def dir_choices(self, group: Placement) -> _Choices:
-        folder, lossy = self._safe(official.group_folder(group.name), folder=True)
+        folder, lossy = self._safe(_official().group_folder(group.name), folder=True)
         return _Choices(None if lossy else folder, _with_suffix(folder, group.id), numbered=True)
 
     def choices(self, item: Placement, group_dirs: Mapping[int, str]) -> _Choices:
+        official = _official()
         top = KIND_FOLDERS[item.kind]
         if item.kind == "api_group":
             leaf, lossy = self._safe(official.sanitize(item.name))
@@ -270,12 +292,18 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
     keep = set(keep)
     naming = _LAYOUTS[layout]
     listed = list(items)
-    ordered = official.order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
+    ordered = _official().order(listed) if layout == OFFICIAL else sorted(listed, key=lambda item: (item.kind, item.id))
     limit = len(ordered) + 1
     group_dirs = _group_dirs([item for item in ordered if item.kind == "api_group"], previous, keep, naming, limit)
-    choices = {item.key: naming.choices(item, group_dirs) for item in ordered}
+    made: dict[tuple[str, int], _Choices] = {}
     taken: dict[str, tuple[str, int]] = {}
     result: dict[tuple[str, int], str] = {}
+
+    def choices(item: Placement) -> _Choices:  # made when needed: an object that stays needs none
+        found = made.get(item.key)
+        if found is None:
+            found = made[item.key] = naming.choices(item, group_dirs)
+        return found
 
     def claim(key: tuple[str, int], path: str) -> bool:
         folded = fold(path)
@@ -288,12 +316,12 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
     # 1. Objects keep the path they had, when it stays or still fits them.
     for item in ordered:
         old = previous.get(item.key)
-        if old is not None and (item.key in keep or choices[item.key].fits(old)):
+        if old is not None and (item.key in keep or choices(item).fits(old)):
             claim(item.key, old)
     # 2. Everyone else: the first free path of their choices.
     for item in ordered:
-        if item.key not in result and not any(claim(item.key, path) for path in choices[item.key].options(limit)):
-            raise ValueError(f"no free path for {item.kind} {item.id}: {choices[item.key].with_id}")
+        if item.key not in result and not any(claim(item.key, path) for path in choices(item).options(limit)):
+            raise ValueError(f"no free path for {item.kind} {item.id}: {choices(item).with_id}")
     return result
 
 

@@ -3,7 +3,10 @@
 1. Fetch: every object of the requested kinds (all pages, concurrently, with retries), and a
    GET for each object the manifest knows but the lists did not show (a deletion is confirmed
    by a 404, not inferred from an absence). Any failure here stops the pull before a single
-   file is touched.
+   file is touched. While the lists are fetched (the client mostly waits on the network), a
+   thread looks at the folder: temporary files left by a killed run swept, the manifest read,
+   and the files it lists hashed (a file the pull then writes, moves or removes is read again
+   just before: see :func:`plan`).
 2. Plan: compare each remote object with the manifest and with the file on disk.
    - new remotely -> added; content or path changed remotely -> changed; gone -> removed;
    - a file the user modified since the last pull is never overwritten nor deleted: the object
@@ -19,24 +22,30 @@
 3. Write: every file aside first (a failure there changes nothing), then removals and moves,
    the files put in place (byte for byte), then the manifest; nothing at all when nothing
    changed. A pull killed half-way is finished by the next one, which also removes the
-   temporary files it left (:func:`xanoctl.atomic.sweep`).
+   temporary files it left (:func:`xanoctl.atomic.sweep`, in step 1).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.sync import adopt
 from xanoctl.sync.client import XanoClient
 from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
+
+if TYPE_CHECKING:
+    from xanoctl.sync import adopt
+
+
+_UNSEEN = "unseen"  # no digest read beforehand: read the file
 
 
 @dataclass(frozen=True)
@@ -111,16 +120,61 @@ def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folde
 
 def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> list[RemoteObject]:
     """Every remote object of ``kinds`` (plus API groups when endpoints are asked for), and any
-    object of the manifest the lists missed but a GET still finds. The endpoints of an API
-    group found gone are gone with it: no GET for each."""
+    object of the manifest the lists missed but a GET still finds."""
     kinds = list(kinds)
-    remote = client.fetch_all(kinds)
+    return complete(client, kinds, client.fetch_all(kinds), manifest)
+
+
+def complete(client: XanoClient, kinds: list[str], remote: list[RemoteObject],
+             manifest: Manifest | None) -> list[RemoteObject]:
+    """``remote`` (the lists of ``kinds``) with the objects of the manifest the lists missed but
+    a GET still finds. The endpoints of an API group found gone are gone with it: no GET for
+    each."""
     seen = {obj.key for obj in remote}
     missing = [e for e in (manifest.of_kinds(kinds) if manifest else []) if e.key not in seen]
     groups = [e for e in missing if e.kind == "api_group"]
     gone = {e.id for e, obj in zip(groups, _find(client, groups, remote)) if obj is None}
     _find(client, [e for e in missing if e.kind != "api_group" and e.group_id not in gone], remote)
     return remote
+
+
+@dataclass
+class Local:
+    """What the folder held before the pull: the temporary files swept, the manifest, and the
+    digest of each file it lists (None: missing) as read while the lists were fetched."""
+
+    swept: list[Path]
+    manifest: Manifest | None
+    digests: dict[str, str | None]
+
+
+def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
+    swept = sweep(folder.root).removed if folder.root.is_dir() else []
+    manifest = load_manifest(folder.root)
+    digests: dict[str, str | None] = {}
+    for entry in manifest.of_kinds(kinds) if manifest else []:
+        try:
+            digests[entry.path] = folder.sha256(entry.path)
+        except (OSError, XanoctlError):
+            pass  # read (and reported) again by the plan, as any file not read here
+    return Local(swept, manifest, digests)
+
+
+def fetch_and_look(client: XanoClient, kinds: list[str],
+                   folder: WorkspaceFolder) -> tuple[list[RemoteObject], Local]:
+    """The lists of ``kinds``, and the folder looked at meanwhile in a thread (the client mostly
+    waits on the network). The folder's own problems (a manifest that cannot be read, or of
+    another workspace) are reported first, as if it had been looked at before any request."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        looking = worker.submit(_look, folder, kinds)
+        try:
+            remote = client.fetch_all(kinds)
+        except BaseException:
+            check_manifest(looking.result().manifest, client.aio.workspace, client.aio.branch, folder.root)
+            raise
+        local = looking.result()
+    check_manifest(local.manifest, client.aio.workspace, client.aio.branch, folder.root)
+    return remote, local
 
 
 def _find(client: XanoClient, entries: list[Entry], remote: list[RemoteObject]) -> list[RemoteObject | None]:
@@ -144,9 +198,12 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
     # When every new object's file already holds its document where the layout puts it (a tree
     # pulled in the same layout), there is nothing to look for.
     newcomers = [obj for obj in remote if obj.kind in kinds and obj.key not in old.entries]
-    if all(obj.xanoscript is None or folder.sha256(paths[obj.key]) == sha256_bytes(obj.xanoscript.encode("utf-8"))
-           for obj in newcomers):
-        return paths, {}
+    if not newcomers or not folder.root.is_dir() or all(
+            obj.xanoscript is None or folder.sha256(paths[obj.key]) == sha256_bytes(obj.xanoscript.encode("utf-8"))
+            for obj in newcomers):
+        return paths, {}  # (a folder not created yet holds nothing to adopt)
+    from xanoctl.sync import adopt  # (imported only when there may be files to adopt)
+
     adopted = adopt.find(newcomers, folder, old)
     if not adopted:
         return paths, {}
@@ -159,8 +216,13 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
 
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
-         workspace: int, branch: str, force: bool = False, layout: str = READABLE) -> tuple[_Plan, PullResult]:
-    """Decide every file operation, without performing any."""
+         workspace: int, branch: str, force: bool = False, layout: str = READABLE,
+         seen: Mapping[str, str | None] | None = None) -> tuple[_Plan, PullResult]:
+    """Decide every file operation, without performing any. ``seen``: digests of the manifest's
+    files read a moment ago (while the lists were fetched); one is trusted only where it shows a
+    file untouched that stays untouched (nothing to write): every file the pull writes, moves
+    or removes is read again here, just before."""
+    seen = seen or {}
     kinds = set(kinds)
     old = manifest or Manifest()
     result = PullResult(folder=folder.root)
@@ -211,8 +273,10 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                        else "an untracked local file is in the way")
                 result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, on_disk, reason=why))
             continue
-        local = folder.sha256(entry.path)
         moved = path != entry.path
+        local = seen.get(entry.path, _UNSEEN)
+        if moved or local != entry.sha256 or local != digest:
+            local = folder.sha256(entry.path)
         if not moved and (local == digest or (local is not None and entry.sha256 == digest)):
             # the file already holds the remote content, or only the local copy changed (kept)
             out.manifest.entries[obj.key] = new_entry
@@ -289,15 +353,13 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
     manifest)`` may refuse (raise) once the plan is known."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
-    swept = sweep(target.root).removed if target.root.is_dir() else []
-    manifest = load_manifest(target.root)
-    workspace, branch = client.aio.workspace, client.aio.branch
-    check_manifest(manifest, workspace, branch, target.root)
-    remote = fetch(client, kinds, manifest)
-    out, result = plan(remote, manifest, target, kinds, workspace, branch, force, layout)
-    result.swept = sorted(path.relative_to(target.root).as_posix() for path in swept)
+    remote, local = fetch_and_look(client, kinds, target)
+    remote = complete(client, kinds, remote, local.manifest)
+    out, result = plan(remote, local.manifest, target, kinds, client.aio.workspace, client.aio.branch, force,
+                       layout, seen=local.digests)
+    result.swept = sorted(path.relative_to(target.root).as_posix() for path in local.swept)
     if before_write is not None:
-        before_write(manifest, out.manifest)
+        before_write(local.manifest, out.manifest)
     apply(out, target, result)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result

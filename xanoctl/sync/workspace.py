@@ -39,6 +39,7 @@ class WorkspaceFolder:
         self.root = Path(os.path.realpath(root))
         self._root = str(self.root)
         self._safe_dirs: set[str] = set()  # folders already verified to resolve inside the root
+        self._absent = False  # the folder was found missing, and this object has written nothing since
 
     def resolve(self, rel: str) -> Path:
         """The absolute path of ``rel``, verified to stay inside the folder (its folder resolved
@@ -61,7 +62,8 @@ class WorkspaceFolder:
             raise UnsafePathError(f"refusing the path {rel!r}: it resolves outside {self.root}")
 
     def read(self, rel: str) -> bytes | None:
-        if not self._safe_dirs and not os.path.isdir(self._root):
+        if self._absent or (not self._safe_dirs and not os.path.isdir(self._root)):
+            self._absent = True
             return None  # a folder not created yet holds nothing (a first pull asks for every file)
         try:
             with open(self._resolve(rel), "rb") as handle:
@@ -74,6 +76,7 @@ class WorkspaceFolder:
         return None if data is None else sha256_bytes(data)
 
     def write(self, rel: str, data: bytes) -> None:
+        self._absent = False
         write_atomic(self._resolve(rel), data, fsync=False)
 
     def remove(self, rel: str) -> bool:
@@ -101,6 +104,7 @@ class WorkspaceFolder:
         and :meth:`install` renames it into place: one rename instead of one per file."""
         staged = Staged()
         rel = ""
+        self._absent = False
         try:
             if files and not os.path.lexists(self._root):
                 self._stage_folder(files, staged)
