@@ -1,4 +1,4 @@
-"""Fewer garbage collections while a lint run makes and moves its facts."""
+"""Fewer garbage collections while a command, or a lint run, makes and moves its objects."""
 
 from __future__ import annotations
 
