@@ -37,12 +37,20 @@ class _Unknown(Exception):
     """A wrapper this module does not know how to compile."""
 
 
+def _splices(node: Any) -> bool:
+    """Whether Lark's node builder ``node`` makes no node of its own (a rule without a method:
+    its children are spliced into its parent's), ``?rule`` expansion aside."""
+    if type(node) is ExpandSingleChild:
+        node = node.node_builder
+    return type(node) is partial and getattr(node.func, "__name__", "") == "default_callback"
+
+
 def _builder(node: Any, methods: object, names: dict[str, Any], splice: bool) -> str:
     """The expression applying ``node`` (Lark's node builder) to the list ``r`` (``splice``:
     ``r`` is already a :class:`Splice`); the method it calls is put in ``names`` as ``build``."""
     if type(node) is ExpandSingleChild:
         return f"(r[0] if len(r) == 1 else {_builder(node.node_builder, methods, names, splice)})"
-    if type(node) is partial and getattr(node.func, "__name__", "") == "default_callback":
+    if _splices(node):
         return "r" if splice else "Splice(r)"
     if getattr(node, "__self__", None) is methods and getattr(node, "visit_wrapper", None) is None:
         names["build"] = node
@@ -60,22 +68,21 @@ def _code(source: str) -> CodeType:
 
 def _compile(callback: Any, methods: object) -> Callable[[list], Any]:
     """One function doing what ``callback`` does to the children of a reduction."""
-    if getattr(callback, "__self__", None) is methods:
-        _builder(callback, methods, {}, False)  # checks it is a plain method
+    if getattr(callback, "__self__", None) is methods and getattr(callback, "visit_wrapper", None) is None:
         return callback  # every child kept, nothing to splice: the method itself
     names: dict[str, Any] = {"Splice": Splice}
     if type(callback) is not ChildFilterLALR_NoPlaceholders:
         body = ["r = c", f"return {_builder(callback, methods, names, False)}"]
     else:
         include = list(callback.to_include)
-        default = _builder(callback.node_builder, methods, {}, True) in ("r", "(r[0] if len(r) == 1 else r)")
+        splices = _splices(callback.node_builder)
         if include and include[0][1]:  # starts with a spliced child: its list grows in place
             body = [f"r = c[{include.pop(0)[0]}]"]
         else:
             kept = []
             while include and not include[0][1]:
                 kept.append(f"c[{include.pop(0)[0]}]")
-            body = [f"r = Splice([{', '.join(kept)}])" if default else f"r = [{', '.join(kept)}]"]
+            body = [f"r = Splice([{', '.join(kept)}])" if splices else f"r = [{', '.join(kept)}]"]
         body += [f"r += c[{index}]" if spliced else f"r.append(c[{index}])" for index, spliced in include]
         body.append(f"return {_builder(callback.node_builder, methods, names, True)}")
     return FunctionType(_code("def reduce(c):\n    " + "\n    ".join(body) + "\n"), names, "reduce")
