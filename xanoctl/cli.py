@@ -17,6 +17,7 @@ import click
 
 from xanoctl import __version__
 from xanoctl.errors import XanoctlError
+from xanoctl.gcpause import freeze_imports
 
 # name -> ("module:attribute" of the click command, the one-line help `xanoctl --help` lists)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -50,6 +51,7 @@ class LazyGroup(click.Group):
         target, short_help = COMMANDS[name]
         module, _, attribute = target.partition(":")
         command = getattr(importlib.import_module(module), attribute)
+        freeze_imports()  # the command's modules, as every module, live until the process ends
         command.short_help = command.short_help or short_help
         self.commands[name] = command
         return command
@@ -62,7 +64,7 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
-        from xanoctl.lint.gcpause import few_collections
+        from xanoctl.gcpause import few_collections
 
         try:
             # A command makes most of its objects to keep them until it ends (the workspace's

@@ -14,7 +14,7 @@ from xanoctl.lint.cache import digest, pack
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
 from xanoctl.lint.finding import Problem, make_finding
-from xanoctl.lint.gcpause import few_collections
+from xanoctl.gcpause import few_collections
 from xanoctl.lint.rules import DOCUMENT_RULES, RULES
 from xanoctl.lint.rules import sec001, xs001
 from xanoctl.semantics.masking import masked

@@ -17,7 +17,7 @@ from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest, unpa
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.files import Scope, display_path, resolve_scope, workspaces
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
-from xanoctl.lint.gcpause import few_collections
+from xanoctl.gcpause import few_collections
 
 if TYPE_CHECKING:
     from xanoctl.lint.facts import FileResult
