@@ -297,3 +297,60 @@ def test_compare_a_side_is_one_workspace(tree, tmp_path):
     assert result.exit_code == 2 and "tree holds 2 workspaces" in result.output
     out = ok("compare", "tree/v1", "tree/v2")
     assert out.startswith("tree/v1 -> tree/v2: 1 only in tree/v1, 1 only in tree/v2, 0 renamed, 3 changed")
+
+
+def committed(root: Path, message: str) -> None:
+    """Everything under ``root`` (a git repository, made on the first call) committed."""
+    import git
+
+    repo = git.Repo(root) if (root / ".git").is_dir() else git.Repo.init(root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Test")
+        config.set_value("user", "email", "test@example.com")
+    if Path(repo.index.path).exists():  # a fresh index: git's stat cache could miss a same-size change
+        Path(repo.index.path).unlink()
+    repo.git.add("--all")
+    repo.git.commit("-m", message, "--allow-empty")
+
+
+def test_compare_a_revision_is_one_workspace(tree, tmp_path):
+    # HEAD~1: the folder held v1 and v2 side by side; HEAD: v1 alone, pulled into the folder itself
+    committed(tmp_path, "two workspaces")
+    shutil.rmtree(tree)
+    write_workspace(tree, V1)
+    committed(tmp_path, "one workspace")
+    result = run("compare", "rev:HEAD~1", "rev:HEAD", "--dir", "tree")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "xanoctl: error: rev:HEAD~1: tree held 2 workspaces at HEAD~1 (tree/v1, tree/v2): a side is one workspace; "
+        "name its folder with --dir, e.g. --dir tree/v1"]
+    assert "rev:HEAD~1: tree held 2 workspaces" in run("compare", "tree", "rev:HEAD~1", "--dir", "tree").output
+    # the same revision, one of its workspaces named (a folder gone from the working tree)
+    out = ok("compare", "rev:HEAD~1", "tree", "--dir", "tree/v1")
+    assert out.startswith("rev:HEAD~1 -> tree: 0 only in rev:HEAD~1, 0 only in tree, 0 renamed, 0 changed")
+    gone = run("compare", "rev:HEAD", "tree", "--dir", "tree/v1")
+    assert gone.exit_code == 2 and gone.output.strip().splitlines() == [
+        "xanoctl: error: tree/v1: no workspace folder to read rev:HEAD of (see `dir` in xanoctl.yaml, or --dir)"]
+    # and the folder of one workspace at either revision compares as before
+    (tree / "function" / "Workers" / "pull.xs").write_text(
+        textwrap_function("Workers/Pull", WRITE.format("payments")), encoding="utf-8")
+    committed(tmp_path, "v1 writes payments")
+    assert "1 changed" in ok("compare", "rev:HEAD~1", "rev:HEAD", "--dir", "tree")
+
+
+def test_compare_a_revision_of_exports_is_split_by_folder(tmp_path, monkeypatch):
+    # a repository of exports (no xanoctl.lock) read at its root: `dir` is the repository itself
+    monkeypatch.chdir(tmp_path)
+    for name, files in (("shop", V1), ("crm", V2)):
+        write_workspace(tmp_path / name, files)
+        (tmp_path / name / "xanoctl.lock").unlink()
+    (tmp_path / "README.md").write_text("exports\n", encoding="utf-8")
+    committed(tmp_path, "exports")
+    result = run("compare", "rev:HEAD", "shop", "--dir", ".")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "xanoctl: error: rev:HEAD: the workspace folder held 2 workspaces at HEAD (crm, shop): a side is one "
+        "workspace; name its folder with --dir, e.g. --dir crm"]
+    assert "0 changed" in ok("compare", "rev:HEAD", "shop", "--dir", "shop")
+    # one workspace without manifest nor function/ folder (tasks and endpoints only) is one side
+    assert "0 changed" in ok("compare", "rev:HEAD", "crm/task", "--dir", "crm/task")
