@@ -262,8 +262,56 @@ def test_docs_one_manual_per_workspace_with_an_index(tree, tmp_path):
         textwrap_function("Workers/Pull", WRITE.format("payments")), encoding="utf-8")
     stale = run("docs", "tree", "--out", "manual", "--check")
     assert stale.exit_code == 1
-    stale_pages = re.search(r"out of date \(([^)]*)\)", stale.stderr).group(1).split(", ")
-    assert "v1/tasks.md" in stale_pages and all(page.startswith("v1/") for page in stale_pages)
+    lines = stale.stderr.splitlines()
+    assert "manual/v1/tasks.md: out of date" in lines and all(line.startswith("manual/v1/") for line in lines[:-1])
+    assert lines[-1].startswith(f"The manual in manual is out of date ({len(lines) - 1} of its files or folders)")
+
+
+def test_docs_follows_the_workspaces_the_tree_holds(tree, tmp_path):
+    out = tmp_path / "manual"
+    # one workspace first: the pages at the top of the folder
+    shutil.move(tree / "v2", tmp_path / "v2")
+    assert run("docs", "tree", "--out", "manual").exit_code == 0  # tree holds v1 alone: a folder of one workspace
+    shutil.move(tmp_path / "v2", tree / "v2")
+    (out / "NOTES.md").write_text("# Our notes on the manual\n", encoding="utf-8")  # not xanoctl's
+    # a second workspace appears: the one-workspace pages at the top are left over
+    check = run("docs", "tree", "--out", "manual", "--check")
+    assert check.exit_code == 1
+    assert check.stderr.splitlines() == [
+        "manual/README.md: out of date",
+        *(f"manual/{page}: left over: a page the manual no longer has"
+          for page in ("api.md", "functions.md", "health.md", "pipelines.md", "tasks.md")),
+        "manual/v1/: missing (6 pages)",
+        "manual/v2/: missing (6 pages)",
+        "The manual in manual is out of date (8 of its files or folders); regenerate it with "
+        "`xanoctl docs --out manual`"]
+    wrote = run("docs", "tree", "--out", "manual")
+    assert wrote.exit_code == 0
+    assert wrote.stderr.splitlines()[1] == ("Removed 5 pages the manual no longer has: manual/api.md, "
+                                            "manual/functions.md, manual/health.md, manual/pipelines.md, manual/tasks.md")
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*")) == ["NOTES.md", "README.md", "v1", "v2"]
+    assert run("docs", "tree", "--out", "manual", "--check").exit_code == 0
+    # a workspace goes: its folder is left over, reported as one line, then removed but for
+    # a file xanoctl did not write
+    shutil.rmtree(tree / "v2")
+    write_workspace(tree / "exports" / "v3", V2)
+    assert run("docs", "tree", "--out", "manual").exit_code == 0
+    (out / "v1" / "diagram.png").write_bytes(b"\x89PNG")
+    shutil.rmtree(tree / "exports")
+    check = run("docs", "tree", "--out", "manual", "--check")
+    assert check.exit_code == 1
+    lines = check.stderr.splitlines()
+    assert "manual/exports/: left over: 6 pages the manual no longer has" in lines
+    assert "manual/v1/README.md: left over: a page the manual no longer has" in lines
+    wrote = run("docs", "tree", "--out", "manual")
+    assert wrote.stderr.splitlines() == [
+        "Wrote the manual (6 pages) to manual",
+        "Removed 12 pages the manual no longer has: manual/exports/, manual/v1/README.md, manual/v1/api.md, "
+        "manual/v1/functions.md, manual/v1/health.md, manual/v1/pipelines.md, manual/v1/tasks.md"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "NOTES.md", "README.md", "api.md", "functions.md", "health.md", "pipelines.md", "tasks.md", "v1",
+        "v1/diagram.png"]
+    assert run("docs", "tree", "--out", "manual", "--check").exit_code == 0
 
 
 def textwrap_function(name: str, body: str) -> str:
