@@ -305,8 +305,23 @@ def test_leftover_pages_are_reported_then_removed_but_never_a_file_xanoctl_did_n
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == sorted(
         PAGES + ["NOTES.md", "kept", "kept/api.md", "kept/diagram.png", "other"] + [f"other/{page}" for page in PAGES])
     assert docs(str(shop), "--out", "manual", "--check").exit_code == 0
-    # a page of the manual is written whatever was there, with the marker
-    (out / "tasks.md").write_text("# Background tasks\n", encoding="utf-8")
+    # a marked page edited by hand is rewritten; a file the manual would write there without
+    # the marker is not xanoctl's to overwrite: writing refuses, and writes nothing
+    (out / "tasks.md").write_text(f"{MARKER}\n# Background tasks\n\nEdited.\n", encoding="utf-8")
     assert docs(str(shop), "--out", "manual", "--check").stderr.splitlines()[0] == "manual/tasks.md: out of date"
     assert docs(str(shop), "--out", "manual").stderr == "Wrote the manual (6 pages) to manual\n"
-    assert (out / "tasks.md").read_text(encoding="utf-8").startswith(MARKER + "\n# Background tasks\n")
+    assert "Edited" not in (out / "tasks.md").read_text(encoding="utf-8")
+    (out / "README.md").write_text("# Our project\n", encoding="utf-8")
+    (out / "tasks.md").write_text("# Background tasks\n\nOurs.\n", encoding="utf-8")
+    (out / "api.md").unlink()
+    check = docs(str(shop), "--out", "manual", "--check")
+    assert check.exit_code == 1 and check.stderr.splitlines()[:3] == [
+        "manual/README.md: not written by xanoctl docs (its first line is not the manual's marker)",
+        "manual/api.md: missing",
+        "manual/tasks.md: not written by xanoctl docs (its first line is not the manual's marker)"]
+    refused = docs(str(shop), "--out", "manual")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "xanoctl: error: manual/README.md, manual/tasks.md: not written by xanoctl docs (its first line is not the "
+        "manual's marker); move them away or choose another --out folder: nothing was written\n")
+    assert (out / "README.md").read_text(encoding="utf-8") == "# Our project\n" and not (out / "api.md").exists()

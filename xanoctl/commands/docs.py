@@ -11,7 +11,8 @@ import click
               help="Write the manual as pages (README.md, tasks.md, api.md, pipelines.md, functions.md, "
                    "health.md) in this folder (a tree of several workspaces: DIR/<workspace>/ for each, and "
                    "DIR/README.md listing them); default: one page on standard output. Pages an earlier run "
-                   "wrote there that the manual no longer has are removed; other files are left alone.")
+                   "wrote there that the manual no longer has are removed; a file xanoctl did not write (no "
+                   "marker on its first line) is never removed nor overwritten.")
 @click.option("--now", "now_text", metavar="TIMESTAMP",
               help="Add the next run of each task, from this moment (ISO 8601, e.g. 2025-12-01T00:00:00Z). "
                    "Without it the manual does not depend on the day.")
@@ -68,7 +69,7 @@ def docs(path, out_dir, now_text, check, config_path):
         click.echo(f"The manual in {out_dir} is up to date", err=True)
         return
     try:
-        manual_folder.write(folder, wanted, survey)
+        manual_folder.write(folder, wanted, survey, out_dir)
     except OSError as exc:
         raise XanoctlError(f"cannot write the manual to {out_dir}: {exc.strerror or exc}") from None
     several = f" of {len(workspaces)} workspaces" if len(workspaces) > 1 else ""

@@ -117,7 +117,8 @@ def revision(spec: str, workspace: Path) -> Side:
     # repository is then the one of the nearest folder above it
     from xanoctl.lint.files import display_path
 
-    missing = UsageError(f"{display_path(str(workspace))}: no workspace folder to read {spec} of (see `dir` in xanoctl.yaml, or --dir)")
+    missing = UsageError(f"{display_path(str(workspace))}: no workspace folder to read {spec} of "
+                         "(see `dir` in xanoctl.yaml, or --dir)")
     try:
         repo = history.repository(workspace)
     except XanoctlError:
