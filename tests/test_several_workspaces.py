@@ -90,6 +90,13 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
+def refused(*args: str) -> list[str]:
+    """The lines of a usage error (exit 2)."""
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    return result.output.strip().splitlines()
+
+
 def ok(*args: str) -> str:
     result = run(*args)
     assert result.exit_code == 0, result.output
@@ -341,9 +348,7 @@ def test_docs_on_stdout_one_page_whose_links_all_resolve(tree):
 
 def test_compare_a_side_is_one_workspace(tree, tmp_path):
     shutil.copytree(tree, tmp_path / "copy")
-    result = run("compare", "tree", "copy")
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [
+    assert refused("compare", "tree", "copy") == [
         "xanoctl: error: tree holds 2 workspaces (tree/v1, tree/v2): a side is one workspace; name its "
         "folder, e.g. tree/v1"]
     result = run("compare", "copy/v2", "tree")
@@ -372,17 +377,14 @@ def test_compare_a_revision_is_one_workspace(tree, tmp_path):
     shutil.rmtree(tree)
     write_workspace(tree, V1)
     committed(tmp_path, "one workspace")
-    result = run("compare", "rev:HEAD~1", "rev:HEAD", "--dir", "tree")
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [
+    assert refused("compare", "rev:HEAD~1", "rev:HEAD", "--dir", "tree") == [
         "xanoctl: error: rev:HEAD~1: tree held 2 workspaces at HEAD~1 (tree/v1, tree/v2): a side is one workspace; "
         "name its folder with --dir, e.g. --dir tree/v1"]
     assert "rev:HEAD~1: tree held 2 workspaces" in run("compare", "tree", "rev:HEAD~1", "--dir", "tree").output
     # the same revision, one of its workspaces named (a folder gone from the working tree)
     out = ok("compare", "rev:HEAD~1", "tree", "--dir", "tree/v1")
     assert out.startswith("rev:HEAD~1 -> tree: 0 only in rev:HEAD~1, 0 only in tree, 0 renamed, 0 changed")
-    gone = run("compare", "rev:HEAD", "tree", "--dir", "tree/v1")
-    assert gone.exit_code == 2 and gone.output.strip().splitlines() == [
+    assert refused("compare", "rev:HEAD", "tree", "--dir", "tree/v1") == [
         "xanoctl: error: tree/v1: no workspace folder to read rev:HEAD of (see `dir` in xanoctl.yaml, or --dir)"]
     # and the folder of one workspace at either revision compares as before
     (tree / "function" / "Workers" / "pull.xs").write_text(
@@ -399,9 +401,7 @@ def test_compare_a_revision_of_exports_is_split_by_folder(tmp_path, monkeypatch)
         (tmp_path / name / "xanoctl.lock").unlink()
     (tmp_path / "README.md").write_text("exports\n", encoding="utf-8")
     committed(tmp_path, "exports")
-    result = run("compare", "rev:HEAD", "shop", "--dir", ".")
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [
+    assert refused("compare", "rev:HEAD", "shop", "--dir", ".") == [
         "xanoctl: error: rev:HEAD: the workspace folder held 2 workspaces at HEAD (crm, shop): a side is one "
         "workspace; name its folder with --dir, e.g. --dir crm"]
     assert "0 changed" in ok("compare", "rev:HEAD", "shop", "--dir", "shop")
