@@ -14,10 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.config import Config
 from xanoctl.errors import UsageError, XanoctlError
+
+if TYPE_CHECKING:
+    from git.objects import Blob
 
 MANIFEST = "xanoctl.lock"
 
@@ -135,42 +138,38 @@ def revision(spec: str, workspace: Path) -> Side:
         raise UsageError(f"{rel}/ does not exist at {rev} ({history.short(repo, commit)})") from None
     if tree.type != "tree":
         raise UsageError(f"{rel} is a file, not the workspace folder, at {rev} ({history.short(repo, commit)})")
-    side = Side(spec)
-    manifest = None
-    others: list[str] = []  # the other files, whose folders tell a workspace's layout
+    blobs: dict[str, Blob] = {}  # relative path -> blob, read once the layout is known to be one workspace
     for item in tree.traverse():
         if item.type != "blob":
             continue
         path = Path(item.path).relative_to(rel).as_posix() if rel not in ("", ".") else item.path
-        if _hidden(path):
-            continue  # as in a folder: xanoctl's own and other hidden files
-        if path == MANIFEST:
-            manifest = item.data_stream.read()
-        elif path.endswith(".xs"):
-            side.files[path] = item.data_stream.read()
-        else:
-            others.append(path)
-    if manifest is None and not any(path.startswith("function/") for path in (*side.files, *others)):
-        _one_workspace_at(spec, rev, workspace, side.files, others)
+        if not _hidden(path):  # as in a folder: xanoctl's own and other hidden files are skipped
+            blobs[path] = item
+    xs = [path for path in blobs if path.endswith(".xs")]
+    if MANIFEST not in blobs and not any(path.startswith("function/") for path in blobs):
+        _one_workspace_at(spec, rev, workspace, xs, [path for path in blobs if not path.endswith(".xs")])
+    side = Side(spec, {path: blobs[path].data_stream.read() for path in xs})
+    manifest = blobs[MANIFEST].data_stream.read() if MANIFEST in blobs else None
     side.guids = _manifest_guids(manifest)
     return side
 
 
-def _one_workspace_at(spec: str, rev: str, workspace: Path, files: dict[str, bytes], others: list[str]) -> None:
-    """As :func:`_one_workspace`, for the workspace folder at a revision: its layout (the
-    ``.xs`` files and manifests, empty, and the folders of the other files) is laid out in a
-    temporary folder and split by the same rules."""
+def _one_workspace_at(spec: str, rev: str, workspace: Path, files: list[str], others: list[str]) -> None:
+    """As :func:`_one_workspace`, for the workspace folder at a revision: its layout (its
+    folders, and its manifests, empty) is laid out in a temporary folder and its files split by
+    the same rules."""
     import tempfile
 
     from xanoctl.lint.files import display_path
 
     with tempfile.TemporaryDirectory(prefix="xanoctl-compare-") as temporary:
         root = Path(temporary)
-        for rel in (*files, *others):
-            target = root.joinpath(*rel.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in files or target.name == MANIFEST:
-                target.touch()
+        # the rules look at folders and manifests only: the .xs files need not exist
+        for folder in sorted({rel.rpartition("/")[0] for rel in (*files, *others)}):
+            root.joinpath(*folder.split("/")).mkdir(parents=True, exist_ok=True)
+        for rel in others:
+            if rel.rpartition("/")[2] == MANIFEST:
+                root.joinpath(*rel.split("/")).touch()
         folders = _workspace_folders(root, files)
     if folders:
         shown = display_path(str(workspace))
