@@ -26,7 +26,8 @@ KINDS = ("function", "task", "query", "endpoint", "api_group", "table", "middlew
 @click.option("--instance", help="Metadata API base URL for live sides (overrides XANO_INSTANCE and xanoctl.yaml).")
 @click.option("--workspace", help="Workspace id for `live` (overrides XANO_WORKSPACE and xanoctl.yaml).")
 @click.option("--dir", "folder", type=click.Path(file_okay=False),
-              help="The workspace folder whose git history rev:REV reads (default: from xanoctl.yaml).")
+              help="The workspace folder whose git history rev:REV reads, present or since removed "
+                   "(default: from xanoctl.yaml).")
 def compare(a, b, fmt, with_diff, exit_code, kinds, prefix, ignore_whitespace, instance, workspace, folder) -> None:
     """Compare two versions of a workspace object by object: what exists on one side only,
     what was renamed (same guid, other name), and for each changed object which aspects
@@ -35,8 +36,8 @@ def compare(a, b, fmt, with_diff, exit_code, kinds, prefix, ignore_whitespace, i
     A and B are each a folder (a pulled tree), rev:REV (the workspace folder at a git
     revision: rev:HEAD~3, rev:origin/main), or a live workspace on the configured instance:
     live, live:BRANCH, live:WORKSPACE_ID or live:WORKSPACE_ID@BRANCH. Each side is one
-    workspace: a folder holding several (pulled side by side, exports) is refused with their
-    folders named. Nothing is written."""
+    workspace: a folder holding several (pulled side by side, exports), or a workspace folder
+    that held several at REV, is refused with their folders named. Nothing is written."""
     from xanoctl.compare import report, sides
     from xanoctl.compare.match import Filters, compare as run
 

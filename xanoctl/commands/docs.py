@@ -10,12 +10,15 @@ import click
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Write the manual as pages (README.md, tasks.md, api.md, pipelines.md, functions.md, "
                    "health.md) in this folder (a tree of several workspaces: DIR/<workspace>/ for each, and "
-                   "DIR/README.md listing them); default: one page on standard output.")
+                   "DIR/README.md listing them); default: one page on standard output. Pages an earlier run "
+                   "wrote there that the manual no longer has are removed; a file xanoctl did not write (no "
+                   "marker on its first line) is never removed nor overwritten.")
 @click.option("--now", "now_text", metavar="TIMESTAMP",
               help="Add the next run of each task, from this moment (ISO 8601, e.g. 2025-12-01T00:00:00Z). "
                    "Without it the manual does not depend on the day.")
 @click.option("--check", is_flag=True,
-              help="With --out: write nothing; exit 1 when the pages there differ from the workspace's (for CI).")
+              help="With --out: write nothing; exit 1, with one line per file or folder, when the pages there "
+                   "differ from the workspace's, are missing, or are left over from an earlier manual (for CI).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest xanoctl.yaml).")
 def docs(path, out_dir, now_text, check, config_path):
@@ -30,9 +33,9 @@ def docs(path, out_dir, now_text, check, config_path):
     """
     from pathlib import Path
 
-    from xanoctl.atomic import write_atomic
     from xanoctl.errors import UsageError, XanoctlError
     from xanoctl.lint.config import load_config
+    from xanoctl.views import manual_folder
     from xanoctl.views.load import default_path, open_workspaces
     from xanoctl.views.manual import Findings, Manual, manuals
     from xanoctl.views.schedules import parse_now
@@ -42,37 +45,35 @@ def docs(path, out_dir, now_text, check, config_path):
     now = parse_now(now_text)
     config = load_config(config_path)
     path = default_path(path, config)
-    found = open_workspaces(path, config, relative_to_root=True, lint=True)
+    workspaces = open_workspaces(path, config, relative_to_root=True, lint=True)
     folders = config.rule_options("FP001")["folders"]
-    if len(found) == 1:
-        lint = found[0].lint
-        pages = Manual(found[0], Findings(lint.findings, lint.sources), folders, now=now, single=out_dir is None).pages()
+    if len(workspaces) == 1:
+        lint = workspaces[0].lint
+        pages = Manual(workspaces[0], Findings(lint.findings, lint.sources), folders, now=now,
+                       single=out_dir is None).pages()
     else:  # one manual per workspace, and a page listing them
-        pages = manuals(found, folders, now=now, single=out_dir is None)
+        pages = manuals(workspaces, folders, now=now, single=out_dir is None)
     if out_dir is None:
         click.echo(pages["README.md"], nl=False)
         return
+    wanted = manual_folder.files(pages)
     folder = Path(out_dir)
+    survey = manual_folder.survey(folder, wanted)
     if check:
-        stale = [name for name, text in pages.items() if _read(folder / name) != text]
-        if stale:
-            click.echo(f"The manual in {out_dir} is out of date ({', '.join(stale)}); regenerate it with "
-                       f"`xanoctl docs --out {out_dir}`", err=True)
+        problems = survey.problems(out_dir)
+        if problems:
+            click.echo("\n".join(problems), err=True)
+            click.echo(f"The manual in {out_dir} is out of date ({len(problems)} of its files or folders); "
+                       f"regenerate it with `xanoctl docs --out {out_dir}`", err=True)
             raise SystemExit(1)
         click.echo(f"The manual in {out_dir} is up to date", err=True)
         return
     try:
-        for name, text in pages.items():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / name, text.encode("utf-8"))
+        manual_folder.write(folder, wanted, survey, out_dir)
     except OSError as exc:
         raise XanoctlError(f"cannot write the manual to {out_dir}: {exc.strerror or exc}") from None
-    several = f" of {len(found)} workspaces" if len(found) > 1 else ""
+    several = f" of {len(workspaces)} workspaces" if len(workspaces) > 1 else ""
     click.echo(f"Wrote the manual{several} ({len(pages)} pages) to {out_dir}", err=True)
-
-
-def _read(path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    removed = survey.leftovers(out_dir)
+    if removed:
+        click.echo(removed, err=True)

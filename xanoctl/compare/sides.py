@@ -14,9 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.config import Config
 from xanoctl.errors import UsageError, XanoctlError
+
+if TYPE_CHECKING:
+    from git.objects import Blob
 
 MANIFEST = "xanoctl.lock"
 
@@ -50,7 +54,7 @@ def folder(spec: str) -> Side:
     side = Side(spec)
     for path in sorted(root.rglob("*.xs")):
         rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")):
+        if _hidden(rel):
             continue  # xanoctl's own and other hidden files
         try:
             side.files[rel] = path.read_bytes()
@@ -63,23 +67,33 @@ def folder(spec: str) -> Side:
 
 def _one_workspace(spec: str, root: Path, files: dict[str, bytes]) -> None:
     """A side is one workspace: a folder that is no workspace but holds several (pulled side by
-    side, a repository of exports) is a usage error naming them, split as ``xanoctl lint``
-    splits such a tree."""
+    side, a repository of exports) is a usage error naming them."""
+    folders = [Path(spec, folder).as_posix() for folder in _workspace_folders(root, files)]
+    if folders:
+        raise UsageError(f"{spec} holds {len(folders)} workspaces ({', '.join(folders)}): a side is one workspace; "
+                         f"name its folder, e.g. {folders[0]}")
+
+
+def _workspace_folders(root: Path, files: Iterable[str]) -> list[str]:
+    """The folders (relative to ``root``, sorted) of the workspaces ``files`` (relative paths
+    under ``root``) belong to when they are several, split as ``xanoctl lint`` splits such a
+    tree; ``[]`` when ``root`` is a workspace or the files form one."""
     import os
 
     from xanoctl.lint.files import Scope, workspace_groups, workspace_root
 
     top = os.path.abspath(root)
-    if len(files) < 2 or workspace_root(top) is not None:
-        return
     paths = tuple(os.path.join(top, *rel.split("/")) for rel in files)
-    scope = Scope(paths, paths, (), False)
-    groups = workspace_groups(scope)
+    if len(paths) < 2 or workspace_root(top) is not None:
+        return []
+    groups = workspace_groups(Scope(paths, paths, (), False))
     if len(groups) < 2:
-        return
-    folders = sorted(Path(spec, os.path.relpath(folder, top)).as_posix() for folder in groups)
-    raise UsageError(f"{spec} holds {len(folders)} workspaces ({', '.join(folders)}): a side is one workspace; "
-                     f"name its folder, e.g. {folders[0]}")
+        return []
+    return sorted(Path(os.path.relpath(folder, top)).as_posix() for folder in groups)
+
+
+def _hidden(rel: str) -> bool:
+    return any(part.startswith(".") for part in rel.split("/"))
 
 
 def _manifest_guids(data: bytes | None) -> dict[str, str]:
@@ -102,27 +116,67 @@ def revision(spec: str, workspace: Path) -> Side:
     rev = spec[len("rev:"):]
     if not rev:
         raise UsageError("rev: needs a revision, e.g. rev:HEAD~3 or rev:origin/main")
-    if not workspace.is_dir():
-        raise UsageError(f"{workspace}: no workspace folder to read {spec} of (see `dir` in xanoctl.yaml)")
-    repo = history.repository(workspace)
+    # the folder may be gone from the working tree (a workspace since moved or removed): its
+    # repository is then the one of the nearest folder above it
+    from xanoctl.lint.files import display_path
+
+    missing = UsageError(f"{display_path(str(workspace))}: no workspace folder to read {spec} of "
+                         "(see `dir` in xanoctl.yaml, or --dir)")
+    try:
+        repo = history.repository(workspace)
+    except XanoctlError:
+        if workspace.is_dir():
+            raise
+        raise missing from None
     commit = history.resolve(repo, rev)
     rel = history.repo_path(repo, workspace)
     try:
         tree = commit.tree / rel if rel not in ("", ".") else commit.tree
     except KeyError:
+        if not workspace.is_dir():
+            raise missing from None
         raise UsageError(f"{rel}/ does not exist at {rev} ({history.short(repo, commit)})") from None
-    side = Side(spec)
-    manifest = None
+    if tree.type != "tree":
+        raise UsageError(f"{rel} is a file, not the workspace folder, at {rev} ({history.short(repo, commit)})")
+    blobs: dict[str, Blob] = {}  # relative path -> blob, read once the layout is known to be one workspace
     for item in tree.traverse():
         if item.type != "blob":
             continue
         path = Path(item.path).relative_to(rel).as_posix() if rel not in ("", ".") else item.path
-        if path == MANIFEST:
-            manifest = item.data_stream.read()
-        elif path.endswith(".xs"):
-            side.files[path] = item.data_stream.read()
+        if not _hidden(path):  # as in a folder: xanoctl's own and other hidden files are skipped
+            blobs[path] = item
+    xs = [path for path in blobs if path.endswith(".xs")]
+    if MANIFEST not in blobs and not any(path.startswith("function/") for path in blobs):
+        _one_workspace_at(spec, rev, workspace, xs, [path for path in blobs if not path.endswith(".xs")])
+    side = Side(spec, {path: blobs[path].data_stream.read() for path in xs})
+    manifest = blobs[MANIFEST].data_stream.read() if MANIFEST in blobs else None
     side.guids = _manifest_guids(manifest)
     return side
+
+
+def _one_workspace_at(spec: str, rev: str, workspace: Path, files: list[str], others: list[str]) -> None:
+    """As :func:`_one_workspace`, for the workspace folder at a revision: its layout (its
+    folders, and its manifests, empty) is laid out in a temporary folder and its files split by
+    the same rules."""
+    import tempfile
+
+    from xanoctl.lint.files import display_path
+
+    with tempfile.TemporaryDirectory(prefix="xanoctl-compare-") as temporary:
+        root = Path(temporary)
+        # the rules look at folders and manifests only: the .xs files need not exist
+        for folder in sorted({rel.rpartition("/")[0] for rel in (*files, *others)}):
+            root.joinpath(*folder.split("/")).mkdir(parents=True, exist_ok=True)
+        for rel in others:
+            if rel.rpartition("/")[2] == MANIFEST:
+                root.joinpath(*rel.split("/")).touch()
+        folders = _workspace_folders(root, files)
+    if folders:
+        shown = display_path(str(workspace))
+        named = [Path(shown, folder).as_posix() for folder in folders]
+        where = "the workspace folder" if shown == "." else shown
+        raise UsageError(f"{spec}: {where} held {len(named)} workspaces at {rev} ({', '.join(named)}): a side is one "
+                         f"workspace; name its folder with --dir, e.g. --dir {named[0]}")
 
 
 # ---------------------------------------------------------------------------- live workspaces
