@@ -67,20 +67,24 @@ class _Object:
     written: bool = False  # its file is written aside at ``path`` (set by the writer thread)
 
 
+Job = tuple[_Object, str | None, str, bytes]  # (object, folder to create first or None, file, bytes)
+
+
 class _Writer:
-    """A thread creating files in the folder built aside, in the order given. It stops writing
-    at its first failure (what it did not write is written, or reported, at the end)."""
+    """A thread creating files in the folder built aside, in the order given, a batch at a time
+    (one wake-up for a batch, not one for each file). It stops writing at its first failure
+    (what it did not write is written, or reported, at the end)."""
 
     def __init__(self) -> None:
-        self._jobs: SimpleQueue[tuple[_Object, str | None, str, bytes] | None] = SimpleQueue()
+        self._jobs: SimpleQueue[list[Job] | None] = SimpleQueue()
         self._cancelled = False
         self.failed = False
         self._thread = threading.Thread(target=self._run, name="xanoctl-pull-writer", daemon=True)
         self._thread.start()
 
-    def put(self, item: _Object, folder: str | None, path: str, data: bytes) -> None:
-        """Create ``path`` (after its ``folder`` when given) and mark ``item`` written."""
-        self._jobs.put((item, folder, path, data))
+    def put(self, jobs: list[Job]) -> None:
+        """For each job, create the file (after its folder when given) and mark the object written."""
+        self._jobs.put(jobs)
 
     def close(self, cancel: bool = False) -> None:
         """Wait until every file given is written (or, with ``cancel``, until the current one is)."""
@@ -89,18 +93,18 @@ class _Writer:
         self._thread.join()
 
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            if self.failed or self._cancelled:
-                continue
-            item, folder, path, data = job
-            try:
-                if folder is not None:
-                    os.makedirs(folder, exist_ok=True)
-                atomic.create(path, data)
-            except OSError:
-                self.failed = True
-                continue
-            item.written = True
+        while (jobs := self._jobs.get()) is not None:
+            for item, folder, path, data in jobs:
+                if self.failed or self._cancelled:
+                    break
+                try:
+                    if folder is not None:
+                        os.makedirs(folder, exist_ok=True)
+                    atomic.create(path, data)
+                except OSError:
+                    self.failed = True
+                    break
+                item.written = True
 
 
 class FirstPull:
@@ -119,6 +123,7 @@ class FirstPull:
         self._step: asyncio.Handle | None = None  # the planning of the next few, scheduled in the event loop
         self._failure: BaseException | None = None  # an unexpected error while planning in the event loop
         self._writer: _Writer | None = None
+        self._batch: list[Job] = []  # files for the writer, given at the end of each step
         self._writing = True  # False once a file could not be given to the writer: the rest at the end
         self._made: set[str] = set()  # folders given to the writer to create
         self._objects: dict[Key, _Object] = {}
@@ -152,6 +157,7 @@ class FirstPull:
         """Stop planning and writing, then remove everything written aside."""
         self._stop_planning()
         self._queue.clear()
+        self._batch = []
         if self._writer is not None:
             self._writer.close(cancel=True)
         self.folder.discard(self.staged)
@@ -176,6 +182,7 @@ class FirstPull:
         try:
             for _ in range(min(CHUNK, len(self._queue))):
                 self._plan(self._queue.popleft())
+            self._flush()
         except BaseException as exc:  # raised by finish(), outside the event loop
             self._failure = exc
             self._queue.clear()
@@ -243,12 +250,18 @@ class FirstPull:
         except (OSError, UnsafePathError):
             self._writing = False  # written (or reported) at the end, as the stage would
             return
-        if self._writer is None:
-            self._writer = _Writer()
         folder = os.path.join(self.staged.aside, *parts[:-1])
         new = folder not in self._made
         self._made.add(folder)
-        self._writer.put(item, folder if new else None, os.path.join(folder, parts[-1]), data)
+        self._batch.append((item, folder if new else None, os.path.join(folder, parts[-1]), data))
+
+    def _flush(self) -> None:
+        """Give the writer the files planned since the last time."""
+        if self._batch:
+            if self._writer is None:
+                self._writer = _Writer()
+            self._writer.put(self._batch)
+            self._batch = []
 
     @staticmethod
     def _entry(obj: RemoteObject, path: str, data: bytes) -> Entry:
@@ -266,9 +279,12 @@ class FirstPull:
         if self._failure is not None:
             raise self._failure
         while self._queue:
-            self._plan(self._queue.popleft())
+            for _ in range(min(CHUNK * 5, len(self._queue))):
+                self._plan(self._queue.popleft())
+            self._flush()
         if self._dirs is None:
             self._place_groups()  # (no endpoint came, or a group came after them)
+            self._flush()
         if self._writer is not None:
             self._writer.close()
         objects = self._objects.values()
