@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from xanoctl.cli import main
+sys.path.insert(0, str(Path(__file__).parent))
+from test_pull import TOKEN, cli, emu  # noqa: E402,F401  (the emulator and the CLI, as a user runs them)
+
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import SOURCES, cli_env, function_source, query_source, snapshot
 from xanoctl.sync.firstpull import FirstPull
@@ -26,29 +27,6 @@ from xanoctl.sync.manifest import Entry, _LINE, entry_line
 from xanoctl.sync.pull import KINDS, plan
 from xanoctl.sync.remote import RemoteObject
 from xanoctl.sync.workspace import WorkspaceFolder
-
-TOKEN = "first-pull-token-81d3"
-
-
-@pytest.fixture
-def emu():
-    with run_in_thread(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def cli(emu, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0, **http):
-        result = runner.invoke(main, list(args), env=cli_env(emu, tmp=tmp_path, **{"per_page": 2, **http}))
-        assert "Traceback" not in result.output and TOKEN not in result.output
-        assert result.exit_code == code, result.output
-        return result
-
-    return run
-
 
 # Names that collide once made paths (case, characters a file system refuses, a name equal
 # to another's suffixed path), folders that differ only in case, API groups whose folders
@@ -82,8 +60,8 @@ def plant(emu) -> None:
 def test_a_first_pull_makes_the_tree_a_pull_into_an_existing_folder_makes(emu, cli, tmp_path):
     plant(emu)
     (tmp_path / "existing").mkdir()  # exists: planned after the last page, the usual way
-    usual = json.loads(cli("pull", "--dir", "existing", "--json").stdout)
-    first = json.loads(cli("pull", "--dir", "fresh", "--json").stdout)
+    usual = json.loads(cli("pull", "--dir", "existing", "--json", per_page=2).stdout)
+    first = json.loads(cli("pull", "--dir", "fresh", "--json", per_page=2).stdout)
     assert snapshot(tmp_path / "fresh") == snapshot(tmp_path / "existing")  # files, paths, bytes, lock
     for summary in (usual, first):
         summary.pop("folder")
@@ -174,7 +152,7 @@ def test_a_first_pull_failing_half_way_leaves_nothing(emu, cli, tmp_path):
     for index in range(30):
         emu.add("function", f"Utils/F{index}", function_source(f"Utils/F{index}"))
     emu.set_faults("latency-ms=5,429-burst=1000@8")  # seven pages, then a storm that never ends
-    result = cli("pull", "--dir", "ws", code=1, attempts=2, rate_limit_wait=0.3, concurrency=1)
+    result = cli("pull", "--dir", "ws", code=1, attempts=2, rate_limit_wait=0.3, concurrency=1, per_page=2)
     assert "Xano kept rate-limiting (429)" in result.stderr
     assert os.listdir(tmp_path) == []  # no workspace, nothing aside
 

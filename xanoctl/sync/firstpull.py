@@ -243,17 +243,21 @@ class FirstPull:
             folder = folder.rpartition("/")[0]
 
     def _write(self, item: _Object, rel: str, data: bytes) -> None:
+        """Have the writer create the file (its folder first, the first time)."""
         try:
             if self.staged.aside is None:
                 self.folder.open_aside(self.staged)
-            parts = plain_parts(rel)
+            plain_parts(rel)  # a plain relative path, checked: it cannot leave the folder aside
         except (OSError, UnsafePathError):
             self._writing = False  # written (or reported) at the end, as the stage would
             return
-        folder = os.path.join(self.staged.aside, *parts[:-1])
+        assert self.staged.aside is not None
+        base = self.staged.aside + os.sep  # ("/" separates too, on every system)
+        folder = base + rel.rpartition("/")[0]
         new = folder not in self._made
-        self._made.add(folder)
-        self._batch.append((item, folder if new else None, os.path.join(folder, parts[-1]), data))
+        if new:
+            self._made.add(folder)
+        self._batch.append((item, folder if new else None, base + rel, data))
 
     def _flush(self) -> None:
         """Give the writer the files planned since the last time."""
