@@ -237,3 +237,29 @@ def test_the_client_hands_over_each_page_of_every_list_as_it_comes(emu, tmp_path
 def test_a_manifest_line_is_the_entry_as_json(entry):
     assert entry_line(entry) == _LINE(entry.as_json())
     assert json.loads(entry_line(entry)) == entry.as_json()
+
+
+@pytest.mark.parametrize("case", ["the folder appeared meanwhile", "an object listed twice"])
+def test_a_first_pull_that_cannot_finish_early_is_planned_the_usual_way(tmp_path, case):
+    from xanoctl.sync.pull import Local, plan_pull
+
+    remote = [RemoteObject("function", ident, f"f{ident}", None, None, f"function {ident}") for ident in range(1, 30)]
+    if case == "an object listed twice":
+        remote.append(RemoteObject("function", 3, "again", None, None, "function again"))
+    folder = WorkspaceFolder(tmp_path / "ws")
+    early = FirstPull.start(folder, KINDS, "readable", 1, "")
+    with early:
+        async def pages() -> None:
+            for start in range(0, len(remote), 7):
+                early.take(remote[start:start + 7])
+                await asyncio.sleep(0)
+
+        asyncio.run(pages())
+        if case == "the folder appeared meanwhile":
+            (tmp_path / "ws").mkdir()
+        out, result, staged = plan_pull(remote, Local([], None, {}), folder, list(KINDS), 1, "", False, "readable",
+                                        early)
+    assert staged is None  # planned by plan(), its files to be staged by apply()
+    usual, usual_result = plan(remote, None, WorkspaceFolder(tmp_path / "ws"), KINDS, 1, "")
+    assert out.writes == usual.writes and result.as_json() == usual_result.as_json()
+    assert [path.name for path in tmp_path.iterdir()] == (["ws"] if case == "the folder appeared meanwhile" else [])

@@ -58,6 +58,7 @@ class _Object:
     """One listed object as planned so far."""
 
     obj: RemoteObject
+    key: Key
     placement: Placement
     path: str = ""  # the preferred path (the assigned one once :meth:`FirstPull.finish` has run)
     data: bytes | None = None  # the file's bytes (None: no file, another kind or unreadable)
@@ -127,6 +128,7 @@ class FirstPull:
         self._writing = True  # False once a file could not be given to the writer: the rest at the end
         self._made: set[str] = set()  # folders given to the writer to create
         self._objects: dict[Key, _Object] = {}
+        self._entries: dict[Key, Entry] = {}  # the new manifest's entries
         self._preferred: dict[str, Key] = {}  # folded preferred path -> the first object preferring it
         self._shared = False  # two objects prefer the same path: assigned again at the end
         self._twice = False  # an object listed twice: planned the usual way
@@ -191,11 +193,12 @@ class FirstPull:
             self._step = asyncio.get_running_loop().call_soon(self._plan_some)
 
     def _plan(self, obj: RemoteObject) -> None:
-        if obj.key in self._objects:
+        key = obj.key
+        if key in self._objects:
             self._twice = True
             return
-        item = _Object(obj, Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name))
-        self._objects[obj.key] = item
+        item = _Object(obj, key, Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name))
+        self._objects[key] = item
         if obj.kind == "api_group":  # placed with the first endpoint, once every group is listed
             self._groups[obj.id] = item.placement
             self._stale = self._stale or self._dirs is not None
@@ -219,7 +222,7 @@ class FirstPull:
         obj = item.obj
         dirs = self._dirs or {}
         item.path = path = preferred_path(item.placement, dirs, self.layout)
-        first = self._preferred.setdefault(fold(path), obj.key) == obj.key
+        first = self._preferred.setdefault(fold(path), item.key) == item.key
         self._shared = self._shared or not first
         if obj.kind not in self.kinds:
             return
@@ -227,7 +230,7 @@ class FirstPull:
             self._unreadable.append(item)
             return
         item.data = obj.xanoscript.encode("utf-8")
-        item.entry = self._entry(obj, path, item.data)
+        item.entry = self._entries[item.key] = self._entry(obj, path, item.data)
         item.line = entry_line(item.entry)
         item.change = Change("added", obj.kind, obj.id, obj.name, path)
         folder = path.rpartition("/")[0]
@@ -315,7 +318,7 @@ class FirstPull:
         paths = assign_paths([item.placement for item in planned], layout=self.layout)
         changed = False
         for item in planned:
-            path = paths[item.placement.key]
+            path = paths[item.key]
             if path == item.path:
                 continue
             changed = True
@@ -323,7 +326,7 @@ class FirstPull:
                 self._take_back(item)
             item.path = path
             if item.entry is not None and item.change is not None:
-                item.entry = replace(item.entry, path=path)
+                item.entry = self._entries[item.key] = replace(item.entry, path=path)
                 item.line = entry_line(item.entry)
                 item.change = replace(item.change, path=path)
         return changed
@@ -369,7 +372,7 @@ class FirstPull:
         result = PullResult(folder=self.folder.root)
         out = PullPlan(manifest=Manifest(workspace=self.workspace, branch=self.branch))
         ordered = sorted(wanted, key=attrgetter("path"))  # paths are unique: as by (path, kind, id)
-        out.manifest.entries = {item.placement.key: item.entry for item in wanted if item.entry is not None}
+        out.manifest.entries = self._entries
         out.writes = {item.path: item.data for item in ordered if item.data is not None}
         out.lock = document(self.workspace, self.branch, [item.line for item in ordered]).encode("utf-8")
         result.added = [item.change for item in ordered if item.change is not None]
