@@ -23,6 +23,10 @@
    the files put in place (byte for byte), then the manifest; nothing at all when nothing
    changed. A pull killed half-way is finished by the next one, which also removes the
    temporary files it left (:func:`xanoctl.atomic.sweep`, in step 1).
+
+A first pull (the folder does not exist yet) makes the same plan and the same files, but
+object by object while the pages arrive, in a new folder aside that is renamed into place at
+the end, its manifest inside (:mod:`xanoctl.sync.firstpull`): nothing shows before the end.
 """
 
 from __future__ import annotations
@@ -315,8 +319,9 @@ Check = Callable[[Manifest | None, Manifest], None]
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
          before_write: Check | None = None, layout: str = READABLE) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed), new files named in
-    ``layout``. Fetches everything before writing anything; ``before_write(old manifest, new
-    manifest)`` may refuse (raise) once the plan is known."""
+    ``layout``. Fetches everything before changing anything (a first pull writes its files
+    meanwhile, aside, unseen); ``before_write(old manifest, new manifest)`` may refuse (raise)
+    once the plan is known."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
     early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch)
