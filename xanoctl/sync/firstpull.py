@@ -53,7 +53,7 @@ Key = tuple[str, int]
 CHUNK = 20  # objects planned at a time in the event loop (about a millisecond)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Object:
     """One listed object as planned so far."""
 
