@@ -100,8 +100,10 @@ def test_the_plan_made_page_by_page_is_the_usual_plan(tmp_path, layout, seed):
     rng = random.Random(seed)
     remote = _objects(120, rng)
     groups, others = remote[:4], remote[4:]
-    rng.shuffle(others)  # groups come first (the client lists endpoints once the groups are in)
+    rng.shuffle(others)  # groups first, as the client lists them (endpoints once the groups are in)...
     remote = groups + others
+    if seed >= 4:  # ... or anywhere: a group after endpoints changes folders already chosen
+        rng.shuffle(remote)
     kinds = list(KINDS) if seed % 3 else ["query", "function"]
     usual, usual_result = plan(remote, None, WorkspaceFolder(tmp_path / "usual"), kinds, 1, "", layout=layout)
 
@@ -263,3 +265,32 @@ def test_a_first_pull_that_cannot_finish_early_is_planned_the_usual_way(tmp_path
     usual, usual_result = plan(remote, None, WorkspaceFolder(tmp_path / "ws"), KINDS, 1, "")
     assert out.writes == usual.writes and result.as_json() == usual_result.as_json()
     assert [path.name for path in tmp_path.iterdir()] == (["ws"] if case == "the folder appeared meanwhile" else [])
+
+
+@pytest.mark.parametrize("layout, names, expected", [
+    ("readable", ("Users", "users"), {"api/Users/api_group.xs", "api/users~2/api_group.xs", "api/users~2/list_GET.xs"}),
+    # the same folder, other file names: only the endpoint's folder changes, no path is wanted twice
+    ("official", ("a b", 'a"b'), {"api/a_b/a_b.xs", "api/a_b_2/ab.xs", "api/a_b_2/list_GET.xs"}),
+])
+def test_a_group_listed_after_endpoints_moves_their_folder_as_the_usual_plan_does(tmp_path, layout, names, expected):
+    """Not what the client does (every group comes before any endpoint), but the plan made page by
+    page must not rely on it: a group listed later can take the folder another group's endpoints
+    were written in."""
+    late = RemoteObject("api_group", 1, names[0], "g1", None, "group 1")
+    early_group = RemoteObject("api_group", 2, names[1], "g2", None, "group 2")
+    endpoint = RemoteObject("query", 5, "list", "q5", None, "query 5", verb="GET", group_id=2, group_name=names[1])
+    remote = [early_group, endpoint, late]
+    usual, usual_result = plan(remote, None, WorkspaceFolder(tmp_path / "usual"), KINDS, 1, "", layout=layout)
+    with FirstPull(WorkspaceFolder(tmp_path / "ws"), KINDS, layout, 1, "") as first:
+        async def pages() -> None:
+            for obj in remote:
+                first.take([obj])
+                await asyncio.sleep(0)
+
+        asyncio.run(pages())
+        out, result = first.finish(remote)
+        aside = Path(first.staged.aside)
+        assert {p.relative_to(aside).as_posix() for p in aside.rglob("*.xs")} == set(usual.writes) == expected
+        assert out.lock == usual.manifest.dumps().encode()
+        assert result.as_json() | {"folder": ""} == usual_result.as_json() | {"folder": ""}
+        first.discard()
