@@ -20,7 +20,10 @@ Two figures help read the wall times, neither counted in them: what creating as 
 files costs in the same folder right now (the file system's share: on a busy shared disk it
 varies tenfold from one minute to the next), and with ``--phases`` where one more cold pull
 spends its time, wall and CPU (a separate process calling the library's steps in the order
-``xanoctl pull`` does, with a clock between them; start-up is the process's imports).
+``xanoctl pull`` does, with a clock between them; start-up is the process's imports). A first
+pull plans and writes each object while the later pages are fetched
+(:mod:`xanoctl.sync.firstpull`): its fetch step includes that work, and the plan and write
+steps only what is left after the last page.
 """
 
 from __future__ import annotations
@@ -53,21 +56,25 @@ marks = [("start", *now())]
 import xanoctl.commands.pull
 from xanoctl.config import load_config
 from xanoctl.sync.client import XanoClient
-from xanoctl.sync.pull import KINDS, apply, complete, fetch_and_look, plan
+from xanoctl.sync.firstpull import FirstPull
+from xanoctl.sync.pull import KINDS, apply, complete, fetch_and_look, plan_pull
 from xanoctl.sync.workspace import WorkspaceFolder
 marks.append(("imports", *now()))
 config = load_config(dir=sys.argv[1])
 with XanoClient.from_config(config) as client:
     target = WorkspaceFolder(config.dir)
+    kinds = list(KINDS)
     marks.append(("client", *now()))
-    remote, local = fetch_and_look(client, list(KINDS), target)
-    remote = complete(client, list(KINDS), remote, local.manifest)
-    marks.append(("fetch (all pages)", *now()))
-    out, result = plan(remote, local.manifest, target, KINDS, client.aio.workspace, client.aio.branch, False,
-                       config.layout, seen=local.digests)
-    marks.append(("plan", *now()))
-    apply(out, target, result)
-    marks.append(("write (files and manifest)", *now()))
+    early = FirstPull.start(target, kinds, config.layout, client.aio.workspace, client.aio.branch)
+    with early:
+        remote, local = fetch_and_look(client, kinds, target, early)
+        remote = complete(client, kinds, remote, local.manifest)
+        marks.append(("fetch (all pages; files planned and written meanwhile)", *now()))
+        out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
+                                        False, config.layout, early)
+        marks.append(("plan (what is left after the last page)", *now()))
+        apply(out, target, result, staged)
+        marks.append(("write (the rest, the manifest, the rename)", *now()))
 print(json.dumps([[name, marks[i][1] - marks[i - 1][1], marks[i][2] - marks[i - 1][2]]
                   for i, (name, _, _) in enumerate(marks) if i]))
 """

@@ -238,51 +238,70 @@ class AsyncXanoClient:
     # ------------------------------------------------------------------ lists
 
     async def list_objects(self, kind: str, *, group_id: int | None = None, group_name: str | None = None,
-                           include_draft: bool = False, search: str = "") -> list[RemoteObject]:
+                           include_draft: bool = False, search: str = "",
+                           on_objects: Callable[[list[RemoteObject]], None] | None = None) -> list[RemoteObject]:
         """Every object of one kind (for ``query``: of one API group), all pages, deduplicated
-        by id (pages can overlap when objects are created during the listing)."""
+        by id (pages can overlap when objects are created during the listing). ``on_objects``
+        is given each page's objects as the page is consumed (those not seen on an earlier
+        page, in the order of the result)."""
         params = {"branch": self.branch, "per_page": str(self.http.per_page), "sort": "created_at",
                   "order": "asc", "include_xanoscript": "true", "include_draft": _flag(include_draft)}
         if search:
             params["search"] = search
         path = collection_path(self.workspace, kind, group_id)
         seen: set[int] = set()
-        objects = []
-        for raw in await self._list_all(kind, path, params):
-            item = self._object(kind, raw, "GET", path, group_id, group_name)
-            if item.id not in seen:
-                seen.add(item.id)
-                objects.append(item)
+        objects: list[RemoteObject] = []
+
+        def take(page: list[dict[str, Any]]) -> None:
+            fresh = []
+            for raw in page:
+                item = self._object(kind, raw, "GET", path, group_id, group_name)
+                if item.id not in seen:
+                    seen.add(item.id)
+                    fresh.append(item)
+            objects.extend(fresh)
+            if on_objects is not None and fresh:
+                on_objects(fresh)
+
+        await self._list_all(kind, path, params, take)
         return objects
 
-    async def fetch_all(self, kinds: Iterable[str] = KINDS) -> list[RemoteObject]:
+    async def fetch_all(self, kinds: Iterable[str] = KINDS, *,
+                        on_objects: Callable[[list[RemoteObject]], None] | None = None) -> list[RemoteObject]:
         """Every object of the given kinds, all lists in flight at once. Endpoints (``query``)
         are listed per API group; asking for them also returns the API groups (their names
-        and ids place the endpoint files). Raises the first failure, cancelling the rest."""
+        and ids place the endpoint files), every group before any endpoint. Raises the first
+        failure, cancelling the rest. ``on_objects``: see :meth:`list_objects` (called for every
+        list, in the order the pages are consumed)."""
         wanted = set(kinds)
         if "query" in wanted:
             wanted.add("api_group")
         order = [kind for kind in KINDS if kind in wanted]
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = {kind: group.create_task(self.list_objects(kind)) for kind in order if kind != "query"}
+                tasks = {kind: group.create_task(self.list_objects(kind, on_objects=on_objects))
+                         for kind in order if kind != "query"}
                 if "query" in wanted:
-                    tasks["query"] = group.create_task(self._all_endpoints(tasks["api_group"]))
+                    tasks["query"] = group.create_task(self._all_endpoints(tasks["api_group"], on_objects))
         except BaseExceptionGroup as exc:
             raise _first_error(exc) from None
         return [obj for kind in order for obj in tasks[kind].result()]
 
-    async def _all_endpoints(self, groups_task: "asyncio.Task[list[RemoteObject]]") -> list[RemoteObject]:
+    async def _all_endpoints(self, groups_task: "asyncio.Task[list[RemoteObject]]",
+                             on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
         groups = await groups_task
         async with asyncio.TaskGroup() as group:
-            lists = [group.create_task(self.list_objects("query", group_id=g.id, group_name=g.name))
+            lists = [group.create_task(self.list_objects("query", group_id=g.id, group_name=g.name,
+                                                         on_objects=on_objects))
                      for g in groups]
         return [obj for task in lists for obj in task.result()]
 
-    async def _list_all(self, kind: str, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
+    async def _list_all(self, kind: str, path: str, params: dict[str, str],
+                        take: Callable[[list[dict[str, Any]]], None]) -> None:
+        """Consume every page of a list in order, handing each page's items to ``take``."""
         first = await self._page(kind, path, params, 1)
-        items = first.items
-        self._consumed(kind, len(items))
+        self._consumed(kind, len(first.items))
+        take(first.items)
         current, following = 1, first.following
         # pages known from the first answer (pageTotal, or itemsTotal over its page size) are all
         # requested at once; past them, or without them, the speculative window takes over
@@ -291,21 +310,18 @@ class AsyncXanoClient:
             if following != current + 1 or (self.http.lookahead <= 1 and known is None):
                 page = await self._page(kind, path, params, following)
                 self._consumed(kind, len(page.items))
-                items.extend(page.items)
+                take(page.items)
                 current, following = following, page.following
             else:
-                more, current, following = await self._pages_ahead(kind, path, params, following, known)
-                items.extend(more)
+                current, following = await self._pages_ahead(kind, path, params, following, known, take)
                 known = None
-        return items
 
-    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str], start: int,
-                           last: int | None = None) -> tuple[list[dict[str, Any]], int, int | None]:
+    async def _pages_ahead(self, kind: str, path: str, params: dict[str, str], start: int, last: int | None,
+                           take: Callable[[list[dict[str, Any]]], None]) -> tuple[int, int | None]:
         """Consume pages ``start, start+1, ...``: every page up to ``last`` (the total the first
         answer gave) requested at once, then (or without ``last``) up to ``lookahead`` at once.
         Returns (items, last page consumed, its nextPage when it broke the sequence or None)."""
         window: dict[int, asyncio.Task[Page]] = {}
-        items: list[dict[str, Any]] = []
         ahead = start
         page = start
         ramp_from = start if last is None else last + 1
@@ -322,9 +338,9 @@ class AsyncXanoClient:
                     ahead += 1
                 answer = await window.pop(page)
                 self._consumed(kind, len(answer.items))
-                items.extend(answer.items)
+                take(answer.items)
                 if answer.following != page + 1:
-                    return items, page, answer.following
+                    return page, answer.following
                 page = answer.following
         finally:
             for task in window.values():
@@ -608,8 +624,9 @@ class XanoClient:
     def list_objects(self, kind: str, **options: Any) -> list[RemoteObject]:
         return self._run(self.aio.list_objects(kind, **options))
 
-    def fetch_all(self, kinds: Iterable[str] = KINDS) -> list[RemoteObject]:
-        return self._run(self.aio.fetch_all(kinds))
+    def fetch_all(self, kinds: Iterable[str] = KINDS, *,
+                  on_objects: Callable[[list[RemoteObject]], None] | None = None) -> list[RemoteObject]:
+        return self._run(self.aio.fetch_all(kinds, on_objects=on_objects))
 
     def get(self, kind: str, object_id: int, **options: Any) -> RemoteObject:
         return self._run(self.aio.get(kind, object_id, **options))

@@ -36,6 +36,7 @@ MANIFEST_NAME = "xanoctl.lock"
 VERSION = 1
 # one encoder for every line (json.dumps with options builds a new one per call)
 _LINE = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+_STRING = json.encoder.encode_basestring  # a string as JSON (ensure_ascii=False)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -96,12 +97,7 @@ class Manifest:
         """JSON with one object per line, sorted by path: a change to one object is a one-line
         diff."""
         entries = sorted(self.entries.values(), key=lambda e: (e.path, e.kind, e.id))
-        lines = [_LINE(entry.as_json()) for entry in entries]
-        head = {"branch": self.branch, "version": VERSION, "workspace": self.workspace}
-        fields = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in head.items()]
-        body = ",\n".join(f"    {line}" for line in lines)
-        objects = f'  "objects": [\n{body}\n  ]' if lines else '  "objects": []'
-        return "{\n" + ",\n".join([fields[0], objects, *fields[1:]]) + "\n}\n"
+        return document(self.workspace, self.branch, [entry_line(entry) for entry in entries])
 
     @classmethod
     def loads(cls, text: str, origin: str = MANIFEST_NAME) -> "Manifest":
@@ -115,6 +111,42 @@ class Manifest:
                                "or delete it and pull again") from None
         return cls(workspace=data.get("workspace"), branch=str(data.get("branch") or ""),
                    entries={entry.key: entry for entry in entries})
+
+
+def entry_line(entry: Entry) -> str:
+    """An entry's line in the manifest's text (without its indentation): its JSON, keys
+    sorted. Written out directly when every value is a string, an integer or null (a pull
+    makes thousands), else by the JSON encoder; the same text either way."""
+    group = entry.group
+    if group is None:
+        group_text = "null"
+    elif group.keys() == {"id", "name"} and type(group["id"]) is int and type(group["name"]) is str:
+        group_text = f'{{"id": {group["id"]}, "name": {_STRING(group["name"])}}}'
+    else:
+        return _LINE(entry.as_json())
+    values = (entry.guid, entry.id, entry.kind, entry.name, entry.path, entry.sha256, entry.updated_at, entry.verb)
+    texts = [group_text]
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            texts.append(_STRING(value))
+        elif value is None:
+            texts.append("null")
+        elif kind is int:
+            texts.append(int.__repr__(value))
+        else:
+            return _LINE(entry.as_json())
+    return '{"group": %s, "guid": %s, "id": %s, "kind": %s, "name": %s, "path": %s, "sha256": %s, ' \
+           '"updated_at": %s, "verb": %s}' % tuple(texts)
+
+
+def document(workspace: int | None, branch: str, lines: list[str]) -> str:
+    """The manifest's text from its entries' lines (:func:`entry_line`), already sorted by
+    path, kind and id."""
+    head = {"branch": branch, "version": VERSION, "workspace": workspace}
+    fields = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in head.items()]
+    objects = '  "objects": [\n    ' + ",\n    ".join(lines) + '\n  ]' if lines else '  "objects": []'
+    return "{\n" + ",\n".join([fields[0], objects, *fields[1:]]) + "\n}\n"
 
 
 def changes(old: Manifest | None, new: Manifest) -> dict[str, list[Entry]]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from types import ModuleType
 from typing import Iterable, Iterator, Mapping
 
@@ -153,11 +154,18 @@ def _numbered(path: str, count: int) -> str:
 class _Choices:
     """The paths an object may take, in order of preference: ``plain`` (None when its name had
     to be altered), then, in the official layout, ``plain`` numbered ``_2``, ``_3``..., and last
-    ``with_id``."""
+    ``with_id`` (given, else ``base`` suffixed with ``ident``, made only when asked for: most
+    objects never need it)."""
 
     plain: str | None
-    with_id: str
+    given_with_id: str | None = None
     numbered: bool = False
+    base: str = ""
+    ident: int = 0
+
+    @cached_property
+    def with_id(self) -> str:
+        return self.given_with_id if self.given_with_id is not None else suffixed(self.base, self.ident)
 
     def options(self, limit: int) -> Iterator[str]:
         if self.plain is not None:
@@ -180,7 +188,7 @@ class _Choices:
 
 
 def _lossy_choices(path: str, lossy: bool, ident: int, numbered: bool = False) -> _Choices:
-    return _Choices(None if lossy else path, suffixed(path, ident), numbered)
+    return _Choices(None if lossy else path, numbered=numbered, base=path, ident=ident)
 
 
 class _Readable:
@@ -192,10 +200,16 @@ class _Readable:
         return _Choices(None if lossy else folder, with_id)
 
     def choices(self, item: Placement, group_dirs: Mapping[int, str]) -> _Choices:
+        path, lossy = self.base(item, group_dirs)
+        if item.kind == "api_group":
+            return _Choices(path, path)
+        return _lossy_choices(path, lossy, item.id)
+
+    def base(self, item: Placement, group_dirs: Mapping[int, str]) -> tuple[str, bool]:
+        """The object's path, and whether its name had to be altered (then it carries its id)."""
         top = KIND_FOLDERS[item.kind]
         if item.kind == "api_group":
-            path = f"{top}/{group_dirs[item.id]}/{GROUP_FILE}"
-            return _Choices(path, path)
+            return f"{top}/{group_dirs[item.id]}/{GROUP_FILE}", False
         if item.kind == "query":
             gid = item.group_id if item.group_id is not None else 0
             folder = group_dirs.get(gid)
@@ -206,9 +220,9 @@ class _Readable:
             verb = safe_segment((item.verb or "ANY").upper())
             leaf = _truncate(segments[-1], MAX_SEGMENT_BYTES - len(verb) - 1)
             lossy = lossy or leaf != segments[-1]
-            return _lossy_choices("/".join([top, folder, *segments[:-1], f"{leaf}_{verb}"]) + EXT, lossy, item.id)
+            return "/".join([top, folder, *segments[:-1], f"{leaf}_{verb}"]) + EXT, lossy
         segments, lossy = _split(item.name)
-        return _lossy_choices("/".join([top, *segments]) + EXT, lossy, item.id)
+        return "/".join([top, *segments]) + EXT, lossy
 
 
 def _official() -> ModuleType:
@@ -231,11 +245,16 @@ class _Official:
         return _Choices(None if lossy else folder, _with_suffix(folder, group.id), numbered=True)
 
     def choices(self, item: Placement, group_dirs: Mapping[int, str]) -> _Choices:
+        path, lossy = self.base(item, group_dirs)
+        return _lossy_choices(path, lossy, item.id, numbered=True)
+
+    def base(self, item: Placement, group_dirs: Mapping[int, str]) -> tuple[str, bool]:
+        """The object's path, and whether its name had to be altered (then it carries its id)."""
         official = _official()
         top = KIND_FOLDERS[item.kind]
         if item.kind == "api_group":
             leaf, lossy = self._safe(official.sanitize(item.name))
-            return _lossy_choices(f"{top}/{group_dirs[item.id]}/{leaf}{EXT}", lossy, item.id)
+            return f"{top}/{group_dirs[item.id]}/{leaf}{EXT}", lossy
         folders, leaf = official.folder_parts(item.name)
         lossy = len(folders) > MAX_DEPTH
         if lossy:  # keep the depth bounded: fold the deepest levels into one
@@ -249,8 +268,7 @@ class _Official:
             safe_folders.insert(0, group_dir)
             stem = f"{stem}_{item.verb.upper()}" if item.verb else stem
         safe_leaf, lossy_leaf = self._safe(stem)
-        path = "/".join([top, *safe_folders, safe_leaf]) + EXT
-        return _lossy_choices(path, lossy or lossy_leaf, item.id, numbered=True)
+        return "/".join([top, *safe_folders, safe_leaf]) + EXT, lossy or lossy_leaf
 
 
 _LAYOUTS: dict[str, _Readable | _Official] = {READABLE: _Readable(), OFFICIAL: _Official()}
@@ -323,6 +341,21 @@ def assign_paths(items: Iterable[Placement], previous: Mapping[tuple[str, int], 
         if item.key not in result and not any(claim(item.key, path) for path in choices(item).options(limit)):
             raise ValueError(f"no free path for {item.kind} {item.id}: {choices(item).with_id}")
     return result
+
+
+def group_folders(groups: Iterable[Placement], layout: str = READABLE) -> dict[int, str]:
+    """The folder under ``api/`` of each API group when no file stays where it was (a first
+    pull): the folders :func:`assign_paths` gives them."""
+    ordered = sorted(groups, key=lambda group: group.id)
+    return _group_dirs(ordered, {}, set(), _LAYOUTS[layout], len(ordered) + 1)
+
+
+def preferred_path(item: Placement, group_dirs: Mapping[int, str], layout: str = READABLE) -> str:
+    """The first path ``item`` may take, its API group in ``group_dirs``: where a first pull
+    puts it (:func:`assign_paths` without ``previous``) unless another object's first path is
+    the same, case-insensitively."""
+    path, lossy = _LAYOUTS[layout].base(item, group_dirs)
+    return suffixed(path, item.id) if lossy else path
 
 
 def planned_path(item: Placement, layout: str = READABLE) -> str:

@@ -23,90 +23,37 @@
    the files put in place (byte for byte), then the manifest; nothing at all when nothing
    changed. A pull killed half-way is finished by the next one, which also removes the
    temporary files it left (:func:`xanoctl.atomic.sweep`, in step 1).
+
+A first pull (the folder does not exist yet) makes the same plan and the same files, but
+object by object while the pages arrive, in a new folder aside that is renamed into place at
+the end, its manifest inside (:mod:`xanoctl.sync.firstpull`): nothing shows before the end.
 """
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.client import XanoClient
+from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
+from xanoctl.sync.pullplan import Change, PullPlan, PullResult
 from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
-from xanoctl.sync.workspace import WorkspaceFolder
+from xanoctl.sync.workspace import Staged, WorkspaceFolder
 
 if TYPE_CHECKING:
     from xanoctl.sync import adopt
 
 
 _UNSEEN = "unseen"  # no digest read beforehand: read the file
-
-
-@dataclass(frozen=True)
-class Change:
-    action: str  # added, changed, removed, conflict, error
-    kind: str
-    id: int
-    name: str
-    path: str
-    old_path: str | None = None
-    reason: str = ""
-
-    def label(self) -> str:
-        return f"{self.kind} {self.name!r} (id {self.id})"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, "name": self.name, "path": self.path,
-                "old_path": self.old_path, "reason": self.reason}
-
-
-@dataclass
-class PullResult:
-    folder: Path
-    added: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    removed: list[Change] = field(default_factory=list)
-    conflicts: list[Change] = field(default_factory=list)
-    errors: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-    written: list[str] = field(default_factory=list)  # relative paths written (manifest included)
-    deleted: list[str] = field(default_factory=list)  # relative paths removed
-    requests: int = 0
-    pages: int = 0
-    commit: str | None = None
-    swept: list[str] = field(default_factory=list)  # temporary files left by a killed run, removed
-
-    @property
-    def wrote_nothing(self) -> bool:
-        return not self.written and not self.deleted
-
-    def summary(self) -> str:
-        counts = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, " \
-                 f"{self.unchanged} unchanged"
-        extra = "".join([f", {len(self.conflicts)} conflicts" if self.conflicts else "",
-                         f", {len(self.errors)} unreadable" if self.errors else ""])
-        return f"{counts}{extra} ({self.requests} requests, {self.pages} pages)"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"folder": str(self.folder), "added": [c.as_json() for c in self.added],
-                "changed": [c.as_json() for c in self.changed], "removed": [c.as_json() for c in self.removed],
-                "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
-                "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
-                "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
-                "swept": self.swept}
-
-
-@dataclass
-class _Plan:
-    writes: dict[str, bytes] = field(default_factory=dict)
-    deletes: list[str] = field(default_factory=list)
-    manifest: Manifest = field(default_factory=Manifest)
 
 
 def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folder: Path) -> None:
@@ -149,7 +96,7 @@ class Local:
 
 
 def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
-    swept = sweep(folder.root).removed if folder.root.is_dir() else []
+    swept = folder.sweep_asides() + (sweep(folder.root).removed if folder.root.is_dir() else [])
     manifest = load_manifest(folder.root)
     digests: dict[str, str | None] = {}
     for entry in manifest.of_kinds(kinds) if manifest else []:
@@ -160,15 +107,16 @@ def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
     return Local(swept, manifest, digests)
 
 
-def fetch_and_look(client: XanoClient, kinds: list[str],
-                   folder: WorkspaceFolder) -> tuple[list[RemoteObject], Local]:
+def fetch_and_look(client: XanoClient, kinds: list[str], folder: WorkspaceFolder,
+                   early: FirstPull | None = None) -> tuple[list[RemoteObject], Local]:
     """The lists of ``kinds``, and the folder looked at meanwhile in a thread (the client mostly
     waits on the network). The folder's own problems (a manifest that cannot be read, or of
-    another workspace) are reported first, as if it had been looked at before any request."""
+    another workspace) are reported first, as if it had been looked at before any request.
+    ``early`` is given every page's objects as they arrive."""
     with ThreadPoolExecutor(max_workers=1) as worker:
         looking = worker.submit(_look, folder, kinds)
         try:
-            remote = client.fetch_all(kinds)
+            remote = client.fetch_all(kinds, on_objects=early.take if early is not None else None)
         except BaseException:
             check_manifest(looking.result().manifest, client.aio.workspace, client.aio.branch, folder.root)
             raise
@@ -217,7 +165,7 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
          workspace: int, branch: str, force: bool = False, layout: str = READABLE,
-         seen: Mapping[str, str | None] | None = None) -> tuple[_Plan, PullResult]:
+         seen: Mapping[str, str | None] | None = None) -> tuple[PullPlan, PullResult]:
     """Decide every file operation, without performing any. ``seen``: digests of the manifest's
     files read a moment ago (while the lists were fetched); one is trusted only where it shows a
     file untouched that stays untouched (nothing to write): every file the pull writes, moves
@@ -226,7 +174,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
     kinds = set(kinds)
     old = manifest or Manifest()
     result = PullResult(folder=folder.root)
-    out = _Plan(manifest=Manifest(workspace=workspace, branch=branch))
+    out = PullPlan(manifest=Manifest(workspace=workspace, branch=branch))
     # entries of kinds not pulled this time stay as they were
     out.manifest.entries = {k: e for k, e in old.entries.items() if e.kind not in kinds}
     paths, adopted = _placements(remote, old, folder, kinds, layout)
@@ -317,10 +265,12 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
     return out, result
 
 
-def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
-    """Perform a plan: every file written aside first (a failure there changes nothing), then
-    the removals, the files put in place, and the manifest (only if its text changed)."""
-    staged = folder.stage(out.writes)
+def apply(out: PullPlan, folder: WorkspaceFolder, result: PullResult, staged: Staged | None = None) -> None:
+    """Perform a plan: every file written aside first (a failure there changes nothing; or
+    already written: ``staged``), then the removals, the files put in place, and the manifest
+    (only if its text changed). A new folder built aside takes its manifest in too, and is then
+    renamed into place whole."""
+    staged = folder.stage(out.writes) if staged is None else staged
     rel = ""
     try:
         for rel in sorted(set(out.deletes) - set(out.writes)):
@@ -330,9 +280,15 @@ def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
         folder.discard(staged)
         raise XanoctlError(f"cannot remove {rel} in {folder.root}: {exc.strerror or exc}; fix that, then pull "
                            "again") from None
+    text = out.lock if out.lock is not None else out.manifest.dumps().encode("utf-8")
+    if staged.aside is not None:
+        folder.stage_manifest(staged, text)
+        folder.install(staged)
+        result.written.extend(sorted(out.writes))
+        result.written.append(MANIFEST_NAME)
+        return
     folder.install(staged)
     result.written.extend(sorted(out.writes))
-    text = out.manifest.dumps().encode("utf-8")
     if folder.read(MANIFEST_NAME) != text:
         try:
             folder.root.mkdir(parents=True, exist_ok=True)
@@ -343,23 +299,40 @@ def apply(out: _Plan, folder: WorkspaceFolder, result: PullResult) -> None:
         result.written.append(MANIFEST_NAME)
 
 
+def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder, kinds: list[str], workspace: int,
+              branch: str, force: bool, layout: str,
+              early: FirstPull | None) -> tuple[PullPlan, PullResult, Staged | None]:
+    """:func:`plan`, or for a first pull the plan ``early`` made while the pages arrived, its
+    files already written aside (the :class:`Staged` to install)."""
+    if early is not None:
+        planned = early.finish(remote) if local.manifest is None else None
+        if planned is not None:
+            return *planned, early.staged
+        early.discard()
+    out, result = plan(remote, local.manifest, folder, kinds, workspace, branch, force, layout, seen=local.digests)
+    return out, result, None
+
+
 Check = Callable[[Manifest | None, Manifest], None]
 
 
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
          before_write: Check | None = None, layout: str = READABLE) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed), new files named in
-    ``layout``. Fetches everything before writing anything; ``before_write(old manifest, new
-    manifest)`` may refuse (raise) once the plan is known."""
+    ``layout``. Fetches everything before changing anything (a first pull writes its files
+    meanwhile, aside, unseen); ``before_write(old manifest, new manifest)`` may refuse (raise)
+    once the plan is known."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
-    remote, local = fetch_and_look(client, kinds, target)
-    remote = complete(client, kinds, remote, local.manifest)
-    out, result = plan(remote, local.manifest, target, kinds, client.aio.workspace, client.aio.branch, force,
-                       layout, seen=local.digests)
-    result.swept = sorted(path.relative_to(target.root).as_posix() for path in local.swept)
-    if before_write is not None:
-        before_write(local.manifest, out.manifest)
-    apply(out, target, result)
+    early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch)
+    with early or nullcontext():
+        remote, local = fetch_and_look(client, kinds, target, early)
+        remote = complete(client, kinds, remote, local.manifest)
+        out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
+                                        force, layout, early)
+        result.swept = sorted(os.path.relpath(path, target.root).replace(os.sep, "/") for path in local.swept)
+        if before_write is not None:
+            before_write(local.manifest, out.manifest)
+        apply(out, target, result, staged)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result

@@ -9,6 +9,7 @@ links included, before any access: a path that would land outside the folder rai
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Mapping
 from xanoctl import atomic
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.manifest import sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, sha256_bytes
 
 
 class UnsafePathError(XanoctlError):
@@ -47,7 +48,7 @@ class WorkspaceFolder:
         return Path(self._resolve(rel))
 
     def _resolve(self, rel: str) -> str:
-        target = os.path.join(self._root, *_plain(rel))
+        target = os.path.join(self._root, *plain_parts(rel))
         parent = os.path.dirname(target)
         if parent not in self._safe_dirs:
             self._check(rel, os.path.realpath(parent), allow_root=True)
@@ -123,26 +124,84 @@ class WorkspaceFolder:
         return staged
 
     def _stage_folder(self, files: Mapping[str, bytes], staged: Staged) -> None:
-        """Build the new workspace folder aside, in a fresh private folder beside it (nothing
-        else can have put a link in it: the paths are only checked to be plain and relative)."""
-        parent, name = os.path.split(self._root)
-        staged.folders += _missing_folders(parent)
-        os.makedirs(parent, exist_ok=True)
-        aside = os.path.join(parent, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-        os.mkdir(aside)  # the permissions of any new folder (mkdtemp's would be private)
-        staged.aside = aside
-        made = {aside}
+        """Build the new workspace folder aside (see :meth:`open_aside`)."""
+        self.open_aside(staged)
+        made: set[str] = set()
         for rel in sorted(files):
-            parts = _plain(rel)
-            folder = os.path.join(aside, *parts[:-1])
             try:
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                atomic.create(os.path.join(folder, parts[-1]), files[rel])
+                self.put_aside(staged, rel, files[rel], made)
             except OSError as exc:
                 raise XanoctlError(f"cannot write {rel} in {self.root}: {exc.strerror or exc}; nothing was "
                                    "changed: fix that, then pull again") from None
+
+    def open_aside(self, staged: Staged) -> None:
+        """Start building the new workspace folder (which does not exist yet) aside, in a fresh
+        private folder beside it, named like xanoctl's temporary files (:meth:`sweep_asides`
+        removes it if this process is killed). Nothing else can have put a link in it: the
+        paths written there are only checked to be plain and relative. On a failure the
+        caller discards ``staged`` (the parent folders created for it)."""
+        parent, name = os.path.split(self._root)
+        staged.folders += _missing_folders(parent)
+        os.makedirs(parent, exist_ok=True)
+        aside = os.path.join(parent, f".{name}.xanoctl-{os.getpid()}-{secrets.randbelow(10 ** 9)}.tmp")
+        os.mkdir(aside)  # the permissions of any new folder (mkdtemp's would be private)
+        staged.aside = aside
+
+    @staticmethod
+    def put_aside(staged: Staged, rel: str, data: bytes, made: set[str]) -> None:
+        """Create the file ``rel`` in the folder built aside (never replacing one), its folders
+        as needed; ``made``: the folders already created there (kept up to date)."""
+        assert staged.aside is not None
+        parts = plain_parts(rel)
+        folder = os.path.join(staged.aside, *parts[:-1])
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        atomic.create(os.path.join(folder, parts[-1]), data)
+
+    @staticmethod
+    def take_back(staged: Staged, rel: str) -> None:
+        """Remove the file ``rel`` from the folder built aside, and the folders it leaves empty."""
+        assert staged.aside is not None
+        parts = plain_parts(rel)
+        os.unlink(os.path.join(staged.aside, *parts))
+        for depth in range(len(parts) - 1, 0, -1):
+            folder = os.path.join(staged.aside, *parts[:depth])
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+
+    def sweep_asides(self) -> list[Path]:
+        """Remove the folders that pulls killed before their end were building aside for this
+        workspace folder (see :meth:`open_aside`); those of a running process stay."""
+        parent, name = os.path.split(self._root)
+        pattern = re.compile(rf"^\.{re.escape(name)}\.(?:xanoctl-(\d+)-\d+|(\d+)-[0-9a-f]+)\.tmp$")
+        removed = []
+        try:
+            entries = list(os.scandir(parent))
+        except OSError:
+            return []
+        for entry in entries:
+            found = pattern.match(entry.name) if entry.name.endswith(".tmp") else None
+            if found is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            if atomic.process_alive(int(found.group(1) or found.group(2))):
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            if not os.path.lexists(entry.path):
+                removed.append(Path(entry.path))
+        return removed
+
+    def stage_manifest(self, staged: Staged, text: bytes) -> None:
+        """Write the manifest into the folder built aside, last (flushed to disk)."""
+        assert staged.aside is not None
+        try:
+            write_atomic(os.path.join(staged.aside, MANIFEST_NAME), text)
+        except OSError as exc:
+            self.discard(staged)
+            raise XanoctlError(f"cannot write {MANIFEST_NAME} in {self.root}: {exc.strerror or exc}; nothing was "
+                               "changed: fix that, then pull again") from None
 
     def install(self, staged: Staged) -> None:
         """Rename staged files over their targets (or the folder built aside into place)."""
@@ -153,6 +212,7 @@ class WorkspaceFolder:
                 self.discard(staged)
                 raise XanoctlError(f"cannot create {self.root}: {exc.strerror or exc}; nothing was changed: "
                                    "fix that, then pull again") from None
+            staged.aside, staged.folders = None, []  # in place: nothing left to discard
             self._safe_dirs.clear()
             return
         for index, (tmp, target) in enumerate(staged.files):
@@ -177,7 +237,7 @@ class WorkspaceFolder:
                 pass
 
 
-def _plain(rel: str) -> list[str]:
+def plain_parts(rel: str) -> list[str]:
     """The parts of a plain relative POSIX path; :class:`UnsafePathError` for anything else."""
     parts = rel.split("/")
     if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")

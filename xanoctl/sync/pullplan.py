@@ -1,0 +1,75 @@
+"""What a pull decides (:class:`PullPlan`: the file operations and the new manifest) and what
+it reports (:class:`PullResult`, made of :class:`Change` records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xanoctl.sync.manifest import Manifest
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # added, changed, removed, conflict, error
+    kind: str
+    id: int
+    name: str
+    path: str
+    old_path: str | None = None
+    reason: str = ""
+
+    def label(self) -> str:
+        return f"{self.kind} {self.name!r} (id {self.id})"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "name": self.name, "path": self.path,
+                "old_path": self.old_path, "reason": self.reason}
+
+
+@dataclass
+class PullResult:
+    folder: Path
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    removed: list[Change] = field(default_factory=list)
+    conflicts: list[Change] = field(default_factory=list)
+    errors: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    written: list[str] = field(default_factory=list)  # relative paths written (manifest included)
+    deleted: list[str] = field(default_factory=list)  # relative paths removed
+    requests: int = 0
+    pages: int = 0
+    commit: str | None = None
+    swept: list[str] = field(default_factory=list)  # temporary files left by a killed run, removed
+
+    @property
+    def wrote_nothing(self) -> bool:
+        return not self.written and not self.deleted
+
+    def summary(self) -> str:
+        counts = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, " \
+                 f"{self.unchanged} unchanged"
+        extra = "".join([f", {len(self.conflicts)} conflicts" if self.conflicts else "",
+                         f", {len(self.errors)} unreadable" if self.errors else ""])
+        return f"{counts}{extra} ({self.requests} requests, {self.pages} pages)"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"folder": str(self.folder), "added": [c.as_json() for c in self.added],
+                "changed": [c.as_json() for c in self.changed], "removed": [c.as_json() for c in self.removed],
+                "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
+                "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
+                "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
+                "swept": self.swept}
+
+
+@dataclass
+class PullPlan:
+    """The file operations of a pull, and its new manifest (``lock``: its text, when already
+    rendered)."""
+
+    writes: dict[str, bytes] = field(default_factory=dict)
+    deletes: list[str] = field(default_factory=list)
+    manifest: Manifest = field(default_factory=Manifest)
+    lock: bytes | None = None
