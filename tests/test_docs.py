@@ -323,5 +323,6 @@ def test_leftover_pages_are_reported_then_removed_but_never_a_file_xanoctl_did_n
     assert refused.exit_code == 1
     assert refused.stderr == (
         "xanoctl: error: manual/README.md, manual/tasks.md: not written by xanoctl docs (its first line is not the "
-        "manual's marker); move them away or choose another --out folder: nothing was written\n")
+        "manual's marker); move them away (a manual written before xanoctl marked its pages: delete it) or choose "
+        "another --out folder: nothing was written\n")
     assert (out / "README.md").read_text(encoding="utf-8") == "# Our project\n" and not (out / "api.md").exists()

@@ -158,8 +158,9 @@ def write(folder: Path, wanted: dict[str, str], found: Survey, shown: str) -> No
     if found.foreign:
         names = ", ".join(_under(shown, name) for name in found.foreign)
         them = "them" if len(found.foreign) > 1 else "it"
-        raise XanoctlError(f"{names}: not written by xanoctl docs ({NOT_OURS}); move {them} away or choose "
-                           "another --out folder: nothing was written")
+        raise XanoctlError(f"{names}: not written by xanoctl docs ({NOT_OURS}); move {them} away (a manual "
+                           "written before xanoctl marked its pages: delete it) or choose another --out folder: "
+                           "nothing was written")
     for name, text in wanted.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / name, text.encode("utf-8"))
