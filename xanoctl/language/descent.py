@@ -33,8 +33,8 @@ class GiveUp(Exception):
 
 # The grammar's terminals, as Lark compiles them (``tests/test_descent.py`` compares them).
 TERMINALS = {
-    "NL_PIPE": r"(?:\r?\n[\t ]*+(?:\/\/[^\r\n]*+)?)++\|(?!\|)",
-    "_NL": r"(?:\r?\n[\t ]*+(?:\/\/[^\r\n]*+)?)++",
+    "NL_PIPE": "(?:\r?\n[\t ]*+(?:\\/\\/[^\r\n]*+)?)++\\|(?!\\|)",
+    "_NL": "(?:\r?\n[\t ]*+(?:\\/\\/[^\r\n]*+)?)++",
     "NAME": r"[A-Za-z_][A-Za-z0-9_]*",
     "VAR": r"\$\$|\$[A-Za-z_][A-Za-z0-9_]*|\$(?=\[)",
     "TEXT_BLOCK": '"""[\t ]*\r?\n[\\s\\S]*?\n[\t ]*"""',
@@ -42,7 +42,7 @@ TERMINALS = {
     "TIMESTAMP": r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?",
     "NUMBER": r"-?\d+(\.\d+)?",
     "BACKTICK_BLOCK": r"```[\s\S]*?```",
-    "BACKTICK": r"`(?:[^`\\\r\n]|\\.)*`",
+    "BACKTICK": "`(?:[^`\\\\\r\n]|\\\\.)*`",
     "SLASH_NAME": r"[A-Za-z_][A-Za-z0-9_\-]*(\/[A-Za-z0-9_\-]+)+",
     "FILTER_NAME": r"@|[A-Za-z_][A-Za-z0-9_]*",
     "FILTER_ARG": '"[^"\\\\\r\n]*(?:\\\\.[^"\\\\\r\n]*)*"|[^\\s|:{}"][^\\s|:"]*',
