@@ -76,7 +76,6 @@ _SLASH_NAME = re.compile(TERMINALS["SLASH_NAME"]).match
 _FILTER_NAME = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_NAME"] + ")").match
 _FILTER_ARG = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_ARG"] + ")").match
 
-_MULTILINE = frozenset({"NL", "NLP", "TB", "BB"})
 _TYPES = {"W": "NAME", "VAR": "VAR", "TB": "TEXT_BLOCK", "STR": "STRING", "TS": "TIMESTAMP", "NUM": "NUMBER",
           "BB": "BACKTICK_BLOCK", "BT": "BACKTICK", "NLP": "NL_PIPE"}
 _BINOPS = {"??": "COALESCE_OP", "||": "OR_OP", "&&": "AND_OP", "~": "TILDE", "+": "ADD_OP", "-": "ADD_OP",
@@ -103,26 +102,21 @@ def parse(text: str) -> Document:
 
 
 class _Reader:
-    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``) and the
-    line it starts on (``line``; ``ls``: where that line starts)."""
+    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``), and the
+    line count: ``line`` is the line of position ``counted`` (lines are counted only when a
+    token is made, from the last one made)."""
 
-    __slots__ = ("text", "k", "v", "s", "e", "line", "ls")
+    __slots__ = ("text", "k", "v", "s", "e", "line", "counted")
 
     def __init__(self, text: str):
         self.text = text
         self.k, self.v, self.s, self.e = "", "", 0, 0
-        self.line, self.ls = 1, 0
+        self.line, self.counted = 1, 0
 
     # ------------------------------------------------------------------ tokens
 
     def advance(self) -> None:
-        """Move to the next token (kind "$END" at the end, "?" where no token matches)."""
-        if self.k in _MULTILINE:
-            value = self.v
-            count = value.count("\n")
-            if count:
-                self.line += count
-                self.ls = self.s + value.rfind("\n") + 1
+        """Move to the next token (kind "$END" at the end; give up where no token matches)."""
         match = _TOKEN(self.text, self.e)
         if match is None:
             if self._at_end():
@@ -130,10 +124,9 @@ class _Reader:
                 return
             raise GiveUp
         kind = match.lastgroup
-        value = match.group(kind)
-        self.s, self.e = match.end() - len(value), match.end()
+        self.v = value = match.group(kind)
+        self.s, self.e = match.span(kind)
         self.k = value if kind == "OP" else kind
-        self.v = value
 
     def _at_end(self) -> bool:
         text, pos = self.text, self.e
@@ -146,15 +139,34 @@ class _Reader:
 
     def tok(self, type_: str) -> Tok:
         """The current token as the LALR driver makes it, typed ``type_``."""
-        value, start, line = self.v, self.s, self.line
-        column = start - self.ls + 1
-        if self.k in _MULTILINE and "\n" in value:
+        text, value, start = self.text, self.v, self.s
+        line = self.line = self.line + text.count("\n", self.counted, start)
+        self.counted = start
+        column = start - text.rfind("\n", 0, start)
+        if "\n" in value:  # only line breaks (NL_PIPE) and blocks hold one
             return Tok(type_, value, line, column, line + value.count("\n"), len(value) - value.rfind("\n"), start)
         return Tok(type_, value, line, column, line, column + len(value), start)
 
     def take(self, type_: str) -> Tok:
-        token = self.tok(type_)
-        self.advance()
+        """The current token (see :meth:`tok`), then move to the next."""
+        text, value, start = self.text, self.v, self.s
+        line = self.line = self.line + text.count("\n", self.counted, start)
+        self.counted = start
+        column = start - text.rfind("\n", 0, start)
+        if "\n" in value:
+            token = Tok(type_, value, line, column, line + value.count("\n"), len(value) - value.rfind("\n"), start)
+        else:
+            token = Tok(type_, value, line, column, line, column + len(value), start)
+        match = _TOKEN(text, self.e)
+        if match is None:
+            if self._at_end():
+                self.k, self.v = "$END", ""
+                return token
+            raise GiveUp
+        kind = match.lastgroup
+        self.v = value = match.group(kind)
+        self.s, self.e = match.span(kind)
+        self.k = value if kind == "OP" else kind
         return token
 
     def expect(self, kind: str) -> None:
