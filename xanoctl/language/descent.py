@@ -537,7 +537,10 @@ class _Reader:
             else:
                 return _B.not_([bang, self.unary()])
         else:
-            value = self.postfix(self.atom())
+            method = _ATOMS.get(self.k)  # the most common atoms, read here
+            value = method([self.take(_TYPES[self.k])]) if method is not None else self.atom()
+            if self.k == "." or self.k == "[":
+                value = self.postfix(value)
         if self.k == "|" or self.k == "NLP":
             children = [value]
             self.filter_suffixes(children)
