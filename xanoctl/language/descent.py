@@ -22,9 +22,9 @@ import re
 from typing import Any
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.language.build import ModelBuilder
+from xanoctl.language.build import ModelBuilder, number_value, unquote
 from xanoctl.language.lalr import Tok
-from xanoctl.language.model import Document
+from xanoctl.language.model import Document, Literal, ObjectEntry, Pos, Setting, Variable
 
 
 class GiveUp(Exception):
@@ -87,6 +87,7 @@ _LITERALS = {"true": "TRUE", "false": "FALSE", "null": "NULL", "now": "NOW"}
 # after a statement's kind, the words the LALR state reads as keywords (any other is a target)
 _STMT_KEYWORDS = frozenset({"as", "break", "if", "verb"})
 
+_tuple = tuple.__new__  # makes a Pos without the Python-level __new__ of a NamedTuple
 _B = ModelBuilder()  # stateless: its methods build the model from a rule's children
 _ATOMS = {"STR": _B.string, "TB": _B.text_block, "NUM": _B.number, "TS": _B.timestamp, "BT": _B.backtick,
           "BB": _B.backtick, "VAR": _B.var}
@@ -168,6 +169,27 @@ class _Reader:
         self.s, self.e = match.span(kind)
         self.k = value if kind == "OP" else kind
         return token
+
+    def step(self) -> Pos:
+        """The position of the current token (one on a single line, such as a name, a string or
+        a number), then move to the next: for the rules whose method only reads the token's
+        text and position, the model is built here without the token."""
+        text, start = self.text, self.s
+        line = self.line = self.line + text.count("\n", self.counted, start)
+        self.counted = start
+        column = start - text.rfind("\n", 0, start)
+        pos = _tuple(Pos, (line, column, line, column + len(self.v)))
+        match = _TOKEN(text, self.e)
+        if match is None:
+            if self._at_end():
+                self.k, self.v = "$END", ""
+                return pos
+            raise GiveUp
+        kind = match.lastgroup
+        self.v = value = match.group(kind)
+        self.s, self.e = match.span(kind)
+        self.k = value if kind == "OP" else kind
+        return pos
 
     def expect(self, kind: str) -> None:
         if self.k != kind:
@@ -262,11 +284,12 @@ class _Reader:
             raise GiveUp
         if self.v == "if":
             return self.statement(None)
-        name = self.take("NAME")
+        key, start = self.v, self.s
+        pos = self.step()
         if self.k == "=":
             self.advance()
-            return _B.setting([name, self.expr()])
-        return self.statement(name)
+            return Setting(key, self.expr(), pos)  # as ModelBuilder.setting builds it
+        return self.statement(Tok("NAME", key, pos[0], pos[1], pos[2], pos[3], start))
 
     # ------------------------------------------------------------------ input and schema fields
 
@@ -537,8 +560,16 @@ class _Reader:
             else:
                 return _B.not_([bang, self.unary()])
         else:
-            method = _ATOMS.get(self.k)  # the most common atoms, read here
-            value = method([self.take(_TYPES[self.k])]) if method is not None else self.atom()
+            k, raw = self.k, self.v
+            # the most common atoms, built here as ModelBuilder.string, .number, .var build them
+            if k == "STR":
+                value = Literal("string", unquote(raw), self.step(), raw)
+            elif k == "VAR":
+                value = Variable(raw, self.step())
+            elif k == "NUM":
+                value = Literal("number", number_value(raw), self.step(), raw)
+            else:
+                value = self.atom()
             if self.k == "." or self.k == "[":
                 value = self.postfix(value)
         if self.k == "|" or self.k == "NLP":
@@ -630,7 +661,13 @@ class _Reader:
             children.append(self.take("BANG"))
         k = self.k
         if k == "W":
-            key = [self.take("NAME")]
+            name, start = self.v, self.s
+            pos = self.step()
+            if self.k == ":" and not children:  # `name: value`, as ModelBuilder.obj_entry builds it
+                self.advance()
+                self.skip_nl()
+                return ObjectEntry(name, self.expr(), pos)
+            key = [Tok("NAME", name, pos[0], pos[1], pos[2], pos[3], start)]
             while self.k == ".":
                 self.advance()
                 if self.k != "W":
