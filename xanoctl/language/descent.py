@@ -103,21 +103,26 @@ def parse(text: str) -> Document:
 
 
 class _Reader:
-    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``), and the
-    line count: ``line`` is the line of position ``counted`` (lines are counted only when a
-    token is made, from the last one made)."""
+    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``), the line
+    it starts on (``line``) and where that line starts (``ls``)."""
 
-    __slots__ = ("text", "k", "v", "s", "e", "line", "counted")
+    __slots__ = ("text", "k", "v", "s", "e", "line", "ls")
 
     def __init__(self, text: str):
         self.text = text
         self.k, self.v, self.s, self.e = "", "", 0, 0
-        self.line, self.counted = 1, 0
+        self.line, self.ls = 1, 0
 
     # ------------------------------------------------------------------ tokens
+    # Only line breaks (_NL, read by advance()) and blocks and NL_PIPE (read by take()) hold a
+    # "\n": the line count moves on when one of them is passed.
 
     def advance(self) -> None:
         """Move to the next token (kind "$END" at the end; give up where no token matches)."""
+        if self.k == "NL":
+            value = self.v
+            self.line += value.count("\n")
+            self.ls = self.s + value.rfind("\n") + 1
         match = _TOKEN(self.text, self.e)
         if match is None:
             if self._at_end():
@@ -139,26 +144,24 @@ class _Reader:
         return False
 
     def tok(self, type_: str) -> Tok:
-        """The current token as the LALR driver makes it, typed ``type_``."""
-        text, value, start = self.text, self.v, self.s
-        line = self.line = self.line + text.count("\n", self.counted, start)
-        self.counted = start
-        column = start - text.rfind("\n", 0, start)
-        if "\n" in value:  # only line breaks (NL_PIPE) and blocks hold one
-            return Tok(type_, value, line, column, line + value.count("\n"), len(value) - value.rfind("\n"), start)
+        """The current token as the LALR driver makes it, typed ``type_`` (never one that holds
+        a line break: see take())."""
+        value, start, line = self.v, self.s, self.line
+        column = start - self.ls + 1
         return Tok(type_, value, line, column, line, column + len(value), start)
 
     def take(self, type_: str) -> Tok:
         """The current token (see :meth:`tok`), then move to the next."""
-        text, value, start = self.text, self.v, self.s
-        line = self.line = self.line + text.count("\n", self.counted, start)
-        self.counted = start
-        column = start - text.rfind("\n", 0, start)
-        if "\n" in value:
-            token = Tok(type_, value, line, column, line + value.count("\n"), len(value) - value.rfind("\n"), start)
+        value, start, line = self.v, self.s, self.line
+        column = start - self.ls + 1
+        if "\n" in value:  # a text or backtick block, or NL_PIPE
+            count = value.count("\n")
+            token = Tok(type_, value, line, column, line + count, len(value) - value.rfind("\n"), start)
+            self.line += count
+            self.ls = start + value.rfind("\n") + 1
         else:
             token = Tok(type_, value, line, column, line, column + len(value), start)
-        match = _TOKEN(text, self.e)
+        match = _TOKEN(self.text, self.e)
         if match is None:
             if self._at_end():
                 self.k, self.v = "$END", ""
@@ -174,12 +177,10 @@ class _Reader:
         """The position of the current token (one on a single line, such as a name, a string or
         a number), then move to the next: for the rules whose method only reads the token's
         text and position, the model is built here without the token."""
-        text, start = self.text, self.s
-        line = self.line = self.line + text.count("\n", self.counted, start)
-        self.counted = start
-        column = start - text.rfind("\n", 0, start)
+        line = self.line
+        column = self.s - self.ls + 1
         pos = _tuple(Pos, (line, column, line, column + len(self.v)))
-        match = _TOKEN(text, self.e)
+        match = _TOKEN(self.text, self.e)
         if match is None:
             if self._at_end():
                 self.k, self.v = "$END", ""
