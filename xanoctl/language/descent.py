@@ -517,30 +517,20 @@ class _Reader:
     # ------------------------------------------------------------------ expressions
 
     def expr(self) -> Any:
-        cond = self.binexpr()
-        if self.k != "?":
-            return cond
-        self.advance()
-        self.skip_nl()
-        then = self.expr()
-        self.skip_nl()
-        self.expect(":")
-        self.skip_nl()
-        return _B.ternary([cond, then, self.expr()])
-
-    def binexpr(self) -> Any:
-        first = self.unary()
+        """``binexpr ("?" expr ":" expr)?``, where ``binexpr`` is ``unary (_binop unary)*``
+        read as one flat list (ModelBuilder.binexpr applies the precedence)."""
+        value = self.unary()
         children: list[Any] | None = None
         while True:
             k = self.k
             op = _BINOPS.get(k)
             if op is not None:
                 if children is None:
-                    children = [first]
+                    children = [value]
                 children.append(self.take(op))
             elif k == "W" and (self.v == "in" or self.v == "not" or self.v in _WORD_OPS):
                 if children is None:
-                    children = [first]
+                    children = [value]
                 if self.v == "not":
                     children.append(self.take("NOT"))
                     if self.k != "W" or not (self.v == "in" or self.v in _WORD_OPS):
@@ -549,9 +539,21 @@ class _Reader:
                 if self.k == "?":
                     children.append(self.take("QMARK"))
             else:
-                return first if children is None else _B.binexpr(children)
-            self.skip_nl()
+                break
+            if self.k == "NL":
+                self.advance()
             children.append(self.unary())
+        if children is not None:
+            value = _B.binexpr(children)
+        if self.k != "?":
+            return value
+        self.advance()
+        self.skip_nl()
+        then = self.expr()
+        self.skip_nl()
+        self.expect(":")
+        self.skip_nl()
+        return _B.ternary([value, then, self.expr()])
 
     def unary(self) -> Any:
         if self.k == "!":
