@@ -9,6 +9,8 @@ corpus (when it is there), and on damaged copies of them.
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import random
 from collections import Counter
 from pathlib import Path
@@ -174,3 +176,20 @@ def test_the_fast_path_lexes_with_the_grammar_s_own_terminals():
     patterns = {terminal.name: terminal.pattern.to_regexp() for terminal in lark.terminals}
     for name, regex in descent.TERMINALS.items():
         assert patterns[name] == regex, name
+
+
+def test_parse_document_reads_common_documents_without_loading_the_lalr_grammar():
+    """The fast path is the one parse_document takes; the LALR grammar is loaded only for a
+    text the fast path gives up on (here a syntax error, worded by the LALR driver)."""
+    script = (
+        "from xanoctl.errors import XanoSyntaxError\n"
+        "from xanoctl.language.parser import _parser, parse_document\n"
+        "parse_document('function f {\\n  x = $a|trim\\n}\\n')\n"
+        "print(_parser.cache_info().currsize)\n"
+        "try:\n"
+        "    parse_document('function f {\\n  x = $a -1\\n}\\n')\n"
+        "except XanoSyntaxError as exc:\n"
+        "    print(_parser.cache_info().currsize, exc.line, exc.column)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["0", "1 2 10"]
