@@ -9,9 +9,9 @@ corpus (when it is there), and on damaged copies of them.
 from __future__ import annotations
 
 import pickle
+import random
 import subprocess
 import sys
-import random
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +23,9 @@ from xanoctl.language import descent
 from xanoctl.language.lalr import LexError, ParseError
 from xanoctl.language.parser import _parser, grammar_text, parse_document, prepared_source, split_documents
 from xanoctl.seeds.generate import generate
+
+sys.path.insert(0, str(Path(__file__).parent))
+from damage import CHARS, damage  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -48,17 +51,6 @@ def compare(text: str) -> Counter:
         assert pickle.dumps(got) == expected, f"the fast path builds another model for:\n{source}"
         outcomes["same"] += 1
     return outcomes
-
-
-def damaged(text: str, rng: random.Random) -> str:
-    """``text`` with a few characters deleted, inserted or doubled (as in tests/test_corpus.py)."""
-    for _ in range(rng.randint(1, 3)):
-        at = rng.randrange(len(text) + 1)
-        char = rng.choice(' {}"\n|$.:[]()!=,\t\'`-0a#/?;')
-        cut = rng.random()
-        text = (text[:at] + text[at + 1:] if cut < 0.4 else
-                text[:at] + char * (1 if cut < 0.8 else 2) + text[at:])
-    return text
 
 
 def generated_texts() -> list[str]:
@@ -117,7 +109,7 @@ def test_damaged_files_are_never_read_where_the_lalr_driver_refuses_them():
     outcomes: Counter = Counter()
     for text in texts:
         for _ in range(3):
-            outcomes += compare(damaged(text, rng))
+            outcomes += compare(damage(text, rng, CHARS + "?;"))
     print("damaged:", dict(outcomes))
     assert outcomes["refused"] > 200 and outcomes["same"] > 100
 

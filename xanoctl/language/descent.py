@@ -645,18 +645,22 @@ class _Reader:
 
     def object_lit(self) -> Any:
         children: list[Any] = [self.take("LBRACE")]
+        self.sequence(children, "}", self.obj_entry)
+        children.append(self.take("RBRACE"))
+        return _B.object_lit(children)
+
+    def sequence(self, children: list, close: str, item: Any) -> None:
+        """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``."""
         self.skip_nl()
-        while self.k != "}":
-            children.append(self.obj_entry())
+        while self.k != close:
+            children.append(item())
             if self.k == ",":
                 self.advance()
                 self.skip_nl()
             elif self.k == "NL":
                 self.advance()
-            elif self.k != "}":
+            elif self.k != close:
                 raise GiveUp
-        children.append(self.take("RBRACE"))
-        return _B.object_lit(children)
 
     def obj_entry(self) -> Any:
         children: list[Any] = []
@@ -688,16 +692,7 @@ class _Reader:
 
     def array_lit(self) -> Any:
         children: list[Any] = [self.take("LSQB")]
-        self.skip_nl()
-        while self.k != "]":
-            children.append(self.expr())
-            if self.k == ",":
-                self.advance()
-                self.skip_nl()
-            elif self.k == "NL":
-                self.advance()
-            elif self.k != "]":
-                raise GiveUp
+        self.sequence(children, "]", self.expr)
         children.append(self.take("RSQB"))
         return _B.array_lit(children)
 
