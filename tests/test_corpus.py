@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.language.parser import parse_documents, read_source
+
+sys.path.insert(0, str(Path(__file__).parent))
+from damage import damage  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 VERDICTS = CORPUS / "official-parser-verdicts.jsonl"
@@ -72,13 +76,7 @@ def test_damaged_real_files_give_a_syntax_error_with_a_position_never_a_crash(ve
     for name in names:
         text = read_source(CORPUS / name)
         for _ in range(3):
-            damaged = text
-            for _ in range(rng.randint(1, 3)):
-                at = rng.randrange(len(damaged) + 1)
-                char = rng.choice(' {}"\n|$.:[]()!=,\t\'`-0a#/')
-                cut = rng.random()
-                damaged = (damaged[:at] + damaged[at + 1:] if cut < 0.4 else
-                           damaged[:at] + char * (1 if cut < 0.8 else 2) + damaged[at:])
+            damaged = damage(text, rng)
             try:
                 parse_documents(damaged, name)
             except XanoSyntaxError as exc:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lark import Lark
 
+from xanoctl.language import descent
 from xanoctl.language.build import ModelBuilder, check_document
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.language.lalr import Driver, LexError, ParseError
@@ -100,13 +101,31 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
         raise XanoSyntaxError("no XanoScript document (the text is empty or only comments); expected a "
                               "document such as `function \"name\" {`", path=path, line=line_offset + 1, column=1)
     _check_nesting(text, path, line_offset)
+    source = prepared_source(text, line_offset)
+    try:
+        document = descent.parse(source)
+    except descent.GiveUp:  # a rare shape or an error: the LALR driver reads it (and words the error)
+        document = _lalr_parse(source, path, line_offset)
+    document.path = path
+    document.line_offset = line_offset
+    document.comments = _header_comments(text)
+    check_document(document, path)
+    return document
+
+
+def prepared_source(text: str, line_offset: int = 0) -> str:
+    """The text the parsers read: no byte-order mark, a comment on the first line blanked (so
+    that the leading comment lines are swallowed with the first line break), and as many line
+    breaks in front as there are lines before the document in its file."""
     if text.startswith("\ufeff"):  # a byte-order mark (Windows editors) is not a column
         text = text[1:]
     source = _FIRST_LINE_COMMENT.sub(lambda m: " " * len(m.group(0)), text, count=1)
-    if line_offset:
-        source = "\n" * line_offset + source
+    return "\n" * line_offset + source if line_offset else source
+
+
+def _lalr_parse(source: str, path: str, line_offset: int) -> Document:
     try:
-        document = _parser().parse(source)
+        return _parser().parse(source)
     except (LexError, ParseError) as exc:
         raise _syntax_error(exc, source, path) from None
     except XanoSyntaxError as exc:
@@ -114,11 +133,6 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
         raise
     except RecursionError:
         raise XanoSyntaxError("nesting too deep", path=path, line=line_offset + 1, column=1) from None
-    document.path = path
-    document.line_offset = line_offset
-    document.comments = _header_comments(text)
-    check_document(document, path)
-    return document
 
 
 def _header_comments(text: str) -> list[str]:

@@ -1,0 +1,701 @@
+"""A hand-written recursive-descent reader for the common shapes of ``grammar/xanoscript.lark``:
+the fast path of :func:`xanoctl.language.parser.parse_document`.
+
+It builds exactly the model the LALR driver (:mod:`.lalr`) builds: for each rule that has a
+:class:`~xanoctl.language.build.ModelBuilder` method it makes the children list Lark would hand
+that method (named terminals as :class:`~xanoctl.language.lalr.Tok`, with the same positions;
+anonymous strings and line breaks dropped; inlined rules and repetitions spliced in) and calls
+the same method. It reads tokens as Lark's contextual lexer reads them in the LALR state that
+the text has reached: a word is a keyword only where that state accepts the keyword, a slashed
+name only where it accepts ``SLASH_NAME``, and so on.
+
+It never reports a syntax error. On anything it does not know (an error, a rare construct, a
+token that the contextual lexer might read otherwise) it raises :class:`GiveUp`, and the caller
+parses with the LALR driver, which also words every error message. The differential test
+(``tests/test_descent.py``) is the guard: a grammar change must be mirrored here, or this
+module must give up on it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from xanoctl.errors import XanoSyntaxError
+from xanoctl.language.build import ModelBuilder, number_value, unquote
+from xanoctl.language.lalr import Tok
+from xanoctl.language.model import Document, Literal, ObjectEntry, Pos, Setting, Variable
+
+
+class GiveUp(Exception):
+    """The fast path does not read this text: parse it with the LALR driver."""
+
+
+# The grammar's terminals, as Lark compiles them (``tests/test_descent.py`` compares them).
+TERMINALS = {
+    "NL_PIPE": "(?:\r?\n[\t ]*+(?:\\/\\/[^\r\n]*+)?)++\\|(?!\\|)",
+    "_NL": "(?:\r?\n[\t ]*+(?:\\/\\/[^\r\n]*+)?)++",
+    "NAME": r"[A-Za-z_][A-Za-z0-9_]*",
+    "VAR": r"\$\$|\$[A-Za-z_][A-Za-z0-9_]*|\$(?=\[)",
+    "TEXT_BLOCK": '"""[\t ]*\r?\n[\\s\\S]*?\n[\t ]*"""',
+    "STRING": "(?:\"[^\"\\\\\r\n]*(?:\\\\.[^\"\\\\\r\n]*)*\"|'[^'\\\\\r\n]*(?:\\\\.[^'\\\\\r\n]*)*')",
+    "TIMESTAMP": r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?",
+    "NUMBER": r"-?\d+(\.\d+)?",
+    "BACKTICK_BLOCK": r"```[\s\S]*?```",
+    "BACKTICK": "`(?:[^`\\\\\r\n]|\\\\.)*`",
+    "SLASH_NAME": r"[A-Za-z_][A-Za-z0-9_\-]*(\/[A-Za-z0-9_\-]+)+",
+    "FILTER_NAME": r"@|[A-Za-z_][A-Za-z0-9_]*",
+    "FILTER_ARG": '"[^"\\\\\r\n]*(?:\\\\.[^"\\\\\r\n]*)*"|[^\\s|:{}"][^\\s|:"]*',
+    "WS": "[\t \x0c]+",
+}
+
+# Punctuation and operators, longest first (as Lark orders them within a state).
+_OPS = ["===", "!==", "==?", "!=?", "<=?", ">=?", "??", "||", "&&", "==", "!=", "<=", ">=", "<?", ">?",
+        "!~", "@>", "<", ">", "=", "!", "~", "?", ":", "+", "-", "*", "/", "%", ".", ",", "(", ")",
+        "[", "]", "{", "}", "|"]
+
+
+def _plain(regex: str) -> str:
+    """``regex`` with its capturing groups made non-capturing (the token's kind is its group)."""
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", regex)
+
+
+# One regex for every token outside input filters: the kind is the group that matched, an
+# operator's kind is its text. A token the contextual lexer would read otherwise in the state
+# reached makes the parser give up (see the module's docstring); the order here is Lark's
+# priority order (NL_PIPE before _NL, TIMESTAMP before NUMBER before `-`, blocks before strings).
+_TOKEN = re.compile(
+    "[\t \x0c]*(?:"
+    + "|".join(f"(?P<{kind}>{_plain(TERMINALS[name])})" for kind, name in (
+        ("NLP", "NL_PIPE"), ("NL", "_NL"), ("W", "NAME"), ("VAR", "VAR"), ("TB", "TEXT_BLOCK"),
+        ("STR", "STRING"), ("TS", "TIMESTAMP"), ("NUM", "NUMBER"), ("BB", "BACKTICK_BLOCK"),
+        ("BT", "BACKTICK")))
+    + "|(?P<OP>" + "|".join(re.escape(op) for op in _OPS) + "))"
+).match
+_SLASH_NAME = re.compile(TERMINALS["SLASH_NAME"]).match
+_FILTER_NAME = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_NAME"] + ")").match
+_FILTER_ARG = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_ARG"] + ")").match
+
+_TYPES = {"W": "NAME", "VAR": "VAR", "TB": "TEXT_BLOCK", "STR": "STRING", "TS": "TIMESTAMP", "NUM": "NUMBER",
+          "BB": "BACKTICK_BLOCK", "BT": "BACKTICK", "NLP": "NL_PIPE"}
+_BINOPS = {"??": "COALESCE_OP", "||": "OR_OP", "&&": "AND_OP", "~": "TILDE", "+": "ADD_OP", "-": "ADD_OP",
+           "*": "MUL_OP", "/": "MUL_OP", "%": "MUL_OP"}
+_BINOPS.update((op, "CMP_SYM") for op in ("===", "!==", "==?", "!=?", "<=?", ">=?", "==", "!=", "<=", ">=",
+                                          "<?", ">?", "!~", "@>", "<", ">", "="))
+_WORD_OPS = frozenset({"contains", "includes", "like", "ilike", "overlaps", "between", "search"})
+_LITERALS = {"true": "TRUE", "false": "FALSE", "null": "NULL", "now": "NOW"}
+# after a statement's kind, the words the LALR state reads as keywords (any other is a target)
+_STMT_KEYWORDS = frozenset({"as", "break", "if", "verb"})
+
+_tuple = tuple.__new__  # makes a Pos without the Python-level __new__ of a NamedTuple
+_B = ModelBuilder()  # stateless: its methods build the model from a rule's children
+_ATOMS = {"STR": _B.string, "TB": _B.text_block, "NUM": _B.number, "TS": _B.timestamp, "BT": _B.backtick,
+          "BB": _B.backtick, "VAR": _B.var}
+_LITERAL_METHODS = {"true": _B.true, "false": _B.false, "null": _B.null, "now": _B.now}
+
+
+def parse(text: str) -> Document:
+    """The model of ``text`` (as the LALR driver would build it), or :class:`GiveUp`."""
+    try:
+        return _Reader(text).start()
+    except (XanoSyntaxError, RecursionError):  # the LALR driver says where and why
+        raise GiveUp from None
+
+
+class _Reader:
+    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``), the line
+    it starts on (``line``) and where that line starts (``ls``)."""
+
+    __slots__ = ("text", "k", "v", "s", "e", "line", "ls")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.k, self.v, self.s, self.e = "", "", 0, 0
+        self.line, self.ls = 1, 0
+
+    # ------------------------------------------------------------------ tokens
+    # Only line breaks (_NL, read by advance()) and blocks and NL_PIPE (read by take()) hold a
+    # "\n": the line count moves on when one of them is passed.
+
+    def advance(self) -> None:
+        """Move to the next token (kind "$END" at the end; give up where no token matches)."""
+        if self.k == "NL":
+            value = self.v
+            self.line += value.count("\n")
+            self.ls = self.s + value.rfind("\n") + 1
+        match = _TOKEN(self.text, self.e)
+        if match is None:
+            if self._at_end():
+                self.k, self.v = "$END", ""
+                return
+            raise GiveUp
+        kind = match.lastgroup
+        self.v = value = match.group(kind)
+        self.s, self.e = match.span(kind)
+        self.k = value if kind == "OP" else kind
+
+    def _at_end(self) -> bool:
+        text, pos = self.text, self.e
+        while pos < len(text) and text[pos] in "\t \x0c":
+            pos += 1
+        if pos == len(text):
+            self.s = self.e = pos
+            return True
+        return False
+
+    def tok(self, type_: str) -> Tok:
+        """The current token as the LALR driver makes it, typed ``type_`` (never one that holds
+        a line break: see take())."""
+        value, start, line = self.v, self.s, self.line
+        column = start - self.ls + 1
+        return Tok(type_, value, line, column, line, column + len(value), start)
+
+    def take(self, type_: str) -> Tok:
+        """The current token (see :meth:`tok`), then move to the next."""
+        value, start, line = self.v, self.s, self.line
+        column = start - self.ls + 1
+        if "\n" in value:  # a text or backtick block, or NL_PIPE
+            count = value.count("\n")
+            token = Tok(type_, value, line, column, line + count, len(value) - value.rfind("\n"), start)
+            self.line += count
+            self.ls = start + value.rfind("\n") + 1
+        else:
+            token = Tok(type_, value, line, column, line, column + len(value), start)
+        match = _TOKEN(self.text, self.e)
+        if match is None:
+            if self._at_end():
+                self.k, self.v = "$END", ""
+                return token
+            raise GiveUp
+        kind = match.lastgroup
+        self.v = value = match.group(kind)
+        self.s, self.e = match.span(kind)
+        self.k = value if kind == "OP" else kind
+        return token
+
+    def step(self) -> Pos:
+        """The position of the current token (one on a single line, such as a name, a string or
+        a number), then move to the next: for the rules whose method only reads the token's
+        text and position, the model is built here without the token."""
+        line = self.line
+        column = self.s - self.ls + 1
+        pos = _tuple(Pos, (line, column, line, column + len(self.v)))
+        match = _TOKEN(self.text, self.e)
+        if match is None:
+            if self._at_end():
+                self.k, self.v = "$END", ""
+                return pos
+            raise GiveUp
+        kind = match.lastgroup
+        self.v = value = match.group(kind)
+        self.s, self.e = match.span(kind)
+        self.k = value if kind == "OP" else kind
+        return pos
+
+    def expect(self, kind: str) -> None:
+        if self.k != kind:
+            raise GiveUp
+        self.advance()
+
+    def skip_nl(self) -> None:
+        if self.k == "NL":
+            self.advance()
+
+    def relex(self, matcher: Any, kind: str) -> None:
+        """Read the token after the current one with ``matcher`` (input filters' own words)."""
+        match = matcher(self.text, self.e)  # the current token never spans lines here
+        if match is None:
+            raise GiveUp
+        self.k, self.v, self.s, self.e = kind, match.group(1), match.start(1), match.end(1)
+
+    def word_or_slash_name(self) -> Tok:
+        """A name where the state also accepts ``SLASH_NAME`` (priority 2 over ``NAME``)."""
+        match = _SLASH_NAME(self.text, self.s)
+        if match:
+            self.v, self.e = match.group(0), match.end()
+            return self.take("SLASH_NAME")
+        return self.take("NAME")
+
+    # ------------------------------------------------------------------ documents
+
+    def start(self) -> Document:
+        self.advance()
+        self.skip_nl()
+        if self.k != "W":
+            raise GiveUp
+        document = self.document()
+        self.skip_nl()
+        if self.k != "$END":
+            raise GiveUp
+        return document
+
+    def document(self) -> Document:
+        children: list[Any] = [self.take("NAME")]
+        if self.k == "W" and self.v != "verb":
+            children.append(_B.doc_name([self.word_or_slash_name()]))
+        elif self.k == "STR":
+            children.append(_B.doc_name([self.take("STRING")]))
+        if self.k == "W" and self.v == "verb":
+            children.append(_B.doc_verb([self.verb_name()]))
+        if self.k != "{":
+            raise GiveUp
+        children.append(self.take("LBRACE"))
+        self.items(children, self.doc_item)
+        return _B.document(children)
+
+    def verb_name(self) -> Tok:
+        """``verb = NAME`` (the current token is ``verb``)."""
+        self.advance()
+        self.expect("=")
+        if self.k != "W":
+            raise GiveUp
+        return self.take("NAME")
+
+    def items(self, children: list, item: Any) -> None:
+        """``_NL? (item (_NL item)* _NL?)? RBRACE`` after a ``{``, the ``}`` included."""
+        self.skip_nl()
+        while self.k != "}":
+            children.append(item())
+            if self.k == "NL":
+                self.advance()
+            elif self.k != "}":
+                raise GiveUp
+        children.append(self.take("RBRACE"))
+
+    def doc_item(self) -> Any:
+        if self.k == "W":
+            word = self.v
+            if word == "input":
+                keyword = self.take("INPUT")
+                if self.k == "{":
+                    return _B.input_clause([keyword, self.fields()])
+                return _B.input_clause([keyword])
+            if word == "schema":
+                keyword = self.take("SCHEMA")
+                if self.k != "{":
+                    raise GiveUp
+                return _B.schema_clause([keyword, self.fields()])
+        return self.stmt_item()
+
+    def stmt_item(self) -> Any:
+        """A setting or a statement (``if`` is a keyword here, ``input`` and ``schema`` are not)."""
+        if self.k == "!":
+            return self.statement(None)
+        if self.k != "W":
+            raise GiveUp
+        if self.v == "if":
+            return self.statement(None)
+        key, start = self.v, self.s
+        pos = self.step()
+        if self.k == "=":
+            self.advance()
+            return Setting(key, self.expr(), pos)  # as ModelBuilder.setting builds it
+        return self.statement(Tok("NAME", key, pos[0], pos[1], pos[2], pos[3], start))
+
+    # ------------------------------------------------------------------ input and schema fields
+
+    def fields(self) -> Any:
+        children: list[Any] = [self.take("LBRACE")]
+        self.items(children, self.field)
+        return _B.fields(children)
+
+    def field(self) -> Any:
+        if self.k != "W":
+            raise GiveUp
+        children: list[Any] = [self.take("NAME")]
+        if self.k == "{":
+            children.append(self.field_block())
+            return _B.field(children)
+        if self.k == "[":
+            children.append(self.array_marker())
+        if self.k == "?":
+            children.append(_B.nullable_mark([self.take("QMARK")]))
+        if self.k == "W":
+            children.append(_B.field_name([self.take("NAME")]))
+        elif self.k == "STR":
+            children.append(_B.field_name([self.take("STRING")]))
+        else:
+            raise GiveUp
+        if self.k == "?":
+            children.append(_B.optional_mark([self.take("QMARK")]))
+        if self.k == "=":
+            self.advance()
+            if self.k == "W" and self.v not in _LITERALS:
+                children.append(_B.field_default([self.take("NAME")]))
+            else:
+                children.append(_B.field_default([self.expr()]))
+        if self.k == "W" and self.v == "filters":
+            children.append(self.field_filters())
+        if self.k == "{":
+            children.append(self.field_block())
+        return _B.field(children)
+
+    def array_marker(self) -> Any:
+        self.advance()
+        bound: list[Tok] = []
+        if self.k == "NUM":
+            bound.append(self.take("NUMBER"))
+        if self.k == ":":
+            bound.append(self.take("COLON"))
+            if self.k == "NUM":
+                bound.append(self.take("NUMBER"))
+        self.expect("]")
+        return _B.array_marker([_B.array_bound(bound)] if bound else [])
+
+    def field_filters(self) -> Any:
+        """``filters = input_filter (PIPE input_filter)*``: filter words are read as they come."""
+        self.advance()
+        if self.k != "=":
+            raise GiveUp
+        children: list[Any] = []
+        while True:
+            parts: list[Tok] = []
+            if self.text.startswith("!", self._skip_ws(self.e)):
+                self.relex(_BANG, "!")
+                parts.append(self.tok("BANG"))
+            self.relex(_FILTER_NAME, "FN")
+            parts.append(self.tok("FILTER_NAME"))
+            self.advance()
+            while self.k == ":":
+                self.relex(_FILTER_ARG, "FA")
+                parts.append(self.tok("FILTER_ARG"))
+                self.advance()
+            children.append(_B.input_filter(parts))
+            if self.k != "|":
+                return _B.field_filters(children)
+            children.append(self.tok("PIPE"))
+
+    def _skip_ws(self, pos: int) -> int:
+        text = self.text
+        while pos < len(text) and text[pos] in "\t \x0c":
+            pos += 1
+        return pos
+
+    def field_block(self) -> Any:
+        children: list[Any] = [self.take("LBRACE")]
+        self.items(children, self.field_item)
+        return _B.field_block(children)
+
+    def field_item(self) -> Any:
+        if self.k != "W":
+            raise GiveUp
+        if self.v == "schema":
+            keyword = self.take("SCHEMA")
+            if self.k == "{":
+                return _B.schema_clause([keyword, self.fields()])
+            return _B.empty_schema([keyword])
+        name = self.take("NAME")
+        self.expect("=")
+        return _B.setting([name, self.expr()])
+
+    # ------------------------------------------------------------------ statements
+
+    def statement(self, first: Tok | None) -> Any:
+        children: list[Any] = []
+        if first is None:
+            if self.k == "!":
+                children.append(self.take("BANG"))
+            if self.k != "W":
+                raise GiveUp
+            if self.v == "if":
+                children.append(_B.stmt_kind([self.take("IF")]))
+            else:
+                first = self.take("NAME")
+        if first is not None:
+            kind = [first]
+            while self.k == ".":
+                self.advance()
+                if self.k != "W":
+                    raise GiveUp
+                kind.append(self.take("NAME"))
+            children.append(_B.stmt_kind(kind))
+        k = self.k
+        if k == "W":
+            if self.v not in _STMT_KEYWORDS:
+                children.append(_B.stmt_target([self.word_or_slash_name()]))
+        elif k == "STR":
+            children.append(_B.stmt_target([self.take("STRING")]))
+        elif k == "NUM":
+            children.append(_B.stmt_target([self.take("NUMBER")]))
+        elif k == "VAR":
+            children.append(_B.stmt_target([self.target_access()]))
+        if self.k == "W" and self.v == "verb":
+            children.append(_B.stmt_verb([self.verb_name()]))
+        if self.k == "(":
+            children.append(self.stmt_args())
+        if self.k == "W" and self.v == "if":
+            keyword = self.take("IF")
+            self.expect("(")
+            self.skip_nl()
+            expr = self.expr()
+            self.skip_nl()
+            self.expect(")")
+            children.append(_B.stmt_guard([keyword, expr]))
+        if self.k == "{":
+            children.append(self.stmt_block())
+            if self.k == "W" and self.v == "as":
+                children.append(self.alias())
+        elif self.k == "W" and self.v == "as":
+            children.append(self.alias())
+            if self.k == "{":
+                children.append(self.stmt_block())
+        if self.k == "W" and self.v == "break":
+            children.append(_B.stmt_break([self.take("BREAK")]))
+        return _B.statement(children)
+
+    def target_access(self) -> Any:
+        """``$var`` with member (``.name``) and index steps, as a statement's target."""
+        value = _B.var([self.take("VAR")])
+        while True:
+            if self.k == ".":
+                self.advance()
+                if self.k == "W":
+                    value = _B.member([value, self.take("NAME")])
+                    continue
+                if self.k != "[":
+                    raise GiveUp
+            elif self.k != "[":
+                return value
+            value = self.index(value)
+
+    def stmt_args(self) -> Any:
+        self.advance()
+        self.skip_nl()
+        args = [self.expr()]
+        while self.k == ",":
+            self.advance()
+            self.skip_nl()
+            args.append(self.expr())
+        self.skip_nl()
+        self.expect(")")
+        return _B.stmt_args(args)
+
+    def stmt_block(self) -> Any:
+        children: list[Any] = [self.take("LBRACE")]
+        self.items(children, self.stmt_item)
+        return _B.stmt_block(children)
+
+    def alias(self) -> Any:
+        self.advance()
+        if self.k == "VAR":
+            children: list[Any] = [self.take("VAR")]
+        elif self.k == "W":
+            children = [self.take("NAME")]
+        else:
+            raise GiveUp
+        while self.k == ".":
+            self.advance()
+            if self.k != "W":
+                raise GiveUp
+            children.append(self.take("NAME"))
+        self.filter_suffixes(children)
+        return _B.alias(children)
+
+    def filter_suffixes(self, children: list) -> None:
+        """``((PIPE | NL_PIPE) filter)*``"""
+        while self.k == "|" or self.k == "NLP":
+            children.append(self.take("PIPE" if self.k == "|" else "NL_PIPE"))
+            children.append(self.filter())
+
+    def filter(self) -> Any:
+        children: list[Any] = []
+        if self.k == "!":
+            children.append(self.take("BANG"))
+        if self.k != "W":
+            raise GiveUp
+        children.append(self.take("NAME"))
+        while self.k == ":":
+            self.advance()
+            if self.k == "W" and self.v not in _LITERALS:
+                children.append(_B.ident([self.take("NAME")]))
+            elif self.k == "!":
+                children.append(self.postfix(self.cast(self.take("BANG"))))
+            else:
+                children.append(self.postfix(self.atom()))
+        return _B.filter(children)
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self) -> Any:
+        """``binexpr ("?" expr ":" expr)?``, where ``binexpr`` is ``unary (_binop unary)*``
+        read as one flat list (ModelBuilder.binexpr applies the precedence)."""
+        value = self.unary()
+        children: list[Any] | None = None
+        while True:
+            k = self.k
+            op = _BINOPS.get(k)
+            if op is not None:
+                if children is None:
+                    children = [value]
+                children.append(self.take(op))
+            elif k == "W" and (self.v == "in" or self.v == "not" or self.v in _WORD_OPS):
+                if children is None:
+                    children = [value]
+                if self.v == "not":
+                    children.append(self.take("NOT"))
+                    if self.k != "W" or not (self.v == "in" or self.v in _WORD_OPS):
+                        raise GiveUp
+                children.append(self.take("IN" if self.v == "in" else "WORD_OP"))
+                if self.k == "?":
+                    children.append(self.take("QMARK"))
+            else:
+                break
+            if self.k == "NL":
+                self.advance()
+            children.append(self.unary())
+        if children is not None:
+            value = _B.binexpr(children)
+        if self.k != "?":
+            return value
+        self.advance()
+        self.skip_nl()
+        then = self.expr()
+        self.skip_nl()
+        self.expect(":")
+        self.skip_nl()
+        return _B.ternary([value, then, self.expr()])
+
+    def unary(self) -> Any:
+        if self.k == "!":
+            bang = self.take("BANG")
+            if self.k == "W" and self.v not in _LITERALS:  # `!type "text"`: a cast, an atom
+                value = self.postfix(self.cast(bang))
+            else:
+                return _B.not_([bang, self.unary()])
+        else:
+            k, raw = self.k, self.v
+            # the most common atoms, built here as ModelBuilder.string, .number, .var build them
+            if k == "STR":
+                value = Literal("string", unquote(raw), self.step(), raw)
+            elif k == "VAR":
+                value = Variable(raw, self.step())
+            elif k == "NUM":
+                value = Literal("number", number_value(raw), self.step(), raw)
+            else:
+                value = self.atom()
+            if self.k == "." or self.k == "[":
+                value = self.postfix(value)
+        if self.k == "|" or self.k == "NLP":
+            children = [value]
+            self.filter_suffixes(children)
+            return _B.filtered(children)
+        return value
+
+    def cast(self, bang: Tok) -> Any:
+        """``BANG NAME (STRING | TEXT_BLOCK)``, the ``!`` taken."""
+        if self.k != "W":
+            raise GiveUp
+        name = self.take("NAME")
+        if self.k == "STR":
+            return _B.cast([bang, name, self.take("STRING")])
+        if self.k == "TB":
+            return _B.cast([bang, name, self.take("TEXT_BLOCK")])
+        raise GiveUp
+
+    def postfix(self, value: Any) -> Any:
+        while True:
+            k = self.k
+            if k == ".":
+                self.advance()
+                k = self.k
+                if k == "W":
+                    value = _B.member([value, self.take("NAME")])
+                    continue
+                if k in _MEMBER_KEYS:
+                    value = _B.member([value, self.take(_TYPES[k])])
+                    continue
+                if k != "[":
+                    raise GiveUp
+            elif k != "[":
+                return value
+            value = self.index(value)
+
+    def index(self, value: Any) -> Any:
+        """``[expr]`` after ``value`` (the current token is the ``[``)."""
+        self.advance()
+        self.skip_nl()
+        key = self.expr()
+        self.skip_nl()
+        if self.k != "]":
+            raise GiveUp
+        return _B.index([value, key, self.take("RSQB")])
+
+    def atom(self) -> Any:
+        k = self.k
+        method = _ATOMS.get(k)
+        if method is not None:
+            return method([self.take(_TYPES[k])])
+        if k == "W":
+            method = _LITERAL_METHODS.get(self.v)
+            if method is None:
+                raise GiveUp
+            return method([self.take(_LITERALS[self.v])])
+        if k == "(":
+            self.advance()
+            self.skip_nl()
+            value = self.expr()
+            self.skip_nl()
+            self.expect(")")
+            return value
+        if k == "{":
+            return self.object_lit()
+        if k == "[":
+            return self.array_lit()
+        raise GiveUp
+
+    def object_lit(self) -> Any:
+        children: list[Any] = [self.take("LBRACE")]
+        self.sequence(children, "}", self.obj_entry)
+        children.append(self.take("RBRACE"))
+        return _B.object_lit(children)
+
+    def sequence(self, children: list, close: str, item: Any) -> None:
+        """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``."""
+        self.skip_nl()
+        while self.k != close:
+            children.append(item())
+            if self.k == ",":
+                self.advance()
+                self.skip_nl()
+            elif self.k == "NL":
+                self.advance()
+            elif self.k != close:
+                raise GiveUp
+
+    def obj_entry(self) -> Any:
+        children: list[Any] = []
+        if self.k == "!":
+            children.append(self.take("BANG"))
+        k = self.k
+        if k == "W":
+            name, start = self.v, self.s
+            pos = self.step()
+            if self.k == ":" and not children:  # `name: value`, as ModelBuilder.obj_entry builds it
+                self.advance()
+                self.skip_nl()
+                return ObjectEntry(name, self.expr(), pos)
+            key = [Tok("NAME", name, pos[0], pos[1], pos[2], pos[3], start)]
+            while self.k == ".":
+                self.advance()
+                if self.k != "W":
+                    raise GiveUp
+                key.append(self.take("NAME"))
+        elif k == "STR" or k == "NUM":
+            key = [self.take(_TYPES[k])]
+        else:
+            raise GiveUp
+        children.append(_B.obj_key(key))
+        self.expect(":")
+        self.skip_nl()
+        children.append(self.expr())
+        return _B.obj_entry(children)
+
+    def array_lit(self) -> Any:
+        children: list[Any] = [self.take("LSQB")]
+        self.sequence(children, "]", self.expr)
+        children.append(self.take("RSQB"))
+        return _B.array_lit(children)
+
+
+_MEMBER_KEYS = frozenset({"VAR", "NUM", "STR"})
+_BANG = re.compile("[\t \x0c]*(!)").match
