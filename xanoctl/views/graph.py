@@ -80,11 +80,13 @@ class Graph:
     doc_ids: dict[tuple[str, tuple], str] = field(default_factory=dict)  # (path, pos) of a document -> its id
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _in: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
+    _out_at: dict[str, list[int]] = field(default_factory=dict, repr=False)  # positions in ``edges``
 
     def __post_init__(self) -> None:
-        for edge in self.edges:
+        for at, edge in enumerate(self.edges):
             self._out.setdefault(edge.source, []).append(edge)
             self._in.setdefault(edge.target, []).append(edge)
+            self._out_at.setdefault(edge.source, []).append(at)
 
     def out_edges(self, node_id: str) -> list[Edge]:
         return self._out.get(node_id, [])
@@ -146,8 +148,11 @@ class Graph:
         return {node.id} | self.reach(start, True, depth) | self.reach(start, False, depth)
 
     def subgraph(self, ids: set[str]) -> "Graph":
-        return Graph({i: n for i, n in self.nodes.items() if i in ids},
-                     [e for e in self.edges if e.source in ids and e.target in ids],
+        """The nodes ``ids`` and the edges between them, in the graph's order (the edges found
+        from their sources: the manual draws a hundred small subgraphs of a large graph)."""
+        edges = self.edges
+        at = sorted(k for i in ids for k in self._out_at.get(i, ()) if edges[k].target in ids)
+        return Graph({i: n for i, n in self.nodes.items() if i in ids}, [edges[k] for k in at],
                      {key: i for key, i in self.doc_ids.items() if i in ids})
 
     def id_of(self, doc: DocFact) -> str:
