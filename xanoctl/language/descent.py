@@ -123,6 +123,11 @@ class _Reader:
             value = self.v
             self.line += value.count("\n")
             self.ls = self.s + value.rfind("\n") + 1
+        self._read()
+
+    def _read(self) -> None:
+        """Read the token after the current one (kind "$END" at the end; give up where no
+        token matches)."""
         match = _TOKEN(self.text, self.e)
         if match is None:
             if self._at_end():
@@ -161,16 +166,7 @@ class _Reader:
             self.ls = start + value.rfind("\n") + 1
         else:
             token = Tok(type_, value, line, column, line, column + len(value), start)
-        match = _TOKEN(self.text, self.e)
-        if match is None:
-            if self._at_end():
-                self.k, self.v = "$END", ""
-                return token
-            raise GiveUp
-        kind = match.lastgroup
-        self.v = value = match.group(kind)
-        self.s, self.e = match.span(kind)
-        self.k = value if kind == "OP" else kind
+        self._read()
         return token
 
     def step(self) -> Pos:
@@ -180,16 +176,7 @@ class _Reader:
         line = self.line
         column = self.s - self.ls + 1
         pos = _tuple(Pos, (line, column, line, column + len(self.v)))
-        match = _TOKEN(self.text, self.e)
-        if match is None:
-            if self._at_end():
-                self.k, self.v = "$END", ""
-                return pos
-            raise GiveUp
-        kind = match.lastgroup
-        self.v = value = match.group(kind)
-        self.s, self.e = match.span(kind)
-        self.k = value if kind == "OP" else kind
+        self._read()
         return pos
 
     def expect(self, kind: str) -> None:
