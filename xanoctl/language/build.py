@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lark import Transformer
-
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.language.lalr import Tok as Token
+from xanoctl.language.tokens import Tok as Token
 from xanoctl.language.model import (
     Alias, ArrayLit, Backtick, Binary, Cast, Document, Expr, Filter, Filtered, InputField, Literal,
     Member, ObjectEntry, ObjectLit, Pos, Setting, Statement, Ternary, Unary, Variable,
@@ -90,7 +88,7 @@ class _Part:
         self.tag, self.value, self.pos, self.extra = tag, value, pos, extra
 
 
-class ModelBuilder(Transformer):
+class ModelBuilder:
     # ------------------------------------------------------------------ documents
 
     def start(self, children):

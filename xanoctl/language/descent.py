@@ -23,7 +23,7 @@ from typing import Any
 
 from xanoctl.errors import XanoSyntaxError
 from xanoctl.language.build import ModelBuilder, number_value, unquote
-from xanoctl.language.lalr import Tok
+from xanoctl.language.tokens import Tok
 from xanoctl.language.model import Document, Literal, ObjectEntry, Pos, Setting, Variable
 
 

@@ -12,15 +12,16 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-from lark import Lark
+from typing import TYPE_CHECKING
 
 from xanoctl.language import descent
 from xanoctl.language.build import ModelBuilder, check_document
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.language.lalr import Driver, LexError, ParseError
 from xanoctl.language.messages import describe_expected, describe_token
 from xanoctl.language.model import Document
+
+if TYPE_CHECKING:  # Lark is loaded only when the LALR driver runs (see _parser)
+    from xanoctl.language.lalr import Driver, LexError, ParseError
 
 MAX_NESTING = 256
 _SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -41,7 +42,11 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> Driver:
-    """The grammar, compiled once per process."""
+    """The grammar, compiled once per process (the first time the fast path gives up)."""
+    from lark import Lark
+
+    from xanoctl.language.lalr import Driver
+
     lark = Lark(
         grammar_text(),
         parser="lalr",
@@ -124,6 +129,8 @@ def prepared_source(text: str, line_offset: int = 0) -> str:
 
 
 def _lalr_parse(source: str, path: str, line_offset: int) -> Document:
+    from xanoctl.language.lalr import LexError, ParseError
+
     try:
         return _parser().parse(source)
     except (LexError, ParseError) as exc:
@@ -185,6 +192,8 @@ def _check_nesting(text: str, path: str, line_offset: int) -> None:
 
 
 def _syntax_error(exc: LexError | ParseError, source: str, path: str) -> XanoSyntaxError:
+    from xanoctl.language.lalr import LexError
+
     if isinstance(exc, LexError):
         at = exc.pos
         char = source[at] if at < len(source) else ""
