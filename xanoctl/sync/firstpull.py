@@ -230,7 +230,7 @@ class FirstPull:
             self._unreadable.append(item)
             return
         item.data = obj.xanoscript.encode("utf-8")
-        item.entry = self._entries[item.key] = self._entry(obj, path, item.data)
+        item.entry = self._entries[item.key] = Entry.of_object(obj, path, sha256_bytes(item.data), obj.updated_at)
         item.line = entry_line(item.entry)
         item.change = Change("added", obj.kind, obj.id, obj.name, path)
         folder = path.rpartition("/")[0]
@@ -269,12 +269,6 @@ class FirstPull:
                 self._writer = _Writer()
             self._writer.put(self._batch)
             self._batch = []
-
-    @staticmethod
-    def _entry(obj: RemoteObject, path: str, data: bytes) -> Entry:
-        return Entry(kind=obj.kind, id=obj.id, guid=obj.guid, name=obj.name, path=path, sha256=sha256_bytes(data),
-                     updated_at=obj.updated_at, verb=obj.verb,
-                     group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
 
     # ------------------------------------------------------------------ once every page is in
 

@@ -27,10 +27,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
+
+if TYPE_CHECKING:
+    from xanoctl.sync.remote import RemoteObject
 
 MANIFEST_NAME = "xanoctl.lock"
 VERSION = 1
@@ -70,6 +73,13 @@ class Entry:
         return {"kind": self.kind, "id": self.id, "guid": self.guid, "name": self.name, "path": self.path,
                 "sha256": self.sha256, "updated_at": self.updated_at, "verb": self.verb,
                 "group": dict(self.group) if self.group else None}
+
+    @classmethod
+    def of_object(cls, obj: RemoteObject, path: str, sha256: str, updated_at: Any) -> "Entry":
+        """The entry of a listed object whose file is ``path`` (its bytes' digest ``sha256``)."""
+        return cls(kind=obj.kind, id=obj.id, guid=obj.guid, name=obj.name, path=path, sha256=sha256,
+                   updated_at=updated_at, verb=obj.verb,
+                   group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Entry":

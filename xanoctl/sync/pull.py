@@ -197,9 +197,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
         # the same instant in another form (epoch ms, a string) is no change
         same_time = entry is not None and same_instant(entry.updated_at, obj.updated_at)
         updated_at = entry.updated_at if same_time else obj.updated_at
-        new_entry = Entry(kind=obj.kind, id=obj.id, guid=obj.guid, name=obj.name, path=path, sha256=digest,
-                          updated_at=updated_at, verb=obj.verb,
-                          group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
+        new_entry = Entry.of_object(obj, path, digest, updated_at)
         if entry is None:
             found = adopted.get(obj.key)  # the file that already declares the object, if any
             on_disk = found.path if found else path
