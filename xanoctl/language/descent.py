@@ -139,10 +139,15 @@ class _Reader:
         self.s, self.e = match.span(kind)
         self.k = value if kind == "OP" else kind
 
-    def _at_end(self) -> bool:
-        text, pos = self.text, self.e
+    def _skip_ws(self, pos: int) -> int:
+        """The first position from ``pos`` that is not a space or tab."""
+        text = self.text
         while pos < len(text) and text[pos] in "\t \x0c":
             pos += 1
+        return pos
+
+    def _at_end(self) -> bool:
+        text, pos = self.text, self._skip_ws(self.e)
         if pos == len(text):
             self.s = self.e = pos
             return True
@@ -202,6 +207,15 @@ class _Reader:
             self.v, self.e = match.group(0), match.end()
             return self.take("SLASH_NAME")
         return self.take("NAME")
+
+    def dotted(self, names: list) -> list:
+        """``("." NAME)*`` after a name: each further name appended to ``names`` (returned)."""
+        while self.k == ".":
+            self.advance()
+            if self.k != "W":
+                raise GiveUp
+            names.append(self.take("NAME"))
+        return names
 
     # ------------------------------------------------------------------ documents
 
@@ -352,12 +366,6 @@ class _Reader:
                 return _B.field_filters(children)
             children.append(self.tok("PIPE"))
 
-    def _skip_ws(self, pos: int) -> int:
-        text = self.text
-        while pos < len(text) and text[pos] in "\t \x0c":
-            pos += 1
-        return pos
-
     def field_block(self) -> Any:
         children: list[Any] = [self.take("LBRACE")]
         self.items(children, self.field_item)
@@ -390,12 +398,7 @@ class _Reader:
                 first = self.take("NAME")
         if first is not None:
             kind = [first]
-            while self.k == ".":
-                self.advance()
-                if self.k != "W":
-                    raise GiveUp
-                kind.append(self.take("NAME"))
-            children.append(_B.stmt_kind(kind))
+            children.append(_B.stmt_kind(self.dotted(kind)))
         k = self.k
         if k == "W":
             if self.v not in _STMT_KEYWORDS:
@@ -470,11 +473,7 @@ class _Reader:
             children = [self.take("NAME")]
         else:
             raise GiveUp
-        while self.k == ".":
-            self.advance()
-            if self.k != "W":
-                raise GiveUp
-            children.append(self.take("NAME"))
+        self.dotted(children)
         self.filter_suffixes(children)
         return _B.alias(children)
 
@@ -661,12 +660,7 @@ class _Reader:
                 self.advance()
                 self.skip_nl()
                 return ObjectEntry(name, self.expr(), pos)
-            key = [Tok("NAME", name, pos[0], pos[1], pos[2], pos[3], start)]
-            while self.k == ".":
-                self.advance()
-                if self.k != "W":
-                    raise GiveUp
-                key.append(self.take("NAME"))
+            key = self.dotted([Tok("NAME", name, pos[0], pos[1], pos[2], pos[3], start)])
         elif k == "STR" or k == "NUM":
             key = [self.take(_TYPES[k])]
         else:
