@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from xanoctl.config import Config
 from xanoctl.errors import UsageError, XanoctlError
@@ -74,19 +74,21 @@ def _one_workspace(spec: str, root: Path, files: dict[str, bytes]) -> None:
                          f"name its folder, e.g. {folders[0]}")
 
 
-def _workspace_folders(root: Path, files: Iterable[str]) -> list[str]:
+def _workspace_folders(root: Path, files: Iterable[str], holds: Callable[[str], bool] | None = None) -> list[str]:
     """The folders (relative to ``root``, sorted) of the workspaces ``files`` (relative paths
     under ``root``) belong to when they are several, split as ``xanoctl lint`` splits such a
-    tree; ``[]`` when ``root`` is a workspace or the files form one."""
+    tree; ``[]`` when the files form one. ``holds``: which folders are a workspace's (see
+    :func:`xanoctl.lint.files.workspace_groups`); without it, the tree on disk tells, and a
+    ``root`` that is a workspace holds one."""
     import os
 
     from xanoctl.lint.files import Scope, workspace_groups, workspace_root
 
     top = os.path.abspath(root)
     paths = tuple(os.path.join(top, *rel.split("/")) for rel in files)
-    if len(paths) < 2 or workspace_root(top) is not None:
+    if len(paths) < 2 or holds is None and workspace_root(top) is not None:
         return []
-    groups = workspace_groups(Scope(paths, paths, (), False))
+    groups = workspace_groups(Scope(paths, paths, (), False), holds)
     if len(groups) < 2:
         return []
     return sorted(Path(os.path.relpath(folder, top)).as_posix() for folder in groups)
@@ -155,22 +157,20 @@ def revision(spec: str, workspace: Path) -> Side:
 
 
 def _one_workspace_at(spec: str, rev: str, workspace: Path, files: list[str], others: list[str]) -> None:
-    """As :func:`_one_workspace`, for the workspace folder at a revision: its layout (its
-    folders, and its manifests, empty) is laid out in a temporary folder and its files split by
-    the same rules."""
-    import tempfile
+    """As :func:`_one_workspace`, for the workspace folder at a revision: its files split by the
+    same rules, each folder's entries read from the revision's tree (no file is read)."""
+    import os
 
-    from xanoctl.lint.files import display_path
+    from xanoctl.lint.files import display_path, marks_workspace
 
-    with tempfile.TemporaryDirectory(prefix="xanoctl-compare-") as temporary:
-        root = Path(temporary)
-        # the rules look at folders and manifests only: the .xs files need not exist
-        for folder in sorted({rel.rpartition("/")[0] for rel in (*files, *others)}):
-            root.joinpath(*folder.split("/")).mkdir(parents=True, exist_ok=True)
-        for rel in others:
-            if rel.rpartition("/")[2] == MANIFEST:
-                root.joinpath(*rel.split("/")).touch()
-        folders = _workspace_folders(root, files)
+    top = os.path.abspath(workspace)
+    holding: set[str] = set()  # the folders (as if at ``top``) that a workspace's entry marks
+    for rel in (*files, *others):
+        parts = rel.split("/")
+        for depth, name in enumerate(parts):
+            if marks_workspace(name, depth < len(parts) - 1):
+                holding.add(os.path.join(top, *parts[:depth]))
+    folders = _workspace_folders(workspace, files, holding.__contains__)
     if folders:
         shown = display_path(str(workspace))
         named = [Path(shown, folder).as_posix() for folder in folders]

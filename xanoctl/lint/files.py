@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from xanoctl.errors import UsageError
 
@@ -111,11 +112,16 @@ def workspaces(scope: Scope) -> list[list[str]]:
     return list(workspace_groups(scope).values())
 
 
-def workspace_groups(scope: Scope) -> dict[str, list[str]]:
+def workspace_groups(scope: Scope, holds: Callable[[str], bool] | None = None) -> dict[str, list[str]]:
     """The index set split by workspace, by the workspace's folder. Each file belongs to the
     root of the scope that holds it; else, looking down from the folder all the files share,
     to the first folder holding ``xanoctl.lock`` or an object folder (``function/``,
-    ``apis/``...); files under no such folder form one group, under the folder they share."""
+    ``apis/``...); files under no such folder form one group, under the folder they share.
+    ``holds(folder)`` says whether a folder is such a one (default: as it is on disk; see
+    :func:`marks_workspace`)."""
+    if holds is None:
+        known: dict[str, bool] = {}
+        holds = lambda folder: _holds_workspace(folder, known)  # noqa: E731
     tops = sorted(scope.roots, key=len, reverse=True)
     if not scope.index:
         return {tops[0] if tops else "": []}
@@ -125,7 +131,6 @@ def workspace_groups(scope: Scope) -> dict[str, list[str]]:
         return {tops[0] if tops else "": list(scope.index)}
     if len(scope.index) < 2:
         return {tops[0] if tops else os.path.dirname(scope.index[0]): list(scope.index)}
-    known: dict[str, bool] = {}
     groups: dict[str | None, list[str]] = {}
     for path in scope.index:
         key = next((top for top in tops if path.startswith(top + os.sep)), None)
@@ -134,7 +139,7 @@ def workspace_groups(scope: Scope) -> dict[str, list[str]]:
             parts = Path(os.path.relpath(os.path.dirname(path), common)).parts
             for part in ("", *parts):
                 folder = os.path.join(folder, part) if part and part != "." else folder
-                if _holds_workspace(folder, known):
+                if holds(folder):
                     key = folder
                     break
         groups.setdefault(key, []).append(path)
@@ -144,15 +149,21 @@ def workspace_groups(scope: Scope) -> dict[str, list[str]]:
     return groups  # type: ignore[return-value]
 
 
+def marks_workspace(name: str, is_folder: bool) -> bool:
+    """Whether an entry ``name`` of a folder makes it a workspace's folder: the manifest, or an
+    object folder (``function/``, ``apis/``...)."""
+    return name == MANIFEST or is_folder and (name in KIND_FOLDERS or name in _EXPORT_FOLDERS)
+
+
 def _holds_workspace(folder: str, known: dict[str, bool]) -> bool:
     if folder not in known:
         try:
             names = os.listdir(folder)
         except OSError:
             names = []
-        known[folder] = MANIFEST in names or any(
-            (name in KIND_FOLDERS or name in _EXPORT_FOLDERS) and os.path.isdir(os.path.join(folder, name))
-            for name in names)
+        # (a name that could mark it, then whether it is a folder: one look on disk per candidate)
+        known[folder] = any(marks_workspace(name, True) and (name == MANIFEST or os.path.isdir(os.path.join(folder, name)))
+                            for name in names)
     return known[folder]
 
 
