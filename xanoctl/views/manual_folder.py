@@ -40,7 +40,12 @@ def marker(path: Path) -> str | None:
             first = handle.readline(max(len(mark) for mark in _MARKERS) + 2)
     except OSError:
         return None
-    return _MARKERS.get(first.rstrip(b"\r\n"))
+    return _marker_of(first)
+
+
+def _marker_of(data: bytes) -> str | None:
+    """The marker a file whose bytes start with ``data`` starts with (None: none)."""
+    return _MARKERS.get(data.split(b"\n", 1)[0].rstrip(b"\r"))
 
 
 @dataclass
@@ -105,7 +110,7 @@ def survey(folder: Path, wanted: dict[str, str]) -> Survey:
             continue
         if there != text.encode("utf-8"):
             changed.append(name)
-            if _MARKERS.get(there.split(b"\n", 1)[0].rstrip(b"\r")) is None:
+            if _marker_of(there) is None:
                 foreign.append(name)
     kept = {parent.as_posix() for name in wanted for parent in Path(name).parents}
     stale, folders = _stale(folder, set(wanted), kept)
