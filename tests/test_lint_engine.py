@@ -333,6 +333,20 @@ def test_parallel_and_serial_runs_agree(tmp_path):
     assert parallel.findings == serial.findings and len(serial.findings) == 160
 
 
+def test_parallel_batches_hold_every_file_once_and_end_small():
+    from xanoctl.lint.engine import _batches
+
+    blobs = {f"f{n}.xs": b"x" * (100 + (n * 7919) % 5000) for n in range(600)}
+    batches = _batches(list(blobs), blobs, dict.fromkeys(blobs, "d"), 2)
+    paths = [path for batch in batches for path, _, _ in batch]
+    assert sorted(paths) == sorted(blobs)  # none lost, none twice
+    sizes = [sum(len(data) for _, data, _ in batch) for batch in batches]
+    total = sum(sizes)
+    assert sizes[0] >= total / 4 and sizes == sorted(sizes, reverse=True)
+    # the last batches are small: a worker finishing late holds up the others only briefly
+    assert max(sizes[-3:]) <= total / 32 + 5100
+
+
 def test_build_index(tmp_path):
     index = build_index([workspace(tmp_path)])
     assert sorted(index.functions) == ["Tasks/Sync People", "Workers/Sync People"]

@@ -236,24 +236,43 @@ def _analyse_parallel(paths, blobs, digests, overrides, workers: int, packed: di
 
     from xanoctl.lint.analyze import analyze_batch
 
-    count = workers * 4
-    batches: list[list[tuple[str, bytes, str]]] = [[] for _ in range(count)]
-    sizes = [0] * count
-    for path in sorted(paths, key=lambda p: -len(blobs[p])):
-        slot = sizes.index(min(sizes))
-        batches[slot].append((path, blobs[path], digests[path]))
-        sizes[slot] += len(blobs[path])
+    batches = _batches(paths, blobs, digests, workers)
     # fork is cheapest and inherits the loaded grammar, but is unsafe with other threads
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
         else "spawn"
     context = multiprocessing.get_context(method)
     out: dict[str, FileResult] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for results in pool.map(analyze_batch, [b for b in batches if b], [overrides] * count, [rules] * count):
+        for results in pool.map(analyze_batch, batches, [overrides] * len(batches), [rules] * len(batches)):
             for path, blob in results:
                 out[path] = unpack(blob)
                 packed[path] = blob
     return out
+
+
+def _batches(paths: list[str], blobs, digests, workers: int) -> list[list[tuple[str, bytes, str]]]:
+    """The files in batches for the workers, largest files first, each batch a share of what
+    is left (half of it divided among the workers), down to a floor of a sixteenth of a
+    worker's share: few round trips at the start, and small batches at the end, so that no
+    worker is left with a long one while the others wait."""
+    ordered = sorted(paths, key=lambda p: -len(blobs[p]))
+    left = sum(len(blobs[path]) for path in ordered)
+    floor = left / (workers * 16)
+    batches: list[list[tuple[str, bytes, str]]] = []
+    batch: list[tuple[str, bytes, str]] = []
+    size = 0
+    target = max(left / (2 * workers), floor)
+    for path in ordered:
+        batch.append((path, blobs[path], digests[path]))
+        size += len(blobs[path])
+        if size >= target:
+            batches.append(batch)
+            left -= size
+            batch, size = [], 0
+            target = max(left / (2 * workers), floor)
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintConfig) -> dict:
