@@ -81,6 +81,9 @@ class Graph:
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _in: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _out_at: dict[str, list[int]] = field(default_factory=dict, repr=False)  # positions in ``edges``
+    _members: dict[str, list[str]] | None = field(default=None, repr=False)  # API group name -> endpoints
+    _docs_of: dict[str, list[tuple[int, tuple]]] | None = field(default=None, repr=False)  # id -> its doc_ids keys
+    _node_at: dict[str, int] | None = field(default=None, repr=False)  # id -> its place in ``nodes``
 
     def __post_init__(self) -> None:
         for at, edge in enumerate(self.edges):
@@ -138,8 +141,13 @@ class Graph:
         return seen
 
     def members(self, group_node: Node) -> list[str]:
-        """The endpoints of an API group."""
-        return [node.id for node in self.nodes.values() if node.kind == "query" and node.group == group_node.name]
+        """The endpoints of an API group, in id order."""
+        if self._members is None:
+            self._members = {}
+            for node in self.nodes.values():
+                if node.kind == "query":
+                    self._members.setdefault(node.group, []).append(node.id)
+        return list(self._members.get(group_node.name, ()))
 
     def neighbourhood(self, node: Node, depth: int) -> set[str]:
         """What reaches the node and what it reaches, ``depth`` steps each way (an API group:
@@ -152,8 +160,16 @@ class Graph:
         from their sources: the manual draws a hundred small subgraphs of a large graph)."""
         edges = self.edges
         at = sorted(k for i in ids for k in self._out_at.get(i, ()) if edges[k].target in ids)
-        return Graph({i: n for i, n in self.nodes.items() if i in ids}, [edges[k] for k in at],
-                     {key: i for key, i in self.doc_ids.items() if i in ids})
+        if self._docs_of is None:
+            self._docs_of = {}
+            for number, (key, ident) in enumerate(self.doc_ids.items()):
+                self._docs_of.setdefault(ident, []).append((number, key))
+        if self._node_at is None:
+            self._node_at = {ident: number for number, ident in enumerate(self.nodes)}
+        kept = sorted((i for i in ids if i in self.nodes), key=self._node_at.__getitem__)  # in the graph's order
+        keys = sorted(entry for i in kept for entry in self._docs_of.get(i, ()))  # in the graph's order
+        return Graph({i: self.nodes[i] for i in kept}, [edges[k] for k in at],
+                     {key: self.doc_ids[key] for _, key in keys})
 
     def id_of(self, doc: DocFact) -> str:
         """The id of the node a document of the index is."""

@@ -427,10 +427,11 @@ def manuals(found: list[Workspace], fp_folders: Iterable[str], now: datetime | N
 
 
 def _folder_diagram(graph: Graph) -> list[str]:
-    folders = sorted({n.folder for n in graph.nodes.values() if n.kind != "api_group"})
+    folder_of = {n.id: n.folder for n in graph.nodes.values()}
+    folders = sorted({folder_of[n.id] for n in graph.nodes.values() if n.kind != "api_group"})
     ids = {folder: f"f{number}" for number, folder in enumerate(folders)}
-    sizes = Counter(n.folder for n in graph.nodes.values() if n.kind != "api_group" and not n.missing)
-    counts = Counter((graph.nodes[e.source].folder, graph.nodes[e.target].folder, e.kind) for e in graph.edges
+    sizes = Counter(folder_of[n.id] for n in graph.nodes.values() if n.kind != "api_group" and not n.missing)
+    counts = Counter((folder_of[e.source], folder_of[e.target], e.kind) for e in graph.edges
                      if graph.nodes[e.source].kind != "api_group")
     lines = ["flowchart LR"]
     lines += [f'  {ids[f]}["{render.mermaid_text(f)} ({sizes[f]})"]' for f in folders]
@@ -483,17 +484,20 @@ def _bullets(items: Iterable[str]) -> list[str]:
     return out or ["None."]
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|"})
+_BARE_BAR = re.compile(r"(?<!\\)\|")
 
 
 def _md(text: str) -> str:
     """Plain text in Markdown: the characters that would start markup are escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return text.translate(_MD_SPECIAL)
 
 
 def _cell(text: str) -> str:
     """Text in a table cell: a ``|`` inside a code span still ends the cell."""
-    return re.sub(r"(?<!\\)\|", r"\\|", text).replace("\n", " ")
+    if "|" in text:
+        text = _BARE_BAR.sub(r"\\|", text)
+    return text.replace("\n", " ")
 
 
 def _slug(text: str) -> str:
