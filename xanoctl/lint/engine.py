@@ -211,12 +211,12 @@ def analyse_files(paths: list[str], blobs, digests, overrides: dict, jobs: int |
     """The facts and findings of many files (``blobs``: path -> bytes), in worker processes when
     there are many (``packed`` then receives each result as the workers packed it for the
     cache). ``rules=False``: the facts only (see :func:`xanoctl.lint.analyze.analyze`)."""
+    if not paths:  # all from the cache: the analysis is not even imported
+        return {}
     from concurrent.futures.process import BrokenProcessPool
 
     from xanoctl.lint.analyze import Options, analyze
 
-    if not paths:
-        return {}
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
     total = sum(len(blobs[path]) for path in paths)
     if workers > 1 and len(paths) >= PARALLEL_MIN_FILES and total >= PARALLEL_MIN_BYTES:
