@@ -190,6 +190,16 @@ def test_git_revisions_of_the_workspace_folder(sides, tmp_path, monkeypatch):
     assert error.output.count("\n") == 1
 
 
+def test_a_git_revision_outside_a_repository_says_what_to_do_instead(sides, tmp_path, monkeypatch):
+    v1, _ = sides
+    shutil.copytree(v1, tmp_path / "plain" / "workspace")
+    monkeypatch.chdir(tmp_path / "plain")
+    error = CliRunner().invoke(main, ["compare", "rev:HEAD", "workspace"])
+    assert error.exit_code != 0 and error.output.count("\n") == 1
+    assert "is not inside a git repository" in error.output
+    assert "compare the folder itself instead of rev:HEAD" in error.output and "pull" not in error.output
+
+
 def test_two_live_branches_of_one_workspace(demo):
     emulator, v1, env = demo
     emulator.state.store.create_branch(emulator.workspace_id, "v2", None)

@@ -125,7 +125,8 @@ def revision(spec: str, workspace: Path) -> Side:
     missing = UsageError(f"{display_path(str(workspace))}: no workspace folder to read {spec} of "
                          "(see `dir` in xanoctl.yaml, or --dir)")
     try:
-        repo = history.repository(workspace)
+        repo = history.repository(workspace, f"or compare the folder itself instead of {spec}: a rev: side "
+                                             "reads git history")
     except XanoctlError:
         if workspace.is_dir():
             raise

@@ -21,15 +21,16 @@ from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, changes, sha25
 MAX_LISTED = 100
 
 
-def find_repo(folder: Path) -> git.Repo:
+def find_repo(folder: Path, hint: str = "or pull without --commit") -> git.Repo:
+    """The repository holding ``folder``; else an error ending with ``hint`` (what the user can
+    do instead, for the command that needs the repository)."""
     start = folder if folder.exists() else folder.parent
     while not start.exists():
         start = start.parent
     try:
         repo = git.Repo(start, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise XanoctlError(f"{folder} is not inside a git repository: run `git init` there, or pull "
-                           "without --commit") from None
+        raise XanoctlError(f"{folder} is not inside a git repository: run `git init` there, {hint}") from None
     if repo.bare or repo.working_tree_dir is None:
         raise XanoctlError(f"{repo.git_dir} is a bare repository: --commit needs a working tree")
     return repo

@@ -16,9 +16,10 @@ from xanoctl.errors import UsageError, XanoctlError
 from xanoctl.sync.gitops import find_repo
 
 
-def repository(folder: Path) -> git.Repo:
-    """The git repository holding ``folder`` (an error that says what to do otherwise)."""
-    return find_repo(folder)
+def repository(folder: Path, hint: str) -> git.Repo:
+    """The git repository holding ``folder`` (an error that ends with ``hint``, what to do
+    otherwise)."""
+    return find_repo(folder, hint)
 
 
 def repo_path(repo: git.Repo, path: Path) -> str:

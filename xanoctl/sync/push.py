@@ -85,7 +85,7 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
             return PushResult("push", REFUSED, problems=problems, notes=notes)
         if not candidates:
             return PushResult("push", NOTHING, notes=notes)
-        repo = history.repository(ctx.folder.root) if commit and not dry_run else None
+        repo = history.repository(ctx.folder.root, "or push without --commit") if commit and not dry_run else None
         result = execute(ctx, candidates, operation="push", force=force, dry_run=dry_run,
                          gate=lint_gate(ctx) if lint else None, commit=commit, transaction=transaction)
         result.notes = notes + result.notes
@@ -348,7 +348,7 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
                                "run `xanoctl rollback --last-push` to undo it, or run it again")
         check_journal_workspace(ctx, journal)
         commit = commit or bool(journal.header.get("commit"))  # as the push was asked to
-        repo = history.repository(ctx.folder.root) if commit else None
+        repo = history.repository(ctx.folder.root, "as the interrupted operation commits its result") if commit else None
         result = PushResult("rollback" if operation == "rollback" else "resume", journal=journal)
         try:
             run_loop(_resume(ctx, journal, result, force))

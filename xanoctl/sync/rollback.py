@@ -39,7 +39,8 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
                 commit: bool = False) -> PushResult:
     if not paths:
         raise UsageError("name the files to roll back, e.g. `xanoctl rollback function/x.xs --to HEAD~1`")
-    repo = history.repository(ctx.folder.root)
+    repo = history.repository(ctx.folder.root, "and commit pulls (`xanoctl pull --commit`): rollback reads "
+                              "the files from git history")
     revision = history.resolve(repo, rev)
     short = history.short(repo, revision)
     with exclusive(ctx.state):
@@ -156,7 +157,7 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
             return PushResult("undo", NOTHING, journal=journal,
                               notes=[f"the last push ({journal.id}) is already undone ({journal.outcome})"])
         check_journal_workspace(ctx, journal)
-        repo = history.repository(ctx.folder.root) if commit else None
+        repo = history.repository(ctx.folder.root, "or undo without --commit") if commit else None
         pushed = journal.outcome == PUSHED or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
         result = PushResult("undo", journal=journal)
         try:
