@@ -262,6 +262,15 @@ def test_an_unreachable_server_is_one_line(emu, cli, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "ws").exists()
 
 
+def test_a_folder_under_a_file_is_refused_in_one_line(emu, cli, tmp_path):
+    seed(emu)
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    result = cli("pull", "--dir", "afile/ws", code=1)
+    folder = tmp_path.resolve() / "afile"
+    assert result.stderr.strip() == f"xanoctl: error: {folder / 'ws'}: cannot be a workspace folder: {folder} is a file"
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "not a folder"
+
+
 def test_hostile_names_stay_inside_the_workspace_folder(emu, cli, tmp_path):
     names = ["../../etc/passwd", "/etc/shadow", "a\x00b", "CON", "x" * 300, "a:b", "a?b", "Foo", "foo",
              ".git/config", "..", "a/../../../b"]

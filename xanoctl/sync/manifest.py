@@ -180,6 +180,9 @@ def load_manifest(folder: Path) -> Manifest | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    except NotADirectoryError:  # the folder, or a folder above it, is a file
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise XanoctlError(f"{folder}: cannot be a workspace folder: {blocker} is a file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise XanoctlError(f"{path}: cannot read the manifest ({exc})") from None
     return Manifest.loads(text, str(path))
