@@ -60,18 +60,59 @@ def _plain(regex: str) -> str:
     return re.sub(r"(?<!\\)\((?!\?)", "(?:", regex)
 
 
-# One regex for every token outside input filters: the kind is the group that matched, an
-# operator's kind is its text. A token the contextual lexer would read otherwise in the state
-# reached makes the parser give up (see the module's docstring); the order here is Lark's
-# priority order (NL_PIPE before _NL, TIMESTAMP before NUMBER before `-`, blocks before strings).
-_TOKEN = re.compile(
-    "[\t \x0c]*(?:"
-    + "|".join(f"(?P<{kind}>{_plain(TERMINALS[name])})" for kind, name in (
-        ("NLP", "NL_PIPE"), ("NL", "_NL"), ("W", "NAME"), ("VAR", "VAR"), ("TB", "TEXT_BLOCK"),
-        ("STR", "STRING"), ("TS", "TIMESTAMP"), ("NUM", "NUMBER"), ("BB", "BACKTICK_BLOCK"),
-        ("BT", "BACKTICK")))
-    + "|(?P<OP>" + "|".join(re.escape(op) for op in _OPS) + "))"
-).match
+# Every token outside input filters, read in one pass over the text (``findall``: a list of
+# (spaces before, token) pairs). A token the contextual lexer would read otherwise in the state
+# reached makes the parser give up (see the module's docstring). Where two terminals can start
+# with the same character the order is Lark's priority order (TEXT_BLOCK before STRING,
+# TIMESTAMP before NUMBER before `-`, BACKTICK_BLOCK before BACKTICK, longer operators first);
+# the others are ordered by how often they come, each starting with a literal or a set, which
+# the regex engine skips at a glance. ``_NL`` is split by its first character for that, and
+# reads the `|` of ``NL_PIPE`` too. Where no terminal matches, the rest of the text is one
+# token (see _lex).
+_NL_LINE = TERMINALS["_NL"][len("(?:\r?\n"):-len(")++")]  # a line break's indent and comment
+_NL_TOKEN = f"(?:\r?\n{_NL_LINE})*+(?:\\|(?!\\|))?"
+_ONE_CHAR_OPS = "[{}()\\[\\],.:~+*/%]"  # the operators that start no longer one (nor a number)
+_TOKENS = re.compile("([\t \x0c]*)(" + "|".join([
+    _plain(TERMINALS["NAME"]), "\n" + _NL_LINE + _NL_TOKEN, _ONE_CHAR_OPS, _plain(TERMINALS["VAR"]),
+    _plain(TERMINALS["TEXT_BLOCK"]), _plain(TERMINALS["STRING"]), _plain(TERMINALS["TIMESTAMP"]),
+    _plain(TERMINALS["NUMBER"]), _plain(TERMINALS["BACKTICK_BLOCK"]), _plain(TERMINALS["BACKTICK"]),
+    *(re.escape(op) for op in _OPS if not re.fullmatch(_ONE_CHAR_OPS, op)),
+    "\r\n" + _NL_LINE + _NL_TOKEN, "[^\t \x0c][\\s\\S]*"]) + ")").findall
+_TOKEN = re.compile("|".join(f"(?:{_plain(TERMINALS[name])})" for name in TERMINALS if name not in (
+    "SLASH_NAME", "FILTER_NAME", "FILTER_ARG", "WS")) + "|" + "|".join(re.escape(op) for op in _OPS)).fullmatch
+_END = ("", "")  # after the last token: kind "$END"
+_STUCK = "\x00"  # the token where no terminal matches (no rule reads it)
+# a token's kind by its first character: an operator's kind is its text; None where the first
+# character leaves it open (see _kind)
+_KINDS: dict[str, str | None] = {
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_", "W"),
+    **dict.fromkeys("0123456789-\"`\r\n"), "$": "VAR", "'": "STR", "": "$END"}
+
+
+def _kind(value: str) -> str:
+    """The kind of a token whose first character leaves it open."""
+    first = value[0]
+    if first == "\n" or first == "\r":  # a line break, or NL_PIPE: `|` after the last line's indent
+        return "NLP" if value[-1] == "|" and "/" not in value[value.rfind("\n"):] else "NL"
+    if first == '"':
+        return "TB" if value.startswith('"""') else "STR"
+    if first == "`":
+        return "BB" if value.startswith("```") else "BT"
+    if first == "-" and len(value) == 1:
+        return "-"
+    return "TS" if ":" in value else "NUM"
+
+
+def _lex(text: str, pos: int) -> list[tuple[str, str]]:
+    """The tokens from ``pos`` on, then ``_END``. Where no token matches, the rest of the text is
+    one token, ``_STUCK``: the parser gives up if it gets there."""
+    tokens = _TOKENS(text, pos)
+    if tokens and not _TOKEN(tokens[-1][1]):
+        tokens[-1] = (tokens[-1][0], _STUCK)
+    tokens.append(_END)
+    return tokens
+
+
 _SLASH_NAME = re.compile(TERMINALS["SLASH_NAME"]).match
 _FILTER_NAME = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_NAME"] + ")").match
 _FILTER_ARG = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_ARG"] + ")").match
@@ -103,13 +144,16 @@ def parse(text: str) -> Document:
 
 
 class _Reader:
-    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``), the line
-    it starts on (``line``) and where that line starts (``ls``)."""
+    """The text, its tokens (see _lex) and the index of the current one (``i``); the current
+    token's kind ``k``, value ``v``, start ``s`` and end ``e``; the line it starts on (``line``)
+    and where that line starts (``ls``). The next token starts ``len(spaces)`` after ``e``."""
 
-    __slots__ = ("text", "k", "v", "s", "e", "line", "ls")
+    __slots__ = ("text", "tokens", "i", "k", "v", "s", "e", "line", "ls")
 
     def __init__(self, text: str):
         self.text = text
+        self.tokens = _lex(text, 0)
+        self.i = -1
         self.k, self.v, self.s, self.e = "", "", 0, 0
         self.line, self.ls = 1, 0
 
@@ -118,7 +162,7 @@ class _Reader:
     # "\n": the line count moves on when one of them is passed.
 
     def advance(self) -> None:
-        """Move to the next token (kind "$END" at the end; give up where no token matches)."""
+        """Move to the next token (kind "$END" at the end)."""
         if self.k == "NL":
             value = self.v
             self.line += value.count("\n")
@@ -126,18 +170,33 @@ class _Reader:
         self._read()
 
     def _read(self) -> None:
-        """Read the token after the current one (kind "$END" at the end; give up where no
-        token matches)."""
-        match = _TOKEN(self.text, self.e)
-        if match is None:
-            if self._at_end():
-                self.k, self.v = "$END", ""
-                return
-            raise GiveUp
-        kind = match.lastgroup
-        self.v = value = match.group(kind)
-        self.s, self.e = match.span(kind)
-        self.k = value if kind == "OP" else kind
+        """Make the token after the current one current."""
+        self.i = i = self.i + 1
+        spaces, value = self.tokens[i]
+        self.s = start = self.e + len(spaces)
+        self.e = start + len(value)
+        self.v = value
+        kind = _KINDS.get(value[:1], value)
+        self.k = _kind(value) if kind is None else kind
+
+    def _resync(self, end: int) -> None:
+        """The text up to ``end`` was read with another regex (a slashed name, an input
+        filter's word): the next token is the one ``end`` falls before (the spaces before it
+        shortened), or, where ``end`` falls inside a token, the text is lexed again from there."""
+        tokens, i, pos = self.tokens, self.i + 1, self.e
+        while True:
+            spaces, value = tokens[i]
+            start = pos + len(spaces)
+            if end <= start:
+                tokens[i] = (self.text[end:start], value)
+                self.i = i - 1
+                break
+            pos = start + len(value)
+            if end < pos or value == "" or value == _STUCK:
+                self.tokens, self.i = _lex(self.text, end), -1
+                break
+            i += 1
+        self.e = end
 
     def _skip_ws(self, pos: int) -> int:
         """The first position from ``pos`` that is not a space or tab."""
@@ -145,13 +204,6 @@ class _Reader:
         while pos < len(text) and text[pos] in "\t \x0c":
             pos += 1
         return pos
-
-    def _at_end(self) -> bool:
-        text, pos = self.text, self._skip_ws(self.e)
-        if pos == len(text):
-            self.s = self.e = pos
-            return True
-        return False
 
     def tok(self, type_: str) -> Tok:
         """The current token as the LALR driver makes it, typed ``type_`` (never one that holds
@@ -198,13 +250,16 @@ class _Reader:
         match = matcher(self.text, self.e)  # the current token never spans lines here
         if match is None:
             raise GiveUp
-        self.k, self.v, self.s, self.e = kind, match.group(1), match.start(1), match.end(1)
+        self.k, self.v = kind, match.group(1)
+        self._resync(match.end(1))
+        self.s = match.start(1)
 
     def word_or_slash_name(self) -> Tok:
         """A name where the state also accepts ``SLASH_NAME`` (priority 2 over ``NAME``)."""
         match = _SLASH_NAME(self.text, self.s)
         if match:
-            self.v, self.e = match.group(0), match.end()
+            self.v = match.group(0)
+            self._resync(match.end())
             return self.take("SLASH_NAME")
         return self.take("NAME")
 
