@@ -22,9 +22,11 @@ import re
 from typing import Any
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.language.build import ModelBuilder, number_value, unquote
+from xanoctl.language.build import ModelBuilder, Part, name_member, number_value, span, unquote
 from xanoctl.language.tokens import Tok
-from xanoctl.language.model import Document, Literal, ObjectEntry, Pos, Setting, Variable
+from xanoctl.language.model import (
+    Alias, ArrayLit, Document, Filter, Filtered, Literal, ObjectEntry, ObjectLit, Pos, Setting, Variable,
+)
 
 
 class GiveUp(Exception):
@@ -162,15 +164,11 @@ class _Reader:
     # "\n": the line count moves on when one of them is passed.
 
     def advance(self) -> None:
-        """Move to the next token (kind "$END" at the end)."""
+        """Make the token after the current one current (kind "$END" after the last)."""
         if self.k == "NL":
             value = self.v
             self.line += value.count("\n")
             self.ls = self.s + value.rfind("\n") + 1
-        self._read()
-
-    def _read(self) -> None:
-        """Make the token after the current one current."""
         self.i = i = self.i + 1
         spaces, value = self.tokens[i]
         self.s = start = self.e + len(spaces)
@@ -223,7 +221,7 @@ class _Reader:
             self.ls = start + value.rfind("\n") + 1
         else:
             token = Tok(type_, value, line, column, line, column + len(value), start)
-        self._read()
+        self.advance()
         return token
 
     def step(self) -> Pos:
@@ -233,7 +231,7 @@ class _Reader:
         line = self.line
         column = self.s - self.ls + 1
         pos = _tuple(Pos, (line, column, line, column + len(self.v)))
-        self._read()
+        self.advance()
         return pos
 
     def expect(self, kind: str) -> None:
@@ -263,14 +261,17 @@ class _Reader:
             return self.take("SLASH_NAME")
         return self.take("NAME")
 
-    def dotted(self, names: list) -> list:
-        """``("." NAME)*`` after a name: each further name appended to ``names`` (returned)."""
+    def dotted(self, name: str, pos: Pos) -> tuple[str, Pos]:
+        """``NAME ("." NAME)*``, the first name (``name`` at ``pos``) read: the names joined by
+        dots, and their span (as ModelBuilder.stmt_kind and .obj_key make them)."""
+        last = pos
         while self.k == ".":
             self.advance()
             if self.k != "W":
                 raise GiveUp
-            names.append(self.take("NAME"))
-        return names
+            name += "." + self.v
+            last = self.step()
+        return name, span(pos, last)
 
     # ------------------------------------------------------------------ documents
 
@@ -297,6 +298,7 @@ class _Reader:
             raise GiveUp
         children.append(self.take("LBRACE"))
         self.items(children, self.doc_item)
+        children.append(self.take("RBRACE"))
         return _B.document(children)
 
     def verb_name(self) -> Tok:
@@ -308,7 +310,7 @@ class _Reader:
         return self.take("NAME")
 
     def items(self, children: list, item: Any) -> None:
-        """``_NL? (item (_NL item)* _NL?)? RBRACE`` after a ``{``, the ``}`` included."""
+        """``_NL? (item (_NL item)* _NL?)?`` after a ``{``, up to the ``}``."""
         self.skip_nl()
         while self.k != "}":
             children.append(item())
@@ -316,7 +318,6 @@ class _Reader:
                 self.advance()
             elif self.k != "}":
                 raise GiveUp
-        children.append(self.take("RBRACE"))
 
     def doc_item(self) -> Any:
         if self.k == "W":
@@ -336,23 +337,24 @@ class _Reader:
     def stmt_item(self) -> Any:
         """A setting or a statement (``if`` is a keyword here, ``input`` and ``schema`` are not)."""
         if self.k == "!":
-            return self.statement(None)
+            return self.statement()
         if self.k != "W":
             raise GiveUp
         if self.v == "if":
-            return self.statement(None)
-        key, start = self.v, self.s
+            return self.statement()
+        key = self.v
         pos = self.step()
         if self.k == "=":
             self.advance()
             return Setting(key, self.expr(), pos)  # as ModelBuilder.setting builds it
-        return self.statement(Tok("NAME", key, pos[0], pos[1], pos[2], pos[3], start))
+        return self.statement(key, pos)
 
     # ------------------------------------------------------------------ input and schema fields
 
     def fields(self) -> Any:
         children: list[Any] = [self.take("LBRACE")]
         self.items(children, self.field)
+        children.append(self.take("RBRACE"))
         return _B.fields(children)
 
     def field(self) -> Any:
@@ -424,6 +426,7 @@ class _Reader:
     def field_block(self) -> Any:
         children: list[Any] = [self.take("LBRACE")]
         self.items(children, self.field_item)
+        children.append(self.take("RBRACE"))
         return _B.field_block(children)
 
     def field_item(self) -> Any:
@@ -440,9 +443,10 @@ class _Reader:
 
     # ------------------------------------------------------------------ statements
 
-    def statement(self, first: Tok | None) -> Any:
+    def statement(self, name: str | None = None, pos: Pos | None = None) -> Any:
+        """A statement; ``name`` (at ``pos``) is its kind's first name where it is read."""
         children: list[Any] = []
-        if first is None:
+        if name is None:
             if self.k == "!":
                 children.append(self.take("BANG"))
             if self.k != "W":
@@ -450,10 +454,10 @@ class _Reader:
             if self.v == "if":
                 children.append(_B.stmt_kind([self.take("IF")]))
             else:
-                first = self.take("NAME")
-        if first is not None:
-            kind = [first]
-            children.append(_B.stmt_kind(self.dotted(kind)))
+                name = self.v
+                pos = self.step()
+        if name is not None:
+            children.append(Part("kind", *self.dotted(name, pos)))
         k = self.k
         if k == "W":
             if self.v not in _STMT_KEYWORDS:
@@ -490,12 +494,12 @@ class _Reader:
 
     def target_access(self) -> Any:
         """``$var`` with member (``.name``) and index steps, as a statement's target."""
-        value = _B.var([self.take("VAR")])
+        value = Variable(self.v, self.step())  # as ModelBuilder.var builds it
         while True:
             if self.k == ".":
                 self.advance()
                 if self.k == "W":
-                    value = _B.member([value, self.take("NAME")])
+                    value = self.name_member(value)
                     continue
                 if self.k != "[":
                     raise GiveUp
@@ -515,28 +519,40 @@ class _Reader:
         self.expect(")")
         return _B.stmt_args(args)
 
-    def stmt_block(self) -> Any:
-        children: list[Any] = [self.take("LBRACE")]
-        self.items(children, self.stmt_item)
-        return _B.stmt_block(children)
+    def stmt_block(self) -> Part:
+        """As ModelBuilder.stmt_block builds it."""
+        first = self.step()
+        body: list[Any] = []
+        self.items(body, self.stmt_item)
+        return Part("block", body, span(first, self.step()))
 
-    def alias(self) -> Any:
+    def alias(self) -> Part:
+        """``as`` and a variable (or the older bare name), as ModelBuilder.alias builds it."""
         self.advance()
         if self.k == "VAR":
-            children: list[Any] = [self.take("VAR")]
+            name, legacy = self.v, False
         elif self.k == "W":
-            children = [self.take("NAME")]
+            name, legacy = "$" + self.v, True
         else:
             raise GiveUp
-        self.dotted(children)
-        self.filter_suffixes(children)
-        return _B.alias(children)
+        head = self.step()
+        dotted, pos = self.dotted(name, head)
+        filters = self.filters()
+        if filters:
+            pos = span(head, filters[-1].pos)
+        alias = Alias(name=name, path=dotted.split(".")[1:], filters=filters, legacy=legacy, pos=pos)
+        return Part("alias", alias, pos)
 
-    def filter_suffixes(self, children: list) -> None:
-        """``((PIPE | NL_PIPE) filter)*``"""
+    def filters(self) -> list[Filter]:
+        """``((PIPE | NL_PIPE) filter)*``: the filters (no rule keeps the pipes)."""
+        filters = []
         while self.k == "|" or self.k == "NLP":
-            children.append(self.take("PIPE" if self.k == "|" else "NL_PIPE"))
-            children.append(self.filter())
+            if self.k == "NLP":
+                self.take("NL_PIPE")  # moves the line count on
+            else:
+                self.advance()
+            filters.append(self.filter())
+        return filters
 
     def filter(self) -> Any:
         children: list[Any] = []
@@ -616,10 +632,9 @@ class _Reader:
                 value = self.atom()
             if self.k == "." or self.k == "[":
                 value = self.postfix(value)
-        if self.k == "|" or self.k == "NLP":
-            children = [value]
-            self.filter_suffixes(children)
-            return _B.filtered(children)
+        if self.k == "|" or self.k == "NLP":  # as ModelBuilder.filtered builds it
+            filters = self.filters()
+            return Filtered(value, filters, span(value.pos, filters[-1].pos))
         return value
 
     def cast(self, bang: Tok) -> Any:
@@ -640,7 +655,7 @@ class _Reader:
                 self.advance()
                 k = self.k
                 if k == "W":
-                    value = _B.member([value, self.take("NAME")])
+                    value = self.name_member(value)
                     continue
                 if k in _MEMBER_KEYS:
                     value = _B.member([value, self.take(_TYPES[k])])
@@ -650,6 +665,11 @@ class _Reader:
             elif k != "[":
                 return value
             value = self.index(value)
+
+    def name_member(self, value: Any) -> Any:
+        """``value.name`` (the current token is the name), as ModelBuilder.member builds it."""
+        name = self.v
+        return name_member(value, name, span(value.pos, self.step()))
 
     def index(self, value: Any) -> Any:
         """``[expr]`` after ``value`` (the current token is the ``[``)."""
@@ -684,14 +704,15 @@ class _Reader:
             return self.array_lit()
         raise GiveUp
 
-    def object_lit(self) -> Any:
-        children: list[Any] = [self.take("LBRACE")]
-        self.sequence(children, "}", self.obj_entry)
-        children.append(self.take("RBRACE"))
-        return _B.object_lit(children)
+    def object_lit(self) -> ObjectLit:
+        """As ModelBuilder.object_lit builds it."""
+        first = self.step()
+        entries = self.sequence("}", self.obj_entry)
+        return ObjectLit(entries, span(first, self.step()))
 
-    def sequence(self, children: list, close: str, item: Any) -> None:
-        """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``."""
+    def sequence(self, close: str, item: Any) -> list:
+        """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``: the items."""
+        children: list[Any] = []
         self.skip_nl()
         while self.k != close:
             children.append(item())
@@ -702,6 +723,7 @@ class _Reader:
                 self.advance()
             elif self.k != close:
                 raise GiveUp
+        return children
 
     def obj_entry(self) -> Any:
         children: list[Any] = []
@@ -709,28 +731,27 @@ class _Reader:
             children.append(self.take("BANG"))
         k = self.k
         if k == "W":
-            name, start = self.v, self.s
+            name = self.v
             pos = self.step()
             if self.k == ":" and not children:  # `name: value`, as ModelBuilder.obj_entry builds it
                 self.advance()
                 self.skip_nl()
                 return ObjectEntry(name, self.expr(), pos)
-            key = self.dotted([Tok("NAME", name, pos[0], pos[1], pos[2], pos[3], start)])
+            children.append(Part("key", *self.dotted(name, pos)))
         elif k == "STR" or k == "NUM":
-            key = [self.take(_TYPES[k])]
+            children.append(_B.obj_key([self.take(_TYPES[k])]))
         else:
             raise GiveUp
-        children.append(_B.obj_key(key))
         self.expect(":")
         self.skip_nl()
         children.append(self.expr())
         return _B.obj_entry(children)
 
-    def array_lit(self) -> Any:
-        children: list[Any] = [self.take("LSQB")]
-        self.sequence(children, "]", self.expr)
-        children.append(self.take("RSQB"))
-        return _B.array_lit(children)
+    def array_lit(self) -> ArrayLit:
+        """As ModelBuilder.array_lit builds it."""
+        first = self.step()
+        items = self.sequence("]", self.expr)
+        return ArrayLit(items, span(first, self.step()))
 
 
 _MEMBER_KEYS = frozenset({"VAR", "NUM", "STR"})
