@@ -554,19 +554,26 @@ def _walk_with_parents(statements: list[Statement], path: str):
 
 def _collect_legacy(statement: Statement, legacy: list) -> None:
     kind = statement.kind
-    start = statement.pos
-    head = Pos(start.line, start.column, start.line, start.column + len(kind) + (1 if statement.disabled else 0))
     alias = statement.alias
     if alias is not None and alias.legacy:
         legacy.append((f"`as {alias.name[1:]}` is the older form: write `as {alias.name}`", alias.pos))
     if kind in ("var", "var.update") and isinstance(statement.target, str) and not statement.target_quoted:
-        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`", head))
+        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`",
+                       _head(statement)))
     if kind == "precondition" and statement.guard is not None and not statement.args:
-        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", head))
+        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", _head(statement)))
     if kind.startswith("db.") and isinstance(statement.target, Literal) and statement.target.kind == "number":
-        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name", head))
+        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name",
+                       _head(statement)))
     if kind == "db.query" and statement.setting("search") is not None:
         legacy.append(("`search = ...` in `db.query` is the older form: write `where = ...`", statement.setting("search").pos))
     if kind in ("function.run", "function.call") and isinstance(statement.target, str) \
             and not statement.target_quoted and "/" in statement.target:
-        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', head))
+        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', _head(statement)))
+
+
+def _head(statement: Statement) -> Pos:
+    """Where a statement's kind stands (its `!` included)."""
+    start = statement.pos
+    return Pos(start.line, start.column, start.line,
+               start.column + len(statement.kind) + (1 if statement.disabled else 0))
