@@ -82,13 +82,13 @@ _TOKENS = re.compile("([\t \x0c]*)(" + "|".join([
     "\r\n" + _NL_LINE + _NL_TOKEN, "[^\t \x0c][\\s\\S]*"]) + ")").findall
 _TOKEN = re.compile("|".join(f"(?:{_plain(TERMINALS[name])})" for name in TERMINALS if name not in (
     "SLASH_NAME", "FILTER_NAME", "FILTER_ARG", "WS")) + "|" + "|".join(re.escape(op) for op in _OPS)).fullmatch
-_END = ("", "")  # after the last token: kind "$END"
+_END = ("", " ")  # after the last token: kind "$END" (no token starts with a space)
 _STUCK = "\x00"  # the token where no terminal matches (no rule reads it)
 # a token's kind by its first character: an operator's kind is its text; None where the first
 # character leaves it open (see _kind)
 _KINDS: dict[str, str | None] = {
     **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_", "W"),
-    **dict.fromkeys("0123456789-\"`\r\n"), "$": "VAR", "'": "STR", "": "$END"}
+    **dict.fromkeys("0123456789-\"`\r\n"), "$": "VAR", "'": "STR", " ": "$END"}
 
 
 def _kind(value: str) -> str:
@@ -126,7 +126,9 @@ _BINOPS = {"??": "COALESCE_OP", "||": "OR_OP", "&&": "AND_OP", "~": "TILDE", "+"
 _BINOPS.update((op, "CMP_SYM") for op in ("===", "!==", "==?", "!=?", "<=?", ">=?", "==", "!=", "<=", ">=",
                                           "<?", ">?", "!~", "@>", "<", ">", "="))
 _WORD_OPS = frozenset({"contains", "includes", "like", "ilike", "overlaps", "between", "search"})
-_LITERALS = {"true": "TRUE", "false": "FALSE", "null": "NULL", "now": "NOW"}
+# the words that are values, as ModelBuilder.true, .false, .null and .now build them
+_WORD_LITERALS = {"true": ("bool", True, "true"), "false": ("bool", False, "false"), "null": ("null", None, "null"),
+                  "now": ("now", "now", "now")}
 # after a statement's kind, the words the LALR state reads as keywords (any other is a target)
 _STMT_KEYWORDS = frozenset({"as", "break", "if", "verb"})
 
@@ -134,7 +136,6 @@ _tuple = tuple.__new__  # makes a Pos without the Python-level __new__ of a Name
 _B = ModelBuilder()  # stateless: its methods build the model from a rule's children
 _ATOMS = {"STR": _B.string, "TB": _B.text_block, "NUM": _B.number, "TS": _B.timestamp, "BT": _B.backtick,
           "BB": _B.backtick, "VAR": _B.var}
-_LITERAL_METHODS = {"true": _B.true, "false": _B.false, "null": _B.null, "now": _B.now}
 
 
 def parse(text: str) -> Document:
@@ -174,7 +175,7 @@ class _Reader:
         self.s = start = self.e + len(spaces)
         self.e = start + len(value)
         self.v = value
-        kind = _KINDS.get(value[:1], value)
+        kind = _KINDS.get(value[0], value)
         self.k = _kind(value) if kind is None else kind
 
     def _resync(self, end: int) -> None:
@@ -190,7 +191,7 @@ class _Reader:
                 self.i = i - 1
                 break
             pos = start + len(value)
-            if end < pos or value == "" or value == _STUCK:
+            if end < pos or value == _END[1] or value == _STUCK:
                 self.tokens, self.i = _lex(self.text, end), -1
                 break
             i += 1
@@ -378,7 +379,7 @@ class _Reader:
             children.append(_B.optional_mark([self.take("QMARK")]))
         if self.k == "=":
             self.advance()
-            if self.k == "W" and self.v not in _LITERALS:
+            if self.k == "W" and self.v not in _WORD_LITERALS:
                 children.append(_B.field_default([self.take("NAME")]))
             else:
                 children.append(_B.field_default([self.expr()]))
@@ -563,7 +564,7 @@ class _Reader:
         children.append(self.take("NAME"))
         while self.k == ":":
             self.advance()
-            if self.k == "W" and self.v not in _LITERALS:
+            if self.k == "W" and self.v not in _WORD_LITERALS:
                 children.append(_B.ident([self.take("NAME")]))
             elif self.k == "!":
                 children.append(self.postfix(self.cast(self.take("BANG"))))
@@ -615,7 +616,7 @@ class _Reader:
     def unary(self) -> Any:
         if self.k == "!":
             bang = self.take("BANG")
-            if self.k == "W" and self.v not in _LITERALS:  # `!type "text"`: a cast, an atom
+            if self.k == "W" and self.v not in _WORD_LITERALS:  # `!type "text"`: a cast, an atom
                 value = self.postfix(self.cast(bang))
             else:
                 return _B.not_([bang, self.unary()])
@@ -687,10 +688,11 @@ class _Reader:
         if method is not None:
             return method([self.take(_TYPES[k])])
         if k == "W":
-            method = _LITERAL_METHODS.get(self.v)
-            if method is None:
+            literal = _WORD_LITERALS.get(self.v)
+            if literal is None:
                 raise GiveUp
-            return method([self.take(_LITERALS[self.v])])
+            kind, value, raw = literal
+            return Literal(kind, value, self.step(), raw)
         if k == "(":
             self.advance()
             self.skip_nl()
