@@ -85,10 +85,10 @@ _TOKEN = re.compile("|".join(f"(?:{_plain(TERMINALS[name])})" for name in TERMIN
 _END = ("", " ")  # after the last token: kind "$END" (no token starts with a space)
 _STUCK = "\x00"  # the token where no terminal matches (no rule reads it)
 # a token's kind by its first character: an operator's kind is its text; None where the first
-# character leaves it open (see _kind)
+# character leaves it open (see _kind; a line break's kind is open when it ends with `|`)
 _KINDS: dict[str, str | None] = {
     **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_", "W"),
-    **dict.fromkeys("0123456789-\"`\r\n"), "$": "VAR", "'": "STR", " ": "$END"}
+    **dict.fromkeys("0123456789-\"`\r"), "\n": "NL", "$": "VAR", "'": "STR", " ": "$END"}
 
 
 def _kind(value: str) -> str:
@@ -176,7 +176,9 @@ class _Reader:
         self.e = start + len(value)
         self.v = value
         kind = _KINDS.get(value[0], value)
-        self.k = _kind(value) if kind is None else kind
+        if kind is None or kind == "NL" and value[-1] == "|":
+            kind = _kind(value)
+        self.k = kind
 
     def _resync(self, end: int) -> None:
         """The text up to ``end`` was read with another regex (a slashed name, an input
@@ -272,7 +274,7 @@ class _Reader:
                 raise GiveUp
             name += "." + self.v
             last = self.step()
-        return name, span(pos, last)
+        return name, pos if last is pos else span(pos, last)
 
     # ------------------------------------------------------------------ documents
 
