@@ -549,7 +549,8 @@ def _walk_with_parents(statements: list[Statement], path: str):
                 end_line=statement.pos.line, end_column=statement.pos.column + len(kind), text=kind,
             )
         yield statement
-        stack.extend((child, kind) for child in reversed(statement.body))
+        if statement.body:  # most statements have none
+            stack.extend((child, kind) for child in reversed(statement.body))
 
 
 def _collect_legacy(statement: Statement, legacy: list) -> None:
