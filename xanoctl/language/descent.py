@@ -148,16 +148,16 @@ def parse(text: str) -> Document:
 
 class _Reader:
     """The text, its tokens (see _lex) and the index of the current one (``i``); the current
-    token's kind ``k``, value ``v``, start ``s`` and end ``e``; the line it starts on (``line``)
-    and where that line starts (``ls``). The next token starts ``len(spaces)`` after ``e``."""
+    token's kind ``k``, value ``v`` and start ``s``; the line it starts on (``line``) and where
+    that line starts (``ls``). The next token starts ``len(spaces)`` after the current one."""
 
-    __slots__ = ("text", "tokens", "i", "k", "v", "s", "e", "line", "ls")
+    __slots__ = ("text", "tokens", "i", "k", "v", "s", "line", "ls")
 
     def __init__(self, text: str):
         self.text = text
         self.tokens = _lex(text, 0)
         self.i = -1
-        self.k, self.v, self.s, self.e = "", "", 0, 0
+        self.k, self.v, self.s = "", "", 0
         self.line, self.ls = 1, 0
 
     # ------------------------------------------------------------------ tokens
@@ -172,8 +172,7 @@ class _Reader:
             self.ls = self.s + value.rfind("\n") + 1
         self.i = i = self.i + 1
         spaces, value = self.tokens[i]
-        self.s = start = self.e + len(spaces)
-        self.e = start + len(value)
+        self.s += len(self.v) + len(spaces)
         self.v = value
         kind = _KINDS.get(value[0], value)
         if kind is None or kind == "NL" and value[-1] == "|":
@@ -181,10 +180,11 @@ class _Reader:
         self.k = kind
 
     def _resync(self, end: int) -> None:
-        """The text up to ``end`` was read with another regex (a slashed name, an input
-        filter's word): the next token is the one ``end`` falls before (the spaces before it
-        shortened), or, where ``end`` falls inside a token, the text is lexed again from there."""
-        tokens, i, pos = self.tokens, self.i + 1, self.e
+        """The text up to ``end`` is read with another regex (a slashed name, an input filter's
+        word; the caller then makes that token current): the next token is the one ``end`` falls
+        before (the spaces before it shortened), or, where ``end`` falls inside a token, the text
+        is lexed again from there."""
+        tokens, i, pos = self.tokens, self.i + 1, self.s + len(self.v)
         while True:
             spaces, value = tokens[i]
             start = pos + len(spaces)
@@ -197,7 +197,6 @@ class _Reader:
                 self.tokens, self.i = _lex(self.text, end), -1
                 break
             i += 1
-        self.e = end
 
     def _skip_ws(self, pos: int) -> int:
         """The first position from ``pos`` that is not a space or tab."""
@@ -248,19 +247,18 @@ class _Reader:
 
     def relex(self, matcher: Any, kind: str) -> None:
         """Read the token after the current one with ``matcher`` (input filters' own words)."""
-        match = matcher(self.text, self.e)  # the current token never spans lines here
+        match = matcher(self.text, self.s + len(self.v))  # the current token never spans lines here
         if match is None:
             raise GiveUp
-        self.k, self.v = kind, match.group(1)
         self._resync(match.end(1))
-        self.s = match.start(1)
+        self.k, self.v, self.s = kind, match.group(1), match.start(1)
 
     def word_or_slash_name(self) -> Tok:
         """A name where the state also accepts ``SLASH_NAME`` (priority 2 over ``NAME``)."""
         match = _SLASH_NAME(self.text, self.s)
         if match:
-            self.v = match.group(0)
             self._resync(match.end())
+            self.v = match.group(0)
             return self.take("SLASH_NAME")
         return self.take("NAME")
 
@@ -411,7 +409,7 @@ class _Reader:
         children: list[Any] = []
         while True:
             parts: list[Tok] = []
-            if self.text.startswith("!", self._skip_ws(self.e)):
+            if self.text.startswith("!", self._skip_ws(self.s + len(self.v))):
                 self.relex(_BANG, "!")
                 parts.append(self.tok("BANG"))
             self.relex(_FILTER_NAME, "FN")
