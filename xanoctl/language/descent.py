@@ -236,6 +236,12 @@ class _Reader:
         self.advance()
         return pos
 
+    def step_to(self, first: Pos) -> Pos:
+        """As :meth:`step`, but the span from ``first`` to the current token."""
+        pos = _tuple(Pos, (first[0], first[1], self.line, self.s - self.ls + 1 + len(self.v)))
+        self.advance()
+        return pos
+
     def expect(self, kind: str) -> None:
         if self.k != kind:
             raise GiveUp
@@ -265,14 +271,14 @@ class _Reader:
     def dotted(self, name: str, pos: Pos) -> tuple[str, Pos]:
         """``NAME ("." NAME)*``, the first name (``name`` at ``pos``) read: the names joined by
         dots, and their span (as ModelBuilder.stmt_kind and .obj_key make them)."""
-        last = pos
+        names = pos
         while self.k == ".":
             self.advance()
             if self.k != "W":
                 raise GiveUp
             name += "." + self.v
-            last = self.step()
-        return name, pos if last is pos else span(pos, last)
+            names = self.step_to(pos)
+        return name, names
 
     # ------------------------------------------------------------------ documents
 
@@ -525,7 +531,7 @@ class _Reader:
         first = self.step()
         body: list[Any] = []
         self.items(body, self.stmt_item)
-        return Part("block", body, span(first, self.step()))
+        return Part("block", body, self.step_to(first))
 
     def alias(self) -> Part:
         """``as`` and a variable (or the older bare name), as ModelBuilder.alias builds it."""
@@ -670,7 +676,7 @@ class _Reader:
     def name_member(self, value: Any) -> Any:
         """``value.name`` (the current token is the name), as ModelBuilder.member builds it."""
         name = self.v
-        return name_member(value, name, span(value.pos, self.step()))
+        return name_member(value, name, self.step_to(value.pos))
 
     def index(self, value: Any) -> Any:
         """``[expr]`` after ``value`` (the current token is the ``[``)."""
@@ -710,7 +716,7 @@ class _Reader:
         """As ModelBuilder.object_lit builds it."""
         first = self.step()
         entries = self.sequence("}", self.obj_entry)
-        return ObjectLit(entries, span(first, self.step()))
+        return ObjectLit(entries, self.step_to(first))
 
     def sequence(self, close: str, item: Any) -> list:
         """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``: the items."""
@@ -753,7 +759,7 @@ class _Reader:
         """As ModelBuilder.array_lit builds it."""
         first = self.step()
         items = self.sequence("]", self.expr)
-        return ArrayLit(items, span(first, self.step()))
+        return ArrayLit(items, self.step_to(first))
 
 
 _MEMBER_KEYS = frozenset({"VAR", "NUM", "STR"})
