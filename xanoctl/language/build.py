@@ -232,7 +232,7 @@ class ModelBuilder:
         disabled = isinstance(children[0], Token) and children[0].type == "BANG"
         parts = children[1:] if disabled else children
         kind = parts[0]
-        statement = Statement(kind=kind.value, pos=pos_of(children[0]), disabled=disabled)
+        statement = Statement(kind=kind.value, pos=tok_pos(children[0]) if disabled else kind.pos, disabled=disabled)
         last = kind.pos
         for part in parts[1:]:
             last = part.pos
