@@ -67,19 +67,20 @@ def _plain(regex: str) -> str:
 # reached makes the parser give up (see the module's docstring). Where two terminals can start
 # with the same character the order is Lark's priority order (TEXT_BLOCK before STRING,
 # TIMESTAMP before NUMBER before `-`, BACKTICK_BLOCK before BACKTICK, longer operators first);
-# the others are ordered by how often they come, each starting with a literal or a set, which
-# the regex engine skips at a glance. ``_NL`` is split by its first character for that, and
-# reads the `|` of ``NL_PIPE`` too. Where no terminal matches, the rest of the text is one
+# the others come by how often they are met, first those that start with a literal or a set,
+# which the regex engine skips at a glance (STRING, TIMESTAMP and NUMBER start otherwise: it
+# tries them). ``_NL`` is split by its first character for that, and reads the `|` of
+# ``NL_PIPE`` too. Where no terminal matches, the rest of the text is one
 # token (see _lex).
 _NL_LINE = TERMINALS["_NL"][len("(?:\r?\n"):-len(")++")]  # a line break's indent and comment
 _NL_TOKEN = f"(?:\r?\n{_NL_LINE})*+(?:\\|(?!\\|))?"
 _ONE_CHAR_OPS = "[{}()\\[\\],.:~+*/%]"  # the operators that start no longer one (nor a number)
 _TOKENS = re.compile("([\t \x0c]*)(" + "|".join([
-    _plain(TERMINALS["NAME"]), "\n" + _NL_LINE + _NL_TOKEN, _ONE_CHAR_OPS, _plain(TERMINALS["VAR"]),
-    _plain(TERMINALS["TEXT_BLOCK"]), _plain(TERMINALS["STRING"]), _plain(TERMINALS["TIMESTAMP"]),
-    _plain(TERMINALS["NUMBER"]), _plain(TERMINALS["BACKTICK_BLOCK"]), _plain(TERMINALS["BACKTICK"]),
-    *(re.escape(op) for op in _OPS if not re.fullmatch(_ONE_CHAR_OPS, op)),
-    "\r\n" + _NL_LINE + _NL_TOKEN, "[^\t \x0c][\\s\\S]*"]) + ")").findall
+    _plain(TERMINALS["NAME"]), "\n" + _NL_LINE + _NL_TOKEN, _ONE_CHAR_OPS,
+    *(re.escape(op) for op in _OPS if op != "-" and not re.fullmatch(_ONE_CHAR_OPS, op)),
+    _plain(TERMINALS["VAR"]), _plain(TERMINALS["TEXT_BLOCK"]), _plain(TERMINALS["STRING"]),
+    _plain(TERMINALS["TIMESTAMP"]), _plain(TERMINALS["NUMBER"]), "-", _plain(TERMINALS["BACKTICK_BLOCK"]),
+    _plain(TERMINALS["BACKTICK"]), "\r\n" + _NL_LINE + _NL_TOKEN, "[^\t \x0c][\\s\\S]*"]) + ")").findall
 _TOKEN = re.compile("|".join(f"(?:{_plain(TERMINALS[name])})" for name in TERMINALS if name not in (
     "SLASH_NAME", "FILTER_NAME", "FILTER_ARG", "WS")) + "|" + "|".join(re.escape(op) for op in _OPS)).fullmatch
 _END = ("", " ")  # after the last token: kind "$END" (no token starts with a space)
