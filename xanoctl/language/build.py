@@ -526,12 +526,13 @@ def check_document(document: Document, path: str) -> None:
     if document.kind == "table" and security is not None:
         legacy.append(('table `security = { guid: ... }` is the older form: write `guid = "..."` as a clause', security.pos))
     top_level = list(document.stack or []) + list(document.blocks)
-    for statement in _walk_with_parents(top_level, path):
-        _collect_legacy(statement, legacy)
+    _check_statements(top_level, path, legacy)
     legacy.sort(key=lambda item: (item[1].line, item[1].column))
 
 
-def _walk_with_parents(statements: list[Statement], path: str):
+def _check_statements(statements: list[Statement], path: str, legacy: list) -> None:
+    """Each statement under ``statements`` in order, checked for its place (``elseif`` and
+    ``else`` only inside ``conditional``, nothing else there) and its older forms collected."""
     stack: list[tuple[Statement, str | None]] = [(item, None) for item in reversed(statements)]
     while stack:
         statement, parent = stack.pop()
@@ -548,7 +549,7 @@ def _walk_with_parents(statements: list[Statement], path: str):
                 path=path, line=statement.pos.line, column=statement.pos.column,
                 end_line=statement.pos.line, end_column=statement.pos.column + len(kind), text=kind,
             )
-        yield statement
+        _collect_legacy(statement, legacy)
         if statement.body:  # most statements have none
             stack.extend((child, kind) for child in reversed(statement.body))
 
@@ -558,6 +559,8 @@ def _collect_legacy(statement: Statement, legacy: list) -> None:
     alias = statement.alias
     if alias is not None and alias.legacy:
         legacy.append((f"`as {alias.name[1:]}` is the older form: write `as {alias.name}`", alias.pos))
+    if kind not in _LEGACY_KINDS and not kind.startswith("db."):  # most statements
+        return
     if kind in ("var", "var.update") and isinstance(statement.target, str) and not statement.target_quoted:
         legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`",
                        _head(statement)))
@@ -571,6 +574,9 @@ def _collect_legacy(statement: Statement, legacy: list) -> None:
     if kind in ("function.run", "function.call") and isinstance(statement.target, str) \
             and not statement.target_quoted and "/" in statement.target:
         legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', _head(statement)))
+
+
+_LEGACY_KINDS = frozenset({"var", "var.update", "precondition", "function.run", "function.call"})  # and db.*
 
 
 def _head(statement: Statement) -> Pos:
