@@ -5,9 +5,13 @@ It builds exactly the model the LALR driver (:mod:`.lalr`) builds: for each rule
 :class:`~xanoctl.language.build.ModelBuilder` method it makes the children list Lark would hand
 that method (named terminals as :class:`~xanoctl.language.lalr.Tok`, with the same positions;
 anonymous strings and line breaks dropped; inlined rules and repetitions spliced in) and calls
-the same method. It reads tokens as Lark's contextual lexer reads them in the LALR state that
-the text has reached: a word is a keyword only where that state accepts the keyword, a slashed
-name only where it accepts ``SLASH_NAME``, and so on.
+the same method; for the commonest rules, whose method only reads its tokens' text and
+positions, it builds the model object itself, as that method builds it, without the tokens.
+It reads tokens as Lark's contextual lexer reads them in the LALR state that the text has
+reached: a word is a keyword only where that state accepts the keyword, a slashed name only
+where it accepts ``SLASH_NAME``, and so on. The text is lexed once, in one pass (``_lex``);
+where a state reads a word with a terminal of its own (a slashed name, an input filter's
+words), that word is read again with it and the pass is picked up after it (``_resync``).
 
 It never reports a syntax error. On anything it does not know (an error, a rare construct, a
 token that the contextual lexer might read otherwise) it raises :class:`GiveUp`, and the caller
