@@ -126,6 +126,9 @@ def test_damaged_files_are_never_read_where_the_lalr_driver_refuses_them():
     # input filters are words of their own
     'function f {\n  input {\n    text x filters=min:10}|!trim|pattern:^[a-z]+$|@:dbo=36\n  }\n}',
     'function f {\n  input {\n    text x filters=max:"a b"|min:1:2 {\n      table = "t"\n    }\n  }\n}',
+    # ... ending inside what the one-pass lexer read as one token, or past a character it could not read
+    'function f {\n  input {\n    text x filters=min:2024-01-01T10:00:00|trim\n    text y filters=max:1.5x\n  }\n}',
+    'function f {\n  input {\n    text x filters=pattern:^a#|trim\n  }\n  x = 1\n}',
     # operators and their keywords
     'function f {\n  x = $a not in ? $b || $c not contains $d && $e in $f\n  y = $a ?? $b ? 1 : $c ? 2 : 3\n}',
     'function f {\n  x = 1 - -1 * 2 % 3 / 4 + $a.0.1 - 2024-01-01 10:00:00+0000\n}',

@@ -33,7 +33,7 @@ def span(first: Pos, last: Pos) -> Pos:
 def pos_of(item: Any) -> Pos:
     if isinstance(item, Token):
         return tok_pos(item)
-    if isinstance(item, _Part):
+    if isinstance(item, Part):
         return item.pos
     return item.pos
 
@@ -79,7 +79,7 @@ def number_value(raw: str) -> int | float:
     return float(raw) if "." in raw else int(raw)
 
 
-class _Part:
+class Part:
     """A tagged piece of a larger rule (kind, target, args...), unwrapped by its parent."""
 
     __slots__ = ("tag", "value", "pos", "extra")
@@ -102,7 +102,7 @@ class ModelBuilder:
             last = pos_of(child)
             if isinstance(child, Token):
                 continue
-            if isinstance(child, _Part):
+            if isinstance(child, Part):
                 if child.tag == "doc_name":
                     document.name, document.name_quoted = child.value, child.extra
                     document.name_pos = child.pos
@@ -130,31 +130,31 @@ class ModelBuilder:
     def doc_name(self, children):
         token = children[0]
         if token.type == "STRING":
-            return _Part("doc_name", unquote(token.value), tok_pos(token), True)
-        return _Part("doc_name", token.value, tok_pos(token), False)
+            return Part("doc_name", unquote(token.value), tok_pos(token), True)
+        return Part("doc_name", token.value, tok_pos(token), False)
 
     def doc_verb(self, children):
         token = children[0]
-        return _Part("doc_verb", token.value, tok_pos(token))
+        return Part("doc_verb", token.value, tok_pos(token))
 
     def input_clause(self, children):
         if len(children) == 1:  # `input` alone: no inputs
-            return _Part("input", [], tok_pos(children[0]))
+            return Part("input", [], tok_pos(children[0]))
         fields = children[1]
-        return _Part("input", fields.value, span(tok_pos(children[0]), fields.pos))
+        return Part("input", fields.value, span(tok_pos(children[0]), fields.pos))
 
     def schema_clause(self, children):
         fields = children[1]
-        return _Part("schema", fields.value, span(tok_pos(children[0]), fields.pos))
+        return Part("schema", fields.value, span(tok_pos(children[0]), fields.pos))
 
     def empty_schema(self, children):
-        return _Part("schema", [], tok_pos(children[0]))
+        return Part("schema", [], tok_pos(children[0]))
 
     # ------------------------------------------------------------------ fields
 
     def fields(self, children):
         fields = [child for child in children if isinstance(child, InputField)]
-        return _Part("fields", fields, span(tok_pos(children[0]), tok_pos(children[-1])))
+        return Part("fields", fields, span(tok_pos(children[0]), tok_pos(children[-1])))
 
     def field(self, children):
         type_token = children[0]
@@ -162,7 +162,7 @@ class ModelBuilder:
         last = field.pos
         for child in children[1:]:
             last = pos_of(child)
-            if isinstance(child, _Part):
+            if isinstance(child, Part):
                 tag = child.tag
                 if tag == "array":
                     field.array = child.value
@@ -184,35 +184,35 @@ class ModelBuilder:
     def array_marker(self, children):
         bound = children[0].value if children else ""
         pos = children[0].pos if children else Pos(0, 0, 0, 0)
-        return _Part("array", f"[{bound}]", pos)
+        return Part("array", f"[{bound}]", pos)
 
     def array_bound(self, children):
         text = ""
         for child in children:
             text += child.value
         pos = tok_pos(children[0]) if children else Pos(0, 0, 0, 0)
-        return _Part("bound", text, pos)
+        return Part("bound", text, pos)
 
     def nullable_mark(self, children):
-        return _Part("nullable", True, tok_pos(children[0]))
+        return Part("nullable", True, tok_pos(children[0]))
 
     def optional_mark(self, children):
-        return _Part("optional", True, tok_pos(children[0]))
+        return Part("optional", True, tok_pos(children[0]))
 
     def field_name(self, children):
         token = children[0]
         value = unquote(token.value) if token.type == "STRING" else token.value
-        return _Part("field_name", value, tok_pos(token))
+        return Part("field_name", value, tok_pos(token))
 
     def field_default(self, children):
         value = children[0]
         if isinstance(value, Token):
             value = Literal("ident", value.value, tok_pos(value), value.value)
-        return _Part("default", value, value.pos)
+        return Part("default", value, value.pos)
 
     def field_filters(self, children):
         filters = [child for child in children if isinstance(child, Filter)]
-        return _Part("filters", filters, span(filters[0].pos, filters[-1].pos))
+        return Part("filters", filters, span(filters[0].pos, filters[-1].pos))
 
     def input_filter(self, children):
         return self.filter(children)
@@ -221,10 +221,10 @@ class ModelBuilder:
         settings = [child for child in children if isinstance(child, Setting)]
         nested: list[InputField] = []
         for child in children:
-            if isinstance(child, _Part) and child.tag == "schema":
+            if isinstance(child, Part) and child.tag == "schema":
                 nested.extend(child.value)
         pos = span(tok_pos(children[0]), tok_pos(children[-1]))
-        return _Part("field_block", (settings, nested), pos)
+        return Part("field_block", (settings, nested), pos)
 
     # ------------------------------------------------------------------ statements
 
@@ -232,7 +232,7 @@ class ModelBuilder:
         disabled = isinstance(children[0], Token) and children[0].type == "BANG"
         parts = children[1:] if disabled else children
         kind = parts[0]
-        statement = Statement(kind=kind.value, pos=pos_of(children[0]), disabled=disabled)
+        statement = Statement(kind=kind.value, pos=tok_pos(children[0]) if disabled else kind.pos, disabled=disabled)
         last = kind.pos
         for part in parts[1:]:
             last = part.pos
@@ -271,36 +271,36 @@ class ModelBuilder:
 
     def stmt_kind(self, children):
         name = ".".join([token.value for token in children])
-        return _Part("kind", name, span(tok_pos(children[0]), tok_pos(children[-1])))
+        return Part("kind", name, span(tok_pos(children[0]), tok_pos(children[-1])))
 
     def stmt_target(self, children):
         token = children[0]
         if not isinstance(token, Token):  # a variable, with its member and index steps
-            return _Part("target", token, token.pos, False)
+            return Part("target", token, token.pos, False)
         if token.type == "STRING":
-            return _Part("target", unquote(token.value), tok_pos(token), True)
+            return Part("target", unquote(token.value), tok_pos(token), True)
         if token.type == "NUMBER":
-            return _Part("target", Literal("number", number_value(token.value), tok_pos(token), token.value),
+            return Part("target", Literal("number", number_value(token.value), tok_pos(token), token.value),
                          tok_pos(token), False)
-        return _Part("target", token.value, tok_pos(token), False)
+        return Part("target", token.value, tok_pos(token), False)
 
     def stmt_break(self, children):
-        return _Part("break", True, tok_pos(children[0]))
+        return Part("break", True, tok_pos(children[0]))
 
     def stmt_verb(self, children):
-        return _Part("verb", children[0].value, tok_pos(children[0]))
+        return Part("verb", children[0].value, tok_pos(children[0]))
 
     def stmt_args(self, children):
         args = [child for child in children if not isinstance(child, Token)]
-        return _Part("args", args, span(args[0].pos, args[-1].pos))
+        return Part("args", args, span(args[0].pos, args[-1].pos))
 
     def stmt_guard(self, children):
         if_token, expr = children[0], children[-1]
-        return _Part("guard", expr, span(tok_pos(if_token), expr.pos), tok_pos(if_token))
+        return Part("guard", expr, span(tok_pos(if_token), expr.pos), tok_pos(if_token))
 
     def stmt_block(self, children):
         pos = span(tok_pos(children[0]), tok_pos(children[-1]))
-        return _Part("block", [child for child in children[1:-1] if not isinstance(child, Token)], pos)
+        return Part("block", [child for child in children[1:-1] if not isinstance(child, Token)], pos)
 
     def alias(self, children):
         head = children[0]
@@ -315,7 +315,7 @@ class ModelBuilder:
         name = head.value if not legacy else "$" + head.value
         last = pos_of(children[-1]) if not (isinstance(children[-1], Token) and children[-1].type in ("PIPE", "NL_PIPE")) else tok_pos(head)
         alias = Alias(name=name, path=path, filters=filters, legacy=legacy, pos=span(tok_pos(head), last))
-        return _Part("alias", alias, alias.pos)
+        return Part("alias", alias, alias.pos)
 
     def setting(self, children):
         key, value = children
@@ -377,15 +377,15 @@ class ModelBuilder:
     def member(self, children):
         obj, token = children
         text = token.value
+        pos = span(obj.pos, tok_pos(token))
+        if token.type == "NAME":
+            return name_member(obj, text, pos)
         if token.type == "STRING":
             keys = [unquote(text)]
         elif token.type == "NUMBER":
             keys = text.split(".")
         else:
             keys = [text]
-        pos = span(obj.pos, tok_pos(token))
-        if isinstance(obj, Variable) and obj.name == "$var" and token.type == "NAME":
-            return Variable("$" + keys[0], pos)  # the long form `$var.x` is `$x`
         expr = obj
         for key in keys:
             expr = Member(expr, key, pos)
@@ -453,9 +453,9 @@ class ModelBuilder:
     def obj_key(self, children):
         token = children[0]
         if token.type == "STRING":
-            return _Part("key", unquote(token.value), tok_pos(token))
+            return Part("key", unquote(token.value), tok_pos(token))
         text = ".".join([child.value for child in children])
-        return _Part("key", text, span(tok_pos(children[0]), tok_pos(children[-1])))
+        return Part("key", text, span(tok_pos(children[0]), tok_pos(children[-1])))
 
     def array_lit(self, children):
         items = [child for child in children if not isinstance(child, Token)]
@@ -476,6 +476,13 @@ def _reduce(operands: list[Expr], op: str) -> None:
     right = operands.pop()
     left = operands.pop()
     operands.append(Binary(op, left, right, span(left.pos, right.pos)))
+
+
+def name_member(obj: Expr, name: str, pos: Pos) -> Expr:
+    """``obj.name``; the long form ``$var.x`` is the variable ``$x``."""
+    if isinstance(obj, Variable) and obj.name == "$var":
+        return Variable("$" + name, pos)
+    return Member(obj, name, pos)
 
 
 def _variable(token: Token) -> Variable:
@@ -519,12 +526,13 @@ def check_document(document: Document, path: str) -> None:
     if document.kind == "table" and security is not None:
         legacy.append(('table `security = { guid: ... }` is the older form: write `guid = "..."` as a clause', security.pos))
     top_level = list(document.stack or []) + list(document.blocks)
-    for statement in _walk_with_parents(top_level, path):
-        _collect_legacy(statement, legacy)
+    _check_statements(top_level, path, legacy)
     legacy.sort(key=lambda item: (item[1].line, item[1].column))
 
 
-def _walk_with_parents(statements: list[Statement], path: str):
+def _check_statements(statements: list[Statement], path: str, legacy: list) -> None:
+    """Each statement under ``statements`` in order, checked for its place (``elseif`` and
+    ``else`` only inside ``conditional``, nothing else there) and its older forms collected."""
     stack: list[tuple[Statement, str | None]] = [(item, None) for item in reversed(statements)]
     while stack:
         statement, parent = stack.pop()
@@ -541,25 +549,38 @@ def _walk_with_parents(statements: list[Statement], path: str):
                 path=path, line=statement.pos.line, column=statement.pos.column,
                 end_line=statement.pos.line, end_column=statement.pos.column + len(kind), text=kind,
             )
-        yield statement
-        stack.extend((child, kind) for child in reversed(statement.body))
+        _collect_legacy(statement, legacy)
+        if statement.body:  # most statements have none
+            stack.extend((child, kind) for child in reversed(statement.body))
 
 
 def _collect_legacy(statement: Statement, legacy: list) -> None:
     kind = statement.kind
-    start = statement.pos
-    head = Pos(start.line, start.column, start.line, start.column + len(kind) + (1 if statement.disabled else 0))
     alias = statement.alias
     if alias is not None and alias.legacy:
         legacy.append((f"`as {alias.name[1:]}` is the older form: write `as {alias.name}`", alias.pos))
+    if kind not in _LEGACY_KINDS and not kind.startswith("db."):  # most statements
+        return
     if kind in ("var", "var.update") and isinstance(statement.target, str) and not statement.target_quoted:
-        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`", head))
+        legacy.append((f"`{kind} {statement.target}` is the older form: write `{kind} ${statement.target}`",
+                       _head(statement)))
     if kind == "precondition" and statement.guard is not None and not statement.args:
-        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", head))
+        legacy.append(("`precondition if (...)` is the older form: write `precondition (...) {`", _head(statement)))
     if kind.startswith("db.") and isinstance(statement.target, Literal) and statement.target.kind == "number":
-        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name", head))
+        legacy.append((f"`{kind} {statement.target.raw}` uses a numeric table id: write the table's name",
+                       _head(statement)))
     if kind == "db.query" and statement.setting("search") is not None:
         legacy.append(("`search = ...` in `db.query` is the older form: write `where = ...`", statement.setting("search").pos))
     if kind in ("function.run", "function.call") and isinstance(statement.target, str) \
             and not statement.target_quoted and "/" in statement.target:
-        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', head))
+        legacy.append((f'unquoted name `{statement.target}`: write `{kind} "{statement.target}"`', _head(statement)))
+
+
+_LEGACY_KINDS = frozenset({"var", "var.update", "precondition", "function.run", "function.call"})  # and db.*
+
+
+def _head(statement: Statement) -> Pos:
+    """Where a statement's kind stands (its `!` included)."""
+    start = statement.pos
+    return Pos(start.line, start.column, start.line,
+               start.column + len(statement.kind) + (1 if statement.disabled else 0))

@@ -5,9 +5,13 @@ It builds exactly the model the LALR driver (:mod:`.lalr`) builds: for each rule
 :class:`~xanoctl.language.build.ModelBuilder` method it makes the children list Lark would hand
 that method (named terminals as :class:`~xanoctl.language.lalr.Tok`, with the same positions;
 anonymous strings and line breaks dropped; inlined rules and repetitions spliced in) and calls
-the same method. It reads tokens as Lark's contextual lexer reads them in the LALR state that
-the text has reached: a word is a keyword only where that state accepts the keyword, a slashed
-name only where it accepts ``SLASH_NAME``, and so on.
+the same method; for the commonest rules, whose method only reads its tokens' text and
+positions, it builds the model object itself, as that method builds it, without the tokens.
+It reads tokens as Lark's contextual lexer reads them in the LALR state that the text has
+reached: a word is a keyword only where that state accepts the keyword, a slashed name only
+where it accepts ``SLASH_NAME``, and so on. The text is lexed once, in one pass (``_lex``);
+where a state reads a word with a terminal of its own (a slashed name, an input filter's
+words), that word is read again with it and the pass is picked up after it (``_resync``).
 
 It never reports a syntax error. On anything it does not know (an error, a rare construct, a
 token that the contextual lexer might read otherwise) it raises :class:`GiveUp`, and the caller
@@ -22,9 +26,11 @@ import re
 from typing import Any
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.language.build import ModelBuilder, number_value, unquote
+from xanoctl.language.build import ModelBuilder, Part, name_member, number_value, span, unquote
 from xanoctl.language.tokens import Tok
-from xanoctl.language.model import Document, Literal, ObjectEntry, Pos, Setting, Variable
+from xanoctl.language.model import (
+    Alias, ArrayLit, Document, Filter, Filtered, Literal, ObjectEntry, ObjectLit, Pos, Setting, Variable,
+)
 
 
 class GiveUp(Exception):
@@ -60,18 +66,60 @@ def _plain(regex: str) -> str:
     return re.sub(r"(?<!\\)\((?!\?)", "(?:", regex)
 
 
-# One regex for every token outside input filters: the kind is the group that matched, an
-# operator's kind is its text. A token the contextual lexer would read otherwise in the state
-# reached makes the parser give up (see the module's docstring); the order here is Lark's
-# priority order (NL_PIPE before _NL, TIMESTAMP before NUMBER before `-`, blocks before strings).
-_TOKEN = re.compile(
-    "[\t \x0c]*(?:"
-    + "|".join(f"(?P<{kind}>{_plain(TERMINALS[name])})" for kind, name in (
-        ("NLP", "NL_PIPE"), ("NL", "_NL"), ("W", "NAME"), ("VAR", "VAR"), ("TB", "TEXT_BLOCK"),
-        ("STR", "STRING"), ("TS", "TIMESTAMP"), ("NUM", "NUMBER"), ("BB", "BACKTICK_BLOCK"),
-        ("BT", "BACKTICK")))
-    + "|(?P<OP>" + "|".join(re.escape(op) for op in _OPS) + "))"
-).match
+# Every token outside input filters, read in one pass over the text (``findall``: a list of
+# (spaces before, token) pairs). A token the contextual lexer would read otherwise in the state
+# reached makes the parser give up (see the module's docstring). Where two terminals can start
+# with the same character the order is Lark's priority order (TEXT_BLOCK before STRING,
+# TIMESTAMP before NUMBER before `-`, BACKTICK_BLOCK before BACKTICK, longer operators first);
+# the others come by how often they are met, first those that start with a literal or a set,
+# which the regex engine skips at a glance (STRING, TIMESTAMP and NUMBER start otherwise: it
+# tries them). ``_NL`` is split by its first character for that, and reads the `|` of
+# ``NL_PIPE`` too. Where no terminal matches, the rest of the text is one
+# token (see _lex).
+_NL_LINE = TERMINALS["_NL"][len("(?:\r?\n"):-len(")++")]  # a line break's indent and comment
+_NL_TOKEN = f"(?:\r?\n{_NL_LINE})*+(?:\\|(?!\\|))?"
+_ONE_CHAR_OPS = "[{}()\\[\\],.:~+*/%]"  # the operators that start no longer one (nor a number)
+_TOKENS = re.compile("([\t \x0c]*)(" + "|".join([
+    _plain(TERMINALS["NAME"]), "\n" + _NL_LINE + _NL_TOKEN, _ONE_CHAR_OPS,
+    *(re.escape(op) for op in _OPS if op != "-" and not re.fullmatch(_ONE_CHAR_OPS, op)),
+    _plain(TERMINALS["VAR"]), _plain(TERMINALS["TEXT_BLOCK"]), _plain(TERMINALS["STRING"]),
+    _plain(TERMINALS["TIMESTAMP"]), _plain(TERMINALS["NUMBER"]), "-", _plain(TERMINALS["BACKTICK_BLOCK"]),
+    _plain(TERMINALS["BACKTICK"]), "\r\n" + _NL_LINE + _NL_TOKEN, "[^\t \x0c][\\s\\S]*"]) + ")").findall
+_TOKEN = re.compile("|".join(f"(?:{_plain(TERMINALS[name])})" for name in TERMINALS if name not in (
+    "SLASH_NAME", "FILTER_NAME", "FILTER_ARG", "WS")) + "|" + "|".join(re.escape(op) for op in _OPS)).fullmatch
+_END = ("", " ")  # after the last token: kind "$END" (no token starts with a space)
+_STUCK = "\x00"  # the token where no terminal matches (no rule reads it)
+# a token's kind by its first character: an operator's kind is its text; None where the first
+# character leaves it open (see _kind; a line break's kind is open when it ends with `|`)
+_KINDS: dict[str, str | None] = {
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_", "W"),
+    **dict.fromkeys("0123456789-\"`\r"), "\n": "NL", "$": "VAR", "'": "STR", " ": "$END"}
+
+
+def _kind(value: str) -> str:
+    """The kind of a token whose first character leaves it open."""
+    first = value[0]
+    if first == "\n" or first == "\r":  # a line break, or NL_PIPE: `|` after the last line's indent
+        return "NLP" if value[-1] == "|" and "/" not in value[value.rfind("\n"):] else "NL"
+    if first == '"':
+        return "TB" if value.startswith('"""') else "STR"
+    if first == "`":
+        return "BB" if value.startswith("```") else "BT"
+    if first == "-" and len(value) == 1:
+        return "-"
+    return "TS" if ":" in value else "NUM"
+
+
+def _lex(text: str, pos: int) -> list[tuple[str, str]]:
+    """The tokens from ``pos`` on, then ``_END``. Where no token matches, the rest of the text is
+    one token, ``_STUCK``: the parser gives up if it gets there."""
+    tokens = _TOKENS(text, pos)
+    if tokens and not _TOKEN(tokens[-1][1]):
+        tokens[-1] = (tokens[-1][0], _STUCK)
+    tokens.append(_END)
+    return tokens
+
+
 _SLASH_NAME = re.compile(TERMINALS["SLASH_NAME"]).match
 _FILTER_NAME = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_NAME"] + ")").match
 _FILTER_ARG = re.compile("[\t \x0c]*(" + TERMINALS["FILTER_ARG"] + ")").match
@@ -83,7 +131,9 @@ _BINOPS = {"??": "COALESCE_OP", "||": "OR_OP", "&&": "AND_OP", "~": "TILDE", "+"
 _BINOPS.update((op, "CMP_SYM") for op in ("===", "!==", "==?", "!=?", "<=?", ">=?", "==", "!=", "<=", ">=",
                                           "<?", ">?", "!~", "@>", "<", ">", "="))
 _WORD_OPS = frozenset({"contains", "includes", "like", "ilike", "overlaps", "between", "search"})
-_LITERALS = {"true": "TRUE", "false": "FALSE", "null": "NULL", "now": "NOW"}
+# the words that are values, as ModelBuilder.true, .false, .null and .now build them
+_WORD_LITERALS = {"true": ("bool", True, "true"), "false": ("bool", False, "false"), "null": ("null", None, "null"),
+                  "now": ("now", "now", "now")}
 # after a statement's kind, the words the LALR state reads as keywords (any other is a target)
 _STMT_KEYWORDS = frozenset({"as", "break", "if", "verb"})
 
@@ -91,7 +141,6 @@ _tuple = tuple.__new__  # makes a Pos without the Python-level __new__ of a Name
 _B = ModelBuilder()  # stateless: its methods build the model from a rule's children
 _ATOMS = {"STR": _B.string, "TB": _B.text_block, "NUM": _B.number, "TS": _B.timestamp, "BT": _B.backtick,
           "BB": _B.backtick, "VAR": _B.var}
-_LITERAL_METHODS = {"true": _B.true, "false": _B.false, "null": _B.null, "now": _B.now}
 
 
 def parse(text: str) -> Document:
@@ -103,14 +152,17 @@ def parse(text: str) -> Document:
 
 
 class _Reader:
-    """The text, the current token (kind ``k``, value ``v``, start ``s``, end ``e``), the line
-    it starts on (``line``) and where that line starts (``ls``)."""
+    """The text, its tokens (see _lex) and the index of the current one (``i``); the current
+    token's kind ``k``, value ``v`` and start ``s``; the line it starts on (``line``) and where
+    that line starts (``ls``). The next token starts ``len(spaces)`` after the current one."""
 
-    __slots__ = ("text", "k", "v", "s", "e", "line", "ls")
+    __slots__ = ("text", "tokens", "i", "k", "v", "s", "line", "ls")
 
     def __init__(self, text: str):
         self.text = text
-        self.k, self.v, self.s, self.e = "", "", 0, 0
+        self.tokens = _lex(text, 0)
+        self.i = -1
+        self.k, self.v, self.s = "", "", 0
         self.line, self.ls = 1, 0
 
     # ------------------------------------------------------------------ tokens
@@ -118,26 +170,38 @@ class _Reader:
     # "\n": the line count moves on when one of them is passed.
 
     def advance(self) -> None:
-        """Move to the next token (kind "$END" at the end; give up where no token matches)."""
+        """Make the token after the current one current (kind "$END" after the last)."""
         if self.k == "NL":
             value = self.v
             self.line += value.count("\n")
             self.ls = self.s + value.rfind("\n") + 1
-        self._read()
+        self.i = i = self.i + 1
+        spaces, value = self.tokens[i]
+        self.s += len(self.v) + len(spaces)
+        self.v = value
+        kind = _KINDS.get(value[0], value)
+        if kind is None or kind == "NL" and value[-1] == "|":
+            kind = _kind(value)
+        self.k = kind
 
-    def _read(self) -> None:
-        """Read the token after the current one (kind "$END" at the end; give up where no
-        token matches)."""
-        match = _TOKEN(self.text, self.e)
-        if match is None:
-            if self._at_end():
-                self.k, self.v = "$END", ""
-                return
-            raise GiveUp
-        kind = match.lastgroup
-        self.v = value = match.group(kind)
-        self.s, self.e = match.span(kind)
-        self.k = value if kind == "OP" else kind
+    def _resync(self, end: int) -> None:
+        """The text up to ``end`` is read with another regex (a slashed name, an input filter's
+        word; the caller then makes that token current): the next token is the one ``end`` falls
+        before (the spaces before it shortened), or, where ``end`` falls inside a token, the text
+        is lexed again from there."""
+        tokens, i, pos = self.tokens, self.i + 1, self.s + len(self.v)
+        while True:
+            spaces, value = tokens[i]
+            start = pos + len(spaces)
+            if end <= start:
+                tokens[i] = (self.text[end:start], value)
+                self.i = i - 1
+                break
+            pos = start + len(value)
+            if end < pos or value == _END[1] or value == _STUCK:
+                self.tokens, self.i = _lex(self.text, end), -1
+                break
+            i += 1
 
     def _skip_ws(self, pos: int) -> int:
         """The first position from ``pos`` that is not a space or tab."""
@@ -145,13 +209,6 @@ class _Reader:
         while pos < len(text) and text[pos] in "\t \x0c":
             pos += 1
         return pos
-
-    def _at_end(self) -> bool:
-        text, pos = self.text, self._skip_ws(self.e)
-        if pos == len(text):
-            self.s = self.e = pos
-            return True
-        return False
 
     def tok(self, type_: str) -> Tok:
         """The current token as the LALR driver makes it, typed ``type_`` (never one that holds
@@ -171,7 +228,7 @@ class _Reader:
             self.ls = start + value.rfind("\n") + 1
         else:
             token = Tok(type_, value, line, column, line, column + len(value), start)
-        self._read()
+        self.advance()
         return token
 
     def step(self) -> Pos:
@@ -181,7 +238,13 @@ class _Reader:
         line = self.line
         column = self.s - self.ls + 1
         pos = _tuple(Pos, (line, column, line, column + len(self.v)))
-        self._read()
+        self.advance()
+        return pos
+
+    def step_to(self, first: Pos) -> Pos:
+        """As :meth:`step`, but the span from ``first`` to the current token."""
+        pos = _tuple(Pos, (first[0], first[1], self.line, self.s - self.ls + 1 + len(self.v)))
+        self.advance()
         return pos
 
     def expect(self, kind: str) -> None:
@@ -195,27 +258,32 @@ class _Reader:
 
     def relex(self, matcher: Any, kind: str) -> None:
         """Read the token after the current one with ``matcher`` (input filters' own words)."""
-        match = matcher(self.text, self.e)  # the current token never spans lines here
+        match = matcher(self.text, self.s + len(self.v))  # the current token never spans lines here
         if match is None:
             raise GiveUp
-        self.k, self.v, self.s, self.e = kind, match.group(1), match.start(1), match.end(1)
+        self._resync(match.end(1))
+        self.k, self.v, self.s = kind, match.group(1), match.start(1)
 
     def word_or_slash_name(self) -> Tok:
         """A name where the state also accepts ``SLASH_NAME`` (priority 2 over ``NAME``)."""
         match = _SLASH_NAME(self.text, self.s)
         if match:
-            self.v, self.e = match.group(0), match.end()
+            self._resync(match.end())
+            self.v = match.group(0)
             return self.take("SLASH_NAME")
         return self.take("NAME")
 
-    def dotted(self, names: list) -> list:
-        """``("." NAME)*`` after a name: each further name appended to ``names`` (returned)."""
+    def dotted(self, name: str, pos: Pos) -> tuple[str, Pos]:
+        """``NAME ("." NAME)*``, the first name (``name`` at ``pos``) read: the names joined by
+        dots, and their span (as ModelBuilder.stmt_kind and .obj_key make them)."""
+        names = pos
         while self.k == ".":
             self.advance()
             if self.k != "W":
                 raise GiveUp
-            names.append(self.take("NAME"))
-        return names
+            name += "." + self.v
+            names = self.step_to(pos)
+        return name, names
 
     # ------------------------------------------------------------------ documents
 
@@ -242,6 +310,7 @@ class _Reader:
             raise GiveUp
         children.append(self.take("LBRACE"))
         self.items(children, self.doc_item)
+        children.append(self.take("RBRACE"))
         return _B.document(children)
 
     def verb_name(self) -> Tok:
@@ -253,7 +322,7 @@ class _Reader:
         return self.take("NAME")
 
     def items(self, children: list, item: Any) -> None:
-        """``_NL? (item (_NL item)* _NL?)? RBRACE`` after a ``{``, the ``}`` included."""
+        """``_NL? (item (_NL item)* _NL?)?`` after a ``{``, up to the ``}``."""
         self.skip_nl()
         while self.k != "}":
             children.append(item())
@@ -261,7 +330,6 @@ class _Reader:
                 self.advance()
             elif self.k != "}":
                 raise GiveUp
-        children.append(self.take("RBRACE"))
 
     def doc_item(self) -> Any:
         if self.k == "W":
@@ -281,23 +349,24 @@ class _Reader:
     def stmt_item(self) -> Any:
         """A setting or a statement (``if`` is a keyword here, ``input`` and ``schema`` are not)."""
         if self.k == "!":
-            return self.statement(None)
+            return self.statement()
         if self.k != "W":
             raise GiveUp
         if self.v == "if":
-            return self.statement(None)
-        key, start = self.v, self.s
+            return self.statement()
+        key = self.v
         pos = self.step()
         if self.k == "=":
             self.advance()
             return Setting(key, self.expr(), pos)  # as ModelBuilder.setting builds it
-        return self.statement(Tok("NAME", key, pos[0], pos[1], pos[2], pos[3], start))
+        return self.statement(key, pos)
 
     # ------------------------------------------------------------------ input and schema fields
 
     def fields(self) -> Any:
         children: list[Any] = [self.take("LBRACE")]
         self.items(children, self.field)
+        children.append(self.take("RBRACE"))
         return _B.fields(children)
 
     def field(self) -> Any:
@@ -321,7 +390,7 @@ class _Reader:
             children.append(_B.optional_mark([self.take("QMARK")]))
         if self.k == "=":
             self.advance()
-            if self.k == "W" and self.v not in _LITERALS:
+            if self.k == "W" and self.v not in _WORD_LITERALS:
                 children.append(_B.field_default([self.take("NAME")]))
             else:
                 children.append(_B.field_default([self.expr()]))
@@ -351,7 +420,7 @@ class _Reader:
         children: list[Any] = []
         while True:
             parts: list[Tok] = []
-            if self.text.startswith("!", self._skip_ws(self.e)):
+            if self.text.startswith("!", self._skip_ws(self.s + len(self.v))):
                 self.relex(_BANG, "!")
                 parts.append(self.tok("BANG"))
             self.relex(_FILTER_NAME, "FN")
@@ -369,6 +438,7 @@ class _Reader:
     def field_block(self) -> Any:
         children: list[Any] = [self.take("LBRACE")]
         self.items(children, self.field_item)
+        children.append(self.take("RBRACE"))
         return _B.field_block(children)
 
     def field_item(self) -> Any:
@@ -385,9 +455,10 @@ class _Reader:
 
     # ------------------------------------------------------------------ statements
 
-    def statement(self, first: Tok | None) -> Any:
+    def statement(self, name: str | None = None, pos: Pos | None = None) -> Any:
+        """A statement; ``name`` (at ``pos``) is its kind's first name where it is read."""
         children: list[Any] = []
-        if first is None:
+        if name is None:
             if self.k == "!":
                 children.append(self.take("BANG"))
             if self.k != "W":
@@ -395,10 +466,10 @@ class _Reader:
             if self.v == "if":
                 children.append(_B.stmt_kind([self.take("IF")]))
             else:
-                first = self.take("NAME")
-        if first is not None:
-            kind = [first]
-            children.append(_B.stmt_kind(self.dotted(kind)))
+                name = self.v
+                pos = self.step()
+        if name is not None:
+            children.append(Part("kind", *self.dotted(name, pos)))
         k = self.k
         if k == "W":
             if self.v not in _STMT_KEYWORDS:
@@ -435,12 +506,12 @@ class _Reader:
 
     def target_access(self) -> Any:
         """``$var`` with member (``.name``) and index steps, as a statement's target."""
-        value = _B.var([self.take("VAR")])
+        value = Variable(self.v, self.step())  # as ModelBuilder.var builds it
         while True:
             if self.k == ".":
                 self.advance()
                 if self.k == "W":
-                    value = _B.member([value, self.take("NAME")])
+                    value = self.name_member(value)
                     continue
                 if self.k != "[":
                     raise GiveUp
@@ -460,28 +531,40 @@ class _Reader:
         self.expect(")")
         return _B.stmt_args(args)
 
-    def stmt_block(self) -> Any:
-        children: list[Any] = [self.take("LBRACE")]
-        self.items(children, self.stmt_item)
-        return _B.stmt_block(children)
+    def stmt_block(self) -> Part:
+        """As ModelBuilder.stmt_block builds it."""
+        first = self.step()
+        body: list[Any] = []
+        self.items(body, self.stmt_item)
+        return Part("block", body, self.step_to(first))
 
-    def alias(self) -> Any:
+    def alias(self) -> Part:
+        """``as`` and a variable (or the older bare name), as ModelBuilder.alias builds it."""
         self.advance()
         if self.k == "VAR":
-            children: list[Any] = [self.take("VAR")]
+            name, legacy = self.v, False
         elif self.k == "W":
-            children = [self.take("NAME")]
+            name, legacy = "$" + self.v, True
         else:
             raise GiveUp
-        self.dotted(children)
-        self.filter_suffixes(children)
-        return _B.alias(children)
+        head = self.step()
+        dotted, pos = self.dotted(name, head)
+        filters = self.filters()
+        if filters:
+            pos = span(head, filters[-1].pos)
+        alias = Alias(name=name, path=dotted.split(".")[1:], filters=filters, legacy=legacy, pos=pos)
+        return Part("alias", alias, pos)
 
-    def filter_suffixes(self, children: list) -> None:
-        """``((PIPE | NL_PIPE) filter)*``"""
+    def filters(self) -> list[Filter]:
+        """``((PIPE | NL_PIPE) filter)*``: the filters (no rule keeps the pipes)."""
+        filters = []
         while self.k == "|" or self.k == "NLP":
-            children.append(self.take("PIPE" if self.k == "|" else "NL_PIPE"))
-            children.append(self.filter())
+            if self.k == "NLP":
+                self.take("NL_PIPE")  # moves the line count on
+            else:
+                self.advance()
+            filters.append(self.filter())
+        return filters
 
     def filter(self) -> Any:
         children: list[Any] = []
@@ -492,7 +575,7 @@ class _Reader:
         children.append(self.take("NAME"))
         while self.k == ":":
             self.advance()
-            if self.k == "W" and self.v not in _LITERALS:
+            if self.k == "W" and self.v not in _WORD_LITERALS:
                 children.append(_B.ident([self.take("NAME")]))
             elif self.k == "!":
                 children.append(self.postfix(self.cast(self.take("BANG"))))
@@ -544,7 +627,7 @@ class _Reader:
     def unary(self) -> Any:
         if self.k == "!":
             bang = self.take("BANG")
-            if self.k == "W" and self.v not in _LITERALS:  # `!type "text"`: a cast, an atom
+            if self.k == "W" and self.v not in _WORD_LITERALS:  # `!type "text"`: a cast, an atom
                 value = self.postfix(self.cast(bang))
             else:
                 return _B.not_([bang, self.unary()])
@@ -561,10 +644,9 @@ class _Reader:
                 value = self.atom()
             if self.k == "." or self.k == "[":
                 value = self.postfix(value)
-        if self.k == "|" or self.k == "NLP":
-            children = [value]
-            self.filter_suffixes(children)
-            return _B.filtered(children)
+        if self.k == "|" or self.k == "NLP":  # as ModelBuilder.filtered builds it
+            filters = self.filters()
+            return Filtered(value, filters, span(value.pos, filters[-1].pos))
         return value
 
     def cast(self, bang: Tok) -> Any:
@@ -585,7 +667,7 @@ class _Reader:
                 self.advance()
                 k = self.k
                 if k == "W":
-                    value = _B.member([value, self.take("NAME")])
+                    value = self.name_member(value)
                     continue
                 if k in _MEMBER_KEYS:
                     value = _B.member([value, self.take(_TYPES[k])])
@@ -595,6 +677,11 @@ class _Reader:
             elif k != "[":
                 return value
             value = self.index(value)
+
+    def name_member(self, value: Any) -> Any:
+        """``value.name`` (the current token is the name), as ModelBuilder.member builds it."""
+        name = self.v
+        return name_member(value, name, self.step_to(value.pos))
 
     def index(self, value: Any) -> Any:
         """``[expr]`` after ``value`` (the current token is the ``[``)."""
@@ -612,10 +699,11 @@ class _Reader:
         if method is not None:
             return method([self.take(_TYPES[k])])
         if k == "W":
-            method = _LITERAL_METHODS.get(self.v)
-            if method is None:
+            literal = _WORD_LITERALS.get(self.v)
+            if literal is None:
                 raise GiveUp
-            return method([self.take(_LITERALS[self.v])])
+            kind, value, raw = literal
+            return Literal(kind, value, self.step(), raw)
         if k == "(":
             self.advance()
             self.skip_nl()
@@ -629,14 +717,15 @@ class _Reader:
             return self.array_lit()
         raise GiveUp
 
-    def object_lit(self) -> Any:
-        children: list[Any] = [self.take("LBRACE")]
-        self.sequence(children, "}", self.obj_entry)
-        children.append(self.take("RBRACE"))
-        return _B.object_lit(children)
+    def object_lit(self) -> ObjectLit:
+        """As ModelBuilder.object_lit builds it."""
+        first = self.step()
+        entries = self.sequence("}", self.obj_entry)
+        return ObjectLit(entries, self.step_to(first))
 
-    def sequence(self, children: list, close: str, item: Any) -> None:
-        """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``."""
+    def sequence(self, close: str, item: Any) -> list:
+        """``_NL? (item (("," _NL? | _NL) item)* ("," _NL? | _NL)?)?`` up to ``close``: the items."""
+        children: list[Any] = []
         self.skip_nl()
         while self.k != close:
             children.append(item())
@@ -647,6 +736,7 @@ class _Reader:
                 self.advance()
             elif self.k != close:
                 raise GiveUp
+        return children
 
     def obj_entry(self) -> Any:
         children: list[Any] = []
@@ -654,28 +744,27 @@ class _Reader:
             children.append(self.take("BANG"))
         k = self.k
         if k == "W":
-            name, start = self.v, self.s
+            name = self.v
             pos = self.step()
             if self.k == ":" and not children:  # `name: value`, as ModelBuilder.obj_entry builds it
                 self.advance()
                 self.skip_nl()
                 return ObjectEntry(name, self.expr(), pos)
-            key = self.dotted([Tok("NAME", name, pos[0], pos[1], pos[2], pos[3], start)])
+            children.append(Part("key", *self.dotted(name, pos)))
         elif k == "STR" or k == "NUM":
-            key = [self.take(_TYPES[k])]
+            children.append(_B.obj_key([self.take(_TYPES[k])]))
         else:
             raise GiveUp
-        children.append(_B.obj_key(key))
         self.expect(":")
         self.skip_nl()
         children.append(self.expr())
         return _B.obj_entry(children)
 
-    def array_lit(self) -> Any:
-        children: list[Any] = [self.take("LSQB")]
-        self.sequence(children, "]", self.expr)
-        children.append(self.take("RSQB"))
-        return _B.array_lit(children)
+    def array_lit(self) -> ArrayLit:
+        """As ModelBuilder.array_lit builds it."""
+        first = self.step()
+        items = self.sequence("]", self.expr)
+        return ArrayLit(items, self.step_to(first))
 
 
 _MEMBER_KEYS = frozenset({"VAR", "NUM", "STR"})

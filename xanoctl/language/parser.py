@@ -102,7 +102,8 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
     if "\x00" in text:
         raise XanoSyntaxError("binary content (NUL character): not XanoScript", path=path,
                               line=line_offset + text.count("\n", 0, text.index("\x00")) + 1, column=1)
-    if not _CONTENT_LINE.search(text):
+    content = _CONTENT_LINE.search(text)
+    if not content:
         raise XanoSyntaxError("no XanoScript document (the text is empty or only comments); expected a "
                               "document such as `function \"name\" {`", path=path, line=line_offset + 1, column=1)
     _check_nesting(text, path, line_offset)
@@ -113,7 +114,7 @@ def parse_document(text: str, path: str = "", *, line_offset: int = 0) -> Docume
         document = _lalr_parse(source, path, line_offset)
     document.path = path
     document.line_offset = line_offset
-    document.comments = _header_comments(text)
+    document.comments = _header_comments(text, content.end())
     check_document(document, path)
     return document
 
@@ -142,9 +143,12 @@ def _lalr_parse(source: str, path: str, line_offset: int) -> Document:
         raise XanoSyntaxError("nesting too deep", path=path, line=line_offset + 1, column=1) from None
 
 
-def _header_comments(text: str) -> list[str]:
+def _header_comments(text: str, content: int) -> list[str]:
+    """The comments above the first line of content (``content`` stands on it): the lines below
+    it are not read."""
+    end = text.find("\n", content)
     comments = []
-    for line in text.lstrip("\ufeff").splitlines():
+    for line in text[:end if end >= 0 else len(text)].lstrip("\ufeff").splitlines():
         stripped = line.strip()
         if stripped.startswith("//"):
             comments.append(stripped[2:].strip())
