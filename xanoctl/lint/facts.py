@@ -18,6 +18,7 @@ from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
+from xanoctl.pickling import by_fields
 
 
 class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
@@ -26,6 +27,7 @@ class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
     required: bool
 
 
+@by_fields
 @dataclass(slots=True)
 class FunctionFact:
     name: str
@@ -45,6 +47,7 @@ class FunctionFact:
         return (inputs, self.status, self.env_keys, self.env_callees)
 
 
+@by_fields
 @dataclass(slots=True)
 class CallFact:
     """``function.run CALLEE { input = {...} } as $alias`` (live statements only)."""
@@ -59,6 +62,7 @@ class CallFact:
     alias: str | None
 
 
+@by_fields
 @dataclass(slots=True)
 class ReadFact:
     """A read ``$r.key...`` of a variable holding a ``function.run`` result."""
@@ -95,6 +99,7 @@ class HandedFact(NamedTuple):  # a tuple: thousands of them go through the cache
     obj: str
 
 
+@by_fields
 @dataclass(slots=True)
 class EventFact:
     starts_on: datetime | None
@@ -103,6 +108,7 @@ class EventFact:
     valid: bool
 
 
+@by_fields
 @dataclass(slots=True)
 class TaskFact:
     name: str
@@ -114,6 +120,7 @@ class TaskFact:
     description: str = ""
 
 
+@by_fields
 @dataclass(slots=True)
 class EndpointFact:
     name: str
@@ -125,6 +132,7 @@ class EndpointFact:
     statements: int  # live statements in the stack
 
 
+@by_fields
 @dataclass(slots=True)
 class DocFact:
     """One document: what it is and what it names outside itself (calls of every kind, tables
@@ -150,6 +158,7 @@ class DocFact:
         return f"{self.kind} {self.name}"
 
 
+@by_fields
 @dataclass(slots=True)
 class FileResult:
     """Everything the linter keeps about one file."""
