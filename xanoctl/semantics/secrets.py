@@ -26,11 +26,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from xanoctl.semantics.masking import PREFIXED, SCHEME, SHOWN
 from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Pos, Ternary, Unary,
-    Variable,
+    Variable, walk_expr,
 )
 
 
@@ -52,6 +53,7 @@ _PLACEHOLDER = re.compile(
 # token guarding its documentation page): not written into code, nothing to move to $env
 _GENERATED = frozenset({"swagger"})
 _SHORTEST = 15  # no secret found here is shorter (`xoxb-` and ten characters)
+_ANY_SECRET_NAME = "api_key"  # a name that makes a credential-shaped value a secret
 _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 
 
@@ -92,6 +94,21 @@ def secrets(doc: Document) -> list[Secret]:
     return found
 
 
+def may_hold_secrets(doc: Document, strings: list[Literal]) -> bool:
+    """False when no string of the document can be a secret, whatever name it is given to:
+    a cheap test that spares most documents the walk of :func:`secrets`. ``strings``: the
+    string literals of its expressions (:attr:`~xanoctl.semantics.variables.Variables.strings`);
+    the defaults of its inputs are looked at here."""
+    defaults = (node for item in doc.inputs or [] if item.default is not None
+                for node in walk_expr(item.default) if type(node) is Literal)
+    return any(_long_text(node) and _literal(node, _ANY_SECRET_NAME) is not None
+               for node in chain(strings, defaults))
+
+
+def _long_text(node: Literal) -> bool:
+    return isinstance(node.value, str) and len(node.value) >= _SHORTEST and node.kind in ("string", "text")
+
+
 def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
     """The secrets under the expressions of ``stack``, each with the name its value is given
     to (one loop for the whole document: this runs on every file)."""
@@ -100,7 +117,7 @@ def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
         node, name = stack.pop()
         kind = type(node)
         if kind is Literal:
-            if isinstance(node.value, str) and len(node.value) >= _SHORTEST and node.kind in ("string", "text"):
+            if _long_text(node):
                 secret = _literal(node, name)
                 if secret is not None:
                     found.append(secret)
@@ -125,6 +142,8 @@ def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
 
 
 def _literal(node: Literal, key: str | None) -> Secret | None:
+    """The secret ``node`` holds as the value of ``key``; with a credential name for ``key``
+    (:data:`_ANY_SECRET_NAME`), None means that it holds none whatever its name."""
     text = node.value
     assert isinstance(text, str)
     if len(text) < _SHORTEST:
