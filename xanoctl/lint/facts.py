@@ -13,7 +13,7 @@ from typing import NamedTuple
 from xanoctl.lint.finding import Finding, Span, span
 from xanoctl.lint.suppress import Suppression
 from xanoctl.lint.locate import header_span, target_span
-from xanoctl.lint.walk import chain_text, direct_alias, live_statements, result_callees
+from xanoctl.lint.walk import chain_text, direct_alias, result_callees
 from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
@@ -215,7 +215,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.endpoints.append(EndpointFact(
             name=doc.name, verb=doc.verb, group=_text(group) or None, path=path, obj=obj,
             pos=header,
-            statements=sum(1 for _ in live_statements(doc.stack or [])),
+            statements=len(ctx.semantics.live_stack),
         ))
     elif doc.kind == "table" and doc.name is not None:
         out.tables.append(table_of(doc, path))
@@ -223,7 +223,8 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.documents.append(DocFact(
             kind=doc.kind, name=doc.name, path=path, pos=header, verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc)), inputs=declared, columns=tuple(column_uses(doc)),
+            guid=doc.guid, refs=tuple(references(doc, ctx.semantics.live)), inputs=declared,
+            columns=tuple(column_uses(doc, ctx.semantics.live)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():

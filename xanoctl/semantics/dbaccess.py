@@ -16,12 +16,12 @@ table is not a plain name, a dynamic key, a numeric (older) table id, a search i
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from xanoctl.language.model import (
     Document, Expr, Literal, Member, ObjectLit, Pos, Statement, access_path, walk_expr,
 )
-from xanoctl.semantics.references import live_statements
+from xanoctl.semantics.statements import document_statements
 
 # statements whose `data` object names the columns written
 DATA_WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit"})
@@ -41,10 +41,11 @@ class ColumnUse(NamedTuple):  # a tuple: thousands of them go through the cache
     statement: str  # the statement kind, e.g. db.query
 
 
-def column_uses(doc: Document) -> list[ColumnUse]:
-    """Every column use of the document's live database statements, in source order."""
+def column_uses(doc: Document, live: Iterable[Statement] | None = None) -> list[ColumnUse]:
+    """Every column use of the document's live database statements, in source order
+    (``live``: its live statements, when they are listed already)."""
     found: list[ColumnUse] = []
-    for stmt in live_statements(doc):
+    for stmt in document_statements(doc) if live is None else live:
         if stmt.kind.startswith("db.") and isinstance(stmt.target, str) and stmt.target:
             found.extend(_statement(stmt, stmt.target))
     found.sort(key=lambda use: (use.pos.line, use.pos.column))

@@ -14,9 +14,10 @@ cross-reference and table rules all read these references; none walks the statem
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
+from xanoctl.semantics.statements import document_statements
 
 # calling statements -> the kind of object they name
 CALLS = {
@@ -64,28 +65,17 @@ def table_mode(kind: str) -> str | None:
     return None
 
 
-def references(doc: Document) -> list[Reference]:
-    """Every reference of the document, in source order."""
+def references(doc: Document, live: Iterable[Statement] | None = None) -> list[Reference]:
+    """Every reference of the document, in source order (``live``: its live statements, when
+    they are listed already)."""
     found: list[Reference] = []
     found.extend(_middleware(doc.value("middleware"), "middleware"))
     if doc.kind in ("agent", "mcp_server"):
         found.extend(_named_items(doc.value("tools"), "tool", "uses", "tools"))
-    for stmt in live_statements(doc):
+    for stmt in document_statements(doc) if live is None else live:
         found.extend(_statement(stmt))
     found.sort(key=lambda ref: (ref.pos.line, ref.pos.column))
     return found
-
-
-def live_statements(doc: Document) -> Iterator[Statement]:
-    """The statements of the stack and the other blocks that can run (disabled ones, and what
-    they hold, are skipped), in source order."""
-    stack = list(reversed([*(doc.stack or []), *doc.blocks]))
-    while stack:
-        node = stack.pop()
-        if node.disabled:
-            continue
-        yield node
-        stack.extend(reversed(node.body))
 
 
 def _statement(stmt: Statement) -> Iterator[Reference]:
