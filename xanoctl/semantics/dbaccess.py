@@ -32,7 +32,8 @@ DB_EXPRESSIONS = ("where", "additional_where", "eval")
 class ColumnUse(NamedTuple):  # a tuple: thousands of them go through the cache
     """One column named for a table. ``via``: ``where``, ``additional_where``, ``eval``,
     ``join``, ``field_name`` or ``data``; ``pos`` covers ``$db.<table>.<column>``, the
-    ``field_name`` string or the ``data`` key, as a plain tuple (see :class:`~xanoctl.semantics.references.Reference`)."""
+    ``field_name`` string or the ``data`` key, as a plain tuple (see
+    :class:`~xanoctl.semantics.references.Reference`)."""
 
     table: str
     column: str

@@ -55,6 +55,7 @@ _GENERATED = frozenset({"swagger"})
 _SHORTEST = 15  # no secret found here is shorter (`xoxb-` and ten characters)
 _ANY_SECRET_NAME = "api_key"  # a name that makes a credential-shaped value a secret
 _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
+_HINT = re.compile(r":|PRIVATE KEY|Bearer|Basic|Token")  # see _may_be_secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +102,14 @@ def may_hold_secrets(doc: Document, strings: list[Literal]) -> bool:
     the defaults of its inputs are looked at here."""
     defaults = (node for item in doc.inputs or [] if item.default is not None
                 for node in walk_expr(item.default) if type(node) is Literal)
-    return any(_long_text(node) and _literal(node, _ANY_SECRET_NAME) is not None
+    return any(_long_text(node) and _may_be_secret(node.value) and _literal(node, _ANY_SECRET_NAME) is not None
                for node in chain(strings, defaults))
+
+
+def _may_be_secret(text: str) -> bool:
+    """What :func:`_literal` needs to find a secret under any name, cheaply told: a header's
+    colon, a private key, a scheme word, a known prefix, or nothing but one token."""
+    return bool(_HINT.search(text) or PREFIXED.search(text) or _SHAPE.fullmatch(text.strip()))
 
 
 def _long_text(node: Literal) -> bool:

@@ -4,7 +4,8 @@ them once per document for the references, the column uses, the results and the 
 
 >>> from xanoctl.language.parser import parse_document
 >>> doc = parse_document('function "a" {\\n  stack {\\n    !debug.log { value = 1 }\\n'
-...                      '    conditional {\\n      if (true) {\\n        return { value = 1 }\\n      }\\n    }\\n  }\\n}\\n')
+...                      '    conditional {\\n      if (true) {\\n        return { value = 1 }\\n'
+...                      '      }\\n    }\\n  }\\n}\\n')
 >>> [stmt.kind for stmt in document_statements(doc)]
 ['conditional', 'if', 'return']
 """
