@@ -55,6 +55,8 @@ _GENERATED = frozenset({"swagger"})
 _SHORTEST = 15  # no secret found here is shorter (`xoxb-` and ten characters)
 _ANY_SECRET_NAME = "api_key"  # a name that makes a credential-shaped value a secret
 _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
 _HINT = re.compile(r":|PRIVATE KEY|Bearer|Basic|Token")  # see _may_be_secret
 
 
@@ -167,7 +169,7 @@ def _literal(node: Literal, key: str | None) -> Secret | None:
     scheme = SCHEME.search(text)
     if scheme and _credential(scheme.group(2), 12, 2.5):
         return _secret(node, scheme.group(2), key, "basic" if scheme.group(1) == "Basic" else "bearer")
-    if key is not None and is_secret_name(key) and _credential(text.strip(), 16, 3.0):
+    if key is not None and _credential(text.strip(), 16, 3.0) and is_secret_name(key):
         return _secret(node, text.strip(), key, "value")
     return None
 
@@ -175,9 +177,10 @@ def _literal(node: Literal, key: str | None) -> Secret | None:
 def _credential(value: str, length: int, entropy: float) -> bool:
     """Whether ``value`` has the shape of a credential: one token of at least ``length``
     characters, letters and digits mixed, no placeholder, bits per character >= ``entropy``."""
-    if len(value) < length or not _SHAPE.fullmatch(value) or _PLACEHOLDER.search(value):
+    if len(value) < length or not _SHAPE.fullmatch(value):
         return False
-    if not (any(ch.isdigit() for ch in value) and any(ch.isalpha() for ch in value)):
+    # of the shape's characters, only 0-9 are digits and only A-Z and a-z letters
+    if not (_DIGIT.search(value) and _LETTER.search(value)) or _PLACEHOLDER.search(value):
         return False
     if value.startswith(("http", "/", ".")) or value.isupper() and "_" in value:  # a URL, a path, a NAME
         return False
