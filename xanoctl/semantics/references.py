@@ -74,7 +74,8 @@ def references(doc: Document, live: Iterable[Statement] | None = None) -> list[R
     if doc.kind in ("agent", "mcp_server"):
         found.extend(_named_items(doc.value("tools"), "tool", "uses", "tools"))
     for stmt in document_statements(doc) if live is None else live:
-        found.extend(_statement(stmt))
+        if stmt.kind in CALLS or stmt.kind.startswith("db."):  # what names another object
+            found.extend(_statement(stmt))
     found.sort(key=lambda ref: (ref.pos[0], ref.pos[1]))
     return found
 
