@@ -308,7 +308,8 @@ def _expr(expr: Expr, where: frozenset[str], live: bool, out: Variables) -> None
             push(node.left)
             push(node.right)
         elif kind is ObjectLit:
-            stack.extend(entry.value for entry in node.entries)
+            for entry in node.entries:
+                push(entry.value)
         elif kind is ArrayLit:
             stack.extend(node.items)
         elif kind is Ternary:
