@@ -303,13 +303,21 @@ def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult
 
 
 def _reads(chains, path: str, obj: str, out: FileResult, table) -> None:
-    holders: dict[str, tuple[str, ...] | None] = {}
+    holders: dict[str, tuple[tuple[str, ...], bool] | None] = {}  # var -> (callees, direct)
     for chain in chains:
-        if chain.var not in holders:
-            holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
-        callees = holders[chain.var]
-        if callees and chain.keys:
+        var = chain.var
+        if var not in holders:
+            holders[var] = _holder(var, table)
+        held = holders[var]
+        if held is not None and chain.keys:
             out.reads.append(ReadFact(
-                var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
-                callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
+                var=var, keys=tuple(chain.keys), pos=span(chain.node.pos),
+                callees=held[0], direct=held[1], path=path, obj=obj,
             ))
+
+
+def _holder(var: str, table) -> tuple[tuple[str, ...], bool] | None:
+    """The callees whose result ``var`` holds, and whether it is their own alias; None when
+    it holds no call's result."""
+    callees = result_callees(var, table) if var in table else None
+    return (callees, direct_alias(var, table)) if callees else None
