@@ -13,7 +13,7 @@ from xanoctl.semantics.tables import table_of
 
 def refs(source: str) -> list[tuple]:
     doc = parse_document(textwrap.dedent(source).lstrip())
-    return [(ref.kind, ref.name, ref.mode, ref.via, ref.pos.line, ref.pos.column) for ref in references(doc)]
+    return [(ref.kind, ref.name, ref.mode, ref.via, ref.pos[0], ref.pos[1]) for ref in references(doc)]
 
 
 def test_calls_of_every_kind_with_the_name_position():

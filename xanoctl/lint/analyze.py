@@ -38,7 +38,10 @@ class Options:
 
 def split_lines(text: str) -> list[str]:
     """Lines as the parser counts them (``\\n``; a trailing ``\\r`` is dropped)."""
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    lines = text.split("\n")
+    if "\r" not in text:  # most files: no line to look at again
+        return lines
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def analyze(path: str, data: bytes, options: Options, file_digest: str | None = None, *,

@@ -43,7 +43,7 @@ class DocContext:
     def results(self) -> list[Result]:
         """The document's response and live returns, judged as envelopes or not."""
         if self._results is None:
-            self._results = results(self.doc, self.table, self.semantics.types)
+            self._results = results(self.doc, self.table, self.semantics.types, self.semantics.live_stack)
         return self._results
 
     def header(self) -> Span:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from xanoctl.lint.walk import Source, assignments, live_statements
+from xanoctl.lint.walk import Source, assignments
 from xanoctl.language.model import (
-    ArrayLit, Binary, Cast, Document, Expr, Literal, ObjectLit, Pos, Ternary, Unary, Variable,
+    ArrayLit, Binary, Cast, Document, Expr, Literal, ObjectLit, Pos, Statement, Ternary, Unary, Variable,
 )
+from xanoctl.semantics.statements import live_statements
 from xanoctl.semantics.types import Types
 
 ENVELOPE_KEYS = frozenset({"success", "data", "error"})
@@ -152,13 +153,14 @@ def combine(verdicts: list[Verdict]) -> Verdict:
 
 
 def results(doc: Document, table: dict[str, list[Source]] | None = None,
-            types: Types | None = None) -> list[Result]:
+            types: Types | None = None, stack: list[Statement] | None = None) -> list[Result]:
     """The response and every live ``return`` of a function-like document, judged (with the
-    document's value types when given)."""
+    document's value types when given; ``stack``: the live statements of its stack, when they
+    are listed already)."""
     if table is None:
         table = assignments(doc)
     found: list[Result] = []
-    for stmt in live_statements(doc.stack or []):
+    for stmt in live_statements(doc.stack or []) if stack is None else stack:
         if stmt.kind == "return":
             value = stmt.value("value")
             if value is not None:

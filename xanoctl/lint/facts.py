@@ -13,11 +13,12 @@ from typing import NamedTuple
 from xanoctl.lint.finding import Finding, Span, span
 from xanoctl.lint.suppress import Suppression
 from xanoctl.lint.locate import header_span, target_span
-from xanoctl.lint.walk import chain_text, direct_alias, live_statements, result_callees
+from xanoctl.lint.walk import chain_text, direct_alias, result_callees
 from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
+from xanoctl.pickling import by_fields
 
 
 class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
@@ -26,6 +27,7 @@ class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
     required: bool
 
 
+@by_fields
 @dataclass(slots=True)
 class FunctionFact:
     name: str
@@ -45,6 +47,7 @@ class FunctionFact:
         return (inputs, self.status, self.env_keys, self.env_callees)
 
 
+@by_fields
 @dataclass(slots=True)
 class CallFact:
     """``function.run CALLEE { input = {...} } as $alias`` (live statements only)."""
@@ -59,6 +62,7 @@ class CallFact:
     alias: str | None
 
 
+@by_fields
 @dataclass(slots=True)
 class ReadFact:
     """A read ``$r.key...`` of a variable holding a ``function.run`` result."""
@@ -95,6 +99,7 @@ class HandedFact(NamedTuple):  # a tuple: thousands of them go through the cache
     obj: str
 
 
+@by_fields
 @dataclass(slots=True)
 class EventFact:
     starts_on: datetime | None
@@ -103,6 +108,7 @@ class EventFact:
     valid: bool
 
 
+@by_fields
 @dataclass(slots=True)
 class TaskFact:
     name: str
@@ -114,6 +120,7 @@ class TaskFact:
     description: str = ""
 
 
+@by_fields
 @dataclass(slots=True)
 class EndpointFact:
     name: str
@@ -125,6 +132,7 @@ class EndpointFact:
     statements: int  # live statements in the stack
 
 
+@by_fields
 @dataclass(slots=True)
 class DocFact:
     """One document: what it is and what it names outside itself (calls of every kind, tables
@@ -150,6 +158,7 @@ class DocFact:
         return f"{self.kind} {self.name}"
 
 
+@by_fields
 @dataclass(slots=True)
 class FileResult:
     """Everything the linter keeps about one file."""
@@ -206,7 +215,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.endpoints.append(EndpointFact(
             name=doc.name, verb=doc.verb, group=_text(group) or None, path=path, obj=obj,
             pos=header,
-            statements=sum(1 for _ in live_statements(doc.stack or [])),
+            statements=len(ctx.semantics.live_stack),
         ))
     elif doc.kind == "table" and doc.name is not None:
         out.tables.append(table_of(doc, path))
@@ -214,7 +223,8 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.documents.append(DocFact(
             kind=doc.kind, name=doc.name, path=path, pos=header, verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc)), inputs=declared, columns=tuple(column_uses(doc)),
+            guid=doc.guid, refs=tuple(references(doc, ctx.semantics.live)), inputs=declared,
+            columns=tuple(column_uses(doc, ctx.semantics.live)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
@@ -293,13 +303,21 @@ def _calls(doc: Document, path: str, obj: str, lines: list[str], out: FileResult
 
 
 def _reads(chains, path: str, obj: str, out: FileResult, table) -> None:
-    holders: dict[str, tuple[str, ...] | None] = {}
+    holders: dict[str, tuple[tuple[str, ...], bool] | None] = {}  # var -> (callees, direct)
     for chain in chains:
-        if chain.var not in holders:
-            holders[chain.var] = result_callees(chain.var, table) if chain.var in table else None
-        callees = holders[chain.var]
-        if callees and chain.keys:
+        var = chain.var
+        if var not in holders:
+            holders[var] = _holder(var, table)
+        held = holders[var]
+        if held is not None and chain.keys:
             out.reads.append(ReadFact(
-                var=chain.var, keys=tuple(chain.keys), pos=span(chain.node.pos),
-                callees=callees, direct=direct_alias(chain.var, table), path=path, obj=obj,
+                var=var, keys=tuple(chain.keys), pos=span(chain.node.pos),
+                callees=held[0], direct=held[1], path=path, obj=obj,
             ))
+
+
+def _holder(var: str, table) -> tuple[tuple[str, ...], bool] | None:
+    """The callees whose result ``var`` holds, and whether it is their own alias; None when
+    it holds no call's result."""
+    callees = result_callees(var, table) if var in table else None
+    return (callees, direct_alias(var, table)) if callees else None

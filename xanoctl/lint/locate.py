@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from xanoctl.lint.finding import Span
@@ -11,28 +12,17 @@ if TYPE_CHECKING:
     from xanoctl.language.model import Document, Statement
 
 
+# a quoted string (escapes skipped) or a bare name, after spaces
+_NAME = re.compile(r"""[ \t]*(?:("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|([^ \t{(\r\n"'][^ \t{(\r\n]*))""")
+
+
 def _name_span(line: str, start: int, line_no: int) -> Span | None:
     """The quoted string or bare name starting at or after index ``start`` of ``line``."""
-    i = start
-    while i < len(line) and line[i] in " \t":
-        i += 1
-    if i >= len(line):
+    found = _NAME.match(line, start)
+    if found is None:
         return None
-    if line[i] in "\"'":
-        quote = line[i]
-        j = i + 1
-        while j < len(line):
-            if line[j] == "\\":
-                j += 2
-                continue
-            if line[j] == quote:
-                return (line_no, i + 1, line_no, j + 2)
-            j += 1
-        return None
-    j = i
-    while j < len(line) and line[j] not in " \t{(\r\n":
-        j += 1
-    return (line_no, i + 1, line_no, j + 1) if j > i else None
+    which = 1 if found.group(1) is not None else 2
+    return (line_no, found.start(which) + 1, line_no, found.end(which) + 1)
 
 
 def target_span(stmt: Statement, lines: list[str]) -> Span:

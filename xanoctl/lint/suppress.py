@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.lint.finding import Finding, Problem, Span, make_finding
+from xanoctl.pickling import by_fields
 
 if TYPE_CHECKING:
     from xanoctl.language.model import Document
@@ -22,6 +23,7 @@ _COMMENT = re.compile(r"^([ \t]*)//[ \t]*xanoctl[ \t]*:(.*)$")
 _IGNORE = re.compile(r"ignore\[([^\]]*)\](.*)$")
 
 
+@by_fields
 @dataclass(slots=True)
 class Suppression:
     """``// xanoctl: ignore[CODES] reason`` and the lines it covers."""

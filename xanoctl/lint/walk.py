@@ -6,28 +6,11 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
-from xanoctl.language.model import Document, Expr, Literal, Statement, Variable
+from xanoctl.language.model import Document, Expr, Literal, Variable
+from xanoctl.semantics.statements import document_statements
 from xanoctl.semantics.variables import Change, Variables, variables
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def live_statements(statements: list[Statement]) -> Iterator[Statement]:
-    """Every statement that can run: disabled ones (``!kind``) and everything nested in them
-    are skipped. Source order, iteratively."""
-    stack = list(reversed(statements))
-    while stack:
-        node = stack.pop()
-        if node.disabled:
-            continue
-        yield node
-        stack.extend(reversed(node.body))
-
-
-def document_statements(doc: Document) -> Iterator[Statement]:
-    """The live statements of the stack and of the other block clauses (tests, legacy forms)."""
-    yield from live_statements(doc.stack or [])
-    yield from live_statements(doc.blocks)
 
 
 def document_reads(doc: Document) -> Iterator[Expr]:

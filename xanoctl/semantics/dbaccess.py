@@ -16,12 +16,12 @@ table is not a plain name, a dynamic key, a numeric (older) table id, a search i
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from xanoctl.language.model import (
-    Document, Expr, Literal, Member, ObjectLit, Pos, Statement, access_path, walk_expr,
+    Document, Expr, Literal, Member, ObjectLit, Statement, access_path, walk_expr,
 )
-from xanoctl.semantics.references import live_statements
+from xanoctl.semantics.statements import document_statements
 
 # statements whose `data` object names the columns written
 DATA_WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit"})
@@ -32,22 +32,24 @@ DB_EXPRESSIONS = ("where", "additional_where", "eval")
 class ColumnUse(NamedTuple):  # a tuple: thousands of them go through the cache
     """One column named for a table. ``via``: ``where``, ``additional_where``, ``eval``,
     ``join``, ``field_name`` or ``data``; ``pos`` covers ``$db.<table>.<column>``, the
-    ``field_name`` string or the ``data`` key."""
+    ``field_name`` string or the ``data`` key, as a plain tuple (see
+    :class:`~xanoctl.semantics.references.Reference`)."""
 
     table: str
     column: str
     via: str
-    pos: Pos
+    pos: tuple[int, int, int, int]
     statement: str  # the statement kind, e.g. db.query
 
 
-def column_uses(doc: Document) -> list[ColumnUse]:
-    """Every column use of the document's live database statements, in source order."""
+def column_uses(doc: Document, live: Iterable[Statement] | None = None) -> list[ColumnUse]:
+    """Every column use of the document's live database statements, in source order
+    (``live``: its live statements, when they are listed already)."""
     found: list[ColumnUse] = []
-    for stmt in live_statements(doc):
+    for stmt in document_statements(doc) if live is None else live:
         if stmt.kind.startswith("db.") and isinstance(stmt.target, str) and stmt.target:
             found.extend(_statement(stmt, stmt.target))
-    found.sort(key=lambda use: (use.pos.line, use.pos.column))
+    found.sort(key=lambda use: (use.pos[0], use.pos[1]))
     return found
 
 
@@ -76,13 +78,13 @@ def _statement(stmt: Statement, table: str) -> Iterator[ColumnUse]:
     field = stmt.value("field_name")
     if isinstance(field, Literal) and field.kind == "string" and isinstance(field.value, str) \
             and field.value and "." not in field.value:  # `meta.email`: a path into a json column
-        yield ColumnUse(table, field.value, "field_name", field.pos, stmt.kind)
+        yield ColumnUse(table, field.value, "field_name", tuple(field.pos), stmt.kind)
     if stmt.kind in DATA_WRITES:
         data = stmt.value("data")
         if isinstance(data, ObjectLit):
             for entry in data.entries:
                 if entry.key and "." not in entry.key:
-                    yield ColumnUse(table, entry.key, "data", entry.pos, stmt.kind)
+                    yield ColumnUse(table, entry.key, "data", tuple(entry.pos), stmt.kind)
 
 
 def _db_reads(expr: Expr, aliases: dict[str, str], via: str, kind: str) -> Iterator[ColumnUse]:
@@ -96,4 +98,4 @@ def _db_reads(expr: Expr, aliases: dict[str, str], via: str, kind: str) -> Itera
         name, column = found[1]
         table = aliases.get(name)
         if table and not column.startswith("$"):  # `$db.t.$search_index`: an index, not a column
-            yield ColumnUse(table, column, via, node.pos, kind)
+            yield ColumnUse(table, column, via, tuple(node.pos), kind)

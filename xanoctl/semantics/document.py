@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xanoctl.language.model import Document, Expr, Literal, ObjectLit, Pos
+from xanoctl.language.model import Document, Expr, Literal, ObjectLit, Pos, Statement
 from xanoctl.semantics.inputs import Inputs, declared_inputs
+from xanoctl.semantics.statements import live_statements
 from xanoctl.semantics.types import Types
 from xanoctl.semantics.variables import Variables, variables
 
@@ -45,6 +46,8 @@ class Semantics:
         self._vars: Variables | None = None
         self._inputs: Inputs | None = None
         self._types: Types | None = None
+        self._live_stack: list[Statement] | None = None
+        self._live: list[Statement] | None = None
 
     @property
     def vars(self) -> Variables:
@@ -57,6 +60,20 @@ class Semantics:
         if self._inputs is None:
             self._inputs = declared_inputs(self.doc)
         return self._inputs
+
+    @property
+    def live_stack(self) -> list[Statement]:
+        """The live statements of the stack, in source order."""
+        if self._live_stack is None:
+            self._live_stack = list(live_statements(self.doc.stack or []))
+        return self._live_stack
+
+    @property
+    def live(self) -> list[Statement]:
+        """Every live statement: the stack's, then the other blocks' (tests, legacy forms)."""
+        if self._live is None:
+            self._live = self.live_stack + list(live_statements(self.doc.blocks))
+        return self._live
 
     @property
     def types(self) -> Types:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterator
 
@@ -26,7 +26,7 @@ class FilterNames:
     query: frozenset[str]  # the filters of database expressions (where, join, eval)
     input: dict[str, frozenset[str]]  # input type -> the filters an input of that type takes
 
-    @property
+    @cached_property
     def input_names(self) -> frozenset[str]:
         return frozenset().union(*self.input.values())
 

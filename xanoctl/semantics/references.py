@@ -14,9 +14,10 @@ cross-reference and table rules all read these references; none walks the statem
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
-from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Pos, Statement
+from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Statement
+from xanoctl.semantics.statements import document_statements
 
 # calling statements -> the kind of object they name
 CALLS = {
@@ -44,13 +45,14 @@ class Reference(NamedTuple):  # a tuple: thousands of them go through the cache
     statement kind or the setting that names it (``function.run``, ``db.query``, ``join``,
     ``addon``, ``middleware``, ``tools``). ``name`` is exactly as written (``""`` when empty);
     ``verb`` and ``group`` (its ``api_group``) only for ``api.call``. ``pos`` is where the name
-    stands."""
+    stands: (line, column, end_line, end_column), a plain tuple (a model Pos, a named tuple, costs
+    ten times as much to pickle)."""
 
     kind: str
     name: str
     mode: str
     via: str
-    pos: Pos
+    pos: tuple[int, int, int, int]
     verb: str | None = None
     group: str | None = None
 
@@ -64,34 +66,24 @@ def table_mode(kind: str) -> str | None:
     return None
 
 
-def references(doc: Document) -> list[Reference]:
-    """Every reference of the document, in source order."""
+def references(doc: Document, live: Iterable[Statement] | None = None) -> list[Reference]:
+    """Every reference of the document, in source order (``live``: its live statements, when
+    they are listed already)."""
     found: list[Reference] = []
     found.extend(_middleware(doc.value("middleware"), "middleware"))
     if doc.kind in ("agent", "mcp_server"):
         found.extend(_named_items(doc.value("tools"), "tool", "uses", "tools"))
-    for stmt in live_statements(doc):
-        found.extend(_statement(stmt))
-    found.sort(key=lambda ref: (ref.pos.line, ref.pos.column))
+    for stmt in document_statements(doc) if live is None else live:
+        if stmt.kind in CALLS or stmt.kind.startswith("db."):  # what names another object
+            found.extend(_statement(stmt))
+    found.sort(key=lambda ref: (ref.pos[0], ref.pos[1]))
     return found
-
-
-def live_statements(doc: Document) -> Iterator[Statement]:
-    """The statements of the stack and the other blocks that can run (disabled ones, and what
-    they hold, are skipped), in source order."""
-    stack = list(reversed([*(doc.stack or []), *doc.blocks]))
-    while stack:
-        node = stack.pop()
-        if node.disabled:
-            continue
-        yield node
-        stack.extend(reversed(node.body))
 
 
 def _statement(stmt: Statement) -> Iterator[Reference]:
     kind = stmt.kind
     target = stmt.target
-    pos = stmt.target_pos or stmt.pos
+    pos = tuple(stmt.target_pos or stmt.pos)
     if kind in CALLS:
         if isinstance(target, str):
             if kind == "api.call":
@@ -140,7 +132,7 @@ def _named_items(value: Expr | None, kind: str, mode: str, via: str) -> Iterator
             yield Reference(kind, name[0], mode, via, name[1])
 
 
-def _text(expr: Expr | None) -> tuple[str, Pos] | None:
+def _text(expr: Expr | None) -> tuple[str, tuple[int, int, int, int]] | None:
     if isinstance(expr, Literal) and isinstance(expr.value, str) and expr.kind in ("string", "ident"):
-        return expr.value, expr.pos
+        return expr.value, tuple(expr.pos)
     return None

@@ -26,11 +26,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from xanoctl.semantics.masking import PREFIXED, SCHEME, SHOWN
 from xanoctl.language.model import (
     ArrayLit, Binary, Cast, Document, Expr, Filtered, Literal, Member, ObjectLit, Pos, Ternary, Unary,
-    Variable,
+    Variable, walk_expr,
 )
 
 
@@ -52,7 +53,11 @@ _PLACEHOLDER = re.compile(
 # token guarding its documentation page): not written into code, nothing to move to $env
 _GENERATED = frozenset({"swagger"})
 _SHORTEST = 15  # no secret found here is shorter (`xoxb-` and ten characters)
+_ANY_SECRET_NAME = "api_key"  # a name that makes a credential-shaped value a secret
 _SHAPE = re.compile(r"[A-Za-z0-9+/=_.~-]+")
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
+_HINT = re.compile(r":|PRIVATE KEY|Bearer|Basic|Token")  # see _may_be_secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +97,27 @@ def secrets(doc: Document) -> list[Secret]:
     return found
 
 
+def may_hold_secrets(doc: Document, strings: list[Literal]) -> bool:
+    """False when no string of the document can be a secret, whatever name it is given to:
+    a cheap test that spares most documents the walk of :func:`secrets`. ``strings``: the
+    string literals of its expressions (:attr:`~xanoctl.semantics.variables.Variables.strings`);
+    the defaults of its inputs are looked at here."""
+    defaults = (node for item in doc.inputs or [] if item.default is not None
+                for node in walk_expr(item.default) if type(node) is Literal)
+    return any(_long_text(node) and _may_be_secret(node.value) and _literal(node, _ANY_SECRET_NAME) is not None
+               for node in chain(strings, defaults))
+
+
+def _may_be_secret(text: str) -> bool:
+    """What :func:`_literal` needs to find a secret under any name, cheaply told: a header's
+    colon, a private key, a scheme word, a known prefix, or nothing but one token."""
+    return bool(_HINT.search(text) or PREFIXED.search(text) or _SHAPE.fullmatch(text.strip()))
+
+
+def _long_text(node: Literal) -> bool:
+    return isinstance(node.value, str) and len(node.value) >= _SHORTEST and node.kind in ("string", "text")
+
+
 def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
     """The secrets under the expressions of ``stack``, each with the name its value is given
     to (one loop for the whole document: this runs on every file)."""
@@ -100,7 +126,7 @@ def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
         node, name = stack.pop()
         kind = type(node)
         if kind is Literal:
-            if isinstance(node.value, str) and len(node.value) >= _SHORTEST and node.kind in ("string", "text"):
+            if _long_text(node):
                 secret = _literal(node, name)
                 if secret is not None:
                     found.append(secret)
@@ -125,6 +151,8 @@ def _walk(stack: list[tuple[Expr, str | None]]) -> list[Secret]:
 
 
 def _literal(node: Literal, key: str | None) -> Secret | None:
+    """The secret ``node`` holds as the value of ``key``; with a credential name for ``key``
+    (:data:`_ANY_SECRET_NAME`), None means that it holds none whatever its name."""
     text = node.value
     assert isinstance(text, str)
     if len(text) < _SHORTEST:
@@ -141,7 +169,7 @@ def _literal(node: Literal, key: str | None) -> Secret | None:
     scheme = SCHEME.search(text)
     if scheme and _credential(scheme.group(2), 12, 2.5):
         return _secret(node, scheme.group(2), key, "basic" if scheme.group(1) == "Basic" else "bearer")
-    if key is not None and is_secret_name(key) and _credential(text.strip(), 16, 3.0):
+    if key is not None and _credential(text.strip(), 16, 3.0) and is_secret_name(key):
         return _secret(node, text.strip(), key, "value")
     return None
 
@@ -149,9 +177,10 @@ def _literal(node: Literal, key: str | None) -> Secret | None:
 def _credential(value: str, length: int, entropy: float) -> bool:
     """Whether ``value`` has the shape of a credential: one token of at least ``length``
     characters, letters and digits mixed, no placeholder, bits per character >= ``entropy``."""
-    if len(value) < length or not _SHAPE.fullmatch(value) or _PLACEHOLDER.search(value):
+    if len(value) < length or not _SHAPE.fullmatch(value):
         return False
-    if not (any(ch.isdigit() for ch in value) and any(ch.isalpha() for ch in value)):
+    # of the shape's characters, only 0-9 are digits and only A-Z and a-z letters
+    if not (_DIGIT.search(value) and _LETTER.search(value)) or _PLACEHOLDER.search(value):
         return False
     if value.startswith(("http", "/", ".")) or value.isupper() and "_" in value:  # a URL, a path, a NAME
         return False

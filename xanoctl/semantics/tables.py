@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xanoctl.language.model import Document, Pos
+from xanoctl.pickling import by_fields
 
 # columns every Xano table has, whether or not its schema lists them
 IMPLICIT = (("id", "int"), ("created_at", "timestamp"))
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
@@ -29,6 +31,7 @@ class Column:
     references: str | None = None  # the table a foreign key points to (``table = "x"``)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str

@@ -10,7 +10,9 @@ in ``util.post_process``.
 
 One walk of the document gives the bindings, the reads (with the context that makes a
 built-in name valid there), the reads of ``$input.x``, and the names that code held in text
-mentions (backtick expressions, ``api.lambda`` code, templates), which count as read.
+mentions (backtick expressions, ``api.lambda`` code, templates), which count as read. The same
+walk keeps what other rules would otherwise walk the document again for: the names of the
+filters applied and the string literals (dead code included).
 
 >>> from xanoctl.language.parser import parse_document
 >>> found = variables(parse_document('function "a" {\\n  input {\\n    int id\\n  }\\n  stack {\\n'
@@ -115,6 +117,10 @@ class Variables:
     changes: dict[str, list[Change]] = field(default_factory=dict)
     handing: list[Statement] = field(default_factory=list)  # live statements of a HANDING kind
     chains: list[Chain] = field(default_factory=list)  # in the expressions (targets aside)
+    # every filter name applied in an expression or an `as` alias, and every string and text
+    # literal, disabled statements included
+    filters: set[str] = field(default_factory=set)
+    strings: list[Literal] = field(default_factory=list)
     _names: set[str] | None = None
 
     def bound(self, name: str) -> bool:
@@ -222,6 +228,7 @@ def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
     if live:
         out.changes.setdefault(alias.name, []).append(Change("as", stmt))
     for flt in alias.filters:
+        out.filters.add(flt.name)
         for arg in flt.args:
             _expr(arg, _ELEMENT, live, out)
 
@@ -261,8 +268,10 @@ def _expr(expr: Expr, where: frozenset[str], live: bool, out: Variables) -> None
         if kind is Variable:
             out.read_at(node, where, live)
         elif kind is Literal:
-            if node.kind in ("string", "text") and "$" in node.value:
-                out.mentions.update(_MENTION.findall(node.value))
+            if node.kind in ("string", "text"):
+                out.strings.append(node)
+                if "$" in node.value:
+                    out.mentions.update(_MENTION.findall(node.value))
         elif kind is Member:  # a whole access chain: `$r.data.people`, `$rows[$i].id`
             top = node
             keys: list[str] = []
@@ -292,13 +301,15 @@ def _expr(expr: Expr, where: frozenset[str], live: bool, out: Variables) -> None
             if element is None:
                 element = _with(where, "element")
             for flt in node.filters:
+                out.filters.add(flt.name)
                 for arg in flt.args:
                     _expr(arg, element, live, out)
         elif kind is Binary:
             push(node.left)
             push(node.right)
         elif kind is ObjectLit:
-            stack.extend(entry.value for entry in node.entries)
+            for entry in node.entries:
+                push(entry.value)
         elif kind is ArrayLit:
             stack.extend(node.items)
         elif kind is Ternary:

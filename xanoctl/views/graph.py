@@ -266,7 +266,7 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
                                      verb=verb if ref.kind == "query" else None,
                                      group=ref.group if ref.kind == "query" else None)
             edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
-                              ref.pos.line))
+                              ref.pos[0]))
     edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))
     return Graph(dict(sorted(nodes.items())), edges, doc_ids)
 

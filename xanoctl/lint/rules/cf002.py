@@ -65,6 +65,10 @@ _ENDS = ("return", "throw")
 
 
 def check(doc, ctx) -> Iterator[Problem]:
+    # most documents have no live `return` or `throw` (the bodies of the other block clauses
+    # are looked at even when the clause is disabled: those documents are walked all the same)
+    if not any(stmt.kind in _ENDS for stmt in ctx.semantics.live) and not any(b.disabled for b in doc.blocks):
+        return
     blocks = [doc.stack or [], *(block.body for block in doc.blocks)]
     while blocks:
         block = blocks.pop()

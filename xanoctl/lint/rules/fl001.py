@@ -52,9 +52,12 @@ SCOPE = "document"
 
 
 def check(doc, ctx) -> Iterator[Problem]:
-    for flt in expression_filters(doc):
-        if not known_expression_filter(flt.name):
-            yield Problem(_name_span(flt), _message(flt.name, closest_filter(flt.name)), closest_filter(flt.name))
+    # the names the document's one walk saw (a few more than these filters): when all are
+    # known, no need to walk its expressions again for the filters themselves
+    if not all(known_expression_filter(name) for name in ctx.semantics.vars.filters):
+        for flt in expression_filters(doc):
+            if not known_expression_filter(flt.name):
+                yield Problem(_name_span(flt), _message(flt.name, closest_filter(flt.name)), closest_filter(flt.name))
     accepted = names().input_names
     for field, flt in input_filters(doc):
         if flt.name not in accepted:

