@@ -144,7 +144,7 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
 def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffReport:
     from xanoctl.sync import history
 
-    repo = history.repository(ctx.folder.root)
+    repo = history.repository(ctx.folder.root, "or diff without --rev (against the last pull, or --remote): --rev reads git history")
     commit = history.resolve(repo, rev)
     prefixes = selection(ctx.folder, list(paths))
     rels = {f.path for f in scan(ctx.folder, ctx.manifest, prefixes) if not f.missing}
