@@ -308,10 +308,7 @@ class _Reader:
             children.append(_B.doc_verb([self.verb_name()]))
         if self.k != "{":
             raise GiveUp
-        children.append(self.take("LBRACE"))
-        self.items(children, self.doc_item)
-        children.append(self.take("RBRACE"))
-        return _B.document(children)
+        return _B.document(self.braced(children, self.doc_item))
 
     def verb_name(self) -> Tok:
         """``verb = NAME`` (the current token is ``verb``)."""
@@ -320,6 +317,13 @@ class _Reader:
         if self.k != "W":
             raise GiveUp
         return self.take("NAME")
+
+    def braced(self, children: list, item: Any) -> list:
+        """``{`` items ``}``, the braces as tokens, appended to ``children`` (returned)."""
+        children.append(self.take("LBRACE"))
+        self.items(children, item)
+        children.append(self.take("RBRACE"))
+        return children
 
     def items(self, children: list, item: Any) -> None:
         """``_NL? (item (_NL item)* _NL?)?`` after a ``{``, up to the ``}``."""
@@ -364,10 +368,7 @@ class _Reader:
     # ------------------------------------------------------------------ input and schema fields
 
     def fields(self) -> Any:
-        children: list[Any] = [self.take("LBRACE")]
-        self.items(children, self.field)
-        children.append(self.take("RBRACE"))
-        return _B.fields(children)
+        return _B.fields(self.braced([], self.field))
 
     def field(self) -> Any:
         if self.k != "W":
@@ -436,10 +437,7 @@ class _Reader:
             children.append(self.tok("PIPE"))
 
     def field_block(self) -> Any:
-        children: list[Any] = [self.take("LBRACE")]
-        self.items(children, self.field_item)
-        children.append(self.take("RBRACE"))
-        return _B.field_block(children)
+        return _B.field_block(self.braced([], self.field_item))
 
     def field_item(self) -> Any:
         if self.k != "W":
