@@ -18,6 +18,7 @@ import difflib
 import os
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 from typing import Callable, Iterable
 
@@ -81,9 +82,6 @@ class Graph:
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _in: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _out_at: dict[str, list[int]] = field(default_factory=dict, repr=False)  # positions in ``edges``
-    _members: dict[str, list[str]] | None = field(default=None, repr=False)  # API group name -> endpoints
-    _docs_of: dict[str, list[tuple[int, tuple]]] | None = field(default=None, repr=False)  # id -> its doc_ids keys
-    _node_at: dict[str, int] | None = field(default=None, repr=False)  # id -> its place in ``nodes``
 
     def __post_init__(self) -> None:
         for at, edge in enumerate(self.edges):
@@ -140,13 +138,30 @@ class Graph:
                     queue.append((other, steps + 1))
         return seen
 
+    @cached_property
+    def _members(self) -> dict[str | None, list[str]]:
+        """API group name -> the ids of its endpoints, in the graph's order."""
+        members: dict[str | None, list[str]] = {}
+        for node in self.nodes.values():
+            if node.kind == "query":
+                members.setdefault(node.group, []).append(node.id)
+        return members
+
+    @cached_property
+    def _docs_of(self) -> dict[str, list[tuple[int, tuple]]]:
+        """Node id -> the ``doc_ids`` keys of its documents, each with its place there."""
+        docs: dict[str, list[tuple[int, tuple]]] = {}
+        for number, (key, ident) in enumerate(self.doc_ids.items()):
+            docs.setdefault(ident, []).append((number, key))
+        return docs
+
+    @cached_property
+    def _node_at(self) -> dict[str, int]:
+        """Node id -> its place in ``nodes``."""
+        return {ident: number for number, ident in enumerate(self.nodes)}
+
     def members(self, group_node: Node) -> list[str]:
-        """The endpoints of an API group, in id order."""
-        if self._members is None:
-            self._members = {}
-            for node in self.nodes.values():
-                if node.kind == "query":
-                    self._members.setdefault(node.group, []).append(node.id)
+        """The endpoints of an API group, in the graph's order."""
         return list(self._members.get(group_node.name, ()))
 
     def neighbourhood(self, node: Node, depth: int) -> set[str]:
@@ -160,12 +175,6 @@ class Graph:
         from their sources: the manual draws a hundred small subgraphs of a large graph)."""
         edges = self.edges
         at = sorted(k for i in ids for k in self._out_at.get(i, ()) if edges[k].target in ids)
-        if self._docs_of is None:
-            self._docs_of = {}
-            for number, (key, ident) in enumerate(self.doc_ids.items()):
-                self._docs_of.setdefault(ident, []).append((number, key))
-        if self._node_at is None:
-            self._node_at = {ident: number for number, ident in enumerate(self.nodes)}
         kept = sorted((i for i in ids if i in self.nodes), key=self._node_at.__getitem__)  # in the graph's order
         keys = sorted(entry for i in kept for entry in self._docs_of.get(i, ()))  # in the graph's order
         return Graph({i: self.nodes[i] for i in kept}, [edges[k] for k in at],
