@@ -31,11 +31,8 @@ def span(first: Pos, last: Pos) -> Pos:
 
 
 def pos_of(item: Any) -> Pos:
-    if isinstance(item, Token):
-        return tok_pos(item)
-    if isinstance(item, Part):
-        return item.pos
-    return item.pos
+    """Where a rule's child stands: a token, or a model object or Part (``.pos``)."""
+    return tok_pos(item) if isinstance(item, Token) else item.pos
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\", '"': '"', "'": "'"}
