@@ -21,7 +21,7 @@ from pathlib import Path
 from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.seeds.generate import generate
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.sync.manifest import MANIFEST_NAME
 from xanoctl.sync.pull import pull
 

@@ -55,7 +55,7 @@ def now():
 marks = [("start", *now())]
 import xanoctl.commands.pull
 from xanoctl.config import load_config
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.pull import KINDS, apply, complete, fetch_and_look, plan_pull
 from xanoctl.sync.workspace import WorkspaceFolder

@@ -20,7 +20,7 @@ from pathlib import Path
 from xanoctl.atomic import sweep
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.seeds.generate import generate
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.sync.pull import pull
 
 

@@ -12,14 +12,14 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from xanoctl.sync.client import (AmbiguousWriteError, AsyncXanoClient, AuthError, NotFoundError, RejectedError,
+from xanoctl.xano.client import (AmbiguousWriteError, AsyncXanoClient, AuthError, NotFoundError, RejectedError,
                             RetriesExhausted, UnreachableError, XanoApiError, XanoClient)
 from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.state import EmulatorOptions, EmulatorState
 from xanoctl.emulator.testing import SOURCES, function_source, query_source
-from xanoctl.sync.remote import parse_timestamp, same_instant
-from xanoctl.sync.retry import backoff_delay, parse_retry_after, retry_delay, retryable
+from xanoctl.xano.remote import parse_timestamp, same_instant
+from xanoctl.xano.retry import backoff_delay, parse_retry_after, retry_delay, retryable
 
 TOKEN = "client-secret-token-123"
 FAST = HttpSettings(per_page=3, lookahead=4, backoff=0.001, max_backoff=0.01, attempts=4)

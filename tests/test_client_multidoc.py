@@ -10,7 +10,7 @@ from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.state import EmulatorOptions, EmulatorState
 from xanoctl.emulator.testing import function_source
-from xanoctl.sync.client import AmbiguousWriteError, NotFoundError, RejectedError, XanoClient
+from xanoctl.xano.client import AmbiguousWriteError, NotFoundError, RejectedError, XanoClient
 
 TOKEN = "multidoc-client-token-42"
 FAST = HttpSettings(backoff=0.001, max_backoff=0.01, attempts=3)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from xanoctl.cli import main
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import cli_env
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.config import HttpSettings
 
 WORKER = "function/Workers/FUB - Sync People.xs"

@@ -25,7 +25,7 @@ from xanoctl.emulator.testing import SOURCES, cli_env, function_source, query_so
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.manifest import Entry, _LINE, entry_line
 from xanoctl.sync.pull import KINDS, plan
-from xanoctl.sync.remote import RemoteObject
+from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.workspace import WorkspaceFolder
 
 # Names that collide once made paths (case, characters a file system refuses, a name equal
@@ -208,7 +208,7 @@ def test_a_folder_another_running_pull_is_building_aside_is_left_alone(emu, cli,
 
 
 def test_the_client_hands_over_each_page_of_every_list_as_it_comes(emu, tmp_path):
-    from xanoctl.sync.client import XanoClient
+    from xanoctl.xano.client import XanoClient
 
     for index in range(7):
         emu.add("function", f"F{index}", function_source(f"F{index}"))

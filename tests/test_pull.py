@@ -361,7 +361,7 @@ def test_a_file_edited_after_the_pull_first_read_it_is_read_again_before_any_wri
     that read and changed remotely is a conflict, not overwritten with the stale verdict."""
     from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
     from xanoctl.sync.pull import plan
-    from xanoctl.sync.remote import to_remote
+    from xanoctl.xano.remote import to_remote
     from xanoctl.sync.workspace import WorkspaceFolder
 
     pulled = function_source("Utils/Noop").encode()

@@ -25,8 +25,8 @@ from xanoctl.config import HttpSettings
 from xanoctl.emulator.faults import FaultInjector
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import cli_env, snapshot
-from xanoctl.sync.client import AsyncXanoClient
-from xanoctl.sync.ratelimit import RateLimitExhausted, RateLimitGate, WaitNotice
+from xanoctl.xano.client import AsyncXanoClient
+from xanoctl.xano.ratelimit import RateLimitExhausted, RateLimitGate, WaitNotice
 
 TOKEN = "rate-limit-token-8d1e"
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from xanoctl.sync.slots import Slots
+from xanoctl.xano.slots import Slots
 
 
 async def _hold(slots: Slots, rank: int, name: str, order: list[str], release: asyncio.Event,

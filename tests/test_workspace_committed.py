@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import snapshot

@@ -32,7 +32,7 @@ def demo(folder: str, no_lint: bool) -> None:
     from xanoctl.commands.pull import Progress, render, run
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
-    from xanoctl.sync.remote import KINDS
+    from xanoctl.xano.remote import KINDS
 
     target = Path(folder)
     _check_folder(target)

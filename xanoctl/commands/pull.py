@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.config import Config, load_config
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.pull import PullResult, pull as run_pull
-from xanoctl.sync.remote import KINDS, normalize_kind
+from xanoctl.xano.remote import KINDS, normalize_kind
 
 MAX_LINES = 50
 

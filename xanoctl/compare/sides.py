@@ -205,7 +205,7 @@ def parse_live(spec: str, config: Config) -> tuple[int, str]:
 
 
 def live(spec: str, config: Config) -> Side:
-    from xanoctl.sync.client import XanoClient
+    from xanoctl.xano.client import XanoClient
     from xanoctl.sync.paths import Placement, assign_paths
 
     workspace, branch = parse_live(spec, config)

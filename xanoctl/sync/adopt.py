@@ -21,7 +21,7 @@ from xanoctl.sync.identity import Identity, UnreadableDocument, group_file_folde
     parse_declared
 from xanoctl.sync.localscan import untracked_files
 from xanoctl.sync.manifest import Manifest, sha256_bytes
-from xanoctl.sync.remote import RemoteObject
+from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.workspace import UnsafePathError, WorkspaceFolder
 
 

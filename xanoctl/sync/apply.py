@@ -16,9 +16,9 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from xanoctl.sync.client import AsyncXanoClient, XanoApiError
+from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.sync.journal import Journal, Step
-from xanoctl.sync.remote import RemoteObject
+from xanoctl.xano.remote import RemoteObject
 
 
 @dataclass

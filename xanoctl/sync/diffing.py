@@ -27,7 +27,7 @@ from xanoctl.sync.context import Context
 from xanoctl.sync.localscan import LocalFile, scan, selected, selection
 from xanoctl.sync.manifest import Entry, sha256_bytes
 from xanoctl.sync.paths import EXT, Placement, planned_path
-from xanoctl.sync.remote import RemoteObject, parse_timestamp
+from xanoctl.xano.remote import RemoteObject, parse_timestamp
 
 
 @dataclass
@@ -88,7 +88,7 @@ def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
 
 def _bases_from_remote(ctx: Context, unknown: list[tuple[FileDiff, Entry]]) -> None:
     """Last resort for the pulled content: the remote object, if it still has that content."""
-    from xanoctl.sync.client import XanoClient
+    from xanoctl.xano.client import XanoClient
     from xanoctl.errors import XanoctlError
 
     try:
@@ -108,9 +108,9 @@ def _bases_from_remote(ctx: Context, unknown: list[tuple[FileDiff, Entry]]) -> N
 
 
 def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
-    from xanoctl.sync.client import XanoClient
+    from xanoctl.xano.client import XanoClient
     from xanoctl.sync.pull import check_manifest, fetch
-    from xanoctl.sync.remote import KINDS
+    from xanoctl.xano.remote import KINDS
 
     prefixes = selection(ctx.folder, list(paths))
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)

@@ -46,7 +46,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.sync.manifest import Entry, Manifest, document, entry_line, sha256_bytes
 from xanoctl.sync.paths import Placement, assign_paths, fold, group_folders, preferred_path
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
-from xanoctl.sync.remote import RemoteObject
+from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.workspace import Staged, UnsafePathError, WorkspaceFolder, plain_parts
 
 Key = tuple[str, int]

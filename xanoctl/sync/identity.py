@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from xanoctl.errors import XanoctlError, XanoSyntaxError
 from xanoctl.sync.manifest import Entry, Manifest
 from xanoctl.sync.paths import KIND_FOLDERS
-from xanoctl.sync.remote import KINDS, RemoteObject
+from xanoctl.xano.remote import KINDS, RemoteObject
 
 if TYPE_CHECKING:  # the parser is loaded only when a file has to be read
     from xanoctl.language.model import Document

@@ -33,7 +33,7 @@ from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
 
 if TYPE_CHECKING:
-    from xanoctl.sync.remote import RemoteObject
+    from xanoctl.xano.remote import RemoteObject
 
 MANIFEST_NAME = "xanoctl.lock"
 VERSION = 1

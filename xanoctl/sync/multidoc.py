@@ -31,10 +31,10 @@ from xanoctl.errors import XanoSyntaxError
 from xanoctl.language.model import Literal
 from xanoctl.language.parser import parse_document
 from xanoctl.sync.apply import Failure, after_of, apply_steps, definitely_refused, group_id_of
-from xanoctl.sync.client import AsyncXanoClient, NotFoundError, XanoApiError
+from xanoctl.xano.client import AsyncXanoClient, NotFoundError, XanoApiError
 from xanoctl.sync.journal import Journal, Step
 from xanoctl.sync.plan import CREATE, UPDATE, Plan
-from xanoctl.sync.remote import RemoteObject
+from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.restore import find_by_name
 
 SEPARATOR = "\n---\n"

@@ -22,13 +22,13 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from xanoctl.sync.client import AsyncXanoClient
+from xanoctl.xano.client import AsyncXanoClient
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, of_entry, read_identity,
                                    unmanaged_note)
 from xanoctl.sync.journal import Step
 from xanoctl.sync.localscan import scan
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
-from xanoctl.sync.remote import KINDS, RemoteObject
+from xanoctl.xano.remote import KINDS, RemoteObject
 from xanoctl.sync.status import new_group_names, remote_state
 from xanoctl.sync.workspace import WorkspaceFolder
 

@@ -40,13 +40,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.client import XanoClient
+from xanoctl.xano.client import XanoClient
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
-from xanoctl.sync.remote import KINDS, RemoteObject, same_instant
+from xanoctl.xano.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import Staged, WorkspaceFolder
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 from xanoctl.sync import history, lockupdate, multidoc
 from xanoctl.sync.apply import after_of, apply_steps, group_id_of
-from xanoctl.sync.client import AsyncXanoClient, XanoApiError
+from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.sync.context import Context
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,

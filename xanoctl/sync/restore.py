@@ -21,10 +21,10 @@ import asyncio
 from typing import Any
 
 from xanoctl.sync.apply import group_id_of
-from xanoctl.sync.client import AsyncXanoClient, XanoApiError
+from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import Journal, Step
-from xanoctl.sync.remote import RemoteObject
+from xanoctl.xano.remote import RemoteObject
 
 SETTLED = frozenset({"restored", "unchanged", "deleted", "recreated", "absent"})
 

@@ -19,7 +19,7 @@ import asyncio
 from typing import Sequence
 
 from xanoctl.sync import history, lockupdate
-from xanoctl.sync.client import AsyncXanoClient, XanoClient
+from xanoctl.xano.client import AsyncXanoClient, XanoClient
 from xanoctl.sync.context import Context
 from xanoctl.errors import UsageError, XanoctlError
 from xanoctl.sync.identity import of_entry

@@ -29,7 +29,7 @@ from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocume
                                    of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
-from xanoctl.sync.remote import RemoteObject, same_instant
+from xanoctl.xano.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
 if TYPE_CHECKING:
@@ -251,10 +251,10 @@ def _order(item: ObjectStatus) -> tuple:
 def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline: bool = False) -> StatusReport:
     """Status of the selected paths (everything by default), with the remote fetched now
     unless ``offline``."""
-    from xanoctl.sync.client import XanoClient
+    from xanoctl.xano.client import XanoClient
     from xanoctl.sync.localscan import scan, selection
     from xanoctl.sync.pull import check_manifest, fetch
-    from xanoctl.sync.remote import KINDS
+    from xanoctl.xano.remote import KINDS
 
     from xanoctl.sync.journal import clear_stale_lock
 

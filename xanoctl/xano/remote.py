@@ -1,6 +1,6 @@
 """Objects as the Metadata API returns them, normalised: kinds, XanoScript, timestamps.
 
-No I/O here: :mod:`xanoctl.sync.client` fetches, this module reads what came back.
+No I/O here: :mod:`xanoctl.xano.client` fetches, this module reads what came back.
 """
 
 from __future__ import annotations

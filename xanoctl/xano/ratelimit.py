@@ -6,7 +6,7 @@ no ``Retry-After``). Retrying each request on its own would spend the next windo
 requests that are bound to fail; instead every request passes :meth:`RateLimitGate.wait`
 before it is sent, and a 429 closes the gate for everyone: for ``Retry-After`` seconds when the
 answer has one, else for a jittered pause that doubles with each 429 in a row (see
-:func:`xanoctl.sync.retry.rate_limit_delay`). The 429s of requests that were already in flight
+:func:`xanoctl.xano.retry.rate_limit_delay`). The 429s of requests that were already in flight
 when the gate closed do not double it again. After a pause one request goes first, alone; the
 others follow once it got through. Any request that gets through resets the pauses.
 
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, TextIO
 
-from xanoctl.sync.retry import rate_limit_delay
+from xanoctl.xano.retry import rate_limit_delay
 
 TICK = 1.0  # how often a terminal's waiting line counts down
 

@@ -2,14 +2,14 @@
 
 :class:`AsyncXanoClient` does the work (httpx, asyncio); :class:`XanoClient` is a synchronous
 facade over it with one event loop for its lifetime. Both list every page of every kind
-concurrently, retry what is safe to retry (see :mod:`xanoctl.sync.retry`) and turn failures into
+concurrently, retry what is safe to retry (see :mod:`xanoctl.xano.retry`) and turn failures into
 one-line :class:`XanoApiError` messages that say what to do and never contain the token.
 
 Paging: a list's first page is fetched alone (most lists have one page). When it names a next
 page and tells how many there are (``pageTotal``, or ``itemsTotal`` over its page size: a server
 that caps pages below the ``per_page`` asked numbers them by its own size), every remaining
 page is requested at once (bounded by ``concurrency``: requests waiting for a slot go by page
-number, :mod:`xanoctl.sync.slots`), and the pages are consumed in order.
+number, :mod:`xanoctl.xano.slots`), and the pages are consumed in order.
 Without a total, the following pages are requested ahead, speculatively: one at first, then one
 more for each page confirmed, up to ``lookahead`` in flight. Either way only ``nextPage`` ends a
 list: the first page whose ``nextPage`` is null ends it and the pages requested beyond it are
@@ -32,10 +32,10 @@ import httpx
 from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.remote import KINDS, RemoteObject, collection_path, to_remote
-from xanoctl.sync.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
-from xanoctl.sync.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
-from xanoctl.sync.slots import FIRST, Slots
+from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
+from xanoctl.xano.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
+from xanoctl.xano.slots import FIRST, Slots
 
 XANOSCRIPT_TYPE = "text/x-xanoscript"
 MAX_PAGES = 100_000
@@ -124,7 +124,7 @@ class AsyncXanoClient:
     Use as ``async with AsyncXanoClient(...) as client:``. ``on_page(kind, items)`` is called
     after every list page consumed (for progress displays). ``on_wait(seconds)`` is called while
     the client waits out a rate limit, with 0 when requests get through again; by default a
-    :class:`~xanoctl.sync.ratelimit.WaitNotice` tells stderr. ``sleep`` is injectable so that
+    :class:`~xanoctl.xano.ratelimit.WaitNotice` tells stderr. ``sleep`` is injectable so that
     retry waits can be observed; ``transport`` lets tests plug an httpx transport.
     """
 
@@ -433,7 +433,7 @@ class AsyncXanoClient:
                     gone_ok_after_retry: bool = False, rank: int = FIRST) -> httpx.Response:
         """One call, retried: 429s through the shared gate (until its time budget is spent),
         transient failures up to ``http.attempts`` times each. It waits for a free slot by
-        ``rank`` (see :mod:`xanoctl.sync.slots`): list pages rank by their number."""
+        ``rank`` (see :mod:`xanoctl.xano.slots`): list pages rank by their number."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
         attempt = 0  # attempts that failed for other reasons than a 429, plus this one
