@@ -54,9 +54,12 @@ def test_help_lists_every_command_with_its_line_without_importing_them(tmp_path)
     assert not {"httpx", "lark", "git", "yaml"} & set(modules)
 
 
-def test_an_unknown_command_is_a_usage_error():
+def test_an_unknown_command_is_one_usage_error_line_that_suggests_the_closest():
     result = CliRunner().invoke(main, ["pul"])
-    assert result.exit_code == 2 and "No such command 'pul'" in result.output
+    assert result.exit_code == 2
+    assert result.output == "xanoctl: error: no such command 'pul': did you mean `xanoctl pull`?\n"
+    result = CliRunner().invoke(main, ["frobnicate"])
+    assert result.output == "xanoctl: error: no such command 'frobnicate': `xanoctl --help` lists the commands\n"
 
 
 def test_a_warm_lint_answers_from_the_cache_without_the_parser_or_the_rules(tmp_path):

@@ -55,7 +55,8 @@ def test_a_bare_origin_gets_the_metadata_api_path(url, base):
 
 
 @pytest.mark.parametrize("url", ["ftp://x", "https://user:pass@x.io", "https://x.io?token=1", "", "http://[::1",
-                                 "http://127.0.0.1:99999", "https://x1.xano.io:port", "http://exa mple.com"])
+                                 "http://127.0.0.1:99999", "https://x1.xano.io:port", "http://exa mple.com",
+                                 "localhost:8787", "127.0.0.1:8787/api:meta"])
 def test_bad_instance_urls_are_refused(url):
     with pytest.raises(UsageError):
         normalize_instance(url)

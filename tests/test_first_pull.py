@@ -189,7 +189,7 @@ def test_a_killed_first_pull_leaves_no_workspace_and_the_next_pull_sweeps_what_i
         done = subprocess.run([sys.executable, "-m", "xanoctl", "pull", "--dir", "ws"], cwd=tmp_path, env=env,
                               capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("removed 1 temporary file(s) left by an interrupted xanoctl run")
+    assert done.stdout.startswith("removed 1 temporary file left by an interrupted xanoctl run")
     assert not aside[0].exists() and len(snapshot(tmp_path / "ws")) == 41
 
 
@@ -202,7 +202,7 @@ def test_a_folder_another_running_pull_is_building_aside_is_left_alone(emu, cli,
         (folder / "function").mkdir(parents=True)
         (folder / "function" / "x.xs").write_text("half a pull")
     result = cli("pull", "--dir", "ws")
-    assert result.stdout.startswith("removed 1 temporary file(s)")
+    assert result.stdout.startswith("removed 1 temporary file")
     assert mine.exists() and not theirs.exists()
     assert snapshot(tmp_path / "ws")["function/Utils/F.xs"] == function_source("Utils/F").encode()
 

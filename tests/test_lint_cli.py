@@ -175,7 +175,7 @@ def test_output_file(project):
 
 def test_write_baseline_then_lint_with_it(project):
     result = invoke("workspace", "--write-baseline", "baseline.json")
-    assert result.exit_code == 0 and "Wrote 3 finding(s)" in result.output
+    assert result.exit_code == 0 and "Wrote 3 findings" in result.output
     result = invoke("workspace", "--baseline", "baseline.json")
     assert result.exit_code == 0
     assert result.output.strip() == "No problems in 3 files. (3 in the baseline)"
@@ -190,13 +190,24 @@ def test_warm_run_through_the_cli(project):
 # ---------------------------------------------------------------------------- rules
 
 
-def test_rules_catalogue():
+def test_rules_catalogue_is_sorted_by_code_and_aligned():
     result = CliRunner().invoke(main, ["rules"])
     assert result.exit_code == 0
-    codes = re.findall(r"^([A-Z]{2,3}\d{3}) ", result.output, re.MULTILINE)
-    assert codes == ["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
-                     "XR001", "FP004", "CF002", "FL001", "VR001", "VR002", "IN001", "TY001",
-                     "XR002", "XR003", "DB001", "DB002", "RT001", "SEC001", "SEC002", "XS900"]
+    rows = [line for line in result.output.splitlines() if re.match(r"[A-Z]{2,3}\d{3} ", line)]
+    codes = [row.split()[0] for row in rows]
+    assert codes == sorted(["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
+                            "XR001", "FP004", "CF002", "FL001", "VR001", "VR002", "IN001", "TY001",
+                            "XR002", "XR003", "DB001", "DB002", "RT001", "SEC001", "SEC002", "XS900"])
+    # names, severities and summaries each start in one column (SEC001 is wider than XS900)
+    for word in (1, 2, 3):
+        starts = {re.match(r"(\S+\s+){%d}" % word, row).end() for row in rows}
+        assert len(starts) == 1, (word, starts)
+
+
+def test_rules_catalogue_wraps_its_summaries_to_the_terminal_width():
+    result = CliRunner().invoke(main, ["rules"], env={"COLUMNS": "72"})
+    assert result.exit_code == 0 and max(len(line) for line in result.output.splitlines()) <= 72
+    assert "A success check that defaults to" in result.output and "reads it as success" in result.output
 
 
 def test_rules_explains_one_rule():

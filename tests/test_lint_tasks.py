@@ -71,12 +71,29 @@ def test_tasks_table(tasks_folder):
     result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--now", "2025-12-03T10:07:00Z"])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "TASK          ACTIVE  SCHEDULE      NEXT RUN (UTC)",
-        "Broken        yes     invalid       never (invalid schedule)",
-        "Never         yes     no schedule   never (no schedule)",
-        "Nightly       yes     daily         2025-12-04 05:56:27",
-        "Off           no      every 60 s    — (inactive)",
-        "Quarter hour  yes     every 15 min  2025-12-03 10:15:00",
+        "TASK          ACTIVE  SCHEDULE                            NEXT RUN (UTC)",
+        "Broken        yes     invalid                             never (invalid schedule)",
+        "Never         yes     no schedule                         never (no schedule)",
+        "Nightly       yes     daily at 05:56:27                   2025-12-04 05:56:27",
+        "Off           no      every 60 s                          — (inactive)",
+        "Quarter hour  yes     every 15 min at :00, :15, :30, :45  2025-12-03 10:15:00",
+    ]
+
+
+def test_the_tasks_table_wraps_to_the_terminal_width_and_cuts_nothing(tasks_folder):
+    result = CliRunner().invoke(main, ["tasks", str(tasks_folder), "--now", "2025-12-03T10:07:00Z"],
+                                env={"COLUMNS": "64"})
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "TASK          ACTIVE  SCHEDULE          NEXT RUN (UTC)",
+        "Broken        yes     invalid           never (invalid schedule)",
+        "Never         yes     no schedule       never (no schedule)",
+        "Nightly       yes     daily at          2025-12-04 05:56:27",
+        "                      05:56:27",
+        "Off           no      every 60 s        — (inactive)",
+        "Quarter hour  yes     every 15 min at   2025-12-03 10:15:00",
+        "                      :00, :15, :30,",
+        "                      :45",
     ]
 
 
@@ -85,7 +102,7 @@ def test_tasks_json(tasks_folder):
     data = json.loads(result.output)
     assert data["now"] == "2025-12-03T10:07:00Z"
     nightly = next(task for task in data["tasks"] if task["name"] == "Nightly")
-    assert nightly["active"] is True and nightly["frequency"] == "daily"
+    assert nightly["active"] is True and nightly["frequency"] == "daily" and nightly["when"] == "daily at 05:56:27"
     assert nightly["next_run"] == "2025-12-04T05:56:27Z"
     assert nightly["schedule"] == [{"starts_on": "2025-11-28T05:56:27Z", "freq": 86400, "ends_on": None,
                                     "every": "daily", "valid": True}]
@@ -152,13 +169,13 @@ def test_tasks_show_the_chain_each_runs_and_the_tables_it_writes(chain_folder):
     lines = result.output.splitlines()
     # the table is as before; the chains follow it
     assert lines[:7] == [
-        "TASK          ACTIVE  SCHEDULE      NEXT RUN (UTC)",
-        "Broken        yes     invalid       never (invalid schedule)",
-        "Never         yes     no schedule   never (no schedule)",
-        "Nightly       yes     daily         2025-12-04 05:56:27",
-        "Nightly       yes     daily         2025-12-04 05:56:27",
-        "Off           no      every 60 s    — (inactive)",
-        "Quarter hour  yes     every 15 min  2025-12-03 10:15:00",
+        "TASK          ACTIVE  SCHEDULE                            NEXT RUN (UTC)",
+        "Broken        yes     invalid                             never (invalid schedule)",
+        "Never         yes     no schedule                         never (no schedule)",
+        "Nightly       yes     daily at 05:56:27                   2025-12-04 05:56:27",
+        "Nightly       yes     daily at 05:56:27                   2025-12-04 05:56:27",
+        "Off           no      every 60 s                          — (inactive)",
+        "Quarter hour  yes     every 15 min at :00, :15, :30, :45  2025-12-03 10:15:00",
     ]
     assert lines[7:] == [
         "",

@@ -126,14 +126,14 @@ def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(w
     assert {k: v for k, v in after.items() if k != "xanoctl.lock"} == before
     assert {e["path"] for e in shop.lock()["objects"]} == OFFICIAL
     status = shop.cli("status", "--exit-code").output
-    assert "1 file(s) of kinds xanoctl does not manage (table_trigger) left alone" in status
+    assert "1 file of kinds xanoctl does not manage (table_trigger) left alone" in status
     shop.commit_all("adopt the official tree")
 
     # an edit in the official tree pushes to its object; the trigger is left alone
     path = "function/utils/hub_spot_v_1_sync.xs"
     shop.write(path, edited(shop.read(path), "v2"))
     output = shop.cli("push").output
-    assert "pushed 1 object(s)" in output and "(table_trigger) left alone" in output
+    assert "pushed 1 object" in output and "(table_trigger) left alone" in output
     assert shop.remote()[("function", "Utils/HubSpot v1 Sync")] == shop.read(path)
     assert shop.cli("status", "--exit-code").exit_code == 0
 
@@ -158,7 +158,7 @@ def test_adopting_reports_each_file_as_already_on_disk(world):
     output = shop.cli("pull").output
     assert "  adopted  function/tasks/re_zen_onboarding_start_job.xs" in output
     assert "  adopted  api/shop_api/items_POST.xs" in output  # no api_group clause: its group from the folder
-    assert output.splitlines()[-1].startswith("pulled into workspace/: 14 added, 0 changed, 0 removed")
+    assert output.splitlines()[-1].startswith("pulled into workspace/: 14 added (")
 
 
 @pytest.mark.parametrize("world", ["readable"], indirect=True)
@@ -218,7 +218,7 @@ def test_new_files_in_the_official_tree_are_pushed_with_their_group_from_the_fol
     shop.cli("pull")
     shop.commit_all("pull")
     shop.write("api/shop_api/things_POST.xs", query_source("things", "POST", '"posted"'))
-    assert "pushed 1 object(s)" in shop.cli("push").output
+    assert "pushed 1 object" in shop.cli("push").output
     created = shop.stored("query", "things")
     assert created is not None and created.group_id == shop.stored("api_group", "Shop API").id
     assert snapshot(shop.ws)["api/shop_api/things_POST.xs"] == query_source("things", "POST", '"posted"').encode()
@@ -230,9 +230,9 @@ def test_an_unknown_layout_is_a_one_line_usage_error(world):
     (shop.root / "xanoctl.yaml").write_text(f"instance: {shop.emu.base_url}\nworkspace: 1\nlayout: snake\n")
     result = shop.cli("pull", code=2)
     assert result.output.strip().splitlines() == [
-        f"xanoctl: error: {shop.root / 'xanoctl.yaml'}: layout must be one of readable, official, got 'snake'"]
+        "xanoctl: error: xanoctl.yaml:3: layout must be one of readable, official, got 'snake'"]
     assert not shop.ws.exists()
-    assert "Invalid value for '--layout'" in shop.cli("init", "--instance", "x.io", "--workspace", "1",
+    assert "invalid value for '--layout'" in shop.cli("init", "--instance", "x.io", "--workspace", "1",
                                                       "--layout", "snake", code=2).output
 
 

@@ -123,9 +123,9 @@ def test_an_incremental_pull_adds_changes_and_removes(emu, cli, tmp_path):
     lines = result.stdout.splitlines()
     assert "  added    function/Utils/New One.xs" in lines
     assert "  changed  function/Utils/Slugify.xs" in lines
-    assert "  removed  function/Archive/Old Sync.xs" in lines
-    assert "  removed  api/Tests/tasks/zoom-import_POST.xs" in lines
-    assert lines[-1].startswith("pulled into ws/: 1 added, 1 changed, 6 removed, 14 unchanged")
+    assert "  deleted  function/Archive/Old Sync.xs" in lines
+    assert "  deleted  api/Tests/tasks/zoom-import_POST.xs" in lines
+    assert lines[-1].startswith("pulled into ws/: 1 added, 1 changed, 6 deleted, 14 unchanged")
     after = snapshot(ws)
     assert after["function/Utils/Slugify.xs"] == function_source("Utils/Slugify", "1").encode()
     assert not (ws / "api" / "Tests").exists() and not (ws / "function" / "Archive").exists()
@@ -230,7 +230,7 @@ def test_a_write_failure_is_one_line_and_changes_nothing(emu, cli, tmp_path):
     assert "nothing was changed" in lines[0]
     assert snapshot(ws) == before  # not the new file sorted before it, not the removal, no temporary file
     (ws / "function/Zzz").unlink()
-    assert "2 added, 0 changed, 1 removed" in cli("pull", "--dir", "ws").stdout
+    assert "2 added, 1 deleted" in cli("pull", "--dir", "ws").stdout
 
 
 def test_the_same_instant_in_another_timestamp_form_changes_nothing(emu, cli, tmp_path):

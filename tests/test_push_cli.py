@@ -20,7 +20,7 @@ def test_a_clean_push_updates_the_remote_and_the_manifest(shop):
     for name in FUNCTIONS[:2]:
         shop.write(fn_path(name), edited(shop.read(fn_path(name)), "v2"))
     result = shop.cli("push")
-    assert "pushed 2 object(s); xanoctl.lock updated" in result.output
+    assert "pushed 2 objects; xanoctl.lock updated" in result.output
     after = shop.remote()
     for name in FUNCTIONS[:2]:
         assert after[("function", name)] == shop.read(fn_path(name))
@@ -38,7 +38,7 @@ def test_new_files_are_created_with_kind_and_name_from_their_header(shop):
     shop.write("function/Utils/brand new.xs", function_source("Utils/Brand New", '"new"'))
     shop.write("api/Shop/things_POST.xs", query_source("things", "POST", '"posted"'))
     result = shop.cli("push")
-    assert "pushed 2 object(s)" in result.output
+    assert "pushed 2 objects" in result.output
     remote = shop.remote()
     assert remote[("function", "Utils/Brand New")] == shop.read("function/Utils/brand new.xs")
     assert remote[("query", "POST things")] == shop.read("api/Shop/things_POST.xs")

@@ -156,7 +156,7 @@ def test_kill_9_mid_push_then_push_resume_finishes_it(shop):
     status = shop.cli("status").output
     assert "warning: the push" in status and re.search(r"did not finish \([1-6] of 7 objects written\)", status)
     result = shop.cli("push", "--resume")  # commits, as the killed push was asked to
-    assert "resumed: pushed 7 object(s)" in result.output
+    assert "resumed: pushed 7 objects" in result.output
     remote = shop.remote()
     assert remote[("function", "Utils/added")] == shop.read("function/Utils/added.xs")
     assert all(remote[("function", n)] == shop.read(fn_path(n)) for n in FUNCTIONS)

@@ -105,7 +105,7 @@ def test_a_rollback_killed_half_way_is_finished_by_push_resume(shop):
     refused = shop.cli("push", code=1).stderr
     assert "push --resume" in refused
     result = shop.cli("push", "--resume")
-    assert "rolled back 3 object(s)" in result.output
+    assert "rolled back 3 objects" in result.output
     remote = shop.remote()
     for name, text in originals.items():
         assert remote[("function", name)] == text == shop.read(fn_path(name))

@@ -32,7 +32,7 @@ def test_a_transactional_push_sends_one_import_after_the_dry_run(shop):
     shop.write("api/Admin/stats_POST.xs", endpoint_source("stats", "Admin"))
     shop.emu.state.stats.methods.clear()
     result = shop.cli("push", "--transaction")
-    assert "pushed 5 object(s) in one transaction; xanoctl.lock updated" in result.output
+    assert "pushed 5 objects in one transaction; xanoctl.lock updated" in result.output
     assert methods(shop)["POST"] == 2  # the dry-run and the import: no per-object create
     assert "PUT" not in methods(shop)
     remote = shop.remote()
@@ -137,7 +137,7 @@ def test_without_direct_push_it_falls_back_to_object_by_object(shop):
     shop.emu.state.stats.methods.clear()
     result = shop.cli("push", "--transaction")
     assert "note: the workspace does not take multidoc imports (Push is disabled for this workspace)" in result.output
-    assert "pushed 2 object(s); xanoctl.lock updated" in result.output
+    assert "pushed 2 objects; xanoctl.lock updated" in result.output
     assert methods(shop)["PUT"] == 1 and methods(shop)["POST"] == 2  # refused dry-run, then one create
     fresh = shop.entry("function/Utils/fresh.xs")
     assert fresh["guid"] == shop.stored("function", "Utils/Fresh").guid  # the per-object push records it too
@@ -170,7 +170,7 @@ def test_a_transactional_push_killed_after_the_import_is_finished_by_resume(shop
     assert process.returncode != 0, "the push finished before it could be killed"
     assert "push --resume" in shop.cli("push", code=1).stderr
     result = shop.cli("push", "--resume")
-    assert "resumed: pushed 3 object(s)" in result.output
+    assert "resumed: pushed 3 objects" in result.output
     assert shop.entry("function/Utils/fresh.xs")["guid"] == shop.stored("function", "Utils/Fresh").guid
     assert shop.cli("status", "--exit-code").exit_code == 0
 

@@ -26,7 +26,8 @@ from xanoctl.emulator.faults import FaultInjector
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import cli_env, snapshot
 from xanoctl.xano.client import AsyncXanoClient
-from xanoctl.xano.ratelimit import RateLimitExhausted, RateLimitGate, WaitNotice
+from xanoctl.ui.progress import Progress
+from xanoctl.xano.ratelimit import RateLimitExhausted, RateLimitGate
 
 TOKEN = "rate-limit-token-8d1e"
 
@@ -132,28 +133,37 @@ def test_the_budget_bounds_the_time_without_progress_and_stops_every_waiter():
     assert 4.0 <= sum(fake.slept) <= 10.0  # waited most of the budget, never more
 
 
-def test_a_terminal_counts_down_on_one_line_and_a_log_gets_one_line():
+def test_a_terminal_counts_down_on_one_line_with_the_budget_left_and_a_log_gets_one_line():
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     fake = FakeTime()
     screen = Terminal()
-    gate = gate_for(fake, on_wait=WaitNotice(60, screen), tick=1.0)
+    progress = Progress(screen, live=True, clock=fake.clock)
+    gate = gate_for(fake, tick=1.0)
+    gate._on_wait = lambda remaining: progress.rate_limited(remaining, gate.left())
 
     async def scenario():
         gate.limited(await gate.wait(), 3.0)
         gate.passed(await gate.wait())
 
     asyncio.run(scenario())
-    assert screen.getvalue() == "".join(f"\rrate limited by Xano: waiting {n} s...\x1b[K" for n in (3, 2, 1)) \
-        + "\r\x1b[K"  # cleared when requests get through
+    # the next try counts down; the time left before giving up shrinks as the client waits
+    lines = [f"\rrate limited by Xano: next try in {n} s (giving up in {left} without progress)\x1b[K"
+             for n, left in ((3, "1 min"), (2, "59 s"), (1, "58 s"))]
+    assert screen.getvalue() == "".join(lines) + "\rxanoctl: 0 requests to Xano\x1b[K"  # requests go again
     log = io.StringIO()
-    notice = WaitNotice(300, log)
+    notice = Progress(log, live=False)
     for remaining in (12, 11, 0, 5, 0):
-        notice(remaining)
-    assert log.getvalue() == ("xanoctl: rate limited by Xano (429): waiting and retrying, for up to 300 s "
+        notice.rate_limited(remaining, 300)
+    assert log.getvalue() == ("xanoctl: rate limited by Xano (429): waiting and retrying, for up to 5 min "
                               "without progress\n")
+    quiet = io.StringIO()
+    silenced = Progress(quiet, live=False)
+    silenced.silence()  # -q
+    silenced.rate_limited(12, 300)
+    assert quiet.getvalue() == ""
 
 
 def test_a_429_holds_back_every_other_request_of_the_client():
@@ -221,10 +231,10 @@ def test_a_pull_of_the_demo_through_a_free_plan_like_window_gets_every_object(de
     limited = demo.state.faults.snapshot()
     assert limited["injected"]["429"] > 0 and limited["requests"] > 3 * 4  # it ran into the quota, often
     assert snapshot(tmp_path / "limited") == snapshot(tmp_path / "clean")
-    added = re.search(r": (\d+) added, 0 changed", clean.stdout)
-    assert added and f": {added[1]} added, 0 changed, 0 removed" in result.stdout  # every object
+    added = re.search(r": (\d+) added \(", clean.stdout)
+    assert added and f": {added[1]} added (" in result.stdout  # every object
     notes = [line for line in result.stderr.splitlines() if "rate limited" in line]
-    assert notes == ["xanoctl: rate limited by Xano (429): waiting and retrying, for up to 300 s without progress"]
+    assert notes == ["xanoctl: rate limited by Xano (429): waiting and retrying, for up to 5 min without progress"]
 
 
 def test_a_quota_that_does_not_come_back_within_the_budget_is_one_line_and_exit_1(demo, tmp_path):

@@ -43,7 +43,7 @@ def test_rollback_one_function_to_a_revision(shop):
     good = break_and_ship(shop, F01)
     assert shop.remote()[("function", "Utils/f01")] != original
     result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD~1", "--commit")
-    assert "rolled back 1 object(s)" in result.output
+    assert "rolled back 1 object" in result.output
     assert shop.remote()[("function", "Utils/f01")] == original
     assert shop.read(F01) == original
     commit = shop.repo.head.commit
@@ -127,7 +127,7 @@ def test_a_function_broken_in_the_xano_ui_is_put_back_from_git(shop):
     result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD", code=1)
     assert "changed remotely since the last pull" in result.output and "--force" in result.stderr
     result = shop.cli("rollback", "workspace/" + F01, "--to", "HEAD", "--force", "--commit")
-    assert "rolled back 1 object(s)" in result.output
+    assert "rolled back 1 object" in result.output
     assert shop.remote()[("function", "Utils/f01")] == original == shop.read(F01)
     assert shop.cli("status", "--exit-code").exit_code == 0
 

@@ -226,9 +226,9 @@ def test_exports_without_manifests_are_split_by_folder(tmp_path, monkeypatch):
 
 def test_tasks_each_chain_in_its_own_workspace(tree):
     assert ok("tasks", "tree", "--now", "2025-12-01T00:00:00Z") == (
-        "WORKSPACE  TASK  ACTIVE  SCHEDULE  NEXT RUN (UTC)\n"
-        "v1         Sync  yes     daily     2025-12-01 06:30:00\n"
-        "v2         Sync  no      hourly    — (inactive)\n"
+        "WORKSPACE  TASK  ACTIVE  SCHEDULE        NEXT RUN (UTC)\n"
+        "v1         Sync  yes     daily at 06:30  2025-12-01 06:30:00\n"
+        "v2         Sync  no      hourly at :00   — (inactive)\n"
         "\nSync (v1) runs:\n  └── Tasks/Sync\n      └── Workers/Pull\n  writes: orders\n"
         "\nSync (v2) runs:\n  └── Tasks/Sync\n      └── Workers/Push\n  writes: invoices\n")
     rows = json.loads(ok("tasks", "tree", "--json"))["tasks"]

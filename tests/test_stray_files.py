@@ -50,8 +50,8 @@ def test_status_removes_and_reports_strays_and_keeps_a_running_writer(shop):
     try:
         running = leave(shop.ws / "function" / "Utils", "f02.xs", runner.pid)
         out = shop.cli("status").output
-        assert "removed 3 temporary file(s) left by an interrupted xanoctl run" in out
-        assert "1 temporary file(s) of a xanoctl run still going" in out and running.name in out
+        assert "removed 3 temporary files left by an interrupted xanoctl run" in out
+        assert "1 temporary file of a xanoctl run still going" in out and running.name in out
         assert not any(path.exists() for path in stale) and running.exists() and mine.exists()
         data = json.loads(shop.cli("status", "--json").output)
         assert data["temporary_files"] == {"removed": [], "in_use": [running.relative_to(shop.root).as_posix()]}
@@ -68,7 +68,7 @@ def test_pull_commit_removes_strays_instead_of_refusing(shop):
     name = FUNCTIONS[0]
     shop.remote_edit(name, edited(shop.remote()[("function", name)], "remote"))
     out = shop.cli("pull", "--commit").output
-    assert "removed 2 temporary file(s)" in out and "committed" in out
+    assert "removed 2 temporary files" in out and "committed" in out
     assert not any(path.exists() for path in strays)
     assert not shop.repo.is_dirty(untracked_files=True)
     assert shop.read(fn_path(name)) == shop.remote()[("function", name)]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from xanoctl.atomic import write_atomic
@@ -32,6 +32,12 @@ from xanoctl.errors import UsageError
 CONFIG_NAME = "xanoctl.yaml"
 DEFAULT_DIR = "workspace"
 LAYOUTS = ("readable", "official")  # xanoctl.sync.paths.LAYOUTS, the first is the default
+
+# Every key xanoctl.yaml may hold at its top level: a new setting or section is one line here
+# (a key not listed is an error that names the closest one).
+SETTINGS = ("instance", "workspace", "branch", "dir", "layout", "http", "lint")
+# The keys of the `lint` section (xanoctl.lint.config reads them; rule options are checked there).
+LINT_KEYS = ("select", "ignore", "fail_on", "severity", "rules", "per_path_ignores", "baseline")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,9 @@ class HttpSettings:
             if values[item.name] <= 0 and item.name not in ("backoff",):
                 raise UsageError(f"{origin}: http.{item.name} must be positive")
         return cls(**values)
+
+
+HTTP_KEYS = tuple(item.name for item in fields(HttpSettings))
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,16 @@ class Config:
 
 def normalize_instance(url: str) -> str:
     """The Metadata API base URL: a bare origin (``https://x1.xano.io``) gets ``/api:meta``;
-    a missing scheme means https. Trailing slashes are dropped."""
+    a host name without a scheme means https (Xano's instances speak https). A host with a
+    port but no scheme (``localhost:8787``: an emulator, a proxy) is refused with both
+    choices: guessing https there turns a plain http server into a TLS error. Trailing
+    slashes are dropped."""
     url = url.strip()
     if not url:
         raise UsageError("the instance URL is empty")
     if "://" not in url:
+        if missing_scheme(url):
+            raise UsageError(f"the instance URL {url!r} has no scheme: write http://{url} or https://{url}")
         url = "https://" + url
     try:
         parts = urlsplit(url)
@@ -112,6 +126,14 @@ def normalize_instance(url: str) -> str:
     if not path:
         path = "/api:meta"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def missing_scheme(url: str) -> bool:
+    """Whether ``url`` is ``host:port[/path]`` without a scheme, where http and https are both
+    likely."""
+    host, _, rest = url.partition("/")
+    name, colon, port = host.rpartition(":")
+    return bool(colon and name and port.isdigit())
 
 
 def parse_layout(value: Any, origin: str) -> str:
@@ -143,15 +165,102 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping a YAML file holds; a :class:`UsageError` naming the file, the line and the
+    column of what is wrong (never the text there: it could be a token)."""
     import yaml  # only when there is a file to read: a command configured by flags starts faster
 
+    shown = display_path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        raise UsageError(f"{shown}{where}: not valid YAML ({problem}): fix the file") from None
     if not isinstance(data, dict):
-        raise UsageError(f"{path}: expected a mapping of settings")
+        raise UsageError(f"{shown}: expected a mapping of settings (key: value lines)")
     return data
+
+
+def read_settings(path: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``xanoctl.yaml``: its mapping, every key known (:data:`SETTINGS`, the ``http`` and
+    ``lint`` sections' keys), or a :class:`UsageError` with the line and the closest key. A
+    token in it is refused (the file is committed)."""
+    data = read_yaml(path)
+    if "token" in data or "tokens" in data:
+        raise UsageError(
+            f"{display_path(path)} contains a token: remove it and use XANO_TOKEN or "
+            f"{credentials_path(os.environ if env is None else env)} instead (the file is committed)"
+        )
+    check_keys(path, data, (), SETTINGS)
+    for section, known in (("http", HTTP_KEYS), ("lint", LINT_KEYS)):
+        if isinstance(data.get(section), dict):
+            check_keys(path, data[section], (section,), known)
+    return data
+
+
+def check_keys(path: Path, mapping: Mapping[Any, Any], where: tuple[str, ...], known: Iterable[str]) -> None:
+    """A :class:`UsageError` for the first key of ``mapping`` (at ``where`` in the file) that is
+    not ``known``: ``xanoctl.yaml:4: unknown key 'workpsace'; did you mean 'workspace'?``."""
+    known = list(known)
+    for key in mapping:
+        if key in known:
+            continue
+        inside = f" in {'.'.join(where)}" if where else ""
+        hint = closest(str(key), known)
+        advice = f"did you mean {hint!r}?" if hint else f"the keys{inside} are {', '.join(known)}"
+        line = key_line(path, *where, key)
+        raise UsageError(f"{display_path(path)}{f':{line}' if line else ''}: unknown key {key!r}{inside}; {advice}")
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word`` (a typo, another case, ``-`` for ``_``), or None."""
+    import difflib
+
+    choices = list(choices)
+    text = word.strip().replace("-", "_")
+    for choice in choices:
+        if choice.lower() == text.lower():
+            return choice
+    found = difflib.get_close_matches(text.lower(), choices, n=1, cutoff=0.6)
+    if not found and len(text) >= 3:
+        found = [choice for choice in choices if choice.startswith(text.lower())][:1]
+    return found[0] if found else None
+
+
+def key_line(path: Path, *keys: Any) -> int | None:
+    """The line of the key at ``keys`` in the YAML file (1-based), for messages; None when it
+    cannot be told."""
+    import yaml
+
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line = None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return line
+        for key_node, value_node in node.value:
+            if key_node.value == str(key):
+                line, node = key_node.start_mark.line + 1, value_node
+                break
+        else:
+            return line
+    return line
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else as it is."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if Path(path).resolve().is_relative_to(Path.cwd().resolve()) \
+            else str(path)
+    except (OSError, ValueError):
+        return str(path)
 
 
 def clean_token(token: str | None, origin: str) -> str | None:
@@ -195,6 +304,10 @@ def read_credentials(path: Path, instance: str | None, repo_root: Path | None) -
     return str(token).strip() if token else None
 
 
+def _fail(message: str) -> None:
+    raise UsageError(message)
+
+
 def _env_http(env: Mapping[str, str]) -> dict[str, str]:
     names = {item.name for item in fields(HttpSettings)}
     prefix = "XANOCTL_HTTP_"
@@ -220,13 +333,8 @@ def load_config(
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
     config_file = find_config_file(cwd)
-    data = read_yaml(config_file) if config_file else {}
-    origin = str(config_file) if config_file else CONFIG_NAME
-    if "token" in data or "tokens" in data:
-        raise UsageError(
-            f"{origin} contains a token: remove it and use XANO_TOKEN or "
-            f"{credentials_path(env)} instead (the file is committed)"
-        )
+    data = read_settings(config_file, env) if config_file else {}
+    origin = display_path(config_file) if config_file else CONFIG_NAME
     root = config_file.parent if config_file else None
 
     def pick(flag: Any, env_name: str, key: str) -> tuple[Any, str]:
@@ -236,10 +344,23 @@ def load_config(
             return env[env_name], env_name
         return data.get(key), origin
 
-    raw_instance, _ = pick(instance, "XANO_INSTANCE", "instance")
-    resolved_instance = normalize_instance(str(raw_instance)) if raw_instance else None
+    def located(key: str, source: str, parse: Any, *args: Any) -> Any:
+        """``parse(*args)``; its error, when the value came from the file, names the key's line."""
+        try:
+            return parse(*args)
+        except UsageError as exc:
+            line = key_line(config_file, key) if config_file and source == origin else None
+            if not line:
+                raise
+            text = str(exc).removeprefix(f"{origin}: ")
+            raise UsageError(f"{origin}:{line}: {text}") from None
+
+    raw_instance, instance_origin = pick(instance, "XANO_INSTANCE", "instance")
+    resolved_instance = (located("instance", instance_origin, normalize_instance, str(raw_instance))
+                         if raw_instance else None)
     raw_workspace, ws_origin = pick(workspace, "XANO_WORKSPACE", "workspace")
-    resolved_workspace = parse_workspace(raw_workspace, ws_origin) if raw_workspace not in (None, "") else None
+    resolved_workspace = (located("workspace", ws_origin, parse_workspace, raw_workspace, ws_origin)
+                          if raw_workspace not in (None, "") else None)
     if branch is not None:
         resolved_branch = branch
     elif "XANO_BRANCH" in env:
@@ -253,10 +374,13 @@ def load_config(
     else:
         folder = (root or cwd) / str(data.get("dir") or DEFAULT_DIR)
 
-    http_data = dict(data.get("http") or {})
-    http_data.update(_env_http(env))
-    http = HttpSettings.from_mapping(http_data, origin)
-    layout = parse_layout(data["layout"], origin) if data.get("layout") not in (None, "") else LAYOUTS[0]
+    http_data = data.get("http") or {}
+    if not isinstance(http_data, dict):
+        located("http", origin, _fail, f"{origin}: http must be a mapping of settings ({', '.join(HTTP_KEYS)})")
+    env_http = _env_http(env)
+    http = located("http", origin if not env_http else "", HttpSettings.from_mapping, {**http_data, **env_http}, origin)
+    layout = (located("layout", origin, parse_layout, data["layout"], origin)
+              if data.get("layout") not in (None, "") else LAYOUTS[0])
 
     if env.get("XANO_TOKEN"):
         token = clean_token(env["XANO_TOKEN"], "XANO_TOKEN")

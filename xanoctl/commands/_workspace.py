@@ -10,6 +10,7 @@ import click
 
 from xanoctl.config import load_config
 from xanoctl.sync.context import Context, open_context
+from xanoctl.ui.output import emit
 
 
 def workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,15 +31,6 @@ def workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
-
-
-def emit(lines: list[str], error: str | None, code: int) -> None:
-    """Print the report, then exit with ``code`` (the error line on stderr)."""
-    for line in lines:
-        click.echo(line)
-    if error:
-        click.echo(f"xanoctl: error: {error}", err=True)
-    raise SystemExit(code)
 
 
 __all__ = ["Context", "emit", "workspace_options"]

@@ -29,7 +29,7 @@ def demo(folder: str, no_lint: bool) -> None:
 
     The demo workspace carries real bugs on purpose: the findings are the point. Exits 0 when
     the pipeline ran, whatever the findings."""
-    from xanoctl.commands.pull import Progress, render, run
+    from xanoctl.commands.pull import render, run
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
     from xanoctl.xano.remote import KINDS
@@ -40,7 +40,7 @@ def demo(folder: str, no_lint: bool) -> None:
         click.echo(f"emulator: demo workspace at {emulator.base_url}", err=True)
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
-        result = run(config, list(KINDS), commit=False, force=False, progress=Progress(enabled=False))
+        result = run(config, list(KINDS), commit=False, force=False)
     for line in render(result, target.as_posix()):
         click.echo(line)
     if no_lint:

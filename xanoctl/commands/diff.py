@@ -8,17 +8,19 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
-from xanoctl.sync.diffing import against_manifest, against_remote, against_revision, render
+from xanoctl.sync.diffing import against_manifest, against_remote, against_revision, as_json, render
+from xanoctl.ui.output import colour_on, echo, format_option, print_json
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--remote", is_flag=True, help="Compare with the live remote objects (and show metadata differences).")
 @click.option("--rev", metavar="REV", help="Compare with the files at this git revision.")
-@click.option("--color/--no-color", default=None, help="Colour the diff (default: only on a terminal).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
+@format_option("text", "json", help="text: unified diffs, git style; json: each file's sides, notes and diff "
+               "(docs/json.md).")
 @workspace_options
-def diff(paths, remote, rev, color, exit_code, ctx: Context) -> None:
+def diff(paths, remote, rev, exit_code, fmt, ctx: Context) -> None:
     """Show unified diffs of the working tree's XanoScript against the manifest state (the
     content as last pulled or pushed; default), the live remote (--remote) or a git revision
     (--rev REV)."""
@@ -30,9 +32,12 @@ def diff(paths, remote, rev, color, exit_code, ctx: Context) -> None:
         report = against_revision(ctx, rev, paths)
     else:
         report = against_manifest(ctx, paths)
-    color = sys.stdout.isatty() if color is None else color
-    text = render(report, color=color)
-    if text:
-        click.echo(text, nl=False, color=color)
+    if fmt == "json":
+        print_json(as_json(report))
+    else:
+        color = colour_on()
+        text = render(report, color=color)
+        if text:
+            echo(text, nl=False, color=color)
     if exit_code and report.differs:
         sys.exit(1)

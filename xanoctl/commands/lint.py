@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from xanoctl.lint.formats import FORMATS
+from xanoctl.ui.output import colour_on, width as terminal_width
+from xanoctl.ui.words import plural
 
 
 @click.command()
@@ -52,11 +54,11 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
                         changed_since=changed_since, baseline=baseline,
                         write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)
     if write_baseline:
-        click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "
+        click.echo(f"Wrote {plural(result.baseline_written, 'finding')} from {plural(result.files, 'file')} to "
                    f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")
         sys.exit(0)
-    color = output is None and fmt in ("auto", "text") and sys.stdout.isatty()
-    report = render(result, fmt, color=color)
+    color = output is None and fmt in ("auto", "text") and colour_on()
+    report = render(result, fmt, color=color, width=terminal_width() if output is None else None)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -64,5 +66,5 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
         except OSError as exc:
             raise click.UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
-        click.echo(report)
+        click.echo(report, color=color)
     sys.exit(result.exit_code)

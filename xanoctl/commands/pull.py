@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -12,31 +10,13 @@ import click
 
 from xanoctl.xano.client import XanoClient
 from xanoctl.config import Config, load_config
-from xanoctl.errors import XanoctlError
 from xanoctl.sync.pull import PullResult, pull as run_pull
+from xanoctl.ui.errors import warning
+from xanoctl.ui.output import emit, emit_json, format_option
+from xanoctl.ui.words import plural, some
 from xanoctl.xano.remote import KINDS, normalize_kind
 
 MAX_LINES = 50
-
-
-class Progress:
-    """A one-line progress display on stderr, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.pages = 0
-        self.objects = 0
-
-    def on_page(self, kind: str, count: int) -> None:
-        self.pages += 1
-        self.objects += count
-        if self.enabled:
-            click.echo(f"\rpulling: {self.pages} pages, {self.objects} objects (last: {kind})\x1b[K",
-                       nl=False, err=True)
-
-    def done(self) -> None:
-        if self.enabled and self.pages:
-            click.echo("\r\x1b[K", nl=False, err=True)
 
 
 def parse_kinds(values: tuple[str, ...]) -> list[str]:
@@ -44,8 +24,7 @@ def parse_kinds(values: tuple[str, ...]) -> list[str]:
     return kinds or list(KINDS)
 
 
-def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
-        progress: Progress | None = None) -> PullResult:
+def run(config: Config, kinds: list[str], *, commit: bool, force: bool) -> PullResult:
     """Pull (and commit), the library-level steps of the command; used by `demo` too."""
     from xanoctl.sync.manifest import load_manifest
 
@@ -55,13 +34,8 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
 
         repo = gitops.find_repo(config.dir)
         check = partial(gitops.check_committable, config.dir)  # once the plan is known
-    with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
-        try:
-            result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check,
-                              layout=config.layout)
-        finally:
-            if progress:
-                progress.done()
+    with XanoClient.from_config(config) as client:  # its progress line: "pull: 120 objects in 3 pages"
+        result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check, layout=config.layout)
     if repo is not None:  # also commits what an earlier pull left uncommitted
         from xanoctl.sync import gitops
 
@@ -81,19 +55,28 @@ def _label(folder: Path) -> str:
 
 
 def render(result: PullResult, folder_label: str) -> list[str]:
-    lines = [f"removed {len(result.swept)} temporary file(s) left by an interrupted xanoctl run"] if result.swept else []
-    return lines + _changes(result, folder_label)
+    lines = ([f"removed {plural(len(result.swept), 'temporary file')} left by an interrupted xanoctl run"]
+             if result.swept else [])
+    return lines + _changes(result, folder_label) + _kept(result)
+
+
+def _kept(result: PullResult) -> list[str]:
+    """The local modifications the pull left alone (their objects did not change remotely)."""
+    if not result.kept:
+        return []
+    return [f"left {plural(len(result.kept), 'file')} modified locally as {'it is' if len(result.kept) == 1 else 'they are'} "
+            f"(unchanged remotely): {some(result.kept)}; `xanoctl push` sends local changes"]
 
 
 def _changes(result: PullResult, folder_label: str) -> list[str]:
     if result.wrote_nothing and not result.conflicts:
         total = result.unchanged + len(result.changed)
         unreadable = f", {len(result.errors)} unreadable (see the warnings)" if result.errors else ""
-        lines = [f"nothing changed: {total} objects up to date in {folder_label}/{unreadable} "
-                 f"({result.requests} requests, {result.pages} pages)"]
+        lines = [f"nothing changed: {plural(total, 'object')} up to date in {folder_label}/{unreadable} "
+                 f"({plural(result.requests, 'request')}, {plural(result.pages, 'page')})"]
         return lines + ([f"committed {result.commit[:12]}"] if result.commit else [])
     lines = []
-    for title, changes in (("added", result.added), ("changed", result.changed), ("removed", result.removed)):
+    for title, changes in (("added", result.added), ("changed", result.changed), ("deleted", result.removed)):
         for change in changes[:MAX_LINES]:
             note = f" (from {change.old_path})" if change.old_path else ""
             note += " (metadata only)" if change.reason == "metadata" else ""
@@ -114,34 +97,30 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
 @click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(KINDS)}); repeatable.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="Workspace folder (default: from xanoctl.yaml, else ./workspace).")
 @click.option("--commit", is_flag=True, help="Commit the pulled changes to git with a summary message.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
+@format_option("text", "json", help="text: what changed, file by file; json: the same facts (docs/json.md).")
 @click.option("--force", is_flag=True, help="Take the remote version even over files modified locally.")
 @click.option("--instance", help="Metadata API base URL (overrides XANO_INSTANCE and xanoctl.yaml).")
 @click.option("--workspace", help="Workspace id (overrides XANO_WORKSPACE and xanoctl.yaml).")
 @click.option("--branch", help="Branch label (overrides XANO_BRANCH and xanoctl.yaml).")
-def pull(kind_args, kinds, folder, commit, as_json, force, instance, workspace, branch) -> None:
+def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, branch) -> None:
     """Pull every object (functions, tasks, API groups and endpoints, tables, middleware) into
     the workspace folder: changed files are written, files of deleted objects removed, and
     xanoctl.lock updated. A pull with nothing new writes nothing."""
     config = load_config(instance=instance, workspace=workspace, branch=branch, dir=folder)
-    progress = Progress(enabled=sys.stderr.isatty() and not as_json)
     collecting = gc.isenabled()
     # No cycle collection at all while the pull runs (the CLI's few collections still cost it 40 ms):
     # its objects live until it ends, and it serves nothing meanwhile.
     gc.disable()
     try:
-        result = run(config, parse_kinds(kind_args + kinds), commit=commit, force=force, progress=progress)
+        result = run(config, parse_kinds(kind_args + kinds), commit=commit, force=force)
     finally:
         if collecting:
             gc.enable()
     for change in result.errors:
-        click.echo(f"warning: {change.label()}: Xano could not render its XanoScript ({change.reason}); "
-                   "its file was left as it was", err=True)
-    if as_json:
-        click.echo(json.dumps(result.as_json(), indent=2))
-    else:
-        for line in render(result, _label(config.dir)):
-            click.echo(line)
-    if result.conflicts:
-        raise XanoctlError(f"{len(result.conflicts)} conflicts: files modified locally were kept; review them, "
-                           "then `xanoctl pull --force` takes the remote versions")
+        warning(f"{change.label()}: Xano could not render its XanoScript ({change.reason}); its file was left "
+                "as it was")
+    failure = (f"{plural(len(result.conflicts), 'conflict')}: files modified locally were kept; review them, then "
+               "`xanoctl pull --force` takes the remote versions") if result.conflicts else None
+    if fmt == "json":
+        emit_json(result.as_json(), failure, 1 if failure else 0)
+    emit(render(result, _label(config.dir)), failure, 1 if failure else 0)

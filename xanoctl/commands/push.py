@@ -6,7 +6,8 @@ import click
 
 from xanoctl.commands._workspace import Context, emit, workspace_options
 from xanoctl.sync.push import push as run_push, resume
-from xanoctl.sync.pushreport import render
+from xanoctl.sync.pushreport import as_json, render
+from xanoctl.ui.output import emit_json, format_option
 
 
 @click.command()
@@ -19,8 +20,10 @@ from xanoctl.sync.pushreport import render
 @click.option("--transaction", is_flag=True, help="Send the changes in one multidoc import, all or nothing, after "
               "Xano's own dry-run (falls back to object by object where the workspace refuses multidoc imports).")
 @click.option("--resume", "resume_", is_flag=True, help="Finish the last push, whose process died, from its journal.")
+@format_option("text", "json", help="text: the plan and what happened to each object; json: the same facts "
+               "(docs/json.md).")
 @workspace_options
-def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, ctx: Context) -> None:
+def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, fmt, ctx: Context) -> None:
     """Push local changes to Xano: files modified since the last pull are updated, new files
     created (kind and name from their header), and with --delete deleted files deleted.
 
@@ -39,5 +42,8 @@ def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, c
     else:
         result = run_push(ctx, paths, force=force, dry_run=dry_run, lint=not no_lint, delete=delete, commit=commit,
                           transaction=transaction)
+    if fmt == "json":
+        data = as_json(ctx, result)
+        emit_json(data, data["error"], result.exit_code)
     lines, error = render(ctx, result)
     emit(lines, error, result.exit_code)

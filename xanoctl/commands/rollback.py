@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from xanoctl.commands._workspace import Context, emit, workspace_options
-from xanoctl.sync.pushreport import render
+from xanoctl.sync.pushreport import as_json, render
+from xanoctl.ui.output import emit_json, format_option
 from xanoctl.sync.rollback import rollback_to, undo_last_push
 
 
@@ -15,8 +16,9 @@ from xanoctl.sync.rollback import rollback_to, undo_last_push
 @click.option("--last-push", is_flag=True, help="Undo the last push (finished, failed half-way or killed) from its journal.")
 @click.option("--force", is_flag=True, help="Overwrite remote changes made since the last pull (or since the push).")
 @click.option("--commit", is_flag=True, help='Commit the result to git ("rollback <name> to <rev>").')
+@format_option("text", "json", help="text: what happened to each object; json: the same facts (docs/json.md).")
 @workspace_options
-def rollback(paths, rev, last_push, force, commit, ctx: Context) -> None:
+def rollback(paths, rev, last_push, force, commit, fmt, ctx: Context) -> None:
     """Restore objects' XanoScript from git history, or undo the last push.
 
     `xanoctl rollback PATH... --to REV` reads each file at REV, pushes that content to the same
@@ -32,5 +34,9 @@ def rollback(paths, rev, last_push, force, commit, ctx: Context) -> None:
         result = undo_last_push(ctx, force=force, commit=commit)
     else:
         result = rollback_to(ctx, paths, rev, force=force, commit=commit)
-    lines, error = render(ctx, result, verb="rollback" if rev else "push")
+    verb = "rollback" if rev else "push"
+    if fmt == "json":
+        data = as_json(ctx, result, verb=verb)
+        emit_json(data, data["error"], result.exit_code)
+    lines, error = render(ctx, result, verb=verb)
     emit(lines, error, result.exit_code)

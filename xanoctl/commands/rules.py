@@ -2,36 +2,53 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
+
+from xanoctl.ui.output import format_option, print_json, width as terminal_width
 
 
 @click.command()
 @click.argument("code", required=False)
-@click.option("--json", "as_json", is_flag=True, help="The catalogue as JSON.")
-@click.option("--markdown", is_flag=True, help="The whole catalogue as Markdown (docs/rules.md).")
-def rules(code, as_json, markdown):
-    """List the lint rules, or explain one (with a bad and a good example)."""
-    import json
+@format_option("text", "json", "markdown", aliases=("json", "markdown"),
+               help="text: a table (or one rule explained); json: the same for machines; markdown: the whole "
+                    "catalogue (docs/rules.md).")
+def rules(code, fmt):
+    """List the lint rules, sorted by code, or explain one (with a bad and a good example).
 
+    \b
+    Examples:
+      xanoctl rules                 the catalogue
+      xanoctl rules FP003           one rule, with a bad and a good example
+      xanoctl rules --format json   the catalogue for machines
+    """
     from xanoctl.errors import UsageError
     from xanoctl.lint.rules import RULES, examples, explanation, suggest_code, summary
 
-    if markdown:
+    if fmt == "markdown":
         from xanoctl.lint.ruledocs import rules_markdown
 
         click.echo(rules_markdown(), nl=False)
         return
+    ordered = sorted(RULES.values(), key=lambda rule: rule.CODE)
     if code is None:
-        if as_json:
-            click.echo(json.dumps([
+        if fmt == "json":
+            print_json([
                 {"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY, "summary": summary(rule),
                  "options": rule.OPTIONS, "examples": examples(rule)}
-                for rule in RULES.values()
-            ], indent=2))
+                for rule in ordered
+            ])
             return
-        width = max(len(rule.NAME) for rule in RULES.values())
-        for rule in RULES.values():
-            click.echo(f"{rule.CODE}  {rule.NAME:<{width}}  {rule.SEVERITY:<7}  {summary(rule)}")
+        codes = max(len(rule.CODE) for rule in ordered)
+        names = max(len(rule.NAME) for rule in ordered)
+        indent = codes + names + 13  # the summaries' column
+        columns = terminal_width()
+        room = None if columns is None or columns - indent < 20 else columns - indent
+        for rule in ordered:
+            lines = textwrap.wrap(summary(rule), room) if room else [summary(rule)]
+            click.echo(f"{rule.CODE:<{codes}}  {rule.NAME:<{names}}  {rule.SEVERITY:<7}  "
+                       + ("\n" + " " * indent).join(lines))
         click.echo("\n`xanoctl rules CODE` explains one rule, with a bad and a good example.")
         return
     rule = RULES.get(code.upper())
@@ -39,14 +56,15 @@ def rules(code, as_json, markdown):
         hint = suggest_code(code)
         raise UsageError(f"no rule {code!r}" + (f"; did you mean {hint}?" if hint else
                          "; `xanoctl rules` lists them"))
-    if as_json:
-        click.echo(json.dumps({"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY,
-                               "summary": summary(rule), "explanation": explanation(rule),
-                               "options": rule.OPTIONS, "examples": examples(rule)}, indent=2))
+    if fmt == "json":
+        print_json({"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY, "summary": summary(rule),
+                    "explanation": explanation(rule), "options": rule.OPTIONS, "examples": examples(rule)})
         return
     click.echo(f"{rule.CODE} {rule.NAME} (default severity: {rule.SEVERITY})")
     click.echo(f"{summary(rule)}\n")
     click.echo(explanation(rule).replace("Bad::", "Bad:").replace("Good::", "Good:"))
     if rule.OPTIONS:
         click.echo("\nConfigure in xanoctl.yaml:\n\n  lint:\n    rules:")
+        import json
+
         click.echo(f"      {rule.CODE}: {json.dumps(rule.OPTIONS)}")

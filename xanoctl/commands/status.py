@@ -3,7 +3,6 @@ new or deleted."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -11,6 +10,8 @@ import click
 from xanoctl.commands._workspace import Context, workspace_options
 from xanoctl.sync.identity import unmanaged_note
 from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
+from xanoctl.ui.output import colour_on, echo, format_option, print_json
+from xanoctl.ui.words import plural, some
 
 COLOURS = {"modified locally": "green", "new locally": "green", "deleted locally": "green",
            "changed remotely": "yellow", "new remotely": "yellow", "deleted remotely": "yellow",
@@ -22,18 +23,18 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
     total = sum(counts.values())
     summary = ", ".join(f"{n} {state}" for state, n in counts.items())
     where = f"workspace {report.workspace}, branch {report.branch or '(live)'}"
-    lines = [f"{where}: {total} objects" + (f": {summary}" if summary else "")]
+    lines = [f"{where}: {plural(total, 'object')}" + (f": {summary}" if summary else "")]
     if not report.checked_remote:
         lines.append("(offline: the remote was not checked)")
     if report.unfinished_push:
         warning = f"warning: {report.unfinished_push}"
         lines.append(click.style(warning, fg="red", bold=True) if color else warning)
     if report.swept:
-        lines.append(f"removed {len(report.swept)} temporary file(s) left by an interrupted xanoctl run: "
-                     + _some(report.swept))
+        lines.append(f"removed {plural(len(report.swept), 'temporary file')} left by an interrupted xanoctl run: "
+                     + some(report.swept))
     if report.writing:
-        lines.append(f"warning: {len(report.writing)} temporary file(s) of a xanoctl run still going (or that "
-                     f"cannot be removed): {_some(report.writing)}")
+        lines.append(f"warning: {plural(len(report.writing), 'temporary file')} of a xanoctl run still going (or "
+                     f"that cannot be removed): {some(report.writing)}")
     for state in STATES:
         if state == UNCHANGED:
             continue
@@ -56,22 +57,20 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
         lines += ["", unmanaged_note(report.unmanaged.values())]
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
     if touched:
-        lines += ["", f"{len(touched)} unchanged object(s) have a newer remote timestamp with identical content "
-                      "(a pull records it)"]
+        have = "has" if len(touched) == 1 else "have"
+        lines += ["", f"{plural(len(touched), 'unchanged object')} {have} a newer remote timestamp with identical "
+                      "content (a pull records it)"]
     return lines
-
-
-def _some(paths: list[str], shown: int = 3) -> str:
-    return ", ".join(paths[:shown]) + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="Print every object's state as JSON.")
+@format_option("text", "json", help="text: the objects that differ, by state; json: every object's state "
+               "(docs/json.md).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs (for drift checks in CI).")
 @click.option("--offline", is_flag=True, help="Do not contact Xano: local changes only.")
 @workspace_options
-def status(paths, as_json, exit_code, offline, ctx: Context) -> None:
+def status(paths, fmt, exit_code, offline, ctx: Context) -> None:
     """Show each object as unchanged, modified locally, changed remotely, conflict (both), new
     locally, deleted locally, deleted remotely or new remotely.
 
@@ -80,11 +79,11 @@ def status(paths, as_json, exit_code, offline, ctx: Context) -> None:
     and something differs (then 1).
     """
     report = workspace_status(ctx, list(paths), offline=offline)
-    if as_json:
-        click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True, default=str))
+    if fmt == "json":
+        print_json(report.as_json())
     else:
-        color = sys.stdout.isatty()
+        color = colour_on()
         for line in render(report, color=color):
-            click.echo(line, color=color)
+            echo(line, color=color)
     if exit_code and report.differs:
         sys.exit(1)

@@ -20,7 +20,6 @@ A configuration that cannot be understood is a usage error (exit 2) that names t
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import json
 import os
@@ -28,11 +27,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
+from xanoctl.config import CONFIG_NAME, LINT_KEYS as _KEYS, closest, display_path, read_settings
 from xanoctl.errors import UsageError
 from xanoctl.lint.finding import SEVERITIES
-
-CONFIG_NAME = "xanoctl.yaml"
-_KEYS = ("select", "ignore", "fail_on", "severity", "rules", "per_path_ignores", "baseline")
 
 
 @dataclass(frozen=True)
@@ -136,26 +133,17 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Li
         if found is None:
             return LintConfig(base_dir=str((start or Path.cwd()).resolve()))
         path = found
-    import yaml  # only when there is a file to read
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise UsageError(f"{path}: not valid YAML{where}; fix the file or pass --config") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}: expected a mapping at the top level")
+    if not path.is_file():
+        raise UsageError(f"cannot read {path}: no such file")
+    data = read_settings(path)  # the same checks, and the same messages, as every command's
     section = data.get("lint") or {}
     base = path.resolve().parent
     folder = data.get("dir") or "workspace"  # the workspace folder, as `xanoctl init` writes it
     return parse_section(
         section,
         base_dir=base,
-        source=str(path),
+        source=display_path(path),
         workspace=str((base / folder).resolve()) if isinstance(folder, str) else None,
     )
 
@@ -248,15 +236,10 @@ def _codes(value, where: str) -> list[str]:
 
 def _did_you_mean(value, choices, quote: bool = True) -> str:
     """``did you mean 'select'? `` when one of ``choices`` is close to ``value``, else ''."""
-    text = str(value).replace("-", "_")
-    found = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-    if not found and text in choices:
-        found = [text]
-    if not found:
-        found = [choice for choice in choices if choice.startswith(text)][:1] if len(text) >= 3 else []
-    if not found:
+    found = closest(str(value), list(choices))
+    if found is None:
         return ""
-    return f"did you mean {found[0]!r}? " if quote else f"did you mean {found[0]}? "
+    return f"did you mean {found!r}? " if quote else f"did you mean {found}? "
 
 
 def _severity(value, where: str) -> str:

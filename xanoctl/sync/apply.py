@@ -77,6 +77,7 @@ async def write(client: AsyncXanoClient, journal: Journal, step: Step) -> dict[s
 async def apply_steps(client: AsyncXanoClient, journal: Journal, concurrency: int) -> Failure | None:
     """Run every step not yet done, phase by phase. Returns the first failure (nothing more is
     started after it), or None when every step is done. Cancellation propagates."""
+    client.progress.begin("writing", sum(1 for step in journal.steps if step.status != "done"), "objects")
     for number in sorted({step.phase for step in journal.steps}):
         steps = [s for s in journal.steps if s.phase == number and s.status != "done"]
         if not steps:
@@ -105,6 +106,7 @@ async def _phase(client: AsyncXanoClient, journal: Journal, steps: list[Step], c
                     journal.record("failed", seq=step.seq, error=str(exc), rejected=definitely_refused(exc))
                     return
                 journal.record("done", seq=step.seq, after=after)
+                client.progress.advance()
             except Exception:  # the journal cannot be written: stop too
                 stopped.append(True)
                 raise

@@ -234,6 +234,19 @@ def render(report: DiffReport, color: bool = False) -> str:
     return "".join(out)
 
 
+def as_json(report: DiffReport) -> dict[str, Any]:
+    """The report for machines (docs/json.md, "diff"): each file's sides, notes, metadata
+    differences and unified diff."""
+    return {
+        "differs": report.differs,
+        "files": [{"path": d.path, "object": d.label, "old_side": d.old_side, "new_side": d.new_side,
+                   "old_exists": d.old is not None, "new_exists": d.new is not None, "note": d.note or None,
+                   "metadata": list(d.metadata),
+                   "diff": "".join(unified(d.old, d.new, d.path, d.old_side, d.new_side))}
+                  for d in report.diffs],
+    }
+
+
 def _colour_line(line: str, color: bool) -> str:
     if not color:
         return line
@@ -256,4 +269,4 @@ def _style(text: str, color: bool, **style: Any) -> str:
 
 
 __all__ = ["DiffReport", "FileDiff", "LocalFile", "against_manifest", "against_remote", "against_revision",
-           "metadata_changes", "render", "unified"]
+           "as_json", "metadata_changes", "render", "unified"]

@@ -14,6 +14,7 @@ from xanoctl.errors import XanoctlError, XanoSyntaxError
 from xanoctl.sync.manifest import Entry, Manifest
 from xanoctl.sync.paths import KIND_FOLDERS
 from xanoctl.xano.remote import KINDS, RemoteObject
+from xanoctl.ui.words import plural
 
 if TYPE_CHECKING:  # the parser is loaded only when a file has to be read
     from xanoctl.language.model import Document
@@ -53,7 +54,7 @@ class Identity:
 def unmanaged_note(kinds: Iterable[str]) -> str:
     """One line about the files of kinds xanoctl leaves alone."""
     kinds = list(kinds)
-    return f"{len(kinds)} file(s) of kinds xanoctl does not manage ({', '.join(sorted(set(kinds)))}) left alone"
+    return f"{plural(len(kinds), 'file')} of kinds xanoctl does not manage ({', '.join(sorted(set(kinds)))}) left alone"
 
 
 def of_entry(entry: Entry) -> Identity:

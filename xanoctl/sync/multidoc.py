@@ -36,6 +36,7 @@ from xanoctl.sync.journal import Journal, Step
 from xanoctl.sync.plan import CREATE, UPDATE, Plan
 from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.restore import find_by_name
+from xanoctl.ui.words import plural
 
 SEPARATOR = "\n---\n"
 SEPARATOR_LINE = re.compile(r"^---\r?$", re.MULTILINE)  # a document holding one would be split in two
@@ -59,7 +60,7 @@ class ImportFailure(Failure):
         where = f" at {self.step.path} ({self.step.label()})" if self.named else ""
         maybe = "" if self.step.rejected else " (it may or may not have been applied: every object is checked)"
         reason = str(self.error).split("; the object may have been created")[0]
-        return f"the import of {self.documents} document(s) in one transaction failed{where}{maybe}: {reason}"
+        return f"the import of {plural(self.documents, 'document')} in one transaction failed{where}{maybe}: {reason}"
 
 
 @dataclass

@@ -31,6 +31,7 @@ from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
 from xanoctl.xano.remote import KINDS, RemoteObject
 from xanoctl.sync.status import new_group_names, remote_state
 from xanoctl.sync.workspace import WorkspaceFolder
+from xanoctl.ui.words import plural
 
 UPDATE, CREATE, DELETE = "update", "create", "delete"
 
@@ -184,6 +185,7 @@ async def check_remote(client: AsyncXanoClient, candidates: list[Candidate], man
     """The plan: steps with snapshots, conflicts, and refusals."""
     plan = Plan()
     tracked = [c for c in candidates if c.entry is not None]
+    client.progress.begin(f"checking {plural(len(candidates), 'object')} against Xano")
     fetched = await asyncio.gather(*(client.find(c.entry.kind, c.entry.id, group_id=c.entry.group_id,
                                                  group_name=(c.entry.group or {}).get("name"))
                                      for c in tracked if c.entry is not None))
@@ -192,6 +194,7 @@ async def check_remote(client: AsyncXanoClient, candidates: list[Candidate], man
     new_groups = {c.identity.name for c in creates if c.identity.kind == "api_group"}
     groups = {e.name: e for e in manifest.entries.values() if e.kind == "api_group"}
     taken = await asyncio.gather(*(_existing(client, c, groups) for c in creates))
+    client.progress.end()
     plan_items: list[tuple[Candidate, str, RemoteObject | None]] = []
     for c in tracked:
         assert c.entry is not None

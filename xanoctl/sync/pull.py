@@ -226,6 +226,8 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
         if not moved and (local == digest or (local is not None and entry.sha256 == digest)):
             # the file already holds the remote content, or only the local copy changed (kept)
             out.manifest.entries[obj.key] = new_entry
+            if local != digest:
+                result.kept.append(entry.path)
             if new_entry == entry:
                 result.unchanged += 1
             else:

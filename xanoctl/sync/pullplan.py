@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from xanoctl.sync.manifest import Manifest
+from xanoctl.ui import words
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,20 @@ class PullResult:
     pages: int = 0
     commit: str | None = None
     swept: list[str] = field(default_factory=list)  # temporary files left by a killed run, removed
+    kept: list[str] = field(default_factory=list)  # files modified locally (remote unchanged), left as they are
 
     @property
     def wrote_nothing(self) -> bool:
         return not self.written and not self.deleted
 
     def summary(self) -> str:
-        counts = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, " \
-                 f"{self.unchanged} unchanged"
-        extra = "".join([f", {len(self.conflicts)} conflicts" if self.conflicts else "",
-                         f", {len(self.errors)} unreadable" if self.errors else ""])
-        return f"{counts}{extra} ({self.requests} requests, {self.pages} pages)"
+        """``2 changed, 1 deleted, 74 unchanged, 1 conflict (9 requests, 8 pages)``: the
+        counts that are not zero."""
+        counts = words.counts([(len(self.added), "added"), (len(self.changed), "changed"),
+                               (len(self.removed), "deleted"), (self.unchanged, "unchanged"),
+                               (len(self.conflicts), "conflict" if len(self.conflicts) == 1 else "conflicts"),
+                               (len(self.errors), "unreadable")], empty="no objects")
+        return f"{counts} ({words.plural(self.requests, 'request')}, {words.plural(self.pages, 'page')})"
 
     def as_json(self) -> dict[str, Any]:
         return {"folder": str(self.folder), "added": [c.as_json() for c in self.added],
@@ -61,7 +65,7 @@ class PullResult:
                 "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
                 "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
                 "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
-                "swept": self.swept}
+                "swept": self.swept, "kept": self.kept}
 
 
 @dataclass

@@ -9,6 +9,7 @@ from xanoctl.sync.context import Context
 from xanoctl.sync.journal import PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, Step
 from xanoctl.sync.plan import Conflict, Plan
 from xanoctl.sync.push import DRY_RUN, NOTHING, REFUSED, PushResult
+from xanoctl.ui.words import plural
 
 MAX_LINES = 200
 
@@ -81,7 +82,7 @@ def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
     if step.status == "pending":
         return "not sent", ""
     if step.status == "done":
-        return "pushed", ""
+        return {"create": "created", "delete": "deleted", "forget": "deleted"}.get(step.action, "updated"), ""
     if step.status == "failed":
         return "failed", step.error or ""
     return step.status, ""
@@ -118,14 +119,14 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
     if result.outcome == REFUSED:
         if plan is not None and plan.conflicts:
             keep = "; to keep them, merge them into your files first" if verb == "push" else ""
-            return lines, (f"{len(plan.conflicts)} conflict(s): nothing was written; `xanoctl diff --remote` shows the "
+            return lines, (f"{plural(len(plan.conflicts), 'conflict')}: nothing was written; `xanoctl diff --remote` shows the "
                            f"remote changes; `{verb} --force` overwrites them{keep}")
         if result.lint is not None and result.lint.failed:
             from xanoctl.lint.formats import render as render_lint
 
             lines.append(render_lint(result.lint, "text", color=False))
             return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
-        return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
+        return lines, f"nothing was written ({plural(len(result.problems), 'problem')} above)"
     if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
         return lines + ["would push in one transaction (Xano's dry-run of the import):"] + preview_lines(
             result.preview) + ["dry run: nothing was written"], None
@@ -146,7 +147,7 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
     if result.outcome == PUSHED:
         lines = outcome_lines(journal)
         how = " in one transaction" if journal.header.get("transaction") else ""
-        lines.append(f"{_past(result.operation)} {done} object(s){how}; xanoctl.lock updated")
+        lines.append(f"{_past(result.operation)} {plural(done, 'object')}{how}; xanoctl.lock updated")
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         return lines, None
@@ -183,3 +184,43 @@ def _rel(ctx: Context, journal: Journal) -> str:
         return str(journal.path.relative_to(ctx.state.parent))
     except ValueError:
         return str(journal.path)
+
+
+# ---------------------------------------------------------------------------- JSON (docs/json.md, "push")
+
+
+def as_json(ctx: Context, result: PushResult, *, verb: str = "push") -> dict:
+    """The result of push, resume or rollback for machines: the same facts as :func:`render`,
+    its final error line included."""
+    _, error = render(ctx, result, verb=verb)
+    plan = result.plan
+    journal = result.journal
+    return {
+        "operation": result.operation,
+        "outcome": result.outcome,
+        "exit_code": result.exit_code,
+        "plan": [_step_json(step) for step in plan.steps] if plan is not None else None,
+        "conflicts": [_conflict_json(c) for c in plan.conflicts] if plan is not None else [],
+        "forced": [_conflict_json(c) for c in plan.forced] if plan is not None else [],
+        "problems": list(result.problems),
+        "notes": list(result.notes),
+        "lint": ([finding.as_dict() for finding in result.lint.findings] if result.lint is not None else None),
+        "preview": ([{"action": op.action, "type": op.type, "name": op.name, "path": op.path or None,
+                      "details": op.details or None} for op in result.preview]
+                    if result.preview is not None else None),
+        "steps": [dict(_step_json(step), result=_step_word(step, journal.restoring)[0])
+                  for step in sorted(journal.steps, key=lambda s: s.seq)] if journal is not None else [],
+        "journal": _rel(ctx, journal) if journal is not None else None,
+        "commit": result.commit,
+        "error": error,
+    }
+
+
+def _step_json(step: Step) -> dict:
+    return {"action": "delete" if step.action == "forget" else step.action, "path": step.path, "kind": step.kind,
+            "name": step.name, "id": step.object_id, "verb": step.verb, "group": (step.group or {}).get("name")}
+
+
+def _conflict_json(conflict: Conflict) -> dict:
+    return {"path": conflict.path, "object": conflict.label, "reason": conflict.reason,
+            "updated_at": {"pulled": conflict.pulled_at, "remote": conflict.remote_at}}

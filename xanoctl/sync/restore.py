@@ -44,6 +44,7 @@ async def restore(client: AsyncXanoClient, journal: Journal, concurrency: int) -
     saves the lock, then records the journal's ``end``."""
     journal.try_record("restore")
     todo = pending_restore(journal)
+    client.progress.begin("restoring", len(todo), "objects")
     for number in sorted({s.phase for s in todo}, reverse=True):
         steps = [s for s in todo if s.phase == number]
         slots = asyncio.Semaphore(max(1, concurrency))
@@ -56,6 +57,7 @@ async def restore(client: AsyncXanoClient, journal: Journal, concurrency: int) -
                     journal.try_record("restore_failed", seq=step.seq, error=str(exc))
                     return
                 journal.try_record("restored", seq=step.seq, how=how, **({"as": as_} if as_ else {}))
+                client.progress.advance()
 
         await asyncio.gather(*(one(step) for step in steps))
     return not pending_restore(journal)

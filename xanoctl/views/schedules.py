@@ -49,6 +49,7 @@ def describe(task: TaskFact, shown: str, now: datetime | None) -> dict:
         "path": shown,
         "active": task.active if task.active is not None else True,
         "frequency": frequency,
+        "when": schedule_words(events) if events else frequency,
         "schedule": [
             {"starts_on": iso(event.starts_on), "freq": event.freq, "ends_on": iso(event.ends_on),
              "every": frequency_words(event.freq) if event.valid else "invalid", "valid": event.valid}
@@ -77,20 +78,51 @@ def _event_times(event: EventFact) -> str:
     until = f" until {stamp_text(event.ends_on, short=True)}" if event.ends_on else ""
     if event.freq is None:
         return f"once, {stamp_text(start, short=True)}"
-    freq, clock = event.freq, _clock(start)
-    if freq % 604800 == 0:
-        when = f"{_DAYS[start.weekday()]} {clock}"
-    elif freq % 86400 == 0:
-        when = clock
-    elif 86400 % freq == 0 and 86400 // freq <= 6:
-        first = (start.hour * 3600 + start.minute * 60 + start.second) % freq
-        when = ", ".join(_clock_of(first + n * freq) for n in range(86400 // freq))
-    elif 3600 % freq == 0 and 3600 // freq <= 6:
-        first = (start.minute * 60 + start.second) % freq
-        when = ", ".join(_minute_of(first + n * freq) for n in range(3600 // freq)) + " past each hour"
-    else:
-        return f"{frequency_words(freq)} from {stamp_text(start, short=True)}{until}"
+    when = _times_of_day(event.freq, start)
+    if when is None:
+        return f"{frequency_words(event.freq)} from {stamp_text(start, short=True)}{until}"
     return f"{when} from {start.strftime('%Y-%m-%d')}{until}"
+
+
+def schedule_words(events: tuple[EventFact, ...] | None) -> str:
+    """How often and at what time of day (UTC) the events run, for a table: ``daily at
+    13:00``, ``hourly at :05``, ``weekly, Mondays 07:00``, ``every 6 h at 00:15, 06:15, 12:15,
+    18:15``, ``once, 2025-12-01 10:00``; ``every 7 min`` when no time of day repeats."""
+    if events is None:
+        return "no schedule"
+    if not events:
+        return "empty schedule"
+    return "; ".join(_event_words(event) for event in events)
+
+
+def _event_words(event: EventFact) -> str:
+    if not event.valid or event.starts_on is None:
+        return "invalid"
+    start = event.starts_on.astimezone(timezone.utc)
+    if event.freq is None:
+        return f"once, {stamp_text(start, short=True)}"
+    when = _times_of_day(event.freq, start)
+    if when is None:
+        return frequency_words(event.freq)
+    when = when.removesuffix(" past each hour")  # hourly at :05, every 15 min at :00, :15, :30, :45
+    return f"{frequency_words(event.freq)}{',' if event.freq % 604800 == 0 else ' at'} {when}"
+
+
+def _times_of_day(freq: int, start: datetime) -> str | None:
+    """``13:00``, ``Mondays 07:00``, ``00:15, 06:15, 12:15, 18:15``, ``:05, :35 past each
+    hour``; None when the runs do not fall at the same times each day or hour."""
+    clock = _clock(start)
+    if freq % 604800 == 0:
+        return f"{_DAYS[start.weekday()]} {clock}"
+    if freq % 86400 == 0:
+        return clock
+    if 86400 % freq == 0 and 86400 // freq <= 6:
+        first = (start.hour * 3600 + start.minute * 60 + start.second) % freq
+        return ", ".join(_clock_of(first + n * freq) for n in range(86400 // freq))
+    if 3600 % freq == 0 and 3600 // freq <= 6:
+        first = (start.minute * 60 + start.second) % freq
+        return ", ".join(_minute_of(first + n * freq) for n in range(3600 // freq)) + " past each hour"
+    return None
 
 
 def _clock(moment: datetime) -> str:

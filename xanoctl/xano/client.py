@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, TypeVar
 from urllib.parse import quote
@@ -33,9 +34,11 @@ from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
 from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, to_remote
-from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
-from xanoctl.xano.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
+from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate
+from xanoctl.xano.retry import RETRY_STATUSES, lasting_failure, parse_retry_after, retry_delay, retryable
 from xanoctl.xano.slots import FIRST, Slots
+from xanoctl.ui.progress import Progress
+from xanoctl.ui.session import current
 
 XANOSCRIPT_TYPE = "text/x-xanoscript"
 MAX_PAGES = 100_000
@@ -121,11 +124,14 @@ class ClientStats:
 class AsyncXanoClient:
     """Asynchronous client for one workspace (and branch) of one instance.
 
-    Use as ``async with AsyncXanoClient(...) as client:``. ``on_page(kind, items)`` is called
-    after every list page consumed (for progress displays). ``on_wait(seconds)`` is called while
-    the client waits out a rate limit, with 0 when requests get through again; by default a
-    :class:`~xanoctl.xano.ratelimit.WaitNotice` tells stderr. ``sleep`` is injectable so that
-    retry waits can be observed; ``transport`` lets tests plug an httpx transport.
+    Use as ``async with AsyncXanoClient(...) as client:``. Every request, page, retry and
+    rate-limit wait is told to ``progress`` (default: the run's, :mod:`xanoctl.ui.progress`),
+    which shows a line on a terminal; work with steps of its own names them on
+    ``client.progress``. ``on_page(kind, items)`` is called after every list page consumed.
+    ``on_wait(seconds)`` replaces the progress's rate-limit notice: it is called while the
+    client waits out a rate limit, with 0 when requests get through again. ``sleep`` is
+    injectable so that retry waits can be observed; ``transport`` lets tests plug an httpx
+    transport.
     """
 
     def __init__(self, base_url: str, token: str, workspace: int, branch: str = "",
@@ -133,7 +139,8 @@ class AsyncXanoClient:
                  on_page: Callable[[str, int], None] | None = None,
                  on_wait: Callable[[float], None] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 progress: Progress | None = None):
         self.base_url = base_url.rstrip("/")
         self.workspace = workspace
         self.branch = branch
@@ -145,9 +152,21 @@ class AsyncXanoClient:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._slots: Slots | None = None
-        notice = on_wait if on_wait is not None else WaitNotice(http.rate_limit_wait)
+        self._answered = False  # whether the instance has answered this client yet
+        self.progress = progress if progress is not None else current().progress
+        notice = on_wait if on_wait is not None else self._rate_limited
         self.gate = RateLimitGate(http.rate_limit_wait, http.backoff, http.max_backoff, on_wait=notice,
-                                  tick=TICK if getattr(notice, "tty", False) else None, sleep=sleep)
+                                  tick=TICK if on_wait is None and self.progress.live else None, sleep=sleep)
+
+    @classmethod
+    def from_config(cls, config: Config, **options: Any) -> "AsyncXanoClient":
+        """The client of the configured instance, workspace and branch (a :class:`UsageError`
+        that says what to set when one is missing)."""
+        instance, workspace, token = config.require_remote()
+        return cls(instance, token, workspace, config.branch, config.http, **options)
+
+    def _rate_limited(self, remaining: float) -> None:
+        self.progress.rate_limited(remaining, self.gate.left())
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -169,6 +188,7 @@ class AsyncXanoClient:
             self._slots = Slots(self.http.concurrency)
 
     async def aclose(self) -> None:
+        self.progress.clear()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -373,6 +393,7 @@ class AsyncXanoClient:
 
     def _consumed(self, kind: str, count: int) -> None:
         self.stats.pages += 1
+        self.progress.page(kind, count)
         if self._on_page is not None:
             self._on_page(kind, count)
 
@@ -448,6 +469,8 @@ class AsyncXanoClient:
                 except RateLimitExhausted as exc:
                     raise self._rate_limit_error(exc, method, path, tries - 1) from None
                 self.stats.requests += 1
+                self.progress.request(method, path)
+                started = time.monotonic()
                 try:
                     response = await self._client.request(method, path.lstrip("/"), params=params,
                                                           content=content, headers=headers)
@@ -457,12 +480,18 @@ class AsyncXanoClient:
                 except BaseException:
                     self.gate.abandoned(ticket)
                     raise
+                self.progress.answer(method, path, response.status_code if response is not None else None,
+                                     time.monotonic() - started)
             if response is None:
                 sent = not isinstance(failure, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-                if attempt < self.http.attempts and retryable(method, sent=sent):
-                    await self._backoff(attempt, None)
+                # a refused connection before the instance ever answered, a TLS failure, an unknown
+                # host: trying again in a second cannot change the answer
+                lasting = lasting_failure(failure, answered_before=self._answered)
+                if not lasting and attempt < self.http.attempts and retryable(method, sent=sent):
+                    await self._backoff(attempt, None, "instance unreachable" if not sent else "connection lost")
                     continue
-                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent)
+                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent, lasting)
+            self._answered = True
             status = response.status_code
             if status == 429:
                 self.stats.retries += 1
@@ -478,13 +507,16 @@ class AsyncXanoClient:
             if status < 400:
                 return response
             if status in RETRY_STATUSES and attempt < self.http.attempts and retryable(method, status=status):
-                await self._backoff(attempt, parse_retry_after(response.headers.get("retry-after")))
+                await self._backoff(attempt, parse_retry_after(response.headers.get("retry-after")),
+                                    f"Xano answered {status}")
                 continue
             raise self._status_error(response, method, path, attempt)
 
-    async def _backoff(self, attempt: int, retry_after: float | None) -> None:
+    async def _backoff(self, attempt: int, retry_after: float | None, why: str) -> None:
         self.stats.retries += 1
-        await self._sleep(retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after))
+        delay = retry_delay(attempt, self.http.backoff, self.http.max_backoff, retry_after)
+        self.progress.retrying(why, attempt + 1, self.http.attempts, delay)
+        await self._sleep(delay)
 
     def _rate_limit_error(self, exc: RateLimitExhausted, method: str, path: str, tries: int) -> XanoApiError:
         setting = "http.rate_limit_wait in xanoctl.yaml or XANOCTL_HTTP_RATE_LIMIT_WAIT"
@@ -504,7 +536,7 @@ class AsyncXanoClient:
         return text[:300]
 
     def _transport_error(self, exc: Exception, method: str, path: str, attempts: int,
-                         sent: bool) -> XanoApiError:
+                         sent: bool, lasting: str | None = None) -> XanoApiError:
         reason = self._scrub(str(exc) or type(exc).__name__)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         if method == "POST" and sent:
@@ -512,6 +544,23 @@ class AsyncXanoClient:
                 f"{method} {path}: the connection failed after the request was sent ({reason}); the "
                 "object may have been created: list or pull before trying again",
                 method=method, path=path)
+        where = "(--instance, XANO_INSTANCE or `instance` in xanoctl.yaml)"
+        if lasting == "refused":
+            return UnreachableError(
+                f"cannot reach {self.base_url}: connection refused (nothing listens there) on {method} {path}: "
+                f"check the instance URL {where}, or start the server", method=method, path=path)
+        if lasting == "tls-version":
+            return UnreachableError(
+                f"cannot reach {self.base_url}: the TLS handshake failed ({reason}): the server does not speak "
+                f"https on that port; is the instance URL http://? {where}", method=method, path=path)
+        if lasting == "tls":
+            return UnreachableError(
+                f"cannot reach {self.base_url}: the TLS handshake failed ({reason}) on {method} {path}: check the "
+                f"instance URL {where} and the server's certificate", method=method, path=path)
+        if lasting == "unknown-host":
+            return UnreachableError(
+                f"cannot reach {self.base_url}: unknown host ({reason}) on {method} {path}: check the instance "
+                f"URL {where}", method=method, path=path)
         if isinstance(exc, httpx.TimeoutException):
             what = f"no answer within {self.http.timeout:g} s"
         else:
@@ -519,7 +568,7 @@ class AsyncXanoClient:
         verb = "cannot reach" if not sent else "lost the connection to"
         return UnreachableError(
             f"{verb} {self.base_url} ({what}){tries} on {method} {path}: check the instance URL "
-            "(--instance, XANO_INSTANCE or `instance` in xanoctl.yaml) and the network, then try again",
+            f"{where} and the network, then try again",
             method=method, path=path)
 
     def _status_error(self, response: httpx.Response, method: str, path: str, attempts: int) -> XanoApiError:
@@ -574,6 +623,10 @@ class XanoClient:
     def from_config(cls, config: Config, **options: Any) -> "XanoClient":
         instance, workspace, token = config.require_remote()
         return cls(instance, token, workspace, config.branch, config.http, **options)
+
+    @property
+    def progress(self) -> Progress:
+        return self.aio.progress
 
     @property
     def stats(self) -> ClientStats:

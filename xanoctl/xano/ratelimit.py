@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable, TextIO
+from typing import Awaitable, Callable
 
 from xanoctl.xano.retry import rate_limit_delay
 
-TICK = 1.0  # how often a terminal's waiting line counts down
+TICK = 1.0  # how often a terminal's waiting line counts down (xanoctl.ui.progress tells it)
 
 
 class RateLimitExhausted(Exception):
@@ -153,6 +152,13 @@ class RateLimitGate:
             self._probe, self._needs_probe = None, True
             self._settle()
 
+    def left(self) -> float:
+        """Seconds of the budget left before the client gives up (all of it while requests
+        get through)."""
+        if self._since is None:
+            return self.budget
+        return max(self.budget - (self._clock() - self._since), 0.0)
+
     def _check(self) -> None:
         if self._exhausted is not None:
             raise self._exhausted
@@ -174,46 +180,3 @@ class RateLimitGate:
             self._generation += 1
             self.pauses += 1
         self._needs_probe = True
-
-
-class WaitNotice:
-    """Tells a person that the client is waiting: on a terminal, one line rewritten in place
-    ("rate limited by Xano: waiting 12 s...") and cleared when requests get through again;
-    elsewhere (a log, CI) one line the first time only."""
-
-    def __init__(self, budget: float, stream: TextIO | None = None):
-        self.stream = stream if stream is not None else sys.stderr
-        self.budget = budget
-        self.tty = _isatty(self.stream)
-        self._showing = ""  # the line on the terminal now
-        self._told = False
-
-    def __call__(self, remaining: float) -> None:
-        if remaining <= 0:
-            if self._showing:
-                self._write("\r\x1b[K")
-                self._showing = ""
-            return
-        if self.tty:
-            line = f"rate limited by Xano: waiting {max(remaining, 1):.0f} s..."
-            if line != self._showing:  # every waiting request reports; write each second once
-                self._write(f"\r{line}\x1b[K")
-                self._showing = line
-        elif not self._told:
-            self._write(f"xanoctl: rate limited by Xano (429): waiting and retrying, for up to "
-                        f"{self.budget:g} s without progress\n")
-            self._told = True
-
-    def _write(self, text: str) -> None:
-        try:
-            self.stream.write(text)
-            self.stream.flush()
-        except (OSError, ValueError):
-            pass  # a closed or broken stderr must not stop the work
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -6,11 +6,19 @@ that never reached the server, and for PUT and DELETE (idempotent: the same body
 same state; a DELETE that finds nothing the second time has done its job) any transient
 failure. A POST (create) that failed ambiguously (5xx, dropped connection after sending) is
 never retried: it may have created the object, and the caller must look before trying again.
+
+Some failures last (:func:`lasting_failure`): a TLS handshake that fails (an https URL on a
+port that speaks http, an untrusted certificate), a host name that does not resolve, and a
+refused connection from an instance that has not answered yet (a wrong port, a server not
+started). Those are reported at once, not retried six times; a refusal after the instance has
+answered (a restart) is retried as any dropped connection.
 """
 
 from __future__ import annotations
 
 import random
+import socket
+import ssl
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable
@@ -29,6 +37,27 @@ def retryable(method: str, *, status: int | None = None, sent: bool = True) -> b
             return True
         return status in RETRY_STATUSES and method.upper() in IDEMPOTENT_METHODS
     return not sent or method.upper() in IDEMPOTENT_METHODS
+
+
+def lasting_failure(exc: BaseException | None, *, answered_before: bool = False) -> str | None:
+    """Why retrying the transport failure ``exc`` cannot help (``refused``, ``tls-version``,
+    ``tls``, ``unknown-host``), or None when a retry may. ``answered_before``: the instance
+    has answered this client already (a refusal is then a restart)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ConnectionRefusedError):
+            return None if answered_before else "refused"
+        if isinstance(exc, ssl.SSLError):
+            text = str(exc).upper()
+            if any(mark in text for mark in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE",
+                                             "PACKET_LENGTH_TOO_LONG", "UNSUPPORTED_PROTOCOL")):
+                return "tls-version"
+            return "tls"
+        if isinstance(exc, socket.gaierror) and exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)):
+            return "unknown-host"
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:

@@ -18,7 +18,9 @@ def resolve(name: str, environ=None) -> str:
     return name
 
 
-def render(result: LintResult, name: str, *, color: bool = False, environ=None) -> str:
+def render(result: LintResult, name: str, *, color: bool = False, environ=None, width: int | None = None) -> str:
+    """The report in format ``name``; ``width``: the columns the text format's source lines
+    may fill (a terminal's), None for no limit but a long line's window."""
     name = resolve(name, environ)
     if name == "json":
         from xanoctl.lint.formats.json import render as out
@@ -29,5 +31,5 @@ def render(result: LintResult, name: str, *, color: bool = False, environ=None) 
     else:
         from xanoctl.lint.formats.text import render as text
 
-        return text(result, color=color)
+        return text(result, color=color, width=width)
     return out(result)

@@ -16,7 +16,9 @@ from xanoctl.semantics.masking import mask_line
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
-_WIDTH = 160
+_WIDTH = 160  # the window of a long source line when the width is not limited
+_INDENT = 4
+_TAB = 4  # the columns a tab is shown as
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
@@ -28,7 +30,9 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
-def render(result: LintResult, *, color: bool = False) -> str:
+def render(result: LintResult, *, color: bool = False, width: int | None = None) -> str:
+    """``width``: the terminal's columns; the source line and its carets fit in them."""
+    window = _WIDTH if width is None else max(min(width - _INDENT, _WIDTH), 20)
     blocks: list[str] = []
     cache: dict[str, list[str] | None] = {}
     for finding in result.findings:
@@ -38,7 +42,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
             head = (f"{_BOLD}{path}:{finding.line}:{finding.column}:{_RESET} "
                     f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {message}")
         source = _source_lines(result.sources.get(finding.path, finding.path), cache)
-        excerpt = _excerpt(finding, source, result.secrets.get(finding.path, ()))
+        excerpt = _excerpt(finding, source, result.secrets.get(finding.path, ()), window)
         blocks.append(head + ("\n" + excerpt if excerpt else ""))
     blocks.append(summary(result))
     return "\n".join(blocks)
@@ -74,24 +78,33 @@ def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | 
     return cache[path]
 
 
-def _excerpt(finding: Finding, lines: list[str] | None, secrets=()) -> str:
+def _excerpt(finding: Finding, lines: list[str] | None, secrets=(), window: int = _WIDTH) -> str:
     """The finding's line, credentials masked (SEC001's, and tokens of a known format), with
-    carets under the finding."""
+    carets under the finding; a line wider than ``window`` columns shows the part around the
+    finding, the carets too."""
     if not lines or not 0 < finding.line <= len(lines):
         return ""
     line = _clean(mask_line(lines[finding.line - 1], finding.line, secrets).rstrip())
     start = finding.column - 1
     end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
     end = max(min(end, len(line)), start + 1)
-    offset = 0
-    if len(line) > _WIDTH:  # keep a window around the column
-        offset = max(0, min(start - 40, len(line) - _WIDTH))
-        line = ("…" if offset else "") + line[offset:offset + _WIDTH]
+    if sum(_columns(ch) for ch in line) > window:  # a window around the column, cut on both sides
+        offset = max(0, min(start - min(40, window // 3), len(line) - window))
+        shown = line[offset:]
+        cut = 0
+        while sum(_columns(ch) for ch in shown[:len(shown) - cut]) > window - (1 if offset else 0):
+            cut += 1
+        tail = "…" if cut else ""
+        line = ("…" if offset else "") + shown[:len(shown) - cut - (1 if cut else 0)] + tail
         shift = offset - (1 if offset else 0)
-        start, end = start - shift, min(end - shift, len(line))
+        start, end = start - shift, min(end - shift, len(line) - len(tail))
     pad = "".join(ch if ch == "\t" else " " * _width(ch) for ch in line[:start])
-    carets = sum(4 if ch == "\t" else _width(ch) for ch in line[start:end])
-    return f"    {line}\n    {pad}{'^' * max(carets, 1)}"
+    carets = sum(_columns(ch) for ch in line[start:end])
+    return f"{' ' * _INDENT}{line}\n{' ' * _INDENT}{pad}{'^' * max(carets, 1)}"
+
+
+def _columns(ch: str) -> int:
+    return _TAB if ch == "\t" else _width(ch)
 
 
 def _width(ch: str) -> int:
