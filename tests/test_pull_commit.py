@@ -53,7 +53,7 @@ def test_commit_records_the_pull_with_a_summary(emu, cli, repo):
     head = repo.head.commit
     assert result.stdout.splitlines()[-1] == f"committed {head.hexsha[:12]}"
     lines = head.message.splitlines()
-    assert lines[0] == "xanoctl pull: 3 added, 0 changed, 0 removed"
+    assert lines[0] == "xanoctl pull: 3 added"
     assert "added:" in lines and any("function 'Utils/A'" in line and "function/Utils/A.xs" in line for line in lines)
     assert changed_files(head) == {"ws/xanoctl.lock", "ws/function/Utils/A.xs", "ws/function/Utils/B.xs",
                                    "ws/function/Tasks/C.xs"}
@@ -72,7 +72,7 @@ def test_changes_outside_the_workspace_folder_are_left_out_of_the_commit(emu, cl
     obj = emu.add("function", "Utils/D", function_source("Utils/D"))
     cli("pull", "--dir", "ws", "--commit")
     head = repo.head.commit
-    assert head.message.startswith("xanoctl pull: 1 added, 0 changed, 0 removed")
+    assert head.message.startswith("xanoctl pull: function 'Utils/D' added\n")
     assert f"(id {obj.id})" in head.message
     assert changed_files(head) == {"ws/xanoctl.lock", "ws/function/Utils/D.xs"}
     assert (tmp_path / "README.md").read_text() == "edited\n"
@@ -97,7 +97,7 @@ def test_uncommitted_output_of_an_earlier_pull_is_committed(emu, cli, repo, tmp_
     cli("pull", "--dir", "ws", "--commit")
     head = repo.head.commit
     assert "ws/function/Utils/A.xs" in changed_files(head) and "ws/function/Utils/F.xs" in changed_files(head)
-    assert head.message.startswith("xanoctl pull: 4 added, 0 changed, 0 removed")  # what the commit holds
+    assert head.message.startswith("xanoctl pull: 4 added\n")  # what the commit holds
     assert "function 'Utils/A'" in head.message
     assert not repo.is_dirty(untracked_files=True)
 
@@ -109,7 +109,7 @@ def test_commit_after_a_pull_without_it_commits_even_when_nothing_changed_since(
     result = cli("pull", "--dir", "ws", "--commit")
     head = repo.head.commit
     assert result.stdout.splitlines()[-1] == f"committed {head.hexsha[:12]}"
-    assert head.message.startswith("xanoctl pull: 3 added, 0 changed, 0 removed")
+    assert head.message.startswith("xanoctl pull: 3 added\n")
     assert "not pulled (Xano could not render it): function 'Utils/Broken'" in head.message
     assert not repo.is_dirty(untracked_files=True)
 

@@ -147,10 +147,26 @@ def test_commit_records_exactly_the_pushed_files_and_the_manifest(shop):
     shop.write("notes.txt", "not part of the push\n")
     shop.cli("push", "workspace/function/Utils/f01.xs", "--commit")
     commit = shop.repo.head.commit
-    assert commit.message.startswith("xanoctl push: 1 updated, 0 created, 0 deleted")
-    assert "function 'Utils/f01'" in commit.message
+    assert commit.message.startswith("xanoctl push: update function 'Utils/f01'\n")  # names the object
+    assert "function 'Utils/f01' (id 1)  function/Utils/f01.xs" in commit.message
     assert sorted(commit.stats.files) == ["workspace/function/Utils/f01.xs", "workspace/xanoctl.lock"]
     assert shop.repo.is_dirty(path="workspace/function/Utils/f05.xs")
+
+
+def test_push_m_commits_with_that_subject_and_counts_several_objects(shop):
+    for name in ("Utils/f01", "Utils/f02"):
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "c"))
+    shop.cli("push", "-m", "Fix the two helpers")  # -m implies --commit
+    commit = shop.repo.head.commit
+    lines = commit.message.splitlines()
+    assert lines[:4] == ["Fix the two helpers", "", "xanoctl push: 2 updated.", "Workspace 1, branch (live)."]
+    assert sorted(commit.stats.files) == ["workspace/function/Utils/f01.xs", "workspace/function/Utils/f02.xs",
+                                          "workspace/xanoctl.lock"]
+    shop.write(fn_path("Utils/f03"), edited(shop.read(fn_path("Utils/f03")), "c"))
+    shop.write(fn_path("Utils/f04"), edited(shop.read(fn_path("Utils/f04")), "c"))
+    shop.cli("push", "--commit")
+    assert shop.repo.head.commit.message.startswith("xanoctl push: 2 updated\n")  # no "0 created, 0 deleted"
+    assert "-m needs a commit subject" in shop.cli("push", "-m", " ", code=2).output
 
 
 def test_a_file_that_does_not_parse_cannot_be_created(shop):

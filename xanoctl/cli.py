@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("xanoctl.commands.graph:graph", "Show the call graph, or what reaches or is reached by an object."),
     "docs": ("xanoctl.commands.docs:docs", "Generate the operations manual of the workspace."),
     "compare": ("xanoctl.commands.compare:compare", "Compare two versions of a workspace object by object."),
+    "doctor": ("xanoctl.commands.doctor:doctor", "Check the settings, the token, Xano, git and the folder."),
+    "completion": ("xanoctl.commands.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 

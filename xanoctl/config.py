@@ -85,6 +85,7 @@ class Config:
     http: HttpSettings = HttpSettings()
     layout: str = LAYOUTS[0]
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the whole xanoctl.yaml
+    token_from: str = ""  # where the token came from: XANO_TOKEN or the credentials file's path
 
     def require_remote(self) -> tuple[str, int, str]:
         """(instance, workspace, token), or a UsageError that says how to set the missing one."""
@@ -382,11 +383,7 @@ def load_config(
     layout = (located("layout", origin, parse_layout, data["layout"], origin)
               if data.get("layout") not in (None, "") else LAYOUTS[0])
 
-    if env.get("XANO_TOKEN"):
-        token = clean_token(env["XANO_TOKEN"], "XANO_TOKEN")
-    else:
-        path = credentials_path(env)
-        token = clean_token(read_credentials(path, resolved_instance, root), f"the token in {path}")
+    token, token_from = find_token(resolved_instance, env, root)
     return Config(
         instance=resolved_instance,
         workspace=resolved_workspace,
@@ -397,7 +394,18 @@ def load_config(
         http=http,
         layout=layout,
         raw=data,
+        token_from=token_from,
     )
+
+
+def find_token(instance: str | None, env: Mapping[str, str], repo_root: Path | None) -> tuple[str | None, str]:
+    """The token for ``instance`` and where it came from (``XANO_TOKEN`` or the credentials
+    file's path; "" when there is none)."""
+    if env.get("XANO_TOKEN"):
+        return clean_token(env["XANO_TOKEN"], "XANO_TOKEN"), "XANO_TOKEN"
+    path = credentials_path(env)
+    token = clean_token(read_credentials(path, instance, repo_root), f"the token in {path}")
+    return token, (str(path) if token else "")
 
 
 def write_config(path: Path, *, instance: str, workspace: int, branch: str, dir: str,

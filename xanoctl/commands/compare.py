@@ -37,7 +37,15 @@ def compare(a, b, fmt, with_diff, exit_code, kinds, prefix, ignore_whitespace, i
     revision: rev:HEAD~3, rev:origin/main), or a live workspace on the configured instance:
     live, live:BRANCH, live:WORKSPACE_ID or live:WORKSPACE_ID@BRANCH. Each side is one
     workspace: a folder holding several (pulled side by side, exports), or a workspace folder
-    that held several at REV, is refused with their folders named. Nothing is written."""
+    that held several at REV, is refused with their folders named. Nothing is written.
+
+    \b
+    Examples:
+      xanoctl compare rev:v1.0 workspace        a release against the working tree
+      xanoctl compare live:dev live             two live branches
+      xanoctl compare rev:HEAD~1 workspace --diff --kind function
+      xanoctl compare rev:origin/main workspace --format markdown --exit-code
+    """
     from xanoctl.compare import report, sides
     from xanoctl.compare.match import Filters, compare as run
 

@@ -28,7 +28,13 @@ def demo(folder: str, no_lint: bool) -> None:
     """Start a local emulator serving a demo workspace, pull it into a folder and lint it.
 
     The demo workspace carries real bugs on purpose: the findings are the point. Exits 0 when
-    the pipeline ran, whatever the findings."""
+    the pipeline ran, whatever the findings.
+
+    \b
+    Examples:
+      xanoctl demo
+      xanoctl demo --dir /tmp/demo
+    """
     from xanoctl.commands.pull import render, run
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread

@@ -23,7 +23,15 @@ from xanoctl.ui.output import colour_on, echo, format_option, print_json
 def diff(paths, remote, rev, exit_code, fmt, ctx: Context) -> None:
     """Show unified diffs of the working tree's XanoScript against the manifest state (the
     content as last pulled or pushed; default), the live remote (--remote) or a git revision
-    (--rev REV)."""
+    (--rev REV).
+
+    \b
+    Examples:
+      xanoctl diff                              what changed since the last pull
+      xanoctl diff --remote function/Tasks/     what a push would change, against the live objects
+      xanoctl diff --rev HEAD~1 --exit-code
+      xanoctl diff --format json
+    """
     if remote and rev:
         raise click.UsageError("--remote and --rev compare with different things: choose one")
     if remote:

@@ -30,6 +30,12 @@ def docs(path, out_dir, now_text, check, config_path):
     PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). A folder
     that holds several workspaces (pulled side by side, a repository of exports) gives one
     manual per workspace.
+
+    \b
+    Examples:
+      xanoctl docs > manual.md                  one page
+      xanoctl docs --out docs/manual            the pages, in a folder
+      xanoctl docs --out docs/manual --check    in CI: fail when out of date
     """
     from pathlib import Path
 

@@ -26,7 +26,14 @@ from xanoctl.errors import UsageError
 def emulator(port, seed, token, read_only_token, faults, state_file, timestamps, xanoscript_as_string,
              no_direct_push) -> None:
     """Serve a local Metadata API (in memory, optional state file) until Ctrl-C. Prints the
-    environment to point xanoctl at it."""
+    environment to point xanoctl at it.
+
+    \b
+    Examples:
+      xanoctl emulator --seed demo --port 8787
+      xanoctl emulator --seed demo --faults 429-every=5,latency-ms=50
+      xanoctl emulator --state emulator.json     keep the workspace between runs
+    """
     from xanoctl.emulator.faults import FaultSpecError
     from xanoctl.emulator.server import serve
     from xanoctl.emulator.state import EmulatorOptions, EmulatorState

@@ -29,6 +29,12 @@ def graph(path, fmt, callers, callees, focus, depth, config_path):
     that holds several workspaces (pulled side by side, a repository of exports) gives one graph
     per workspace, ids `<workspace>::<id>`; a NAME found in several answers for each, and
     `v1::NAME` asks one. Exit status 2 for an unknown or ambiguous NAME.
+
+    \b
+    Examples:
+      xanoctl graph --callers "Workers/FUB - Sync People"   what reaches a function
+      xanoctl graph --focus "Tasks/FUB - Sync People" --depth 2 --format mermaid
+      xanoctl graph --format dot | dot -Tsvg > graph.svg
     """
     from xanoctl.errors import UsageError
     from xanoctl.lint.config import load_config

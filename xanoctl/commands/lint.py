@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 
 from xanoctl.lint.formats import FORMATS
 from xanoctl.ui.output import colour_on, width as terminal_width
+from xanoctl.ui.paths import resolve
 from xanoctl.ui.words import plural
 
 
@@ -39,6 +41,14 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
 
     Exit status: 0 when nothing reaches the failure severity, 1 when something does,
     2 for a usage or configuration error.
+
+    \b
+    Examples:
+      xanoctl lint                                   the workspace folder
+      xanoctl lint workspace/function/Workers/X.xs   one file (or function/Workers/X.xs)
+      xanoctl lint --changed-since origin/main --format github
+      xanoctl lint --select FP,ID001 --fail-on warning
+      xanoctl lint --write-baseline xanoctl-baseline.json
     """
     from xanoctl.lint.api import lint_paths
     from xanoctl.lint.config import load_config
@@ -50,6 +60,8 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
         if not Path(default).is_dir():
             raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
         paths = (default,)
+    # the paths other commands print (inside the workspace folder) name files here too
+    paths = tuple(p if os.path.lexists(p) else os.path.relpath(resolve(p, config.workspace)) for p in paths)
     result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
                         changed_since=changed_since, baseline=baseline,
                         write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)

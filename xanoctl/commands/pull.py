@@ -41,9 +41,13 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool) -> PullR
 
         pulled = load_manifest(config.dir)
         if pulled is not None:
-            message = gitops.commit_message(gitops.committed_manifest(repo, config.dir), pulled, result.errors,
-                                            config.workspace or 0, config.branch, _label(config.dir))
-            result.commit = gitops.commit_folder(repo, config.dir, message)
+            committed = gitops.committed_manifest(repo, config.dir)
+            message = gitops.commit_message(committed, pulled, result.errors, config.workspace or 0, config.branch,
+                                            _label(config.dir))
+            # the first pull brings the settings it was made with, when git does not have them yet
+            settings = [config.config_file] if (committed is None and config.config_file is not None
+                                                and gitops.untracked(repo, config.config_file)) else []
+            result.commit = gitops.commit_folder(repo, config.dir, message, settings)
     return result
 
 
@@ -105,7 +109,15 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
 def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, branch) -> None:
     """Pull every object (functions, tasks, API groups and endpoints, tables, middleware) into
     the workspace folder: changed files are written, files of deleted objects removed, and
-    xanoctl.lock updated. A pull with nothing new writes nothing."""
+    xanoctl.lock updated. A pull with nothing new writes nothing.
+
+    \b
+    Examples:
+      xanoctl pull                       everything, into the workspace folder
+      xanoctl pull --commit              and commit it (xanoctl.yaml too, the first time)
+      xanoctl pull function task         only these kinds
+      xanoctl pull --format json         a summary for machines
+    """
     config = load_config(instance=instance, workspace=workspace, branch=branch, dir=folder)
     collecting = gc.isenabled()
     # No cycle collection at all while the pull runs (the CLI's few collections still cost it 40 ms):

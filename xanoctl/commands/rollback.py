@@ -25,6 +25,12 @@ def rollback(paths, rev, last_push, force, commit, fmt, ctx: Context) -> None:
     object (found through xanoctl.lock, also across renames) with the safety of `push`
     (conflict check, journal, automatic restore: all paths together or none), then writes it
     to the working tree. `xanoctl rollback --last-push` puts back what the last push changed.
+
+    \b
+    Examples:
+      xanoctl rollback function/Workers/X.xs --to HEAD~1 --commit
+      xanoctl rollback --last-push
+      xanoctl rollback function/Tasks/ --to v1.2 --format json
     """
     if last_push == bool(rev):
         raise click.UsageError("give either PATH... --to REV, or --last-push")

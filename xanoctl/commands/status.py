@@ -77,6 +77,13 @@ def status(paths, fmt, exit_code, offline, ctx: Context) -> None:
     Local changes are found by the files' sha256 against xanoctl.lock; remote changes by the
     remote updated_at against the one recorded at the last pull. Exit 0, unless --exit-code
     and something differs (then 1).
+
+    \b
+    Examples:
+      xanoctl status
+      xanoctl status function/Workers/      only this folder (a path as any command prints it)
+      xanoctl status --offline              local changes only, without asking Xano
+      xanoctl status --exit-code --format json   a drift check in CI
     """
     report = workspace_status(ctx, list(paths), offline=offline)
     if fmt == "json":

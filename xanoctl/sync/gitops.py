@@ -17,6 +17,7 @@ import git
 
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, changes, sha256_bytes
+from xanoctl.ui import words
 
 MAX_LISTED = 100
 
@@ -116,12 +117,20 @@ def commit_message(committed: Manifest | None, pulled: Manifest, unreadable: lis
     """What the commit holds (the manifest at HEAD against the one pulled, so that the output of
     an earlier pull not yet committed is counted too), and the objects Xano could not render."""
     found = changes(committed, pulled)
-    counts = ", ".join(f"{len(found[title])} {title}" for title in ("added", "changed", "removed"))
-    lines = [f"xanoctl pull: {counts}", "", f"Workspace {workspace}, branch {branch or '(live)'}, into {folder_label}/."]
+    titles = {"added": "added", "changed": "changed", "removed": "deleted"}
+    counts = words.counts([(len(found[title]), word) for title, word in titles.items()], empty="nothing changed")
+    single = [(entry, titles[title]) for title, entries in found.items() for entry in entries]
+    if len(single) == 1:
+        entry, word = single[0]
+        verb = f" {entry.verb}" if entry.kind == "query" and entry.verb else ""
+        subject = f"xanoctl pull: {entry.kind}{verb} {entry.name!r} {word}"
+    else:
+        subject = f"xanoctl pull: {counts}"
+    lines = [subject, "", f"Workspace {workspace}, branch {branch or '(live)'}, into {folder_label}/."]
     for title, entries in found.items():
         if not entries:
             continue
-        lines += ["", f"{title}:"]
+        lines += ["", f"{titles[title]}:"]
         for entry in entries[:MAX_LISTED]:
             lines.append(f"  {entry.label()}  {entry.path}")
         if len(entries) > MAX_LISTED:
@@ -133,17 +142,28 @@ def commit_message(committed: Manifest | None, pulled: Manifest, unreadable: lis
     return "\n".join(lines) + "\n"
 
 
-def commit_folder(repo: git.Repo, folder: Path, message: str) -> str | None:
-    """Stage every change under ``folder`` and commit only that folder. Returns the commit
-    sha, or None when there was nothing to commit."""
+def commit_folder(repo: git.Repo, folder: Path, message: str, also: list[Path] = ()) -> str | None:
+    """Stage every change under ``folder`` and commit only that folder (and the files ``also``:
+    ``xanoctl.yaml`` with the first pull). Returns the commit sha, or None when there was
+    nothing to commit."""
     rel = _relative(repo, folder) or "."
-    repo.git.add("--all", "--", rel)
-    if not repo.git.status("--porcelain", "--", rel).strip():
+    extra = [_relative(repo, path) for path in also]
+    repo.git.add("--all", "--", rel, *extra)
+    if not repo.git.status("--porcelain", "--", rel, *extra).strip():
         return None
     try:
-        repo.git.commit("--only", "-m", message, "--", rel)
+        repo.git.commit("--only", "-m", message, "--", rel, *extra)
     except git.GitCommandError as exc:
         detail = (exc.stderr or str(exc)).strip().splitlines()
         raise XanoctlError(f"git commit failed: {detail[-1] if detail else exc}; the files are pulled, "
                            "commit them yourself") from None
     return repo.head.commit.hexsha
+
+
+def untracked(repo: git.Repo, path: Path) -> bool:
+    """Whether ``path`` (a file in the working tree) is not in the repository's index."""
+    try:
+        rel = _relative(repo, path)
+    except XanoctlError:
+        return False
+    return path.is_file() and not repo.git.ls_files("--", rel).strip()

@@ -1,8 +1,9 @@
 """The working tree against the manifest: which files match what was pulled, which differ,
 which are missing, which are new. No network, no git.
 
-PATH arguments select files and folders (relative to the current folder); they must lie
-inside the workspace folder.
+PATH arguments select files and folders, relative to the current folder or to the workspace
+folder (:mod:`xanoctl.ui.paths`: the paths any command prints); they must lie inside the
+workspace folder.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from xanoctl.errors import UsageError
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
 from xanoctl.sync.paths import EXT
 from xanoctl.sync.workspace import WorkspaceFolder
+from xanoctl.ui.paths import resolve
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,7 @@ def selection(folder: WorkspaceFolder, args: Sequence[str | Path], cwd: Path | N
     cwd = Path.cwd() if cwd is None else cwd
     prefixes = []
     for arg in args:
-        target = Path(arg)
-        target = target if target.is_absolute() else cwd / target
-        real = Path(os.path.realpath(target))
+        real = resolve(arg, folder.root, cwd)
         if not real.is_relative_to(folder.root):
             raise UsageError(f"{arg} is not inside the workspace folder {folder.root}")
         rel = real.relative_to(folder.root).as_posix()

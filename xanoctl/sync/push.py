@@ -36,6 +36,7 @@ from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest, sha256
 from xanoctl.sync.plan import Candidate, Conflict, Plan, check_remote, local_changes
 from xanoctl.sync.pull import check_manifest
 from xanoctl.sync.restore import find_by_name, restore
+from xanoctl.ui import words
 
 NOTHING, REFUSED, DRY_RUN, INTERRUPTED = "nothing", "refused", "dry-run", "interrupted"
 RESUMABLE = ("push", "resume", "rollback")
@@ -75,7 +76,9 @@ Gate = Callable[[Plan], Any]
 
 
 def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_run: bool = False,
-         lint: bool = True, delete: bool = False, commit: bool = False, transaction: bool = False) -> PushResult:
+         lint: bool = True, delete: bool = False, commit: bool = False, transaction: bool = False,
+         message: str | None = None) -> PushResult:
+    """``message``: the subject of the commit (``commit``), above the list of what was pushed."""
     with exclusive(ctx.state):
         ctx.sweep()
         refuse_unfinished(ctx)
@@ -90,10 +93,14 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
                          gate=lint_gate(ctx) if lint else None, commit=commit, transaction=transaction)
         result.notes = notes + result.notes
         if result.outcome == PUSHED:
-            finish(ctx, result, repo)
+            finish(ctx, result, repo, push_message(ctx, _done(result), message) if message else None)
         else:
             close_restore(ctx, result)
         return result
+
+
+def _done(result: PushResult) -> list[Step]:
+    return [s for s in (result.journal.steps if result.journal else []) if s.status == "done"]
 
 
 def lint_gate(ctx: Context) -> Gate:
@@ -309,13 +316,21 @@ def commit_push(ctx: Context, result: PushResult, repo: Any, message: str | None
     return history.commit_paths(repo, paths, message or push_message(ctx, done))
 
 
-def push_message(ctx: Context, steps: list[Step]) -> str:
+def push_message(ctx: Context, steps: list[Step], subject: str | None = None) -> str:
+    """The commit message of a push: ``subject`` (``push -m``), else one that names the object
+    when there is one (``xanoctl push: update function 'Workers/X'``) or counts them; then what
+    was pushed, object by object."""
     groups = {"updated": [s for s in steps if s.action == "update"],
               "created": [s for s in steps if s.action == "create"],
               "deleted": [s for s in steps if s.action in ("delete", "forget")]}
-    counts = ", ".join(f"{len(items)} {name}" for name, items in groups.items())
-    lines = [f"xanoctl push: {counts}", "",
-             f"Workspace {ctx.manifest.workspace}, branch {ctx.manifest.branch or '(live)'}."]
+    counts = words.counts([(len(items), name) for name, items in groups.items()])
+    if subject is None and len(steps) == 1:
+        verb = {"update": "update", "create": "create"}.get(steps[0].action, "delete")
+        subject = f"xanoctl push: {verb} {_named(steps[0])}"
+    lines = [subject or f"xanoctl push: {counts}", ""]
+    if subject and not subject.startswith("xanoctl push:"):
+        lines += [f"xanoctl push: {counts}."]
+    lines += [f"Workspace {ctx.manifest.workspace}, branch {ctx.manifest.branch or '(live)'}."]
     for name, items in groups.items():
         if items:
             lines += ["", f"{name}:"]
@@ -323,6 +338,13 @@ def push_message(ctx: Context, steps: list[Step]) -> str:
             if len(items) > MAX_LISTED:
                 lines.append(f"  ... and {len(items) - MAX_LISTED} more")
     return "\n".join(lines) + "\n"
+
+
+def _named(step: Step) -> str:
+    """``function 'Workers/X'``, ``query GET 'users/{id}' in 'App'``: the object, without its id."""
+    if step.kind == "query":
+        return f"query {step.verb} {step.name!r} in {(step.group or {}).get('name')!r}"
+    return f"{step.kind} {step.name!r}"
 
 
 # ---------------------------------------------------------------------------- resume

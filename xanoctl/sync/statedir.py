@@ -1,20 +1,18 @@
 """``.xanoctl/``: xanoctl's private, git-ignored folder (push journals, pulled-content copies).
 
 It sits beside ``xanoctl.yaml`` when there is one (the repository root, where the linter keeps
-``.xanoctl/cache/`` too), else beside the workspace folder. It is kept out of git twice: a
-``.gitignore`` of ``*`` inside it, and a ``.xanoctl/`` line in the repository's ``.gitignore``.
+``.xanoctl/cache/`` too), else beside the workspace folder. It keeps itself out of git with a
+``.gitignore`` of ``*`` inside it (which ignores that file too); the repository's own
+``.gitignore`` is never touched.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import git
-
 from xanoctl.config import Config
 
 NAME = ".xanoctl"
-IGNORE_LINE = ".xanoctl/"
 
 
 def state_dir(config: Config) -> Path:
@@ -23,34 +21,9 @@ def state_dir(config: Config) -> Path:
 
 
 def ensure(folder: Path) -> Path:
-    """Create ``folder`` (a ``.xanoctl/``) with its ignore file, and make sure the enclosing
-    repository's ``.gitignore`` lists it. Returns ``folder``."""
+    """Create ``folder`` (a ``.xanoctl/``) with its ignore file. Returns ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     inner = folder / ".gitignore"
     if not inner.exists():
         inner.write_text("# created by xanoctl: private state, never committed\n*\n", encoding="utf-8")
-    _ignore_in_repository(folder)
     return folder
-
-
-def _ignore_in_repository(folder: Path) -> None:
-    try:
-        repo = git.Repo(folder.parent, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return
-    if repo.working_tree_dir is None:
-        return
-    ignore = Path(repo.working_tree_dir) / ".gitignore"
-    try:
-        text = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
-    except (OSError, UnicodeDecodeError):
-        return
-    lines = {line.strip() for line in text.splitlines()}
-    if lines & {".xanoctl/", ".xanoctl", "/.xanoctl/", "/.xanoctl", ".xanoctl/*"}:
-        return
-    prefix = "" if not text or text.endswith("\n") else "\n"
-    try:
-        with open(ignore, "a", encoding="utf-8") as handle:
-            handle.write(f"{prefix}{IGNORE_LINE}\n")
-    except OSError:
-        pass  # the inner .gitignore still keeps it out of git

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
@@ -278,10 +279,15 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
 def unfinished_push(ctx: "Context") -> str | None:
     """A sentence about the last push when it did not finish (its process died, or its
     restore is incomplete), else None."""
+    return unfinished_in(ctx.state)
+
+
+def unfinished_in(state: Path) -> str | None:
+    """:func:`unfinished_push` of the private folder ``state`` (``.xanoctl/``)."""
     from xanoctl.sync.journal import RESTORE_INCOMPLETE, JournalError, last_journal
 
     try:
-        journal = last_journal(ctx.state)
+        journal = last_journal(state)
     except JournalError as exc:
         return str(exc)
     if journal is None or journal.finished:

@@ -80,9 +80,9 @@ def format_option(*formats: str, default: str | None = None, aliases: tuple[str,
             return command(*args, fmt=chosen, **kwargs)
 
         for name in reversed(aliases):
-            wrapper = click.option(f"--{name}", f"_as_{name}", is_flag=True,
-                                   help=f"Same as --format {name}.")(wrapper)
-        return click.option("--format", "fmt", type=click.Choice(formats), default=None, help=help,
+            wrapper = click.option(f"--{name}", f"_as_{name}", is_flag=True, hidden=True)(wrapper)
+        short = " ".join(f"--{name} is --format {name}." for name in aliases)
+        return click.option("--format", "fmt", type=click.Choice(formats), default=None, help=f"{help} {short}",
                             metavar=f"[{'|'.join(formats)}]", show_default=False)(wrapper)
 
     return decorate

@@ -552,7 +552,7 @@ class AsyncXanoClient:
         if lasting == "tls-version":
             return UnreachableError(
                 f"cannot reach {self.base_url}: the TLS handshake failed ({reason}): the server does not speak "
-                f"https on that port; is the instance URL http://? {where}", method=method, path=path)
+                f"https on that port; try http:// in the instance URL {where}", method=method, path=path)
         if lasting == "tls":
             return UnreachableError(
                 f"cannot reach {self.base_url}: the TLS handshake failed ({reason}) on {method} {path}: check the "
