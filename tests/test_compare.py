@@ -118,7 +118,7 @@ def test_every_aspect_object_by_object(sides):
     assert changed["Workers/FUB - Sync People"]["details"] == [
         "inputs: `ad_user_id` now required", "inputs: `ad_user_id` retyped int -> text",
         "inputs: `dry_run` added (bool, optional)", "tables: + sync_log (write)",
-        "code: the stack or other settings changed"]
+        "code: statement added: `db.add sync_log`"]
     assert changed["Workers/FUB - Sync People"]["added_lines"] == 5
     assert changed["Workers/FUB - Sync People"]["removed_lines"] == 1
     assert changed["FUB - Sync People"]["details"] == [
@@ -225,3 +225,53 @@ def test_bad_sides_are_one_line_errors(demo, tmp_path):
     down = CliRunner().invoke(main, ["compare", "live", str(v1)],
                               env={**env, "XANO_INSTANCE": "http://127.0.0.1:9/api:meta", "XANOCTL_HTTP_ATTEMPTS": "1"})
     assert down.exit_code == 1 and down.output.count("\n") == 1 and env["XANO_TOKEN"] not in down.output
+
+
+BEFORE = '''function "Utils/x" {
+  input {
+    int id
+  }
+  stack {
+    db.get user {
+      field_name = "id"
+      field_value = $input.id
+    } as $user
+    var $count {
+      value = 0
+    }
+    conditional {
+      if ($user == null) {
+        throw {
+          name = "missing"
+        }
+      }
+    }
+    debug.log {
+      value = $user
+    }
+  }
+  response = $user
+  description = "Loads a user"
+}'''
+
+
+@pytest.mark.parametrize("after, words", [
+    (BEFORE.replace("      value = 0\n", "      value = 1\n"), ["statement changed: `var $count`"]),
+    (BEFORE.replace('          name = "missing"', '          name = "gone"'), ["statement changed: `conditional`"]),
+    (BEFORE.replace("    debug.log {\n      value = $user\n    }\n", ""), ["statement removed: `debug.log`"]),
+    (BEFORE.replace("  stack {\n", "  stack {\n    var $a {\n      value = 1\n    }\n    var $b {\n      value = 2\n"
+                    "    }\n"), ["statements added: `var $a`, `var $b`"]),
+    (BEFORE.replace("  response = $user\n", "  response = $count\n"), ["setting changed: `response`"]),
+    (BEFORE.replace("    debug.log {\n      value = $user\n    }\n", "").replace('"Loads a user"', '"Loads"'),
+     ["statement removed: `debug.log`", "setting changed: `description`"]),
+    (BEFORE.replace("  stack {\n", "  // the work\n  stack {\n").replace("    var $count", "    // count\n    var $count"),
+     None),  # comments only: no code change at all
+])
+def test_a_code_change_names_the_statements_and_settings_that_changed(after, words):
+    from xanoctl.compare.match import _code_lines, _code_words
+
+    if words is None:
+        assert _code_words(BEFORE, after) == ["comments or the document's header changed"]
+    else:
+        assert _code_lines(BEFORE) != _code_lines(after)
+        assert _code_words(BEFORE, after) == words

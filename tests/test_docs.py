@@ -258,7 +258,7 @@ def test_check_fails_when_the_manual_is_out_of_date(shop, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"{out}/{name}: out of date"
                                           for name in ("README.md", "api.md", "functions.md", "health.md")] + [
-        f"The manual in {out} is out of date (4 of its files or folders); regenerate it with "
+        f"xanoctl: error: the manual in {out} is out of date (4 of its files or folders): regenerate it with "
         f"`xanoctl docs --out {out}`"]
     assert (tmp_path / "manual" / "functions.md").read_text(encoding="utf-8").count("Workers/Unused") > 0
     assert docs(str(shop), "--check").exit_code == 2
@@ -295,7 +295,7 @@ def test_leftover_pages_are_reported_then_removed_but_never_a_file_xanoctl_did_n
         "manual/kept/tasks.md: left over: a page the manual no longer has",
         "manual/old/: left over: 2 pages the manual no longer has",
         "manual/overview.md: left over: a page the manual no longer has",
-        "The manual in manual is out of date (3 of its files or folders); regenerate it with "
+        "xanoctl: error: the manual in manual is out of date (3 of its files or folders): regenerate it with "
         "`xanoctl docs --out manual`"]
     result = docs(str(shop), "--out", "manual")
     assert result.exit_code == 0

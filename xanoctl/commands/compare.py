@@ -7,6 +7,7 @@ import sys
 import click
 
 from xanoctl.config import load_config
+from xanoctl.ui.output import format_option
 
 KINDS = ("function", "task", "query", "endpoint", "api_group", "table", "middleware", "addon", "agent", "tool",
          "mcp_server", "trigger", "workflow_test")
@@ -15,7 +16,8 @@ KINDS = ("function", "task", "query", "endpoint", "api_group", "table", "middlew
 @click.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@format_option("text", "markdown", "json", help="text: a listing; markdown: for a pull request; json: every "
+               "difference (docs/compare.md).")
 @click.option("--diff", "with_diff", is_flag=True, help="Add a unified diff of each changed object.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from xanoctl.errors import UsageError
+from xanoctl.ui.errors import notice
 
 DEFAULT_DIR = "xanoctl-demo"
 
@@ -43,7 +44,7 @@ def demo(folder: str, no_lint: bool) -> None:
     target = Path(folder)
     _check_folder(target)
     with run_in_thread(seed="demo") as emulator:
-        click.echo(f"emulator: demo workspace at {emulator.base_url}", err=True)
+        notice(f"emulator: demo workspace at {emulator.base_url}")
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
         result = run(config, list(KINDS), commit=False, force=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from xanoctl.ui.errors import error, notice
+
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(exists=True))
@@ -69,17 +71,17 @@ def docs(path, out_dir, now_text, check, config_path):
         problems = survey.problems(out_dir)
         if problems:
             click.echo("\n".join(problems), err=True)
-            click.echo(f"The manual in {out_dir} is out of date ({len(problems)} of its files or folders); "
-                       f"regenerate it with `xanoctl docs --out {out_dir}`", err=True)
+            error(f"the manual in {out_dir} is out of date ({len(problems)} of its files or folders): "
+                  f"regenerate it with `xanoctl docs --out {out_dir}`")
             raise SystemExit(1)
-        click.echo(f"The manual in {out_dir} is up to date", err=True)
+        notice(f"The manual in {out_dir} is up to date")
         return
     try:
         manual_folder.write(folder, wanted, survey, out_dir)
     except OSError as exc:
         raise XanoctlError(f"cannot write the manual to {out_dir}: {exc.strerror or exc}") from None
     several = f" of {len(workspaces)} workspaces" if len(workspaces) > 1 else ""
-    click.echo(f"Wrote the manual{several} ({len(pages)} pages) to {out_dir}", err=True)
+    notice(f"Wrote the manual{several} ({len(pages)} pages) to {out_dir}")
     removed = survey.leftovers(out_dir)
     if removed:
-        click.echo(removed, err=True)
+        notice(removed)

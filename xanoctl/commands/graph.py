@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import click
 
+from xanoctl.ui.output import format_option
+
 FORMATS = ("text", "json", "mermaid", "dot")
 
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: a listing, or a tree with --callers/--callees; json: the nodes and edges; "
-                   "mermaid, dot: a drawing with folders as clusters.")
+@format_option(*FORMATS, help="text: a listing, or a tree with --callers/--callees; json: the nodes and edges; "
+                              "mermaid, dot: a drawing with folders as clusters.")
 @click.option("--callers", metavar="NAME", help="Everything that reaches this object (an id such as "
               "function:Workers/X, or an unambiguous name), up to the tasks and endpoints.")
 @click.option("--callees", metavar="NAME", help="Everything this object reaches.")

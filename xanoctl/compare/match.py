@@ -169,7 +169,7 @@ def describe(a: Obj, b: Obj, filters: Filters) -> Change | None:
         details.append("code: " + ("does not parse on the " + ("A" if not a.parsed else "B") + " side"))
     elif _code_lines(text_a) != _code_lines(b.text):
         aspects.append("code")
-        details.append("code: the stack or other settings changed")
+        details.extend(f"code: {words}" for words in _code_words(text_a, b.text))
     elif not aspects:
         aspects.append("code")
         details.append("code: spacing or blank lines only (--ignore-whitespace leaves such changes out)")
@@ -304,6 +304,75 @@ def _code_lines(text: str) -> list[str]:
             skip.add(number)
         depth += _depth(line)
     return [" ".join(line.split()) for number, line in enumerate(lines) if number not in skip and line.strip()]
+
+
+def _code_words(a: str, b: str) -> list[str]:
+    """What changed in the code, by name: ``statements added: `db.add sync_log```, ``removed:
+    ...``, ``changed: ...`` (the stack's statements, each with what it holds), ``settings
+    changed: `response``` (the document's other entries)."""
+    stack_a, settings_a = _entries(a)
+    stack_b, settings_b = _entries(b)
+    added, removed, changed = [], [], []
+    heads_a, heads_b = [head for head, _ in stack_a], [head for head, _ in stack_b]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, heads_a, heads_b, autojunk=False).get_opcodes():
+        if op == "equal":
+            changed += [head for (head, body_a), (_, body_b) in zip(stack_a[i1:i2], stack_b[j1:j2]) if body_a != body_b]
+        elif op == "replace" and i2 - i1 == j2 - j1:  # as many on each side: the same statements, rewritten
+            changed += heads_b[j1:j2]
+        else:
+            removed += heads_a[i1:i2]
+            added += heads_b[j1:j2]
+    words = []
+    for what, heads in (("added", added), ("removed", removed), ("changed", changed)):
+        if heads:
+            words.append(f"{'statement' if len(heads) == 1 else 'statements'} {what}: {_some_heads(heads)}")
+    names = sorted(name for name in settings_a.keys() | settings_b.keys() if settings_a.get(name) != settings_b.get(name))
+    if names:
+        words.append(f"{'setting' if len(names) == 1 else 'settings'} changed: {', '.join(f'`{n}`' for n in names)}")
+    return words or ["comments or the document's header changed"]
+
+
+def _some_heads(heads: list[str], shown: int = 4) -> str:
+    quoted = [f"`{head if len(head) <= 60 else head[:59] + '…'}`" for head in heads[:shown]]
+    return ", ".join(quoted) + (f" and {len(heads) - shown} more" if len(heads) > shown else "")
+
+
+def _entries(text: str) -> tuple[list[tuple[str, tuple[str, ...]]], dict[str, tuple[str, ...]]]:
+    """The statements at the top of the stack, as (first line, every line), and the document's
+    other entries by name (not those other aspects cover: inputs, schedule, guid, active);
+    spacing, blank lines and comments ignored."""
+    statements: list[tuple[str, list[str]]] = []
+    settings: dict[str, list[str]] = {}
+    depth, where = 0, None  # where: the list the lines of the current entry go to
+    in_stack = False
+    for line in text.split("\n"):
+        plain = " ".join(line.split())
+        if not plain or plain.startswith("//"):
+            depth += _depth(line)
+            continue
+        if depth == 1:
+            name = re.match(r"[!]?([A-Za-z_][\w.]*)", plain)
+            key = name.group(1) if name else plain
+            in_stack = key == "stack" and plain.endswith("{")
+            if in_stack or key in ("input", "schedule", "guid", "active"):
+                where = None
+            else:
+                where = settings.setdefault(key, [])
+        elif depth == 2 and in_stack:
+            if plain.startswith("}"):  # the stack's end
+                where = None
+            else:
+                statements.append((plain.removesuffix("{").strip(), []))
+                where = statements[-1][1]
+        if where is not None:
+            where.append(plain)
+        depth += _depth(line)
+        if depth <= 1:
+            in_stack = in_stack and depth == 2
+            if depth < 1:
+                where = None
+    return ([(head, tuple(body)) for head, body in statements],
+            {key: tuple(body) for key, body in settings.items()})
 
 
 def _lines(text: str, ignore_whitespace: bool) -> list[str]:
