@@ -48,8 +48,11 @@ def usage_message(exc: click.UsageError) -> str:
     """Click's usage error as one line that says what to do."""
     if isinstance(exc, click.NoSuchOption):
         text = f"no such option {exc.option_name}"
-        if exc.possibilities:
-            text += f": did you mean {' or '.join(sorted(exc.possibilities))}?"
+        hidden = {name for param in (exc.ctx.command.params if exc.ctx else ())
+                  if getattr(param, "hidden", False) for name in param.opts}
+        shown = sorted(set(exc.possibilities or ()) - hidden)
+        if shown:
+            text += f": did you mean {' or '.join(shown)}?"
     else:
         text = one_line(exc.format_message()).rstrip(".")
         text = text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text

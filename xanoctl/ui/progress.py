@@ -169,9 +169,15 @@ def _duration(seconds: float) -> str:
 
 
 def _fit(text: str, stream: TextIO) -> str:
-    """The line cut to the terminal's width (a wrapped line could not be rewritten in place)."""
-    try:
-        width = os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, OSError, ValueError):
+    """The line cut to the terminal's width (a wrapped line could not be rewritten in place):
+    ``COLUMNS`` when set, else the terminal's own; as it is when neither is known."""
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else 0
+    if not width:
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            return text
+    if width < 10:  # unknown (a terminal that says 0) or too narrow to cut sensibly
         return text
-    return text if len(text) < width else text[:max(width - 2, 1)] + "…"
+    return text if len(text) < width else text[:width - 2] + "…"

@@ -1,0 +1,451 @@
+"""Every command speaks the same way (issue 21), through the CLI: one error line for every
+error (click's usage errors and typos included), colour from NO_COLOR, FORCE_COLOR, TERM=dumb
+and --color, -h/-V/-q/-v, config keys checked at every level, one YAML message, a progress line
+on a terminal only (real processes on a pseudo-terminal), lasting connection failures not
+retried, the paths other commands print, init's checks, doctor, completion and --help examples."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import TOKEN, edited, fn_path, shop  # noqa: E402,F401
+
+from xanoctl.cli import COMMANDS, main
+from xanoctl.emulator.server import run_in_thread
+from xanoctl.emulator.testing import cli_env
+
+REPO = Path(__file__).resolve().parent.parent
+ESC = "\x1b["
+
+
+def xanoctl() -> list[str]:
+    script = Path(sys.executable).with_name("xanoctl")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "xanoctl"]
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], *, tty_out: bool = False,
+        tty_err: bool = False) -> tuple[int, str, str]:
+    """``xanoctl ARGS`` as a real process, its stdout and/or stderr on a pseudo-terminal:
+    (exit status, stdout, stderr)."""
+    full = {**os.environ, **env}
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS"):
+        if name not in env:
+            full.pop(name, None)
+    full.setdefault("TERM", "xterm")
+    masters, chunks, readers = {}, {}, []
+    streams = {}
+    for name, wanted in (("out", tty_out), ("err", tty_err)):
+        if wanted:
+            master, slave = pty.openpty()
+            masters[name], streams[name] = master, slave
+        else:
+            streams[name] = subprocess.PIPE
+    process = subprocess.Popen(xanoctl() + args, cwd=cwd, env=full, stdin=subprocess.DEVNULL,
+                               stdout=streams["out"], stderr=streams["err"])
+    for name, master in masters.items():
+        os.close(streams[name])
+        chunks[name] = []
+
+        def read(master=master, sink=chunks[name]):
+            while True:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                sink.append(data)
+        reader = threading.Thread(target=read)
+        reader.start()
+        readers.append(reader)
+    out, err = process.communicate(timeout=120)
+    for reader in readers:
+        reader.join(timeout=30)
+    for master in masters.values():
+        os.close(master)
+    text = {"out": out, "err": err}
+    for name in masters:
+        text[name] = b"".join(chunks[name]).replace(b"\r\n", b"\n")
+    return process.returncode, text["out"].decode("utf-8", "replace"), text["err"].decode("utf-8", "replace")
+
+
+def cli(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+# ---------------------------------------------------------------------------- one error style
+
+
+@pytest.mark.parametrize("args, line", [
+    (["pul"], "xanoctl: error: no such command 'pul': did you mean `xanoctl pull`?"),
+    (["push", "--dry"], "xanoctl: error: no such option --dry: did you mean --dir or --dry-run? "
+                        "(see `xanoctl push --help`)"),
+    (["compare", "workspace"], "xanoctl: error: missing argument 'B' (see `xanoctl compare --help`)"),
+    (["lint", "--format", "xml"], "xanoctl: error: invalid value for '--format': 'xml' is not one of 'auto', 'text', "
+                                  "'json', 'sarif', 'github' (see `xanoctl lint --help`)"),
+    (["--colour"], "xanoctl: error: no such option --colour: did you mean --color? (see `xanoctl --help`)"),
+    (["rules", "FP03"], "xanoctl: error: no rule 'FP03'; did you mean FP003?"),
+])
+def test_every_usage_error_is_one_line_that_says_what_to_do_and_exits_2(args, line):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr == line + "\n"
+
+
+def test_h_v_and_capital_v():
+    assert cli("-V").output == f"xanoctl, version {__import__('xanoctl').__version__}\n"
+    assert cli("-h").output.startswith("Usage: main [OPTIONS] COMMAND [ARGS]...")
+    assert cli("push", "-h").output.startswith("Usage: main push [OPTIONS] [PATHS]...")
+    options = cli("status", "-h").output
+    assert "-q, --quiet" in options and "-v, --verbose" in options and "--color [auto|always|never]" in options
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_examples_in_its_help_that_parse(name):
+    help_text = cli(name, "--help").output
+    assert "Examples:" in help_text, name
+    block = help_text.split("Examples:")[1].split("Options:")[0]
+    examples = [re.split(r"\s{2,}", line.strip())[0] for line in block.splitlines() if "xanoctl " in line]
+    assert examples, name
+    command = main.get_command(click.Context(main), name)
+    for example in examples:
+        text = example.split("$(")[-1].rstrip(')"') if "$(" in example else example  # eval "$(xanoctl ...)"
+        text = re.split(r"\s[|>]\s", text)[0]  # | dot -Tsvg, > manual.md
+        words = shlex.split(text)
+        args = words[words.index(name) + 1:]
+        with click.Context(main) as parent:  # the options exist and take such values
+            try:
+                command.make_context(name, args, parent=parent)
+            except click.exceptions.Exit:
+                pass
+            except click.BadParameter as exc:  # a path that is not here: the syntax is right
+                assert "does not exist" in exc.format_message(), (example, exc.format_message())
+            except click.UsageError as exc:
+                pytest.fail(f"{example}: {exc.format_message()}")
+
+
+# ---------------------------------------------------------------------------- colour
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("colours")
+    shutil.copytree(REPO / "workspace", folder / "workspace")
+    return folder
+
+
+@pytest.mark.parametrize("env, flag, coloured", [
+    ({}, [], False),  # a pipe: no colour
+    ({"FORCE_COLOR": "1"}, [], True),
+    ({"FORCE_COLOR": "0"}, [], False),
+    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, [], False),
+    ({"NO_COLOR": "1"}, ["--color", "always"], True),  # the flag wins over the environment
+    ({"FORCE_COLOR": "1"}, ["--color", "never"], False),
+    ({"FORCE_COLOR": "1"}, ["--no-color"], False),
+    ({}, ["--color"], True),  # bare --color is always
+])
+def test_colour_in_a_pipe_follows_the_variables_and_the_flag(demo_copy, env, flag, coloured):
+    code, out, err = run(["lint", "workspace", "--no-cache", *flag], demo_copy, env)
+    assert code == 1 and "RT001" in out
+    assert (ESC in out) is coloured, out[:300]
+
+
+@pytest.mark.parametrize("env, flag, coloured", [
+    ({}, [], True),  # a terminal: colour
+    ({"TERM": "dumb"}, [], False),
+    ({"NO_COLOR": "1"}, [], False),
+    ({"TERM": "dumb", "FORCE_COLOR": "1"}, [], True),
+    ({}, ["--color", "never"], False),
+])
+def test_colour_on_a_terminal_follows_the_variables_and_the_flag(demo_copy, env, flag, coloured):
+    code, out, err = run(["lint", "workspace", "--no-cache", *flag], demo_copy, env, tty_out=True)
+    assert code == 1 and "RT001" in out
+    assert (ESC in out) is coloured, out[:300]
+
+
+def test_status_and_diff_colour_as_lint_does(shop):
+    shop.write(fn_path("Utils/f01"), edited(shop.read(fn_path("Utils/f01")), "c"))
+    old = os.getcwd()
+    os.chdir(shop.root)
+    try:
+        for command in (["status"], ["diff"]):
+            coloured = CliRunner().invoke(main, command, env={**shop.env, "FORCE_COLOR": "1"})
+            plain = CliRunner().invoke(main, command, env={**shop.env, "FORCE_COLOR": "1", "NO_COLOR": "1"})
+            assert ESC in coloured.output and ESC not in plain.output, command
+            assert plain.output == re.sub(r"\x1b\[[0-9;]*m", "", coloured.output)
+    finally:
+        os.chdir(old)
+
+
+# ---------------------------------------------------------------------------- xanoctl.yaml
+
+
+@pytest.mark.parametrize("text, message", [
+    ("instance: http://x.test\nworkpsace: 1\n",
+     "xanoctl.yaml:2: unknown key 'workpsace'; did you mean 'workspace'?"),
+    ("instance: http://x.test\nworkspace: 1\nhttp:\n  timout: 5\n",
+     "xanoctl.yaml:4: unknown key 'timout' in http; did you mean 'timeout'?"),
+    ("workspace: 1\nlint:\n  selct: [FP001]\n", "xanoctl.yaml:3: unknown key 'selct' in lint; did you mean 'select'?"),
+    ("workspace: 1\nfoo: bar\n", "xanoctl.yaml:2: unknown key 'foo'; the keys are instance, workspace, branch, dir, "
+                                 "layout, http, lint"),
+    ("instance: http://x.test\nworkspace: [1\n",
+     "xanoctl.yaml:3:1: not valid YAML (expected ',' or ']', but got '<stream end>'): fix the file"),
+    ("instance: localhost:8787\nworkspace: 1\n",
+     "xanoctl.yaml:1: the instance URL 'localhost:8787' has no scheme: write http://localhost:8787 or "
+     "https://localhost:8787"),
+])
+@pytest.mark.parametrize("command", [["status", "--offline"], ["lint"], ["tasks"], ["pull"], ["doctor"]])
+def test_a_bad_xanoctl_yaml_is_one_message_with_its_line_whichever_command_reads_it(tmp_path, monkeypatch, text,
+                                                                                    message, command):
+    (tmp_path / "xanoctl.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "workspace").mkdir()
+    (tmp_path / "workspace" / "f.xs").write_text('function "f" {\n  stack {\n  }\n  response = null\n}\n')
+    monkeypatch.chdir(tmp_path)
+    if command in (["lint"], ["tasks"]) and "localhost" in message:
+        pytest.skip("lint and tasks do not read the instance")
+    result = CliRunner().invoke(main, command, env={"XANO_TOKEN": "t", "XANOCTL_CREDENTIALS": str(tmp_path / "no")})
+    if command == ["doctor"]:
+        assert result.exit_code == 1 and f"failed   config     {message}" in result.output
+        return
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"xanoctl: error: {message}\n"
+
+
+def test_a_broken_credentials_file_names_its_line_and_never_its_text(tmp_path, monkeypatch):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("token: abc-SECRET\n  oops: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["status", "--instance", "http://x.test", "--workspace", "1"],
+                                env={"XANO_TOKEN": "", "XANOCTL_CREDENTIALS": str(credentials)})
+    assert result.exit_code == 2 and "SECRET" not in result.output
+    assert re.fullmatch(r"xanoctl: error: .*credentials:2:\d+: not valid YAML \(.*\): fix the file\n", result.stderr)
+
+
+# ---------------------------------------------------------------------------- -q and -v
+
+
+def test_quiet_changes_print_nothing_and_verbose_tells_each_request(shop):
+    shop.write(fn_path("Utils/f01"), edited(shop.read(fn_path("Utils/f01")), "q"))
+    quiet = shop.cli("push", "-q")
+    assert quiet.stdout == "" and quiet.stderr == ""
+    assert shop.cli("-q", "pull").output == ""  # before the command too
+    loud = shop.cli("status", "-v")
+    requests = [line for line in loud.stderr.splitlines() if line.startswith("xanoctl: GET /")]
+    assert requests and all(re.fullmatch(r"xanoctl: GET /\S+: 200 \(\d+ ms\)", line) for line in requests)
+    assert "modified locally" not in loud.stderr and "0 changed" not in loud.stdout
+
+
+# ---------------------------------------------------------------------------- progress on a terminal
+
+
+def test_progress_shows_on_a_terminal_only_and_never_with_json(shop):
+    env = {**shop.env, "COLUMNS": "200"}
+    for name in ("Utils/f01", "Utils/f02"):
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "p"))
+    code, out, err = run(["status"], shop.root, env, tty_err=True)
+    assert code == 0 and err.startswith("\rstatus: ") and err.endswith("\r\x1b[K")  # cleared at the end
+    assert "\r" not in out
+    code, out, err = run(["push"], shop.root, env, tty_err=True)
+    assert code == 0 and "checking 2 objects against Xano" in err and "writing: 2/2 objects" in err
+    assert "pushed 2 objects" in out
+    code, out, err = run(["status"], shop.root, env)  # stderr a pipe
+    assert code == 0 and err == ""
+    code, out, err = run(["status", "--format", "json"], shop.root, env, tty_err=True)
+    assert code == 0 and err == "" and out.startswith("{")
+    code, out, err = run(["status", "-q"], shop.root, env, tty_err=True)
+    assert code == 0 and err == ""
+    code, out, err = run(["status"], shop.root, {**env, "TERM": "dumb"}, tty_err=True)
+    assert code == 0 and err == ""
+
+
+def test_retries_and_rate_limit_waits_are_told_on_the_terminal(shop):
+    env = {**shop.env, "COLUMNS": "200", "XANOCTL_HTTP_ATTEMPTS": "6"}
+    shop.emu.set_faults("drop-every=2")
+    code, out, err = run(["status"], shop.root, env, tty_err=True)
+    assert code == 0 and re.search(r"connection lost, retrying 2/6", err), err
+    shop.emu.set_faults("429-burst=1,retry-after=1")
+    code, out, err = run(["status"], shop.root, env, tty_err=True)
+    assert code == 0
+    assert re.search(r"rate limited by Xano: next try in 1 s \(giving up in \d+ min( \d+ s)? without progress\)", err)
+
+
+# ---------------------------------------------------------------------------- lasting failures
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_refused_connection_is_reported_at_once_not_retried(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}/api:meta"
+    result = CliRunner().invoke(main, ["doctor", "--instance", url, "--workspace", "1", "-v"],
+                                env={"XANO_TOKEN": "t", "XANOCTL_CREDENTIALS": str(tmp_path / "none")})
+    attempts = [line for line in result.stderr.splitlines() if line.startswith("xanoctl: GET /auth/me")]
+    assert attempts == ["xanoctl: GET /auth/me: no answer (" + attempts[0].rsplit("(", 1)[1]]  # one try
+    assert "retrying" not in result.stderr
+    assert f"failed   instance   cannot reach {url}: connection refused (nothing listens there)" in result.stdout
+
+
+def test_https_to_an_http_port_is_a_tls_error_said_once_with_what_to_do(tmp_path):
+    with run_in_thread(token=TOKEN) as emu:
+        url = emu.base_url.replace("http://", "https://")
+        env = {"XANO_TOKEN": TOKEN, "XANOCTL_CREDENTIALS": str(tmp_path / "none")}
+        result = CliRunner().invoke(main, ["doctor", "--instance", url, "--workspace", "1", "-v"], env=env)
+    assert len([line for line in result.stderr.splitlines() if line.startswith("xanoctl: GET")]) == 1
+    assert "the TLS handshake failed" in result.stdout and "try http:// in the instance URL" in result.stdout
+
+
+def test_a_refusal_after_the_instance_answered_is_a_restart_and_is_retried():
+    from xanoctl.xano.retry import lasting_failure
+
+    refused = ConnectionRefusedError(111, "Connection refused")
+    assert lasting_failure(refused) == "refused"
+    assert lasting_failure(refused, answered_before=True) is None
+    wrapped = RuntimeError("wrapper")
+    wrapped.__cause__ = refused
+    assert lasting_failure(wrapped) == "refused"
+    assert lasting_failure(TimeoutError()) is None
+
+
+# ---------------------------------------------------------------------------- paths
+
+
+def test_every_command_takes_the_paths_the_others_print(shop):
+    shop.write(fn_path("Utils/f01"), edited(shop.read(fn_path("Utils/f01")), "x"))
+    status = shop.cli("status").output
+    printed = fn_path("Utils/f01")
+    assert f"  {printed}  function 'Utils/f01'" in status  # status prints it inside the workspace folder
+    assert shop.cli("diff", printed).output.startswith(f"diff {printed}")
+    assert "would push (1 to update)" in shop.cli("push", printed, "--dry-run").output  # from the repository root
+    assert "in 1 file." in shop.cli("lint", printed).output
+    shop.cli("push", printed, "--commit")
+    rolled = shop.cli("rollback", printed, "--to", "HEAD~1")
+    assert "rolled back 1 object" in rolled.output
+    inside = CliRunner()  # and from inside the workspace folder, both forms
+    old = os.getcwd()
+    os.chdir(shop.ws / "function")
+    try:
+        for path in (printed, "Utils/f01.xs"):
+            result = inside.invoke(main, ["status", path], env=shop.env)
+            assert result.exit_code == 0 and "1 object" in result.output, (path, result.output)
+            result = inside.invoke(main, ["lint", path], env=shop.env)
+            assert result.exit_code == 0 and "in 1 file." in result.output, (path, result.output)
+    finally:
+        os.chdir(old)
+
+
+# ---------------------------------------------------------------------------- init and doctor
+
+
+@pytest.fixture
+def emu():
+    with run_in_thread(token=TOKEN) as running:
+        yield running
+
+
+def test_init_checks_the_workspace_and_lists_those_the_token_sees(emu, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {**cli_env(emu, tmp=tmp_path), "XANO_INSTANCE": "", "XANO_WORKSPACE": ""}
+    wrong = CliRunner().invoke(main, ["init", "--instance", emu.base_url, "--workspace", "9"], env=env)
+    assert wrong.exit_code == 2 and not (tmp_path / "xanoctl.yaml").exists()
+    assert wrong.stderr == (f"xanoctl: error: workspace 9 is not one the token can see: {emu.workspace_id} "
+                            f"({emu.state.store.workspaces[emu.workspace_id].name}); pass --workspace with one of them\n")
+    scheme = CliRunner().invoke(main, ["init", "--instance", emu.base_url.removeprefix("http://")], env=env)
+    assert scheme.exit_code == 2 and "has no scheme: write http://127.0.0.1:" in scheme.stderr
+    branch = CliRunner().invoke(main, ["init", "--instance", emu.base_url, "--branch", "nope"], env=env)
+    assert branch.exit_code == 2 and "no branch 'nope' in workspace" in branch.stderr
+    done = CliRunner().invoke(main, ["init", "--instance", emu.base_url], env=env)  # the one workspace it sees
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[-1] == "next: `git init`; then `xanoctl pull --commit`"
+    assert "checked: the instance answers" in done.stderr
+    unchecked = CliRunner().invoke(main, ["init", "--instance", emu.base_url, "--workspace", "3", "--force"],
+                                   env={**env, "XANO_TOKEN": ""})
+    assert unchecked.exit_code == 0 and unchecked.stdout.splitlines()[-1].startswith("next: export XANO_TOKEN=...")
+    assert TOKEN not in (tmp_path / "xanoctl.yaml").read_text()
+
+
+def test_doctor_passes_when_all_is_well(shop):
+    lines = shop.cli("doctor").stdout.splitlines()
+    assert [line.split()[1] for line in lines] == ["config", "token", "instance", "workspace", "branch", "git", "layout"]
+    assert [line.split()[0] for line in lines] == ["ok"] * 7
+    assert TOKEN not in "".join(lines)
+
+
+def test_doctor_tells_a_refused_token_and_skips_what_depends_on_it(shop):
+    env = {**shop.env, "XANO_TOKEN": "not-the-token"}
+    old = os.getcwd()
+    os.chdir(shop.root)
+    try:
+        result = CliRunner().invoke(main, ["doctor"], env=env)
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1
+    states = {line.split()[1]: line.split()[0] for line in result.stdout.splitlines()}
+    assert states == {"config": "ok", "token": "ok", "instance": "failed", "workspace": "skipped",
+                      "branch": "skipped", "git": "ok", "layout": "ok"}
+    assert "not-the-token" not in result.output and "Xano refused the token" in result.stdout
+
+
+# ---------------------------------------------------------------------------- git
+
+
+def test_the_first_pull_commit_holds_xanoctl_yaml_and_no_root_gitignore_appears(emu, tmp_path):
+    from shiphelpers import open_shop
+
+    world = open_shop(emu, tmp_path)
+    emu.add("function", "Utils/one", 'function "Utils/one" {\n  stack {\n  }\n  response = null\n}')
+    result = world.cli("pull", "--commit")
+    commit = world.repo.head.commit
+    assert sorted(commit.stats.files) == ["workspace/function/Utils/one.xs", "workspace/xanoctl.lock", "xanoctl.yaml"]
+    assert commit.message.startswith("xanoctl pull: function 'Utils/one' added\n")
+    assert result.stdout.splitlines()[-1] == f"committed {commit.hexsha[:12]}"
+    world.cli("status")
+    assert not (world.root / ".gitignore").exists()
+    assert world.repo.untracked_files == [] and not world.repo.is_dirty()
+
+
+# ---------------------------------------------------------------------------- completion and wording
+
+
+def test_bash_completion_completes_commands_and_options(tmp_path):
+    if shutil.which("bash") is None:
+        pytest.skip("no bash")
+    script = subprocess.run(xanoctl() + ["completion", "bash"], capture_output=True, text=True, check=True).stdout
+    (tmp_path / "complete.sh").write_text(script, encoding="utf-8")
+    probe = ('source complete.sh; COMP_WORDS=(xanoctl pu); COMP_CWORD=1; _xanoctl_completion xanoctl; '
+             'echo "${COMPREPLY[*]}"; COMPREPLY=(); COMP_WORDS=(xanoctl push --dr); COMP_CWORD=2; '
+             '_xanoctl_completion xanoctl; echo "${COMPREPLY[*]}"')
+    bin_dir = str(Path(xanoctl()[0]).parent)
+    done = subprocess.run(["bash", "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
+    assert done.stdout.splitlines() == ["pull push", "--dry-run"], done.stderr
+    for shell in ("zsh", "fish"):
+        assert "_XANOCTL_COMPLETE" in cli("completion", shell).output
+    assert cli("completion", "tcsh").exit_code == 2
+
+
+def test_pull_says_which_local_modifications_it_left_alone(shop):
+    shop.write(fn_path("Utils/f01"), edited(shop.read(fn_path("Utils/f01")), "k"))
+    shop.write(fn_path("Utils/f02"), edited(shop.read(fn_path("Utils/f02")), "k"))
+    lines = shop.cli("pull").stdout.splitlines()
+    assert lines[-1] == (f"left 2 files modified locally as they are (unchanged remotely): {fn_path('Utils/f01')}, "
+                         f"{fn_path('Utils/f02')}; `xanoctl push` sends local changes")
+    assert lines[0].startswith("nothing changed: 10 objects up to date in workspace/ (")
