@@ -275,7 +275,8 @@ def test_docs_one_manual_per_workspace_with_an_index(tree, tmp_path):
     assert stale.exit_code == 1
     lines = stale.stderr.splitlines()
     assert "manual/v1/tasks.md: out of date" in lines and all(line.startswith("manual/v1/") for line in lines[:-1])
-    assert lines[-1].startswith(f"The manual in manual is out of date ({len(lines) - 1} of its files or folders)")
+    assert lines[-1].startswith(f"xanoctl: error: the manual in manual is out of date ({len(lines) - 1} of its files "
+                                "or folders)")
 
 
 def test_docs_follows_the_workspaces_the_tree_holds(tree, tmp_path):
@@ -294,7 +295,7 @@ def test_docs_follows_the_workspaces_the_tree_holds(tree, tmp_path):
           for page in ("api.md", "functions.md", "health.md", "pipelines.md", "tasks.md")),
         "manual/v1/: missing (6 pages)",
         "manual/v2/: missing (6 pages)",
-        "The manual in manual is out of date (8 of its files or folders); regenerate it with "
+        "xanoctl: error: the manual in manual is out of date (8 of its files or folders): regenerate it with "
         "`xanoctl docs --out manual`"]
     wrote = run("docs", "tree", "--out", "manual")
     assert wrote.exit_code == 0

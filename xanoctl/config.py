@@ -24,7 +24,6 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import urlsplit
 
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import UsageError
@@ -114,6 +113,8 @@ def normalize_instance(url: str) -> str:
         if missing_scheme(url):
             raise UsageError(f"the instance URL {url!r} has no scheme: write http://{url} or https://{url}")
         url = "https://" + url
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535

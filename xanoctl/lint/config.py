@@ -27,9 +27,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
-from xanoctl.config import CONFIG_NAME, LINT_KEYS as _KEYS, closest, display_path, read_settings
 from xanoctl.errors import UsageError
 from xanoctl.lint.finding import SEVERITIES
+
+CONFIG_NAME = "xanoctl.yaml"
+# the section's keys: xanoctl.config.LINT_KEYS (imported when a file is read, not by a warm lint)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Li
         if found is None:
             return LintConfig(base_dir=str((start or Path.cwd()).resolve()))
         path = found
+    from xanoctl.config import display_path, read_settings
+
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"cannot read {path}: no such file")
@@ -151,6 +155,7 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Li
 def parse_section(section, *, base_dir: Path | str = "", source: str = CONFIG_NAME,
                   workspace: str | None = None) -> LintConfig:
     """Validate a ``lint:`` mapping (already loaded from YAML) into a :class:`LintConfig`."""
+    from xanoctl.config import LINT_KEYS as _KEYS
     from xanoctl.lint.rules import RULES
 
     where = f"{source}: lint"
@@ -236,6 +241,8 @@ def _codes(value, where: str) -> list[str]:
 
 def _did_you_mean(value, choices, quote: bool = True) -> str:
     """``did you mean 'select'? `` when one of ``choices`` is close to ``value``, else ''."""
+    from xanoctl.config import closest
+
     found = closest(str(value), list(choices))
     if found is None:
         return ""

@@ -10,7 +10,6 @@ printed its report and still fails prints its last line with :func:`error`.
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 import click
@@ -72,6 +71,8 @@ def command_path(ctx: click.Context | None) -> str:
 
 def no_such_command(name: str, known: Iterable[str]) -> str:
     """``no such command 'pul': did you mean `pull`?``"""
+    import difflib
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if not close:
         close = [k for k in known if k.startswith(name)][:1] if len(name) >= 2 else []

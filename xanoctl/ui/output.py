@@ -12,9 +12,7 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
-import shutil
 import sys
 from typing import Any, Callable
 
@@ -90,6 +88,8 @@ def format_option(*formats: str, default: str | None = None, aliases: tuple[str,
 
 def print_json(data: Any) -> None:
     """One JSON document on stdout: indented, UTF-8 as it is, a newline at the end."""
+    import json
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
@@ -131,5 +131,7 @@ def width() -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     if colour.is_terminal(sys.stdout):
+        import shutil
+
         return shutil.get_terminal_size().columns
     return None

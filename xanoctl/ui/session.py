@@ -13,21 +13,25 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Iterator, TextIO
 
 from xanoctl.ui import colour
 from xanoctl.ui.progress import Progress
 
 
-@dataclass
 class Session:
-    color: str = "auto"  # --color: auto, always, never
-    quiet: bool = False  # -q: no progress, no notices, no summary of a successful change
-    verbose: int = 0  # -v: a line per request to Xano and per retry
-    machine: bool = False  # the command prints JSON (or another format for machines) on stdout
-    command: str = "xanoctl"  # the command running, for the progress line
-    progress: Progress = field(default_factory=Progress)
+    """A plain class, not a dataclass: ``xanoctl --help`` loads it, and a dataclass costs its
+    generated methods at import."""
+
+    __slots__ = ("color", "quiet", "verbose", "machine", "command", "progress")
+
+    def __init__(self) -> None:
+        self.color = "auto"  # --color: auto, always, never
+        self.quiet = False  # -q: no progress, no notices, no summary of a successful change
+        self.verbose = 0  # -v: a line per request to Xano and per retry
+        self.machine = False  # the command prints JSON (or another format for machines) on stdout
+        self.command = "xanoctl"  # the command running, for the progress line
+        self.progress = Progress()
 
     def colour(self, stream: TextIO | None = None) -> bool:
         """Whether to colour ``stream`` (default: stdout)."""
