@@ -71,14 +71,21 @@ def run_times(events: tuple[EventFact, ...] | None) -> str:
     return "; ".join(_event_times(event) for event in events)
 
 
-def _event_times(event: EventFact) -> str:
+def _event_times(event: EventFact, table: bool = False) -> str:
+    """One event in words: for :func:`run_times` (``06:30 from 2025-11-28``), or with
+    ``table`` for :func:`schedule_words` (``daily at 06:30``)."""
     if not event.valid or event.starts_on is None:
         return "invalid"
     start = event.starts_on.astimezone(timezone.utc)
-    until = f" until {stamp_text(event.ends_on, short=True)}" if event.ends_on else ""
     if event.freq is None:
         return f"once, {stamp_text(start, short=True)}"
     when = _times_of_day(event.freq, start)
+    if table:
+        if when is None:
+            return frequency_words(event.freq)
+        when = when.removesuffix(" past each hour")  # hourly at :05, every 15 min at :00, :15, :30, :45
+        return f"{frequency_words(event.freq)}{',' if event.freq % 604800 == 0 else ' at'} {when}"
+    until = f" until {stamp_text(event.ends_on, short=True)}" if event.ends_on else ""
     if when is None:
         return f"{frequency_words(event.freq)} from {stamp_text(start, short=True)}{until}"
     return f"{when} from {start.strftime('%Y-%m-%d')}{until}"
@@ -92,20 +99,7 @@ def schedule_words(events: tuple[EventFact, ...] | None) -> str:
         return "no schedule"
     if not events:
         return "empty schedule"
-    return "; ".join(_event_words(event) for event in events)
-
-
-def _event_words(event: EventFact) -> str:
-    if not event.valid or event.starts_on is None:
-        return "invalid"
-    start = event.starts_on.astimezone(timezone.utc)
-    if event.freq is None:
-        return f"once, {stamp_text(start, short=True)}"
-    when = _times_of_day(event.freq, start)
-    if when is None:
-        return frequency_words(event.freq)
-    when = when.removesuffix(" past each hour")  # hourly at :05, every 15 min at :00, :15, :30, :45
-    return f"{frequency_words(event.freq)}{',' if event.freq % 604800 == 0 else ' at'} {when}"
+    return "; ".join(_event_times(event, table=True) for event in events)
 
 
 def _times_of_day(freq: int, start: datetime) -> str | None:

@@ -545,22 +545,18 @@ class AsyncXanoClient:
                 "object may have been created: list or pull before trying again",
                 method=method, path=path)
         where = "(--instance, XANO_INSTANCE or `instance` in xanoctl.yaml)"
-        if lasting == "refused":
-            return UnreachableError(
-                f"cannot reach {self.base_url}: connection refused (nothing listens there) on {method} {path}: "
-                f"check the instance URL {where}, or start the server", method=method, path=path)
-        if lasting == "tls-version":
-            return UnreachableError(
-                f"cannot reach {self.base_url}: the TLS handshake failed ({reason}): the server does not speak "
-                f"https on that port; try http:// in the instance URL {where}", method=method, path=path)
-        if lasting == "tls":
-            return UnreachableError(
-                f"cannot reach {self.base_url}: the TLS handshake failed ({reason}) on {method} {path}: check the "
-                f"instance URL {where} and the server's certificate", method=method, path=path)
-        if lasting == "unknown-host":
-            return UnreachableError(
-                f"cannot reach {self.base_url}: unknown host ({reason}) on {method} {path}: check the instance "
-                f"URL {where}", method=method, path=path)
+        if lasting is not None:
+            what, advice = {
+                "refused": ("connection refused (nothing listens there)", f"check the instance URL {where}, or "
+                                                                          "start the server"),
+                "tls-version": (f"the TLS handshake failed ({reason}): the server does not speak https on that "
+                                "port", f"try http:// in the instance URL {where}"),
+                "tls": (f"the TLS handshake failed ({reason})", f"check the instance URL {where} and the server's "
+                                                                "certificate"),
+                "unknown-host": (f"unknown host ({reason})", f"check the instance URL {where}"),
+            }[lasting]
+            return UnreachableError(f"cannot reach {self.base_url}: {what} on {method} {path}: {advice}",
+                                    method=method, path=path)
         if isinstance(exc, httpx.TimeoutException):
             what = f"no answer within {self.http.timeout:g} s"
         else:
