@@ -38,6 +38,7 @@ from typing import Any, Iterator
 
 from xanoctl.atomic import process_alive, write_atomic
 from xanoctl.errors import XanoctlError
+from xanoctl.ui.words import plural
 
 FOLDER = "pushes"
 LOCK = "push.lock"
@@ -256,7 +257,7 @@ class Journal:
 
     def progress(self) -> str:
         done = sum(1 for s in self.steps if s.status == "done")
-        return f"{done} of {len(self.steps)} objects written"
+        return f"{done} of {plural(len(self.steps), 'object')} written"
 
 
 _SET_ASIDE = ("check the remote (`xanoctl status`), then move it out of .xanoctl/pushes/ to push again (keep "

@@ -7,6 +7,7 @@ import json
 from itertools import groupby
 
 from xanoctl.views.graph import Edge, Graph, Node
+from xanoctl.ui.words import plural
 
 # ---------------------------------------------------------------------------- JSON
 
@@ -52,7 +53,7 @@ def json_text(graph: Graph, workspaces: list[dict] | None = None) -> str:
 def listing(graph: Graph) -> list[str]:
     """Each object that refers to others, with its references (kind, target, line)."""
     missing = sum(1 for node in graph.nodes.values() if node.missing)
-    lines = [f"{len(graph.nodes)} objects ({missing} missing), {len(graph.edges)} references"]
+    lines = [f"{plural(len(graph.nodes), 'object')} ({missing} missing), {plural(len(graph.edges), 'reference')}"]
     for source, edges in groupby(graph.edges, key=lambda e: e.source):
         node = graph.nodes[source]
         lines.append("")
