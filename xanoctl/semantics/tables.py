@@ -7,13 +7,17 @@
 [('id', 'int', False, None), ('email', 'text', True, None), ('tags', 'int', False, '[]')]
 >>> table.column("created_at").type
 'timestamp'
+>>> job = table_of(parse_document('table job {\\n  schema {\\n    enum status?=New {\\n'
+...                               '      values = ["New", "Started"]\\n    }\\n  }\\n}\\n'))
+>>> job.column("status").values, job.column("status").default
+(('New', 'Started'), 'New')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xanoctl.language.model import Document, Pos
+from xanoctl.language.model import ArrayLit, Document, Literal, Pos
 from xanoctl.pickling import by_fields
 
 # columns every Xano table has, whether or not its schema lists them
@@ -29,6 +33,8 @@ class Column:
     array: str | None  # "[]", "[1:5]"... or None
     pos: Pos | None  # None for the implicit columns
     references: str | None = None  # the table a foreign key points to (``table = "x"``)
+    values: tuple[str, ...] | None = None  # an enum's values, when they are all plain strings
+    default: str | None = None  # the default, when it is a plain string or name (`enum status?=New`)
 
 
 @by_fields
@@ -66,9 +72,23 @@ def table_of(doc: Document, path: str = "") -> Table | None:
             complete = False
             continue
         ref = None
+        values = None
         for setting in field.settings:
             if setting.key == "table":
                 ref = getattr(setting.value, "value", None)
+            elif setting.key == "values" and field.type == "enum":
+                values = _strings(setting.value)
+        default = field.default
+        default = default.value if isinstance(default, Literal) and default.kind in ("string", "ident") else None
         columns.append(Column(field.name, field.type, field.nullable, field.array, field.pos,
-                              ref if isinstance(ref, str) else None))
+                              ref if isinstance(ref, str) else None, values, default))
     return Table(doc.name, path, doc.name_pos or doc.pos, tuple(columns), complete)
+
+
+def _strings(value) -> tuple[str, ...] | None:
+    """The items of a list of string literals (None when one is anything else)."""
+    if not isinstance(value, ArrayLit):
+        return None
+    items = tuple(item.value for item in value.items
+                  if isinstance(item, Literal) and item.kind == "string" and isinstance(item.value, str))
+    return items if len(items) == len(value.items) else None
