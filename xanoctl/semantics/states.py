@@ -13,11 +13,12 @@ For each live database statement on a named table, and each column:
   the same row; ``None`` when it cannot tell (a row found by an id from the input). A write is
   *left* when, on every path the run completes normally (its end, a ``return``), the document
   writes the column again on that row afterwards: a job's "Started" before its "Complete". A
-  ``throw`` ends a run abnormally, a ``catch`` starts from any state its ``try`` went through.
+  ``throw`` ends a run abnormally; a ``catch`` starts from the state before any statement of its
+  ``try`` (the one that failed).
 - a *test* is a comparison of the column with a literal (``==``, ``!=``, ``in``, ``not in`` and
   their ``?`` forms): in a ``where`` (``$db.job.status == "New"``) or ``field_name`` +
   ``field_value`` (a *selection* of rows), or of a row the document holds, in an ``if``,
-  ``elseif``, ``precondition`` or ``switch``/``case``. A comparison with anything else is kept
+  ``elseif``, ``precondition``, ``while`` or ``switch``/``case``. A comparison with anything else is kept
   with ``values=None``: it may select any state.
 
 Rows are told apart by the variable that holds them (``$job``, the item of a ``foreach``), or by
@@ -155,10 +156,9 @@ class _Walker:
             if flow is None:
                 break
             if not stmt.disabled:
+                for trace in self.traces:  # a `catch` starts from the state before any statement that fails
+                    trace.append(flow)
                 flow = self.statement(stmt, flow)
-                for trace in self.traces:
-                    if flow is not None:
-                        trace.append(flow)
         return flow
 
     def statement(self, stmt: Statement, flow: _Flow) -> _Flow | None:
@@ -210,12 +210,12 @@ class _Walker:
 
     def try_catch(self, stmt: Statement, flow: _Flow) -> _Flow | None:
         parts = {part.kind: part for part in stmt.body if not part.disabled}
-        trace: list = [flow]
+        trace: list = []
         self.traces.append(trace)
         end = self.block(parts["try"].body, dict(flow)) if "try" in parts else flow
         self.traces.pop()
         if "catch" in parts:
-            end = _merge([end, self.block(parts["catch"].body, _merge(trace))])
+            end = _merge([end, self.block(parts["catch"].body, _merge(trace or [flow]))])
         if "finally" in parts and end is not None:
             end = self.block(parts["finally"].body, end)
         return end
