@@ -29,7 +29,7 @@ SMALL = {"functions": 120, "endpoints": 60, "tasks": 12, "tables": 6}
 RULE_CODES = {"FP001", "FP002", "FP003", "FP004", "ID001", "ID002", "XR001", "EP001", "SC001", "SC002", "XS002"}
 UNCHECKED = {"TY001"}  # planted bugs the reference below does not re-state
 # the workspace rules of issue 11: one instance of each is planted in the demo only
-DEMO_ONLY = {"DB001", "DB002", "RT001", "XR002", "XR003", "SEC001", "SEC002"}
+DEMO_ONLY = {"DB001", "DB002", "RT001", "XR002", "XR003", "SEC001", "SEC002", "PF001"}
 
 
 @lru_cache(maxsize=None)
