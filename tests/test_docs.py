@@ -61,7 +61,7 @@ def test_same_workspace_same_bytes_wherever_it_is_run_from(demo, tmp_path, monke
     docs(str(moved), "--out", "out")
     tasks = (elsewhere / "out" / "tasks.md").read_text(encoding="utf-8")
     assert "[Tasks/FUB - Sync People](functions.md#function-tasks-fub-sync-people)" in tasks
-    assert tasks.startswith(f"{MARKER}\n# Background tasks\n\n10 background tasks, 9 active.")
+    assert tasks.startswith(f"{MARKER}\n# Background tasks\n\n11 background tasks, 10 active.")
 
 
 def test_the_manual_answers_the_first_day_questions(demo):
