@@ -25,10 +25,16 @@ class FilterNames:
     deprecated: dict[str, str]  # older name -> current name (Xano still runs them)
     query: frozenset[str]  # the filters of database expressions (where, join, eval)
     input: dict[str, frozenset[str]]  # input type -> the filters an input of that type takes
+    aggregate: frozenset[str]  # the functions of an aggregate query's eval (to_list...)
 
     @cached_property
     def input_names(self) -> frozenset[str]:
         return frozenset().union(*self.input.values())
+
+    @cached_property
+    def every(self) -> frozenset[str]:
+        """Every name Xano knows as a filter, of any kind."""
+        return self.expression | set(self.deprecated) | self.query | self.input_names | self.aggregate
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +45,16 @@ def names() -> FilterNames:
         deprecated=dict(raw["deprecated"]),
         query=frozenset(raw["query"]),
         input={kind: frozenset(items) for kind, items in raw["input"].items()},
+        aggregate=frozenset(raw["aggregate"]),
     )
 
 
 def known_expression_filter(name: str) -> bool:
-    """A name Xano runs in an expression: current, deprecated, a database-expression filter, or
-    one of the newer ``lambda_*`` family."""
+    """A name Xano runs in an expression: current, deprecated, a database-expression filter, an
+    aggregate function, or one of the ``lambda_*`` family (newer ones included)."""
     found = names()
     return (name in found.expression or name in found.deprecated or name in found.query
-            or name.startswith("lambda_"))
+            or name in found.aggregate or name.startswith("lambda_"))
 
 
 def closest_filter(name: str, input_type: str | None = None) -> str | None:
