@@ -70,7 +70,8 @@ def closest_filter(name: str, input_type: str | None = None) -> str | None:
 
 def expression_filters(doc: Document) -> Iterator[Filter]:
     """Every filter applied in an expression of the document (settings, statement arguments,
-    guards, settings and ``as`` aliases), disabled statements included (Xano reads them too).
+    guards, settings and ``as`` aliases), disabled code included (Xano reads it too: disabled
+    statements, filters and object entries).
     The ``eval`` of an aggregate ``return`` is left out: its functions (``to_list``...) are
     aggregates, not filters."""
     exprs: list[Expr] = [setting.value for setting in doc.settings]
@@ -85,7 +86,7 @@ def expression_filters(doc: Document) -> Iterator[Filter]:
         if stmt.alias is not None:
             yield from stmt.alias.filters
     for expr in exprs:
-        for node in walk_expr(expr):
+        for node in walk_expr(expr, dead=True):
             if isinstance(node, Filtered):
                 yield from node.filters
 

@@ -14,6 +14,12 @@ mentions (backtick expressions, ``api.lambda`` code, templates), which count as 
 walk keeps what other rules would otherwise walk the document again for: the names of the
 filters applied and the string literals (dead code included).
 
+Dead code is walked too, its reads marked not live: disabled statements, the value of a
+disabled object entry (``{a: $x, !b: $y}``: Xano leaves ``b`` out, ``$y`` is never evaluated)
+and the arguments of a disabled filter (``|!set:"k":$v``). No rule takes them for reads that
+run (VR001, IN001, the column and type rules); VR002 counts them, as a name kept in code
+switched off is not unused.
+
 >>> from xanoctl.language.parser import parse_document
 >>> found = variables(parse_document('function "a" {\\n  input {\\n    int id\\n  }\\n  stack {\\n'
 ...     '    var $x { value = $input.id|map:$$.a }\\n    debug.log { value = $y }\\n  }\\n'
@@ -230,7 +236,7 @@ def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
     for flt in alias.filters:
         out.filters.add(flt.name)
         for arg in flt.args:
-            _expr(arg, _ELEMENT, live, out)
+            _expr(arg, _ELEMENT, live and not flt.disabled, out)
 
 
 def _target_member(target: Member, stmt: Statement, contexts: frozenset[str], live: bool, out: Variables) -> None:
@@ -302,14 +308,17 @@ def _expr(expr: Expr, where: frozenset[str], live: bool, out: Variables) -> None
                 element = _with(where, "element")
             for flt in node.filters:
                 out.filters.add(flt.name)
-                for arg in flt.args:
-                    _expr(arg, element, live, out)
+                for arg in flt.args:  # a disabled filter's arguments are dead code
+                    _expr(arg, element, live and not flt.disabled, out)
         elif kind is Binary:
             push(node.left)
             push(node.right)
         elif kind is ObjectLit:
             for entry in node.entries:
-                push(entry.value)
+                if entry.disabled:  # `!key: value`: Xano never evaluates the value
+                    _expr(entry.value, where, False, out)
+                else:
+                    push(entry.value)
         elif kind is ArrayLit:
             stack.extend(node.items)
         elif kind is Ternary:

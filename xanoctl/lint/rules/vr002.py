@@ -4,7 +4,7 @@ A variable that no expression of its document reads is dead weight at best; more
 value was meant to be used (returned, passed on) and a different name is read instead.
 Variables bound by `as` are exempt: they often only name a side effect (`db.add ... as $row`).
 A name mentioned in a backtick expression, in `api.lambda` code or in a template text counts
-as read, and so does a read in a disabled statement.
+as read, and so does a read in disabled code (a statement, a `!key: value` entry, a `|!filter`).
 
 Bad::
 

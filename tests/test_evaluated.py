@@ -1,0 +1,95 @@
+"""The linter reads what Xano evaluates: a disabled object key's value and a disabled filter's
+arguments are never evaluated, a `placeholder` of the exporter stands for a statement that
+binds and reads variables, and a filter's last argument takes the operators to its right."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from xanoctl.lint.api import lint_paths
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from lintsamples import function  # noqa: E402
+
+USER = "table user {\n  schema {\n    int id\n    text name\n  }\n}\n"
+
+
+def lint(tmp_path: Path, files: dict[str, str] | str):
+    if isinstance(files, str):
+        files = {"main.xs": files}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "xanoctl.lock").write_text("{}", encoding="utf-8")  # a whole workspace
+    return lint_paths([tmp_path], use_cache=False)
+
+
+def codes(result) -> list[tuple[str, int, int]]:
+    return [(f.code, f.line, f.column) for f in result.findings]
+
+
+# ---------------------------------------------------------------------------- disabled keys
+
+
+def test_a_disabled_key_of_the_response_is_not_read(tmp_path):
+    # `$tags` is bound nowhere and `tag` is no input: neither is evaluated, as Xano leaves the key out
+    doc = function("Utils/A", "int id", "var $payload { value = $input.id }",
+                   "{result: $payload, !tag: $tags, !by: $input.tag}")
+    assert codes(lint(tmp_path, doc)) == []
+
+
+def test_a_live_key_beside_a_disabled_one_is_still_read(tmp_path):
+    doc = function("Utils/A", "int id", "", "{!tag: $tags, result: $payload}")
+    assert codes(lint(tmp_path, doc)) == [("VR001", 7, 36)]
+
+
+def test_a_disabled_key_of_an_object_literal_is_not_read(tmp_path):
+    stack = "var $out {\n  value = {\n    id: $input.id\n    !debug: $input.verbose ~ $trace\n  }\n}"
+    assert codes(lint(tmp_path, function("Utils/A", "int id", stack, "$out"))) == []
+
+
+def test_a_disabled_data_key_writes_no_column(tmp_path):
+    stack = 'db.add user {\n  data = {name: "x", !nickname: $input.n, age: 3}\n} as $row'
+    result = lint(tmp_path, {"user.xs": USER, "main.xs": function("Utils/A", "text n", stack, "$row")})
+    assert [f.code for f in result.findings] == ["DB002"] and "`age`" in result.findings[0].message
+
+
+def test_a_disabled_input_key_passes_nothing(tmp_path):
+    # no TY001 for the text passed to an int input: it is not passed, and the input is missing
+    callee = function("Utils/Load", "int user_id", "", "null")
+    caller = function("Utils/Caller", "text id", 'function.run "Utils/Load" {\n'
+                      '  input = {!user_id: $input.id}\n} as $r', "$r")
+    assert [f.code for f in lint(tmp_path, {"callee.xs": callee, "caller.xs": caller}).findings] == ["ID002"]
+
+
+def test_a_var_read_only_in_a_disabled_key_counts_as_read(tmp_path):
+    # as a read in a disabled statement does: a name kept in code switched off is not unused
+    doc = function("Utils/A", "", "var $tags { value = [] }", "{!tag: $tags}")
+    assert codes(lint(tmp_path, doc)) == []
+
+
+def test_an_unknown_filter_in_a_disabled_key_is_still_unknown(tmp_path):
+    doc = function("Utils/A", "int id", "", "{!id: $input.id|to_integer}")
+    assert [(f.code, f.message) for f in lint(tmp_path, doc).findings] == [
+        ("FL001", "unknown filter `to_integer`: did you mean `to_int`?")]
+
+
+# ---------------------------------------------------------------------------- disabled filters
+
+
+def test_the_arguments_of_a_disabled_filter_are_not_read(tmp_path):
+    stack = 'var $body {\n  value = {}\n    |!set:"name":$input.name\n    |!set:"trace":$trace\n    |set:"id":$input.id\n}'
+    assert codes(lint(tmp_path, function("Utils/A", "int id", stack, "$body"))) == []
+
+
+def test_the_arguments_of_a_live_filter_after_a_disabled_one_are_read(tmp_path):
+    stack = 'var $body {\n  value = {}|!set:"a":$input.a|set:"b":$input.b\n}'
+    assert codes(lint(tmp_path, function("Utils/A", "int id", stack, "$body"))) == [("IN001", 7, 44)]
+
+
+def test_a_disabled_filter_of_an_alias_reads_nothing(tmp_path):
+    stack = "db.query user as $rows|!filter:$wanted"
+    assert codes(lint(tmp_path, {"user.xs": USER, "main.xs": function("Utils/A", "", stack, "$rows")})) == []
