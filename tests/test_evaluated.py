@@ -93,3 +93,39 @@ def test_the_arguments_of_a_live_filter_after_a_disabled_one_are_read(tmp_path):
 def test_a_disabled_filter_of_an_alias_reads_nothing(tmp_path):
     stack = "db.query user as $rows|!filter:$wanted"
     assert codes(lint(tmp_path, {"user.xs": USER, "main.xs": function("Utils/A", "", stack, "$rows")})) == []
+
+
+# ---------------------------------------------------------------------------- placeholders
+
+JWE = 'placeholder "mvp:crypto_jwe_decode"'
+
+
+def test_a_read_after_a_placeholder_may_be_what_it_binds(tmp_path):
+    stack = f"debug.log {{ value = $token }}\n{JWE}\ndebug.log {{ value = $claims.sub }}"
+    result = lint(tmp_path, function("Utils/A", "", stack, "$claims"))
+    # the read before the placeholder is still unbound; those after it are unknown, not unset
+    assert codes(result) == [("VR001", 5, 25)]
+
+
+def test_a_read_anywhere_in_the_loop_of_a_placeholder_may_be_what_it_binds(tmp_path):
+    stack = (f"foreach ([1, 2]) {{\n  each as $item {{\n    debug.log {{ value = $claims }}\n    {JWE}\n  }}\n}}\n"
+             "debug.log { value = $later }")
+    assert codes(lint(tmp_path, function("Utils/A", "", stack))) == []
+
+
+def test_a_var_before_a_placeholder_may_be_what_it_reads(tmp_path):
+    stack = f'var $key {{ value = "k" }}\n{JWE}\nvar $unused {{ value = 1 }}'
+    result = lint(tmp_path, function("Utils/A", "", stack))
+    assert [(f.code, f.message.split(" ")[0]) for f in result.findings] == [("VR002", "`$unused`")]
+
+
+def test_a_placeholder_may_change_a_variable_set_before_it(tmp_path):
+    # `$id` holds text, but the placeholder could set it again: its type is unknown
+    stack = f'var $id {{ value = "abc" }}\n{JWE}\ndb.get user {{\n  field_name = "id"\n  field_value = $id\n}} as $u'
+    result = lint(tmp_path, {"user.xs": USER, "main.xs": function("Utils/A", "", stack, "$u")})
+    assert codes(result) == []
+
+
+def test_a_disabled_placeholder_explains_nothing(tmp_path):
+    stack = f"!{JWE}\ndebug.log {{ value = $claims }}"
+    assert codes(lint(tmp_path, function("Utils/A", "", stack))) == [("VR001", 6, 25)]
