@@ -129,3 +129,50 @@ def test_a_placeholder_may_change_a_variable_set_before_it(tmp_path):
 def test_a_disabled_placeholder_explains_nothing(tmp_path):
     stack = f"!{JWE}\ndebug.log {{ value = $claims }}"
     assert codes(lint(tmp_path, function("Utils/A", "", stack))) == [("VR001", 6, 25)]
+
+
+# ---------------------------------------------------------------------------- greedy filters
+
+
+def value_of(expr: str):
+    from xanoctl.language.parser import parse_document
+    doc = parse_document(function("Utils/A", "", f"var $v {{ value = {expr} }}"))
+    return doc.stack[0].value("value")
+
+
+def show(expr) -> str:
+    """The model of an expression, with every operation in parentheses."""
+    from xanoctl.language.model import Binary, Filtered, Literal, Member, ObjectLit, Variable
+    if isinstance(expr, Binary):
+        return f"({show(expr.left)} {expr.op} {show(expr.right)})"
+    if isinstance(expr, Filtered):
+        chain = "".join("|" + f.name + "".join(":" + show(arg) for arg in f.args) for f in expr.filters)
+        return f"({show(expr.value)}{chain})"
+    if isinstance(expr, Member):
+        return f"{show(expr.obj)}.{expr.key}"
+    if isinstance(expr, Variable):
+        return expr.name
+    if isinstance(expr, ObjectLit):
+        return "{" + ", ".join(f"{e.key}: {show(e.value)}" for e in expr.entries) + "}"
+    assert isinstance(expr, Literal)
+    return expr.raw
+
+
+@pytest.mark.parametrize("expr, model", [
+    # the last argument takes the operators to its right
+    ('$phone|starts_with:"+" == false', '($phone|starts_with:("+" == false))'),
+    ('$ranked|filter:$$.status == "a" || $$.status == "b"',
+     '($ranked|filter:(($$.status == "a") || ($$.status == "b")))'),
+    # ... and the right side of such an operator its filters, as in Xano's own parser
+    ('$a|contains:"x" || $b|contains:"y"', '($a|contains:("x" || ($b|contains:"y")))'),
+    ('$x|set:"phone":$c.phone ?? ""', '($x|set:"phone":($c.phone ?? ""))'),
+    # an argument without an operator ends at `:` or `|`: chains and several arguments
+    ('{}|set:"a":1|set:"b":2', '({}|set:"a":1|set:"b":2)'),
+    ('$x|concat:"- id: " ~ ($id|to_text):""', '($x|concat:("- id: " ~ ($id|to_text)):"")'),
+    # parentheses, a filter without argument, and a filter on the right of an operator
+    ('($phone|starts_with:"+") == false', '(($phone|starts_with:"+") == false)'),
+    ('$a|count > 3', '(($a|count) > 3)'),
+    ('$a > $b|count', '($a > ($b|count))'),
+])
+def test_a_filter_argument_takes_the_operators_to_its_right(expr, model):
+    assert show(value_of(expr)) == model
