@@ -176,3 +176,52 @@ def show(expr) -> str:
 ])
 def test_a_filter_argument_takes_the_operators_to_its_right(expr, model):
     assert show(value_of(expr)) == model
+
+
+# ---------------------------------------------------------------------------- FL002
+
+
+def fl002(tmp_path: Path, value: str, inputs: str = "text phone\njson ranked\nint id"):
+    result = lint(tmp_path, function("Utils/A", inputs, f"var $v {{ value = {value} }}", "$v"))
+    return [(f.line, f.column, f.end_column, f.message, f.fix) for f in result.findings if f.code == "FL002"]
+
+
+def test_fl002_a_comparison_swallowed_by_the_needle(tmp_path):
+    assert fl002(tmp_path, '$input.phone|starts_with:"+" == false') == [(
+        8, 22, 59,
+        '`==` is read into the argument of `starts_with`, which gets `"+" == false` (a filter\'s last argument '
+        'takes the operators to its right); to apply `==` to its result, write `($input.phone|starts_with:"+") == false`',
+        '($input.phone|starts_with:"+") == false')]
+
+
+@pytest.mark.parametrize("value, fix", [
+    ('$input.phone|contains:"x" || $input.phone|contains:"y"',
+     '($input.phone|contains:"x") || $input.phone|contains:"y"'),
+    ('$input.ranked|get:"status" == "a" && $input.id > 1', '($input.ranked|get:"status") == "a" && $input.id > 1'),
+    ("$input.id|add:1 > 10", "($input.id|add:1) > 10"),
+    ('$input.phone|to_lower|replace:"-":"" != $input.phone', '($input.phone|to_lower|replace:"-":"") != $input.phone'),
+    ('$input.phone|strpos:"0" === 0', '($input.phone|strpos:"0") === 0'),  # an older name
+])
+def test_fl002_operators_swallowed_by_a_plain_argument(tmp_path, value, fix):
+    assert [found[-1] for found in fl002(tmp_path, value)] == [fix]
+
+
+@pytest.mark.parametrize("value", [
+    '($input.phone|starts_with:"+") == false',  # what was meant
+    '$input.phone|starts_with:("+" == false)',  # an argument in parentheses: meant too
+    '$input.ranked|filter:$$.status == "a" || $$.status == "b"',  # a predicate
+    '{}|set:"local":$input.phone == "0"',  # a value
+    '$input.ranked|get:"status":null == null',  # a default may be anything
+    '$input.phone|concat:"-" ~ $input.id',  # text, not a comparison
+    '{}|set:"phone":$input.phone ?? ""',  # a default value for the key
+    '$input.phone|!starts_with:"+" == false',  # disabled: it does not run
+    '$input.phone|strlen > 3',  # no argument to swallow
+])
+def test_fl002_silent(tmp_path, value):
+    assert fl002(tmp_path, value) == []
+
+
+def test_fl002_across_lines_names_the_operator_without_a_fix(tmp_path):
+    found = fl002(tmp_path, '$input.phone\n    |starts_with:"+" == false')
+    assert [(line, fix) for line, _, _, _, fix in found] == [(8, None)]
+    assert found[0][3].endswith("to apply `==` to its result, put the filtered value in parentheses")
