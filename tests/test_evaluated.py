@@ -225,3 +225,31 @@ def test_fl002_across_lines_names_the_operator_without_a_fix(tmp_path):
     found = fl002(tmp_path, '$input.phone\n    |starts_with:"+" == false')
     assert [(line, fix) for line, _, _, _, fix in found] == [(8, None)]
     assert found[0][3].endswith("to apply `==` to its result, put the filtered value in parentheses")
+
+
+# ---------------------------------------------------------------------------- XS003
+
+
+def test_xs003_an_unknown_statement_with_the_closest_real_one(tmp_path):
+    stack = "db.rawQuery user as $rows\n!retrun {\n  value = 1\n}\nutil.send_mail {\n  to = \"a@b.c\"\n}"
+    result = lint(tmp_path, function("Utils/A", "", stack, "$rows"))
+    assert [(f.code, f.line, f.column, f.end_column, f.message, f.fix) for f in result.findings] == [
+        ("XS003", 5, 5, 16, "unknown statement `db.rawQuery`: did you mean `db.query`?", "db.query"),
+        ("XS003", 6, 6, 12, "unknown statement `retrun`: did you mean `return`?", "return"),
+        ("XS003", 9, 5, 19, "unknown statement `util.send_mail`: did you mean `util.send_email`?", "util.send_email")]
+
+
+@pytest.mark.parametrize("stack", [
+    "db.bulk.delete user {\n  where = $db.user.id > 0\n}",  # real, newer than the parser's tables
+    'placeholder "mvp:crypto_jwe_decode"',  # written by Xano's exporter
+    "security.create_password as $p",  # a family whose list is not known: may be real
+    "db.frobnicate user as $x",  # close to nothing: may be newer than the list
+])
+def test_xs003_silent(tmp_path, stack):
+    assert [f.code for f in lint(tmp_path, function("Utils/A", "", stack)).findings if f.code == "XS003"] == []
+
+
+def test_xs003_statements_the_official_parser_accepts_are_known():
+    from xanoctl.semantics.statements import statement_names
+    assert {"util.send_email", "util.template_engine", "db.external.postgres.direct_query", "array.find_index",
+            "ai.external.mcp.tool.run", "storage.sign_private_url"} <= statement_names()
