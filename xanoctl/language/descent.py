@@ -590,7 +590,10 @@ class _Reader:
 
     def expr(self) -> Any:
         """``binexpr ("?" expr ":" expr)?``, where ``binexpr`` is ``unary (_binop unary)*``."""
-        value = self.binary(self.unary(), self.unary)
+        value = self.unary()
+        k = self.k
+        if k in _BINOPS or k == "W":  # most values end here, at a line break, a comma or a bracket
+            value = self.binary(value, self.unary)
         if self.k != "?":
             return value
         self.advance()
