@@ -265,3 +265,60 @@ def test_on_a_terminal_the_data_loss_is_asked(live):
     code, shown = run_on_terminal(live, ["push"], "y")
     assert code == 0, shown
     assert source(live, "table", "user") == drop_column(table_source("user"))
+
+
+# ---------------------------------------------------------------------------- what the other commands say
+
+
+def test_pull_on_a_branch_marks_the_shared_tables_and_an_older_manifest_keeps_working(dev):
+    lock = dev.lock()
+    table = next(e for e in lock["objects"] if e["kind"] == "table")
+    function = next(e for e in lock["objects"] if e["kind"] == "function")
+    assert table.get("shared") is True and "shared" not in function and lock["branch"] == "dev"
+    assert '"sha256": "%s", "shared": true, "updated_at"' % table["sha256"] in (dev.ws / "xanoctl.lock").read_text()
+    pulled = dev.cli("pull").stdout
+    assert "note: 1 table(s) are shared by every branch: the live database's, not this branch's" in pulled
+    assert json.loads(dev.cli("pull", "--json").stdout)["shared"] == 1
+    # an older manifest, without the mark: status and push read it, and the next pull marks it
+    text = (dev.ws / "xanoctl.lock").read_text(encoding="utf-8")
+    (dev.ws / "xanoctl.lock").write_text(text.replace('"shared": true, ', ""), encoding="utf-8")
+    assert dev.cli("status", "--exit-code").exit_code == 0
+    dev.write(TABLE, add_column(dev.read(TABLE)))
+    assert "shared by every branch" in dev.cli("push", code=1).stdout
+    dev.cli("push", SHARED)
+    assert dev.entry(TABLE)["shared"] is True  # the push's manifest carries it again
+
+
+def test_a_live_pull_marks_nothing(live):
+    assert all("shared" not in entry for entry in live.lock()["objects"])
+    assert "shared" not in live.cli("pull").stdout
+
+
+def test_status_and_diff_say_a_table_is_shared_instead_of_the_branchs_own(dev):
+    dev.write(TABLE, add_column(dev.read(TABLE)))
+    dev.write(fn_path(FUNCTION), edited(dev.read(fn_path(FUNCTION)), "dev"))
+    out = dev.cli("status").stdout.splitlines()
+    assert out[:2] == ["workspace 1, branch dev: 2 objects: 2 modified locally",
+                       "1 of them is a table, shared by every branch: the live database's, not branch 'dev''s own"]
+    assert f"  {TABLE:<21}  table 'user' (id 1)  (shared by every branch)" in out
+    assert f"  function/{FUNCTION}.xs  function '{FUNCTION}' (id 2)" in out
+    data = json.loads(dev.cli("status", "--json").stdout)
+    assert data["shared"] == 1
+    assert {o["kind"]: o["shared"] for o in data["objects"]} == {"table": True, "function": False}
+    for args in ((), ("--remote",)):
+        heads = [line for line in dev.cli("diff", *args).stdout.splitlines() if line.startswith("diff ")]
+        assert heads == [f"diff function/{FUNCTION}.xs  function '{FUNCTION}' (id 2)",
+                         f"diff {TABLE}  table 'user' (id 1), shared by every branch (the live database's)"]
+
+
+def test_compare_with_a_live_branch_says_a_table_is_shared(dev):
+    dev.write(TABLE, add_column(dev.read(TABLE)))
+    text = dev.cli("compare", "workspace", "live:dev", code=None).stdout
+    assert "  table      user  [code]  +0 -1  (shared by every branch)" in text
+    assert "note: live:dev: its 1 table(s) are shared by every branch: the live database's, not branch 'dev''s own" \
+        in text
+    data = json.loads(dev.cli("compare", "workspace", "live:dev", "--format", "json").stdout)
+    assert [(c["kind"], c.get("shared")) for c in data["changed"]] == [("table", True)]
+    # from the live side the same table is the live database's own: no mark
+    live_side = json.loads(dev.cli("compare", "workspace", f"live:{dev.emu.workspace_id}", "--format", "json").stdout)
+    assert [(c["kind"], c.get("shared")) for c in live_side["changed"]] == [("table", None)]
