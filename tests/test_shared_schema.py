@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from shiphelpers import TOKEN, Clock, edited, fn_path, open_shop  # noqa: E402
 
-from xanoctl.config import write_config  # noqa: E402
 from xanoctl.emulator.server import run_in_thread  # noqa: E402
 from xanoctl.emulator.testing import function_source, table_source  # noqa: E402
 
@@ -40,9 +39,7 @@ def world(tmp_path, branch="dev"):
     emu.add("function", FUNCTION, function_source(FUNCTION, '"f"'))
     emu.add("table", "user", table_source("user"))
     emu.mutate(lambda state: state.store.create_branch(emu.workspace_id, "dev", None))
-    shop = open_shop(emu, tmp_path)
-    write_config(shop.root / "xanoctl.yaml", instance=emu.base_url, workspace=emu.workspace_id, branch=branch,
-                 dir="workspace", layout="readable")
+    shop = open_shop(emu, tmp_path, branch=branch)
     shop.cli("pull")
     shop.commit_all("pull")
     return shop
