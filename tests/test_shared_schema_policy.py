@@ -57,14 +57,16 @@ def test_several_losses_of_one_table_are_named_together():
         "column 'name' removed", "column 'age' retyped int -> text", "column 'state' loses the enum value(s) 'off'")
 
 
-def step(seq, action, before=None, content=None, status="done"):
+def step(seq, action, before=None, content=None, status="done", rejected=False):
     return Step(seq=seq, action=action, kind="table", name=f"t{seq}", path=f"table/t{seq}.xs", phase=0, id=seq,
-                content=content, before={"xanoscript": before} if before is not None else None, status=status)
+                content=content, before={"xanoscript": before} if before is not None else None, status=status,
+                rejected=rejected)
 
 
 def test_undoing_a_push_writes_the_inverse_of_each_step():
     steps = [step(1, "update", before="old", content="new"), step(2, "create", content="made"),
-             step(3, "delete", before="gone"), step(4, "forget")]
+             step(3, "delete", before="gone"), step(4, "forget"),
+             step(5, "create", content="refused", status="failed", rejected=True)]
     assert [(w.action, w.before, w.after) for w in of_undo(steps)] == [
         ("update", "new", "old"), ("delete", "made", None), ("create", None, "gone")]
 

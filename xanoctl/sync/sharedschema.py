@@ -156,11 +156,12 @@ def of_steps(steps: Iterable[Step]) -> list[Write]:
 
 def of_undo(steps: Iterable[Step]) -> list[Write]:
     """The writes that put back what ``steps`` changed: an update's snapshot goes back over the
-    pushed text, a created object is deleted, a deleted one created again."""
+    pushed text, a created object is deleted, a deleted one created again. A step Xano refused
+    (it applied nothing) needs no undoing."""
     undo = {"update": "update", "create": "delete", "delete": "create"}
     out = []
     for s in steps:
-        if s.action not in undo:
+        if s.action not in undo or s.rejected:
             continue
         before = (s.before or {}).get("xanoscript")
         pushed, restored = (s.content, before) if s.action == "update" else (
