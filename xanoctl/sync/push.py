@@ -4,6 +4,9 @@ workspace half-pushed (design.md, "Push and rollback").
 1. Plan (:mod:`xanoctl.sync.plan`): updates, creates, deletes (``delete=True``); the remote is
    read now, and each object to change is snapshotted.
 2. Conflicts: an object changed remotely since the last pull is refused (``force`` overrides).
+   Tables, shared by every branch: written from a branch other than the live one, or losing
+   data, only as ``permission`` allows (:mod:`xanoctl.sync.sharedschema`; a question on a
+   terminal about data loss is asked last, after the lint gate).
 3. Lint gate: errors in the files to push stop it (``lint=False`` skips it).
 4. Journal (:mod:`xanoctl.sync.journal`): plan and snapshots on disk before the first write.
 5. Apply (:mod:`xanoctl.sync.apply`), phase by phase, writes concurrent within a phase.
