@@ -126,6 +126,14 @@ def test_on_the_live_branch_a_retyped_column_is_named_and_needs_the_confirmation
     live.cli("push")
 
 
+def test_a_named_branch_that_is_the_live_one_writes_its_tables_unasked(dev):
+    dev.emu.mutate(lambda state: state.store.set_live(dev.emu.workspace_id, "dev"))  # Xano tells which is live
+    wanted = add_column(dev.read(TABLE))
+    dev.write(TABLE, wanted)
+    assert SHARED not in dev.cli("push").stdout
+    assert source(dev, "table", "user", "v1") == wanted
+
+
 def test_a_dry_run_shows_the_shared_objects_and_the_data_loss_apart(dev):
     dev.write(TABLE, drop_column(dev.read(TABLE)))
     dev.write(fn_path(FUNCTION), edited(dev.read(fn_path(FUNCTION)), "dev"))

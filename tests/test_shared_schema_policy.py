@@ -41,6 +41,15 @@ def test_what_an_update_of_a_table_loses(after, expected):
     assert lost(Write("table/user.xs", "table 'user'", "table", "update", BASE, after)) == expected
 
 
+def test_a_dblink_part_removed_cannot_be_told_safe():
+    linked = 'table "t" {\n  schema {\n    int id\n    dblink {\n      table = "other"\n    }\n  }\n}'
+    plain = 'table "t" {\n  schema {\n    int id\n  }\n}'
+    assert lost(Write("t.xs", "t", "table", "update", linked, plain)) == (
+        "a dblink part of its schema changed: the columns it brings cannot be compared",)
+    assert lost(Write("t.xs", "t", "table", "update", linked, linked.replace("  schema", '  auth = false\n  schema'))) \
+        == ()
+
+
 def test_a_deleted_table_loses_every_record_and_a_created_one_nothing():
     assert lost(Write("t.xs", "t", "table", "delete", BASE, None)) == ("the table is deleted, with every record in it",)
     assert lost(Write("t.xs", "t", "table", "create", None, BASE)) == ()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from xanoctl.errors import XanoSyntaxError
+from xanoctl.language.model import InputField
 from xanoctl.language.parser import parse_document
 from xanoctl.semantics.tables import IMPLICIT, Column, table_of
 from xanoctl.xano.remote import WORKSPACE_KINDS
@@ -211,10 +212,9 @@ def _columns(text: str) -> tuple[dict[str, Column], tuple[str, ...]] | None:
     return {column.name: column for column in table.columns}, opaque
 
 
-def _part(field: object) -> str:
-    settings = getattr(field, "settings", [])
-    return f"{getattr(field, 'type', '')} " + ", ".join(
-        f"{s.key}={getattr(s.value, 'value', '?')}" for s in settings)
+def _part(field: InputField) -> str:
+    """A ``dblink { ... }`` part of a schema as text, to tell whether it changed."""
+    return f"{field.type} " + ", ".join(f"{s.key}={getattr(s.value, 'value', '?')}" for s in field.settings)
 
 
 def _column_losses(old: dict[str, Column], old_opaque: tuple[str, ...], new: dict[str, Column],
