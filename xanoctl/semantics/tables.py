@@ -7,6 +7,9 @@
 [('id', 'int', False, None), ('email', 'text', True, None), ('tags', 'int', False, '[]')]
 >>> table.column("created_at").type
 'timestamp'
+>>> table_of(parse_document('table t {\\n  schema {\\n    enum? state {\\n      values = ["a", "b"]\\n'
+...                         '    }\\n  }\\n}\\n')).column("state").values
+('a', 'b')
 >>> job = table_of(parse_document('table job {\\n  schema {\\n    enum status?=New {\\n'
 ...                               '      values = ["New", "Started"]\\n    }\\n  }\\n}\\n'))
 >>> job.column("status").values, job.column("status").default
@@ -33,7 +36,7 @@ class Column:
     array: str | None  # "[]", "[1:5]"... or None
     pos: Pos | None  # None for the implicit columns
     references: str | None = None  # the table a foreign key points to (``table = "x"``)
-    values: tuple[str, ...] | None = None  # an enum's values, when they are all plain strings
+    values: tuple[str, ...] | None = None  # an enum's ``values = [...]`` (None: not given as literals)
     default: str | None = None  # the default, when it is a plain string or name (`enum status?=New`)
 
 
@@ -71,13 +74,12 @@ def table_of(doc: Document, path: str = "") -> Table | None:
         if field.name is None:  # `dblink { ... }`: columns of another table
             complete = False
             continue
-        ref = None
-        values = None
+        ref = values = None
         for setting in field.settings:
             if setting.key == "table":
                 ref = getattr(setting.value, "value", None)
             elif setting.key == "values" and field.type == "enum":
-                values = _strings(setting.value)
+                values = _texts(setting.value)
         default = field.default
         default = default.value if isinstance(default, Literal) and default.kind in ("string", "ident") else None
         columns.append(Column(field.name, field.type, field.nullable, field.array, field.pos,
@@ -85,10 +87,9 @@ def table_of(doc: Document, path: str = "") -> Table | None:
     return Table(doc.name, path, doc.name_pos or doc.pos, tuple(columns), complete)
 
 
-def _strings(value) -> tuple[str, ...] | None:
-    """The items of a list of string literals (None when one is anything else)."""
+def _texts(value: object) -> tuple[str, ...] | None:
+    """The strings of a list of string literals (an enum's values), else None."""
     if not isinstance(value, ArrayLit):
         return None
-    items = tuple(item.value for item in value.items
-                  if isinstance(item, Literal) and item.kind == "string" and isinstance(item.value, str))
-    return items if len(items) == len(value.items) else None
+    texts = [item.value for item in value.items if isinstance(item, Literal) and isinstance(item.value, str)]
+    return tuple(texts) if len(texts) == len(value.items) else None
