@@ -196,8 +196,9 @@ def test_rules_catalogue_is_sorted_by_code_and_aligned():
     rows = [line for line in result.output.splitlines() if re.match(r"[A-Z]{2,3}\d{3} ", line)]
     codes = [row.split()[0] for row in rows]
     assert codes == sorted(["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
-                            "XR001", "FP004", "CF002", "FL001", "VR001", "VR002", "IN001", "TY001",
-                            "XR002", "XR003", "DB001", "DB002", "RT001", "SEC001", "SEC002", "XS900"])
+                            "XR001", "FP004", "CF002", "FL001", "FL002", "XS003", "VR001", "VR002", "IN001", "TY001",
+                            "XR002", "XR003", "DB001", "DB002", "DB003", "RT001", "SEC001", "SEC002", "ST001", "PF001",
+                            "XS900"])
     # names, severities and summaries each start in one column (SEC001 is wider than XS900)
     for word in (1, 2, 3):
         starts = {re.match(r"(\S+\s+){%d}" % word, row).end() for row in rows}

@@ -61,7 +61,10 @@ def _label(folder: Path) -> str:
 def render(result: PullResult, folder_label: str) -> list[str]:
     lines = ([f"removed {plural(len(result.swept), 'temporary file')} left by an interrupted xanoctl run"]
              if result.swept else [])
-    return lines + _changes(result, folder_label) + _kept(result)
+    are = "is" if result.shared == 1 else "are"
+    shared = [f"note: {plural(result.shared, 'table')} {are} shared by every branch: the live database's, not this "
+              "branch's (marked \"shared\" in xanoctl.lock)"] if result.shared else []
+    return lines + _changes(result, folder_label) + shared + _kept(result)
 
 
 def _kept(result: PullResult) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from xanoctl.commands._schema import schema_options
 from xanoctl.commands._workspace import Context, emit, workspace_options
 from xanoctl.sync.push import push as run_push, resume
 from xanoctl.sync.pushreport import as_json, render
@@ -24,8 +25,10 @@ from xanoctl.ui.output import emit_json, format_option
 @click.option("--resume", "resume_", is_flag=True, help="Finish the last push, whose process died, from its journal.")
 @format_option("text", "json", help="text: the plan and what happened to each object; json: the same facts "
                "(docs/json.md).")
+@schema_options
 @workspace_options
-def push(paths, dry_run, force, no_lint, delete, commit, message, transaction, resume_, fmt, ctx: Context) -> None:
+def push(paths, dry_run, force, no_lint, delete, commit, message, transaction, resume_, fmt, permission,
+         ctx: Context) -> None:
     """Push local changes to Xano: files modified since the last pull are updated, new files
     created (kind and name from their header), and with --delete deleted files deleted.
 
@@ -35,6 +38,11 @@ def push(paths, dry_run, force, no_lint, delete, commit, message, transaction, r
     Ctrl-C) everything already written is restored from it, and local files are left as they
     were. A push whose process died is finished with --resume, or undone with
     `xanoctl rollback --last-push`.
+
+    Tables are shared by every branch: from a branch other than the live one, writing one
+    changes the live database, and is refused without --allow-shared-schema-changes. A table
+    deleted, or a column removed or retyped, loses data on any branch: it is asked on a
+    terminal, and refused elsewhere without --allow-data-loss. --dry-run shows both apart.
 
     \b
     Examples:
@@ -51,10 +59,10 @@ def push(paths, dry_run, force, no_lint, delete, commit, message, transaction, r
         if paths or dry_run or delete or no_lint or transaction or message:
             raise click.UsageError("--resume finishes the last push as planned: it takes no paths, --dry-run, "
                                    "--delete, --no-lint, --transaction or -m")
-        result = resume(ctx, force=force, commit=commit)
+        result = resume(ctx, force=force, commit=commit, permission=permission)
     else:
         result = run_push(ctx, paths, force=force, dry_run=dry_run, lint=not no_lint, delete=delete, commit=commit,
-                          transaction=transaction, message=message.strip() if message else None)
+                          transaction=transaction, permission=permission, message=message.strip() if message else None)
     if fmt == "json":
         data = as_json(ctx, result)
         emit_json(data, data["error"], result.exit_code)
