@@ -65,6 +65,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, name_in, quoted, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "DB002"
@@ -72,6 +73,8 @@ NAME = "unknown-column"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (UNSAFE, "names the closest column of the table in `field_name` and `data` (not in an "
+               "expression, where the table may stand under a join's alias)")
 
 
 
@@ -98,7 +101,7 @@ def check(index, ctx) -> Iterator[Problem]:
                 message += f"; did you mean `{close}`?"
             fix = None
             if close and use.via == "field_name":
-                fix = f'"{close}"'
+                fix = replace(use.pos, quoted(close), f"Use the column `{close}`", UNSAFE)
             elif close and use.via == "data":
-                fix = close
+                fix = replace(use.pos, name_in(use.pos, use.column, close), f"Use the column `{close}`", UNSAFE)
             yield Problem(use.pos, message, fix, doc.path, doc.obj)
