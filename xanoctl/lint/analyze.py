@@ -37,8 +37,11 @@ class Options:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as the parser counts them (``\\n``; a trailing ``\\r`` is dropped)."""
+    """Lines as the parser counts them (``\\n``; a trailing ``\\r`` is dropped; a byte-order
+    mark is no column of the first)."""
     lines = text.split("\n")
+    if text.startswith("\ufeff"):
+        lines[0] = lines[0][1:]
     if "\r" not in text:  # most files: no line to look at again
         return lines
     return [line[:-1] if line.endswith("\r") else line for line in lines]

@@ -27,8 +27,9 @@ class Change(NamedTuple):
 
 
 def line_starts(text: str) -> list[int]:
-    """The offset where each line starts (lines end with ``\\n``)."""
-    starts = [0]
+    """The offset where each line starts (lines end with ``\\n``; a byte-order mark is not a
+    column of the first line, as the parser counts)."""
+    starts = [1 if text.startswith("\ufeff") else 0]
     find = text.find
     at = find("\n")
     while at >= 0:

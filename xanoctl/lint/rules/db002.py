@@ -81,6 +81,7 @@ FIX = (UNSAFE, "names the closest column of the table in `field_name` and `data`
 def check(index, ctx) -> Iterator[Problem]:
     suggest: dict[str, Suggester] = {}
     for doc in index.documents:
+        written: set[tuple[str, str]] | None = None
         for use in doc.columns:
             table = index.tables.get(use.table)
             if table is None or not table.complete or use.table in index.ambiguous_tables:
@@ -103,5 +104,8 @@ def check(index, ctx) -> Iterator[Problem]:
             if close and use.via == "field_name":
                 fix = replace(use.pos, quoted(close), f"Use the column `{close}`", UNSAFE)
             elif close and use.via == "data":
-                fix = replace(use.pos, name_in(use.pos, use.column, close), f"Use the column `{close}`", UNSAFE)
+                if written is None:  # a key written already would be written twice
+                    written = {(other.table, other.column) for other in doc.columns if other.via == "data"}
+                if (use.table, close) not in written:
+                    fix = replace(use.pos, name_in(use.pos, use.column, close), f"Use the column `{close}`", UNSAFE)
             yield Problem(use.pos, message, fix, doc.path, doc.obj)
