@@ -4,7 +4,8 @@ making a file worse.
 Each pass takes the fixes of the findings the lint reports (suppressed and baselined ones are
 not reported, so they are left alone), safe ones only unless ``unsafe``, and applies those that
 do not overlap one taken before (the others wait for the next pass, over the fixed text, where
-a fix may also have exposed another). The fixed texts are linted in memory, not written, until
+a fix may also have exposed another). A fix that only removes code waits until its file has no
+other fix to apply (renaming a misspelt read may be what makes an "unused" variable used). The fixed texts are linted in memory, not written, until
 nothing changes (at most :data:`MAX_PASSES`). Then, file by file:
 
 - a fixed text that does not parse, or that brings a finding the original did not have, is
@@ -192,6 +193,10 @@ def _one_pass(result: LintResult, state: _State, unsafe: bool) -> dict[str, list
         if fix.paths(own) & state.left.keys():
             continue
         candidates.append((number, fix, own))
+    # code is removed (an unused `var`...) only once the file's other fixes are in: a fix that
+    # renames a read may be what makes the variable used
+    busy = {path for _, fix, own in candidates if not _removes(fix) for path in fix.paths(own)}
+    candidates = [item for item in candidates if not (_removes(item[1]) and item[1].paths(item[2]) & busy)]
     chosen = set(choose(candidates)[0])
     edits: dict[str, list[Edit]] = {}
     fixed: dict[str, list[tuple]] = {}
@@ -222,6 +227,10 @@ def _one_pass(result: LintResult, state: _State, unsafe: bool) -> dict[str, list
         state.change(path, text, made, fixed_text)
         taken[path] = fixed.get(path, [])
     return taken
+
+
+def _removes(fix) -> bool:
+    return all(not edit.text for edit in fix.edits)
 
 
 def _persisting(state: _State, result: LintResult, taken: dict[str, list[tuple]]) -> bool:
