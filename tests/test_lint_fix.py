@@ -23,7 +23,7 @@ from xanoctl.lint.rules import RULES, fix_of
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from lintsamples import CALLER, WORKER, function  # noqa: E402
+from lintsamples import CALLER, WORKER, function, write_workspace  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,10 +111,7 @@ PLANTED = {
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     root = tmp_path / "workspace"
-    for name, text in PLANTED.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    write_workspace(root, PLANTED)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
