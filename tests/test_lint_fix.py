@@ -403,3 +403,83 @@ def test_xs900_removes_only_the_idle_code(project):
     invoke("workspace", "--fix")
     text = path.read_text(encoding="utf-8")
     assert "// xanoctl: ignore[FP003] both" in text and "$result.people" in text
+
+
+# ---------------------------------------------------------------------------- the pure applier
+
+
+def test_apply_edits_in_any_order_identical_ones_once():
+    from xanoctl.lint.fixes import Edit
+
+    text = "var $a { value = $r.people }\nvar b\n"
+    edits = [Edit(2, 5, 2, 5, "$"), Edit(1, 18, 1, 27, "$r.data.people"), Edit(2, 5, 2, 5, "$")]
+    assert apply_edits(text, edits) == "var $a { value = $r.data.people }\nvar $b\n"
+
+
+def test_apply_edits_refuses_overlaps():
+    from xanoctl.lint.apply_fixes import OverlapError
+    from xanoctl.lint.fixes import Edit
+
+    with pytest.raises(OverlapError):
+        apply_edits("abcdef", [Edit(1, 1, 1, 4, "x"), Edit(1, 3, 1, 5, "y")])
+    with pytest.raises(OverlapError):  # two insertions at one place: which goes first is unknown
+        apply_edits("abcdef", [Edit(1, 2, 1, 2, "x"), Edit(1, 2, 1, 2, "y")])
+    assert apply_edits("abcdef", [Edit(1, 1, 1, 3, "x"), Edit(1, 3, 1, 5, "y")]) == "xyef"  # touching
+
+
+def test_whole_lines_crlf_and_the_end_of_the_text():
+    from xanoctl.lint.fixes import Edit
+
+    text = "a\r\n// gone\r\nb"
+    assert apply_edits(text, [Edit(2, 1, 3, 1, "")]) == "a\r\nb"
+    assert apply_edits(text, [Edit(3, 1, 4, 1, "")]) == "a\r\n// gone\r\n"  # a line past the last: the end
+    assert apply_edits(text, [Edit(1, 2, 1, 2, "\nz")]) == "a\r\nz\r\n// gone\r\nb"  # new lines as the text's
+    assert apply_edits(text, [Edit(1, 1, 1, 99, "x")]) == "x\r\n// gone\r\nb"  # a column past the end: the end
+
+
+def test_a_byte_order_mark_is_no_column():
+    from xanoctl.lint.fixes import Edit
+
+    assert apply_edits("\ufeffab", [Edit(1, 1, 1, 2, "X")]) == "\ufeffXb"
+
+
+def test_choose_leaves_overlapping_fixes_for_the_next_pass_and_shares_identical_edits():
+    from xanoctl.lint.apply_fixes import choose
+    from xanoctl.lint.fixes import Edit, Fix
+
+    one = Fix("one", "safe", (Edit(1, 1, 1, 5, "x"),))
+    same = Fix("same", "safe", (Edit(1, 1, 1, 5, "x"),))
+    clash = Fix("clash", "safe", (Edit(1, 3, 1, 8, "y"),))
+    other_file = Fix("other", "safe", (Edit(1, 3, 1, 8, "y", path="/b.xs"),))
+    both = Fix("both", "safe", (Edit(2, 1, 2, 2, "z"), Edit(1, 4, 1, 4, "w")))
+    taken, left = choose([(1, one, "/a.xs"), (2, same, "/a.xs"), (3, clash, "/a.xs"), (4, other_file, "/a.xs"),
+                          (5, both, "/a.xs")])
+    assert taken == [1, 2, 4] and left == [3, 5]
+
+
+def test_map_back_and_editor_positions():
+    from xanoctl.lint.apply_fixes import changes, map_back, utf16_position
+    from xanoctl.lint.fixes import Edit
+
+    text = "$r.people + $r.x"
+    found = changes(text, [Edit(1, 1, 1, 10, "$r.data.people")])
+    assert map_back(found, 20) == 15 and map_back(found, 3) == 0 and map_back(found, 14, end=True) == 9
+    assert utf16_position(["a😀b = $x"], 1, 4) == (0, 4)  # the emoji is two UTF-16 units
+    assert utf16_position(["x"], 2, 1) == (1, 0)
+
+
+def test_sarif_fixes_are_valid(project):
+    from jsonschema import Draft4Validator, FormatChecker
+
+    from test_lint_cli import official_schema
+
+    log = json.loads(invoke("workspace", "--format", "sarif").stdout)
+    errors = list(Draft4Validator(official_schema(), format_checker=FormatChecker()).iter_errors(log))
+    assert [error.message for error in errors] == []
+    fixes = [result["fixes"][0] for result in log["runs"][0]["results"] if "fixes" in result]
+    assert {fix["properties"]["applicability"] for fix in fixes} == {"safe", "unsafe"}
+    removal = next(fix for fix in fixes if fix["description"]["text"] == "Remove the unused `var $limit`")
+    [change] = removal["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "workspace/function/Utils/Limit.xs"
+    assert change["replacements"] == [{"deletedRegion": {"startLine": 6, "startColumn": 1, "endLine": 7,
+                                                         "endColumn": 1}, "insertedContent": {"text": ""}}]
