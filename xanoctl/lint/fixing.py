@@ -155,11 +155,13 @@ def fix(lint: Lint, *, unsafe: bool = False, write: bool = True) -> FixRun:
     result = before
     passes = 0
     while passes < MAX_PASSES:
+        left = len(state.left)
         taken = _one_pass(result, state, unsafe)
+        if taken or len(state.left) != left:  # (a file left as it was loses its earlier passes too)
+            result = lint(state.overlay())
         if not taken:
             break
         passes += 1
-        result = lint(state.overlay())
         if _persisting(state, result, taken):
             result = lint(state.overlay())
     result, fixed = _judge(lint, state, result)
@@ -274,7 +276,7 @@ def _judge(lint: Lint, state: _State, result: LintResult) -> tuple[LintResult, i
             gone -= kept
             if fresh:
                 new[path] = fresh[0]
-        if not new:
+        if not new or not state.texts:  # (without a fixed text, nothing new is the fixes' doing)
             return result, gone
         changed = [path for path in new if path in state.texts]
         for path in changed:
