@@ -483,3 +483,17 @@ def test_sarif_fixes_are_valid(project):
     assert change["artifactLocation"]["uri"] == "workspace/function/Utils/Limit.xs"
     assert change["replacements"] == [{"deletedRegion": {"startLine": 6, "startColumn": 1, "endLine": 7,
                                                          "endColumn": 1}, "insertedContent": {"text": ""}}]
+
+
+def test_the_demo_workspace_is_fixed_by_one_command(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "workspace", tmp_path / "workspace")
+    monkeypatch.chdir(tmp_path)
+    before = lint_paths(["workspace"], use_cache=False)
+    result = invoke("workspace", "--fix")
+    after = lint_paths(["workspace"], use_cache=False)
+    assert [f for f in after.findings if f.fix is not None and f.fix.safe] == []
+    assert {f.code for f in before.findings} - {f.code for f in after.findings} == {"FP003", "XS002"}
+    assert "left as it was" not in result.stderr
+    result = invoke("workspace", "--unsafe-fixes")
+    assert "left as it was" not in result.stderr
+    assert [f.code for f in lint_paths(["workspace"], use_cache=False).findings if f.fix is not None] == []
