@@ -5,11 +5,13 @@ Each pass takes the fixes of the findings the lint reports (suppressed and basel
 not reported, so they are left alone), safe ones only unless ``unsafe``, and applies those that
 do not overlap one taken before (the others wait for the next pass, over the fixed text, where
 a fix may also have exposed another). A fix that only removes code waits until its file has no
-other fix to apply (renaming a misspelt read may be what makes an "unused" variable used). The fixed texts are linted in memory, not written, until
-nothing changes (at most :data:`MAX_PASSES`). Then, file by file:
+other fix to apply (renaming a misspelt read may be what makes an "unused" variable used). The
+fixed texts are linted in memory, not written, until nothing changes (at most
+:data:`MAX_PASSES`). Then, file by file:
 
-- a fixed text that does not parse, or that brings a finding the original did not have, is
-  left as it was (and named; a file fixed together with it by one fix is left too);
+- a fixed text that does not parse, that still has a finding a fix was for, or that brings a
+  finding the original did not have, is left as it was (and named; a file fixed together with
+  it by one fix is left too);
 - a file whose content changed on disk since it was linted is not overwritten (and named);
 - the others are written atomically, with their permissions; a fix writes only its ranges, so
   the line endings, the encoding and every other byte stay as they were.
