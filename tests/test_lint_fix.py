@@ -99,6 +99,12 @@ PLANTED = {
     "function/Tasks/Notify All.xs": function("Tasks/Notify All", "",
                                              'function.run "Workers/Notify" {\n  input = {account: 1}\n} as $n',
                                              "{success: true, data: $n, error: null}"),
+    # FL002 (unsafe)
+    "function/Utils/Is Local.xs": function("Utils/Is Local", "text phone",
+                                           'var $local { value = $input.phone|starts_with:"+" == false }', "$local"),
+    # XS003 (unsafe)
+    "function/Utils/Count Users.xs": function("Utils/Count Users", "",
+                                              'db.rawQuery user {\n  return = {type: "count"}\n} as $count', "$count"),
     # CF002 (unsafe), FP004 (unsafe)
     "function/Tasks/Check.xs": function("Tasks/Check", "int ad_user_id",
                                         'function.run "Workers/Sync People" {\n  input = {ad_user_id: $input.ad_user_id}\n'
