@@ -199,6 +199,8 @@ def test_diff_writes_nothing_and_exits_1(project, snapshot):
     unsafe = invoke("workspace", "--diff", "--unsafe-fixes")
     assert unsafe.exit_code == 1 and len(unsafe.stdout) > len(result.stdout)
     assert snapshot_files(project) == files
+    assert invoke("workspace", "--diff", "-o", "fix.diff").exit_code == 1
+    assert (project / "fix.diff").read_text(encoding="utf-8") == result.stdout
     invoke("workspace", "--unsafe-fixes")
     clean = invoke("workspace", "--diff", "--unsafe-fixes")
     assert clean.exit_code == 0 and clean.stdout == ""

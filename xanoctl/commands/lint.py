@@ -68,11 +68,12 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     sys.exit(result.exit_code)
 
 
-def _report(result, fmt: str, output: str | None) -> None:
+def _report(result, fmt: str, output: str | None, text: str | None = None) -> None:
+    """The report (or ``text``) on stdout, or in the file ``output``."""
     from xanoctl.lint.formats import render
 
     color = output is None and fmt in ("auto", "text") and sys.stdout.isatty()
-    report = render(result, fmt, color=color)
+    report = text if text is not None else render(result, fmt, color=color)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -93,8 +94,10 @@ def _fix(paths, config, options: dict, *, unsafe: bool, show_diff: bool, fmt: st
     if show_diff:
         from xanoctl.sync.diffing import unified
 
-        click.echo("".join(line for path, (old, new) in run.changed.items()
-                           for line in unified(old, new, path, "original", "fixed")), nl=False)
+        diff = "".join(line for path, (old, new) in run.changed.items()
+                       for line in unified(old, new, path, "original", "fixed"))
+        if diff or output:
+            _report(run.result, fmt, output, diff.removesuffix("\n"))
     else:
         _report(run.result, fmt, output)
     for left in run.left:
