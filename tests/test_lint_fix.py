@@ -105,6 +105,11 @@ PLANTED = {
     # XS003 (unsafe)
     "function/Utils/Count Users.xs": function("Utils/Count Users", "",
                                               'db.rawQuery user {\n  return = {type: "count"}\n} as $count', "$count"),
+    # DB003 (unsafe)
+    "table/job.xs": 'table job {\n  schema {\n    int id\n    enum status?=New {\n'
+                    '      values = ["New", "Started", "Complete"]\n    }\n  }\n}\n',
+    "function/Jobs/Start.xs": function("Jobs/Start", "int job_id", 'db.edit job {\n  field_name = "id"\n'
+                                       '  field_value = $input.job_id\n  data = {status: "Startd"}\n} as $job', "$job"),
     # CF002 (unsafe), FP004 (unsafe)
     "function/Tasks/Check.xs": function("Tasks/Check", "int ad_user_id",
                                         'function.run "Workers/Sync People" {\n  input = {ad_user_id: $input.ad_user_id}\n'
