@@ -19,8 +19,11 @@ from xanoctl.lint.formats import FORMATS
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
               help="Lowest severity that makes the exit code 1 (default: error, or lint.fail_on).")
 @click.option("--changed-since", metavar="REV",
-              help="Report only files changed since this git revision, and the callers a changed function "
-                   "breaks (cross-file rules still see everything).")
+              help="Report only files changed since this git revision, and the findings the change causes in "
+                   "other files (a deleted or renamed function, other inputs, another answer, a removed column...).")
+@click.option("--staged", is_flag=True,
+              help="Judge the commit being made (the pre-commit hook): the staged files, and the findings the "
+                   "commit causes in other files; the workspace as the index holds it.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Do not report findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
@@ -30,7 +33,7 @@ from xanoctl.lint.formats import FORMATS
 @click.option("--no-cache", is_flag=True, help="Parse everything again; do not read or write .xanoctl/cache/.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
+def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, write_baseline, config_path,
          no_cache, jobs, output):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
@@ -43,13 +46,15 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     from xanoctl.lint.formats import render
 
     config = load_config(config_path)
+    if staged and changed_since:
+        raise click.UsageError("--staged and --changed-since name two different changes: give one")
     if not paths:
         default = config.workspace or "workspace"
         if not Path(default).is_dir():
             raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
         paths = (default,)
     result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
-                        changed_since=changed_since, baseline=baseline,
+                        changed_since=changed_since, staged=staged, baseline=baseline,
                         write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)
     if write_baseline:
         click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "

@@ -4,7 +4,9 @@ workspace half-pushed (design.md, "Push and rollback").
 1. Plan (:mod:`xanoctl.sync.plan`): updates, creates, deletes (``delete=True``); the remote is
    read now, and each object to change is snapshotted.
 2. Conflicts: an object changed remotely since the last pull is refused (``force`` overrides).
-3. Lint gate: errors in the files to push stop it (``lint=False`` skips it).
+3. Lint gate (:mod:`xanoctl.sync.gate`): the workspace as it will be after the push is linted;
+   errors in the files to push, and any finding the push causes in a file it does not touch
+   (a caller it breaks), stop it (``lint=False`` skips it).
 4. Journal (:mod:`xanoctl.sync.journal`): plan and snapshots on disk before the first write.
 5. Apply (:mod:`xanoctl.sync.apply`), phase by phase, writes concurrent within a phase.
 6. On any failure (a rejection, retries exhausted, Ctrl-C): restore (:mod:`xanoctl.sync.restore`)
@@ -26,6 +28,7 @@ from typing import Any, Callable, Sequence
 
 from xanoctl.sync import history, lockupdate, multidoc
 from xanoctl.sync.apply import after_of, apply_steps, group_id_of
+from xanoctl.sync.gate import lint_gate
 from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.sync.context import Context
 from xanoctl.errors import XanoctlError
@@ -94,20 +97,6 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
         else:
             close_restore(ctx, result)
         return result
-
-
-def lint_gate(ctx: Context) -> Gate:
-    """Lint the files a plan writes, with the workspace's lint settings."""
-    def gate(plan: Plan) -> Any:
-        from xanoctl.lint.api import lint_paths
-        from xanoctl.lint.config import load_config
-
-        files = [str(ctx.folder.root / step.path) for step in plan.steps if step.content is not None]
-        if not files:
-            return None
-        config = load_config(ctx.config.config_file) if ctx.config.config_file else load_config(start=ctx.folder.root)
-        return lint_paths(files, config)
-    return gate
 
 
 def refuse_unfinished(ctx: Context) -> None:

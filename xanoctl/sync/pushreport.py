@@ -62,6 +62,21 @@ def changed_lines(ctx: Context, conflict: Conflict) -> str:
     return f"remote has +{added} -{removed} lines against the pulled version"
 
 
+def gate_error(lint, verb: str) -> str:
+    """Why the lint gate stopped: files the push would break, or errors in the files to push."""
+    from xanoctl.lint.finding import severity_rank
+
+    threshold = severity_rank(lint.fail_on)
+    broken = sorted({(f.path, f.line) for f in lint.findings
+                     if f.path in lint.elsewhere and severity_rank(f.severity) >= threshold})
+    if broken:
+        where = ", ".join(f"{path}:{line}" for path, line in broken[:4])
+        where += f" and {len(broken) - 4} more" if len(broken) > 4 else ""
+        return (f"this {verb} would break files it does not touch ({where}; see above): nothing was written; "
+                f"fix them and {verb} them too, or {verb} --no-lint")
+    return f"lint errors in the files to {verb}: nothing was written; fix them, or {verb} --no-lint"
+
+
 def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
     if restoring and step.restore is None and step.status in ("done", "started", "failed"):
         return "not restored", {"done": "written by the push", "started": "may have been written"}.get(
@@ -124,7 +139,8 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
             from xanoctl.lint.formats import render as render_lint
 
             lines.append(render_lint(result.lint, "text", color=False))
-            return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
+            lines += [f"note: {note}" for note in result.lint.notes]
+            return lines, gate_error(result.lint, verb)
         return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
     if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
         return lines + ["would push in one transaction (Xano's dry-run of the import):"] + preview_lines(
