@@ -15,6 +15,7 @@ from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import snapshot
 from xanoctl.sync.pull import pull
+from xanoctl.sync.manifest import DEMO
 
 COMMITTED = Path(__file__).resolve().parent.parent / "workspace"
 

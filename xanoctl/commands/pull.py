@@ -45,8 +45,9 @@ def parse_kinds(values: tuple[str, ...]) -> list[str]:
 
 
 def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
-        progress: Progress | None = None) -> PullResult:
-    """Pull (and commit), the library-level steps of the command; used by `demo` too."""
+        progress: Progress | None = None, origin: str | None = None) -> PullResult:
+    """Pull (and commit), the library-level steps of the command; used by `demo` too (whose
+    ``origin``, the instance its lock records, is ``demo``)."""
     from xanoctl.sync.manifest import load_manifest
 
     repo = check = None
@@ -58,7 +59,7 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
             result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check,
-                              layout=config.layout)
+                              layout=config.layout, origin=origin)
         finally:
             if progress:
                 progress.done()

@@ -25,7 +25,7 @@ from deepdiff import DeepDiff
 
 from xanoctl.sync.context import Context
 from xanoctl.sync.localscan import LocalFile, scan, selected, selection
-from xanoctl.sync.manifest import Entry, sha256_bytes
+from xanoctl.sync.manifest import Entry, instance_origin, sha256_bytes
 from xanoctl.sync.paths import EXT, Placement, planned_path
 from xanoctl.xano.remote import RemoteObject, parse_timestamp
 
@@ -115,7 +115,8 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     prefixes = selection(ctx.folder, list(paths))
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     with XanoClient.from_config(ctx.config) as client:
-        check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
+        check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
+                       instance_origin(client.aio.base_url))
         remote = {obj.key: obj for obj in fetch(client, KINDS, ctx.manifest)}
     report = DiffReport()
     for item in files:

@@ -43,7 +43,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.xano.client import XanoClient
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.identity import of_entry, of_remote
-from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, instance_origin, load_manifest, sha256_bytes
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
 from xanoctl.xano.remote import KINDS, RemoteObject, same_instant
@@ -56,13 +56,20 @@ if TYPE_CHECKING:
 _UNSEEN = "unseen"  # no digest read beforehand: read the file
 
 
-def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folder: Path) -> None:
+def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folder: Path,
+                   instance: str | None = None) -> None:
+    """Refuse a workspace folder pulled from another instance (``instance``: an origin, see
+    :func:`~xanoctl.sync.manifest.instance_origin`), workspace or branch. A lock that does not
+    name its instance (written before it was recorded) belongs to any."""
     if manifest is None or manifest.workspace is None:
         return
-    if manifest.workspace != workspace or manifest.branch != branch:
+    other_instance = instance is not None and manifest.instance is not None and manifest.instance != instance
+    if other_instance or manifest.workspace != workspace or manifest.branch != branch:
+        asked = Manifest(workspace, branch, instance=instance if other_instance else None).source()
         raise XanoctlError(
-            f"{folder / MANIFEST_NAME} belongs to workspace {manifest.workspace} branch {manifest.branch!r}, "
-            f"not workspace {workspace} branch {branch!r}: pull into another folder (--dir)")
+            f"{folder / MANIFEST_NAME} was pulled from {manifest.source()}, not {asked}: pull into another "
+            "folder (--dir DIR), or set the instance, workspace and branch it was pulled from (xanoctl.yaml, "
+            "XANO_INSTANCE, XANO_WORKSPACE, XANO_BRANCH)")
 
 
 def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> list[RemoteObject]:
@@ -108,20 +115,20 @@ def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
 
 
 def fetch_and_look(client: XanoClient, kinds: list[str], folder: WorkspaceFolder,
-                   early: FirstPull | None = None) -> tuple[list[RemoteObject], Local]:
+                   early: FirstPull | None = None, origin: str | None = None) -> tuple[list[RemoteObject], Local]:
     """The lists of ``kinds``, and the folder looked at meanwhile in a thread (the client mostly
     waits on the network). The folder's own problems (a manifest that cannot be read, or of
-    another workspace) are reported first, as if it had been looked at before any request.
-    ``early`` is given every page's objects as they arrive."""
+    another instance (``origin``) or workspace) are reported first, as if it had been looked at
+    before any request. ``early`` is given every page's objects as they arrive."""
     with ThreadPoolExecutor(max_workers=1) as worker:
         looking = worker.submit(_look, folder, kinds)
         try:
             remote = client.fetch_all(kinds, on_objects=early.take if early is not None else None)
         except BaseException:
-            check_manifest(looking.result().manifest, client.aio.workspace, client.aio.branch, folder.root)
+            check_manifest(looking.result().manifest, client.aio.workspace, client.aio.branch, folder.root, origin)
             raise
         local = looking.result()
-    check_manifest(local.manifest, client.aio.workspace, client.aio.branch, folder.root)
+    check_manifest(local.manifest, client.aio.workspace, client.aio.branch, folder.root, origin)
     return remote, local
 
 
@@ -165,7 +172,7 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
          workspace: int, branch: str, force: bool = False, layout: str = READABLE,
-         seen: Mapping[str, str | None] | None = None) -> tuple[PullPlan, PullResult]:
+         seen: Mapping[str, str | None] | None = None, instance: str | None = None) -> tuple[PullPlan, PullResult]:
     """Decide every file operation, without performing any. ``seen``: digests of the manifest's
     files read a moment ago (while the lists were fetched); one is trusted only where it shows a
     file untouched that stays untouched (nothing to write): every file the pull writes, moves
@@ -174,7 +181,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
     kinds = set(kinds)
     old = manifest or Manifest()
     result = PullResult(folder=folder.root)
-    out = PullPlan(manifest=Manifest(workspace=workspace, branch=branch))
+    out = PullPlan(manifest=Manifest(workspace=workspace, branch=branch, instance=instance))
     # entries of kinds not pulled this time stay as they were
     out.manifest.entries = {k: e for k, e in old.entries.items() if e.kind not in kinds}
     paths, adopted = _placements(remote, old, folder, kinds, layout)
@@ -298,8 +305,8 @@ def apply(out: PullPlan, folder: WorkspaceFolder, result: PullResult, staged: St
 
 
 def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder, kinds: list[str], workspace: int,
-              branch: str, force: bool, layout: str,
-              early: FirstPull | None) -> tuple[PullPlan, PullResult, Staged | None]:
+              branch: str, force: bool, layout: str, early: FirstPull | None,
+              instance: str | None = None) -> tuple[PullPlan, PullResult, Staged | None]:
     """:func:`plan`, or for a first pull the plan ``early`` made while the pages arrived, its
     files already written aside (the :class:`Staged` to install)."""
     if early is not None:
@@ -307,7 +314,8 @@ def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder,
         if planned is not None:
             return *planned, early.staged
         early.discard()
-    out, result = plan(remote, local.manifest, folder, kinds, workspace, branch, force, layout, seen=local.digests)
+    out, result = plan(remote, local.manifest, folder, kinds, workspace, branch, force, layout, seen=local.digests,
+                       instance=instance)
     return out, result, None
 
 
@@ -315,19 +323,21 @@ Check = Callable[[Manifest | None, Manifest], None]
 
 
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
-         before_write: Check | None = None, layout: str = READABLE) -> PullResult:
+         before_write: Check | None = None, layout: str = READABLE, origin: str | None = None) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed), new files named in
     ``layout``. Fetches everything before changing anything (a first pull writes its files
     meanwhile, aside, unseen); ``before_write(old manifest, new manifest)`` may refuse (raise)
-    once the plan is known."""
+    once the plan is known. ``origin``: what the lock records as its instance (default: the
+    client's origin); a folder pulled from another is refused."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
-    early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch)
+    origin = origin or instance_origin(client.aio.base_url)
+    early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch, origin)
     with early or nullcontext():
-        remote, local = fetch_and_look(client, kinds, target, early)
+        remote, local = fetch_and_look(client, kinds, target, early, origin)
         remote = complete(client, kinds, remote, local.manifest)
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
-                                        force, layout, early)
+                                        force, layout, early, origin)
         result.swept = sorted(os.path.relpath(path, target.root).replace(os.sep, "/") for path in local.swept)
         if before_write is not None:
             before_write(local.manifest, out.manifest)

@@ -35,7 +35,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,
                              exclusive, last_journal, prune)
 from xanoctl.sync.localscan import selection
-from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest, sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, instance_origin, save_manifest, sha256_bytes
 from xanoctl.sync.plan import Candidate, Conflict, Plan, check_remote, local_changes
 from xanoctl.sync.pull import check_manifest
 from xanoctl.sync.restore import find_by_name, restore
@@ -139,7 +139,7 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
         try:
-            check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root)
+            check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root, instance_origin(instance))
             plan = await check_remote(client, candidates, ctx.manifest, force=force)
         except asyncio.CancelledError:
             return _interrupted_before_writing(result)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
                                    of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
-from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.sync.manifest import Entry, Manifest, instance_origin, sha256_bytes
 from xanoctl.xano.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -265,7 +265,8 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     remote = None
     if not offline:
         with XanoClient.from_config(ctx.config) as client:
-            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
+            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
+                           instance_origin(client.aio.base_url))
             remote = fetch(client, KINDS, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)
