@@ -23,6 +23,7 @@ from typing import Any, Iterator, Sequence
 import click
 from deepdiff import DeepDiff
 
+from xanoctl.language import spacing
 from xanoctl.sync.context import Context
 from xanoctl.sync.localscan import LocalFile, scan, selected, selection
 from xanoctl.sync.manifest import Entry, instance_origin, sha256_bytes
@@ -68,7 +69,8 @@ def _label(entry: Entry | None) -> str:
 
 def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     prefixes = selection(ctx.folder, list(paths))
-    files = [f for f in scan(ctx.folder, ctx.manifest, prefixes, ctx.store) if f.entry is None or f.sha256 != f.entry.sha256]
+    files = [f for f in scan(ctx.folder, ctx.manifest, prefixes, ctx.store, ctx.base)
+             if f.entry is None or f.missing or f.modified]  # (spacing Xano does not keep is no change)
     report = DiffReport()
     unknown: list[tuple[FileDiff, Entry]] = []
     for item in files:
@@ -129,7 +131,7 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
         diff = FileDiff(item.path, _label(item.entry), old, local, "remote", metadata=metadata_changes(item.entry, obj))
         if obj is not None and obj.xanoscript is None:
             diff.note = f"Xano cannot render its XanoScript: {obj.xanoscript_error}"
-        if diff.differs:
+        if diff.differs and not _spacing_only(diff):
             report.diffs.append(diff)
     if prefixes is None:
         known = set(ctx.manifest.entries)
@@ -140,6 +142,12 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
                 report.diffs.append(FileDiff(where, obj.label(), obj.xanoscript.encode("utf-8"), None, "remote",
                                              note="new remotely: not in xanoctl.lock (pull to get it)"))
     return report
+
+
+def _spacing_only(diff: FileDiff) -> bool:
+    """The two sides hold the same object: they differ only in spacing Xano does not keep."""
+    return (diff.old is not None and diff.new is not None and not diff.metadata and not diff.note
+            and spacing.same(diff.old, diff.new))
 
 
 def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffReport:

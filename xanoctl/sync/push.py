@@ -83,7 +83,7 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
         ctx.sweep()
         refuse_unfinished(ctx)
         prefixes = selection(ctx.folder, list(paths))
-        candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete)
+        candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete, base=ctx.base)
         if problems:
             return PushResult("push", REFUSED, problems=problems, notes=notes)
         if not candidates:

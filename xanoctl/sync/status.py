@@ -43,6 +43,7 @@ NEW_LOCAL = "new locally"
 DELETED_LOCAL = "deleted locally"
 DELETED_REMOTE = "deleted remotely"
 NEW_REMOTE = "new remotely"
+SPACING_NOTE = "differs only in spacing Xano does not keep (a final newline, spaces at line ends): not a change"
 STATES = (MODIFIED, NEW_LOCAL, DELETED_LOCAL, CHANGED, NEW_REMOTE, DELETED_REMOTE, CONFLICT, UNCHANGED)
 
 
@@ -154,6 +155,8 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
     state, note = _TABLE[(local, rstate.state)], _NOTES.get((local, rstate.state), "")
     if state == CONFLICT and local == "modified" and _holds(item, rstate.obj):
         state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
+    if item.spacing_only and not note:
+        note = SPACING_NOTE
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
                         note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
@@ -261,7 +264,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     prefixes = selection(ctx.folder, paths or [])
     temporary = ctx.sweep()
     clear_stale_lock(ctx.state)
-    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
+    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store, ctx.base)
     remote = None
     if not offline:
         with XanoClient.from_config(ctx.config) as client:
