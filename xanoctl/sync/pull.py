@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
 from xanoctl.xano.client import XanoClient
+from xanoctl.language import spacing
+from xanoctl.sync.basestore import Bases
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, instance_origin, load_manifest, sha256_bytes
@@ -172,11 +174,14 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
          workspace: int, branch: str, force: bool = False, layout: str = READABLE,
-         seen: Mapping[str, str | None] | None = None, instance: str | None = None) -> tuple[PullPlan, PullResult]:
+         seen: Mapping[str, str | None] | None = None, instance: str | None = None,
+         bases: Bases | None = None) -> tuple[PullPlan, PullResult]:
     """Decide every file operation, without performing any. ``seen``: digests of the manifest's
     files read a moment ago (while the lists were fetched); one is trusted only where it shows a
     file untouched that stays untouched (nothing to write): every file the pull writes, moves
-    or removes is read again here, just before."""
+    or removes is read again here, just before. ``bases``: the contents last pulled, for the
+    three-way merge of an object changed on both sides (without, or without its base, such an
+    object is a conflict left as it is)."""
     seen = seen or {}
     kinds = set(kinds)
     old = manifest or Manifest()
@@ -241,14 +246,33 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             continue
         clean = local is None or local == entry.sha256
         if not clean and not force:
-            why = "changed remotely" if entry.sha256 != digest else "renamed remotely"
-            result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, entry.path,
-                                           reason=f"modified locally and {why}"))
-            out.manifest.entries[obj.key] = entry
-            continue
+            mine = folder.read(entry.path)
+            pulled = bases.get(entry.sha256, entry.path) if bases is not None and mine is not None else None
+            if pulled is not None and mine is not None and spacing.same(pulled, mine):
+                clean = True  # only spacing Xano does not keep: no change of the user's to keep
+            else:
+                merged = _merged(mine, pulled, data, entry.sha256 == digest)
+                if merged is None:
+                    why = "changed remotely" if entry.sha256 != digest else "renamed remotely"
+                    base_note = "" if bases is None or pulled is not None or entry.sha256 == digest else \
+                        " (its pulled content is not at hand to merge: not in .xanoctl/objects/ nor in git)"
+                    result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, entry.path,
+                                                   reason=f"modified locally and {why}{base_note}"))
+                    out.manifest.entries[obj.key] = entry
+                    continue
+                if moved:
+                    out.deletes.append(entry.path)
+                out.writes[path] = merged.data
+                out.bases.append(data)  # the new base: what the file's changes are now measured against
+                out.manifest.entries[obj.key] = new_entry
+                result.merged.append(Change("merged", obj.kind, obj.id, obj.name, path,
+                                            old_path=entry.path if moved else None,
+                                            reason=f"{merged.conflicts} conflict(s)" if merged.conflicts else ""))
+                continue
         if moved and local is not None:
             out.deletes.append(entry.path)
         out.writes[path] = data
+        out.bases.append(data)
         out.manifest.entries[obj.key] = new_entry
         reason = "restored" if local is None else ("moved" if moved and entry.sha256 == digest else "content")
         result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,
@@ -265,9 +289,23 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             result.conflicts.append(Change("conflict", entry.kind, entry.id, entry.name, entry.path,
                                            reason="modified locally and deleted remotely"))
             out.manifest.entries[entry.key] = entry
-    for bucket in (result.added, result.changed, result.removed, result.conflicts, result.errors):
+    for bucket in (result.added, result.changed, result.removed, result.conflicts, result.errors, result.merged):
         bucket.sort(key=lambda change: (change.path, change.kind, change.id))
     return out, result
+
+
+def _merged(mine: bytes | None, pulled: bytes | None, remote: bytes, renamed_only: bool):
+    """The local edit merged with the remote change (:mod:`xanoctl.sync.merge`), or None when it
+    cannot be: no file, no base. An object only renamed remotely keeps the local file as it is."""
+    from xanoctl.sync.merge import Merged, merge
+
+    if mine is None:
+        return None
+    if renamed_only:
+        return Merged(mine, 0)
+    if pulled is None:
+        return None
+    return merge(pulled, mine, remote)
 
 
 def apply(out: PullPlan, folder: WorkspaceFolder, result: PullResult, staged: Staged | None = None) -> None:
@@ -306,7 +344,7 @@ def apply(out: PullPlan, folder: WorkspaceFolder, result: PullResult, staged: St
 
 def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder, kinds: list[str], workspace: int,
               branch: str, force: bool, layout: str, early: FirstPull | None,
-              instance: str | None = None) -> tuple[PullPlan, PullResult, Staged | None]:
+              instance: str | None = None, bases: Bases | None = None) -> tuple[PullPlan, PullResult, Staged | None]:
     """:func:`plan`, or for a first pull the plan ``early`` made while the pages arrived, its
     files already written aside (the :class:`Staged` to install)."""
     if early is not None:
@@ -315,7 +353,7 @@ def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder,
             return *planned, early.staged
         early.discard()
     out, result = plan(remote, local.manifest, folder, kinds, workspace, branch, force, layout, seen=local.digests,
-                       instance=instance)
+                       instance=instance, bases=bases)
     return out, result, None
 
 
@@ -323,12 +361,14 @@ Check = Callable[[Manifest | None, Manifest], None]
 
 
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
-         before_write: Check | None = None, layout: str = READABLE, origin: str | None = None) -> PullResult:
+         before_write: Check | None = None, layout: str = READABLE, origin: str | None = None,
+         bases: Bases | None = None) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed), new files named in
     ``layout``. Fetches everything before changing anything (a first pull writes its files
     meanwhile, aside, unseen); ``before_write(old manifest, new manifest)`` may refuse (raise)
     once the plan is known. ``origin``: what the lock records as its instance (default: the
-    client's origin); a folder pulled from another is refused."""
+    client's origin); a folder pulled from another is refused. ``bases``: the contents last
+    pulled, for three-way merges; it keeps what this pull writes (before writing it)."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
     origin = origin or instance_origin(client.aio.base_url)
@@ -337,10 +377,12 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
         remote, local = fetch_and_look(client, kinds, target, early, origin)
         remote = complete(client, kinds, remote, local.manifest)
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
-                                        force, layout, early, origin)
+                                        force, layout, early, origin, bases)
         result.swept = sorted(os.path.relpath(path, target.root).replace(os.sep, "/") for path in local.swept)
         if before_write is not None:
             before_write(local.manifest, out.manifest)
+        if bases is not None:  # (content-addressed: kept first, so the new lock's hashes always find theirs)
+            bases.keep(out.bases)
         apply(out, target, result, staged)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result
