@@ -59,6 +59,7 @@ class PushResult:
     commit: str | None = None
     manifest_changed: bool = False
     preview: list[Any] | None = None  # the server's dry-run operations of a --transaction push
+    files: dict[str, list[str]] | None = None  # an undo's working tree: written, removed, kept
 
     @property
     def exit_code(self) -> int:
@@ -84,6 +85,7 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
         refuse_unfinished(ctx)
         prefixes = selection(ctx.folder, list(paths))
         candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete, base=ctx.base)
+        notes += redo_notes(ctx, candidates)
         if problems:
             return PushResult("push", REFUSED, problems=problems, notes=notes)
         if not candidates:
@@ -97,6 +99,25 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
         else:
             close_restore(ctx, result)
         return result
+
+
+def redo_notes(ctx: Context, candidates: list[Candidate]) -> list[str]:
+    """What in this push redoes the change ``rollback --last-push`` undid: a file that holds
+    again what the undone push wrote, or one the undo left as it was (changed since)."""
+    journal = last_journal(ctx.state)
+    if journal is None or journal.outcome != UNDONE:
+        return []
+    done = {step.path: step for step in journal.steps if step.status == "done"}
+    notes = []
+    for c in candidates:
+        step = done.get(c.path)
+        if step is None:
+            continue
+        if c.path in journal.kept or (c.content is not None and c.content == step.content) \
+                or (c.action == "delete" and step.action == "delete"):
+            notes.append(f"{c.path}: this {c.action} redoes the change `xanoctl rollback --last-push` undid "
+                         f"(push {journal.id})")
+    return notes
 
 
 def refuse_unfinished(ctx: Context) -> None:

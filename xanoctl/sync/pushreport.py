@@ -177,6 +177,8 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
                                                             if result.manifest_changed else ""))
         elif result.manifest_changed:
             lines.append("xanoctl.lock updated to the restored objects")
+        if result.operation == "undo":
+            lines += _files_lines(result)
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         lines.append(f"journal: {where}")
@@ -188,6 +190,25 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         return lines, "the restore is incomplete: run `xanoctl rollback --last-push` to try again"
     lines.append(f"journal: {where}")
     return lines, result.failure or "failed"
+
+
+def _files_lines(result: PushResult) -> list[str]:
+    """What an undo did to the working tree."""
+    files = result.files
+    if files is None:
+        if result.outcome == UNDONE or result.outcome == RESTORED:
+            return ["local files were not modified: the push had not finished, so its edits are still yours to "
+                    "push"]
+        return []
+    lines = []
+    back = len(files["written"]) + len(files["removed"])
+    if back:
+        removed = f" ({len(files['removed'])} removed: files of objects the push created)" if files["removed"] else ""
+        lines.append(f"put back {back} file(s) as they were before the push{removed}")
+    for path in files["kept"]:
+        lines.append(f"kept {path}: changed since the push, so left as it is; it still holds the undone change, "
+                     "which the next `xanoctl push` would redo (its --dry-run says so)")
+    return lines
 
 
 def _past(operation: str) -> str:
