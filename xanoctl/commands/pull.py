@@ -59,7 +59,7 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
 
         repo = gitops.find_repo(config.dir)
         check = partial(gitops.check_committable, config.dir)  # once the plan is known
-    bases = Bases(statedir.state_dir(config), Path(config.dir), statedir.ensure)
+    bases = Bases(statedir.state_dir(config), Path(config.dir), statedir.ensure_private)
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
             result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from xanoctl.atomic import write_atomic
+from xanoctl.atomic import sweep, write_atomic
 from xanoctl.sync.manifest import sha256_bytes
 
 if TYPE_CHECKING:  # git is imported only where history is read
@@ -91,9 +91,12 @@ class Bases:
         return find_base(digest, self.store, local, *git_location(self.folder, rel))
 
     def keep(self, contents: Iterable[bytes]) -> None:
+        """Save ``contents`` (first removing the temporary files a killed run left in the store)."""
         contents = list(contents)
         if contents:
             self._ensure(self.state)
+            if self.store.root.is_dir():
+                sweep(self.store.root)
             for data in contents:
                 self.store.put(data)
 

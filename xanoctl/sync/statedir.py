@@ -25,11 +25,18 @@ def state_dir(config: Config) -> Path:
 def ensure(folder: Path) -> Path:
     """Create ``folder`` (a ``.xanoctl/``) with its ignore file, and make sure the enclosing
     repository's ``.gitignore`` lists it. Returns ``folder``."""
+    ensure_private(folder)
+    _ignore_in_repository(folder)
+    return folder
+
+
+def ensure_private(folder: Path) -> Path:
+    """Create ``folder`` (a ``.xanoctl/``) with the ignore file that keeps it out of git, and
+    nothing else. Returns ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     inner = folder / ".gitignore"
     if not inner.exists():
         inner.write_text("# created by xanoctl: private state, never committed\n*\n", encoding="utf-8")
-    _ignore_in_repository(folder)
     return folder
 
 
