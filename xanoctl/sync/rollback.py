@@ -17,6 +17,10 @@ object from is removed, one whose object it deleted comes back); a file changed 
 is left as it is, and said so, and the next push notes that it would redo the undone change.
 The files of a push that did not finish are left as they are: the edits it was pushing are
 still to push.
+
+Both forms write tables like a push does: from a branch other than the live one only with
+``permission.shared``, and a column removed or retyped only with ``permission.loss`` or the
+user's yes (:mod:`xanoctl.sync.sharedschema`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from typing import Sequence
 
-from xanoctl.sync import history, lockupdate
+from xanoctl.sync import history, lockupdate, sharedschema
 from xanoctl.xano.client import AsyncXanoClient, XanoClient
 from xanoctl.sync.context import Context
 from xanoctl.errors import UsageError, XanoctlError
@@ -36,13 +40,14 @@ from xanoctl.sync.plan import UPDATE, Candidate
 from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, execute, finish,
                                refuse_unfinished, run_loop, save_lock, write_files)
 from xanoctl.sync.restore import find_by_name, pending_restore, restore
+from xanoctl.sync.sharedschema import Permission
 
 
 # ---------------------------------------------------------------------------- rollback --to
 
 
 def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = False,
-                commit: bool = False) -> PushResult:
+                commit: bool = False, permission: Permission = Permission()) -> PushResult:
     if not paths:
         raise UsageError("name the files to roll back, e.g. `xanoctl rollback function/x.xs --to HEAD~1`")
     repo = history.repository(ctx.folder.root, "and commit pulls (`xanoctl pull --commit`): rollback reads "
@@ -66,7 +71,8 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
             return PushResult("rollback", NOTHING, notes=notes)
         names = ", ".join(c.identity.name for c in candidates)
         description = f"rollback {names} to {short}"
-        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit)
+        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit,
+                         permission=permission)
         result.notes = notes + result.notes
         if result.outcome != PUSHED:
             return result
@@ -153,7 +159,8 @@ def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:
 # ---------------------------------------------------------------------------- rollback --last-push
 
 
-def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
+def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False,
+                   permission: Permission = Permission()) -> PushResult:
     with exclusive(ctx.state):
         ctx.sweep()
         journal = last_journal(ctx.state)
@@ -168,7 +175,7 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
         pushed = finished or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
         result = PushResult("undo", journal=journal)
         try:
-            run_loop(_undo(ctx, journal, result, force))
+            run_loop(_undo(ctx, journal, result, force, permission))
         except KeyboardInterrupt:
             result.interrupted = True
             result.failure = "interrupted while restoring: run `xanoctl rollback --last-push` again"
@@ -230,12 +237,20 @@ def put_back(ctx: Context, journal: Journal) -> dict[str, list[str]]:
     return {"written": written, "removed": removed, "kept": kept}
 
 
-async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool) -> None:
+async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool, permission: Permission) -> None:
+
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
         if not force:
             result.problems += await _changed_since(client, journal)
+            if result.problems:
+                result.outcome = REFUSED
+                return
+        writes = sharedschema.of_undo(pending_restore(journal))
+        result.schema = await sharedschema.check(client, writes, config.branch)
+        if result.schema is not None:
+            result.problems += result.schema.settle(permission)
             if result.problems:
                 result.outcome = REFUSED
                 return
