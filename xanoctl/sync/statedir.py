@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import git
-
 from xanoctl.config import Config
 
 NAME = ".xanoctl"
@@ -41,6 +39,8 @@ def ensure_private(folder: Path) -> Path:
 
 
 def _ignore_in_repository(folder: Path) -> None:
+    import git  # (here: a pull that keeps no state does not pay for importing it)
+
     try:
         repo = git.Repo(folder.parent, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
