@@ -33,17 +33,21 @@ from xanoctl.lint.formats import FORMATS
 @click.option("--no-cache", is_flag=True, help="Parse everything again; do not read or write .xanoctl/cache/.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (marked [*]), then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Apply the unsafe fixes too (the rules' best guesses).")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the diff of what --fix (or --unsafe-fixes) would change, and write nothing.")
 def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, write_baseline, config_path,
-         no_cache, jobs, output):
+         no_cache, jobs, output, fix, unsafe_fixes, show_diff):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
 
     Exit status: 0 when nothing reaches the failure severity, 1 when something does,
-    2 for a usage or configuration error.
+    2 for a usage or configuration error. With --fix, the findings left decide; with --diff,
+    1 when the fixes would change something.
     """
     from xanoctl.lint.api import lint_paths
     from xanoctl.lint.config import load_config
-    from xanoctl.lint.formats import render
 
     config = load_config(config_path)
     if staged and changed_since:
@@ -53,15 +57,28 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, w
         if not Path(default).is_dir():
             raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
         paths = (default,)
-    result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
-                        changed_since=changed_since, staged=staged, baseline=baseline,
-                        write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)
+    fixing = fix or unsafe_fixes or show_diff
+    if fixing and write_baseline:
+        raise click.UsageError("--write-baseline records findings; it cannot be combined with --fix or --diff")
+    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, staged=staged, baseline=baseline,
+                   use_cache=not no_cache, jobs=jobs or None)
+    if fixing:
+        _fix(paths, config, options, unsafe=unsafe_fixes, show_diff=show_diff, fmt=fmt, output=output)
+    result = lint_paths(paths, config, write_baseline=write_baseline, **options)
     if write_baseline:
         click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "
                    f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")
         sys.exit(0)
+    _report(result, fmt, output)
+    sys.exit(result.exit_code)
+
+
+def _report(result, fmt: str, output: str | None, text: str | None = None) -> None:
+    """The report (or ``text``) on stdout, or in the file ``output``."""
+    from xanoctl.lint.formats import render
+
     color = output is None and fmt in ("auto", "text") and sys.stdout.isatty()
-    report = render(result, fmt, color=color)
+    report = text if text is not None else render(result, fmt, color=color)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -70,4 +87,25 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, w
             raise click.UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         click.echo(report)
-    sys.exit(result.exit_code)
+
+
+def _fix(paths, config, options: dict, *, unsafe: bool, show_diff: bool, fmt: str, output: str | None) -> None:
+    """--fix, --unsafe-fixes, --diff: the report of what is left (or the diff), what was fixed
+    and the files left as they were on stderr; exits."""
+    from xanoctl.lint.api import lint_paths
+    from xanoctl.lint.fixing import fix
+
+    run = fix(lambda texts: lint_paths(paths, config, texts=texts, **options), unsafe=unsafe, write=not show_diff)
+    if show_diff:
+        from xanoctl.sync.diffing import unified
+
+        diff = "".join(line for path, (old, new) in run.changed.items()
+                       for line in unified(old, new, path, "original", "fixed"))
+        if diff or output:
+            _report(run.result, fmt, output, diff.removesuffix("\n"))
+    else:
+        _report(run.result, fmt, output)
+    for left in run.left:
+        click.echo(f"{left.path}: left as it was: {left.reason}", err=True)
+    click.echo(run.summary(written=not show_diff), err=True)
+    sys.exit((1 if run.changed else 0) if show_diff else run.result.exit_code)

@@ -36,6 +36,7 @@ def lint_paths(
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
     keep_files: bool = False,
+    texts: dict[str, bytes] | None = None,
 ) -> LintResult:
     """Lint files and folders (folders: every ``*.xs`` below them).
 
@@ -47,13 +48,14 @@ def lint_paths(
     :mod:`xanoctl.lint.changed`) the workspace is linted as it is after the change: findings
     are reported for the changed files among the named paths, and for the findings the change
     causes in any other file (``result.callers`` counts those). ``keep_files`` keeps
-    every file's facts in ``result.facts`` (scope, facts by path), for the views. Raises
+    every file's facts in ``result.facts`` (scope, facts by path), for the views. ``texts``
+    lints that content in place of what those files (absolute paths) hold on disk. Raises
     :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline.
     """
     config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
                                                  baseline=baseline)
-    return run(paths, config, changed_since=changed_since, staged=staged, change=change, use_cache=use_cache, cache_dir=cache_dir,
-               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files)
+    return run(paths, config, changed_since=changed_since, staged=staged, change=change, use_cache=use_cache,
+               cache_dir=cache_dir, jobs=jobs, write_baseline=write_baseline, keep_files=keep_files, texts=texts)
 
 
 def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *, use_cache: bool = True,

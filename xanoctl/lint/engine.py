@@ -51,6 +51,8 @@ class LintResult:
     secrets: dict[str, list] = field(default_factory=dict)
     baseline_written: int | None = None
     notes: list[str] = field(default_factory=list)  # what a change's judgement could not see exactly
+    # absolute path -> digest of the content this run linted (what ``--fix`` checks the files against)
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
     # with ``keep_files``: the scope and every file's facts, for the views built on the index
     facts: tuple[Scope, dict[str, FileResult]] | None = field(default=None, repr=False)
 
@@ -72,11 +74,13 @@ class LintResult:
 
 def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: bool = False,
         change: Changes | None = None, use_cache: bool = True, cache_dir: str | Path | None = None,
-        jobs: int | None = None, write_baseline: str | Path | None = None, keep_files: bool = False) -> LintResult:
+        jobs: int | None = None, write_baseline: str | Path | None = None, keep_files: bool = False,
+        texts: dict[str, bytes] | None = None) -> LintResult:
     """Lint ``paths`` (see :func:`xanoctl.lint.api.lint_paths`). With a change (``change``, or the
     one ``changed_since`` or ``staged`` names, see :mod:`xanoctl.lint.changed`): the workspace as
     it is after the change, reporting the changed files among ``paths`` and the findings the
-    change causes in the other files."""
+    change causes in the other files. ``texts``: the content to lint in place of what some files
+    (absolute paths) hold on disk (``--fix`` lints its fixed texts before it writes them)."""
     cwd = os.getcwd()
     scope = resolve_scope(paths, config.workspace)
     report = list(scope.report)
@@ -93,6 +97,8 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: 
         report = [path for path in scope.index
                   if os.path.realpath(path) in changes.paths and (path in named or path in overlay)]
 
+    if texts:
+        overlay = {**overlay, **texts}
     blobs, digests = _read(scope, overlay)
     cache = _open_cache(config, scope, cwd, cache_dir) if use_cache else None
     scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
@@ -115,6 +121,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: 
     result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, caused)
     if changes is not None:
         result.notes = list(changes.notes)
+    result.digests = digests
     if keep_files:
         result.facts = (scope, results if results is not None else
                         _file_results(scope, blobs, digests, cache, config, jobs, set(overlay))[0])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.lint.finding import Finding, Problem, Span, make_finding
+from xanoctl.lint.fixes import SAFE, replace
 from xanoctl.pickling import by_fields
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 CODE = "XS900"
 _COMMENT = re.compile(r"^([ \t]*)//[ \t]*xanoctl[ \t]*:(.*)$")
 _IGNORE = re.compile(r"ignore\[([^\]]*)\](.*)$")
+_CODES = re.compile(r"ignore\[([^\]]*)\]")
 
 
 @by_fields
@@ -33,6 +35,8 @@ class Suppression:
     reason: str
     first: int  # first line covered
     last: int  # last line covered
+    line: Span = (0, 0, 0, 0)  # the comment's whole line, its line break included (to remove it)
+    listed: Span = (0, 0, 0, 0)  # the codes between the brackets (to remove one of them)
 
 
 def spans(docs: list[Document]) -> dict[int, int]:
@@ -96,7 +100,10 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         target = _next_code_line(lines, index + 1)
         first = target if target is not None else line_no
         last = max(covered.get(first, first), first)
-        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last))
+        listed = _CODES.search(line)
+        whole = (line_no, 1, line_no + 1, 1) if line_no < len(lines) else (line_no, 1, line_no, len(line) + 1)
+        inside = (line_no, listed.start(1) + 1, line_no, listed.end(1) + 1) if listed and not unknown else (0, 0, 0, 0)
+        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last, whole, inside))
     return found, problems
 
 
@@ -134,5 +141,18 @@ def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
             todo = ("remove this comment" if len(idle) == len(item.codes)
                     else f"remove `{code}` from `ignore[{', '.join(item.codes)}]`")
             message = f"unused suppression: the statement below has no {code} finding; {todo}"
-            unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
+            unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message, _fix(item, idle))))
     return kept, unused, len(findings) - len(kept)
+
+
+def _fix(item: Suppression, idle: list[str]):
+    """Remove the comment when it silences nothing, else the codes it has no use for."""
+    if not item.line[0]:  # read from an older cache
+        return None
+    if len(idle) == len(item.codes):
+        return replace(item.line, "", "Remove the unused suppression", SAFE)
+    if not item.listed[0]:  # the brackets hold more than the codes read (an unknown one)
+        return None
+    kept = ", ".join(code for code in item.codes if code not in idle)
+    gone = ", ".join(f"`{code}`" for code in idle)
+    return replace(item.listed, kept, f"Remove {gone} from the suppression", SAFE)

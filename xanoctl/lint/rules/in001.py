@@ -41,12 +41,14 @@ from typing import Iterator
 
 from xanoctl.lint.calls import closest
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 
 CODE = "IN001"
 NAME = "undeclared-input"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "reads the closest input the document declares")
 
 
 def check(doc, ctx) -> Iterator[Problem]:
@@ -69,5 +71,6 @@ def check(doc, ctx) -> Iterator[Problem]:
             message += f"; it takes {names}{', ...' if len(declared) > 8 else ''}"
         else:
             message += "; it takes no inputs"
-        fix = f"$input.{hint}" if hint and ctx.source(read.pos) == f"$input.{read.key}" else None
+        fix = replace(read.pos, f"$input.{hint}", f"Read `$input.{hint}`", UNSAFE) \
+            if hint and ctx.source(read.pos) == f"$input.{read.key}" else None
         yield Problem(read.pos, message, fix)
