@@ -24,8 +24,11 @@ from xanoctl.ui.words import plural
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
               help="Lowest severity that makes the exit code 1 (default: error, or lint.fail_on).")
 @click.option("--changed-since", metavar="REV",
-              help="Report only files changed since this git revision, and the callers a changed function "
-                   "breaks (cross-file rules still see everything).")
+              help="Report only files changed since this git revision, and the findings the change causes in "
+                   "other files (a deleted or renamed function, other inputs, another answer, a removed column...).")
+@click.option("--staged", is_flag=True,
+              help="Judge the commit being made (the pre-commit hook): the staged files, and the findings the "
+                   "commit causes in other files; the workspace as the index holds it.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Do not report findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
@@ -39,7 +42,7 @@ from xanoctl.ui.words import plural
 @click.option("--unsafe-fixes", is_flag=True, help="Apply the unsafe fixes too (the rules' best guesses).")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the diff of what --fix (or --unsafe-fixes) would change, and write nothing.")
-def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
+def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, write_baseline, config_path,
          no_cache, jobs, output, fix, unsafe_fixes, show_diff):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
@@ -61,6 +64,8 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     from xanoctl.lint.config import load_config
 
     config = load_config(config_path)
+    if staged and changed_since:
+        raise click.UsageError("--staged and --changed-since name two different changes: give one")
     if not paths:
         default = config.workspace or "workspace"
         if not Path(default).is_dir():
@@ -71,7 +76,7 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     fixing = fix or unsafe_fixes or show_diff
     if fixing and write_baseline:
         raise click.UsageError("--write-baseline records findings; it cannot be combined with --fix or --diff")
-    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, baseline=baseline,
+    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, staged=staged, baseline=baseline,
                    use_cache=not no_cache, jobs=jobs or None)
     if fixing:
         _fix(paths, config, options, unsafe=unsafe_fixes, show_diff=show_diff, fmt=fmt, output=output)

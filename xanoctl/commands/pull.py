@@ -24,9 +24,13 @@ def parse_kinds(values: tuple[str, ...]) -> list[str]:
     return kinds or list(KINDS)
 
 
-def run(config: Config, kinds: list[str], *, commit: bool, force: bool) -> PullResult:
-    """Pull (and commit), the library-level steps of the command; used by `demo` too."""
+def run(config: Config, kinds: list[str], *, commit: bool, force: bool, origin: str | None = None) -> PullResult:
+    """Pull (and commit), the library-level steps of the command; used by `demo` too (whose
+    ``origin``, the instance its lock records, is ``demo``)."""
     from xanoctl.sync.manifest import load_manifest
+
+    from xanoctl.sync import statedir
+    from xanoctl.sync.basestore import Bases
 
     repo = check = None
     if commit:  # git is imported only for --commit
@@ -34,8 +38,10 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool) -> PullR
 
         repo = gitops.find_repo(config.dir)
         check = partial(gitops.check_committable, config.dir)  # once the plan is known
+    bases = Bases(statedir.state_dir(config), Path(config.dir), statedir.ensure_private)
     with XanoClient.from_config(config) as client:  # its progress line: "pull: 120 objects in 3 pages"
-        result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check, layout=config.layout)
+        result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check, layout=config.layout,
+                          origin=origin, bases=bases)
     if repo is not None:  # also commits what an earlier pull left uncommitted
         from xanoctl.sync import gitops
 
@@ -76,7 +82,7 @@ def _kept(result: PullResult) -> list[str]:
 
 
 def _changes(result: PullResult, folder_label: str) -> list[str]:
-    if result.wrote_nothing and not result.conflicts:
+    if result.wrote_nothing and not result.conflicts and not result.merged:
         total = result.unchanged + len(result.changed)
         unreadable = f", {len(result.errors)} unreadable (see the warnings)" if result.errors else ""
         lines = [f"nothing changed: {plural(total, 'object')} up to date in {folder_label}/{unreadable} "
@@ -91,6 +97,12 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
             lines.append(f"  {word:<8} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
+    for change in result.merged:
+        note = f" (from {change.old_path})" if change.old_path else ""
+        if change.reason:
+            lines.append(f"  merged   {change.path}{note}: {change.reason} between <<<<<<< and >>>>>>> markers to resolve")
+        else:
+            lines.append(f"  merged   {change.path}{note}: your edits and the remote's")
     for change in result.conflicts:
         lines.append(f"  conflict {change.path}: {change.reason}")
     lines.append(f"pulled into {folder_label}/: {result.summary()}")
@@ -134,8 +146,16 @@ def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, bran
     for change in result.errors:
         warning(f"{change.label()}: Xano could not render its XanoScript ({change.reason}); its file was left "
                 "as it was")
-    failure = (f"{plural(len(result.conflicts), 'conflict')}: files modified locally were kept; review them, then "
-               "`xanoctl pull --force` takes the remote versions") if result.conflicts else None
+    marked = [change.path for change in result.merged if change.reason]
+    if result.conflicts:
+        failure = (f"{plural(len(result.conflicts), 'conflict')}: files modified locally were kept; review them, "
+                   "then `xanoctl pull --force` takes the remote versions")
+    elif marked:
+        failure = (f"{plural(len(marked), 'merge')} left conflict markers (both sides changed the same lines): keep "
+                   f"the lines you want between <<<<<<< and >>>>>>> in {some(marked)}, then push (`xanoctl lint` "
+                   "shows where; the markers cannot be pushed)")
+    else:
+        failure = None
     if fmt == "json":
         emit_json(result.as_json(), failure, 1 if failure else 0)
     emit(render(result, _label(config.dir)), failure, 1 if failure else 0)

@@ -37,6 +37,7 @@ class PullResult:
     removed: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
     errors: list[Change] = field(default_factory=list)
+    merged: list[Change] = field(default_factory=list)  # changed on both sides, merged (reason: conflicts left)
     unchanged: int = 0
     written: list[str] = field(default_factory=list)  # relative paths written (manifest included)
     deleted: list[str] = field(default_factory=list)  # relative paths removed
@@ -52,10 +53,13 @@ class PullResult:
         return not self.written and not self.deleted
 
     def summary(self) -> str:
-        """``2 changed, 1 deleted, 74 unchanged, 1 conflict (9 requests, 8 pages)``: the
-        counts that are not zero."""
+        """``2 changed, 1 merged (1 with conflict markers), 1 deleted, 74 unchanged, 1 conflict (9
+        requests, 8 pages)``: the counts that are not zero."""
+        marked = sum(1 for change in self.merged if change.reason)
+        merged = f"merged ({marked} with conflict markers)" if marked else "merged"
         counts = words.counts([(len(self.added), "added"), (len(self.changed), "changed"),
-                               (len(self.removed), "deleted"), (self.unchanged, "unchanged"),
+                               (len(self.merged), merged), (len(self.removed), "deleted"),
+                               (self.unchanged, "unchanged"),
                                (len(self.conflicts), "conflict" if len(self.conflicts) == 1 else "conflicts"),
                                (len(self.errors), "unreadable")], empty="no objects")
         return f"{counts} ({words.plural(self.requests, 'request')}, {words.plural(self.pages, 'page')})"
@@ -64,6 +68,7 @@ class PullResult:
         return {"folder": str(self.folder), "added": [c.as_json() for c in self.added],
                 "changed": [c.as_json() for c in self.changed], "removed": [c.as_json() for c in self.removed],
                 "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
+                "merged": [c.as_json() for c in self.merged],
                 "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
                 "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
                 "swept": self.swept, "kept": self.kept, "shared": self.shared}
@@ -76,5 +81,6 @@ class PullPlan:
 
     writes: dict[str, bytes] = field(default_factory=dict)
     deletes: list[str] = field(default_factory=list)
+    bases: list[bytes] = field(default_factory=list)  # remote contents written (or merged): the next base
     manifest: Manifest = field(default_factory=Manifest)
     lock: bytes | None = None
