@@ -194,7 +194,7 @@ def test_status_and_diff_colour_as_lint_does(shop):
 # ---------------------------------------------------------------------------- xanoctl.yaml
 
 
-@pytest.mark.parametrize("text, message", [
+BAD_SETTINGS = [
     ("instance: http://x.test\nworkpsace: 1\n",
      "xanoctl.yaml:2: unknown key 'workpsace'; did you mean 'workspace'?"),
     ("instance: http://x.test\nworkspace: 1\nhttp:\n  timout: 5\n",
@@ -204,19 +204,22 @@ def test_status_and_diff_colour_as_lint_does(shop):
                                  "layout, http, lint"),
     ("instance: http://x.test\nworkspace: [1\n",
      "xanoctl.yaml:3:1: not valid YAML (expected ',' or ']', but got '<stream end>'): fix the file"),
-    ("instance: localhost:8787\nworkspace: 1\n",
-     "xanoctl.yaml:1: the instance URL 'localhost:8787' has no scheme: write http://localhost:8787 or "
-     "https://localhost:8787"),
-])
-@pytest.mark.parametrize("command", [["status", "--offline"], ["lint"], ["tasks"], ["pull"], ["doctor"]])
-def test_a_bad_xanoctl_yaml_is_one_message_with_its_line_whichever_command_reads_it(tmp_path, monkeypatch, text,
-                                                                                    message, command):
+]
+NO_SCHEME = ("instance: localhost:8787\nworkspace: 1\n",
+             "xanoctl.yaml:1: the instance URL 'localhost:8787' has no scheme: write http://localhost:8787 or "
+             "https://localhost:8787")
+REMOTE = [["status", "--offline"], ["pull"], ["doctor"]]  # the commands that read the instance
+
+
+@pytest.mark.parametrize("command, text, message",
+                         [(command, text, message) for command in REMOTE + [["lint"], ["tasks"]]
+                          for text, message in BAD_SETTINGS] + [(command, *NO_SCHEME) for command in REMOTE])
+def test_a_bad_xanoctl_yaml_is_one_message_with_its_line_whichever_command_reads_it(tmp_path, monkeypatch, command,
+                                                                                    text, message):
     (tmp_path / "xanoctl.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "workspace").mkdir()
     (tmp_path / "workspace" / "f.xs").write_text('function "f" {\n  stack {\n  }\n  response = null\n}\n')
     monkeypatch.chdir(tmp_path)
-    if command in (["lint"], ["tasks"]) and "localhost" in message:
-        pytest.skip("lint and tasks do not read the instance")
     result = CliRunner().invoke(main, command, env={"XANO_TOKEN": "t", "XANOCTL_CREDENTIALS": str(tmp_path / "no")})
     if command == ["doctor"]:
         assert result.exit_code == 1 and f"failed   config     {message}" in result.output
