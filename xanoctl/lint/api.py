@@ -41,7 +41,7 @@ def lint_paths(
     Cross-file rules see the whole workspace around the paths (the folder holding
     ``xanoctl.lock``); findings are reported for the named paths only, and with
     ``changed_since`` only for those changed since that git revision. ``keep_files`` keeps
-    every file's facts in ``result.facts`` (scope, facts by path), for the views. Raises
+    every file's facts in ``result.facts`` (scope, workspaces, facts by path), for the views. Raises
     :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline.
     """
     config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
@@ -58,5 +58,6 @@ def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *
     from xanoctl.lint.engine import load
     from xanoctl.lint.index import WorkspaceIndex
 
-    scope, results = load(paths, config or LintConfig(), use_cache=use_cache, cache_dir=cache_dir, jobs=jobs)
-    return WorkspaceIndex((results[path] for path in scope.index), complete=scope.complete)
+    facts = load(paths, config or LintConfig(), use_cache=use_cache, cache_dir=cache_dir, jobs=jobs)
+    return WorkspaceIndex((facts.results[path] for path in facts.scope.index),
+                          complete=all(workspace.complete for workspace in facts.workspaces))

@@ -16,6 +16,7 @@ from xanoctl.lint import suppress
 from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest, unpack
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.files import Scope, display_path, resolve_scope, workspaces
+from xanoctl.lint.layout import Workspace
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
 from xanoctl.gcpause import few_collections
 
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_BYTES = 256_000
+
+
+@dataclass
+class Facts:
+    """What the views build on: the files read, the workspaces they form, each file's facts."""
+
+    scope: Scope
+    workspaces: list[Workspace]
+    results: dict[str, FileResult]
 
 
 @dataclass
@@ -47,8 +57,8 @@ class LintResult:
     # displayed path -> where its credentials stand (SEC001): masked in every source line shown
     secrets: dict[str, list] = field(default_factory=dict)
     baseline_written: int | None = None
-    # with ``keep_files``: the scope and every file's facts, for the views built on the index
-    facts: tuple[Scope, dict[str, FileResult]] | None = field(default=None, repr=False)
+    # with ``keep_files``: the scope, its workspaces and every file's facts, for the views
+    facts: Facts | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -84,7 +94,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
     scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
     run_digest = hashlib.blake2b(
         "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
-        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+        + "\n".join(scope.marked).encode(), digest_size=16).hexdigest()
 
     payload = cache.last_run(scope_id, run_digest) if cache else None
     analysed = 0
@@ -92,27 +102,27 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
     results = None
     if payload is None:
         results, analysed = _file_results(scope, blobs, digests, cache, config, jobs)
-        payload = _check_workspace(scope, results, config)
+        payload = _check_workspace(workspaces(scope, blobs.get), results, config)
         if cache is not None:
             cache.save_run(scope_id, run_digest, payload)
     touched = _touched(changes, report, payload, config) if changes is not None else None
     result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
     if keep_files:
-        result.facts = (scope, results if results is not None else
-                        _file_results(scope, blobs, digests, cache, config, jobs)[0])
+        result.facts = Facts(scope, workspaces(scope, blobs.get), results if results is not None else
+                             _file_results(scope, blobs, digests, cache, config, jobs)[0])
     return result
 
 
 def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | Path | None = None,
-         jobs: int | None = None) -> tuple[Scope, dict[str, FileResult]]:
+         jobs: int | None = None) -> Facts:
     """The facts of every file of the workspace around ``paths`` (from the cache where a file
-    is unchanged, parsed in parallel where there is a lot), without running the workspace
-    rules: what the views (graph, manual, task chains) build on."""
+    is unchanged, parsed in parallel where there is a lot) and the workspaces they form,
+    without running the workspace rules: what the views (graph, manual, task chains) build on."""
     scope = resolve_scope(paths, config.workspace)
     blobs, digests = _read(scope)
     cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
     results, _ = _file_results(scope, blobs, digests, cache, config, jobs)
-    return scope, results
+    return Facts(scope, workspaces(scope, blobs.get), results)
 
 
 def _read(scope: Scope) -> tuple[dict[str, bytes | None], dict[str, str]]:
@@ -275,8 +285,9 @@ def _batches(paths: list[str], blobs, digests, workers: int) -> list[list[tuple[
     return batches
 
 
-def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintConfig) -> dict:
-    """Run the workspace rules; the raw findings of every file of the index, by path."""
+def _check_workspace(found: list[Workspace], results: dict[str, FileResult], config: LintConfig) -> dict:
+    """Run the workspace rules, one workspace at a time; the raw findings of every file of the
+    index, by path."""
     from xanoctl.lint.analyze import Options
     from xanoctl.lint.context import IndexContext
     from xanoctl.lint.index import WorkspaceIndex
@@ -284,12 +295,13 @@ def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintC
 
     ctx = IndexContext(Options(config.options))
     findings: dict[str, list[Finding]] = {}
-    for path in scope.index:
-        if results[path].findings:
-            findings[path] = list(results[path].findings)
+    for path, result in results.items():
+        if result.findings:
+            findings[path] = list(result.findings)
     functions: dict[str, tuple] = {}
-    for paths in workspaces(scope):  # one workspace at a time
-        index = WorkspaceIndex((results[path] for path in paths), complete=scope.complete)
+    for workspace in found:
+        paths = workspace.files
+        index = WorkspaceIndex((results[path] for path in paths), complete=workspace.complete)
         for rule in WORKSPACE_RULES:
             for problem in rule.check(index, ctx):
                 finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
