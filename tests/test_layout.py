@@ -240,3 +240,49 @@ def test_each_corpus_folder_is_the_workspace_it_is():
     assert {f.path.split("corpus/")[1].split("/")[0] for f in result.findings} == {
         "booga1234+flat_roof_v3", "pyakku+resolutpro"}
     assert all("names no table (an empty name)" in f.message for f in result.findings)
+
+
+# ---------------------------------------------------------------------------- no workspace, no XanoScript
+
+
+@pytest.mark.parametrize("command", ["graph", "tasks", "docs"])
+def test_views_outside_a_project_say_there_is_no_workspace(tmp_path, monkeypatch, command):
+    # the current folder holds workspaces (as the system's temp folder may) but is none itself
+    write(tmp_path / "some" / "ws", {"function/x.xs": function("x"), "xanoctl.lock": "{}"})
+    monkeypatch.chdir(tmp_path)
+    result = run(command)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "xanoctl: error: no workspace here (no xanoctl.yaml, no ./workspace folder, and this folder is not a "
+        f"workspace's): name the workspace folder, e.g. `xanoctl {command} path/to/workspace`, or run "
+        "`xanoctl init` and `xanoctl pull`")
+    # a project whose workspace folder is not there yet
+    (tmp_path / "xanoctl.yaml").write_text("instance: https://x.xano.io/api:meta\nworkspace: 1\ndir: backend\n")
+    result = run(command)
+    assert result.exit_code == 2
+    assert "backend: the workspace folder named in" in result.output and "run `xanoctl pull`" in result.output
+    # the current folder is a workspace's: it is read
+    (tmp_path / "xanoctl.yaml").unlink()
+    monkeypatch.chdir(tmp_path / "some" / "ws")
+    assert run(command).exit_code == 0
+    monkeypatch.chdir(tmp_path / "some" / "ws" / "function")
+    assert run(command).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["lint", "graph", "tasks", "docs"])
+def test_an_explicit_path_with_no_xanoscript_is_an_error(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    (tmp_path / "empty" / "README.md").write_text("# not XanoScript\n")
+    result = run(command, "empty")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "xanoctl: error: empty: no XanoScript here (no *.xs file in this folder or below); name a workspace "
+        "folder or .xs files")
+
+
+def test_the_default_workspace_folder_may_be_empty(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "workspace").mkdir()
+    assert run("lint").exit_code == 0
+    assert run("tasks").output == "No tasks under workspace.\n"

@@ -43,6 +43,7 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     from xanoctl.lint.formats import render
 
     config = load_config(config_path)
+    explicit = bool(paths)
     if not paths:
         default = config.workspace or "workspace"
         if not Path(default).is_dir():
@@ -50,7 +51,8 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
         paths = (default,)
     result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
                         changed_since=changed_since, baseline=baseline,
-                        write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None)
+                        write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None,
+                        empty_ok=not explicit)
     if write_baseline:
         click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "
                    f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")

@@ -33,6 +33,7 @@ def lint_paths(
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
     keep_files: bool = False,
+    empty_ok: bool = True,
 ) -> LintResult:
     """Lint files and folders (folders: every ``*.xs`` below them).
 
@@ -42,12 +43,13 @@ def lint_paths(
     ``xanoctl.lock``); findings are reported for the named paths only, and with
     ``changed_since`` only for those changed since that git revision. ``keep_files`` keeps
     every file's facts in ``result.facts`` (scope, workspaces, facts by path), for the views. Raises
-    :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline.
+    :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline (and, with
+    ``empty_ok=False``, for a folder holding no XanoScript).
     """
     config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
                                                  baseline=baseline)
     return run(paths, config, changed_since=changed_since, use_cache=use_cache, cache_dir=cache_dir,
-               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files)
+               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files, empty_ok=empty_ok)
 
 
 def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *, use_cache: bool = True,

@@ -78,9 +78,9 @@ class LintResult:
 
 def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cache: bool = True,
         cache_dir: str | Path | None = None, jobs: int | None = None,
-        write_baseline: str | Path | None = None, keep_files: bool = False) -> LintResult:
+        write_baseline: str | Path | None = None, keep_files: bool = False, empty_ok: bool = True) -> LintResult:
     cwd = os.getcwd()
-    scope = resolve_scope(paths, config.workspace)
+    scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     report = list(scope.report)
     changes = None
     if changed_since:
@@ -114,11 +114,11 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
 
 
 def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | Path | None = None,
-         jobs: int | None = None) -> Facts:
+         jobs: int | None = None, empty_ok: bool = True) -> Facts:
     """The facts of every file of the workspace around ``paths`` (from the cache where a file
     is unchanged, parsed in parallel where there is a lot) and the workspaces they form,
     without running the workspace rules: what the views (graph, manual, task chains) build on."""
-    scope = resolve_scope(paths, config.workspace)
+    scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     blobs, digests = _read(scope)
     cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
     results, _ = _file_results(scope, blobs, digests, cache, config, jobs)

@@ -81,7 +81,9 @@ def _declared_root(path: str, files: list[str] | None) -> str | None:
     return None
 
 
-def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
+def resolve_scope(paths, configured_workspace: str | None = None, *, empty_ok: bool = True) -> Scope:
+    """The files of ``paths`` and of the workspaces around them. ``empty_ok=False``: a named
+    folder holding no ``*.xs`` file is a :class:`UsageError` (a path typo must not pass)."""
     if not paths:
         raise UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
     report: list[str] = []
@@ -92,6 +94,9 @@ def resolve_scope(paths, configured_workspace: str | None = None) -> Scope:
         path = os.path.abspath(os.fspath(raw))
         if os.path.isdir(path):
             walked[path] = find_xs(path, marked)
+            if not walked[path] and not empty_ok:
+                raise UsageError(f"{raw}: no XanoScript here (no *.xs file in this folder or below); "
+                                 "name a workspace folder or .xs files")
             report.extend(walked[path])
         elif os.path.isfile(path):
             report.append(path)
