@@ -291,7 +291,7 @@ def _check_workspace(found: list[Workspace], results: dict[str, FileResult], con
     from xanoctl.lint.analyze import Options
     from xanoctl.lint.context import IndexContext
     from xanoctl.lint.index import WorkspaceIndex
-    from xanoctl.lint.rules import WORKSPACE_RULES
+    from xanoctl.lint.rules import WORKSPACE_CHECKS
 
     ctx = IndexContext(Options(config.options))
     findings: dict[str, list[Finding]] = {}
@@ -302,8 +302,8 @@ def _check_workspace(found: list[Workspace], results: dict[str, FileResult], con
     for workspace in found:
         paths = workspace.files
         index = WorkspaceIndex((results[path] for path in paths), complete=workspace.complete)
-        for rule in WORKSPACE_RULES:
-            for problem in rule.check(index, ctx):
+        for rule, check in WORKSPACE_CHECKS:
+            for problem in check(index, ctx):
                 finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
                 findings.setdefault(finding.path, []).append(finding)
         for name, fact in index.functions.items():

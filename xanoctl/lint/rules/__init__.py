@@ -30,6 +30,11 @@ for _name in _MODULES:
 
 DOCUMENT_RULES = tuple(rule for rule in RULES.values() if rule.SCOPE == "document")
 WORKSPACE_RULES = tuple(rule for rule in RULES.values() if rule.SCOPE == "workspace")
+# what runs over a workspace's index: the workspace rules, and the part of a document rule that
+# needs the workspace for some documents (``check_workspace``: IN001's linked inputs)
+WORKSPACE_CHECKS = tuple((rule, rule.check if rule.SCOPE == "workspace" else rule.check_workspace)
+                         for rule in RULES.values()
+                         if rule.SCOPE == "workspace" or hasattr(rule, "check_workspace"))
 
 
 def get_rule(code: str) -> ModuleType:
