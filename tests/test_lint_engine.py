@@ -171,6 +171,20 @@ def test_malformed_suppressions(tmp_path, comment, message):
     assert found[0].message.startswith(message)
 
 
+@pytest.mark.parametrize("comment, message, fix", [
+    ("// xanoctl: ignore[ID01] typo", "suppression names unknown rule `ID01`; did you mean `ID001`?",
+     "// xanoctl: ignore[ID001] typo"),
+    ("// xanoctl: ignore[FP003, xr01] two", "suppression names unknown rule `XR01`; did you mean `XR001`?",
+     "// xanoctl: ignore[FP003, XR001] two"),
+    ("// xanoctl: ignore[QQ777]", "suppression names unknown rule `QQ777`; `xanoctl rules` lists the codes", None),
+])
+def test_an_unknown_code_in_a_suppression_suggests_the_closest(tmp_path, comment, message, fix):
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": suppressed_caller(comment)})
+    found = [f for f in lint_paths([root], use_cache=False).findings
+             if f.code == "XS900" and f.message.startswith("suppression names")]
+    assert [(f.message, f.fix) for f in found] == [(message, fix)]
+
+
 # ---------------------------------------------------------------------------- baseline
 
 

@@ -86,8 +86,13 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         codes = tuple(code.strip().upper() for code in re.split(r"[,\s]+", ignore.group(1)) if code.strip())
         unknown = [code for code in codes if code not in known]
         if not codes or unknown:
+            from xanoctl.lint.rules import suggest_code
+
+            hint = suggest_code(unknown[0]) if unknown else None
             what = f"unknown rule `{unknown[0]}`" if unknown else "no rule code"
-            problems.append(Problem(pos, f"suppression names {what}; `xanoctl rules` lists the codes"))
+            advice = f"did you mean `{hint}`?" if hint else "`xanoctl rules` lists the codes"
+            problems.append(Problem(pos, f"suppression names {what}; {advice}",
+                                    _replaced(line, pos, unknown[0], hint) if hint else None))
             codes = tuple(code for code in codes if code in known)
             if not codes:
                 continue
@@ -98,6 +103,15 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         last = max(covered.get(first, first), first)
         found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last))
     return found, problems
+
+
+def _replaced(line: str, pos: Span, code: str, hint: str) -> str | None:
+    """The comment with ``hint`` for the unknown ``code`` (a fix), when the code is written once."""
+    comment = line.rstrip("\r")[pos[1] - 1:]
+    found = re.findall(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", comment, re.IGNORECASE)
+    if len(found) != 1:
+        return None
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", hint, comment, count=1, flags=re.IGNORECASE)
 
 
 def _next_code_line(lines: list[str], start: int) -> int | None:
