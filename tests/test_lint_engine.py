@@ -428,6 +428,9 @@ def test_changed_since_reports_callers_that_a_changed_function_breaks(tmp_path, 
     assert result.callers == sum(1 for path, _ in expected if path != "Workers/sync")
     if result.callers:
         assert summary(result).endswith(f"({result.callers} in unchanged files calling a changed function)")
+        # the summary counts the files the problems are in, and the files checked (those changed)
+        holding = len({path for path, _ in expected})
+        assert f" in {holding} files ({result.files} checked)." in summary(result)
     # the same from the cache
     lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")
     cached = lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")
