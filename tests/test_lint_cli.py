@@ -300,3 +300,20 @@ def test_text_report_never_writes_control_characters_from_a_file(project):
     output = invoke("workspace/function/evil.xs", "--format", "text").output
     assert not any(ord(ch) < 32 and ch not in "\n\t" or 0x7f <= ord(ch) < 0xa0 for ch in output)
     assert '"�]0;pwned�" } �[2J' in output
+
+
+def test_statistics_counts_the_findings_of_each_rule(project):
+    result = invoke("workspace", "--statistics")
+    assert result.exit_code == 1  # the exit code is the report's
+    assert result.output == (
+        "1  FP003  envelope-field  error\n"
+        "1  ID001  unknown-input   error\n"
+        "1  XS002  legacy-syntax   warning\n"
+        "Found 3 problems (2 errors, 1 warning) in 2 files (3 checked).\n")
+    data = json.loads(invoke("workspace", "--statistics", "--format", "json").output)
+    assert data == [{"code": "FP003", "name": "envelope-field", "severity": "error", "count": 1},
+                    {"code": "ID001", "name": "unknown-input", "severity": "error", "count": 1},
+                    {"code": "XS002", "name": "legacy-syntax", "severity": "warning", "count": 1}]
+    assert invoke("workspace", "--statistics", "--ignore", "FP,ID,XS").output == "No problems in 3 files.\n"
+    refused = invoke("workspace", "--statistics", "--format", "sarif")
+    assert refused.exit_code == 2 and "--statistics gives a text or json report" in refused.output

@@ -30,8 +30,10 @@ from xanoctl.lint.formats import FORMATS
 @click.option("--no-cache", is_flag=True, help="Parse everything again; do not read or write .xanoctl/cache/.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--statistics", is_flag=True,
+              help="Count the findings of each rule instead of listing them (text or json).")
 def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
-         no_cache, jobs, output):
+         no_cache, jobs, output, statistics):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
 
@@ -40,7 +42,8 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
     """
     from xanoctl.lint.api import lint_paths
     from xanoctl.lint.config import load_config
-    from xanoctl.lint.formats import render
+    from xanoctl.lint.formats import render, resolve
+    from xanoctl.lint.formats import statistics as counted
 
     config = load_config(config_path)
     explicit = bool(paths)
@@ -57,8 +60,12 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
         click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "
                    f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")
         sys.exit(0)
+    if statistics and fmt == "auto":
+        fmt = "text"
+    if statistics and resolve(fmt) not in ("text", "json"):
+        raise click.UsageError("--statistics gives a text or json report: use --format text or json")
     color = output is None and fmt in ("auto", "text") and sys.stdout.isatty()
-    report = render(result, fmt, color=color)
+    report = counted(result, fmt) if statistics else render(result, fmt, color=color)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
