@@ -196,7 +196,7 @@ def test_rules_catalogue():
     codes = re.findall(r"^([A-Z]{2,3}\d{3}) ", result.output, re.MULTILINE)
     assert codes == ["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
                      "XR001", "FP004", "CF002", "FL001", "VR001", "VR002", "IN001", "TY001",
-                     "XR002", "XR003", "DB001", "DB002", "RT001", "SEC001", "SEC002", "XS900"]
+                     "XR002", "XR003", "DB001", "DB002", "RT001", "DU001", "SEC001", "SEC002", "XS900"]
 
 
 def test_rules_explains_one_rule():
@@ -317,3 +317,50 @@ def test_statistics_counts_the_findings_of_each_rule(project):
     assert invoke("workspace", "--statistics", "--ignore", "FP,ID,XS").output == "No problems in 3 files.\n"
     refused = invoke("workspace", "--statistics", "--format", "sarif")
     assert refused.exit_code == 2 and "--statistics gives a text or json report" in refused.output
+
+
+def test_watch_lints_again_on_save(tmp_path):
+    """`lint --watch` in a real process: a report, then another after each save, until Ctrl-C."""
+    import os
+    import queue
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    ws = tmp_path / "ws"
+    (ws / "function").mkdir(parents=True)
+    (ws / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    text = 'function "Utils/Sum" {\n  input {\n  }\n  stack {\n  }\n  response = 1\n}\n'
+    (ws / "function" / "sum.xs").write_text(text, encoding="utf-8")
+    (ws / "function" / "sum copy.xs").write_text(text, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "xanoctl", "lint", "ws", "--watch", "--no-cache"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"})
+    lines: queue.Queue[str] = queue.Queue()
+    for pipe in (process.stdout, process.stderr):  # one reader per pipe: both are read as they come
+        threading.Thread(target=lambda pipe=pipe: [lines.put(line.rstrip("\n")) for line in pipe], daemon=True).start()
+    seen: list[str] = []
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 60  # a bound on a hung process, not a measure
+        while not any(text in line for line in seen):
+            assert time.monotonic() < deadline and process.poll() is None, seen
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                pass
+
+    try:
+        wait_for("Found 2 problems (2 errors) in 2 files.")
+        wait_for("Watching ws for changes (Ctrl-C to stop)")
+        (ws / "function" / "sum copy.xs").unlink()
+        wait_for("No problems in 1 file.")
+        assert "1 file changed (ws/function/sum copy.xs): linting again" in seen
+        (ws / "function" / "sum.xs").write_text(text.replace("response = 1", "response = $nothing"), encoding="utf-8")
+        wait_for("Found 1 problem (1 error) in 1 file.")
+        assert any("VR001" in line for line in seen)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0

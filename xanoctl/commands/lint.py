@@ -32,19 +32,20 @@ from xanoctl.lint.formats import FORMATS
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--statistics", is_flag=True,
               help="Count the findings of each rule instead of listing them (text or json).")
+@click.option("--watch", is_flag=True,
+              help="Lint again each time a .xs file (or xanoctl.yaml) is saved, until Ctrl-C.")
 def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
-         no_cache, jobs, output, statistics):
+         no_cache, jobs, output, statistics, watch):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
 
     Exit status: 0 when nothing reaches the failure severity, 1 when something does,
     2 for a usage or configuration error.
     """
-    from xanoctl.lint.api import lint_paths
     from xanoctl.lint.config import load_config
-    from xanoctl.lint.formats import render, resolve
-    from xanoctl.lint.formats import statistics as counted
 
+    if watch and write_baseline:
+        raise click.UsageError("--watch lints again and again: write a baseline without it")
     config = load_config(config_path)
     explicit = bool(paths)
     if not paths:
@@ -52,14 +53,58 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
         if not Path(default).is_dir():
             raise click.UsageError("name the files or folders to lint, e.g. `xanoctl lint workspace/`")
         paths = (default,)
-    result = lint_paths(paths, config, select=select, ignore=ignore, fail_on=fail_on,
-                        changed_since=changed_since, baseline=baseline,
-                        write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None,
-                        empty_ok=not explicit)
+    options = dict(fmt=fmt, select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since,
+                   baseline=baseline, write_baseline=write_baseline, use_cache=not no_cache, jobs=jobs or None,
+                   empty_ok=not explicit, output=output, statistics=statistics)
+    code = _report(paths, config, **options)
+    if not watch:
+        sys.exit(code)
+    from xanoctl.lint.watch import folders
+
+    watched = folders(paths, config.workspace)
+    try:
+        _watch(paths, config_path, watched, options)
+    except KeyboardInterrupt:  # the way out of a watch: not a failure
+        pass
+    sys.exit(0)
+
+
+def _watch(paths, config_path, watched, options) -> None:
+    from xanoctl.errors import XanoctlError
+    from xanoctl.lint.config import load_config
+    from xanoctl.lint.watch import batches
+
+    for changed in batches(watched):
+        if not changed:  # the watch has begun
+            click.echo(f"Watching {', '.join(_shown(folder) for folder in watched)} for changes (Ctrl-C to stop)",
+                       err=True)
+            continue
+        click.echo(f"\n{len(changed)} file{'' if len(changed) == 1 else 's'} changed "
+                   f"({', '.join(_shown(path) for path in changed[:3])}{', ...' if len(changed) > 3 else ''}): "
+                   "linting again", err=True)
+        try:  # a broken configuration or a folder gone is said, and the watch goes on
+            _report(paths, load_config(config_path), **options)
+        except (XanoctlError, click.UsageError) as exc:
+            click.echo(f"xanoctl: error: {exc.message if isinstance(exc, click.UsageError) else exc}", err=True)
+
+
+def _shown(path: str) -> str:
+    from xanoctl.lint.files import display_path
+
+    return display_path(path)
+
+
+def _report(paths, config, *, fmt, output, statistics, write_baseline, **options) -> int:
+    """Lint once and print (or write) the report; the exit code it calls for."""
+    from xanoctl.lint.api import lint_paths
+    from xanoctl.lint.formats import render, resolve
+    from xanoctl.lint.formats import statistics as counted
+
+    result = lint_paths(paths, config, write_baseline=write_baseline, **options)
     if write_baseline:
         click.echo(f"Wrote {result.baseline_written} finding(s) from {result.files} file(s) to "
                    f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")
-        sys.exit(0)
+        return 0
     if statistics and fmt == "auto":
         fmt = "text"
     if statistics and resolve(fmt) not in ("text", "json"):
@@ -74,4 +119,4 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
             raise click.UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         click.echo(report)
-    sys.exit(result.exit_code)
+    return result.exit_code
