@@ -33,6 +33,7 @@ workspace of its own, never merged with another.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -126,11 +127,17 @@ def root_of(path: str, document: Declared) -> str | None:
     declares; None when the path fits no layout of that kind. Where several fit (a function
     named ``functions/x`` in ``function/functions/x.xs``) the one that sets aside the most
     folders wins."""
-    parts = os.path.dirname(path).split(os.sep)
-    patterns = _FOLDERS.get(document.kind) or ((document.kind,), (f"{document.kind}s",)) if document.kind else ()
+    if not document.kind:
+        return None
     name_folders = min(sum(1 for part in document.name.split("/")[:-1] if part), MAX_NAME_FOLDERS)
+    return _root(os.path.dirname(path), document.kind, name_folders)
+
+
+@functools.lru_cache(maxsize=4096)  # the files of a folder share their kind, and so the answer
+def _root(folder: str, kind: str, name_folders: int) -> str | None:
+    parts = folder.split(os.sep)
     best = 0
-    for pattern in patterns:
+    for pattern in _FOLDERS.get(kind) or ((kind,), (f"{kind}s",)):
         for extra in range(name_folders, -1, -1):
             size = len(pattern) + extra
             if size <= best or len(parts) <= size:
@@ -160,8 +167,12 @@ def split(files: Iterable[str], read: Callable[[str], bytes | None], marked: Ite
             roots.add(own[path])
     groups: dict[str, list[str]] = {}
     loose: list[str] = []
+    nearest: dict[str, str | None] = {}  # by folder
     for path, root in own.items():
-        above = _nearest(path, roots)
+        folder = os.path.dirname(path)
+        if folder not in nearest:
+            nearest[folder] = _nearest(folder, roots)
+        above = nearest[folder]
         chosen = root if root and (above is None or len(root) >= len(above)) else above
         if chosen is None:
             loose.append(path)
@@ -176,9 +187,8 @@ def split(files: Iterable[str], read: Callable[[str], bytes | None], marked: Ite
     return found
 
 
-def _nearest(path: str, roots: set[str]) -> str | None:
-    """The deepest of ``roots`` that holds ``path``."""
-    folder = os.path.dirname(path)
+def _nearest(folder: str, roots: set[str]) -> str | None:
+    """The deepest of ``roots`` that is ``folder`` or holds it."""
     while True:
         if folder in roots:
             return folder
