@@ -3,9 +3,11 @@ r"""`function.run` names a function that is not in the workspace.
 The call fails at run time ("function not found"), often in a task nobody watches. The
 message names the closest existing function when there is one (a typo, a renamed folder).
 The check needs the whole workspace, so it runs only inside one: a folder with
-`xanoctl.lock` (written by `xanoctl pull`), the folder named `dir` in xanoctl.yaml, or a
-folder laid out like a pulled workspace (`function/`, `task/`, `api/`...). Elsewhere a callee
-that is not among the linted files may well exist, and the rule stays silent.
+`xanoctl.lock` (written by `xanoctl pull`), the folder named `dir` in xanoctl.yaml, a folder
+that what its files declare shows to be a workspace's in any layout (the readable one, the
+official CLI's `function/`, `api/<group>/`, `ai/agent/`..., Xano's export `functions/`,
+`apis/<group>/`...), or a multidoc file (a workspace of its own). Elsewhere a callee that is not
+among the linted files may well exist, and the rule stays silent.
 
 Bad::
 
