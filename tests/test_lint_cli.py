@@ -18,7 +18,7 @@ from xanoctl.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from lintsamples import CALLER, WORKER  # noqa: E402
+from lintsamples import CALLER, WORKER, write_workspace  # noqa: E402
 
 LEGACY = '''function "Utils/Double" {
   input {
@@ -50,10 +50,7 @@ def project(tmp_path, monkeypatch):
     root = tmp_path / "workspace"
     files = {"function/Workers/FUB - Sync People.xs": WORKER, "function/Tasks/FUB - Sync People.xs": CALLER,
              "function/Utils/double.xs": LEGACY}
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    write_workspace(root, files)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path

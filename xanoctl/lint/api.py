@@ -34,6 +34,7 @@ def lint_paths(
     jobs: int | None = None,
     keep_files: bool = False,
     empty_ok: bool = True,
+    texts: dict[str, bytes] | None = None,
 ) -> LintResult:
     """Lint files and folders (folders: every ``*.xs`` below them).
 
@@ -42,14 +43,16 @@ def lint_paths(
     Cross-file rules see the whole workspace around the paths (the folder holding
     ``xanoctl.lock``); findings are reported for the named paths only, and with
     ``changed_since`` only for those changed since that git revision. ``keep_files`` keeps
-    every file's facts in ``result.facts`` (scope, workspaces, facts by path), for the views. Raises
+    every file's facts in ``result.facts`` (scope, workspaces, facts by path), for the views. ``texts``
+    lints that content in place of what those files (absolute paths) hold on disk. Raises
     :class:`xanoctl.errors.UsageError` for a bad path, revision, option or baseline (and, with
     ``empty_ok=False``, for a folder holding no XanoScript).
     """
     config = (config or LintConfig()).overridden(select=select, ignore=ignore, fail_on=fail_on,
                                                  baseline=baseline)
     return run(paths, config, changed_since=changed_since, use_cache=use_cache, cache_dir=cache_dir,
-               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files, empty_ok=empty_ok)
+               jobs=jobs, write_baseline=write_baseline, keep_files=keep_files, empty_ok=empty_ok,
+               texts=texts)
 
 
 def build_index(paths: Sequence[str | Path], config: LintConfig | None = None, *, use_cache: bool = True,

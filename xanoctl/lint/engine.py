@@ -57,6 +57,8 @@ class LintResult:
     # displayed path -> where its credentials stand (SEC001): masked in every source line shown
     secrets: dict[str, list] = field(default_factory=dict)
     baseline_written: int | None = None
+    # absolute path -> digest of the content this run linted (what ``--fix`` checks the files against)
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
     # with ``keep_files``: the scope, its workspaces and every file's facts, for the views
     facts: Facts | None = field(default=None, repr=False)
 
@@ -78,7 +80,10 @@ class LintResult:
 
 def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cache: bool = True,
         cache_dir: str | Path | None = None, jobs: int | None = None,
-        write_baseline: str | Path | None = None, keep_files: bool = False, empty_ok: bool = True) -> LintResult:
+        write_baseline: str | Path | None = None, keep_files: bool = False, empty_ok: bool = True,
+        texts: dict[str, bytes] | None = None) -> LintResult:
+    """``texts``: the content to lint in place of what some files (absolute paths) hold on disk
+    (``--fix`` lints its fixed texts before it writes them)."""
     cwd = os.getcwd()
     scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     report = list(scope.report)
@@ -89,7 +94,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
         changes = changes_since(changed_since, str(Path(scope.roots[0]) if scope.roots else cwd))
         report = [path for path in report if os.path.realpath(path) in changes.paths]
 
-    blobs, digests = _read(scope)
+    blobs, digests = _read(scope, texts)
     cache = _open_cache(config, scope, cwd, cache_dir) if use_cache else None
     scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
     run_digest = hashlib.blake2b(
@@ -107,6 +112,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
             cache.save_run(scope_id, run_digest, payload)
     touched = _touched(changes, report, payload, config) if changes is not None else None
     result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+    result.digests = digests
     if keep_files:
         result.facts = Facts(scope, workspaces(scope, blobs.get), results if results is not None else
                              _file_results(scope, blobs, digests, cache, config, jobs)[0])
@@ -125,10 +131,13 @@ def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | 
     return Facts(scope, workspaces(scope, blobs.get), results)
 
 
-def _read(scope: Scope) -> tuple[dict[str, bytes | None], dict[str, str]]:
+def _read(scope: Scope, texts: dict[str, bytes] | None = None) -> tuple[dict[str, bytes | None], dict[str, str]]:
     blobs: dict[str, bytes | None] = {}
     digests: dict[str, str] = {}
     for path in scope.index:
+        if texts and path in texts:
+            blobs[path], digests[path] = texts[path], digest(texts[path])
+            continue
         try:
             with open(path, "rb") as handle:
                 data = handle.read()

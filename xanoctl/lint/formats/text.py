@@ -1,6 +1,7 @@
-"""``--format text``: one finding per paragraph, with the source line and a caret::
+"""``--format text``: one finding per paragraph, with the source line and a caret; ``[*]``
+marks a finding that ``--fix`` fixes::
 
-    workspace/function/Tasks/Sync.xs:12:27: FP003 error: `$result.people`: ... read `$result.data.people`
+    workspace/function/Tasks/Sync.xs:12:27: FP003 [*] error: `$result.people`: ... read `$result.data.people`
         var $synced { value = $result.people|count }
                               ^^^^^^^^^^^^^^
 """
@@ -33,14 +34,16 @@ def render(result: LintResult, *, color: bool = False) -> str:
     cache: dict[str, list[str] | None] = {}
     for finding in result.findings:
         path, message = _clean(finding.path), _clean(finding.message)
-        head = f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.severity}: {message}"
+        mark = " [*]" if finding.fix is not None and finding.fix.safe else ""
+        head = f"{path}:{finding.line}:{finding.column}: {finding.code}{mark} {finding.severity}: {message}"
         if color:
             head = (f"{_BOLD}{path}:{finding.line}:{finding.column}:{_RESET} "
-                    f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {message}")
+                    f"{_COLORS[finding.severity]}{finding.code}{_RESET}{mark} "
+                    f"{_COLORS[finding.severity]}{finding.severity}{_RESET}: {message}")
         source = _source_lines(result.sources.get(finding.path, finding.path), cache)
         excerpt = _excerpt(finding, source, result.secrets.get(finding.path, ()))
         blocks.append(head + ("\n" + excerpt if excerpt else ""))
-    blocks.append(summary(result))
+    blocks.append(summary(result) + fixable(result))
     return "\n".join(blocks)
 
 
@@ -69,6 +72,18 @@ def summary(result: LintResult) -> str:
 
 def _files(count: int) -> str:
     return f"{count} file" + ("" if count == 1 else "s")
+
+
+def fixable(result: LintResult) -> str:
+    """``[*] 6 fixable with --fix (6 more with --unsafe-fixes).`` on a line of its own, when
+    some findings have a fix."""
+    safe = sum(1 for finding in result.findings if finding.fix is not None and finding.fix.safe)
+    unsafe = sum(1 for finding in result.findings if finding.fix is not None and not finding.fix.safe)
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f"\n{unsafe} fixable with --unsafe-fixes."
+    return f"\n[*] {safe} fixable with --fix" + (f" ({unsafe} more with --unsafe-fixes)." if unsafe else ".")
 
 
 def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:

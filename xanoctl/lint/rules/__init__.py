@@ -8,6 +8,9 @@ code, the good one does not). ``SCOPE`` says where the rule runs:
 - ``document``: ``check(doc, ctx: DocContext)`` yields :class:`~xanoctl.lint.finding.Problem`;
 - ``workspace``: ``check(index, ctx: IndexContext)`` yields problems with their path;
 - ``syntax`` / ``engine``: reported by the engine itself (parse failures, suppressions).
+
+A rule that offers fixes says so in ``FIX``: (applicability: ``safe``, ``unsafe`` or
+``safe/unsafe``, what the fix does); see :mod:`xanoctl.lint.fixes`.
 """
 
 from __future__ import annotations
@@ -39,6 +42,22 @@ WORKSPACE_CHECKS = tuple((rule, rule.check if rule.SCOPE == "workspace" else rul
 
 def get_rule(code: str) -> ModuleType:
     return RULES[code]
+
+
+def fix_of(rule: ModuleType) -> tuple[str, str] | None:
+    """How the rule fixes what it finds: (applicability, what the fix does), or None."""
+    return getattr(rule, "FIX", None)
+
+
+def fix_text(rule: ModuleType) -> str:
+    """One sentence on the rule's fix, for ``xanoctl rules CODE`` and the catalogue."""
+    found = fix_of(rule)
+    if found is None:
+        return "No automatic fix."
+    how, what = found
+    when = {"safe": "safe, applied by `--fix`", "unsafe": "unsafe, applied by `--unsafe-fixes`"}.get(
+        how, "safe or unsafe: `--fix` applies the safe ones, `--unsafe-fixes` all")
+    return f"Fix ({when}): {what}."
 
 
 def suggest_code(code: str) -> str | None:

@@ -45,6 +45,7 @@ from typing import Iterator, NamedTuple
 from xanoctl.lint.calls import closest
 from xanoctl.language.model import Pos
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.semantics.inputs import lambda_reads
 
 CODE = "IN001"
@@ -52,6 +53,7 @@ NAME = "undeclared-input"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "reads the closest input the document declares")
 
 
 class Read(NamedTuple):
@@ -111,4 +113,5 @@ def problem(key: str, pos, exact: bool, kind: str, declared: list[str], links: t
         message += f"; it takes {names}{', ...' if len(declared) > 8 else ''}"
     else:
         message += "; it takes no inputs"
-    return Problem(pos, message, f"$input.{hint}" if hint and exact else None)
+    fix = replace(pos, f"$input.{hint}", f"Read `$input.{hint}`", UNSAFE) if hint and exact else None
+    return Problem(pos, message, fix)

@@ -53,6 +53,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, quoted, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "XR001"
@@ -60,6 +61,7 @@ NAME = "unknown-function"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (UNSAFE, "calls the closest function of the workspace")
 
 
 def check(index, ctx) -> Iterator[Problem]:
@@ -74,5 +76,6 @@ def check(index, ctx) -> Iterator[Problem]:
         fix = None
         if close:
             message += f"; did you mean `{close}`?"
-            fix = f'function.run "{close}"'
+            if call.pos[0] == call.pos[2] and call.pos[3] - call.pos[1] > len("function.run"):  # the name too
+                fix = replace(call.pos, f"function.run {quoted(close)}", f"Call `{close}`", UNSAFE)
         yield Problem(call.pos, message, fix, call.path, call.obj, (call.callee,))
