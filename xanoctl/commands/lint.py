@@ -19,8 +19,11 @@ from xanoctl.lint.formats import FORMATS
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
               help="Lowest severity that makes the exit code 1 (default: error, or lint.fail_on).")
 @click.option("--changed-since", metavar="REV",
-              help="Report only files changed since this git revision, and the callers a changed function "
-                   "breaks (cross-file rules still see everything).")
+              help="Report only files changed since this git revision, and the findings the change causes in "
+                   "other files (a deleted or renamed function, other inputs, another answer, a removed column...).")
+@click.option("--staged", is_flag=True,
+              help="Judge the commit being made (the pre-commit hook): the staged files, and the findings the "
+                   "commit causes in other files; the workspace as the index holds it.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Do not report findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
@@ -38,7 +41,7 @@ from xanoctl.lint.formats import FORMATS
               help="Count the findings of each rule instead of listing them (text or json).")
 @click.option("--watch", is_flag=True,
               help="Lint again each time a .xs file (or xanoctl.yaml) is saved, until Ctrl-C.")
-def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_baseline, config_path,
+def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, write_baseline, config_path,
          no_cache, jobs, output, fix, unsafe_fixes, show_diff, statistics, watch):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
@@ -51,6 +54,8 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
 
     config = load_config(config_path)
     explicit = bool(paths)
+    if staged and changed_since:
+        raise click.UsageError("--staged and --changed-since name two different changes: give one")
     if not paths:
         default = config.workspace or "workspace"
         if not Path(default).is_dir():
@@ -65,8 +70,8 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, baseline, write_bas
         fmt = "text"
     if statistics and fmt not in ("text", "json"):
         raise click.UsageError("--statistics gives a text or json report: use --format text or json")
-    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, baseline=baseline,
-                   use_cache=not no_cache, jobs=jobs or None, empty_ok=not explicit)
+    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, staged=staged,
+                   baseline=baseline, use_cache=not no_cache, jobs=jobs or None, empty_ok=not explicit)
     if fixing:
         _fix(paths, config, options, unsafe=unsafe_fixes, show_diff=show_diff, fmt=fmt, output=output)
     code = _lint(paths, config, options, fmt=fmt, output=output, statistics=statistics, write_baseline=write_baseline)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.lint import facts, suppress
+from xanoctl.lint import conflicts, facts, suppress
 from xanoctl.lint.cache import digest, pack
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
@@ -56,6 +56,12 @@ def analyze(path: str, data: bytes, options: Options, file_digest: str | None = 
     result = FileResult(path=path, digest=file_digest or digest(data), lines=data.count(b"\n") + 1)
     try:
         text = decode_source(data, path)
+        marker = conflicts.conflict_marker(text)
+        if marker is not None:
+            raise XanoSyntaxError("an unresolved merge conflict: keep the lines you want from between the "
+                                  f"`{conflicts.CONFLICT_START}`, `{conflicts.CONFLICT_MIDDLE}` and `{conflicts.CONFLICT_END}` "
+                                  "lines, and delete those lines", path=path, line=marker, column=1,
+                                  end_line=marker, end_column=len(conflicts.CONFLICT_START) + 1)
         docs = parse_documents(text, path)
     except XanoSyntaxError as error:
         result.parsed = False

@@ -66,7 +66,7 @@ def summary(result: LintResult) -> str:
     if result.baselined:
         extra.append(f"{result.baselined} in the baseline")
     if result.callers:
-        extra.append(f"{result.callers} in unchanged files calling a changed function")
+        extra.append(f"{result.callers} in unchanged files that the change breaks")
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
