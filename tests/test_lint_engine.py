@@ -171,6 +171,18 @@ def test_malformed_suppressions(tmp_path, comment, message):
     assert found[0].message.startswith(message)
 
 
+@pytest.mark.parametrize("comment, message, fix", [
+    ("// xanoctl: ignore[ID01] typo", "suppression names unknown rule `ID01`; did you mean `ID001`?", "ID001"),
+    ("// xanoctl: ignore[FP003, xr01] two", "suppression names unknown rule `XR01`; did you mean `XR001`?", "XR001"),
+    ("// xanoctl: ignore[QQ777]", "suppression names unknown rule `QQ777`; `xanoctl rules` lists the codes", None),
+])
+def test_an_unknown_code_in_a_suppression_suggests_the_closest(tmp_path, comment, message, fix):
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": suppressed_caller(comment)})
+    found = [f for f in lint_paths([root], use_cache=False).findings
+             if f.code == "XS900" and f.message.startswith("suppression names")]
+    assert [(f.message, f.fix and f.fix.edits[0].text) for f in found] == [(message, fix)]
+
+
 # ---------------------------------------------------------------------------- baseline
 
 
@@ -428,6 +440,10 @@ def test_changed_since_reports_callers_that_a_changed_function_breaks(tmp_path, 
     assert result.callers == sum(1 for path, _ in expected if path != "Workers/sync")
     if result.callers:
         assert summary(result).endswith(f"({result.callers} in unchanged files that the change breaks)")
+        # the summary counts the files the problems are in, and the files checked (those changed)
+        holding = len({path for path, _ in expected})
+        checked = "" if holding == result.files else f" ({result.files} checked)"
+        assert f" in {holding} file{'' if holding == 1 else 's'}{checked}." in summary(result)
     # the same from the cache
     lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")
     cached = lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")

@@ -42,8 +42,12 @@ from xanoctl.ui.words import plural
 @click.option("--unsafe-fixes", is_flag=True, help="Apply the unsafe fixes too (the rules' best guesses).")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the diff of what --fix (or --unsafe-fixes) would change, and write nothing.")
+@click.option("--statistics", is_flag=True,
+              help="Count the findings of each rule instead of listing them (text or json).")
+@click.option("--watch", is_flag=True,
+              help="Lint again each time a .xs file (or xanoctl.yaml) is saved, until Ctrl-C.")
 def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, write_baseline, config_path,
-         no_cache, jobs, output, fix, unsafe_fixes, show_diff):
+         no_cache, jobs, output, fix, unsafe_fixes, show_diff, statistics, watch):
     """Lint XanoScript files and folders (folders: every *.xs below them; none named: the
     workspace folder, `dir` in xanoctl.yaml or ./workspace).
 
@@ -60,10 +64,10 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, w
       xanoctl lint --fix                             apply the safe fixes (--diff shows them)
       xanoctl lint --write-baseline xanoctl-baseline.json
     """
-    from xanoctl.lint.api import lint_paths
     from xanoctl.lint.config import load_config
 
     config = load_config(config_path)
+    explicit = bool(paths)
     if staged and changed_since:
         raise click.UsageError("--staged and --changed-since name two different changes: give one")
     if not paths:
@@ -76,17 +80,63 @@ def lint(paths, fmt, select, ignore, fail_on, changed_since, staged, baseline, w
     fixing = fix or unsafe_fixes or show_diff
     if fixing and write_baseline:
         raise click.UsageError("--write-baseline records findings; it cannot be combined with --fix or --diff")
-    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, staged=staged, baseline=baseline,
-                   use_cache=not no_cache, jobs=jobs or None)
+    if watch and (write_baseline or fixing):
+        raise click.UsageError("--watch lints again and again: write a baseline or fix without it")
+    if statistics and fmt == "auto":
+        fmt = "text"
+    if statistics and fmt not in ("text", "json"):
+        raise click.UsageError("--statistics gives a text or json report: use --format text or json")
+    options = dict(select=select, ignore=ignore, fail_on=fail_on, changed_since=changed_since, staged=staged,
+                   baseline=baseline, use_cache=not no_cache, jobs=jobs or None, empty_ok=not explicit)
     if fixing:
         _fix(paths, config, options, unsafe=unsafe_fixes, show_diff=show_diff, fmt=fmt, output=output)
+    code = _lint(paths, config, options, fmt=fmt, output=output, statistics=statistics, write_baseline=write_baseline)
+    if not watch:
+        sys.exit(code)
+    from xanoctl.lint.watch import folders
+
+    watched = folders(paths, config.workspace)
+    try:
+        _watch(paths, config_path, watched, options, fmt=fmt, output=output, statistics=statistics)
+    except KeyboardInterrupt:  # the way out of a watch: not a failure
+        pass
+    sys.exit(0)
+
+
+def _lint(paths, config, options: dict, *, fmt: str, output: str | None, statistics: bool = False,
+          write_baseline: str | None = None) -> int:
+    """Lint once and report (the counts per rule with ``statistics``); the exit code it calls for."""
+    from xanoctl.lint.api import lint_paths
+    from xanoctl.lint.formats import statistics as counted
+
     result = lint_paths(paths, config, write_baseline=write_baseline, **options)
     if write_baseline:
         click.echo(f"Wrote {plural(result.baseline_written, 'finding')} from {plural(result.files, 'file')} to "
                    f"{write_baseline}; lint with --baseline {write_baseline} to report only new ones.")
-        sys.exit(0)
-    _report(result, fmt, output)
-    sys.exit(result.exit_code)
+        return 0
+    _report(result, fmt, output, counted(result, fmt) if statistics else None)
+    return result.exit_code
+
+
+def _watch(paths, config_path, watched, options: dict, **report) -> None:
+    """Lint again after each batch of saves under ``watched``."""
+    from xanoctl.errors import XanoctlError
+    from xanoctl.lint.config import load_config
+    from xanoctl.lint.files import display_path
+    from xanoctl.lint.watch import batches
+
+    for changed in batches(watched):
+        if not changed:  # the watch has begun
+            click.echo(f"Watching {', '.join(display_path(folder) for folder in watched)} for changes "
+                       "(Ctrl-C to stop)", err=True)
+            continue
+        click.echo(f"\n{len(changed)} file{'' if len(changed) == 1 else 's'} changed "
+                   f"({', '.join(display_path(path) for path in changed[:3])}{', ...' if len(changed) > 3 else ''}): "
+                   "linting again", err=True)
+        try:  # a broken configuration or a folder gone is said, and the watch goes on
+            _lint(paths, load_config(config_path), options, **report)
+        except (XanoctlError, click.UsageError) as exc:
+            click.echo(f"xanoctl: error: {exc.message if isinstance(exc, click.UsageError) else exc}", err=True)
 
 
 def _report(result, fmt: str, output: str | None, text: str | None = None) -> None:

@@ -41,7 +41,7 @@ def tasks(path, fmt, now_text):
 
     now = parse_now(now_text) or datetime.now(timezone.utc)
     config = load_config()
-    found = open_workspaces(default_path(path, config), config)
+    found = open_workspaces(default_path(path, config, "tasks"), config, empty_ok=path is None)
     several = len(found) > 1
     rows, trees = [], {}
     for workspace in found:  # each task's chain in its own workspace's graph
@@ -76,7 +76,7 @@ def tasks(path, fmt, now_text):
         print_json({"now": iso(now), "tasks": rows})
         return
     if not rows:
-        click.echo(f"No tasks under {path or default_path(path, config)}.")
+        click.echo(f"No tasks under {path or default_path(path, config, 'tasks')}.")
         return
     heads = ("WORKSPACE",) if several else ()
     table = [(*heads, "TASK", "ACTIVE", "SCHEDULE", "NEXT RUN (UTC)")]

@@ -4,6 +4,7 @@ there is a lot), run the workspace rules over the index, then suppress, filter a
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
@@ -17,6 +18,7 @@ from xanoctl.lint import suppress
 from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest, unpack
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.files import Scope, display_path, resolve_scope, workspaces
+from xanoctl.lint.layout import Workspace
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
 from xanoctl.gcpause import few_collections
 
@@ -29,6 +31,15 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_BYTES = 256_000
+
+
+@dataclass
+class Facts:
+    """What the views build on: the files read, the workspaces they form, each file's facts."""
+
+    scope: Scope
+    workspaces: list[Workspace]
+    results: dict[str, FileResult]
 
 
 @dataclass
@@ -53,8 +64,8 @@ class LintResult:
     notes: list[str] = field(default_factory=list)  # what a change's judgement could not see exactly
     # absolute path -> digest of the content this run linted (what ``--fix`` checks the files against)
     digests: dict[str, str] = field(default_factory=dict, repr=False)
-    # with ``keep_files``: the scope and every file's facts, for the views built on the index
-    facts: tuple[Scope, dict[str, FileResult]] | None = field(default=None, repr=False)
+    # with ``keep_files``: the scope, its workspaces and every file's facts, for the views
+    facts: Facts | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -75,14 +86,15 @@ class LintResult:
 def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: bool = False,
         change: Changes | None = None, use_cache: bool = True, cache_dir: str | Path | None = None,
         jobs: int | None = None, write_baseline: str | Path | None = None, keep_files: bool = False,
-        texts: dict[str, bytes] | None = None) -> LintResult:
+        texts: dict[str, bytes] | None = None, empty_ok: bool = True) -> LintResult:
     """Lint ``paths`` (see :func:`xanoctl.lint.api.lint_paths`). With a change (``change``, or the
     one ``changed_since`` or ``staged`` names, see :mod:`xanoctl.lint.changed`): the workspace as
     it is after the change, reporting the changed files among ``paths`` and the findings the
     change causes in the other files. ``texts``: the content to lint in place of what some files
-    (absolute paths) hold on disk (``--fix`` lints its fixed texts before it writes them)."""
+    (absolute paths) hold on disk (``--fix`` lints its fixed texts before it writes them).
+    ``empty_ok=False``: a named folder holding no XanoScript is a usage error."""
     cwd = os.getcwd()
-    scope = resolve_scope(paths, config.workspace)
+    scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     report = list(scope.report)
     changes = change
     if changed_since or staged:
@@ -110,7 +122,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: 
     results = None
     if payload is None:
         results, analysed = _file_results(scope, blobs, digests, cache, config, jobs, set(overlay))
-        payload = _check_workspace(scope, results, config)
+        payload = _check_workspace(workspaces(scope, blobs.get), results, config)
         if cache is not None:
             cache.save_run(scope_id, run_digest, payload)
     caused = None
@@ -123,21 +135,21 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: 
         result.notes = list(changes.notes)
     result.digests = digests
     if keep_files:
-        result.facts = (scope, results if results is not None else
-                        _file_results(scope, blobs, digests, cache, config, jobs, set(overlay))[0])
+        result.facts = Facts(scope, workspaces(scope, blobs.get), results if results is not None else
+                             _file_results(scope, blobs, digests, cache, config, jobs, set(overlay))[0])
     return result
 
 
 def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | Path | None = None,
-         jobs: int | None = None) -> tuple[Scope, dict[str, FileResult]]:
+         jobs: int | None = None, empty_ok: bool = True) -> Facts:
     """The facts of every file of the workspace around ``paths`` (from the cache where a file
-    is unchanged, parsed in parallel where there is a lot), without running the workspace
-    rules: what the views (graph, manual, task chains) build on."""
-    scope = resolve_scope(paths, config.workspace)
+    is unchanged, parsed in parallel where there is a lot) and the workspaces they form,
+    without running the workspace rules: what the views (graph, manual, task chains) build on."""
+    scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     blobs, digests = _read(scope)
     cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
     results, _ = _file_results(scope, blobs, digests, cache, config, jobs)
-    return scope, results
+    return Facts(scope, workspaces(scope, blobs.get), results)
 
 
 def _read(scope: Scope, overlay: dict[str, bytes | None] | None = None) -> tuple[dict[str, bytes | None],
@@ -165,7 +177,7 @@ def _read(scope: Scope, overlay: dict[str, bytes | None] | None = None) -> tuple
 
 def _run_digest(scope: Scope, digests: dict[str, str]) -> str:
     return hashlib.blake2b("".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
-                           + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+                           + "\n".join(scope.marked).encode(), digest_size=16).hexdigest()
 
 
 def _overlaid(scope: Scope, contents: dict[str, bytes | None]) -> tuple[Scope, dict[str, bytes | None]]:
@@ -191,7 +203,7 @@ def _overlaid(scope: Scope, contents: dict[str, bytes | None]) -> tuple[Scope, d
             out[path] = data
     kept = tuple(sorted(index))
     report = tuple(path for path in scope.report if path in index)
-    return Scope(report, kept, scope.roots, scope.complete), out
+    return dataclasses.replace(scope, report=report, index=kept), out
 
 
 def _open_cache(config: LintConfig, scope: Scope, cwd: str, cache_dir) -> LintCache:
@@ -247,7 +259,7 @@ def _caused(scope: Scope, blobs, digests, overlay: dict[str, bytes | None], chan
     if old is None:
         results, analysed = _file_results(before_scope, before_blobs, before_digests, cache, config, jobs,
                                           set(before) | set(overlay))
-        old = _check_workspace(before_scope, results, config)
+        old = _check_workspace(workspaces(before_scope, before_blobs.get), results, config)
         if cache is not None:
             cache.save_run(before_id, before_digest, old)
     reported = set(report)
@@ -359,22 +371,24 @@ def _batches(paths: list[str], blobs, digests, workers: int) -> list[list[tuple[
     return batches
 
 
-def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintConfig) -> dict:
-    """Run the workspace rules; the raw findings of every file of the index, by path."""
+def _check_workspace(found: list[Workspace], results: dict[str, FileResult], config: LintConfig) -> dict:
+    """Run the workspace rules, one workspace at a time; the raw findings of every file of the
+    index, by path."""
     from xanoctl.lint.analyze import Options
     from xanoctl.lint.context import IndexContext
     from xanoctl.lint.index import WorkspaceIndex
-    from xanoctl.lint.rules import WORKSPACE_RULES
+    from xanoctl.lint.rules import WORKSPACE_CHECKS
 
     ctx = IndexContext(Options(config.options))
     findings: dict[str, list[Finding]] = {}
-    for path in scope.index:
-        if results[path].findings:
-            findings[path] = list(results[path].findings)
-    for paths in workspaces(scope):  # one workspace at a time
-        index = WorkspaceIndex((results[path] for path in paths), complete=scope.complete)
-        for rule in WORKSPACE_RULES:
-            for problem in rule.check(index, ctx):
+    for path, result in results.items():
+        if result.findings:
+            findings[path] = list(result.findings)
+    for workspace in found:
+        index = WorkspaceIndex((results[path] for path in workspace.files), complete=workspace.complete,
+                               exported=workspace.exported)
+        for rule, check in WORKSPACE_CHECKS:
+            for problem in check(index, ctx):
                 finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
                 findings.setdefault(finding.path, []).append(finding)
     return {

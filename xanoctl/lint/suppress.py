@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.lint.finding import Finding, Problem, Span, make_finding
-from xanoctl.lint.fixes import SAFE, replace
+from xanoctl.lint.fixes import SAFE, UNSAFE, replace
 from xanoctl.pickling import by_fields
 
 if TYPE_CHECKING:
@@ -90,8 +90,13 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         codes = tuple(code.strip().upper() for code in re.split(r"[,\s]+", ignore.group(1)) if code.strip())
         unknown = [code for code in codes if code not in known]
         if not codes or unknown:
+            from xanoctl.lint.rules import suggest_code
+
+            hint = suggest_code(unknown[0]) if unknown else None
             what = f"unknown rule `{unknown[0]}`" if unknown else "no rule code"
-            problems.append(Problem(pos, f"suppression names {what}; `xanoctl rules` lists the codes"))
+            advice = f"did you mean `{hint}`?" if hint else "`xanoctl rules` lists the codes"
+            problems.append(Problem(pos, f"suppression names {what}; {advice}",
+                                    _replaced(line, pos, unknown[0], hint) if hint else None))
             codes = tuple(code for code in codes if code in known)
             if not codes:
                 continue
@@ -105,6 +110,19 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         inside = (line_no, listed.start(1) + 1, line_no, listed.end(1) + 1) if listed and not unknown else (0, 0, 0, 0)
         found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last, whole, inside))
     return found, problems
+
+
+def _replaced(line: str, pos: Span, code: str, hint: str):
+    """A fix writing ``hint`` in place of the unknown ``code`` in the brackets, when it is written
+    there once (unsafe: the closest code is a guess)."""
+    listed = _CODES.search(line)
+    if not listed:
+        return None
+    found = list(re.finditer(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", listed.group(1), re.IGNORECASE))
+    if len(found) != 1:
+        return None
+    start = listed.start(1) + found[0].start() + 1
+    return replace((pos[0], start, pos[0], start + len(code)), hint, f"Write `{hint}`", UNSAFE)
 
 
 def _next_code_line(lines: list[str], start: int) -> int | None:

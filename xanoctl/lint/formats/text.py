@@ -52,12 +52,16 @@ def render(result: LintResult, *, color: bool = False, width: int | None = None)
 
 
 def summary(result: LintResult) -> str:
-    files = f"{result.files} file" + ("" if result.files == 1 else "s")
+    """``Found 3 problems (2 errors, 1 warning) in 2 files (5 checked).``: the files the problems
+    are in (with ``--changed-since``, unchanged callers included), and how many were checked."""
+    files = _files(result.files)
     counts = result.counts()
     total = len(result.findings)
     if total:
         parts = [f"{n} {level}{'' if n == 1 else 's'}" for level, n in counts.items() if n]
-        text = f"Found {total} problem{'' if total == 1 else 's'} ({', '.join(parts)}) in {files}."
+        holding = len({finding.path for finding in result.findings})
+        checked = "" if holding == result.files else f" ({result.files} checked)"
+        text = f"Found {total} problem{'' if total == 1 else 's'} ({', '.join(parts)}) in {_files(holding)}{checked}."
     else:
         text = f"No problems in {files}."
     extra = []
@@ -68,6 +72,10 @@ def summary(result: LintResult) -> str:
     if result.callers:
         extra.append(f"{result.callers} in unchanged files that the change breaks")
     return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _files(count: int) -> str:
+    return f"{count} file" + ("" if count == 1 else "s")
 
 
 def fixable(result: LintResult) -> str:

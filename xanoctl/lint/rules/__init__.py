@@ -23,7 +23,7 @@ from types import ModuleType
 _MODULES = (
     "xs001", "xs002", "fp001", "fp002", "fp003", "ep001", "sc001", "sc002",
     "id001", "id002", "xr001", "fp004", "cf002", "fl001", "fl002", "xs003", "vr001", "vr002", "in001", "ty001",
-    "xr002", "xr003", "db001", "db002", "db003", "rt001", "sec001", "sec002", "st001", "pf001", "xs900",
+    "xr002", "xr003", "db001", "db002", "db003", "rt001", "du001", "sec001", "sec002", "st001", "pf001", "xs900",
 )
 
 RULES: dict[str, ModuleType] = {}
@@ -33,6 +33,11 @@ for _name in _MODULES:
 
 DOCUMENT_RULES = tuple(rule for rule in RULES.values() if rule.SCOPE == "document")
 WORKSPACE_RULES = tuple(rule for rule in RULES.values() if rule.SCOPE == "workspace")
+# what runs over a workspace's index: the workspace rules, and the part of a document rule that
+# needs the workspace for some documents (``check_workspace``: IN001's linked inputs)
+WORKSPACE_CHECKS = tuple((rule, rule.check if rule.SCOPE == "workspace" else rule.check_workspace)
+                         for rule in RULES.values()
+                         if rule.SCOPE == "workspace" or hasattr(rule, "check_workspace"))
 
 
 def get_rule(code: str) -> ModuleType:
