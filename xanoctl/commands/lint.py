@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from xanoctl.lint.formats import FORMATS
-from xanoctl.ui.errors import notice, warning
+from xanoctl.ui.errors import error, notice, warning
 from xanoctl.ui.output import colour_on, width as terminal_width
 from xanoctl.ui.paths import resolve
-from xanoctl.ui.words import plural
+from xanoctl.ui.words import plural, some
 
 
 @click.command()
@@ -127,16 +127,14 @@ def _watch(paths, config_path, watched, options: dict, **report) -> None:
 
     for changed in batches(watched):
         if not changed:  # the watch has begun
-            click.echo(f"Watching {', '.join(display_path(folder) for folder in watched)} for changes "
-                       "(Ctrl-C to stop)", err=True)
+            notice(f"Watching {', '.join(display_path(folder) for folder in watched)} for changes (Ctrl-C to stop)")
             continue
-        click.echo(f"\n{len(changed)} file{'' if len(changed) == 1 else 's'} changed "
-                   f"({', '.join(display_path(path) for path in changed[:3])}{', ...' if len(changed) > 3 else ''}): "
-                   "linting again", err=True)
+        notice(f"\n{plural(len(changed), 'file')} changed ({some([display_path(path) for path in changed])}): "
+               "linting again")
         try:  # a broken configuration or a folder gone is said, and the watch goes on
             _lint(paths, load_config(config_path), options, **report)
         except (XanoctlError, click.UsageError) as exc:
-            click.echo(f"xanoctl: error: {exc.message if isinstance(exc, click.UsageError) else exc}", err=True)
+            error(exc.message if isinstance(exc, click.UsageError) else str(exc))
 
 
 def _report(result, fmt: str, output: str | None, text: str | None = None) -> None:
