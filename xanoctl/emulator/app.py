@@ -21,6 +21,7 @@ from xanoctl.emulator.documents import Header, read_header
 from xanoctl.emulator import multidoc as imports
 from xanoctl.emulator.faults import FaultSpecError
 from xanoctl.emulator.state import READ, UPDATE, EmulatorState
+from xanoctl.xano.kinds import BY_COLLECTION, NAMES
 from xanoctl.emulator.store import (ApiError, Branch, StoredObject, format_time, input_error, new_canonical,
                                     not_found)
 
@@ -30,9 +31,8 @@ XANOSCRIPT_TYPE = "text/x-xanoscript"
 TRANSPORT_KEY = "xanoctl.transport"  # set in the ASGI scope state by the emulator's server
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SORTS = ("created_at", "updated_at", "name")
-COLLECTIONS = {"function": "function", "task": "task", "apigroup": "api_group", "table": "table",
-               "middleware": "middleware"}
-MULTIDOC_ORDER = ("table", "function", "middleware", "api_group", "task")
+COLLECTIONS = BY_COLLECTION  # collection -> kind (endpoints have their own routes)
+MULTIDOC_ORDER = tuple(kind for kind in NAMES if kind != "query")  # endpoints follow their group
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 

@@ -14,12 +14,13 @@ from typing import Any
 from xanoctl.atomic import write_atomic
 from xanoctl.emulator.faults import FaultInjector, Faults
 from xanoctl.emulator.store import Store, stable_guid
+from xanoctl.xano.kinds import NAMES
 
 READ = "read"
 UPDATE = "update"
 ALL_RIGHTS = frozenset({READ, UPDATE})
 SEED_EPOCH_MS = 1_736_154_000_000  # 2025-01-06 09:00:00 UTC: seeded objects get fixed timestamps
-SEED_ORDER = ("table", "function", "middleware", "api_group", "query", "task")
+SEED_ORDER = NAMES
 
 
 @dataclass

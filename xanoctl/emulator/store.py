@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-KINDS = ("table", "function", "middleware", "api_group", "query", "task")
+from xanoctl.xano.kinds import NAMES
+
+KINDS = NAMES
 LIVE_BRANCH = "v1"
 
 
