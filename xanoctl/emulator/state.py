@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ class RequestStats:
 
     methods: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    log: deque = field(default_factory=lambda: deque(maxlen=10_000))  # "METHOD /path" of each request
 
     @property
     def requests(self) -> int:
@@ -43,7 +44,7 @@ class RequestStats:
 
     def as_dict(self) -> dict[str, Any]:
         return {"requests": self.requests, "methods": dict(self.methods),
-                "statuses": {str(k): v for k, v in self.statuses.items()}}
+                "statuses": {str(k): v for k, v in self.statuses.items()}, "log": list(self.log)}
 
 
 @dataclass
