@@ -149,6 +149,7 @@ class DocFact:
     refs: tuple[Reference, ...] = ()
     inputs: tuple[InputFact, ...] | None = None  # every named input as declared; None: no input clause
     columns: tuple[ColumnUse, ...] = ()
+    tests: tuple[tuple[str, int], ...] = ()  # its unit tests: (name, line of `test "name"`)
 
     @property
     def obj(self) -> str:
@@ -225,6 +226,8 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
             guid=doc.guid, refs=tuple(references(doc, ctx.semantics.live)), inputs=declared,
             columns=tuple(column_uses(doc, ctx.semantics.live)),
+            tests=tuple((block.target, block.pos.line) for block in doc.blocks
+                        if block.kind == "test" and isinstance(block.target, str)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
