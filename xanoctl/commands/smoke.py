@@ -61,11 +61,39 @@ def smoke(groups, only, inputs_file, concurrency, timeout, fmt, folder, instance
     if len(workspaces) != 1:
         raise NotRun(f"{config.dir} holds several workspaces: pass --dir to name one")
     endpoints = discover(workspaces[0], list(lint.rule_options("FP001")["folders"]))
-    calls = runner.check(runner.select(endpoints, fixtures, list(groups), list(only)), fixtures, os.environ)
-    stream = reports.streamer(fmt, click.echo)
+    chosen = runner.select(endpoints, fixtures, list(groups), list(only))
+    calls = runner.check(endpoints, chosen, fixtures, os.environ)
+    stream = _Held(reports.streamer(fmt, click.echo))
     report = runner.run(calls, instance_origin(config.instance), config.branch, config.http,
                         concurrency=concurrency, timeout=timeout, on_result=stream)
-    if report.results and all(result.details.get("http_status") is None for result in report.results):
+    if report.results and not stream.answered:
         raise NotRun(f"no endpoint answered ({report.results[0].message}): check the instance URL and the network")
-    click.echo(reports.render(report, fmt, streamed=stream is not None))
+    stream.flush()
+    click.echo(reports.render(report, fmt, streamed=stream.streaming))
     raise SystemExit(report.exit_code)
+
+
+class _Held:
+    """Streams the results, but holds them back until one endpoint has answered: when none
+    does (the instance is unreachable) the run ends with one line and exit 2 instead."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.answered = False
+        self.held = []
+
+    @property
+    def streaming(self) -> bool:
+        return self.stream is not None
+
+    def __call__(self, result) -> None:
+        self.answered = self.answered or result.details.get("http_status") is not None
+        self.held.append(result)
+        if self.answered:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            for result in self.held:
+                self.stream(result)
+        self.held = []

@@ -343,6 +343,10 @@ class MetaApi:
             label = str(body.get("branch") or "")
             branches = [self.state.store.branch(workspace.id, label or None)]
             test = runs.find_unit_test(branches, request.path_params["tid"])
+            delay = runs.delay_of(test.obj, test.name)
+        if delay:
+            await asyncio.sleep(delay)
+        with self.state.lock:
             answer = runs.run_answer(test.obj, test.name, test.expects)
         return JSONResponse(answer)
 
@@ -352,6 +356,10 @@ class MetaApi:
         await _json_body(request)
         with self.state.lock:
             _, obj = self.state.store.locate(_int(request, "wid"), "workflow_test", _int(request, "oid"))
+            delay = runs.delay_of(obj, None)
+        if delay:
+            await asyncio.sleep(delay)
+        with self.state.lock:
             answer = runs.run_answer(obj, None, 0)
         return JSONResponse(answer)
 
@@ -373,6 +381,8 @@ class MetaApi:
         with self.state.lock:
             answer = public.answer(self.state.store, base[0], base[1], request.method, rest,
                                    dict(request.query_params), body, request.headers.get("authorization", ""))
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
         if request.method == "HEAD":
             return Response(status_code=answer.status)
         return JSONResponse(answer.body, answer.status)

@@ -25,6 +25,7 @@ _UNSET = object()
 class Answer:
     status: int
     body: Any  # JSON; None answers `null`
+    delay: float = 0.0  # seconds to wait before answering (scripted)
 
 
 def split_base(segment: str) -> tuple[str, str | None] | None:
@@ -92,7 +93,7 @@ def answer(store: Store, canonical: str, branch_label: str | None, verb: str, pa
             raise input_error(f"Missing param: {field.name}", field.name)
     scripted = endpoint.outcomes.get(RESPONSE)
     if scripted is not None:
-        return Answer(int(scripted.get("status", 200)), scripted.get("body"))
+        return Answer(int(scripted.get("status", 200)), scripted.get("body"), float(scripted.get("delay", 0.0)))
     value = constant(document.response)
     return Answer(200, None if value is _UNSET else value)
 
@@ -114,11 +115,12 @@ def constant(expr: Any) -> Any:
 
 
 def check_response(outcome: dict[str, Any]) -> dict[str, Any]:
-    """A scripted answer as given to the admin route: ``status`` (default 200) and ``body``."""
+    """A scripted answer as given to the admin route: ``status`` (default 200), ``body`` and
+    ``delay`` (seconds before it answers)."""
     status = int(outcome.get("status", 200))
     if not 100 <= status <= 599:
         raise input_error("Invalid status: expected an HTTP status.", "status")
-    return {"status": status, "body": outcome.get("body")}
+    return {"status": status, "body": outcome.get("body"), "delay": float(outcome.get("delay") or 0.0)}
 
 
 def _not_found() -> ApiError:

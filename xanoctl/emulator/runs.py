@@ -5,8 +5,8 @@ the ``test "name" { ... }`` blocks of the stored functions, endpoints and middle
 lists them: ``GET /workspace/{id}/unit_test``); workflow tests are the stored ``workflow_test``
 documents. A test's outcome is kept on its object (:attr:`StoredObject.outcomes`, so that it
 survives in the state file): ``ok`` (the default), ``exception`` with a message, an HTTP
-error (``http_status``, with Xano's error body), ``none`` (an answer without a status), and a
-``timing`` in seconds to report.
+error (``http_status``, with Xano's error body), ``none`` (an answer without a status), a
+``timing`` in seconds to report, and a ``delay`` in seconds the run takes to answer.
 """
 
 from __future__ import annotations
@@ -98,9 +98,15 @@ def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
         if not 400 <= code <= 599:
             raise input_error("Invalid http_status: expected 400 to 599.", "http_status")
         clean["http_status"] = code
-    if outcome.get("timing") is not None:
-        clean["timing"] = float(outcome["timing"])
+    for key in ("timing", "delay"):
+        if outcome.get(key) is not None:
+            clean[key] = float(outcome[key])
     return clean
+
+
+def delay_of(obj: StoredObject, test_name: str | None) -> float:
+    """How long the scripted run takes before it answers (seconds)."""
+    return float(obj.outcomes.get(outcome_key(test_name), {}).get("delay", 0.0))
 
 
 def run_answer(obj: StoredObject, test_name: str | None, expects: int) -> dict[str, Any]:

@@ -10,7 +10,6 @@ envelope.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from xanoctl.lint.facts import InputFact
@@ -70,7 +69,7 @@ def discover(workspace, fp_folders: list[str]) -> list[Endpoint]:
         found.append(Endpoint(node.group, canonicals.get(node.group), doc.verb.upper(), doc.name.strip("/"),
                               tuple(doc.inputs or ()), bool(auth), _answers_envelope(parsed_doc, index, fp_folders),
                               doc.path, workspace.shown(doc.path), doc.pos[0]))
-    return sorted(found, key=lambda e: (e.group, os.path.basename(os.path.dirname(e.file)), e.file, e.line))
+    return sorted(found, key=lambda e: (e.group, e.file, e.line))
 
 
 def _answers_envelope(doc, index, fp_folders: list[str]) -> bool:

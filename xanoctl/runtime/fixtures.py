@@ -6,7 +6,8 @@ key so that a mistake is reported where it is written::
       "POST tasks/sync-people":       # an endpoint: its verb and path, as in its file
         input: {ad_user_id: 1}        # its input values
         status: 200                   # optional: the status it must answer
-        envelope: false               # optional: do not judge the envelope
+        envelope: false               # optional: judge the envelope (true) or not (false), whatever
+                                      # the endpoint's response looks like
       "GET health": {}
 
 The file never holds a token: ``token_env`` names an environment variable.

@@ -63,14 +63,19 @@ def select(endpoints: list[Endpoint], fixtures: Fixtures | None, groups: list[st
     return chosen
 
 
-def check(chosen: list[Endpoint], fixtures: Fixtures | None, env: Mapping[str, str]) -> list[Call]:
-    """The calls to make, or :class:`NotRun` listing every problem (nothing is sent then)."""
+def check(endpoints: list[Endpoint], chosen: list[Endpoint], fixtures: Fixtures | None,
+          env: Mapping[str, str]) -> list[Call]:
+    """The calls to make for the ``chosen`` endpoints (every fixture is checked against
+    ``endpoints``, all of the tree's), or :class:`NotRun` listing every problem (nothing is sent
+    then)."""
     problems: list[str] = []
     file = fixtures.file if fixtures else "smoke.yaml"
     if fixtures is not None:
+        selected = {e.group for e in chosen}
         by_group: dict[str, list[Endpoint]] = {}
-        for e in chosen:
-            by_group.setdefault(e.group, []).append(e)
+        for e in endpoints:
+            if e.group in selected:
+                by_group.setdefault(e.group, []).append(e)
         for key, fixture in fixtures.endpoints.items():
             group = fixture.group
             if group not in by_group:
@@ -96,7 +101,7 @@ def check(chosen: list[Endpoint], fixtures: Fixtures | None, env: Mapping[str, s
                 problems.append(f"{e.label} needs a token: the environment variable {name} (token_env) is not set")
             else:
                 token = env[name]
-        envelope = e.envelope if fixture is None or fixture.envelope is None else fixture.envelope and e.envelope
+        envelope = e.envelope if fixture is None or fixture.envelope is None else fixture.envelope
         calls.append(Call(e, dict(fixture.input) if fixture else {}, fixture.status if fixture else None,
                           envelope, token))
     if problems:
