@@ -16,7 +16,7 @@ from typing import Any
 
 from xanoctl.emulator.store import ApiError, Branch, StoredObject, input_error, not_found, stable_guid
 
-UNIT_KINDS = ("function", "query", "middleware")  # the kinds whose documents hold `test` blocks
+UNIT_KINDS = ("function", "query", "middleware")  # the kinds whose documents hold `test` blocks (semantics/tests.py)
 STATUSES = ("ok", "exception", "none")
 # Xano's error codes by HTTP status, for a scripted HTTP error
 _CODES = {400: "ERROR_CODE_INPUT_ERROR", 401: "ERROR_CODE_UNAUTHORIZED", 403: "ERROR_CODE_ACCESS_DENIED",
@@ -48,6 +48,7 @@ def unit_tests(branch: Branch, obj_type: str | None = None) -> list[UnitTest]:
     """Every unit test of the branch, by object kind, then object id, then place in its file."""
     from xanoctl.language import parser
     from xanoctl.errors import XanoSyntaxError
+    from xanoctl.semantics.tests import unit_tests as unit_tests_of
 
     tests: list[UnitTest] = []
     for kind in UNIT_KINDS:
@@ -60,9 +61,7 @@ def unit_tests(branch: Branch, obj_type: str | None = None) -> list[UnitTest]:
                 document = parser.parse_document(obj.xanoscript)
             except XanoSyntaxError:
                 continue
-            for block in document.blocks:
-                if block.kind != "test" or not isinstance(block.target, str):
-                    continue
+            for block in unit_tests_of(document):
                 description = block.value("description")
                 tests.append(UnitTest(unit_test_id(obj, block.target), block.target, obj,
                                       sum(1 for stmt in block.walk() if stmt.kind.startswith("expect.")),

@@ -19,6 +19,7 @@ from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
 from xanoctl.semantics.tables import Table, table_of
 from xanoctl.pickling import by_fields
+from xanoctl.semantics.tests import unit_tests
 
 
 class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
@@ -226,8 +227,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
             guid=doc.guid, refs=tuple(references(doc, ctx.semantics.live)), inputs=declared,
             columns=tuple(column_uses(doc, ctx.semantics.live)),
-            tests=tuple((block.target, block.pos.line) for block in doc.blocks
-                        if block.kind == "test" and isinstance(block.target, str)),
+            tests=tuple((block.target, block.pos.line) for block in unit_tests(doc)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
