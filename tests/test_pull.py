@@ -348,7 +348,12 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     result = cli("demo", "--dir", "demo-ws")
     assert (tmp_path / "demo-ws" / "xanoctl.lock").is_file()
     assert "pulled into demo-ws/" in result.stdout
-    assert "finding" in result.stdout.splitlines()[-1]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("demo: ") and "finding" in line for line in lines)
+    # then the workspace's own tests and its test endpoints, failing on purpose at their lines
+    assert "Results: 3 passed, 2 failed" in lines and "Results: 8 passed, 2 failed" in lines
+    assert "FAIL  POST tasks/fub-sync-people [Tests] " in result.stdout
+    assert "demo-ws/workflow_test/FUB people sync.xs:2" in result.stdout
     again = cli("demo", "--dir", "demo-ws", "--no-lint")
     assert again.stdout.startswith("nothing changed")
     (tmp_path / "other").mkdir()

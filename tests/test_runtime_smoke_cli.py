@@ -97,7 +97,8 @@ def test_healthy_endpoints_pass_and_inputs_reach_them(shop):
 @pytest.mark.parametrize("body, message", [
     ({"success": False, "data": None, "error": "No ad_user_id provided", "step": "Workers/FUB - Sync People"},
      'success: false, error: "No ad_user_id provided", step: "Workers/FUB - Sync People"'),
-    (None, "answered null: an empty stack, or a response never wired to its function"),
+    (None, "answered null, not the envelope: an empty stack, a response never wired, or a function that returns "
+           "nothing"),
     ({"people": []}, "no `success` key: not the envelope (keys: people)"),
     ({"code": "ERROR_CODE_BAD_REQUEST", "message": "bad"}, "answered an error: ERROR_CODE_BAD_REQUEST: bad"),
     ([1, 2], "answered a list, not the envelope {success, data, error, step}"),

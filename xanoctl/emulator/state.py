@@ -119,7 +119,8 @@ def load_seed_into(store: Store, seed: Any, workspace_name: str | None = None) -
     group_ids: dict[str, int] = {}
     objects = sorted(seed.objects, key=lambda obj: SEED_ORDER.index(obj.kind))
     for index, obj in enumerate(objects):
-        fields = {k: v for k, v in dict(obj.extra or {}).items() if k != "xanoscript_error"}
+        # scripted test runs and endpoint answers (emulator/runs.py, public.py) are not API fields
+        fields = {k: v for k, v in dict(obj.extra or {}).items() if k not in ("xanoscript_error", "outcomes")}
         if obj.kind == "task":
             fields["active"] = True if obj.active is None else bool(obj.active)
         if obj.kind == "api_group":
@@ -134,6 +135,7 @@ def load_seed_into(store: Store, seed: Any, workspace_name: str | None = None) -
                            description=obj.description or "", tags=obj.tags or [], fields=fields,
                            guid=stable_guid(name, obj.kind, obj.group or "", obj.verb or "", obj.name),
                            created_at=SEED_EPOCH_MS + index * 60_000)
+        stored.outcomes = dict((obj.extra or {}).get("outcomes") or {})
         if (obj.extra or {}).get("xanoscript_error"):
             stored.xanoscript_error = str(obj.extra["xanoscript_error"])
         if obj.kind == "api_group":

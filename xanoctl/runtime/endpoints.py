@@ -5,11 +5,13 @@ inputs, whether it needs a token (``auth = "..."``) and whether it answers the F
 An endpoint answers the envelope when its ``response`` is a ``{success, data, error, step}``
 literal, or the result of a ``function.run`` of a function in an FP folder (lint rule FP001's
 ``folders``, default ``Tasks/`` and ``Workers/``) or of a function the index knows returns the
-envelope.
+envelope. An endpoint never wired to anything (no live statement, ``response`` null or absent)
+in a group whose other endpoints answer the envelope is judged as they are: it answers ``null``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from xanoctl.lint.facts import InputFact
@@ -51,6 +53,7 @@ def discover(workspace, fp_folders: list[str]) -> list[Endpoint]:
         return next((d for d in parsed[doc.path]
                      if d.kind == doc.kind and d.name == doc.name and (d.verb or "") == (doc.verb or "")), None)
 
+    unwired: set[Endpoint] = set()
     canonicals: dict[str, str | None] = {}
     for doc in index.documents:
         if doc.kind == "api_group":
@@ -69,7 +72,21 @@ def discover(workspace, fp_folders: list[str]) -> list[Endpoint]:
         found.append(Endpoint(node.group, canonicals.get(node.group), doc.verb.upper(), doc.name.strip("/"),
                               tuple(doc.inputs or ()), bool(auth), _answers_envelope(parsed_doc, index, fp_folders),
                               doc.path, workspace.shown(doc.path), doc.pos[0]))
+        if _unwired(parsed_doc):
+            unwired.add(found[-1])
+    # an endpoint never wired (no live statement, no response) in a group whose endpoints answer
+    # the envelope was meant to answer it too: it is judged as they are
+    enveloped = {e.group for e in found if e.envelope}
+    found = [dataclasses.replace(e, envelope=True) if e in unwired and e.group in enveloped else e for e in found]
     return sorted(found, key=lambda e: (e.group, e.file, e.line))
+
+
+def _unwired(doc) -> bool:
+    from xanoctl.language.model import Literal
+
+    response = doc.response
+    return all(stmt.disabled for stmt in doc.stack or []) and (
+        response is None or isinstance(response, Literal) and response.kind == "null")
 
 
 def _answers_envelope(doc, index, fp_folders: list[str]) -> bool:

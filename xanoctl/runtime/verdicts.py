@@ -81,7 +81,8 @@ def endpoint(status: int | None, body: Any, text: str, *, envelope: bool, expect
     if body is NO_JSON:
         return Verdict(FAIL, f"the body is not JSON: {_short(text)}")
     if body is None:
-        return Verdict(FAIL, "answered null: an empty stack, or a response never wired to its function")
+        return Verdict(FAIL, "answered null, not the envelope: an empty stack, a response never wired, or a "
+                             "function that returns nothing")
     if not isinstance(body, dict):
         return Verdict(FAIL, f"answered a {type(body).__name__}, not the envelope {{success, data, error, step}}")
     if _is_error_body(body):
