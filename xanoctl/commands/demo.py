@@ -75,7 +75,7 @@ def _run_the_workspace(config, target: Path) -> list[str]:
     from xanoctl.xano.public import instance_origin
 
     workspace = open_workspaces(str(target), LintConfig())[0]
-    tests = suite.run(config, LocalTree(workspace), suite.Selection())
+    tests = suite.run(config, lambda: LocalTree(workspace), suite.Selection())
     lines = ["", f"$ xanoctl test   (the workspace's unit and workflow tests, run by Xano)", reports.render(tests, "text")]
     with resources.as_file(resources.files("xanoctl.seeds").joinpath("demo", "smoke.yaml")) as path:
         found = fixtures.load(path, "smoke.yaml")

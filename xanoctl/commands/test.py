@@ -46,9 +46,8 @@ def test(selectors, only_unit, only_workflow, obj_type, changed_since, concurren
                                 obj_type=obj_type, selectors=list(selectors), changed_since=changed_since)
     if only_workflow and obj_type:
         raise NotRun("--obj-type selects unit tests: it does not go with --workflow")
-    local = _local_tree(config)
     stream = reports.streamer(fmt, click.echo)
-    report = suite.run(config, local, selection, concurrency, on_result=stream)
+    report = suite.run(config, lambda: _local_tree(config), selection, concurrency, on_result=stream)
     click.echo(reports.render(report, fmt, streamed=stream is not None))
     raise SystemExit(report.exit_code)
 

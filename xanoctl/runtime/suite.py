@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -43,25 +44,31 @@ class Planned:
     name: str
     obj_type: str
     obj_name: str
-    place: Place | None
+    place: Place | None = None
+
+    def locate(self, local: LocalTree | None) -> "Planned":
+        if local is not None:
+            self.place = local.unit(self.obj_type, self.obj_name, self.name) if self.kind == UNIT \
+                else local.workflow(self.name)
+        return self
 
     def result(self, verdict: verdicts.Verdict, timing: float | None) -> Result:
         return Result(self.kind, self.name, self.obj_type, self.obj_name, verdict.status, verdict.message,
                       timing, self.place.path if self.place else None, self.place.line if self.place else None)
 
 
-def plan(listed_units: list[dict[str, Any]], listed_workflows: list[dict[str, Any]], local: LocalTree | None,
-         selection: Selection) -> list[Planned]:
-    """The tests to run, in the listed order, with their local places, selected."""
-    tests: list[Planned] = []
-    for item in listed_units:
-        obj_type, obj_name, name = str(item.get("obj_type") or ""), str(item.get("obj_name") or ""), str(item.get("name") or "")
-        place = local.unit(obj_type, obj_name, name) if local else None
-        tests.append(Planned(UNIT, item["id"], name, obj_type, obj_name, place))
-    for item in listed_workflows:
-        name = str(item.get("name") or "")
-        tests.append(Planned(WORKFLOW, item["id"], name, "workflow_test", name,
-                             local.workflow(name) if local else None))
+def listed(listed_units: list[dict[str, Any]], listed_workflows: list[dict[str, Any]]) -> list[Planned]:
+    """The tests as listed: the unit tests, then the workflow tests."""
+    tests = [Planned(UNIT, item["id"], str(item.get("name") or ""), str(item.get("obj_type") or ""),
+                     str(item.get("obj_name") or "")) for item in listed_units]
+    tests += [Planned(WORKFLOW, item["id"], str(item.get("name") or ""), "workflow_test", str(item.get("name") or ""))
+              for item in listed_workflows]
+    return tests
+
+
+def select(tests: list[Planned], local: LocalTree | None, selection: Selection) -> list[Planned]:
+    """The tests ``selection`` keeps, each with its local place."""
+    tests = [test.locate(local) for test in tests]
     if selection.selectors:
         paths, words = split_selectors(selection.selectors)
         for word in words:
@@ -77,10 +84,11 @@ def plan(listed_units: list[dict[str, Any]], listed_workflows: list[dict[str, An
     return tests
 
 
-def run(config, local: LocalTree | None, selection: Selection, concurrency: int = 1,
+def run(config, local: Callable[[], LocalTree | None], selection: Selection, concurrency: int = 1,
         on_result: Callable[[Result], None] | None = None) -> Report:
     """List, select and run the tests; ``on_result`` gets each result in order as soon as it and
-    every result before it are known."""
+    every result before it are known. ``local`` reads the pulled tree: in a thread, while the
+    tests are listed and run, unless the selection needs it first."""
     from xanoctl.xano.client import XanoApiError, XanoClient
 
     http = config.http
@@ -97,8 +105,12 @@ def run(config, local: LocalTree | None, selection: Selection, concurrency: int 
                 client.aio.list_workflow_tests() if selection.workflow and not selection.obj_type else _nothing())
         except XanoApiError as exc:
             raise NotRun(f"cannot list the tests: {exc}") from None
-        tests = plan(units, workflows, local, selection)
-        results = client.gather(_run_all(client.aio, tests, concurrency, on_result))[0]
+        with ThreadPoolExecutor(1) as pool:
+            tree = pool.submit(local)
+            tests = listed(units, workflows)
+            if selection.selectors or selection.changed_since:
+                tests = select(tests, tree.result(), selection)
+            results = client.gather(_run_all(client.aio, tests, concurrency, on_result, tree))[0]
     return Report(results)
 
 
@@ -107,7 +119,7 @@ async def _nothing() -> list:
 
 
 async def _run_all(client, tests: list[Planned], concurrency: int,
-                   on_result: Callable[[Result], None] | None) -> list[Result]:
+                   on_result: Callable[[Result], None] | None, tree: Future) -> list[Result]:
     gate = asyncio.Semaphore(max(concurrency, 1))
     settled: dict[int, Result] = {}
     emitted = 0
@@ -115,8 +127,9 @@ async def _run_all(client, tests: list[Planned], concurrency: int,
     async def one(index: int, test: Planned) -> None:
         nonlocal emitted
         async with gate:
-            result = await _run_one(client, test)
-        settled[index] = result
+            verdict, timing = await _run_one(client, test)
+        local = await asyncio.wrap_future(tree)  # the places: read meanwhile
+        settled[index] = test.locate(local).result(verdict, timing)
         while emitted in settled:  # in the listed order, as soon as every earlier one is in
             if on_result is not None:
                 on_result(settled[emitted])
@@ -126,7 +139,7 @@ async def _run_all(client, tests: list[Planned], concurrency: int,
     return [settled[index] for index in range(len(tests))]
 
 
-async def _run_one(client, test: Planned) -> Result:
+async def _run_one(client, test: Planned) -> tuple[verdicts.Verdict, float | None]:
     from xanoctl.xano.client import XanoApiError
 
     try:
@@ -135,10 +148,9 @@ async def _run_one(client, test: Planned) -> Result:
         else:
             response = await client.run_workflow_test(test.id)
     except XanoApiError as exc:
-        return test.result(verdicts.Verdict(verdicts.FAIL, str(exc)), None)
+        return verdicts.Verdict(verdicts.FAIL, str(exc)), None
     try:
         body = response.json()
     except ValueError:
         body = verdicts.NO_JSON
-    verdict = verdicts.test_run(response.status_code, body, response.text, unit=test.kind == UNIT)
-    return test.result(verdict, verdicts.timing(body))
+    return verdicts.test_run(response.status_code, body, response.text, unit=test.kind == UNIT), verdicts.timing(body)
