@@ -214,3 +214,10 @@ def test_an_unreachable_instance_cannot_run(shop):
     shop.emu.stop()
     out = shop.cli("smoke", code=2).output
     assert out.startswith("xanoctl: error: no endpoint answered (no answer (") and len(out.splitlines()) == 1
+
+
+def test_the_token_never_shows_even_when_an_endpoint_echoes_it(shop):
+    script(shop, "users/{id}", verb="GET", status=500, body={"message": "bad token user-token-123"})
+    for fmt in ("text", "json", "junit", "github"):
+        out = shop.cli("smoke", "--endpoint", "GET users/{id}", "--format", fmt, code=1).output
+        assert "user-token-123" not in out and "bad token ***" in out

@@ -155,6 +155,8 @@ async def _run_all(calls: list[Call], origin: str, branch: str, http, concurrenc
             body = answer.body if answer.json_ok else verdicts.NO_JSON
             verdict = verdicts.endpoint(answer.status, body, answer.text, envelope=call.envelope,
                                         expected_status=call.expected_status, error=answer.error)
+            if call.token and call.token in verdict.message:  # an answer that echoes the token
+                verdict = verdicts.Verdict(verdict.status, verdict.message.replace(call.token, "***"))
             settled[index] = call.result(verdict, answer.seconds, answer.status)
             while emitted in settled:
                 if on_result is not None:
