@@ -9,6 +9,7 @@ API) and ``xanoctl smoke`` (its endpoints, on its public API).
 - :mod:`tests`: listing and running the tests (``xanoctl test``);
 - :mod:`fixtures`, :mod:`endpoints`, :mod:`smoke`: the smoke run's fixtures (``smoke.yaml``),
   the endpoints read from the pulled tree, and the run (``xanoctl smoke``);
+- :mod:`ordered`: many calls at once, their results in a stable order;
 - :mod:`reports`: text, JSON, JUnit XML and GitHub annotations.
 
 It sits above :mod:`xanoctl.xano` (HTTP to Xano) and :mod:`xanoctl.views` (the workspace read

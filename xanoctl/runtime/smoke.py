@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping
 
 from xanoctl.runtime import verdicts
 from xanoctl.runtime.endpoints import Endpoint
+from xanoctl.runtime.ordered import in_order
 from xanoctl.runtime.fixtures import Fixture, Fixtures
 from xanoctl.runtime.results import NotRun, Report, Result
 
@@ -139,32 +140,21 @@ async def _run_all(calls: list[Call], origin: str, branch: str, http, concurrenc
                    on_result: Callable[[Result], None] | None) -> list[Result]:
     from xanoctl.xano.public import PublicApi, api_base, fill_path
 
-    gate = asyncio.Semaphore(max(concurrency, 1))
-    settled: dict[int, Result] = {}
-    emitted = 0
-
     async with PublicApi(origin, http, timeout=timeout) as api:
-        async def one(index: int, call: Call) -> None:
-            nonlocal emitted
+        async def work(call: Call) -> Result:
             ep = call.endpoint
             params = {name: call.inputs[name] for name in ep.path_params() if name in call.inputs}
             inputs = {k: v for k, v in call.inputs.items() if k not in params}
             url = f"{api_base(origin, ep.canonical or '', branch)}/{fill_path(ep.path, params)}"
-            async with gate:
-                answer = await api.call(ep.verb, url, inputs, call.token)
+            answer = await api.call(ep.verb, url, inputs, call.token)
             body = answer.body if answer.json_ok else verdicts.NO_JSON
             verdict = verdicts.endpoint(answer.status, body, answer.text, envelope=call.envelope,
                                         expected_status=call.expected_status, error=answer.error)
             if call.token and call.token in verdict.message:  # an answer that echoes the token
                 verdict = verdicts.Verdict(verdict.status, verdict.message.replace(call.token, "***"))
-            settled[index] = call.result(verdict, answer.seconds, answer.status)
-            while emitted in settled:
-                if on_result is not None:
-                    on_result(settled[emitted])
-                emitted += 1
+            return call.result(verdict, answer.seconds, answer.status)
 
-        await asyncio.gather(*(one(index, call) for index, call in enumerate(calls)))
-    return [settled[index] for index in range(len(calls))]
+        return await in_order(calls, concurrency, work, on_result)
 
 
 def _norm(label: str) -> str:

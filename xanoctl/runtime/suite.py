@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from xanoctl.runtime import verdicts
+from xanoctl.runtime.ordered import in_order
 from xanoctl.runtime.locate import LocalTree, Place, matches_word, no_match, split_selectors, under
 from xanoctl.runtime.results import NotRun, Report, Result
 
@@ -120,23 +121,12 @@ async def _nothing() -> list:
 
 async def _run_all(client, tests: list[Planned], concurrency: int,
                    on_result: Callable[[Result], None] | None, tree: Future) -> list[Result]:
-    gate = asyncio.Semaphore(max(concurrency, 1))
-    settled: dict[int, Result] = {}
-    emitted = 0
-
-    async def one(index: int, test: Planned) -> None:
-        nonlocal emitted
-        async with gate:
-            verdict, timing = await _run_one(client, test)
+    async def work(test: Planned) -> Result:
+        verdict, timing = await _run_one(client, test)
         local = await asyncio.wrap_future(tree)  # the places: read meanwhile
-        settled[index] = test.locate(local).result(verdict, timing)
-        while emitted in settled:  # in the listed order, as soon as every earlier one is in
-            if on_result is not None:
-                on_result(settled[emitted])
-            emitted += 1
+        return test.locate(local).result(verdict, timing)
 
-    await asyncio.gather(*(one(index, test) for index, test in enumerate(tests)))
-    return [settled[index] for index in range(len(tests))]
+    return await in_order(tests, concurrency, work, on_result)
 
 
 async def _run_one(client, test: Planned) -> tuple[verdicts.Verdict, float | None]:
