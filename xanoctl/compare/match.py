@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from xanoctl.compare.objects import Obj, objects_of
 from xanoctl.compare.sides import Side
+from xanoctl.language import spacing
 from xanoctl.lint.analyze import digest
 from xanoctl.lint.engine import analyse_files
 from xanoctl.lint.schedule import frequency_words
@@ -82,7 +83,10 @@ def compare(a: Side, b: Side, filters: Filters = Filters()) -> Comparison:
     rest_a, rest_b = [], []
     for key, data in todo.items():
         side, path = (a, rest_a) if key.startswith("a/") else (b, rest_b), key[2:]
-        side[1].extend(objects_of(path, data, facts[key], side[0].guids.get(path), side[0].groups.get(path)))
+        found = objects_of(path, data, facts[key], side[0].guids.get(path), side[0].groups.get(path))
+        for obj in found:
+            obj.shared = path in side[0].shared
+        side[1].extend(found)
     for obj_a, obj_b in _pairs(rest_a, rest_b, out):
         if not filters.keeps(obj_a, obj_b):
             continue
@@ -307,10 +311,7 @@ def _code_lines(text: str) -> list[str]:
 
 
 def _lines(text: str, ignore_whitespace: bool) -> list[str]:
-    lines = text.split("\n")
-    if ignore_whitespace:
-        return [" ".join(line.split()) for line in lines if line.strip()]
-    return lines
+    return spacing.lines(text, within=True) if ignore_whitespace else text.split("\n")
 
 
 def _equal(a: bytes, b: bytes, ignore_whitespace: bool) -> bool:

@@ -13,11 +13,13 @@ from xanoctl.sync.push import DRY_RUN, NOTHING, REFUSED, PushResult
 MAX_LINES = 200
 
 
-def plan_lines(plan: Plan) -> list[str]:
-    width = max((len(s.path) for s in plan.steps), default=0)
-    lines = [f"  {s.action:<7} {s.path:<{width}}  {s.label()}" for s in plan.steps[:MAX_LINES]]
-    if len(plan.steps) > MAX_LINES:
-        lines.append(f"  ... and {len(plan.steps) - MAX_LINES} more")
+def plan_lines(plan: Plan, apart: frozenset[str] = frozenset()) -> list[str]:
+    """A line per step, but those of the paths listed ``apart`` (shown in their own section)."""
+    steps = [s for s in plan.steps if s.path not in apart]
+    width = max((len(s.path) for s in steps), default=0)
+    lines = [f"  {s.action:<7} {s.path:<{width}}  {s.label()}" for s in steps[:MAX_LINES]]
+    if len(steps) > MAX_LINES:
+        lines.append(f"  ... and {len(steps) - MAX_LINES} more")
     return lines
 
 
@@ -60,6 +62,21 @@ def changed_lines(ctx: Context, conflict: Conflict) -> str:
         elif line.startswith("-") and not line.startswith("---"):
             removed += 1
     return f"remote has +{added} -{removed} lines against the pulled version"
+
+
+def gate_error(lint, verb: str) -> str:
+    """Why the lint gate stopped: files the push would break, or errors in the files to push."""
+    from xanoctl.lint.finding import severity_rank
+
+    threshold = severity_rank(lint.fail_on)
+    broken = sorted({(f.path, f.line) for f in lint.findings
+                     if f.path in lint.elsewhere and severity_rank(f.severity) >= threshold})
+    if broken:
+        where = ", ".join(f"{path}:{line}" for path, line in broken[:4])
+        where += f" and {len(broken) - 4} more" if len(broken) > 4 else ""
+        return (f"this {verb} would break files it does not touch ({where}; see above): nothing was written; "
+                f"fix them and {verb} them too, or {verb} --no-lint")
+    return f"lint errors in the files to {verb}: nothing was written; fix them, or {verb} --no-lint"
 
 
 def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
@@ -124,14 +141,19 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
             from xanoctl.lint.formats import render as render_lint
 
             lines.append(render_lint(result.lint, "text", color=False))
-            return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
+            lines += [f"note: {note}" for note in result.lint.notes]
+            return lines, gate_error(result.lint, verb)
         return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
+    schema = result.schema.lines() if result.schema is not None else []
     if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
         return lines + ["would push in one transaction (Xano's dry-run of the import):"] + preview_lines(
-            result.preview) + ["dry run: nothing was written"], None
+            result.preview) + schema + ["dry run: nothing was written"], None
     if result.outcome == DRY_RUN and plan is not None:
         counts = ", ".join(f"{n} to {action}" for action, n in plan.counts().items() if n)
-        return lines + [f"would {verb} ({counts}):"] + plan_lines(plan) + ["dry run: nothing was written"], None
+        apart = frozenset(w.path for w in result.schema.shared) if result.schema and result.schema.reaches_live \
+            else frozenset()
+        return lines + [f"would {verb} ({counts}):"] + plan_lines(plan, apart) + schema + [
+            "dry run: nothing was written"], None
     if result.outcome == "interrupted" and journal is None:
         return lines, "interrupted before any write: nothing was written"
     if journal is None:
@@ -147,6 +169,8 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         lines = outcome_lines(journal)
         how = " in one transaction" if journal.header.get("transaction") else ""
         lines.append(f"{_past(result.operation)} {done} object(s){how}; xanoctl.lock updated")
+        if result.schema is not None and result.schema.reaches_live:
+            lines.append(f"{len(result.schema.shared)} of them shared by every branch: written to the live database")
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         return lines, None
@@ -161,6 +185,8 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
                                                             if result.manifest_changed else ""))
         elif result.manifest_changed:
             lines.append("xanoctl.lock updated to the restored objects")
+        if result.operation == "undo":
+            lines += _files_lines(result)
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         lines.append(f"journal: {where}")
@@ -172,6 +198,25 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         return lines, "the restore is incomplete: run `xanoctl rollback --last-push` to try again"
     lines.append(f"journal: {where}")
     return lines, result.failure or "failed"
+
+
+def _files_lines(result: PushResult) -> list[str]:
+    """What an undo did to the working tree."""
+    files = result.files
+    if files is None:
+        if result.outcome == UNDONE or result.outcome == RESTORED:
+            return ["local files were not modified: the push had not finished, so its edits are still yours to "
+                    "push"]
+        return []
+    lines = []
+    back = len(files["written"]) + len(files["removed"])
+    if back:
+        removed = f" ({len(files['removed'])} removed: files of objects the push created)" if files["removed"] else ""
+        lines.append(f"put back {back} file(s) as they were before the push{removed}")
+    for path in files["kept"]:
+        lines.append(f"kept {path}: changed since the push, so left as it is; it still holds the undone change, "
+                     "which the next `xanoctl push` would redo (its --dry-run says so)")
+    return lines
 
 
 def _past(operation: str) -> str:

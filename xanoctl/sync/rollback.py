@@ -10,7 +10,17 @@ must not wait on warnings about it.
 
 ``rollback --last-push`` undoes the last push from its journal: a push that died half-way
 (kill -9), a push whose restore did not finish, or a push that succeeded. Objects changed
-remotely by someone else since that push are refused unless ``force``.
+remotely by someone else since that push are refused unless ``force``. The undo of a push that
+finished puts the working tree back too (:func:`put_back`): a file that still holds what the
+push wrote gets the object's content from before the push again (a file the push created an
+object from is removed, one whose object it deleted comes back); a file changed since the push
+is left as it is, and said so, and the next push notes that it would redo the undone change.
+The files of a push that did not finish are left as they are: the edits it was pushing are
+still to push.
+
+Both forms write tables like a push does: from a branch other than the live one only with
+``permission.shared``, and a column removed or retyped only with ``permission.loss`` or the
+user's yes (:mod:`xanoctl.sync.sharedschema`).
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from typing import Sequence
 
-from xanoctl.sync import history, lockupdate
+from xanoctl.sync import history, lockupdate, sharedschema
 from xanoctl.xano.client import AsyncXanoClient, XanoClient
 from xanoctl.sync.context import Context
 from xanoctl.errors import UsageError, XanoctlError
@@ -30,13 +40,14 @@ from xanoctl.sync.plan import UPDATE, Candidate
 from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, execute, finish,
                                refuse_unfinished, run_loop, save_lock, write_files)
 from xanoctl.sync.restore import find_by_name, pending_restore, restore
+from xanoctl.sync.sharedschema import Permission
 
 
 # ---------------------------------------------------------------------------- rollback --to
 
 
 def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = False,
-                commit: bool = False) -> PushResult:
+                commit: bool = False, permission: Permission = Permission()) -> PushResult:
     if not paths:
         raise UsageError("name the files to roll back, e.g. `xanoctl rollback function/x.xs --to HEAD~1`")
     repo = history.repository(ctx.folder.root, "and commit pulls (`xanoctl pull --commit`): rollback reads "
@@ -60,7 +71,8 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
             return PushResult("rollback", NOTHING, notes=notes)
         names = ", ".join(c.identity.name for c in candidates)
         description = f"rollback {names} to {short}"
-        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit)
+        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit,
+                         permission=permission)
         result.notes = notes + result.notes
         if result.outcome != PUSHED:
             return result
@@ -147,7 +159,8 @@ def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:
 # ---------------------------------------------------------------------------- rollback --last-push
 
 
-def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
+def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False,
+                   permission: Permission = Permission()) -> PushResult:
     with exclusive(ctx.state):
         ctx.sweep()
         journal = last_journal(ctx.state)
@@ -158,10 +171,11 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
                               notes=[f"the last push ({journal.id}) is already undone ({journal.outcome})"])
         check_journal_workspace(ctx, journal)
         repo = history.repository(ctx.folder.root, "or undo without --commit") if commit else None
-        pushed = journal.outcome == PUSHED or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
+        finished = journal.outcome == PUSHED  # (an undo killed half-way has not recorded its end yet)
+        pushed = finished or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
         result = PushResult("undo", journal=journal)
         try:
-            run_loop(_undo(ctx, journal, result, force))
+            run_loop(_undo(ctx, journal, result, force, permission))
         except KeyboardInterrupt:
             result.interrupted = True
             result.failure = "interrupted while restoring: run `xanoctl rollback --last-push` again"
@@ -174,21 +188,69 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
         for step in journal.steps:
             if step.before and step.before.get("xanoscript") is not None:
                 ctx.store.put(step.before["xanoscript"].encode("utf-8"))
+        if finished and result.outcome == UNDONE:
+            result.files = put_back(ctx, journal)
         try:
             if repo is not None:  # also when an earlier, killed run saved the lock
-                result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME],
+                kept = set((result.files or {}).get("kept", []))
+                touched = [ctx.folder.root / step.path for step in journal.steps
+                           if result.files is not None and step.status == "done" and step.path not in kept]
+                result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME, *touched],
                                                      f"xanoctl: undo push {journal.id}\n")
         finally:
             journal.try_record("end", outcome=result.outcome)
         return result
 
 
-async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool) -> None:
+def put_back(ctx: Context, journal: Journal) -> dict[str, list[str]]:
+    """The working tree as the remote is once the push is undone, file by file where the file
+    still holds what the push wrote (or, for a deleted object, is still missing); the others are
+    kept. Recorded in the journal (``files``) before the undo's end. A second run (the first
+    killed) finds the files it put back already back."""
+    written: list[str] = []
+    removed: list[str] = []
+    kept: list[str] = []
+    for step in sorted(journal.steps, key=lambda s: s.seq):
+        if step.status != "done" or step.restore in (None, "failed") or step.action == "forget":
+            continue
+        snapshot = (step.before or {}).get("xanoscript")
+        target = snapshot.encode("utf-8") if step.action != "create" and snapshot is not None else None
+        pushed = step.content.encode("utf-8") if step.content is not None else None
+        now = ctx.folder.read(step.path)
+        if now == target:
+            continue  # already back
+        if now != pushed:
+            kept.append(step.path)
+            continue
+        try:
+            if target is None:
+                ctx.folder.remove(step.path)
+                removed.append(step.path)
+            else:
+                ctx.folder.write(step.path, target)
+                written.append(step.path)
+        except OSError as exc:
+            raise XanoctlError(f"the push is undone remotely and in xanoctl.lock, but {step.path} could not be "
+                               f"written ({exc.strerror or exc}): fix that, then run `xanoctl rollback --last-push` "
+                               "again to put the files back") from None
+    journal.try_record("files", written=written, removed=removed, kept=kept)
+    return {"written": written, "removed": removed, "kept": kept}
+
+
+async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool, permission: Permission) -> None:
+
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
         if not force:
             result.problems += await _changed_since(client, journal)
+            if result.problems:
+                result.outcome = REFUSED
+                return
+        writes = sharedschema.of_undo(pending_restore(journal))
+        result.schema = await sharedschema.check(client, writes, config.branch)
+        if result.schema is not None:
+            result.problems += result.schema.settle(permission)
             if result.problems:
                 result.outcome = REFUSED
                 return

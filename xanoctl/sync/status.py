@@ -16,7 +16,8 @@ missing            deleted locally                conflict         deleted remot
 
 plus ``new locally`` (a file the manifest does not know) and ``new remotely`` (an object the
 manifest does not know); a new file declaring an object that already exists remotely is a
-conflict (pull first).
+conflict (pull first). On a named branch, a table is marked ``shared``: its one set is every
+branch's, the live database's, not the branch's own.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
                                    of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
-from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.sync.manifest import Entry, Manifest, instance_origin, sha256_bytes, shared
 from xanoctl.xano.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -43,6 +44,7 @@ NEW_LOCAL = "new locally"
 DELETED_LOCAL = "deleted locally"
 DELETED_REMOTE = "deleted remotely"
 NEW_REMOTE = "new remotely"
+SPACING_NOTE = "differs only in spacing Xano does not keep (a final newline, spaces at line ends): not a change"
 STATES = (MODIFIED, NEW_LOCAL, DELETED_LOCAL, CHANGED, NEW_REMOTE, DELETED_REMOTE, CONFLICT, UNCHANGED)
 
 
@@ -81,6 +83,7 @@ class ObjectStatus:
     note: str = ""
     pulled_at: Any = None
     remote_at: Any = None
+    shared: bool = False  # shared by every branch (a table seen from a named branch)
 
     def label(self) -> str:
         if self.kind is None:
@@ -93,7 +96,8 @@ class ObjectStatus:
     def as_json(self) -> dict[str, Any]:
         return {"path": self.path, "state": self.state, "kind": self.kind, "name": self.name, "id": self.id,
                 "verb": self.verb, "group": self.group, "local": self.local, "remote": self.remote,
-                "note": self.note, "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at}}
+                "note": self.note, "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at},
+                "shared": self.shared}
 
 
 @dataclass
@@ -106,6 +110,11 @@ class StatusReport:
     swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
     writing: list[str] = field(default_factory=list)  # temporary files of runs still going
     unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
+
+    @property
+    def shared(self) -> int:
+        """How many of the objects are shared by every branch."""
+        return sum(item.shared for item in self.objects)
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -121,7 +130,7 @@ class StatusReport:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "temporary_files": {"removed": self.swept, "in_use": self.writing},
-                "unmanaged": self.unmanaged,
+                "unmanaged": self.unmanaged, "shared": self.shared,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -154,6 +163,8 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
     state, note = _TABLE[(local, rstate.state)], _NOTES.get((local, rstate.state), "")
     if state == CONFLICT and local == "modified" and _holds(item, rstate.obj):
         state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
+    if item.spacing_only and not note:
+        note = SPACING_NOTE
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
                         note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
@@ -185,6 +196,8 @@ def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder
             report.objects.append(ObjectStatus(NEW_REMOTE, None, obj.kind, obj.name, obj.id, obj.verb,
                                                obj.group_name, local="absent", remote="new",
                                                remote_at=obj.updated_at, note="pull to get it"))
+    for item in report.objects:
+        item.shared = item.kind is not None and shared(item.kind, manifest.branch)
     report.objects.sort(key=_order)
     return report
 
@@ -261,11 +274,12 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     prefixes = selection(ctx.folder, paths or [])
     temporary = ctx.sweep()
     clear_stale_lock(ctx.state)
-    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
+    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store, ctx.base)
     remote = None
     if not offline:
         with XanoClient.from_config(ctx.config) as client:
-            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
+            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
+                           instance_origin(client.aio.base_url))
             remote = fetch(client, KINDS, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)

@@ -22,12 +22,17 @@ class Kind:
     folder: str  # the top folder of its files, in both layouts
     aliases: tuple[str, ...] = ()  # other names a user may type (`--kind functions`)
     grouped: bool = False  # listed per API group (an endpoint: `query`)
+    # one set serves every branch, and a write through any branch changes the live database:
+    # Xano's documentation ("Branches do not apply to the database"; a branch copies "business
+    # logic (APIs, Functions, Addons, and Tasks)") and its TypeScript SDK ("Tables and
+    # microservices carry no branch dimension") agree
+    workspace: bool = False
 
 
 # In pull order, which is the official CLI's multidoc order (tables, functions, middleware, API
 # groups with their endpoints, tasks); workflow tests, which call all of them, come last.
 TABLE: tuple[Kind, ...] = (
-    Kind("table", "table", "table", ("tables",)),
+    Kind("table", "table", "table", ("tables",), workspace=True),
     Kind("function", "function", "function", ("functions",)),
     Kind("middleware", "middleware", "middleware", ("middlewares",)),
     Kind("api_group", "apigroup", "api", ("api_groups", "apigroup", "apigroups", "group", "groups")),
@@ -36,6 +41,7 @@ TABLE: tuple[Kind, ...] = (
     Kind("workflow_test", "workflow_test", "workflow_test", ("workflow_tests", "workflow-test", "workflow-tests")),
 )
 
+WORKSPACE_KINDS: frozenset[str] = frozenset(kind.name for kind in TABLE if kind.workspace)
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in TABLE}
 NAMES: tuple[str, ...] = tuple(kind.name for kind in TABLE)
 ALIASES: dict[str, str] = {alias.replace("-", "_"): kind.name for kind in TABLE for alias in kind.aliases}

@@ -14,6 +14,9 @@ from xanoctl.xano import kinds as _kinds
 
 # Kinds as the XanoScript keyword names them, in pull order (:mod:`xanoctl.xano.kinds`).
 KINDS: tuple[str, ...] = _kinds.NAMES
+# Kinds that belong to the workspace, not to a branch: one set serves every branch, and a write
+# through any branch changes the live database (:data:`xanoctl.xano.kinds.TABLE`, ``workspace``).
+WORKSPACE_KINDS: frozenset[str] = _kinds.WORKSPACE_KINDS
 # Collection path (under /workspace/{wid}) of each kind; a query's needs its group id.
 COLLECTIONS: dict[str, str] = _kinds.COLLECTIONS
 _ALIASES = _kinds.ALIASES

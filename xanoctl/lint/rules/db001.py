@@ -55,10 +55,10 @@ Good::
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, name_in, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "DB001"
@@ -66,8 +66,7 @@ NAME = "unknown-table"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
-
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+FIX = (UNSAFE, "names the closest table of the workspace")
 
 
 def check(index, ctx) -> Iterator[Problem]:
@@ -87,5 +86,6 @@ def check(index, ctx) -> Iterator[Problem]:
             close = closest(ref.name)
             if close:
                 message += f"; did you mean `{close}`?"
-            fix = None if not close else close if _IDENT.fullmatch(close) else f'"{close}"'
+            fix = replace(ref.pos, name_in(ref.pos, ref.name, close), f"Use the table `{close}`", UNSAFE) \
+                if close else None
             yield Problem(ref.pos, message, fix, doc.path, doc.obj)
