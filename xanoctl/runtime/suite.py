@@ -143,4 +143,4 @@ async def _run_one(client, test: Planned) -> tuple[verdicts.Verdict, float | Non
         body = response.json()
     except ValueError:
         body = verdicts.NO_JSON
-    return verdicts.test_run(response.status_code, body, response.text, unit=test.kind == UNIT), verdicts.timing(body)
+    return verdicts.run(response.status_code, body, response.text, unit=test.kind == UNIT), verdicts.timing(body)

@@ -32,7 +32,7 @@ class Verdict:
     message: str = ""
 
 
-def test_run(status: int | None, body: Any, text: str, error: str = "", unit: bool = True) -> Verdict:
+def run(status: int | None, body: Any, text: str, error: str = "", unit: bool = True) -> Verdict:
     """A unit (``unit``) or workflow test's run: the HTTP status (None: no answer, ``error`` says
     why) and the answer (``body`` parsed, or :data:`NO_JSON`; ``text`` as it came)."""
     if status is None:
@@ -84,7 +84,8 @@ def endpoint(status: int | None, body: Any, text: str, *, envelope: bool, expect
         return Verdict(FAIL, "answered null, not the envelope: an empty stack, a response never wired, or a "
                              "function that returns nothing")
     if not isinstance(body, dict):
-        return Verdict(FAIL, f"answered a {type(body).__name__}, not the envelope {{success, data, error, step}}")
+        what = {"list": "a list", "str": "a text", "bool": "a bool"}.get(type(body).__name__, "a number")
+        return Verdict(FAIL, f"answered {what}, not the envelope {{success, data, error, step}}")
     if _is_error_body(body):
         return Verdict(FAIL, f"answered an error: {body.get('code')}: {body.get('message') or ''}".rstrip(": "))
     if "success" not in body:
