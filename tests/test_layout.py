@@ -112,9 +112,30 @@ def test_an_export_is_a_workspace(tmp_path):
         "apis/shop/1654_users_POST.xs": endpoint("users", "POST", EMPTY_TABLE),
         "tables/1_user.xs": TABLE,
     })
-    assert codes(lint_paths([root], use_cache=False)) == [("DB001", "1654_users_POST.xs"), ("XR001", "12_caller.xs")]
-    # one file of it: the whole export is its workspace
-    assert codes(lint_paths([root / "functions" / "12_caller.xs"], use_cache=False)) == [("XR001", "12_caller.xs")]
+    # Xano exports a call of a deleted function as `function.run ""`: a named callee that the
+    # export's files lack was left out of them (a trimmed export), so only the empty names count
+    assert codes(lint_paths([root], use_cache=False)) == [("DB001", "1654_users_POST.xs")]
+    write(root, {"functions/13_other.xs": function("other", 'function.run "" as $r')})
+    assert codes(lint_paths([root], use_cache=False)) == [("DB001", "1654_users_POST.xs"), ("XR003", "13_other.xs")]
+    # one file of it: the whole export is its workspace (its tables are known)
+    assert codes(lint_paths([root / "apis" / "shop" / "1654_users_POST.xs"], use_cache=False)) == [
+        ("DB001", "1654_users_POST.xs")]
+
+
+def test_a_named_object_missing_from_an_export_is_not_reported_but_from_a_pull_it_is(tmp_path):
+    export = write(tmp_path / "export", {
+        "functions/12_caller.xs": function("caller", CALLS_MISSING),
+        "functions/14_reader.xs": function("reader", 'db.get account {\n      field_name = "id"\n      field_value = 1\n    } as $r'),
+        "tables/1_user.xs": TABLE,
+    })
+    assert codes(lint_paths([export], use_cache=False)) == []
+    # the same files as `xanoctl pull` names them: the workspace is whole, the callee and table are gone
+    pulled = write(tmp_path / "pulled", {
+        "function/caller.xs": function("caller", CALLS_MISSING),
+        "function/reader.xs": function("reader", 'db.get account {\n      field_name = "id"\n      field_value = 1\n    } as $r'),
+        "table/user.xs": TABLE,
+    })
+    assert codes(lint_paths([pulled], use_cache=False)) == [("DB001", "reader.xs"), ("XR001", "caller.xs")]
 
 
 def test_the_official_layout_linted_from_the_repository_root(tmp_path):
@@ -136,15 +157,17 @@ def test_the_official_layout_linted_from_the_repository_root(tmp_path):
 
 def test_several_workspaces_in_several_layouts_are_checked_apart(tmp_path):
     tree = write(tmp_path / "tree", {
-        "shop/functions/1_caller.xs": function("caller", 'function.run "helper" as $r'),
-        "shop/tables/1_user.xs": TABLE,
+        "shop/function/caller.xs": function("caller", 'function.run "helper" as $r'),
+        "shop/table/user.xs": TABLE,
+        "export/functions/1_caller.xs": function("caller", 'function.run "helper" as $r'),
+        "export/tables/1_user.xs": TABLE,
         "crm/backend/function/helper.xs": function("helper"),
         "crm/backend/function/caller.xs": function("caller", 'function.run "helper" as $r'),
     })
-    # `helper` is crm's: shop's call of it is reported, crm's is not
+    # `helper` is crm's: shop's call of it is reported, crm's is not (nor the export's: see above)
     result = lint_paths([tree], use_cache=False)
     assert [(f.code, f.path.split("tree/")[1]) for f in result.findings if f.code == "XR001"] == [
-        ("XR001", "shop/functions/1_caller.xs")]
+        ("XR001", "shop/function/caller.xs")]
 
 
 def test_a_multidoc_file_is_a_workspace_of_its_own(tmp_path):

@@ -385,7 +385,8 @@ def _check_workspace(found: list[Workspace], results: dict[str, FileResult], con
         if result.findings:
             findings[path] = list(result.findings)
     for workspace in found:
-        index = WorkspaceIndex((results[path] for path in workspace.files), complete=workspace.complete)
+        index = WorkspaceIndex((results[path] for path in workspace.files), complete=workspace.complete,
+                               exported=workspace.exported)
         for rule, check in WORKSPACE_CHECKS:
             for problem in check(index, ctx):
                 finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)

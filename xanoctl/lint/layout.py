@@ -84,13 +84,15 @@ class Declared(NamedTuple):
 @dataclass(frozen=True)
 class Workspace:
     """One workspace of a tree: its folder (a multidoc file: the file itself; loose files: the
-    folder they share), its files, and whether they are all of it (``complete``: a callee or a
-    table they do not hold is really missing)."""
+    folder they share), its files, whether they are all of it (``complete``: a callee or a
+    table they do not hold is really missing), and whether they are Xano's export
+    (``exported``: a named object they do not hold was left out of the files, not deleted)."""
 
     root: str
     files: tuple[str, ...]
     complete: bool
     multidoc: bool = False
+    exported: bool = False  # Xano's export (see :func:`exported`)
 
 
 def declared(data: bytes) -> tuple[Declared, ...]:
@@ -178,13 +180,27 @@ def split(files: Iterable[str], read: Callable[[str], bytes | None], marked: Ite
             loose.append(path)
         else:
             groups.setdefault(chosen, []).append(path)
-    found = [Workspace(root, tuple(groups[root]), True) for root in sorted(groups)]
+    found = [Workspace(root, tuple(groups[root]), True, exported=exported(groups[root])) for root in sorted(groups)]
     found += [Workspace(path, (path,), True, True) for path in alone]
     found.sort(key=lambda workspace: workspace.root)
     if loose:
         shared = os.path.commonpath([os.path.dirname(path) for path in loose])
         found.append(Workspace(shared, tuple(loose), False))
     return found
+
+
+_EXPORT_NAME = re.compile(r"\d+_")  # Xano's export names each file after its object's id: 1654_name_POST.xs
+
+
+def exported(files: Iterable[str]) -> bool:
+    """Whether ``files`` are Xano's export: most are named after their object's id. Xano writes a
+    reference to an object that was deleted as an empty name (``function.run ""``, ``db.get ""``),
+    so a named object that an export's files do not hold existed when it was exported: the files
+    were trimmed before they were committed (a real repository leaves out its billing code), and
+    a rule cannot tell that the object is missing from the workspace."""
+    files = list(files)
+    named = sum(1 for path in files if _EXPORT_NAME.match(os.path.basename(path)))
+    return bool(files) and named * 2 > len(files)
 
 
 def _nearest(folder: str, roots: set[str]) -> str | None:

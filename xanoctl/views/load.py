@@ -104,7 +104,8 @@ def _read(path: str, config: LintConfig, lint: bool, use_cache: bool, jobs: int 
 def _one(path: str, scope: Scope, results: dict[str, FileResult], linted: LintResult | None,
          relative_to_root: bool, group: layout.Workspace | None, label: str | None = None) -> Workspace:
     files = group.files if group else ()
-    index = WorkspaceIndex((results[file] for file in files), complete=group is not None and group.complete)
+    index = WorkspaceIndex((results[file] for file in files), complete=group is not None and group.complete,
+                           exported=group is not None and group.exported)
     root = group.root if group else None
     if label is None and not (group and group.complete and not group.multidoc):
         root = scope.roots[0] if scope.roots else (os.path.abspath(path) if os.path.isdir(path) else None)

@@ -6,7 +6,10 @@ document of the workspace defines fail at run time (and Xano refuses to save the
 renamed table). The rule needs the whole workspace and its tables, so it runs only inside a
 workspace (as XR001) that holds `table` documents: a tree pulled without its tables proves
 nothing. An empty name (`db.get ""`, found in real exports) is reported too: the statement has
-no table to work on. Older exports that name tables by number are left alone.
+no table to work on: that is how Xano exports a statement on a table that was deleted, and so in
+Xano's export (files named after their ids, `tables/12_user.xs`) a named table that the files do
+not hold was left out of them, and only the empty name is reported. Older exports that name
+tables by number are left alone.
 
 Bad::
 
@@ -81,6 +84,8 @@ def check(index, ctx) -> Iterator[Problem]:
             if not ref.name:
                 yield Problem(ref.pos, f"{where} names no table (an empty name): it has no table to work on; "
                                        f"name the table", None, doc.path, doc.obj)
+                continue
+            if index.exported:  # left out of the export's files: Xano writes a deleted table as ""
                 continue
             message = f"{where} on `{ref.name}`: no table of that name in the workspace"
             close = closest(ref.name)

@@ -7,7 +7,10 @@ The check needs the whole workspace, so it runs only inside one: a folder with
 that what its files declare shows to be a workspace's in any layout (the readable one, the
 official CLI's `function/`, `api/<group>/`, `ai/agent/`..., Xano's export `functions/`,
 `apis/<group>/`...), or a multidoc file (a workspace of its own). Elsewhere a callee that is not
-among the linted files may well exist, and the rule stays silent.
+among the linted files may well exist, and the rule stays silent. So it does in Xano's export
+(files named after their ids, `functions/12_name.xs`): Xano writes a call to a function that was
+deleted as `function.run ""` (XR003's), so a named callee that the export does not hold was
+left out of its files (repositories trim their exports), not deleted.
 
 Bad::
 
@@ -65,7 +68,7 @@ FIX = (UNSAFE, "calls the closest function of the workspace")
 
 
 def check(index, ctx) -> Iterator[Problem]:
-    if not index.complete:
+    if not index.complete or index.exported:  # an export's missing callee was left out of its files
         return
     closest = Suggester(index.functions)
     for call in index.calls:
