@@ -63,8 +63,10 @@ class Shop:
     def repo(self) -> git.Repo:
         return git.Repo(self.root)
 
-    def cli(self, *args: str, code: int | None = 0, **http: Any):
-        env = dict(self.env)
+    def cli(self, *args: str, code: int | None = 0, env: dict[str, str] | None = None, **http: Any):
+        """``xanoctl ARGS`` in the repository's root, with the world's environment (and ``env``,
+        and ``http`` settings as XANOCTL_HTTP_* variables); asserts the exit ``code``."""
+        env = {**self.env, **(env or {})}
         env.update({f"XANOCTL_HTTP_{k.upper()}": str(v) for k, v in http.items()})
         old = os.getcwd()
         os.chdir(self.root)
@@ -190,6 +192,21 @@ def build_shop(tmp_path: Path, *, functions: list[str] = FUNCTIONS, faults: str 
     emu.add("task", "Nightly", task_source("Nightly", "Utils/noop"), fields={"active": True})
     shop = open_shop(emu, tmp_path, **http)
     shop.cli("pull")
+    shop.commit_all("pull")
+    return shop
+
+
+def build_demo_shop(tmp_path: Path) -> Shop:
+    """The demo workspace (functions with unit tests, a workflow test, the Tests group's
+    endpoints, tasks) pulled and committed, with the demo's ``smoke.yaml`` beside
+    ``xanoctl.yaml``: what `xanoctl test` and `xanoctl smoke` run against."""
+    from importlib import resources
+
+    emu = run_in_thread(seed="demo", token=TOKEN)
+    shop = open_shop(emu, tmp_path)
+    shop.cli("pull")
+    fixtures = resources.files("xanoctl.seeds").joinpath("demo", "smoke.yaml").read_text(encoding="utf-8")
+    (shop.root / "smoke.yaml").write_text(fixtures, encoding="utf-8")
     shop.commit_all("pull")
     return shop
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from shiphelpers import FUNCTIONS, edited, fn_path, shop  # noqa: E402,F401
+from shiphelpers import FUNCTIONS, build_demo_shop, edited, fn_path, shop  # noqa: E402,F401
 
 from xanoctl.cli import main
 
@@ -36,7 +36,7 @@ def check(name: str, output: str):
 
 def test_the_page_defines_a_valid_schema_for_each_command():
     found = schemas()
-    assert sorted(found) == ["diff", "doctor", "init", "pull", "push", "rules", "status", "tasks"]
+    assert sorted(found) == ["diff", "doctor", "init", "pull", "push", "rules", "smoke", "status", "tasks", "test"]
     for schema in found.values():
         jsonschema.Draft202012Validator.check_schema(schema)
 
@@ -90,6 +90,25 @@ def test_init_tasks_and_rules_speak_the_documented_json(shop, tmp_path, monkeypa
     assert [rule["code"] for rule in catalogue] == sorted(rule["code"] for rule in catalogue)
     one = check("rules", CliRunner().invoke(main, ["rules", "FP003", "--json"]).stdout)
     assert one["code"] == "FP003"
+
+
+def test_test_and_smoke_speak_the_documented_json_the_official_roll_up(tmp_path):
+    demo = build_demo_shop(tmp_path)
+    try:
+        tests = check("test", demo.cli("test", "--format", "json", code=1).stdout)
+        assert (tests["passed"], tests["failed"]) == (3, 2)
+        assert list(tests) == ["passed", "failed", "results"]  # the official CLI's keys first, in its order
+        failed = [r for r in tests["results"] if r["status"] == "fail"]
+        assert [(r["kind"], r["path"], r["line"]) for r in failed] == [
+            ("unit", "workspace/function/Utils/Text - Normalize Phone.xs", 52),
+            ("workflow", "workspace/workflow_test/FUB people sync.xs", 2)]
+        smoke = check("smoke", demo.cli("smoke", "--json", code=1).stdout)
+        assert (smoke["passed"], smoke["failed"], smoke["skipped"]) == (8, 2, 0)
+        assert {r["http_status"] for r in smoke["results"]} == {200}
+        unreachable = demo.cli("test", "--format", "json", "--instance", "http://127.0.0.1:9/api:meta", code=2)
+        assert unreachable.stdout == "" and unreachable.stderr.startswith("xanoctl: error: ")  # no JSON: not run
+    finally:
+        demo.emu.stop()
 
 
 def test_json_and_another_format_at_once_is_a_usage_error():

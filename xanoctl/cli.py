@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("xanoctl.commands.graph:graph", "Show the call graph, or what reaches or is reached by an object."),
     "docs": ("xanoctl.commands.docs:docs", "Generate the operations manual of the workspace."),
     "compare": ("xanoctl.commands.compare:compare", "Compare two versions of a workspace object by object."),
+    "test": ("xanoctl.commands.test:test", "Run the workspace's unit and workflow tests."),
+    "smoke": ("xanoctl.commands.smoke:smoke", "Call the workspace's endpoints and judge their answers."),
     "doctor": ("xanoctl.commands.doctor:doctor", "Check the settings, the token, Xano, git and the folder."),
     "completion": ("xanoctl.commands.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
 }
@@ -108,6 +110,9 @@ class LazyGroup(click.Group):
                 error(exc.format_message())
                 code = exc.exit_code
             except XanoctlError as exc:
+                for line in exc.details:  # the problems the error sums up, a line each
+                    current().progress.clear()
+                    click.echo(line, err=True)
                 error(str(exc))
                 code = exc.exit_code
             except click.Abort:

@@ -179,13 +179,19 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise UsageError(f"{shown}: not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise UsageError(f"{shown}{where}: not valid YAML ({problem}): fix the file") from None
+        raise UsageError(yaml_problem(shown, exc)) from None
     if not isinstance(data, dict):
         raise UsageError(f"{shown}: expected a mapping of settings (key: value lines)")
     return data
+
+
+def yaml_problem(shown: str, exc: Exception) -> str:
+    """The one message for a YAML file that does not parse, whichever reads it: its line and
+    column, what is wrong (never the text there: it could be a token)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or "cannot be parsed"
+    return f"{shown}{where}: not valid YAML ({problem}): fix the file"
 
 
 def read_settings(path: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:

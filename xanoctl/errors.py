@@ -4,9 +4,12 @@ from __future__ import annotations
 
 
 class XanoctlError(Exception):
-    """An error to show the user as one line (no traceback), with an exit code."""
+    """An error to show the user as one line (no traceback), with an exit code. ``details``:
+    the problems it sums up (``smoke.yaml:4: ...``), each printed on a line of its own above the
+    error line."""
 
     exit_code = 1
+    details: tuple[str, ...] = ()
 
 
 class UsageError(XanoctlError):

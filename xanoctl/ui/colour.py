@@ -8,6 +8,11 @@ In order, the first that applies decides:
    (https://force-color.org);
 4. ``TERM=dumb``: no colour;
 5. colour when the stream is a terminal.
+
+What a colour means is the same in every command (:func:`paint`): green for what went well (a
+test passed, an object pushed or pulled), red and bold for what failed (a conflict, a failed
+test, a refusal), yellow for what needs a look without failing (a skip, a file kept, a note),
+cyan for information, bold for a heading.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import os
 from typing import Mapping, TextIO
 
 WHEN = ("auto", "always", "never")
+STYLES = {"ok": {"fg": "green"}, "failed": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"},
+          "info": {"fg": "cyan"}, "heading": {"bold": True}}
 
 
 def wanted(when: str, stream: TextIO | None, env: Mapping[str, str] | None = None) -> bool:
@@ -39,3 +46,12 @@ def is_terminal(stream: TextIO | None) -> bool:
         return bool(stream is not None and stream.isatty())
     except (AttributeError, ValueError):  # a closed stream, or one without isatty
         return False
+
+
+def paint(text: str, meaning: str, on: bool) -> str:
+    """``text`` in the colour of ``meaning`` (a key of :data:`STYLES`) when ``on``."""
+    if not on or not text:
+        return text
+    import click
+
+    return click.style(text, **STYLES[meaning])
