@@ -275,6 +275,19 @@ def test_progress_shows_on_a_terminal_only_and_never_with_json(shop):
     assert code == 0 and err == ""
 
 
+def test_a_transaction_push_shows_its_dry_run_its_write_and_its_read_back(shop):
+    env = {**shop.env, "COLUMNS": "200"}
+    for name in ("Utils/f01", "Utils/f02", "Utils/f03"):
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "t"))
+    code, out, err = run(["push", "--transaction"], shop.root, env, tty_err=True)
+    assert code == 0 and "pushed 3 objects in one transaction" in out, out + err
+    steps = [step for step in ("checking 3 objects against Xano", "Xano's dry-run of the import (3 documents)",
+                               "writing 3 objects in one transaction", "reading back: 3/3 objects") if step in err]
+    assert steps == ["checking 3 objects against Xano", "Xano's dry-run of the import (3 documents)",
+                     "writing 3 objects in one transaction", "reading back: 3/3 objects"], err
+    assert err.index("writing 3 objects") < err.index("reading back: 3/3") and err.endswith("\r\x1b[K")
+
+
 def test_retries_and_rate_limit_waits_are_told_on_the_terminal(shop):
     env = {**shop.env, "COLUMNS": "200", "XANOCTL_HTTP_ATTEMPTS": "6"}
     shop.emu.set_faults("drop-every=2")

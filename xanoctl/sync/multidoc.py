@@ -134,6 +134,7 @@ async def prepare(client: AsyncXanoClient, plan: Plan, result: Any) -> Apply | N
     if problems:
         result.problems += problems
         return None
+    client.progress.begin(f"Xano's dry-run of the import ({plural(len(plan.steps), 'document')})")
     try:
         answer = await client.multidoc_dry_run(documents(plan.steps), **FLAGS)
     except XanoApiError as exc:
@@ -143,6 +144,8 @@ async def prepare(client: AsyncXanoClient, plan: Plan, result: Any) -> Apply | N
             return apply_steps
         result.problems.append(f"the server's dry-run failed: {exc}")
         return None
+    finally:
+        client.progress.end()
     operations, problems = read_preview(answer, plan.steps)
     result.preview = operations
     if problems:
@@ -207,6 +210,8 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
         return None
     for step in todo:
         journal.record("started", seq=step.seq)
+    # one request writes them all: the line names the step, then counts the objects read back
+    client.progress.begin(f"writing {plural(len(todo), 'object')} in one transaction")
     try:
         answer = await client.multidoc_push(documents(todo), **FLAGS)
     except XanoApiError as exc:
@@ -217,6 +222,7 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
                            rejected=rejected)
         return ImportFailure(failed, exc, documents=len(todo), named=named)
     guids = _guid_map(answer)
+    client.progress.begin("reading back", len(todo), "objects")
     first = [s for s in todo if s.group_seq is None]
     for batch in (first, [s for s in todo if s.group_seq is not None]):  # new groups before their endpoints
         found = await _read_back(client, journal, batch, concurrency)
@@ -229,6 +235,7 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
             after = after_of(obj)
             after["guid"] = obj.guid or guids.get((step.kind, op_name(step)))
             journal.record("done", seq=step.seq, after=after)
+            client.progress.advance()
     return None
 
 
