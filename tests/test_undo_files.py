@@ -40,9 +40,21 @@ def test_the_undo_of_a_finished_push_puts_every_file_back_and_commits_them(shop)
     assert changed(shop) == {}
     assert shop.cli("push").output.rstrip().endswith("nothing to push")  # nothing undone comes back
     assert shop.repo.git.status("--porcelain", "--", "workspace") == ""
-    assert shop.repo.head.commit.message.startswith("xanoctl: undo push")
+    journal = shop.journals()[-1].stem
+    assert shop.repo.head.commit.message.startswith(
+        f"xanoctl rollback: undo push {journal} (1 restored, 1 deleted, 1 re-created)\n\nUndoes push {journal}.")
     committed = shop.repo.git.show("--name-only", "--no-renames", "--format=", "HEAD").split()
     assert sorted(committed) == [f"workspace/{NEW}", f"workspace/{F1}", f"workspace/{F3}", "workspace/xanoctl.lock"]
+
+
+def test_the_undo_commit_names_the_object_when_there_is_one_as_push_and_pull_do(shop):
+    shop.write(F1, edited(shop.read(F1), "v2"))
+    shop.cli("push", "--commit")
+    assert shop.repo.head.commit.message.startswith("xanoctl push: update function 'Utils/f01'\n")
+    shop.cli("rollback", "--last-push", "--commit")
+    message = shop.repo.head.commit.message
+    assert message.startswith("xanoctl rollback: undo update of function 'Utils/f01'\n\nUndoes push "), message
+    assert f"restored:\n  function 'Utils/f01' (id " in message and message.rstrip().endswith(F1)
 
 
 def test_a_file_changed_since_the_push_is_kept_and_the_next_push_says_it_redoes_the_undone_change(shop):

@@ -373,6 +373,32 @@ def push_message(ctx: Context, steps: list[Step], subject: str | None = None) ->
     return "\n".join(lines) + "\n"
 
 
+def undo_message(ctx: Context, journal: Journal) -> str:
+    """The commit message of ``rollback --last-push``: a subject that names the object when
+    the undo put back one (``xanoctl rollback: undo update of function 'Workers/X'``), else
+    counts what it put back; then the push undone and the objects, as :func:`push_message`."""
+    groups = {"restored": [s for s in journal.steps if s.restore == "restored"],
+              "deleted (created by the push)": [s for s in journal.steps if s.restore == "deleted"],
+              "re-created (deleted by the push)": [s for s in journal.steps if s.restore == "recreated"]}
+    undone = [step for items in groups.values() for step in items]
+    if len(undone) == 1:
+        action = "delete" if undone[0].action == "forget" else undone[0].action
+        subject = f"xanoctl rollback: undo {action} of {_named(undone[0])}"
+    else:
+        counts = words.counts([(len(items), name.split(" ")[0]) for name, items in groups.items()],
+                              empty="nothing put back")
+        subject = f"xanoctl rollback: undo push {journal.id} ({counts})"
+    lines = [subject, "", f"Undoes push {journal.id}. Workspace {ctx.manifest.workspace}, branch "
+                          f"{ctx.manifest.branch or '(live)'}."]
+    for name, items in groups.items():
+        if items:
+            lines += ["", f"{name}:"]
+            lines += [f"  {s.label()}  {s.path}" for s in items[:MAX_LISTED]]
+            if len(items) > MAX_LISTED:
+                lines.append(f"  ... and {len(items) - MAX_LISTED} more")
+    return "\n".join(lines) + "\n"
+
+
 def _named(step: Step) -> str:
     """``function 'Workers/X'``, ``query GET 'users/{id}' in 'App'``: the object, without its id."""
     if step.kind == "query":

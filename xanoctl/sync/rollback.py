@@ -38,7 +38,7 @@ from xanoctl.sync.localscan import selection
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
 from xanoctl.sync.plan import UPDATE, Candidate
 from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, execute, finish,
-                               refuse_unfinished, run_loop, save_lock, write_files)
+                               refuse_unfinished, run_loop, save_lock, undo_message, write_files)
 from xanoctl.sync.restore import find_by_name, pending_restore, restore
 from xanoctl.sync.sharedschema import Permission
 
@@ -196,7 +196,7 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False,
                 touched = [ctx.folder.root / step.path for step in journal.steps
                            if result.files is not None and step.status == "done" and step.path not in kept]
                 result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME, *touched],
-                                                     f"xanoctl: undo push {journal.id}\n")
+                                                     undo_message(ctx, journal))
         finally:
             journal.try_record("end", outcome=result.outcome)
         return result
