@@ -420,6 +420,22 @@ def test_doctor_tells_a_refused_token_and_skips_what_depends_on_it(shop):
     assert "not-the-token" not in result.output and "Xano refused the token" in result.stdout
 
 
+def test_a_one_character_token_does_not_mask_that_character_in_messages(tmp_path):
+    from shiphelpers import broken, open_shop
+
+    from xanoctl.emulator.testing import function_source
+
+    with run_in_thread(token="e") as emu:  # a test server's token: one character
+        emu.add("function", "Utils/one", function_source("Utils/one"))
+        world = open_shop(emu, tmp_path)
+        world.env["XANO_TOKEN"] = "e"
+        world.cli("pull")
+        world.write(fn_path("Utils/one"), broken(world.read(fn_path("Utils/one"))))
+        result = world.cli("push", "--no-lint", code=1)  # Xano's message comes back in the report
+    assert "(400 ERROR_CODE_SYNTAX_ERROR): Syntax error: expected `{`" in result.stdout, result.stdout
+    assert "***" not in result.output  # was "Syntax ***rror: ***xp***ct***d"
+
+
 # ---------------------------------------------------------------------------- git
 
 

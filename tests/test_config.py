@@ -121,3 +121,17 @@ def test_the_layout_is_readable_unless_the_file_says_official(repo):
     assert load_config(cwd=repo, env=no_creds(repo)).layout == "readable"
     write(repo / "xanoctl.yaml", "workspace: 3\nlayout: Official\n")
     assert load_config(cwd=repo, env=no_creds(repo)).layout == "official"
+
+
+@pytest.mark.parametrize("text, token, shown", [
+    ("Bearer eyJhbGciOi.payload.sig refused", "eyJhbGciOi.payload.sig", "Bearer *** refused"),
+    ("url?t=%22eyJhbGciOi.payload.sig%22", "eyJhbGciOi.payload.sig", "url?t=%22***%22"),  # long: everywhere
+    ("the token e expired", "e", "the token *** expired"),  # short: where it stands alone
+    ("Unauthorized: a valid access token is required.", "e", "Unauthorized: a valid access token is required."),
+    ("token=ab&x=1 (ab)", "ab", "token=***&x=1 (***)"),
+    ("nothing here", "", "nothing here"),
+])
+def test_a_token_is_masked_whole_and_a_short_one_only_where_it_stands_alone(text, token, shown):
+    from xanoctl.config import mask_token
+
+    assert mask_token(text, token) == shown

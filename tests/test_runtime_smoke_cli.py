@@ -221,3 +221,11 @@ def test_the_token_never_shows_even_when_an_endpoint_echoes_it(shop):
     for fmt in ("text", "json", "junit", "github"):
         out = shop.cli("smoke", "--endpoint", "GET users/{id}", "--format", fmt, code=1).output
         assert "user-token-123" not in out and "bad token ***" in out
+
+
+def test_a_very_short_token_is_masked_where_it_stands_alone_not_in_every_word(shop):
+    shop.env["SMOKE_TOKEN"] = "e"
+    script(shop, "users/{id}", verb="GET", status=401, body={"message": "the token e expired: sign in again"})
+    result = shop.cli("smoke", "--endpoint", "GET users/{id}", "--format", "json", code=1)
+    assert json.loads(result.stdout)["results"][0]["message"] == (
+        "HTTP 401: the token *** expired: sign in again")  # not "th*** tok***n *** ***xpir***d"

@@ -282,6 +282,24 @@ def clean_token(token: str | None, origin: str) -> str | None:
     return token or None
 
 
+WHOLE_FROM = 8  # a token shorter than this is masked only where it stands alone
+
+
+def mask_token(text: str, token: str | None) -> str:
+    """``text`` with ``token`` shown as ``***``. A token of :data:`WHOLE_FROM` characters or
+    more is masked wherever it appears (inside a URL, a JSON string, a longer word); a shorter
+    one (a test server's, a proxy's) only where it stands alone, not inside a longer run of
+    letters and digits: masking every ``t`` of a message would make it unreadable and hide
+    nothing."""
+    if not token or token not in text:
+        return text
+    if len(token) >= WHOLE_FROM:
+        return text.replace(token, "***")
+    import re
+
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(token)}(?![A-Za-z0-9])", "***", text)
+
+
 def credentials_path(env: Mapping[str, str]) -> Path:
     if env.get("XANOCTL_CREDENTIALS"):
         return Path(env["XANOCTL_CREDENTIALS"]).expanduser()

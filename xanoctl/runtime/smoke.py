@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from xanoctl.config import mask_token
 from xanoctl.runtime import verdicts
 from xanoctl.runtime.endpoints import Endpoint
 from xanoctl.runtime.ordered import in_order
@@ -154,8 +155,9 @@ async def _run_all(calls: list[Call], origin: str, branch: str, http, concurrenc
             body = answer.body if answer.json_ok else verdicts.NO_JSON
             verdict = verdicts.endpoint(answer.status, body, answer.text, envelope=call.envelope,
                                         expected_status=call.expected_status, error=answer.error)
-            if call.token and call.token in verdict.message:  # an answer that echoes the token
-                verdict = verdicts.Verdict(verdict.status, verdict.message.replace(call.token, "***"))
+            masked = mask_token(verdict.message, call.token)  # an answer that echoes the token
+            if masked != verdict.message:
+                verdict = verdicts.Verdict(verdict.status, masked)
             api.progress.advance()
             return call.result(verdict, answer.seconds, answer.status)
 

@@ -109,7 +109,7 @@ def _error_message(body: Any) -> str:
 
 def _detail(body: Any, text: str) -> str:
     if isinstance(body, dict) and (body.get("code") or body.get("message")):
-        return f": {body.get('code') or ''} {body.get('message') or ''}".rstrip()
+        return ": " + " ".join(str(part) for part in (body.get("code"), body.get("message")) if part)
     return f": {_short(text)}" if text.strip() else ""
 
 

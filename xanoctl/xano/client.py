@@ -32,7 +32,7 @@ from urllib.parse import quote
 import httpx
 
 from xanoctl import __version__
-from xanoctl.config import Config, HttpSettings, clean_token
+from xanoctl.config import Config, HttpSettings, clean_token, mask_token
 from xanoctl.errors import XanoctlError
 from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, to_remote
 from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate
@@ -578,9 +578,7 @@ class AsyncXanoClient:
 
     def _scrub(self, text: str) -> str:
         text = " ".join(str(text).split())
-        if self._token:
-            text = text.replace(self._token, "***")
-        return text[:300]
+        return mask_token(text, self._token)[:300]
 
     def _transport_error(self, exc: Exception, method: str, path: str, attempts: int,
                          sent: bool, lasting: str | None = None, ambiguous: bool = True) -> XanoApiError:
