@@ -14,6 +14,7 @@ import pty
 import select
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -234,13 +235,14 @@ def test_a_journal_without_the_permission_is_not_resumed_on_the_shared_table(dev
 # ---------------------------------------------------------------------------- on a terminal
 
 
-def run_on_terminal(shop, args, answer):
+def run_on_terminal(shop, args, answer, out=None):
     """``xanoctl ARGS`` in a pseudo-terminal; ``answer`` typed at the question. Returns (exit
-    code, everything shown)."""
+    code, everything shown). ``out``: a file descriptor for stdout (another terminal, say)
+    instead of the one the question is asked on."""
     argv, env = command(shop, args)
     master, slave = pty.openpty()
-    process = subprocess.Popen(argv, cwd=shop.root, env=env, stdin=slave, stdout=slave, stderr=slave,
-                               close_fds=True)
+    process = subprocess.Popen(argv, cwd=shop.root, env=env, stdin=slave, stdout=slave if out is None else out,
+                               stderr=slave, close_fds=True)
     os.close(slave)
     shown, answered = b"", False
     while True:
@@ -270,6 +272,31 @@ def test_on_a_terminal_the_data_loss_is_asked(live):
     code, shown = run_on_terminal(live, ["push"], "y")
     assert code == 0, shown
     assert source(live, "table", "user") == drop_column(table_source("user"))
+
+
+def test_with_json_on_a_terminal_the_question_goes_to_the_terminal_never_into_the_document(live):
+    live.write(TABLE, drop_column(live.read(TABLE)))
+    document, screen = pty.openpty()  # stdout: a terminal of its own, so that it holds only what goes to stdout
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: _read(document), b"")))
+    reader.start()
+    code, shown = run_on_terminal(live, ["push", "--format", "json"], "y", out=screen)
+    os.close(screen)
+    reader.join(timeout=30)
+    os.close(document)
+    stdout = b"".join(chunks).decode("utf-8")
+    assert code == 0, shown + stdout
+    assert "Go on? [y/N]" in shown and f"data loss: {TABLE}" in shown  # asked on the terminal (stderr)
+    data = json.loads(stdout)  # stdout is the JSON document and nothing else
+    assert data["outcome"] == "pushed" and [s["path"] for s in data["steps"]] == [TABLE]
+    assert source(live, "table", "user") == drop_column(table_source("user"))
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the other side closed
+        return b""
 
 
 # ---------------------------------------------------------------------------- what the other commands say

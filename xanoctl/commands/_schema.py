@@ -11,6 +11,8 @@ from typing import Any, Callable
 import click
 
 from xanoctl.sync.sharedschema import LOSS_FLAG, SHARED_FLAG, Permission
+from xanoctl.ui.colour import is_terminal
+from xanoctl.ui.session import current
 
 
 def schema_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,13 +31,16 @@ def schema_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def permission(shared: bool, loss: bool) -> Permission:
-    """The permission of these flags; on a terminal (standard input and output), the question
+    """The permission of these flags; on a terminal (standard input and error), the question
     about data loss is asked."""
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = is_terminal(sys.stdin) and is_terminal(sys.stderr)
     return Permission(shared, loss, ask if interactive else None)
 
 
 def ask(lines: list[str]) -> bool:
+    """The question, on stderr: stdout holds the report (a JSON document with --format json),
+    never a prompt."""
+    current().progress.clear()
     for line in lines:
-        click.echo(line)
-    return click.confirm("This data is lost for good. Go on?", default=False)
+        click.echo(line, err=True)
+    return click.confirm("This data is lost for good. Go on?", default=False, err=True)
