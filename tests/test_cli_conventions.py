@@ -191,6 +191,34 @@ def test_status_and_diff_colour_as_lint_does(shop):
         os.chdir(old)
 
 
+def test_push_and_pull_colour_as_the_other_commands_do(shop):
+    def both(*args, code=0):
+        coloured = shop.cli(*args, code=code, env={"FORCE_COLOR": "1"}).stdout
+        return coloured, re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+
+    shop.write(fn_path("Utils/f01"), edited(shop.read(fn_path("Utils/f01")), "c"))
+    shop.remote_edit("Utils/f02", shop.read(fn_path("Utils/f02")).replace('"Utils/f02"', '"remote"', 1))
+    coloured, plain = both("push", fn_path("Utils/f01"), "--dry-run")
+    assert ESC + "1mwould push (1 to update):" in coloured  # a heading: bold
+    coloured, plain = both("push", fn_path("Utils/f01"))
+    assert f"{ESC}32mupdated{ESC}0m" in coloured and f"{ESC}32mpushed 1 object{ESC}0m" in coloured  # done: green
+    assert plain.splitlines()[-1] == "pushed 1 object; xanoctl.lock updated"  # the same text without colour
+    shop.write(fn_path("Utils/f02"), edited(shop.read(fn_path("Utils/f02")), "c"))
+    coloured, plain = both("push", code=1)
+    assert f"{ESC}31m{ESC}1mconflict:{ESC}0m function/Utils/f02.xs" in coloured  # refused: red and bold
+    assert plain == shop.cli("push", code=1).stdout
+    shop.write(fn_path("Utils/f02"), shop.read(fn_path("Utils/f02")).replace("var $edit_c", "var $edit_d"))
+    shop.write(fn_path("Utils/f03"), edited(shop.read(fn_path("Utils/f03")), "k"))
+    shop.remote_edit("Utils/f04", shop.read(fn_path("Utils/f04")).replace('"Utils/f04"', '"remote"', 1))
+    coloured, plain = both("pull")
+    assert f"  {ESC}32mchanged{ESC}0m  function/Utils/f04.xs" in coloured  # written: green
+    assert f"{ESC}33mleft 1 file modified locally{ESC}0m" in coloured  # left alone: yellow
+    shop.cli("pull", "--force")
+    shop.remote_edit("Utils/f05", shop.read(fn_path("Utils/f05")).replace('"Utils/f05"', '"again"', 1))
+    pulled = shop.cli("pull", env={"NO_COLOR": "1", "FORCE_COLOR": "1"}).stdout
+    assert ESC not in pulled and pulled.startswith("  changed  function/Utils/f05.xs")
+
+
 # ---------------------------------------------------------------------------- xanoctl.yaml
 
 

@@ -12,7 +12,8 @@ from xanoctl.xano.client import XanoClient
 from xanoctl.config import Config, load_config
 from xanoctl.sync.pull import PullResult, pull as run_pull
 from xanoctl.ui.errors import warning
-from xanoctl.ui.output import emit, emit_json, format_option
+from xanoctl.ui.colour import paint
+from xanoctl.ui.output import colour_on, emit, emit_json, format_option
 from xanoctl.ui.words import plural, some
 from xanoctl.xano.remote import KINDS, normalize_kind
 
@@ -64,24 +65,27 @@ def _label(folder: Path) -> str:
         return str(folder)
 
 
-def render(result: PullResult, folder_label: str) -> list[str]:
+def render(result: PullResult, folder_label: str, color: bool = False) -> list[str]:
+    """The pull's report, in the colours every command uses when ``color``: green what was
+    written, yellow what was left as it was or merged with markers, red a conflict."""
     lines = ([f"removed {plural(len(result.swept), 'temporary file')} left by an interrupted xanoctl run"]
              if result.swept else [])
     are = "is" if result.shared == 1 else "are"
-    shared = [f"note: {plural(result.shared, 'table')} {are} shared by every branch: the live database's, not this "
-              "branch's (marked \"shared\" in xanoctl.lock)"] if result.shared else []
-    return lines + _changes(result, folder_label) + shared + _kept(result)
+    shared = [paint("note:", "info", color) + f" {plural(result.shared, 'table')} {are} shared by every branch: the "
+              "live database's, not this branch's (marked \"shared\" in xanoctl.lock)"] if result.shared else []
+    return lines + _changes(result, folder_label, color) + shared + _kept(result, color)
 
 
-def _kept(result: PullResult) -> list[str]:
+def _kept(result: PullResult, color: bool = False) -> list[str]:
     """The local modifications the pull left alone (their objects did not change remotely)."""
     if not result.kept:
         return []
-    return [f"left {plural(len(result.kept), 'file')} modified locally as {'it is' if len(result.kept) == 1 else 'they are'} "
+    left = f"left {plural(len(result.kept), 'file')} modified locally"
+    return [f"{paint(left, 'warning', color)} as {'it is' if len(result.kept) == 1 else 'they are'} "
             f"(unchanged remotely): {some(result.kept)}; `xanoctl push` sends local changes"]
 
 
-def _changes(result: PullResult, folder_label: str) -> list[str]:
+def _changes(result: PullResult, folder_label: str, color: bool = False) -> list[str]:
     if result.wrote_nothing and not result.conflicts and not result.merged:
         total = result.unchanged + len(result.changed)
         unreadable = f", {len(result.errors)} unreadable (see the warnings)" if result.errors else ""
@@ -94,17 +98,18 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
             note = f" (from {change.old_path})" if change.old_path else ""
             note += " (metadata only)" if change.reason == "metadata" else ""
             word = "adopted" if change.reason == "adopted" else title  # already on disk: recorded, not written
-            lines.append(f"  {word:<8} {change.path}{note}")
+            lines.append(f"  {paint(word, 'ok', color, 8)} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
     for change in result.merged:
         note = f" (from {change.old_path})" if change.old_path else ""
         if change.reason:
-            lines.append(f"  merged   {change.path}{note}: {change.reason} between <<<<<<< and >>>>>>> markers to resolve")
+            lines.append(f"  {paint('merged', 'warning', color, 8)} {change.path}{note}: {change.reason} between "
+                         "<<<<<<< and >>>>>>> markers to resolve")
         else:
-            lines.append(f"  merged   {change.path}{note}: your edits and the remote's")
+            lines.append(f"  {paint('merged', 'ok', color, 8)} {change.path}{note}: your edits and the remote's")
     for change in result.conflicts:
-        lines.append(f"  conflict {change.path}: {change.reason}")
+        lines.append(f"  {paint('conflict', 'failed', color)} {change.path}: {change.reason}")
     lines.append(f"pulled into {folder_label}/: {result.summary()}")
     if result.commit:
         lines.append(f"committed {result.commit[:12]}")
@@ -158,4 +163,5 @@ def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, bran
         failure = None
     if fmt == "json":
         emit_json(result.as_json(), failure, 1 if failure else 0)
-    emit(render(result, _label(config.dir)), failure, 1 if failure else 0)
+    color = colour_on()
+    emit(render(result, _label(config.dir), color), failure, 1 if failure else 0, color=color)

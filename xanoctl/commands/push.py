@@ -8,7 +8,7 @@ from xanoctl.commands._schema import schema_options
 from xanoctl.commands._workspace import Context, emit, workspace_options
 from xanoctl.sync.push import push as run_push, resume
 from xanoctl.sync.pushreport import as_json, render
-from xanoctl.ui.output import emit_json, format_option
+from xanoctl.ui.output import colour_on, emit_json, format_option
 
 
 @click.command()
@@ -66,5 +66,6 @@ def push(paths, dry_run, force, no_lint, delete, commit, message, transaction, r
     if fmt == "json":
         data = as_json(ctx, result)
         emit_json(data, data["error"], result.exit_code)
-    lines, error = render(ctx, result)
-    emit(lines, error, result.exit_code)
+    color = colour_on()
+    lines, error = render(ctx, result, color=color)
+    emit(lines, error, result.exit_code, color=color)

@@ -7,7 +7,7 @@ import click
 from xanoctl.commands._schema import schema_options
 from xanoctl.commands._workspace import Context, emit, workspace_options
 from xanoctl.sync.pushreport import as_json, render
-from xanoctl.ui.output import emit_json, format_option
+from xanoctl.ui.output import colour_on, emit_json, format_option
 from xanoctl.sync.rollback import rollback_to, undo_last_push
 
 
@@ -50,5 +50,6 @@ def rollback(paths, rev, last_push, force, commit, fmt, permission, ctx: Context
     if fmt == "json":
         data = as_json(ctx, result, verb=verb)
         emit_json(data, data["error"], result.exit_code)
-    lines, error = render(ctx, result, verb=verb)
-    emit(lines, error, result.exit_code)
+    color = colour_on()
+    lines, error = render(ctx, result, verb=verb, color=color)
+    emit(lines, error, result.exit_code, color=color)

@@ -1,5 +1,8 @@
 """Text reports of push, resume and rollback results: the plan, the conflicts with their
-facts, and after a failure what happened to each object."""
+facts, and after a failure what happened to each object; in the colours every command uses
+(:func:`xanoctl.ui.colour.paint`) when ``color``: green what was done, red what failed or
+refused, yellow what needs a look (a delete in the plan, a write that did not apply, a file
+kept), cyan a note, bold a heading."""
 
 from __future__ import annotations
 
@@ -9,16 +12,18 @@ from xanoctl.sync.context import Context
 from xanoctl.sync.journal import PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, Step
 from xanoctl.sync.plan import Conflict, Plan
 from xanoctl.sync.push import DRY_RUN, NOTHING, REFUSED, PushResult
+from xanoctl.ui.colour import paint
 from xanoctl.ui.words import plural
 
 MAX_LINES = 200
 
 
-def plan_lines(plan: Plan, apart: frozenset[str] = frozenset()) -> list[str]:
+def plan_lines(plan: Plan, apart: frozenset[str] = frozenset(), color: bool = False) -> list[str]:
     """A line per step, but those of the paths listed ``apart`` (shown in their own section)."""
     steps = [s for s in plan.steps if s.path not in apart]
     width = max((len(s.path) for s in steps), default=0)
-    lines = [f"  {s.action:<7} {s.path:<{width}}  {s.label()}" for s in steps[:MAX_LINES]]
+    lines = [f"  {paint(s.action, 'warning' if s.action == 'delete' else None, color, 7)} {s.path:<{width}}  "
+             f"{s.label()}" for s in steps[:MAX_LINES]]
     if len(steps) > MAX_LINES:
         lines.append(f"  ... and {len(steps) - MAX_LINES} more")
     return lines
@@ -80,6 +85,15 @@ def gate_error(lint, verb: str) -> str:
     return f"lint errors in the files to {verb}: nothing was written; fix them, or {verb} --no-lint"
 
 
+_FAILED_WORDS = frozenset({"NOT RESTORED", "failed"})
+_WARNING_WORDS = frozenset({"not restored", "unchanged", "not sent"})
+
+
+def _meaning(word: str) -> str:
+    """The colour of a step's outcome: what failed, what needs a look, what was done."""
+    return "failed" if word in _FAILED_WORDS else "warning" if word in _WARNING_WORDS else "ok"
+
+
 def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
     if restoring and step.restore is None and step.status in ("done", "started", "failed"):
         return "not restored", {"done": "written by the push", "started": "may have been written"}.get(
@@ -105,30 +119,38 @@ def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
     return step.status, ""
 
 
-def outcome_lines(journal: Journal) -> list[str]:
+def outcome_lines(journal: Journal, color: bool = False) -> list[str]:
     steps = sorted(journal.steps, key=lambda s: s.seq)
     width = max((len(s.path) for s in steps), default=0)
     restoring = journal.restoring or journal.outcome == RESTORE_INCOMPLETE
     lines = []
     for step in steps[:MAX_LINES]:
         word, detail = _step_word(step, restoring)
-        lines.append(f"  {word:<12} {step.path:<{width}}  {step.label()}" + (f"  ({detail})" if detail else ""))
+        lines.append(f"  {paint(word, _meaning(word), color, 12)} {step.path:<{width}}  {step.label()}"
+                     + (f"  ({detail})" if detail else ""))
     if len(steps) > MAX_LINES:
         lines.append(f"  ... and {len(steps) - MAX_LINES} more")
     return lines
 
 
-def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[list[str], str | None]:
+def _labelled(line: str, meaning: str, color: bool) -> str:
+    """``refused: ...`` with its label (up to the first colon) in the colour of ``meaning``."""
+    label, colon, rest = line.partition(":")
+    return paint(label + colon, meaning, color) + rest
+
+
+def render(ctx: Context, result: PushResult, *, verb: str = "push", color: bool = False) -> tuple[list[str], str | None]:
     """(lines for stdout, a final error line or None)."""
-    lines: list[str] = [f"note: {note}" for note in result.notes]
+    lines: list[str] = [_labelled(f"note: {note}", "info", color) for note in result.notes]
     plan = result.plan
     if result.problems:
-        lines += [f"refused: {problem}" for problem in result.problems]
+        lines += [_labelled(f"refused: {problem}", "failed", color) for problem in result.problems]
     if plan is not None and plan.conflicts:
-        lines += [conflict_line(c, lambda c: changed_lines(ctx, c)) for c in plan.conflicts]
+        lines += [_labelled(conflict_line(c, lambda c: changed_lines(ctx, c)), "failed", color)
+                  for c in plan.conflicts]
     if plan is not None and plan.forced:
-        lines += ["forced: " + conflict_line(c, lambda c: changed_lines(ctx, c)).removeprefix("conflict: ")
-                  for c in plan.forced]
+        lines += [_labelled("forced: " + conflict_line(c, lambda c: changed_lines(ctx, c)).removeprefix("conflict: "),
+                            "warning", color) for c in plan.forced]
     journal = result.journal
     if result.outcome == NOTHING:
         said = any(note.startswith("nothing") or "already" in note for note in result.notes)
@@ -141,35 +163,37 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
         if result.lint is not None and result.lint.failed:
             from xanoctl.lint.formats import render as render_lint
 
-            lines.append(render_lint(result.lint, "text", color=False))
-            lines += [f"note: {note}" for note in result.lint.notes]
+            lines.append(render_lint(result.lint, "text", color=color))
+            lines += [_labelled(f"note: {note}", "info", color) for note in result.lint.notes]
             return lines, gate_error(result.lint, verb)
         return lines, f"nothing was written ({plural(len(result.problems), 'problem')} above)"
     schema = result.schema.lines() if result.schema is not None else []
     if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
-        return lines + ["would push in one transaction (Xano's dry-run of the import):"] + preview_lines(
-            result.preview) + schema + ["dry run: nothing was written"], None
+        return lines + [paint("would push in one transaction (Xano's dry-run of the import):", "heading", color)] + \
+            preview_lines(result.preview) + schema + ["dry run: nothing was written"], None
     if result.outcome == DRY_RUN and plan is not None:
         counts = ", ".join(f"{n} to {action}" for action, n in plan.counts().items() if n)
         apart = frozenset(w.path for w in result.schema.shared) if result.schema and result.schema.reaches_live \
             else frozenset()
-        return lines + [f"would {verb} ({counts}):"] + plan_lines(plan, apart) + schema + [
-            "dry run: nothing was written"], None
+        return lines + [paint(f"would {verb} ({counts}):", "heading", color)] + plan_lines(plan, apart, color) + \
+            schema + ["dry run: nothing was written"], None
     if result.outcome == "interrupted" and journal is None:
         return lines, "interrupted before any write: nothing was written"
     if journal is None:
         return lines, result.failure
-    extra, error = _journal_lines(ctx, result, journal, verb)
+    extra, error = _journal_lines(ctx, result, journal, verb, color)
     return lines + extra, error
 
 
-def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str) -> tuple[list[str], str | None]:
+def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str,
+                   color: bool) -> tuple[list[str], str | None]:
     where = _rel(ctx, journal)
     done = sum(1 for s in journal.steps if s.status == "done")
     if result.outcome == PUSHED:
-        lines = outcome_lines(journal)
+        lines = outcome_lines(journal, color)
         how = " in one transaction" if journal.header.get("transaction") else ""
-        lines.append(f"{_past(result.operation)} {plural(done, 'object')}{how}; xanoctl.lock updated")
+        lines.append(paint(f"{_past(result.operation)} {plural(done, 'object')}{how}", "ok", color)
+                     + "; xanoctl.lock updated")
         if result.schema is not None and result.schema.reaches_live:
             lines.append(f"{len(result.schema.shared)} of them shared by every branch: written to the live database")
         if result.commit:
@@ -177,17 +201,19 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         return lines, None
     lines = []
     if result.failure:
-        lines.append(f"{verb} failed: {result.failure}")
-    lines += ["restore:" if result.operation != "undo" else "undo:"] + outcome_lines(journal)
+        lines.append(_labelled(f"{verb} failed: {result.failure}", "failed", color))
+    lines += [paint("restore:" if result.operation != "undo" else "undo:", "heading", color)] + \
+        outcome_lines(journal, color)
     if result.outcome in (RESTORED, UNDONE):
-        lines.append("the remote is back as it was before the push (verified by reading every object back)")
+        lines.append(paint("the remote is back as it was before the push", "ok", color)
+                     + " (verified by reading every object back)")
         if result.operation in ("push", "resume", "rollback"):
             lines.append("local files were not modified" + ("; xanoctl.lock records the new ids of re-created objects"
                                                             if result.manifest_changed else ""))
         elif result.manifest_changed:
             lines.append("xanoctl.lock updated to the restored objects")
         if result.operation == "undo":
-            lines += _files_lines(result)
+            lines += _files_lines(result, color)
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         lines.append(f"journal: {where}")
@@ -201,7 +227,7 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
     return lines, result.failure or "failed"
 
 
-def _files_lines(result: PushResult) -> list[str]:
+def _files_lines(result: PushResult, color: bool = False) -> list[str]:
     """What an undo did to the working tree."""
     files = result.files
     if files is None:
@@ -213,11 +239,12 @@ def _files_lines(result: PushResult) -> list[str]:
     back = len(files["written"]) + len(files["removed"])
     if back:
         removed = f" ({len(files['removed'])} deleted: files of objects the push created)" if files["removed"] else ""
-        lines.append(f"put back {plural(back, 'file')} as {'it was' if back == 1 else 'they were'} before the "
-                     f"push{removed}")
+        lines.append(paint(f"put back {plural(back, 'file')}", "ok", color) + f" as {'it was' if back == 1 else 'they were'} "
+                     f"before the push{removed}")
     for path in files["kept"]:
-        lines.append(f"kept {path}: changed since the push, so left as it is; it still holds the undone change, "
-                     "which the next `xanoctl push` would redo (its --dry-run says so)")
+        lines.append(_labelled(f"kept {path}: changed since the push, so left as it is; it still holds the undone "
+                               "change, which the next `xanoctl push` would redo (its --dry-run says so)", "warning",
+                               color))
     return lines
 
 

@@ -48,10 +48,13 @@ def is_terminal(stream: TextIO | None) -> bool:
         return False
 
 
-def paint(text: str, meaning: str, on: bool) -> str:
-    """``text`` in the colour of ``meaning`` (a key of :data:`STYLES`) when ``on``."""
-    if not on or not text:
-        return text
+def paint(text: str, meaning: str | None, on: bool, width: int = 0) -> str:
+    """``text`` in the colour of ``meaning`` (a key of :data:`STYLES`; None: as it is) when
+    ``on``, padded to ``width`` outside the colour (columns stay aligned, and the text without
+    colour is the same)."""
+    pad = " " * (width - len(text))
+    if not on or not text or meaning is None:
+        return text + pad
     import click
 
-    return click.style(text, **STYLES[meaning])
+    return click.style(text, **STYLES[meaning]) + pad

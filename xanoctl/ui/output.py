@@ -99,12 +99,13 @@ def echo(text: str = "", *, nl: bool = True, color: bool | None = None) -> None:
     click.echo(text, nl=nl, color=color)
 
 
-def emit(lines: list[str], failure: str | None, code: int) -> None:
-    """Print the report (``-q``: only when the command failed), then ``failure`` as the
-    error line, then exit with ``code``."""
+def emit(lines: list[str], failure: str | None, code: int, color: bool | None = None) -> None:
+    """Print the report (``-q``: only when the command failed; ``color``: whether its lines
+    keep their colours, see :func:`colour_on`), then ``failure`` as the error line, then exit
+    with ``code``."""
     if not (current().quiet and code == 0):
         for line in lines:
-            echo(line)
+            echo(line, color=color)
     if failure:
         error(failure)
     raise SystemExit(code)
