@@ -383,7 +383,7 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     count = re.fullmatch(r"pulled (\d+) objects into demo-ws/ \((.*)\)", lines[0])
     parts = dict(re.fullmatch(r"(\d+) (.+)", part).groups()[::-1] for part in count[2].split(", "))
     assert list(parts) == ["functions", "API endpoints", "tasks", "tables", "API groups", "middleware",
-                           "workflow tests"]
+                           "workflow test"]  # one: a plural only for more
     assert int(count[1]) == sum(int(n) for n in parts.values())
     assert not any(line.lstrip().startswith("added") for line in lines)
     assert lines[2].startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error")
@@ -403,6 +403,31 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     (tmp_path / "empty").mkdir()
     cli("demo", "--dir", "empty", "--no-lint")
     assert not (tmp_path / "empty" / ".gitignore").exists()  # not a folder it made
+
+
+def test_the_demo_says_deleted_and_colours_as_every_command(cli, tmp_path):
+    cli("demo", "--dir", "demo-ws", "--no-lint")
+    # an object of an older demo, gone from this one: the pull deletes its file, and says so
+    folder = tmp_path / "demo-ws"
+    lock = json.loads((folder / "xanoctl.lock").read_text(encoding="utf-8"))
+    kept = next(e for e in lock["objects"] if e["kind"] == "function")
+    gone = dict(kept, id=99999, name="Utils/Gone", path="function/Utils/Gone.xs", guid="gone-guid")
+    (folder / gone["path"]).write_bytes((folder / kept["path"]).read_bytes())  # as pulled: not modified locally
+    lock["objects"].append(gone)
+    (folder / "xanoctl.lock").write_text(json.dumps(lock, indent=2), encoding="utf-8")
+    again = cli("demo", "--dir", "demo-ws", "--no-lint").stdout
+    assert again == "pulled into demo-ws/: 1 deleted\n" and not (folder / gone["path"]).exists()  # not "removed"
+    coloured = cli("demo", "--dir", "demo-ws", env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[31mRT001\x1b[0m" in coloured  # the findings, as lint colours them
+    assert "\x1b[32mPASS\x1b[0m" in coloured and "\x1b[31m\x1b[1mFAIL\x1b[0m" in coloured  # test and smoke too
+    assert "\x1b[1mNext:\x1b[0m" in coloured
+    plain = cli("demo", "--dir", "demo-ws").stdout  # a pipe: no colour, the same text
+    assert "\x1b[" not in plain
+    assert _without_timings(plain) == _without_timings(re.sub(r"\x1b\[[0-9;]*m", "", coloured))
+
+
+def _without_timings(text: str) -> str:
+    return re.sub(r"\(\d+\.\d{3}s\)", "(…s)", text)
 
 
 def test_the_demo_refuses_a_pulled_folder_and_writes_nothing(emu, cli, tmp_path):

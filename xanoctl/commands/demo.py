@@ -15,12 +15,15 @@ from pathlib import Path
 import click
 
 from xanoctl.errors import UsageError, XanoctlError
+from xanoctl.ui.colour import paint
 from xanoctl.ui.errors import notice
+from xanoctl.ui.output import colour_on, echo, width
+from xanoctl.ui.words import plural
 
 DEFAULT_DIR = "xanoctl-demo"
 IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to commit the folder)\n*\n"
-KIND_WORDS = {"function": "functions", "query": "API endpoints", "api_group": "API groups", "task": "tasks",
-              "table": "tables", "middleware": "middleware", "workflow_test": "workflow tests"}
+KIND_WORDS = {"function": "function", "query": "API endpoint", "api_group": "API group", "task": "task",
+              "table": "table", "middleware": "middleware", "workflow_test": "workflow test"}
 
 
 def check_folder(folder: Path) -> bool:
@@ -78,46 +81,50 @@ def demo(folder: str, no_lint: bool) -> None:
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
         result = run(config, list(KINDS), commit=False, force=False, origin=DEMO)
-        runtime = [] if no_lint else _run_the_workspace(config, target)
+        runs = None if no_lint else _run_the_workspace(config, target)
     if making:
         try:
             (target / ".gitignore").write_text(IGNORE, encoding="utf-8")
         except OSError:
             pass  # only a convenience
     label = target.as_posix()
-    click.echo(pulled_line(result, label))
+    color = colour_on()
+    echo(pulled_line(result, label, color), color=color)
     if no_lint:
         return
     from xanoctl.lint.api import lint_paths
-    from xanoctl.lint.formats import render as render_findings
+    from xanoctl.lint.formats.text import render as render_findings
 
     findings = lint_paths([target], use_cache=False)
-    click.echo("")
-    click.echo(render_findings(findings, "text", color=False))
-    count = len(findings.findings)
-    click.echo("")
-    click.echo(f"demo: {count} finding{'s' if count != 1 else ''} in {findings.files} files of {label}/: the demo "
-               "workspace carries these bugs on purpose.")
-    for line in runtime:
-        click.echo(line)
+    echo("")
+    echo(render_findings(findings, color=color, width=width()), color=color)
+    echo("")
+    echo(f"{paint('demo:', 'heading', color)} {plural(len(findings.findings), 'finding')} in "
+         f"{plural(findings.files, 'file')} of {label}/: the demo workspace carries these bugs on purpose.", color=color)
+    for line in runtime_lines(*runs, color):
+        echo(line, color=color)
     code = findings.findings[0].code if findings.findings else "FP003"
-    for line in next_steps(code, label):
-        click.echo(line)
+    for line in next_steps(code, label, color):
+        echo(line, color=color)
 
 
-def pulled_line(result, label: str) -> str:
-    """One line for the pull: how many objects of each kind, not every path."""
+def pulled_line(result, label: str, color: bool = False) -> str:
+    """One line for the pull: how many objects of each kind, not every path (what was written
+    green, local edits kept yellow, as `xanoctl pull` says them)."""
     if result.wrote_nothing and not result.conflicts:
-        return f"{label}/ is up to date ({result.unchanged + len(result.changed)} objects)"
+        return f"{label}/ is up to date ({plural(result.unchanged + len(result.changed), 'object')})"
     kinds = Counter(change.kind for change in result.added + result.changed)
-    parts = ", ".join(f"{n} {KIND_WORDS.get(kind, kind)}" for kind, n in kinds.most_common())
-    total = sum(kinds.values())
-    extra = f"; {len(result.removed)} removed" if result.removed else ""
-    extra += f"; {len(result.conflicts)} local edits kept" if result.conflicts else ""
-    return f"pulled {total} objects into {label}/ ({parts}){extra}"
+    parts = ", ".join(plural(n, KIND_WORDS.get(kind, kind), "middleware" if kind == "middleware" else None)
+                      for kind, n in kinds.most_common())
+    head = (paint(f"pulled {plural(sum(kinds.values()), 'object')}", "ok", color) + f" into {label}/ ({parts})"
+            if kinds else f"pulled into {label}/")
+    extra = [f"{len(result.removed)} deleted"] if result.removed else []
+    if result.conflicts:
+        extra.append(paint(f"{plural(len(result.conflicts), 'local edit')} kept", "warning", color))
+    return head + ("; " if kinds else ": ") + "; ".join(extra) if extra else head
 
 
-def next_steps(code: str, label: str) -> list[str]:
+def next_steps(code: str, label: str, color: bool = False) -> list[str]:
     live = "demo-live"
     rows = [
         (f"xanoctl rules {code}", "what a finding means, with a bad and a good example"),
@@ -130,17 +137,17 @@ def next_steps(code: str, label: str) -> list[str]:
         (f"  xanoctl rollback --last-push --dir {live}", "and undo it: the remote and your files"),
         (f"  xanoctl test --dir {live}", "the workspace's unit and workflow tests, on their lines"),
     ]
-    width = max(len(command) for command, words in rows if words) + 2
-    return ["", "Next:"] + [f"  {command:<{width}}{words}".rstrip() for command, words in rows]
+    wide = max(len(command) for command, words in rows if words) + 2
+    return ["", paint("Next:", "heading", color)] + [f"  {command:<{wide}}{words}".rstrip() for command, words in rows]
 
 
-def _run_the_workspace(config, target: Path) -> list[str]:
-    """What `xanoctl test` and `xanoctl smoke --inputs <the demo's smoke.yaml>` print against the
-    demo (the emulator scripts the outcomes: it cannot run XanoScript)."""
+def _run_the_workspace(config, target: Path):
+    """The reports of `xanoctl test` and `xanoctl smoke --inputs <the demo's smoke.yaml>`
+    against the demo (the emulator scripts the outcomes: it cannot run XanoScript)."""
     from importlib import resources
 
     from xanoctl.lint.config import LintConfig
-    from xanoctl.runtime import fixtures, reports, smoke, suite
+    from xanoctl.runtime import fixtures, smoke, suite
     from xanoctl.runtime.endpoints import discover
     from xanoctl.runtime.locate import LocalTree
     from xanoctl.views.load import open_workspaces
@@ -148,15 +155,22 @@ def _run_the_workspace(config, target: Path) -> list[str]:
 
     workspace = open_workspaces(str(target), LintConfig())[0]
     tests = suite.run(config, lambda: LocalTree(workspace), suite.Selection())
-    lines = ["", f"$ xanoctl test   (the workspace's unit and workflow tests, run by Xano)", reports.render(tests, "text")]
     with resources.as_file(resources.files("xanoctl.seeds").joinpath("demo", "smoke.yaml")) as path:
         found = fixtures.load(path, "smoke.yaml")
     endpoints = discover(workspace, ["Tasks/", "Workers/"])
     calls = smoke.check(endpoints, smoke.select(endpoints, found, [], []), found, {})
     report = smoke.run(calls, instance_origin(config.instance), config.branch, config.http)
-    lines += ["", "$ xanoctl smoke   (the Tests group's endpoints, called on the public API)",
-              reports.render(report, "text"), "",
-              f"demo: {tests.failed} test{'s' if tests.failed != 1 else ''} and {report.failed} "
-              f"endpoint{'s' if report.failed != 1 else ''} failed on purpose; in CI, `xanoctl test` and `xanoctl "
-              "smoke` exit 1 and `--format github` puts each failure on the line that declares it."]
-    return lines
+    return tests, report
+
+
+def runtime_lines(tests, report, color: bool = False) -> list[str]:
+    """The test and smoke reports as those commands print them, and what they show."""
+    from xanoctl.runtime import reports
+
+    return ["", paint("$ xanoctl test", "heading", color) + "   (the workspace's unit and workflow tests, run by Xano)",
+            reports.render(tests, "text", color=color),
+            "", paint("$ xanoctl smoke", "heading", color) + "   (the Tests group's endpoints, called on the public API)",
+            reports.render(report, "text", color=color), "",
+            f"{paint('demo:', 'heading', color)} {plural(tests.failed, 'test')} and {plural(report.failed, 'endpoint')} "
+            "failed on purpose; in CI, `xanoctl test` and `xanoctl smoke` exit 1 and `--format github` puts each "
+            "failure on the line that declares it."]
