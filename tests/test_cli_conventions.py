@@ -497,9 +497,75 @@ def test_bash_completion_completes_commands_and_options(tmp_path):
     done = subprocess.run(["bash", "-c", probe], cwd=tmp_path, capture_output=True, text=True,
                           env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
     assert done.stdout.splitlines() == ["pull push", "--dry-run"], done.stderr
-    for shell in ("zsh", "fish"):
-        assert "_XANOCTL_COMPLETE" in cli("completion", shell).output
     assert cli("completion", "tcsh").exit_code == 2
+
+
+def shell_env(home: Path) -> dict[str, str]:
+    bin_dir = str(Path(xanoctl()[0]).parent)
+    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "HOME": str(home),
+            "TERM": "xterm", "COLUMNS": "200"}
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="no zsh here (.ci/run installs it from Debian)")
+def test_zsh_completion_completes_in_an_interactive_zsh(tmp_path):
+    """A real zsh on a pseudo-terminal, its completion system on, the script eval'd as the
+    README says; TAB pressed after what a person types."""
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(["zsh", "-f", "-i"], stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
+                               env=shell_env(tmp_path), close_fds=True)
+    os.close(slave)
+    screen = b""
+
+    def until(text: str) -> str:
+        nonlocal screen
+        deadline = time.monotonic() + 60  # a bound on a hung shell, not a measure
+        while text.encode() not in screen:
+            assert time.monotonic() < deadline and process.poll() is None, screen.decode("utf-8", "replace")
+            if select.select([master], [], [], 0.5)[0]:
+                screen += os.read(master, 65536)
+        shown, screen = screen.decode("utf-8", "replace"), b""
+        return shown
+
+    try:
+        # the prompt is spelled apart so that the echo of this line does not look like it
+        os.write(master, b"PROMPT='RE''ADY> '; autoload -Uz compinit && compinit -u -D; "
+                         b'eval "$(xanoctl completion zsh)"\n')
+        until("READY> ")
+        os.write(master, b"xanoctl push --dr\t")
+        assert "xanoctl push --dry-run" in until("--dry-run")  # completed in place
+        os.write(master, b"\x15xanoctl pu\t")  # ^U: a new line; two commands match: listed with their help
+        listed = until("journal to undo them.")
+        assert "pull  -- Pull every object of the workspace into the folder." in listed
+        assert "push  -- Push local changes to Xano, with a journal to undo them." in listed
+        os.write(master, b"\x15xanoctl lint --format sa\t")  # an option's choices
+        assert "xanoctl lint --format sarif" in until("sarif")
+    finally:
+        os.write(master, b"\x15exit\n")
+        process.wait(timeout=30)
+        os.close(master)
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="no fish here (.ci/run installs it from Debian)")
+def test_fish_completion_completes_commands_options_choices_and_folders(tmp_path):
+    script = subprocess.run(xanoctl() + ["completion", "fish"], capture_output=True, text=True, check=True).stdout
+    (tmp_path / "xanoctl.fish").write_text(script, encoding="utf-8")
+    (tmp_path / "workspace").mkdir()
+
+    def complete(line: str) -> list[str]:
+        done = subprocess.run(["fish", "--no-config", "-c", f"source xanoctl.fish; complete -C '{line}'"], cwd=tmp_path,
+                              capture_output=True, text=True, env=shell_env(tmp_path), timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert complete("xanoctl pu") == ["pull\tPull every object of the workspace into the folder.",
+                                      "push\tPush local changes to Xano, with a journal to undo them."]  # help whole
+    assert complete("xanoctl push --dr") == [
+        "--dry-run\tPrint the plan (after the conflict check and lint gate); write nothing."]
+    assert complete("xanoctl lint --format sa") == ["sarif"]
+    assert complete("xanoctl status --dir work") == ["workspace/\tDirectory"]  # a folder option: folders
 
 
 def test_pull_says_which_local_modifications_it_left_alone(shop):

@@ -24,4 +24,7 @@ def completion(shell: str) -> None:
 
     cls = get_completion_class(shell)
     assert cls is not None  # SHELLS are click's own
-    click.echo(cls(main, {}, "xanoctl", "_XANOCTL_COMPLETE").source())
+    source = cls(main, {}, "xanoctl", "_XANOCTL_COMPLETE").source()
+    if shell == "fish":  # "type,value<TAB>help": split at the first comma only, or a help is cut at its own
+        source = source.replace('(string split "," $completion)', '(string split -m 1 "," $completion)')
+    click.echo(source)
