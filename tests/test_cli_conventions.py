@@ -114,19 +114,29 @@ def test_h_v_and_capital_v():
     assert "-q, --quiet" in options and "-v, --verbose" in options and "--color [auto|always|never]" in options
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_has_examples_in_its_help_that_parse(name):
+def help_examples(name: str) -> list[list[str]]:
+    """The arguments of each example in ``xanoctl NAME --help`` (after NAME): the command of an
+    ``eval "$(xanoctl ...)"``, before a ``| pipe`` or a ``> file``."""
     help_text = cli(name, "--help").output
     assert "Examples:" in help_text, name
     block = help_text.split("Examples:")[1].split("Options:")[0]
     examples = [re.split(r"\s{2,}", line.strip())[0] for line in block.splitlines() if "xanoctl " in line]
-    assert examples, name
-    command = main.get_command(click.Context(main), name)
+    found = []
     for example in examples:
         text = example.split("$(")[-1].rstrip(')"') if "$(" in example else example  # eval "$(xanoctl ...)"
         text = re.split(r"\s[|>]\s", text)[0]  # | dot -Tsvg, > manual.md
         words = shlex.split(text)
-        args = words[words.index(name) + 1:]
+        found.append(words[words.index(name) + 1:])
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_examples_in_its_help_that_parse(name):
+    examples = help_examples(name)
+    assert examples, name
+    command = main.get_command(click.Context(main), name)
+    for args in examples:
+        example = shlex.join(["xanoctl", name, *args])
         with click.Context(main) as parent:  # the options exist and take such values
             try:
                 command.make_context(name, args, parent=parent)
@@ -136,6 +146,50 @@ def test_every_command_has_examples_in_its_help_that_parse(name):
                 assert "does not exist" in exc.format_message(), (example, exc.format_message())
             except click.UsageError as exc:
                 pytest.fail(f"{example}: {exc.format_message()}")
+
+
+# The first example of each command, run for real in a repository holding the demo workspace
+# pulled from the emulator (its tests, endpoints and smoke.yaml too): exit 0, or 1 for findings
+# (lint) and failures on purpose (test, smoke), never 2. What each needs first, a person would
+# have done first; an example that cannot run here says why.
+FIRST_EXAMPLE_NEEDS = {
+    "compare": lambda world: world.repo.create_tag("v1.0"),  # a release to compare against
+    "push": lambda world: world.write(DEMO_EDIT, edited(world.read(DEMO_EDIT), "example")),  # something to push
+    "rollback": lambda world: (world.write(DEMO_EDIT, edited(world.read(DEMO_EDIT), "undo")),
+                               world.cli("push")),  # a push to undo
+}
+FIRST_EXAMPLE_CANNOT_RUN = {
+    "emulator": "it serves until interrupted (Ctrl-C), on the fixed port 8787 that another process of this "
+                "machine may hold; tests/test_emulator*.py start it on a free port",
+}
+DEMO_EDIT = fn_path("Utils/Text - Normalize Phone")
+
+
+@pytest.fixture(scope="module")
+def demo_world(tmp_path_factory):
+    from shiphelpers import build_demo_shop
+
+    world = build_demo_shop(tmp_path_factory.mktemp("examples"))
+    yield world
+    world.emu.stop()
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_first_example_of_every_command_runs_against_the_emulator(demo_world, name, tmp_path, monkeypatch):
+    if name in FIRST_EXAMPLE_CANNOT_RUN:
+        pytest.skip(FIRST_EXAMPLE_CANNOT_RUN[name])
+    args = help_examples(name)[0]
+    FIRST_EXAMPLE_NEEDS.get(name, lambda world: None)(demo_world)
+    if name == "init":  # it writes xanoctl.yaml: in a folder that has none; without a token, it asks nobody
+        monkeypatch.chdir(tmp_path)
+        result = CliRunner().invoke(main, [name, *args], env={**demo_world.env, "XANO_TOKEN": ""})
+        assert (tmp_path / "xanoctl.yaml").is_file()
+    else:
+        result = demo_world.cli(name, *args, code=None)
+    assert result.exit_code in (0, 1), f"xanoctl {name} {shlex.join(args)}: exit {result.exit_code}\n{result.output}"
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:  # findings or failures on purpose, not a failed operation
+        assert name in ("lint", "test", "smoke"), result.output
 
 
 # ---------------------------------------------------------------------------- colour

@@ -34,8 +34,8 @@ def rollback(paths, rev, last_push, force, commit, fmt, permission, ctx: Context
 
     \b
     Examples:
+      xanoctl rollback --last-push                                undo the last push: remote and files
       xanoctl rollback function/Workers/X.xs --to HEAD~1 --commit
-      xanoctl rollback --last-push
       xanoctl rollback function/Tasks/ --to v1.2 --format json
     """
     if last_push == bool(rev):
