@@ -364,13 +364,7 @@ def push_message(ctx: Context, steps: list[Step], subject: str | None = None) ->
     if subject and not subject.startswith("xanoctl push:"):
         lines += [f"xanoctl push: {counts}."]
     lines += [f"Workspace {ctx.manifest.workspace}, branch {ctx.manifest.branch or '(live)'}."]
-    for name, items in groups.items():
-        if items:
-            lines += ["", f"{name}:"]
-            lines += [f"  {s.label()}  {s.path}" for s in items[:MAX_LISTED]]
-            if len(items) > MAX_LISTED:
-                lines.append(f"  ... and {len(items) - MAX_LISTED} more")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _listed(groups)) + "\n"
 
 
 def undo_message(ctx: Context, journal: Journal) -> str:
@@ -390,13 +384,19 @@ def undo_message(ctx: Context, journal: Journal) -> str:
         subject = f"xanoctl rollback: undo push {journal.id} ({counts})"
     lines = [subject, "", f"Undoes push {journal.id}. Workspace {ctx.manifest.workspace}, branch "
                           f"{ctx.manifest.branch or '(live)'}."]
+    return "\n".join(lines + _listed(groups)) + "\n"
+
+
+def _listed(groups: dict[str, list[Step]]) -> list[str]:
+    """A commit message's body: each non-empty group under its title, an object a line."""
+    lines = []
     for name, items in groups.items():
         if items:
             lines += ["", f"{name}:"]
             lines += [f"  {s.label()}  {s.path}" for s in items[:MAX_LISTED]]
             if len(items) > MAX_LISTED:
                 lines.append(f"  ... and {len(items) - MAX_LISTED} more")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _named(step: Step) -> str:
