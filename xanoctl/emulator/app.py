@@ -156,7 +156,10 @@ class MetaApi:
         collection = request.path_params["collection"]
         if collection not in COLLECTIONS:
             raise not_found(f"unknown path /{collection}")
-        return COLLECTIONS[collection], None
+        kind = COLLECTIONS[collection]
+        if kind in self.state.options.absent_kinds:
+            raise ApiError(403, "ERROR_CODE_ACCESS_DENIED", f"Your plan does not include this feature ({kind}).")
+        return kind, None
 
     def _group_check(self, branch: Branch, kind: str, group_id: int | None) -> None:
         if kind == "query" and group_id not in branch.objects["api_group"]:
@@ -303,12 +306,17 @@ class MetaApi:
             return await self.multidoc_import(request)
         self._auth(request)
         include_draft = _flag(request.query_params.get("include_draft"))
+        env = _flag(request.query_params.get("env"))
         with self.state.lock:
             branch = self.state.store.branch(_int(request, "wid"), request.query_params.get("branch"))
             docs: list[str] = []
             for kind in MULTIDOC_ORDER:
+                if kind in self.state.options.absent_kinds:
+                    continue
                 for obj in sorted(branch.objects[kind].values(), key=lambda o: o.id):
-                    docs.append(_source(obj, include_draft))
+                    source = _source(obj, include_draft)
+                    # the workspace's environment only when asked for (it holds secrets)
+                    docs.append(source if kind != "workspace" or env else imports.with_env(source, ""))
                     if kind == "api_group":
                         endpoints = [e for e in branch.objects["query"].values() if e.group_id == obj.id]
                         docs.extend(_source(e, include_draft) for e in sorted(endpoints, key=lambda o: o.id))
@@ -348,7 +356,7 @@ def _flag(value: str | None) -> bool:
 
 def _int(request: Request, name: str) -> int:
     try:
-        return int(request.path_params[name])
+        return int(request.path_params[name])  # (an int already where the route converts it)
     except (KeyError, ValueError):
         raise not_found() from None
 
@@ -553,8 +561,9 @@ def build_app(state: EmulatorState) -> ASGIApp:
         Route(ws + "/table/{oid}/schema", api.schema, methods=["GET"]),
         Route(ws + "/apigroup/{gid}/api", api.collection, methods=["GET", "POST"]),
         Route(ws + "/apigroup/{gid}/api/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
-        Route(ws + "/{collection}", api.collection, methods=["GET", "POST"]),
-        Route(ws + "/{collection}/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
+        # every other collection, one or more segments (`agent`, `table/trigger`, `realtime/channel/trigger`)
+        Route(ws + "/{collection:path}/{oid:int}", api.item, methods=["GET", "PUT", "DELETE"]),
+        Route(ws + "/{collection:path}", api.collection, methods=["GET", "POST"]),
     ]
     admin = [
         Route("/faults", api.admin_faults, methods=["GET", "PUT", "POST", "DELETE"]),

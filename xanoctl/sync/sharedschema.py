@@ -186,7 +186,7 @@ def lost(write: Write) -> tuple[str, ...]:
     """What ``write`` destroys: the whole table for a delete, else each column removed or
     retyped (nothing for a create, nor for a document to write that does not parse: Xano
     refuses it)."""
-    if write.before is None:
+    if write.before is None or write.kind != "table":  # (the workspace's settings hold no records)
         return ()
     if write.after is None:
         return ("the table is deleted, with every record in it",)

@@ -5,6 +5,7 @@ No I/O here: :mod:`xanoctl.xano.client` fetches, this module reads what came bac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -18,8 +19,11 @@ KINDS: tuple[str, ...] = _kinds.NAMES
 # through any branch changes the live database. Xano's documentation ("Branches do not apply to
 # the database"; a branch copies "business logic (APIs, Functions, Addons, and Tasks)") and its
 # TypeScript SDK ("Tables and microservices carry no branch dimension") agree; microservices
-# are no kind xanoctl pulls or pushes.
-WORKSPACE_KINDS: frozenset[str] = frozenset({"table"})
+# are no kind xanoctl pulls or pushes. The workspace's own document (its settings: preferences,
+# realtime, environment) is the workspace's, whichever branch it is read through: the SDK's list
+# of what belongs to a branch (API groups, functions, tasks, triggers, middleware, tools,
+# toolsets, channels, realtime servers, knowledge, add-ons, messages) does not hold it.
+WORKSPACE_KINDS: frozenset[str] = frozenset({"table", "workspace"})
 # Collection path (under /workspace/{wid}) of each kind; a query's needs its group id.
 COLLECTIONS: dict[str, str] = _kinds.COLLECTIONS
 _ALIASES = _kinds.ALIASES
@@ -29,12 +33,14 @@ def normalize_kind(name: str) -> str:
     """``functions`` -> ``function``, ``endpoint`` -> ``query``..., or a UsageError."""
     key = name.strip().lower().replace("-", "_")
     key = _ALIASES.get(key, key)
-    if key not in COLLECTIONS:
+    if key not in KINDS:
         raise UsageError(f"unknown kind {name!r}; expected one of: {', '.join(KINDS)}")
     return key
 
 
 def collection_path(workspace: int, kind: str, group_id: int | None = None) -> str:
+    if kind not in COLLECTIONS:
+        raise ValueError(f"a {kind} has no route of its own: it travels in the multidoc")
     if kind == "query" and group_id is None:
         raise ValueError("an endpoint (query) needs its API group id")
     return f"/workspace/{workspace}/" + COLLECTIONS[kind].format(group_id=group_id)
@@ -154,3 +160,42 @@ def to_remote(
         group_name=group_name if kind == "query" else None,
         raw=raw,
     )
+
+
+MULTIDOC_SEPARATOR = "\n---\n"
+# a document's header, as the official CLI reads it (src/utils/document-parser.ts, parseDocument):
+# the first line that is not blank nor a `//` comment: a keyword, then a name (quoted or not)
+_HEADER = re.compile(r'^[ \t]*(\w+)[ \t]+("(?:[^"\\\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
+_COMMENT = re.compile(r"^[ \t]*(//.*)?$")
+_GUID = re.compile(r'^[ \t]*guid[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+
+
+def document_header(text: str) -> tuple[str, str] | None:
+    """(keyword, name) of a XanoScript document, read from its first line that is not blank nor
+    a comment; None when it has none."""
+    for line in text.splitlines():
+        if _COMMENT.match(line):
+            continue
+        found = _HEADER.match(line)
+        if not found:
+            return None
+        name = found.group(2)
+        if name.startswith('"') and name.endswith('"') and len(name) > 1:
+            name = re.sub(r'\\(.)', r"\1", name[1:-1])
+        return found.group(1), name
+    return None
+
+
+def multidoc_objects(kind: str, text: str, workspace: int) -> list[RemoteObject]:
+    """The documents of ``kind`` in a multidoc export, as objects: for a kind without routes of
+    its own (the workspace document), whose id is the workspace's and which shows no
+    ``updated_at`` (status and push compare it by content)."""
+    found = []
+    for document in text.split(MULTIDOC_SEPARATOR):
+        header = document_header(document)
+        if header is None or header[0] != kind:
+            continue
+        guid = _GUID.search(document)
+        found.append(RemoteObject(kind=kind, id=workspace, name=header[1], guid=guid.group(1) if guid else None,
+                                  updated_at=None, xanoscript=document))
+    return found
