@@ -165,3 +165,33 @@ def test_a_kind_the_plan_lacks_is_reported_once_and_left_as_it_was(shop):
     output = shop.cli("push", "--delete", "--no-lint").output
     assert "nothing to push" in output.lower()
     assert shop.stored("agent", "Helper") is not None
+
+
+def test_compare_names_a_change_of_each_kind(shop):
+    shop.write(shop.paths["agent"], shop.read(shop.paths["agent"]).replace('{name: "Look up"}', '{name: "Other"}'))
+    shop.write(shop.paths["table_trigger"], described(shop.read(shop.paths["table_trigger"]), "audit"))
+    result = shop.cli("compare", "rev:HEAD", "workspace", "--format", "json", code=None)
+    report = json.loads(result.output)
+    changed = {(item["kind"], item["name"]) for item in report["changed"]}
+    assert changed == {("agent", "Helper"), ("table_trigger", "user audit")}
+    agent = next(item for item in report["changed"] if item["kind"] == "agent")
+    assert "calls" in agent["aspects"]
+
+
+def test_an_official_cli_tree_holding_every_kind_is_adopted_where_it_lies(tmp_path):
+    emu = run_in_thread(token=TOKEN)
+    emu.state.store.clock = Clock()
+    plant(emu)
+    try:
+        shop = open_shop(emu, tmp_path, layout="readable")
+        for kind, name in NAMES.items():  # the tree `xano workspace pull` leaves
+            shop.write(PATHS["official"][kind], SOURCES[kind](name))
+        before = shop.tree()
+        summary = json.loads(shop.cli("pull", "--json").output)
+        adopted = {change["path"] for change in summary["added"] if change["reason"] == "adopted"}
+        assert set(PATHS["official"].values()) <= adopted
+        assert {k: v for k, v in shop.tree().items() if k in before} == before  # nothing moved nor rewritten
+        assert {entry["path"] for entry in shop.lock()["objects"]} >= set(PATHS["official"].values())
+        assert shop.cli("status", "--exit-code").exit_code == 0
+    finally:
+        emu.stop()
