@@ -409,7 +409,9 @@ def test_demo_json_is_valid_and_answers_what_reaches_a_worker(demo):
             ("table:fub_person", "table_trigger:fub_person changes", "triggers")} <= edges
     lines = run(demo, "--callers", "Workers/FUB - Sync People").output.splitlines()
     assert "│   └── task:HubSpot - Sync Contacts  (runs, line 6)" in lines
-    assert lines[-1] == "└── query:Worker Tests:POST:workers/fub-sync-people  (serves, line 11)"
+    assert lines[-3:] == ["├── query:Worker Tests:POST:workers/fub-sync-people  (serves, line 11)",
+                          "└── tool:Sync agent people  (calls, line 9)",
+                          "    └── agent:Back office assistant  (uses, line 12)"]  # the agent reaches it too
 
 
 def test_graph_of_a_folder_that_is_not_a_workspace(tmp_path, monkeypatch):
