@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from xanoctl.emulator.documents import Header, header_of, parse
+from xanoctl.emulator.documents import Header, comparable, header_of, parse, with_canonical
 from xanoctl.emulator.store import ApiError, Branch, Store, StoredObject, input_error, new_canonical
 from xanoctl.xano.kinds import NAMES
 
@@ -284,8 +284,9 @@ def _import(store: Store, branch: Branch, doc: Doc, env: bool = False) -> dict[s
         group_id = next(g.id for g in branch.objects["api_group"].values() if g.name == doc.group)
     if doc.action == "create":
         fields = dict(header.fields)
-        if doc.kind == "api_group" and not fields.get("canonical"):
+        if doc.kind in ("api_group", "agent", "mcp_server") and not fields.get("canonical"):
             fields["canonical"] = new_canonical()
+            doc.text = with_canonical(doc.text, fields["canonical"])
         guid = doc.guid if doc.guid and not _guid_taken(branch, doc.guid) else None
         obj = store.add(branch, doc.kind, header.name, doc.text, verb=header.verb, group_id=group_id,
                         description=header.description, tags=header.tags, fields=fields, guid=guid)
@@ -298,18 +299,19 @@ def _import(store: Store, branch: Branch, doc: Doc, env: bool = False) -> dict[s
     entry: dict[str, Any] = {"_index": doc.index, "type": doc.kind, "name": obj.name, "guid": obj.guid}
     if doc.kind == "query":
         entry.update(verb=obj.verb, api_group=doc.group)
-    if doc.kind == "api_group":
+    if doc.kind in ("api_group", "agent", "mcp_server"):
         entry["canonical"] = obj.fields.get("canonical", "")
     return entry
 
 
 def _same(doc: Doc, flags: Flags) -> bool:
-    """Whether a document would leave its object as it is. A workspace document is compared
-    without its environment unless the import takes it (``env=true``)."""
+    """Whether a document would leave its object as it is: compared as Xano compares them
+    (:func:`~xanoctl.emulator.documents.comparable`: a trimmed file, a guid line written back, are
+    no change); a workspace document without its environment unless the import takes it."""
     assert doc.target is not None
     if doc.kind == "workspace" and not flags.env:
-        return with_env(doc.target.xanoscript, "") == with_env(doc.text, "")
-    return doc.target.xanoscript == doc.text
+        return comparable(with_env(doc.target.xanoscript, "")) == comparable(with_env(doc.text, ""))
+    return comparable(doc.target.xanoscript) == comparable(doc.text)
 
 
 _ENV_START = re.compile(r"^  env\s*=", re.MULTILINE)
