@@ -173,8 +173,14 @@ _GUID = re.compile(r'^[ \t]*guid[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
 def document_header(text: str) -> tuple[str, str] | None:
     """(keyword, name) of a XanoScript document, read from its first line that is not blank nor
     a comment; None when it has none."""
-    for line in text.splitlines():
+    start = 0
+    while True:  # line by line up to the header only (a multidoc holds thousands of documents)
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        start = end + 1
         if _COMMENT.match(line):
+            if end < 0:
+                return None
             continue
         found = _HEADER.match(line)
         if not found:
@@ -183,7 +189,6 @@ def document_header(text: str) -> tuple[str, str] | None:
         if name.startswith('"') and name.endswith('"') and len(name) > 1:
             name = re.sub(r'\\(.)', r"\1", name[1:-1])
         return found.group(1), name
-    return None
 
 
 def multidoc_objects(kind: str, text: str, workspace: int) -> list[RemoteObject]:
