@@ -162,6 +162,9 @@ class DocFact:
     env_reads: tuple[tuple[str, Span], ...] = ()  # `$env.NAME` read in live code, with where
     env_names: tuple[str, ...] | None = None  # a workspace document's environment (None: not in it)
     about: tuple[tuple[str, str], ...] = ()  # an agent's model, a tool's instructions, a trigger's events
+    links: tuple[str, ...] = ()  # the tables whose columns its `dblink` inputs are
+    # with links: the reads of inputs it does not name itself, (key, where, exactly `$input.key`)
+    linked_reads: tuple[tuple[str, Span, bool], ...] = ()
 
     @property
     def obj(self) -> str:
@@ -234,6 +237,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.tables.append(table_of(doc, path))
     if doc.name is not None:
         live = ctx.semantics.live
+        links = ctx.semantics.inputs.links
         writes, tests = state_facts(doc, live)
         gets, sends = requests(live)
         out.documents.append(DocFact(
@@ -244,6 +248,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             repeated=tuple(repeated(live)), requests=tuple(gets), sends=sends,
             env_reads=tuple((name, span(pos)) for name, pos in env_reads(ctx.semantics.vars.chains)),
             env_names=env_names(doc) if doc.kind == "workspace" else None, about=about(doc),
+            links=links, linked_reads=_linked_reads(ctx) if links else (),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
@@ -251,6 +256,16 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             continue
         out.handed.append(HandedFact(value.via, value.target, value.key, value.type, span(value.pos),
                                      ctx.snippet(value.pos, 60), path, obj))
+
+
+def _linked_reads(ctx) -> tuple[tuple[str, Span, bool], ...]:
+    """The reads of inputs a document with ``dblink`` inputs does not name itself (IN001 checks
+    them against the linked tables' columns)."""
+    from xanoctl.lint.rules.in001 import reads
+
+    named = ctx.semantics.inputs.fields
+    return tuple((read.key, span(read.pos), ctx.source(read.pos) == f"$input.{read.key}")
+                 for read in reads(ctx.semantics) if read.key not in named)
 
 
 def _text(expr) -> str:
