@@ -195,3 +195,24 @@ def test_an_official_cli_tree_holding_every_kind_is_adopted_where_it_lies(tmp_pa
         assert shop.cli("status", "--exit-code").exit_code == 0
     finally:
         emu.stop()
+
+
+def test_the_workspace_document_is_shared_by_every_branch(tmp_path):
+    emu = run_in_thread(token=TOKEN)
+    emu.state.store.clock = Clock()
+    plant(emu)
+    emu.mutate(lambda state: state.store.create_branch(emu.workspace_id, "dev", None))
+    try:
+        shop = open_shop(emu, tmp_path, layout="readable", branch="dev")
+        shop.cli("pull")
+        entry = shop.entry("workspace/Shop.xs")
+        assert entry["kind"] == "workspace" and entry.get("shared") is True
+        changed = described(shop.read("workspace/Shop.xs"), "from dev")
+        shop.write("workspace/Shop.xs", changed)
+        refused = shop.cli("push", "--no-lint", code=1).output
+        assert "changes the live workspace's settings; pass --allow-shared-schema-changes" in refused
+        assert "table is deleted" not in refused and "data is lost" not in refused
+        shop.cli("push", "--no-lint", "--allow-shared-schema-changes")
+        assert shop.stored("workspace", "Shop").xanoscript == changed  # the live branch's: one document
+    finally:
+        emu.stop()
