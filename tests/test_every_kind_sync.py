@@ -216,3 +216,10 @@ def test_the_workspace_document_is_shared_by_every_branch(tmp_path):
         assert shop.stored("workspace", "Shop").xanoscript == changed  # the live branch's: one document
     finally:
         emu.stop()
+
+
+def test_a_second_workspace_document_is_refused(shop):
+    shop.write("workspace/Other.xs", SOURCES["workspace"]("Other"))
+    refused = shop.cli("push", "--no-lint", code=1).output
+    assert f"workspace/Other.xs: a second workspace document; the workspace has one, {shop.paths['workspace']}" in refused
+    assert shop.stored("workspace", "Shop") is not None and shop.stored("workspace", "Other") is None
