@@ -381,13 +381,15 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     lines = result.stdout.splitlines()
     # the first screen: a count of what was pulled, then the findings; no list of paths
     count = re.fullmatch(r"pulled (\d+) objects into demo-ws/ \((\d+) functions, (\d+) API endpoints, (\d+) tasks, "
-                         r"(\d+) tables, (\d+) API groups, (\d+) middleware\)", lines[0])
-    assert count and int(count[1]) == sum(int(n) for n in count.groups()[1:])
+                         r"(\d+) tables, (\d+) triggers, (\d+) API groups, (\d+) tools, .*\)", lines[0])
+    assert count and int(count[1]) == sum(int(n) for n in re.findall(r"(\d+) [a-zA-Z]", lines[0].split("(", 1)[1]))
+    assert ", 1 agent, " in lines[0] and ", 1 workspace settings" in lines[0]
     assert not any(line.lstrip().startswith("added") for line in lines)
-    assert lines[2].startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error")
+    assert lines[2].startswith("demo-ws/ai/agent/trigger/assistant connected.xs:3:11: XR003 error")  # by path
+    assert any(line.startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error") for line in lines)
     # ... and it ends with the next things to try
     tail = "\n".join(lines[lines.index("Next:"):])
-    assert "xanoctl rules RT001" in tail and "xanoctl emulator --seed demo" in tail
+    assert "xanoctl rules XR003" in tail and "xanoctl emulator --seed demo" in tail  # the first finding's rule
     assert "xanoctl push --dir demo-live --dry-run" in tail and "xanoctl rollback --last-push --dir demo-live" in tail
     again = cli("demo", "--dir", "demo-ws", "--no-lint")
     assert again.stdout.startswith(f"demo-ws/ is up to date ({count[1]} objects)")
