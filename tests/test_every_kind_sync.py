@@ -223,3 +223,9 @@ def test_a_second_workspace_document_is_refused(shop):
     refused = shop.cli("push", "--no-lint", code=1).output
     assert f"workspace/Other.xs: a second workspace document; the workspace has one, {shop.paths['workspace']}" in refused
     assert shop.stored("workspace", "Shop") is not None and shop.stored("workspace", "Other") is None
+
+
+def test_compare_with_a_live_branch_names_the_kinds_it_could_not_read(shop):
+    shop.emu.state.options.absent_kinds = frozenset({"agent"})
+    result = shop.cli("compare", "live:v1", "workspace", code=None)
+    assert "live:v1: its agent objects could not be read (GET" in result.output
