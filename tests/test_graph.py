@@ -396,8 +396,8 @@ def test_demo_dot(demo, snapshot):
 def test_demo_json_is_valid_and_answers_what_reaches_a_worker(demo):
     data = graph_json(demo)
     kinds = {n["kind"] for n in data["nodes"]}
-    assert kinds == {"api_group", "function", "middleware", "query", "table", "task", "workspace", "addon", "tool",
-                     "agent", "mcp_server", "realtime_channel", "table_trigger", "workspace_trigger",
+    assert kinds == {"api_group", "function", "middleware", "query", "table", "task", "workflow_test", "workspace",
+                     "addon", "tool", "agent", "mcp_server", "realtime_channel", "table_trigger", "workspace_trigger",
                      "agent_trigger", "mcp_server_trigger", "realtime_trigger"}
     missing = [n["id"] for n in data["nodes"] if n.get("missing")]
     # the planted XR001, XR003 (twice) and DB001: a call, a middleware, an agent and a table nothing defines

@@ -92,3 +92,16 @@ def test_pull_of_one_kind_by_its_cli_name(shop):
     shop.remote_edit(NAME, edited(workflow_test_source(NAME), "x"), kind="workflow_test")
     shop.cli("pull", "--kind", "workflow-tests")
     assert "edit_x" in shop.read(PATHS[shop.layout])
+
+
+def test_a_transaction_push_and_the_multidoc_export_carry_workflow_tests(shop):
+    rel = PATHS[shop.layout]
+    changed = stack_edit(shop.read(rel), "tx")
+    shop.write(rel, changed)
+    shop.cli("push", "--no-lint", "--transaction")
+    assert shop.stored("workflow_test", NAME).xanoscript == changed
+    import httpx
+
+    text = httpx.get(f"{shop.emu.base_url}/workspace/{shop.emu.workspace_id}/multidoc",
+                     headers={"Authorization": f"Bearer {TOKEN}"}).text
+    assert text.split("\n---\n")[-1] == changed  # the official order: workflow tests last

@@ -72,6 +72,7 @@ class StoredObject:
     draft: str | None = None  # unpublished XanoScript
     draft_updated_at: int | None = None
     xanoscript_error: str | None = None  # set to make the API answer {status: "error"}
+    outcomes: dict[str, Any] = field(default_factory=dict)  # scripted runs and answers (emulator/runs.py, public.py)
 
 
 @dataclass

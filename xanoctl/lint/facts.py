@@ -22,6 +22,7 @@ from xanoctl.semantics.loops import Repeated, repeated, requests
 from xanoctl.semantics.states import StateTest, StateWrite, state_facts
 from xanoctl.semantics.tables import Table, table_of
 from xanoctl.pickling import by_fields
+from xanoctl.semantics.tests import unit_tests
 
 
 class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
@@ -165,6 +166,7 @@ class DocFact:
     links: tuple[str, ...] = ()  # the tables whose columns its `dblink` inputs are
     # with links: the reads of inputs it does not name itself, (key, where, exactly `$input.key`)
     linked_reads: tuple[tuple[str, Span, bool], ...] = ()
+    tests: tuple[tuple[str, int], ...] = ()  # its unit tests: (name, line of `test "name"`)
 
     @property
     def obj(self) -> str:
@@ -249,6 +251,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             env_reads=tuple((name, span(pos)) for name, pos in env_reads(ctx.semantics.vars.chains)),
             env_names=env_names(doc) if doc.kind == "workspace" else None, about=about(doc),
             links=links, linked_reads=_linked_reads(ctx) if links else (),
+            tests=tuple((block.target, block.pos.line) for block in unit_tests(doc)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():

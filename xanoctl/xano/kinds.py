@@ -26,6 +26,14 @@ class Kind:
     grouped: bool = False  # listed per API group (an endpoint: `query`)
     flat: bool = False  # the official CLI names its file after the whole name (no folder per `/`)
     optional: bool = False  # a plan or a token may not reach it: reported and left alone, never fatal
+    # one set serves every branch, and a write through any branch changes the live database:
+    # Xano's documentation ("Branches do not apply to the database"; a branch copies "business
+    # logic (APIs, Functions, Addons, and Tasks)") and its TypeScript SDK ("Tables and
+    # microservices carry no branch dimension") agree; the workspace's own document (its settings)
+    # too: the SDK's list of what a branch holds (API groups, functions, tasks, triggers,
+    # middleware, tools, toolsets, channels, realtime servers, knowledge, add-ons, messages) has
+    # neither
+    workspace: bool = False
 
 
 # In pull order, which is the order of a multidoc and of a push's creates (what is referred to
@@ -37,8 +45,9 @@ class Kind:
 # src/utils/document-parser.ts), kobylinski/xano-cli (src/lib/api/*.ts) and Xano's Metadata API
 # notes (xano-inc/xano-developer-mcp: api_docs/*.md); docs/kinds.md says which gave what.
 TABLE: tuple[Kind, ...] = (
-    Kind("workspace", None, "workspace", ("workspaces", "settings", "workspace_settings"), flat=True, optional=True),
-    Kind("table", "table", "table", ("tables",)),
+    Kind("workspace", None, "workspace", ("workspaces", "settings", "workspace_settings"), flat=True, optional=True,
+         workspace=True),
+    Kind("table", "table", "table", ("tables",), workspace=True),
     Kind("addon", "addon", "addon", ("addons", "add_on", "add_ons"), optional=True),
     Kind("function", "function", "function", ("functions",)),
     Kind("middleware", "middleware", "middleware", ("middlewares",)),
@@ -61,6 +70,7 @@ TABLE: tuple[Kind, ...] = (
          optional=True),
 )
 
+WORKSPACE_KINDS: frozenset[str] = frozenset(kind.name for kind in TABLE if kind.workspace)
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in TABLE}
 NAMES: tuple[str, ...] = tuple(kind.name for kind in TABLE)
 ALIASES: dict[str, str] = {alias.replace("-", "_"): kind.name for kind in TABLE for alias in kind.aliases}

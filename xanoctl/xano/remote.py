@@ -16,14 +16,8 @@ from xanoctl.xano import kinds as _kinds
 # Kinds as the XanoScript keyword names them, in pull order (:mod:`xanoctl.xano.kinds`).
 KINDS: tuple[str, ...] = _kinds.NAMES
 # Kinds that belong to the workspace, not to a branch: one set serves every branch, and a write
-# through any branch changes the live database. Xano's documentation ("Branches do not apply to
-# the database"; a branch copies "business logic (APIs, Functions, Addons, and Tasks)") and its
-# TypeScript SDK ("Tables and microservices carry no branch dimension") agree; microservices
-# are no kind xanoctl pulls or pushes. The workspace's own document (its settings: preferences,
-# realtime, environment) is the workspace's, whichever branch it is read through: the SDK's list
-# of what belongs to a branch (API groups, functions, tasks, triggers, middleware, tools,
-# toolsets, channels, realtime servers, knowledge, add-ons, messages) does not hold it.
-WORKSPACE_KINDS: frozenset[str] = frozenset({"table", "workspace"})
+# through any branch changes the live database (:data:`xanoctl.xano.kinds.TABLE`, ``workspace``).
+WORKSPACE_KINDS: frozenset[str] = _kinds.WORKSPACE_KINDS
 # Collection path (under /workspace/{wid}) of each kind; a query's needs its group id.
 COLLECTIONS: dict[str, str] = _kinds.COLLECTIONS
 _ALIASES = _kinds.ALIASES
