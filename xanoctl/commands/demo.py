@@ -23,7 +23,10 @@ from xanoctl.ui.words import plural
 DEFAULT_DIR = "xanoctl-demo"
 IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to commit the folder)\n*\n"
 KIND_WORDS = {"function": "function", "query": "API endpoint", "api_group": "API group", "task": "task",
-              "table": "table", "middleware": "middleware", "workflow_test": "workflow test"}
+              "table": "table", "middleware": "middleware", "addon": "add-on", "tool": "tool", "agent": "agent",
+              "mcp_server": "MCP server", "realtime_channel": "realtime channel", "workflow_test": "workflow test",
+              "workspace": "workspace settings", "trigger": "trigger"}
+MANY = {"middleware": "middleware", "workspace": "workspace settings"}  # the others: ui.words.plural
 
 
 def check_folder(folder: Path) -> bool:
@@ -114,8 +117,9 @@ def pulled_line(result, label: str, color: bool = False) -> str:
     if result.wrote_nothing and not result.conflicts:
         return f"{label}/ is up to date ({plural(result.unchanged + len(result.changed), 'object')})"
     kinds = Counter(change.kind for change in result.added + result.changed)
-    parts = ", ".join(plural(n, KIND_WORDS.get(kind, kind), "middleware" if kind == "middleware" else None)
-                      for kind, n in kinds.most_common())
+    kinds = Counter({kind: n for kind, n in kinds.items() if not kind.endswith("_trigger")}) + Counter(
+        {"trigger": sum(n for kind, n in kinds.items() if kind.endswith("_trigger"))})  # every kind of trigger
+    parts = ", ".join(plural(n, KIND_WORDS.get(kind, kind), MANY.get(kind)) for kind, n in kinds.most_common())
     head = (paint(f"pulled {plural(sum(kinds.values()), 'object')}", "ok", color) + f" into {label}/ ({parts})"
             if kinds else f"pulled into {label}/")
     extra = [f"{len(result.removed)} deleted"] if result.removed else []

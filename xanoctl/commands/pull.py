@@ -58,6 +58,12 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool, origin: 
     return result
 
 
+def unreachable_warnings(result: PullResult) -> list[str]:
+    """One warning per kind the pull could not reach (for :func:`xanoctl.ui.errors.warning`)."""
+    return [f"{kind}: not pulled: {reason}; its files and xanoctl.lock entries were left as they were"
+            for kind, reason in sorted(result.unreachable.items())]
+
+
 def _label(folder: Path) -> str:
     try:
         return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -127,9 +133,11 @@ def _changes(result: PullResult, folder_label: str, color: bool = False) -> list
 @click.option("--workspace", help="Workspace id (overrides XANO_WORKSPACE and xanoctl.yaml).")
 @click.option("--branch", help="Branch label (overrides XANO_BRANCH and xanoctl.yaml).")
 def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, branch) -> None:
-    """Pull every object (functions, tasks, API groups and endpoints, tables, middleware) into
-    the workspace folder: changed files are written, files of deleted objects removed, and
-    xanoctl.lock updated. A pull with nothing new writes nothing.
+    """Pull every object (functions, tasks, API groups and endpoints, tables, middleware,
+    add-ons, agents, tools, MCP servers, triggers, realtime channels, workflow tests and the
+    workspace's settings) into the workspace folder: changed files are written, files of deleted
+    objects removed, and xanoctl.lock updated. A pull with nothing new writes nothing; a kind the
+    plan or the token cannot reach is reported and left as it was.
 
     \b
     Examples:
@@ -151,6 +159,8 @@ def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, bran
     for change in result.errors:
         warning(f"{change.label()}: Xano could not render its XanoScript ({change.reason}); its file was left "
                 "as it was")
+    for message in unreachable_warnings(result):
+        warning(message)
     marked = [change.path for change in result.merged if change.reason]
     if result.conflicts:
         failure = (f"{plural(len(result.conflicts), 'conflict')}: files modified locally were kept; review them, "

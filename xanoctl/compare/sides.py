@@ -231,7 +231,14 @@ def live(spec: str, config: Config) -> Side:
         if branch and obj.kind in WORKSPACE_KINDS:
             side.shared.add(path)
     if side.shared:
-        are = "is" if len(side.shared) == 1 else "are"
-        side.notes.append(f"{spec}: its {plural(len(side.shared), 'table')} {are} shared by every branch: the live "
-                          f"database's, not branch {branch!r}'s own")
+        settings = sum(1 for o in objects if o.kind == "workspace") if branch else 0
+        tables = len(side.shared) - settings
+        what = " and ".join(([plural(tables, "table")] if tables else []) +
+                            (["the workspace's settings"] if settings else []))
+        are = "is" if tables == 1 and not settings else "are"
+        whose = "workspace's" if settings else "database's"
+        side.notes.append(f"{spec}: its {what} {are} shared by every branch: the live {whose}, "
+                          f"not branch {branch!r}'s own")
+    for kind, reason in sorted(client.aio.unreachable.items()):
+        side.notes.append(f"{spec}: its {kind} objects could not be read ({reason}): left out")
     return side
