@@ -9,7 +9,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from xanoctl.lint import baseline as baselines
 from xanoctl.lint import suppress
@@ -81,10 +81,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cach
 
     blobs, digests = _read(scope)
     cache = _open_cache(config, scope, cwd, cache_dir) if use_cache else None
-    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
-    run_digest = hashlib.blake2b(
-        "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
-        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+    scope_id, run_digest = run_key(scope, digests)
 
     payload = cache.last_run(scope_id, run_digest) if cache else None
     analysed = 0
@@ -113,6 +110,15 @@ def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | 
     cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
     results, _ = _file_results(scope, blobs, digests, cache, config, jobs)
     return scope, results
+
+
+def run_key(scope: Scope, digests: dict[str, str]) -> tuple[str, str]:
+    """What names a whole run in the cache: its scope, and the digest of every file's content."""
+    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
+    run_digest = hashlib.blake2b(
+        "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
+        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+    return scope_id, run_digest
 
 
 def _read(scope: Scope) -> tuple[dict[str, bytes | None], dict[str, str]]:
@@ -312,6 +318,25 @@ def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintC
     }
 
 
+def settle(raw: list[Finding], marks: list, path: str, config: LintConfig,
+           keep: Callable[[Finding], bool] | None = None) -> tuple[list[Finding], int]:
+    """One file's raw findings as reported: its suppressions applied (those that silence
+    nothing reported), the rules the configuration turns off for it left out, severities as
+    configured. ``keep``: only the findings it keeps, and no unused suppression (a file the
+    run reports on for some findings only). Returns the findings and how many the
+    suppressions silenced."""
+    enabled = lambda code: config.enabled(code, path)  # noqa: E731
+    raw, unused, count = suppress.apply(raw, marks, path, enabled)
+    if keep is not None:
+        raw, unused = [finding for finding in raw if keep(finding)], []
+    kept: list[Finding] = []
+    for finding in [*raw, *unused]:
+        if config.enabled(finding.code, path):
+            level = config.severity_of(finding.code, finding.severity)
+            kept.append(finding if level == finding.severity else finding.with_(severity=level))
+    return kept, count
+
+
 def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, analysed: int,
             from_cache: bool, write_baseline, touched: set[str] | None = None) -> LintResult:
     """Suppress, filter by configuration and baseline, and sort the findings of the reported
@@ -328,16 +353,12 @@ def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, anal
         marks = payload["suppressions"].get(path, [])
         if not raw and not marks:
             continue
-        enabled = lambda code, _path=path: config.enabled(code, _path)  # noqa: E731
-        raw, unused, count = suppress.apply(raw, marks, path, enabled)
         if path not in reported:
-            raw, unused = [f for f in raw if touched.intersection(f.related)], []
+            found, _ = settle(raw, marks, path, config, keep=lambda f: bool(touched.intersection(f.related)))
         else:
+            found, count = settle(raw, marks, path, config)
             suppressed += count
-        for finding in [*raw, *unused]:
-            if config.enabled(finding.code, path):
-                level = config.severity_of(finding.code, finding.severity)
-                kept.append((finding if level == finding.severity else finding.with_(severity=level), path))
+        kept.extend((finding, path) for finding in found)
     written = None
     baselined = 0
     secrets = payload.get("secrets", {})

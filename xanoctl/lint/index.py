@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Iterable
 
 from xanoctl.lint.facts import (
@@ -14,10 +15,16 @@ class WorkspaceIndex:
     """Functions (by exact name), calls, result reads, tasks, endpoints, tables (by name, with
     their columns) and every document with its references, and the typed values documents hand to callees and
     tables, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
-    a function that is not in the index really missing."""
+    a function that is not in the index really missing.
+
+    The rules walk ``calls``, ``reads``, ``handed`` and ``documents`` and look names up in the
+    rest; :meth:`focused` limits the walked facts to some files (an editor re-checking the
+    documents an edit can change), while every lookup still sees the whole workspace
+    (``every_document``: every document, whatever the focus)."""
 
     def __init__(self, files: Iterable[FileResult], complete: bool = True):
         self.complete = complete
+        self.files: dict[str, FileResult] = {}  # by path, in the order given
         self.functions: dict[str, FunctionFact] = {}
         self.duplicates: set[str] = set()
         self.calls: list[CallFact] = []
@@ -30,6 +37,7 @@ class WorkspaceIndex:
         self.documents: list[DocFact] = []
         self.handed: list[HandedFact] = []
         for result in files:
+            self.files[result.path] = result
             for fact in result.functions:
                 if fact.name in self.functions:
                     self.duplicates.add(fact.name)
@@ -47,8 +55,21 @@ class WorkspaceIndex:
                         self.ambiguous_tables.add(table.name)
             self.documents.extend(result.documents)
             self.handed.extend(result.handed)
+        self.every_document: list[DocFact] = self.documents
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
+
+    def focused(self, paths: Iterable[str]) -> WorkspaceIndex:
+        """This index with the facts the rules walk limited to the files ``paths`` (those of
+        the index): the workspace rules then report on those files only, as they would in a
+        run over everything."""
+        view = copy.copy(self)
+        chosen = [self.files[path] for path in dict.fromkeys(paths) if path in self.files]
+        view.calls = [call for result in chosen for call in result.calls]
+        view.reads = [read for result in chosen for read in result.reads]
+        view.handed = [value for result in chosen for value in result.handed]
+        view.documents = [doc for result in chosen for doc in result.documents]
+        return view
 
     def exists(self, name: str) -> bool:
         return name in self.functions

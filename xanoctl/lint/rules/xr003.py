@@ -96,7 +96,7 @@ def _kind(doc_kind: str) -> str:
 def check(index, ctx) -> Iterator[Problem]:
     names: dict[str, set[str]] = defaultdict(set)
     routes: set[tuple[str, str]] = set()
-    for doc in index.documents:
+    for doc in index.every_document:
         names[_kind(doc.kind)].add(doc.name)
         if doc.kind == "query" and doc.verb:
             routes.add((doc.name, doc.verb.upper()))
