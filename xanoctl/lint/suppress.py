@@ -136,3 +136,19 @@ def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
             message = f"unused suppression: the statement below has no {code} finding; {todo}"
             unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
     return kept, unused, len(findings) - len(kept)
+
+
+def covering_start(docs: list[Document], line: int) -> int:
+    """The line where the innermost statement (clause, input field, document) holding
+    ``line`` starts: a suppression comment written above it covers ``line``."""
+    best = None
+    for start, last in spans(docs).items():
+        if start <= line <= last and (best is None or start > best):
+            best = start
+    return best if best is not None else line
+
+
+def comment(codes: Iterable[str], indent: str = "", reason: str = "") -> str:
+    """The suppression comment of ``codes``, as a line (its line break included)."""
+    text = f"{indent}// xanoctl: ignore[{', '.join(codes)}]"
+    return f"{text} {reason}\n" if reason else text + "\n"
