@@ -139,12 +139,18 @@ def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
 
 
 def covering_start(docs: list[Document], line: int) -> int:
-    """The line where the innermost statement (clause, input field, document) holding
-    ``line`` starts: a suppression comment written above it covers ``line``."""
+    """The line where the innermost statement holding ``line`` starts (else the innermost
+    clause, input field or document): a suppression comment written above it covers ``line``."""
     best = None
-    for start, last in spans(docs).items():
-        if start <= line <= last and (best is None or start > best):
-            best = start
+    for doc in docs:
+        for top in [*(doc.stack or []), *doc.blocks]:
+            for stmt in top.walk():
+                if stmt.pos.line <= line <= stmt.pos.end_line and (best is None or stmt.pos.line > best):
+                    best = stmt.pos.line
+    if best is None:
+        for start, last in spans(docs).items():
+            if start <= line <= last and (best is None or start > best):
+                best = start
     return best if best is not None else line
 
 

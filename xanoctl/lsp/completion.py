@@ -160,11 +160,7 @@ def _arguments(session, path: str, index, line: int, typing: cursor.Typing) -> l
     fact = index.function(typing.callee)
     if fact is None or not fact.inputs:
         return []
-    passed = set()
-    result = facts(session, path)
-    for call in (result.calls if result is not None else ()):
-        if call.callee == typing.callee and call.stmt_pos[0] <= line <= call.stmt_pos[2] and call.inputs:
-            passed = {key for key, _ in call.inputs}
+    passed = set(typing.passed)
     out = []
     for number, item in enumerate(fact.inputs):
         if item.name in passed or not item.name.startswith(typing.prefix):

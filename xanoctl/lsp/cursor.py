@@ -84,6 +84,7 @@ class Typing(NamedTuple):
     var: str = ""
     callee: str = ""
     quoted: bool = False
+    passed: tuple[str, ...] = ()  # argument: the keys the object holds before the cursor
 
 
 _CALL = re.compile(r"(?<![\w.])(" + "|".join(re.escape(kind) for kind in sorted(CALLS, key=len, reverse=True))
@@ -132,9 +133,10 @@ def typing(lines: Sequence[str], line: int, column: int) -> Typing | None:
         return Typing("envelope", found.group(2) or "", var=found.group(1).replace("$var.", "$"))
     found = _KEY_START.search(before)
     if found:
-        callee = _input_object_callee(lines, line, column)
-        if callee is not None:
-            return Typing("argument", found.group(2) or "", callee=callee)
+        found_call = _input_object_callee(lines, line, column)
+        if found_call is not None:
+            callee, passed = found_call
+            return Typing("argument", found.group(2) or "", callee=callee, passed=passed)
     return None
 
 
@@ -142,12 +144,13 @@ def _in_comment(before: str) -> bool:
     return before.lstrip().startswith("//")
 
 
-def _input_object_callee(lines: Sequence[str], line: int, column: int) -> str | None:
+def _input_object_callee(lines: Sequence[str], line: int, column: int) -> tuple[str, tuple[str, ...]] | None:
     """The callee of the ``function.run`` whose ``input = {`` object the cursor stands in
-    (directly: not in a nested object), when it does."""
+    (directly: not in a nested object), and the keys written in it before the cursor."""
     depth = 0
-    number, text = line, lines[line - 1][:column - 1]
+    number, text = line, _code(lines[line - 1][:column - 1])
     scanned = 0
+    inside: list[str] = []  # the object's text before the cursor, last line first
     while number >= 1 and scanned < 200:
         if not text.lstrip().startswith("//"):
             for index in range(len(text) - 1, -1, -1):
@@ -164,12 +167,33 @@ def _input_object_callee(lines: Sequence[str], line: int, column: int) -> str | 
                         continue
                     if not re.search(r"\binput[ \t]*=[ \t]*$", text[:index]):
                         return None
-                    return _callee_above(lines, number)
+                    callee = _callee_above(lines, number)
+                    if callee is None:
+                        return None
+                    written = "\n".join([text[index + 1:], *reversed(inside)])
+                    return callee, tuple(_KEYS.findall(_flat(written)))
+        inside.append(text)
         number -= 1
         scanned += 1
         if number >= 1:
             text = _code(lines[number - 1])
     return None
+
+
+_KEYS = re.compile(rf"(?:^|,)[ \t\n]*({_NAME})[ \t]*:")
+
+
+def _flat(text: str) -> str:
+    """The object's text with its nested brackets' content left out (their keys are not its)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
 
 
 def _code(line: str) -> str:

@@ -44,6 +44,7 @@ class XanoServer(LanguageServer):
         self.session: Session | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._poller: asyncio.Task | None = None
+        self.watching = False  # the editor reports the files changed on disk
 
     # ------------------------------------------------------------------ publishing
 
@@ -79,8 +80,8 @@ class XanoServer(LanguageServer):
     async def start(self, folder: str | None, options: dict) -> None:
         session = Session(folder, use_cache=self.use_cache, jobs=self.jobs, rules_url=options.get("rulesUrl"))
         # documents opened before the session existed
-        for uri, document in list(self.workspace.text_documents.items()):
-            session.opened(uri, document.source, document.version)
+        for document in list(self.workspace.text_documents.values()):
+            session.opened(document.uri, document.source, document.version)
         self.session = session
         if session.problem:
             self.window_show_message(types.ShowMessageParams(
@@ -95,7 +96,7 @@ class XanoServer(LanguageServer):
                 type=types.MessageType.Error, message=f"xanoctl: cannot load the workspace: {exc}"))
             session.live = None
         self.flush()
-        if not _watches_files(self.client_capabilities):
+        if not self.watching:
             self._poller = asyncio.ensure_future(self._poll())
 
     async def _poll(self) -> None:
@@ -146,8 +147,9 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
                             types.FileSystemWatcher(glob_pattern="**/*.xs"),
                         ]))]))
-            except Exception:  # the editor refused: the poll finds changes instead
-                log.exception("registering the file watcher failed")
+                ls.watching = True
+            except Exception as exc:  # the editor refused: the poll finds changes instead
+                log.info("the editor does not watch files (%s): looking at them every %s s", exc, POLL)
         await ls.start(state.get("folder"), state.get("options", {}))
 
     # ------------------------------------------------------------------ documents
@@ -165,7 +167,7 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
         if ls.session is None:
             return
         document = ls.workspace.get_text_document(params.text_document.uri)
-        ls.session.changed(document.uri, document.source, params.text_document.version)
+        ls.session.changed(params.text_document.uri, document.source, params.text_document.version)
         ls.schedule()
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

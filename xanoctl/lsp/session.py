@@ -47,12 +47,14 @@ class Publish:
 
 def path_of(uri: str) -> str | None:
     """The absolute path of a ``file:`` URI; None for any other scheme."""
+    from urllib.parse import unquote
+
     from pygls.uris import to_fs_path
 
     if not uri.startswith("file:"):
         return None
     path = to_fs_path(uri)
-    return os.path.abspath(path) if path else None
+    return os.path.abspath(unquote(path)) if path else None
 
 
 def uri_of(path: str) -> str:
@@ -235,7 +237,7 @@ class Session:
             self.loose[path].update(path, data)
             if self.loose[path].results[path].parsed:
                 self.good[path] = self.loose[path].results[path]
-        targets = set(alone)
+        targets = set(alone) | (self.too_large & pending.keys())
         in_live = [path for path in self.open if self.owner(path) is self.live and self.live is not None]
         if every:
             targets.update(self.open)
