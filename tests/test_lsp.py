@@ -374,3 +374,19 @@ async def test_a_cancelled_request_and_closing_a_document(demo):
         assert found
         ed.close(uri)
         await ed.diagnostics(uri, lambda d: not d)
+
+
+async def test_a_changed_configuration_applies_at_once(demo, tmp_path):
+    config = tmp_path / "xanoctl.yaml"
+    config.write_text("dir: workspace\n", encoding="utf-8")
+    for watch in (True, False):  # reported by the editor, or found by the server's own look
+        config.write_text("dir: workspace\n", encoding="utf-8")
+        async with editor(tmp_path, folder=tmp_path, watch=watch) as ed:
+            ed.root = demo
+            uri = ed.open(SYNC)
+            await ed.diagnostics(uri, lambda d: "ID001" in codes(d))
+            config.write_text("dir: workspace\nlint:\n  ignore: [ID001]\n", encoding="utf-8")
+            if watch:
+                ed.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+                    types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+            await ed.diagnostics(uri, lambda d: "ID001" not in codes(d))

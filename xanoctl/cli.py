@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("xanoctl.commands.graph:graph", "Show the call graph, or what reaches or is reached by an object."),
     "docs": ("xanoctl.commands.docs:docs", "Generate the operations manual of the workspace."),
     "compare": ("xanoctl.commands.compare:compare", "Compare two versions of a workspace object by object."),
-    "lsp": ("xanoctl.commands.lsp:lsp", "Serve lint, navigation and fixes to an editor (Language Server Protocol)."),
+    "lsp": ("xanoctl.commands.lsp:lsp", "Serve lint, navigation and fixes to editors (LSP)."),
 }
 
 

@@ -78,7 +78,10 @@ class LiveWorkspace:
         self._baseline = baselines.load(config.baseline) if config.baseline else None
         self.results: dict[str, FileResult] = {}
         self._order: list[str] = list(scope.index)  # sorted: the order of a whole run
-        self._groups: list[list[str]] = workspaces(scope) if scope.index else [[]]
+        # the workspaces of the scope (most hold one), as a whole run splits them; their files
+        blobs = self._blobs
+        self._workspaces = workspaces(scope, blobs.get) if scope.index else []
+        self._groups: list[list[str]] = [list(found.files) for found in self._workspaces] or [[]]
         self._indexes: list[WorkspaceIndex] | None = None
         self._options = None
         self.texts: dict[str, str] = {}  # decoded text of the files updated from a buffer
@@ -120,7 +123,7 @@ class LiveWorkspace:
             return
         key = run_key(self.scope, self._digests)
         if self._cache.last_run(*key) is None:
-            self._cache.save_run(*key, _check_workspace(self.scope, self.results, self.config))
+            self._cache.save_run(*key, _check_workspace(self._workspaces, self.results, self.config))
 
     # ------------------------------------------------------------------ updates
 
@@ -228,8 +231,11 @@ class LiveWorkspace:
         if self._indexes is None:
             from xanoctl.lint.index import WorkspaceIndex
 
+            found = self._workspaces or [None]
             self._indexes = [WorkspaceIndex((self.results[path] for path in sorted(group) if path in self.results),
-                                            complete=self.scope.complete) for group in self._groups]
+                                            complete=workspace.complete if workspace else self.scope.complete,
+                                            exported=workspace.exported if workspace else False)
+                             for group, workspace in zip(self._groups, found)]
         return self._indexes
 
     def index_of(self, path: str) -> WorkspaceIndex:
@@ -245,7 +251,7 @@ class LiveWorkspace:
         every rule, suppressions, configuration and baseline applied, sorted."""
         from xanoctl.lint.analyze import Options
         from xanoctl.lint.context import IndexContext
-        from xanoctl.lint.rules import WORKSPACE_RULES
+        from xanoctl.lint.rules import WORKSPACE_CHECKS
 
         wanted = [path for path in dict.fromkeys(paths) if path in self.results]
         raw: dict[str, list[Finding]] = {path: list(self.results[path].findings) for path in wanted}
@@ -255,8 +261,8 @@ class LiveWorkspace:
             if not mine:
                 continue
             view = index.focused(mine)
-            for rule in WORKSPACE_RULES:
-                for problem in rule.check(view, ctx):
+            for rule, check in WORKSPACE_CHECKS:
+                for problem in check(view, ctx):
                     finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
                     if finding.path in raw:
                         raw[finding.path].append(finding)

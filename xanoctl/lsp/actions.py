@@ -40,20 +40,58 @@ def code_actions(session, path: str, start: tuple[int, int], end: tuple[int, int
             action = ignore_action(session, path, finding, diagnostic)
             if action is not None and all(a.title != action.title for a in ignores):
                 ignores.append(action)
-    return out + ignores
+    everything = fix_all(session, path)
+    return out + ignores + ([everything] if everything is not None else [])
+
+
+def workspace_edit(session, path: str, edits) -> types.WorkspaceEdit | None:
+    """A fix's edits (:class:`~xanoctl.lint.fixes.Edit`: 1-based, in characters, ``path`` empty
+    for the finding's own file) as the protocol's workspace edit (0-based lines, UTF-16
+    columns, each file's text as the editor has it); None when a file cannot be read."""
+    changes: dict[str, list[types.TextEdit]] = {}
+    for edit in edits:
+        target = edit.path or path
+        lines = session.lines_of(target)
+        if lines is None:
+            return None
+        changes.setdefault(session.uri_for(target), []).append(
+            types.TextEdit(range=span_range(lines, edit.span), new_text=edit.text))
+    return types.WorkspaceEdit(changes=changes)
 
 
 def quick_fix(session, path: str, finding: Finding, diagnostic) -> types.CodeAction | None:
-    """The finding's own fix (the edit ``xanoctl lint --fix`` makes), as a workspace edit."""
-    if not finding.fix:
+    """The finding's own fix (the edits ``xanoctl lint --fix`` makes, not derived again), as a
+    workspace edit; a safe fix is the preferred action, an unsafe one says so."""
+    fix = finding.fix
+    if fix is None:
         return None
-    text = session.open[path]
-    edit = types.TextEdit(range=span_range(text.lines, (finding.line, finding.column, finding.end_line,
-                                                        finding.end_column)), new_text=finding.fix)
+    edit = workspace_edit(session, path, fix.edits)
+    if edit is None:
+        return None
     return types.CodeAction(
-        title=f"Replace with `{finding.fix}`", kind=types.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic] if diagnostic is not None else None,
-        edit=types.WorkspaceEdit(changes={session.uri_for(path): [edit]}))
+        title=fix.title if fix.safe else f"{fix.title} (unsafe fix)", kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic] if diagnostic is not None else None, is_preferred=fix.safe or None, edit=edit)
+
+
+def fix_all(session, path: str) -> types.CodeAction | None:
+    """Every safe fix of the document that can be applied together (what one pass of
+    ``xanoctl lint --fix`` applies to it), as one action."""
+    from xanoctl.lint.apply_fixes import choose
+
+    found = [(number, finding.fix, path) for number, finding in enumerate(session.findings.get(path, []))
+             if finding.fix is not None and finding.fix.safe]
+    if not found:
+        return None
+    taken, _ = choose(found)
+    chosen = {number for number in taken}
+    edits = [edit for number, fix, _ in found if number in chosen for edit in fix.edits]
+    edit = workspace_edit(session, path, list(dict.fromkeys(edits)))
+    if edit is None:
+        return None
+    return types.CodeAction(title="Fix all safe xanoctl findings", kind=FIX_ALL, edit=edit)
+
+
+FIX_ALL = "source.fixAll.xanoctl"
 
 
 def ignore_action(session, path: str, finding: Finding, diagnostic) -> types.CodeAction | None:

@@ -7,6 +7,8 @@ from typing import Sequence
 
 from lsprotocol import types
 
+from xanoctl.lint.apply_fixes import utf16_position
+
 
 def split(text: str) -> list[str]:
     """A text's lines as the linter counts them: split at ``\\n``, a trailing ``\\r`` dropped,
@@ -17,19 +19,17 @@ def split(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def _units(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
 def position(lines: Sequence[str], line: int, column: int) -> types.Position:
-    """The protocol's position of ``line:column`` (1-based, characters); past the end of the
+    """The protocol's position of ``line:column`` (1-based, characters; as
+    :func:`~xanoctl.lint.apply_fixes.utf16_position` converts a fix's edits); past the end of the
     text: its end; past the end of a line: that line's end."""
     if line > len(lines):
-        return types.Position(line=max(len(lines) - 1, 0), character=_units(lines[-1]) if lines else 0)
+        return position(lines, len(lines), len(lines[-1]) + 1) if lines else types.Position(line=0, character=0)
     if line < 1:
         return types.Position(line=0, character=0)
-    text = lines[line - 1]
-    return types.Position(line=line - 1, character=_units(text[:max(column, 1) - 1]))
+    line, column = line, min(max(column, 1), len(lines[line - 1]) + 1)
+    number, units = utf16_position(lines, line, column)
+    return types.Position(line=number, character=units)
 
 
 def span_range(lines: Sequence[str], span: Sequence[int]) -> types.Range:

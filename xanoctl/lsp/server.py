@@ -45,6 +45,7 @@ class XanoServer(LanguageServer):
         self._timer: asyncio.TimerHandle | None = None
         self._poller: asyncio.Task | None = None
         self.watching = False  # the editor reports the files changed on disk
+        self.options: dict = {}
 
     # ------------------------------------------------------------------ publishing
 
@@ -77,7 +78,8 @@ class XanoServer(LanguageServer):
 
     # ------------------------------------------------------------------ start-up
 
-    async def start(self, folder: str | None, options: dict) -> None:
+    async def start(self, folder: str | None, options: dict, poll: bool = True) -> None:
+        self.options = options
         session = Session(folder, use_cache=self.use_cache, jobs=self.jobs, rules_url=options.get("rulesUrl"))
         # documents opened before the session existed
         for document in list(self.workspace.text_documents.values()):
@@ -96,7 +98,7 @@ class XanoServer(LanguageServer):
                 type=types.MessageType.Error, message=f"xanoctl: cannot load the workspace: {exc}"))
             session.live = None
         self.flush()
-        if not self.watching:
+        if poll and self._poller is None:  # also for the configuration, which editors may not report
             self._poller = asyncio.ensure_future(self._poll())
 
     async def _poll(self) -> None:
@@ -106,11 +108,30 @@ class XanoServer(LanguageServer):
             if session is None:
                 continue
             try:
-                session.poll()
+                if self.watching:  # the editor reports the files: only the configuration is looked at
+                    if session.ready and session.settings() != session._settings:
+                        await self.restart()
+                    continue
+                if session.poll():
+                    await self.restart()
+                    continue
             except Exception:
                 log.exception("polling the files failed")
             if session.pending:
                 self.flush()
+
+    async def restart(self) -> None:
+        """Make the session again (the configuration changed): every open document is checked
+        with the new one."""
+        old = self.session
+        if old is None:
+            return
+        published = dict(old.published)
+        await self.start(old.folder, self.options, poll=False)
+        if self.session is not None:  # documents the new session leaves clean are cleared
+            for path, diagnostics in published.items():
+                if diagnostics and path in self.session.open and path not in self.session.published:
+                    self.send([Publish(self.session.uri_for(path), self.session.open[path].version, [])])
 
 
 def _watches_files(capabilities: types.ClientCapabilities) -> bool:
@@ -146,6 +167,7 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
                         id="xanoctl-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
                             types.FileSystemWatcher(glob_pattern="**/*.xs"),
+                            types.FileSystemWatcher(glob_pattern="**/xanoctl.yaml"),
                         ]))]))
                 ls.watching = True
             except Exception as exc:  # the editor refused: the poll finds changes instead
@@ -182,10 +204,13 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
         ls.schedule()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(ls: XanoServer, params: types.DidChangeWatchedFilesParams) -> None:
+    async def did_change_watched(ls: XanoServer, params: types.DidChangeWatchedFilesParams) -> None:
         if ls.session is None:
             return
         paths = [path for path in (path_of(change.uri) for change in params.changes) if path]
+        if ls.session.configures(paths):
+            await ls.restart()
+            return
         ls.session.disk_changed(paths)
         ls.schedule()
 
@@ -240,7 +265,7 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
         return types.CompletionList(is_incomplete=False, items=completion.complete(ls.session, *found))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL]))
     def code_action(ls: XanoServer, params: types.CodeActionParams):
         found = where(ls, params.text_document.uri, params.range.start)
         if not found or ls.session is None:
@@ -249,7 +274,12 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
         lines = ls.session.lines_of(path) or []
         start = found[1:]
         end = location(lines, params.range.end.line, params.range.end.character)
-        return actions.code_actions(ls.session, path, start, end)
+        found = actions.code_actions(ls.session, path, start, end)
+        only = params.context.only
+        if only:  # the kinds asked for, and their sub-kinds (`source.fixAll` takes ours)
+            found = [action for action in found
+                     if any(action.kind == kind or str(action.kind).startswith(f"{kind}.") for kind in only)]
+        return found
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     def prepare_rename(ls: XanoServer, params: types.PrepareRenameParams):

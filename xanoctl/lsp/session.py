@@ -94,6 +94,7 @@ class Session:
         self.too_large: set[str] = set()
         self.good: dict = {}  # path -> its facts when it last parsed (for completion while typing)
         self._stamps: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) seen by poll
+        self._settings = self.settings()
         if rules_url:
             self.href: Callable[[str], str | None] = lambda code: rules_url.replace("{code}", code)
         else:
@@ -175,17 +176,41 @@ class Session:
             if path.endswith(SUFFIX) and path not in self.open and self._inside(path):
                 self.pending[path] = False
 
-    def poll(self) -> None:
+    def poll(self) -> bool:
         """Find the files changed on disk since the last look (for editors that do not report
-        them): a pull or a ``git checkout`` under the workspace."""
+        them): a pull or a ``git checkout`` under the workspace. True when the configuration
+        changed (the session is to be made again: see :meth:`settings`)."""
         if self.live is None or not self.live.loaded:
-            return
+            return False
         seen = self._stamps
         now = self._stat_all()
         for path in now.keys() | seen.keys():
             if now.get(path) != seen.get(path) and path not in self.open:
                 self.pending[path] = False
         self._stamps = now
+        return self.settings() != self._settings
+
+    def settings(self) -> tuple:
+        """What the configuration is read from, as it is on disk now (the nearest
+        ``xanoctl.yaml``, the baseline)."""
+        from xanoctl.lint.config import find_config
+
+        found = find_config(Path(self.folder)) if self.folder else None
+        files = [str(found)] if found else []
+        if self.config.baseline:
+            files.append(self.config.baseline)
+        stamps = []
+        for name in files:
+            try:
+                stat = os.stat(name)
+                stamps.append((name, stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stamps.append((name, 0, 0))
+        return tuple(stamps)
+
+    def configures(self, paths: Iterable[str]) -> bool:
+        """Whether one of ``paths`` is a file the configuration is read from (or may be)."""
+        return any(os.path.basename(path) == "xanoctl.yaml" or path == self.config.baseline for path in paths)
 
     # ------------------------------------------------------------------ checking
 

@@ -10,6 +10,10 @@
 >>> table_of(parse_document('table t {\\n  schema {\\n    enum? state {\\n      values = ["a", "b"]\\n'
 ...                         '    }\\n  }\\n}\\n')).column("state").values
 ('a', 'b')
+>>> job = table_of(parse_document('table job {\\n  schema {\\n    enum status?=New {\\n'
+...                               '      values = ["New", "Started"]\\n    }\\n  }\\n}\\n'))
+>>> job.column("status").values, job.column("status").default
+(('New', 'Started'), 'New')
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Column:
     pos: Pos | None  # None for the implicit columns
     references: str | None = None  # the table a foreign key points to (``table = "x"``)
     values: tuple[str, ...] | None = None  # an enum's ``values = [...]`` (None: not given as literals)
+    default: str | None = None  # the default, when it is a plain string or name (`enum status?=New`)
 
 
 @by_fields
@@ -75,8 +80,10 @@ def table_of(doc: Document, path: str = "") -> Table | None:
                 ref = getattr(setting.value, "value", None)
             elif setting.key == "values" and field.type == "enum":
                 values = _texts(setting.value)
+        default = field.default
+        default = default.value if isinstance(default, Literal) and default.kind in ("string", "ident") else None
         columns.append(Column(field.name, field.type, field.nullable, field.array, field.pos,
-                              ref if isinstance(ref, str) else None, values))
+                              ref if isinstance(ref, str) else None, values, default))
     return Table(doc.name, path, doc.name_pos or doc.pos, tuple(columns), complete)
 
 

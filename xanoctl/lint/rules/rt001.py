@@ -93,12 +93,11 @@ def route(path: str) -> str:
 
 
 def check(index, ctx) -> Iterator[Problem]:
-    checked = {id(doc) for doc in index.documents}
     for (group, verb, _), docs in routes_of(index).items():
         if len(docs) < 2:
             continue
         for doc in docs:
-            if id(doc) not in checked:
+            if not index.in_focus(doc.path):
                 continue
             others = [other for other in docs if other is not doc]
             named = ", ".join(f"`{verb} {other.name}` ({os.path.basename(other.path)})" for other in others[:3])
