@@ -98,7 +98,7 @@ def test_an_unsaved_change_of_a_callee_reaches_its_caller(tmp_path):
     assert _live(live, [str(worker), str(caller)]) == {}
     renamed = WORKER.replace("ad_user_id", "agent_id")
     change = live.update(str(worker), renamed.encode())
-    assert change.functions == {"Workers/Sync People"}
+    assert "Workers/Sync People" in change.functions  # and its callers, for theirs
     assert live.dependents(change, [str(caller)]) == {str(caller)}
     found = live.findings([str(caller)])[str(caller)]
     assert sorted(f.code for f in found) == ["ID001", "ID002"]
@@ -116,7 +116,7 @@ def test_a_new_file_a_removed_file_and_a_table(tmp_path):
     live = LiveWorkspace.open([root], config, use_cache=False)
     live.load()
     change = live.update(str(worker), None)
-    assert change.functions == {"Workers/Sync People"} and str(worker) not in live
+    assert "Workers/Sync People" in change.functions and str(worker) not in live
     assert [f.code for f in live.findings([str(caller)])[str(caller)]] == ["XR001"]
     change = live.update(str(worker), WORKER.encode())
     assert live.dependents(change, [str(caller)]) == {str(caller)}
@@ -149,3 +149,50 @@ def test_the_last_whole_run_answers_a_second_start(tmp_path):
     assert [f.code for f in quick[str(caller)]] == ["ID001", "FP003"]
     assert second.load() == 0  # every file from the cache
     assert second.findings([str(caller)]) == quick
+
+
+# edits of the demo workspace, each (file, old text, new text): what other files' findings
+# depend on (a function's inputs, name and envelope, a table's columns, a route, the states
+# written and selected, the calls made once per item of a loop), and what they do not
+EDITS = [
+    ("function/Workers/FUB - Sync People.xs", "int ad_user_id?", "int agent_id?"),
+    ("function/Workers/FUB - Sync People.xs", '"Workers/FUB - Sync People" {', '"Workers/FUB - Pull People" {'),
+    ("function/Workers/FUB - Sync People.xs", "success: false, data: null", "ok: false, data: null"),
+    ("table/user.xs", "ad_user_id", "adUserId"),
+    ("api/App/users/{user_id}_GET.xs", 'query "users/{user_id}" verb=GET', 'query "users/{user_id}" verb=PATCH'),
+    ("function/Tasks/Sync Jobs - Start.xs", '$db.sync_job.status == "New"', '$db.sync_job.status == "Queued"'),
+    # a task that picks up the jobs left "In Process": the stuck state (ST001) of another file goes
+    ("task/Calendly - Sync Events.xs", '    function.run "Tasks/Calendly - Sync Events" as $result\n',
+     '    function.run "Tasks/Calendly - Sync Events" as $result\n    db.query sync_job {\n'
+     '      where = $db.sync_job.status == "In Process"\n    } as $stuck\n'),
+    ("function/Tasks/Sync Jobs - Start.xs", 'data = {status: "In Process"}', 'data = {status: "Running"}'),
+    ("table/sync_job.xs", '"In Process", ', ""),
+    ("table/sync_job.xs", '"Complete", ', '"In Process", "Complete", '),
+    ("function/Utils/Dates - Window Start.xs", "  stack {\n", "  stack {\n    var $never { value = 1 }\n"),
+]
+
+
+def test_an_edit_changes_the_findings_of_its_dependents_only(tmp_path):
+    root = _demo(tmp_path)
+    config = load_config(start=tmp_path)
+    live = LiveWorkspace.open([root], config, use_cache=False)
+    live.load()
+    every = list(live.scope.index)
+    before = _live(live, every)
+    applied = 0
+    for relative, old, new in EDITS:
+        path = str(root / relative)
+        if not (root / relative).is_file():
+            continue
+        text = (root / relative).read_text(encoding="utf-8")
+        assert old in text, (relative, old)
+        text = text.replace(old, new, 1)
+        change = live.update(path, text.encode())
+        (root / relative).write_text(text, encoding="utf-8")
+        after = _live(live, every)
+        assert after == _whole_run([root], config), relative  # the same as linting it all again
+        moved = {file for file in every if before.get(file) != after.get(file)}
+        assert moved <= live.dependents(change, every), (relative, old, moved - live.dependents(change, every))
+        before = after
+        applied += 1
+    assert applied == len(EDITS)

@@ -50,10 +50,11 @@ class Change:
     tables: set[str] = field(default_factory=set)  # columns or existence changed
     objects: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) appeared or gone
     routes: set[tuple[str, str]] = field(default_factory=set)  # (VERB, route) of endpoints changed
+    states: set[tuple[str, str]] = field(default_factory=set)  # (table, column) of states written or tested
     names: bool = False  # the set of function names changed (XR001's suggestions)
 
     def __bool__(self) -> bool:
-        return bool(self.functions or self.tables or self.objects or self.routes)
+        return bool(self.functions or self.tables or self.objects or self.routes or self.states)
 
     def merge(self, other: Change) -> None:
         self.paths |= other.paths
@@ -61,6 +62,7 @@ class Change:
         self.tables |= other.tables
         self.objects |= other.objects
         self.routes |= other.routes
+        self.states |= other.states
         self.names = self.names or other.names
 
 
@@ -213,15 +215,22 @@ class LiveWorkspace:
         return best
 
     def _passed_on(self, change: Change) -> None:
-        """Functions that answer with a changed function's envelope have changed too."""
-        grew = True
-        while grew:
-            grew = False
-            for result in self.results.values():
-                for fact in result.functions:
-                    if fact.name not in change.functions and change.functions.intersection(fact.env_callees):
-                        change.functions.add(fact.name)
-                        grew = True
+        """The functions that call a changed function (directly or not) have changed too, for
+        their own callers: they may pass its envelope on (FP003), or run its queries once per
+        item of a loop (PF001)."""
+        callers: dict[str, set[str]] = {}
+        for result in self.results.values():
+            for doc in result.documents:
+                if doc.kind == "function":
+                    for ref in doc.refs:
+                        if ref.kind == "function":
+                            callers.setdefault(ref.name, set()).add(doc.name)
+        todo = list(change.functions)
+        while todo:
+            for caller in callers.get(todo.pop(), ()):
+                if caller not in change.functions:
+                    change.functions.add(caller)
+                    todo.append(caller)
 
     # ------------------------------------------------------------------ questions
 
@@ -318,7 +327,30 @@ def _compare(before: FileResult | None, after: FileResult | None, path: str) -> 
         change.objects.add((kind, name))
         if kind == "query" and verb:
             change.routes.add((verb.upper(), route(name)))
+    # what else the documents say that other files' findings read (their shape, places aside)
+    old_shapes = {(doc.kind, doc.name, doc.verb): _shape(doc) for doc in before.documents} if before else {}
+    new_shapes = {(doc.kind, doc.name, doc.verb): _shape(doc) for doc in after.documents} if after else {}
+    for key in old_shapes.keys() | new_shapes.keys():
+        old, new = old_shapes.get(key), new_shapes.get(key)
+        if old != new:
+            if key[0] == "function":
+                change.functions.add(key[1])
+            if (old and old[-2]) != (new and new[-2]):  # what it says of states changed
+                change.states |= (old[-1] if old else frozenset()) | (new[-1] if new else frozenset())
     return change
+
+
+def _shape(doc) -> tuple:
+    """A document's facts that other files' findings depend on, without their places; last
+    the (table, column) pairs of its states, before them what it says of them."""
+    states = frozenset((write.table, write.column) for write in doc.state_writes) | \
+        frozenset((test.table, test.column) for test in doc.state_tests)
+    said = (tuple((w.table, w.column, w.value, w.kind, w.sources, w.left, w.then, w.atomic) for w in doc.state_writes),
+            tuple((t.table, t.column, t.op, t.values, t.select) for t in doc.state_tests))
+    return (tuple((ref.kind, ref.name, ref.mode, ref.via, ref.verb) for ref in doc.refs),
+            doc.inputs, tuple((use.table, use.column, use.via) for use in doc.columns),
+            tuple((item.kind, item.target, item.loop, item.over, item.item) for item in doc.repeated),
+            len(doc.requests), doc.sends, doc.links, said, states)
 
 
 def _depends(result: FileResult, change: Change, known: Mapping[str, object]) -> bool:
@@ -343,6 +375,9 @@ def _depends(result: FileResult, change: Change, known: Mapping[str, object]) ->
                     or (ref.kind == "table" and (ref.name in tables)):
                 return True
         if tables and any(use.table in tables for use in doc.columns):
+            return True
+        if change.states and any((item.table, item.column) in change.states
+                                 for item in (*doc.state_writes, *doc.state_tests)):
             return True
         if change.routes and doc.kind == "query" and doc.verb:
             from xanoctl.lint.rules.rt001 import route
