@@ -65,12 +65,15 @@ def caller(number: int) -> str:
             f'      input = {{agent_id: {number}}}\n    }} as $r\n  }}\n  response = $r\n}}\n')
 
 
-async def _first_diagnostics(root: Path) -> float:
-    started = time.perf_counter()
-    async with editor(root) as ed:
+async def _first_diagnostics(root: Path) -> tuple[float, float]:
+    """Seconds from starting the server process, and from sending ``initialize`` (once the
+    process is up and listening), to the first diagnostics of an open document."""
+    marks: dict[str, float] = {"spawn": time.perf_counter()}
+    async with editor(root, marks=marks) as ed:
         uri = ed.open(LONG)
         await ed.diagnostics(uri, wait=120)
-        return time.perf_counter() - started
+        done = time.perf_counter()
+        return done - marks["spawn"], done - marks["initialize"]
 
 
 async def _keystrokes(root: Path, keys: int) -> list[float]:
@@ -141,12 +144,16 @@ def main() -> None:
             shutil.rmtree(Path(tmp) / ".xanoctl", ignore_errors=True)
             cold.append(asyncio.run(_first_diagnostics(root)))
             warm.append(asyncio.run(_first_diagnostics(root)))
+        cold_spawn, cold_init = zip(*cold)
+        warm_spawn, warm_init = zip(*warm)
         keys = asyncio.run(_keystrokes(root, args.keys))
         inputs = asyncio.run(_input_changes(root, max(args.keys // 2, 4)))
         os.chdir(home)
     print(f"documents        {documents} ({lines:,} lines), cores {os.cpu_count()}")
-    print(f"start, cold      best {min(cold):.2f} s, median {statistics.median(cold):.2f} s   target < 2 s")
-    print(f"start, cached    best {min(warm):.2f} s, median {statistics.median(warm):.2f} s   target < 0.5 s")
+    for label, init, spawn, target in (("cold", cold_init, cold_spawn, "2 s"), ("cached", warm_init, warm_spawn, "0.5 s")):
+        print(f"start, {label:<9} initialize -> diagnostics: best {min(init):.2f} s, median "
+              f"{statistics.median(init):.2f} s; from the process start: best {min(spawn):.2f} s, median "
+              f"{statistics.median(spawn):.2f} s   target < {target}")
     print(f"keystroke        {_shape(keys)}   target median < 100 ms")
     print(f"inputs -> 5 open callers  {_shape(inputs)}   target < 250 ms")
 

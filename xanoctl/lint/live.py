@@ -80,13 +80,14 @@ class LiveWorkspace:
         self._baseline = baselines.load(config.baseline) if config.baseline else None
         self.results: dict[str, FileResult] = {}
         self._order: list[str] = list(scope.index)  # sorted: the order of a whole run
-        # the workspaces of the scope (most hold one), as a whole run splits them; their files
-        blobs = self._blobs
-        self._workspaces = workspaces(scope, blobs.get) if scope.index else []
-        self._groups: list[list[str]] = [list(found.files) for found in self._workspaces] or [[]]
+        # the workspaces of the scope (most hold one), as a whole run splits them, and their
+        # files (see load: what the last whole run says needs neither)
+        self._workspaces: list = []
+        self._groups: list[list[str]] = [[]]
         self._indexes: list[WorkspaceIndex] | None = None
         self._options = None
         self.texts: dict[str, str] = {}  # decoded text of the files updated from a buffer
+        self._updated = False  # a file was updated since loading
         self.loaded = False
 
     @classmethod
@@ -110,6 +111,8 @@ class LiveWorkspace:
     def load(self) -> int:
         """Every file's facts, from the cache or analysed now (and cached); returns how many
         were analysed."""
+        self._workspaces = workspaces(self.scope, self._blobs.get) if self.scope.index else []
+        self._groups = [list(found.files) for found in self._workspaces] or [[]]
         results, analysed = _file_results(self.scope, self._blobs, self._digests, self._cache, self.config,
                                           self.jobs)
         self.results = {path: results[path] for path in self.scope.index}
@@ -120,8 +123,9 @@ class LiveWorkspace:
 
     def save_run(self) -> None:
         """Store the whole run over the files as they are on disk, so that the next start
-        answers from :meth:`cached_findings`. Only right before any :meth:`update`."""
-        if self._cache is None:
+        answers from :meth:`cached_findings` (nothing when a file was updated since loading:
+        the facts are not those of the files on disk)."""
+        if self._cache is None or self._updated:
             return
         key = run_key(self.scope, self._digests)
         if self._cache.last_run(*key) is None:
@@ -139,13 +143,20 @@ class LiveWorkspace:
     def update_many(self, texts: Mapping[str, bytes | None]) -> Change:
         """Analyse several files anew (None: a file gone): from the cache where the content
         is known, in parallel when there are many."""
+        texts = {path: data for path, data in texts.items()  # what is as it was changes nothing
+                 if data is not None and (path not in self.results or self.results[path].digest != digest(data))
+                 or data is None and path in self.results}
         change = Change(paths=set(texts))
+        if not texts:
+            return change
+        self._updated = True
         fresh: dict[str, FileResult] = {}
         misses: dict[str, bytes] = {}
         for path, data in texts.items():
             if data is None:
                 continue
             self._digests[path] = file_digest = digest(data)
+            self.texts[path] = data.decode("utf-8", errors="replace")
             found = self._cache.get(path, file_digest) if self._cache is not None and len(texts) > 1 else None
             if found is not None:
                 fresh[path] = found

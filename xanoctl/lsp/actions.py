@@ -88,10 +88,10 @@ def fix_all(session, path: str) -> types.CodeAction | None:
     edit = workspace_edit(session, path, list(dict.fromkeys(edits)))
     if edit is None:
         return None
+    from xanoctl.lsp.server import FIX_ALL
+
     return types.CodeAction(title="Fix all safe xanoctl findings", kind=FIX_ALL, edit=edit)
 
-
-FIX_ALL = "source.fixAll.xanoctl"
 
 
 def ignore_action(session, path: str, finding: Finding, diagnostic) -> types.CodeAction | None:

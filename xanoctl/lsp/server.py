@@ -20,10 +20,10 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from xanoctl import __version__
-from xanoctl.lsp import actions, completion, navigation
 from xanoctl.lsp.positions import location
 from xanoctl.lsp.session import Publish, Session, path_of
 
+FIX_ALL = "source.fixAll.xanoctl"  # the code action kind of every safe fix of a file
 DEBOUNCE = 0.02  # seconds of quiet after an edit before it is checked
 POLL = 2.0  # seconds between looks at the files on disk, when the editor does not report changes
 
@@ -92,6 +92,7 @@ class XanoServer(LanguageServer):
         try:
             self.send(await loop.run_in_executor(None, session.start))
             self.send(await loop.run_in_executor(None, session.load))
+            await loop.run_in_executor(None, session.save_run)
         except Exception as exc:
             log.exception("loading the workspace failed")
             self.window_show_message(types.ShowMessageParams(
@@ -149,6 +150,8 @@ def _folder(params: types.InitializeParams) -> str | None:
 
 
 def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
+    # what answers questions (and with it the parser, the semantic model) is imported by the
+    # handlers on the first question: the first diagnostics need none of it
     server = XanoServer(use_cache=use_cache, jobs=jobs)
     state: dict = {}
 
@@ -231,11 +234,15 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: XanoServer, params: types.DefinitionParams):
+        from xanoctl.lsp import navigation
+
         found = where(ls, params.text_document.uri, params.position)
         return navigation.definition(ls.session, *found) if found else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: XanoServer, params: types.ReferenceParams):
+        from xanoctl.lsp import navigation
+
         found = where(ls, params.text_document.uri, params.position)
         if not found:
             return None
@@ -243,30 +250,40 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: XanoServer, params: types.HoverParams):
+        from xanoctl.lsp import navigation
+
         found = where(ls, params.text_document.uri, params.position)
         return navigation.hover(ls.session, *found) if found else None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: XanoServer, params: types.DocumentSymbolParams):
+        from xanoctl.lsp import navigation
+
         path = path_of(params.text_document.uri)
         text = ls.session.text_of(path) if ls.session is not None and path else None
         return navigation.document_symbols(text) if text is not None else []
 
     @server.feature(types.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: XanoServer, params: types.WorkspaceSymbolParams):
+        from xanoctl.lsp import navigation
+
         return navigation.workspace_symbols(ls.session, params.query) if ls.session is not None else []
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                     types.CompletionOptions(trigger_characters=['"', ".", "|", "{", ",", " "]))
     def complete(ls: XanoServer, params: types.CompletionParams):
+        from xanoctl.lsp import completion
+
         found = where(ls, params.text_document.uri, params.position)
         if not found:
             return None
         return types.CompletionList(is_incomplete=False, items=completion.complete(ls.session, *found))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL]))
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
     def code_action(ls: XanoServer, params: types.CodeActionParams):
+        from xanoctl.lsp import actions
+
         found = where(ls, params.text_document.uri, params.range.start)
         if not found or ls.session is None:
             return None
@@ -283,6 +300,8 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     def prepare_rename(ls: XanoServer, params: types.PrepareRenameParams):
+        from xanoctl.lsp import actions
+
         found = where(ls, params.text_document.uri, params.position)
         if not found:
             return None
@@ -299,6 +318,8 @@ def build(*, use_cache: bool = True, jobs: int | None = None) -> XanoServer:
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     def rename(ls: XanoServer, params: types.RenameParams):
+        from xanoctl.lsp import actions
+
         found = where(ls, params.text_document.uri, params.position)
         if not found:
             return None

@@ -107,6 +107,7 @@ class Session:
         last whole lint run left for the open documents, when nothing changed since."""
         if self.paths:
             try:
+                self._stamps = self._stat_all()  # before reading: a change made meanwhile is seen
                 self.live = LiveWorkspace.open(self.paths, self.config, use_cache=self.use_cache,
                                                cache_dir=self.cache_dir, jobs=self.jobs)
             except XanoctlError as exc:
@@ -114,8 +115,7 @@ class Session:
                 self.live = None
         if self.live is None:
             return []
-        ready = [path for path, text in self.open.items() if self.owner(path) is self.live
-                 and path in self.live.scope.index and _same_as_disk(text)]
+        ready = [path for path, text in self.open.items() if path in self.live.scope.index and _same_as_disk(text)]
         quick = self.live.cached_findings(ready) if ready else None
         if not quick:
             return []
@@ -126,12 +126,16 @@ class Session:
         are checked as they are in the editor."""
         if self.live is not None:
             self.live.load()
-            self._stamp_all()
-            self.live.save_run()
         for path, text in self.open.items():
             if not _same_as_disk(text) or self.owner(path) is not self.live:
                 self.pending[path] = True
         return self.check(every=True)
+
+    def save_run(self) -> None:
+        """Leave the whole run over the files on disk in the lint cache (the next start answers
+        from it), once the first diagnostics are out."""
+        if self.live is not None and self.live.loaded:
+            self.live.save_run()
 
     @property
     def ready(self) -> bool:
@@ -262,7 +266,7 @@ class Session:
             self.loose[path].update(path, data)
             if self.loose[path].results[path].parsed:
                 self.good[path] = self.loose[path].results[path]
-        targets = set(alone) | (self.too_large & pending.keys())
+        targets = set(alone) | {path for path, from_editor in pending.items() if from_editor}
         in_live = [path for path in self.open if self.owner(path) is self.live and self.live is not None]
         if every:
             targets.update(self.open)
@@ -326,6 +330,7 @@ class Session:
         out = {}
         roots = self.live.scope.roots if self.live is not None and self.live.scope.roots else \
             [p for p in self.paths if os.path.isdir(p)]
+        roots = [root for root in roots if not any(root.startswith(other + os.sep) for other in roots)]
         for root in roots:
             for path in find_xs(root):
                 try:
@@ -334,9 +339,6 @@ class Session:
                     continue
                 out[path] = (stat.st_mtime_ns, stat.st_size)
         return out
-
-    def _stamp_all(self) -> None:
-        self._stamps = self._stat_all()
 
     def _stamp(self, paths: Iterable[str]) -> None:
         for path in paths:
