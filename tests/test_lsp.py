@@ -393,3 +393,63 @@ async def test_a_changed_configuration_applies_at_once(demo, tmp_path):
                 ed.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
                     types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
             await ed.diagnostics(uri, lambda d: "ID001" not in codes(d))
+
+
+async def _message(reader) -> dict:
+    import json
+
+    length = 0
+    while True:
+        line = (await reader.readline()).decode().strip()
+        if not line:
+            break
+        if line.lower().startswith("content-length:"):
+            length = int(line.split(":")[1])
+    return json.loads(await reader.readexactly(length))
+
+
+def _frame(message: dict) -> bytes:
+    import json
+
+    body = json.dumps(message).encode()
+    return f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+async def test_over_tcp_and_a_port_in_use(demo):
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "xanoctl", "lsp", "--tcp", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):  # until it listens
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the server never listened")
+        writer.write(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                             "params": {"processId": None, "rootUri": demo.as_uri(), "capabilities": {}}}))
+        answer = await asyncio.wait_for(_message(reader), WAIT)
+        assert answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "xanoctl"
+        assert answer["result"]["capabilities"]["renameProvider"] and answer["result"]["capabilities"]["definitionProvider"]
+        # a second server on the same port: one line, no traceback
+        second = subprocess.run([sys.executable, "-m", "xanoctl", "lsp", "--tcp", str(port)],
+                                capture_output=True, text=True, timeout=WAIT)
+        assert second.returncode == 1
+        assert second.stderr.startswith(f"xanoctl: error: cannot serve on 127.0.0.1:{port}: ")
+        assert "Traceback" not in second.stderr
+        writer.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        assert (await asyncio.wait_for(_message(reader), WAIT))["id"] == 2
+        writer.write(_frame({"jsonrpc": "2.0", "method": "exit"}))
+        await writer.drain()
+        assert server.wait(timeout=WAIT) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

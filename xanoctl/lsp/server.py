@@ -344,7 +344,13 @@ def serve(*, tcp: int | None = None, host: str = "127.0.0.1", use_cache: bool = 
     logging.basicConfig(level=os.environ.get("XANOCTL_LSP_LOG", "WARNING").upper(),
                         format="xanoctl lsp: %(levelname)s %(message)s")
     server = build(use_cache=use_cache, jobs=jobs)
-    if tcp is not None:
-        server.start_tcp(host, tcp)
-    else:
+    if tcp is None:
         server.start_io()
+        return
+    try:
+        server.start_tcp(host, tcp)
+    except OSError as exc:
+        from xanoctl.errors import XanoctlError
+
+        raise XanoctlError(f"cannot serve on {host}:{tcp}: {exc.strerror or exc}; choose another port "
+                           f"with --tcp") from None
