@@ -23,9 +23,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
+from xanoctl.xano.kinds import NAMES
 from xanoctl.xano.remote import WORKSPACE_KINDS
 
-KINDS = ("table", "function", "middleware", "api_group", "query", "task")
+KINDS = NAMES
 LIVE_BRANCH = "v1"
 
 
@@ -71,6 +72,7 @@ class StoredObject:
     draft: str | None = None  # unpublished XanoScript
     draft_updated_at: int | None = None
     xanoscript_error: str | None = None  # set to make the API answer {status: "error"}
+    outcomes: dict[str, Any] = field(default_factory=dict)  # scripted runs and answers (emulator/runs.py, public.py)
 
 
 @dataclass
@@ -83,6 +85,8 @@ class Branch:
     color: str = ""
     # by kind; the dicts of the workspace-scoped kinds are the same objects in every branch
     objects: dict[str, dict[int, StoredObject]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    # the branch's knowledge (agents.md, docs, skills), as `/knowledge/sync` exchanges them
+    knowledge: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -307,7 +311,7 @@ class Store:
             branches = {}
             for label, branch in workspace.branches.items():
                 raw = {name: getattr(branch, name) for name in ("label", "created_at", "live", "backup",
-                                                                 "description", "color")}
+                                                                 "description", "color", "knowledge")}
                 raw["objects"] = {kind: _objects_json(objects) for kind, objects in branch.objects.items()
                                   if kind not in WORKSPACE_KINDS}
                 branches[label] = raw

@@ -1,4 +1,5 @@
-"""The Metadata API client: the only module of xanoctl that speaks HTTP to Xano.
+"""The Metadata API client: with :mod:`xanoctl.xano.public` (the workspace's public API), the
+only module of xanoctl that speaks HTTP to Xano.
 
 :class:`AsyncXanoClient` does the work (httpx, asyncio); :class:`XanoClient` is a synchronous
 facade over it with one event loop for its lifetime. Both list every page of every kind
@@ -32,7 +33,8 @@ import httpx
 from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
-from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.xano.kinds import MULTIDOC_ONLY, OPTIONAL
+from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, multidoc_objects, to_remote
 from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
 from xanoctl.xano.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
 from xanoctl.xano.slots import FIRST, Slots
@@ -139,6 +141,8 @@ class AsyncXanoClient:
         self.branch = branch
         self.http = http
         self.stats = ClientStats()
+        # the kinds a list could not reach (the plan or the token): kind -> why, with what to do
+        self.unreachable: dict[str, str] = {}
         self._token = clean_token(token, "the token") or ""
         self._on_page = on_page
         self._sleep = sleep
@@ -235,6 +239,48 @@ class AsyncXanoClient:
         path = f"/workspace/{self.workspace}/branch/{quote(label, safe='')}/live"
         return _json_object(await self._send("POST", path), "POST", path)
 
+    # ------------------------------------------------------------------ unit and workflow tests
+
+    async def list_unit_tests(self, obj_type: str | None = None) -> list[dict[str, Any]]:
+        """GET ``/unit_test`` (every page, as the official CLI's ``unit_test run_all`` pages it):
+        ``[{id, name, obj_id, obj_name, obj_type, ...}]``."""
+        params = {"per_page": str(self.http.per_page)}
+        if self.branch:
+            params["branch"] = self.branch
+        if obj_type:
+            params["obj_type"] = obj_type
+        return await self._raw_list("unit_test", f"/workspace/{self.workspace}/unit_test", params)
+
+    async def list_workflow_tests(self) -> list[dict[str, Any]]:
+        """GET ``/workflow_test?include_xanoscript=false`` (every page): ``[{id, name, ...}]``."""
+        params = {"include_xanoscript": "false", "per_page": str(self.http.per_page)}
+        if self.branch:
+            params["branch"] = self.branch
+        return await self._raw_list("workflow_test", f"/workspace/{self.workspace}/workflow_test", params)
+
+    async def _raw_list(self, kind: str, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        await self._list_all(kind, path, params, items.extend)
+        for item in items:
+            if not isinstance(item, dict) or "id" not in item:
+                raise XanoApiError(f"GET {path}: unexpected item from Xano ({self._scrub(str(item))[:80]})",
+                                   method="GET", path=path)
+        return items
+
+    async def run_unit_test(self, test_id: str) -> httpx.Response:
+        """POST ``/unit_test/{id}/run`` with ``{branch}`` (``{}`` on the live branch), as the official
+        CLI sends it. Error answers are returned, not raised: a test's API error is that test's
+        failure (:mod:`xanoctl.runtime.verdicts`)."""
+        path = f"/workspace/{self.workspace}/unit_test/{quote(str(test_id), safe='')}/run"
+        body = {"branch": self.branch} if self.branch else {}
+        return await self._send("POST", path, content=json.dumps(body).encode("utf-8"),
+                                headers={"Content-Type": "application/json"}, answer_errors=True)
+
+    async def run_workflow_test(self, test_id: int) -> httpx.Response:
+        """POST ``/workflow_test/{id}/run`` (no body, as the official CLI); error answers returned."""
+        path = f"/workspace/{self.workspace}/workflow_test/{quote(str(test_id), safe='')}/run"
+        return await self._send("POST", path, headers={"Content-Type": "application/json"}, answer_errors=True)
+
     # ------------------------------------------------------------------ lists
 
     async def list_objects(self, kind: str, *, group_id: int | None = None, group_name: str | None = None,
@@ -244,6 +290,12 @@ class AsyncXanoClient:
         by id (pages can overlap when objects are created during the listing). ``on_objects``
         is given each page's objects as the page is consumed (those not seen on an earlier
         page, in the order of the result)."""
+        if kind in MULTIDOC_ONLY:
+            found = [obj for obj in multidoc_objects(kind, await self.multidoc(include_draft), self.workspace)
+                     if search.lower() in obj.name.lower()]
+            if on_objects is not None and found:
+                on_objects(found)
+            return found
         params = {"branch": self.branch, "per_page": str(self.http.per_page), "sort": "created_at",
                   "order": "asc", "include_xanoscript": "true", "include_draft": _flag(include_draft)}
         if search:
@@ -271,21 +323,36 @@ class AsyncXanoClient:
         """Every object of the given kinds, all lists in flight at once. Endpoints (``query``)
         are listed per API group; asking for them also returns the API groups (their names
         and ids place the endpoint files), every group before any endpoint. Raises the first
-        failure, cancelling the rest. ``on_objects``: see :meth:`list_objects` (called for every
-        list, in the order the pages are consumed)."""
+        failure, cancelling the rest, except for a kind that a plan or a token may not reach
+        (:data:`~xanoctl.xano.kinds.OPTIONAL`): a list of one refused with 402, 403 or 404 gives
+        no objects and is recorded in :attr:`unreachable`. ``on_objects``: see
+        :meth:`list_objects` (called for every list, in the order the pages are consumed)."""
         wanted = set(kinds)
         if "query" in wanted:
             wanted.add("api_group")
         order = [kind for kind in KINDS if kind in wanted]
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = {kind: group.create_task(self.list_objects(kind, on_objects=on_objects))
+                tasks = {kind: group.create_task(self._list_kind(kind, on_objects))
                          for kind in order if kind != "query"}
                 if "query" in wanted:
                     tasks["query"] = group.create_task(self._all_endpoints(tasks["api_group"], on_objects))
         except BaseExceptionGroup as exc:
             raise _first_error(exc) from None
         return [obj for kind in order for obj in tasks[kind].result()]
+
+    async def _list_kind(self, kind: str,
+                         on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
+        """:meth:`list_objects`; for an optional kind, no objects when the list is refused."""
+        if kind not in OPTIONAL:
+            return await self.list_objects(kind, on_objects=on_objects)
+        try:
+            return await self.list_objects(kind, on_objects=on_objects)
+        except XanoApiError as exc:
+            if exc.status not in (402, 403, 404):
+                raise
+            self.unreachable[kind] = unreachable_reason(kind, exc)
+            return []
 
     async def _all_endpoints(self, groups_task: "asyncio.Task[list[RemoteObject]]",
                              on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
@@ -380,6 +447,13 @@ class AsyncXanoClient:
 
     async def get(self, kind: str, object_id: int, *, group_id: int | None = None,
                   group_name: str | None = None, include_draft: bool = False) -> RemoteObject:
+        if kind in MULTIDOC_ONLY:
+            for obj in await self.list_objects(kind, include_draft=include_draft):
+                if obj.id == object_id:
+                    return obj
+            path = f"/workspace/{self.workspace}/multidoc"
+            raise NotFoundError(f"not found on GET {path}: the multidoc holds no {kind} document", status=404,
+                                method="GET", path=path)
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"include_xanoscript": "true", "include_draft": _flag(include_draft)}
         raw = _json(await self._send("GET", path, params=params), "GET", path)
@@ -396,7 +470,10 @@ class AsyncXanoClient:
     async def create(self, kind: str, xanoscript: str, *, group_id: int | None = None,
                      group_name: str | None = None) -> RemoteObject:
         """POST the raw XanoScript; the name (and verb) come from the document. A failure
-        after sending raises :class:`AmbiguousWriteError` (not retried)."""
+        after sending raises :class:`AmbiguousWriteError` (not retried). A kind without routes of
+        its own is imported through the multidoc."""
+        if kind in MULTIDOC_ONLY:
+            return await self._import_one(kind, xanoscript)
         path = collection_path(self.workspace, kind, group_id)
         params = {"branch": self.branch, "include_xanoscript": "true"}
         response = await self._send("POST", path, params=params, content=xanoscript.encode("utf-8"),
@@ -406,12 +483,27 @@ class AsyncXanoClient:
     async def update(self, kind: str, object_id: int, xanoscript: str, *, group_id: int | None = None,
                      group_name: str | None = None, publish: bool = True) -> RemoteObject:
         """PUT the raw XanoScript (``publish=False`` saves a draft). Retried on transient
-        failures: the same body gives the same state."""
+        failures: the same body gives the same state. A kind without routes of its own is
+        imported through the multidoc (its draft cannot be kept apart: ``publish`` is ignored)."""
+        if kind in MULTIDOC_ONLY:
+            return await self._import_one(kind, xanoscript, object_id)
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"publish": _flag(publish), "include_xanoscript": "true"}
         response = await self._send("PUT", path, params=params, content=xanoscript.encode("utf-8"),
                                     headers={"Content-Type": XANOSCRIPT_TYPE})
         return self._object(kind, _json(response, "PUT", path), "PUT", path, group_id, group_name)
+
+    async def _import_one(self, kind: str, xanoscript: str, object_id: int | None = None) -> RemoteObject:
+        """Write one document of a kind without routes of its own (a multidoc import of that one
+        document, partial: nothing else is touched), then read it back."""
+        await self.multidoc_push(xanoscript, transaction=True, partial=True, delete=False)
+        found = await self.list_objects(kind)
+        for obj in found:
+            if object_id is None or obj.id == object_id:
+                return obj
+        path = f"/workspace/{self.workspace}/multidoc"
+        raise XanoApiError(f"POST {path}: the {kind} document imported is not in the multidoc read back",
+                           method="POST", path=path)
 
     def _object(self, kind: str, raw: Any, method: str, path: str, group_id: int | None,
                 group_name: str | None) -> RemoteObject:
@@ -423,6 +515,9 @@ class AsyncXanoClient:
 
     async def delete(self, kind: str, object_id: int, *, group_id: int | None = None) -> None:
         """DELETE; retried on transient failures, and a 404 on a retry counts as done."""
+        if kind in MULTIDOC_ONLY:
+            raise RejectedError(f"the {kind} document cannot be deleted (Xano keeps one per workspace): put its "
+                                "file back, or edit it", status=400, method="DELETE")
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         await self._send("DELETE", path, gone_ok_after_retry=True)
 
@@ -430,10 +525,13 @@ class AsyncXanoClient:
 
     async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
                     content: bytes | None = None, headers: dict[str, str] | None = None,
-                    gone_ok_after_retry: bool = False, rank: int = FIRST) -> httpx.Response:
+                    gone_ok_after_retry: bool = False, rank: int = FIRST,
+                    answer_errors: bool = False) -> httpx.Response:
         """One call, retried: 429s through the shared gate (until its time budget is spent),
         transient failures up to ``http.attempts`` times each. It waits for a free slot by
-        ``rank`` (see :mod:`xanoctl.xano.slots`): list pages rank by their number."""
+        ``rank`` (see :mod:`xanoctl.xano.slots`): list pages rank by their number.
+        ``answer_errors``: an error answer (other than 429) is returned for the caller to judge,
+        and a POST that got no answer is :class:`UnreachableError` (a run, not a create)."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
         attempt = 0  # attempts that failed for other reasons than a 429, plus this one
@@ -462,7 +560,8 @@ class AsyncXanoClient:
                 if attempt < self.http.attempts and retryable(method, sent=sent):
                     await self._backoff(attempt, None)
                     continue
-                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent)
+                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent,
+                                            ambiguous=not answer_errors)
             status = response.status_code
             if status == 429:
                 self.stats.retries += 1
@@ -475,7 +574,7 @@ class AsyncXanoClient:
             self.gate.passed(ticket)
             if status == 404 and gone_ok_after_retry and tries > 1:
                 return response
-            if status < 400:
+            if status < 400 or answer_errors:
                 return response
             if status in RETRY_STATUSES and attempt < self.http.attempts and retryable(method, status=status):
                 await self._backoff(attempt, parse_retry_after(response.headers.get("retry-after")))
@@ -504,10 +603,10 @@ class AsyncXanoClient:
         return text[:300]
 
     def _transport_error(self, exc: Exception, method: str, path: str, attempts: int,
-                         sent: bool) -> XanoApiError:
+                         sent: bool, ambiguous: bool = True) -> XanoApiError:
         reason = self._scrub(str(exc) or type(exc).__name__)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        if method == "POST" and sent:
+        if method == "POST" and sent and ambiguous:
             return AmbiguousWriteError(
                 f"{method} {path}: the connection failed after the request was sent ({reason}); the "
                 "object may have been created: list or pull before trying again",
@@ -648,6 +747,18 @@ class XanoClient:
         async def _all() -> list[Any]:
             return list(await asyncio.gather(*awaitables))
         return self._run(_all())
+
+
+def unreachable_reason(kind: str, exc: XanoApiError) -> str:
+    """Why a list of ``kind`` was refused, and what to do, in one line."""
+    what = f"{exc.status} {exc.code}" if exc.code else str(exc.status)
+    if exc.status == 403:
+        fix = "give the token the read scope on it (Instance settings > Metadata API) if you want it"
+    elif exc.status == 402:
+        fix = "the workspace's plan does not include it"
+    else:
+        fix = "this instance or plan does not serve it"
+    return f"{exc.method} {exc.path} was refused ({what}): {fix}"
 
 
 def _flag(value: bool) -> str:
