@@ -169,6 +169,8 @@ EDITS = [
     ("table/sync_job.xs", '"In Process", ', ""),
     ("table/sync_job.xs", '"Complete", ', '"In Process", "Complete", '),
     ("function/Utils/Dates - Window Start.xs", "  stack {\n", "  stack {\n    var $never { value = 1 }\n"),
+    # the workspace's environment: every `$env.NAME` read elsewhere is judged by it (EV001)
+    ("workspace/demo.xs", "  realtime = ", '  env = {HUBSPOT_TOKEN: ""}\n  realtime = '),
 ]
 
 

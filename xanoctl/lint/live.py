@@ -51,10 +51,11 @@ class Change:
     objects: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) appeared or gone
     routes: set[tuple[str, str]] = field(default_factory=set)  # (VERB, route) of endpoints changed
     states: set[tuple[str, str]] = field(default_factory=set)  # (table, column) of states written or tested
+    env: bool = False  # the environment variables the workspace document defines
     names: bool = False  # the set of function names changed (XR001's suggestions)
 
     def __bool__(self) -> bool:
-        return bool(self.functions or self.tables or self.objects or self.routes or self.states)
+        return bool(self.functions or self.tables or self.objects or self.routes or self.states or self.env)
 
     def merge(self, other: Change) -> None:
         self.paths |= other.paths
@@ -63,6 +64,7 @@ class Change:
         self.objects |= other.objects
         self.routes |= other.routes
         self.states |= other.states
+        self.env = self.env or other.env
         self.names = self.names or other.names
 
 
@@ -346,6 +348,8 @@ def _compare(before: FileResult | None, after: FileResult | None, path: str) -> 
         if old != new:
             if key[0] == "function":
                 change.functions.add(key[1])
+            if key[0] == "workspace":
+                change.env = True
             if (old and old[-2]) != (new and new[-2]):  # what it says of states changed
                 change.states |= (old[-1] if old else frozenset()) | (new[-1] if new else frozenset())
     return change
@@ -361,7 +365,7 @@ def _shape(doc) -> tuple:
     return (tuple((ref.kind, ref.name, ref.mode, ref.via, ref.verb) for ref in doc.refs),
             doc.inputs, tuple((use.table, use.column, use.via) for use in doc.columns),
             tuple((item.kind, item.target, item.loop, item.over, item.item) for item in doc.repeated),
-            len(doc.requests), doc.sends, doc.links, said, states)
+            len(doc.requests), doc.sends, doc.links, doc.env_names, said, states)
 
 
 def _depends(result: FileResult, change: Change, known: Mapping[str, object]) -> bool:
@@ -381,6 +385,8 @@ def _depends(result: FileResult, change: Change, known: Mapping[str, object]) ->
     if tables and any(value.target in tables for value in result.handed if value.via != "function.run"):
         return True
     for doc in result.documents:
+        if change.env and doc.env_reads:
+            return True
         for ref in doc.refs:
             if ref.name in names or (ref.kind == "function" and ref.name in functions) \
                     or (ref.kind == "table" and (ref.name in tables)):
