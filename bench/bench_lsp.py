@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from bench_lint import seed_arguments, write_workspace  # noqa: E402
-from lsprotocol import types  # noqa: E402
 from lspclient import editor  # noqa: E402
 
 from xanoctl.seeds.generate import generate  # noqa: E402
