@@ -124,3 +124,29 @@ def test_a_fix_is_a_workspace_edit_in_editor_positions(tmp_path):
     assert other.range == types.Range(start=types.Position(line=1, character=0),
                                       end=types.Position(line=1, character=3))
     assert workspace_edit(Session(), "/w/missing.xs", (Edit(1, 1, 1, 2, "x"),)) is None
+
+
+def test_related_places_of_a_route_and_of_a_name_declared_twice(tmp_path):
+    from xanoctl.lint.config import LintConfig
+
+    root = tmp_path / "workspace"
+    (root / "function").mkdir(parents=True)
+    (root / "api" / "App").mkdir(parents=True)
+    (root / "xanoctl.lock").write_text("{}")
+    (root / "function" / "w.xs").write_text(WORKER)
+    (root / "function" / "copy.xs").write_text(WORKER)
+    query = 'query "users/{%s}" verb=GET {\n  api_group = "App"\n  input {\n  }\n  stack {\n  }\n  response = 1\n}\n'
+    (root / "api" / "App" / "a.xs").write_text(query % "id")
+    (root / "api" / "App" / "b.xs").write_text(query % "user_id")
+    live = LiveWorkspace.open([root], LintConfig(), use_cache=False)
+    live.load()
+    found = live.findings(live.scope.index)
+    index = live.indexes[0]
+    copy = str(root / "function" / "copy.xs")
+    [du001] = [f for f in found[copy] if f.code == "DU001"]
+    assert diag.related_places(du001, index) == [
+        diag.Related(str(root / "function" / "w.xs"), (1, 1, 1, 13), "`W` is declared here too")]
+    a, b = str(root / "api" / "App" / "a.xs"), str(root / "api" / "App" / "b.xs")
+    [rt001] = [f for f in found[a] if f.code == "RT001"]
+    assert diag.related_places(rt001, index) == [
+        diag.Related(b, (1, 1, 1, 24), "`GET users/{user_id}` answers the same route")]

@@ -58,8 +58,17 @@ def diagnostic(finding: Finding, lines: Sequence[str], *, href: str | None = Non
 
 def related_places(finding: Finding, index) -> list[Related]:
     """The places ``finding`` relates to, from the workspace index: the declaration of each
-    function it is about (with what it takes or answers), the other endpoints of a route."""
+    function it is about (with what it takes or answers), the other endpoints of a route, the
+    other declarations of a name declared twice."""
     out: list[Related] = []
+    if finding.code == "DU001":
+        here = next((doc for doc in index.every_document if doc.path == finding.path and doc.pos[0] == finding.line),
+                    None)
+        if here is not None:
+            out.extend(Related(doc.path, doc.pos, f"`{doc.name}` is declared here too")
+                       for doc in index.every_document
+                       if doc is not here and doc.kind == here.kind and doc.name == here.name)
+        return out
     if finding.code == "RT001":
         from xanoctl.lint.rules.rt001 import routes_of
 

@@ -306,7 +306,7 @@ class Session:
     def _diagnostic(self, finding: Finding, text: Text) -> types.Diagnostic:
         related: list = []
         owner = self.owner(text.path)
-        if owner is not None and (finding.related or finding.code == "RT001"):
+        if owner is not None and (finding.related or finding.code in ("RT001", "DU001")):
             places = diag.related_places(finding, owner.index_of(text.path))
             related = diag.related_information(places, self.lines_of, self.uri_for)
         return diag.diagnostic(finding, text.lines, href=self.href(finding.code), related=related)
