@@ -1,0 +1,69 @@
+"""Safety behaviours of push, resume, restore and undo that a user notices, each pinned by a
+test that fails when the behaviour changes (issue 27: each was a one-line change that passed
+the whole suite before)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import FUNCTIONS, edited, fn_path, journal_events, shop, wait_for  # noqa: E402,F401
+
+from xanoctl.emulator.testing import function_source, query_source  # noqa: E402
+
+
+def outcome(shop) -> str | None:
+    ends = [e["outcome"] for e in journal_events(shop.journals()[-1]) if e["type"] == "end"]
+    return ends[-1] if ends else None
+
+
+def test_resume_refuses_to_overwrite_a_colleague_s_edit_made_since_the_push_began(shop):
+    for name in FUNCTIONS:
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "mine"))
+    shop.emu.set_faults("latency-ms=150")
+    process = shop.spawn("push", concurrency=1)
+    wait_for(lambda: bool(shop.journals()) and any(e["type"] == "done" for e in journal_events(shop.journals()[-1])))
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    shop.emu.reset_faults()
+    colleague = edited(shop.stored("function", FUNCTIONS[-1]).xanoscript, "colleague")
+    shop.remote_edit(FUNCTIONS[-1], colleague)  # in the Xano UI, while the push lay dead
+    result = shop.cli("push", "--resume", code=1)
+    assert f"{fn_path(FUNCTIONS[-1])}: function {FUNCTIONS[-1]!r}" in result.output
+    assert "changed remotely since the push began" in result.output
+    assert "`push --resume --force` overwrites it" in result.output
+    assert shop.remote()[("function", FUNCTIONS[-1])] == colleague  # the colleague's edit is kept
+    assert outcome(shop) is None  # still unfinished: resume --force or rollback --last-push decide
+
+
+def test_the_restore_deletes_the_endpoint_the_push_created_not_another_verb_of_the_same_path(shop):
+    shop.write("api/Shop/items/{id}_POST.xs", query_source("items/{id}", "POST", '"created"'))
+    before = shop.remote()
+    assert ("query", "GET items/{id}") in before
+    shop.emu.set_faults("drop-on-write=1")  # the POST endpoint is created, its answer lost
+    result = shop.cli("push", code=1, concurrency=1)
+    assert "may have been created" in result.output
+    assert "the remote is back as it was before the push" in result.output
+    assert shop.remote() == before  # the GET endpoint is still there, the POST one is gone
+
+
+def test_an_undo_whose_re_create_was_lost_finishes_when_run_again(shop):
+    (shop.ws / fn_path("Utils/f05")).unlink()
+    before = shop.remote()
+    shop.cli("push", "--delete")
+    assert ("function", "Utils/f05") not in shop.remote()
+    shop.emu.set_faults("drop-on-write=1")  # the undo re-creates f05, and its answer is lost
+    first = shop.cli("rollback", "--last-push", code=1)
+    assert "NOT RESTORED function/Utils/f05.xs" in first.output
+    assert "the restore is incomplete: run `xanoctl rollback --last-push` to try again" in first.output
+    shop.emu.reset_faults()
+    again = shop.cli("rollback", "--last-push")  # finds the object it re-created, verifies it
+    assert shop.remote() == before  # f05 once, with its text from before the push
+    assert "re-created   function/Utils/f05.xs" in again.output
+    assert "the remote is back as it was before the push" in again.output
+    assert outcome(shop) == "undone"
+    assert shop.entry(fn_path("Utils/f05"))["id"] == shop.stored("function", "Utils/f05").id
+    assert "already undone" in shop.cli("rollback", "--last-push").output
