@@ -190,6 +190,14 @@ def test_a_file_that_is_not_utf8_is_baselined_with_no_source(tmp_path):
     assert (entry["code"], entry["source"]) == ("XS001", "")
 
 
+def test_a_baseline_records_the_whole_comment_an_unused_suppression_points_at(tmp_path):
+    caller = CALLER.replace("    function.run", "    // xanoctl: ignore[XR001] TODO FIX\n    function.run")
+    base = tmp_path / "baseline.json"
+    lint(tmp_path / "ws", {"w.xs": WORKER, "t.xs": caller}, write_baseline=base, select="XS900,XR001")
+    [entry] = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    assert (entry["code"], entry["source"]) == ("XS900", "// xanoctl: ignore[XR001] TODO FIX")
+
+
 @pytest.mark.parametrize("content, fix", [
     ("{not json", "cannot be read (Expecting property name"),
     ('{"findings": [{"code": "ID001"}]}', ": malformed entry {'code': 'ID001'}")])

@@ -39,4 +39,5 @@ def test_every_ci_job_has_a_time_limit(path):
     jobs = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]
     assert jobs
     for name, job in jobs.items():
-        assert 0 < int(job.get("timeout-minutes", 0)) <= 120, f"{path.name}: job {name} has no timeout-minutes"
+        limit = int(job.get("timeout-minutes", 0))
+        assert 0 < limit < 360, f"{path.name}: job {name} needs a timeout-minutes under GitHub's own 360"
