@@ -135,14 +135,17 @@ def prepare(group: str, modules: list[str], tests: list[str]) -> Path:
     return work
 
 
-def run_mutmut(work: Path, module: str, workers: int, survivors: bool = False) -> int:
-    """mutmut on ``module``'s mutants (all of them, or only those that survived last time)."""
-    prefix = module.removesuffix(".py").replace("/", ".") + "."
-    names = [prefix + "*"]
-    if survivors:
-        names = [n for n, (status, _) in results(work).items() if n.startswith(prefix) and status not in KILLED]
-        if not names:
-            return 0
+def run_mutmut(work: Path, module: str | None, workers: int, survivors: bool = False) -> int:
+    """mutmut on ``module``'s mutants (all of them, or only those that survived last time); with
+    no module, on every mutant of the group not tested yet (or whose function changed)."""
+    names: list[str] = []
+    if module is not None:
+        prefix = module.removesuffix(".py").replace("/", ".") + "."
+        names = [prefix + "*"]
+        if survivors:
+            names = [n for n, (status, _) in results(work).items() if n.startswith(prefix) and status not in KILLED]
+            if not names:
+                return 0
     (work / "mutants").mkdir(exist_ok=True)  # on PYTHONPATH before Python starts, or imports never look there
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(work / "mutants"),
                                                                         os.environ.get("PYTHONPATH")]))}
@@ -224,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print the diff of every surviving mutant")
     parser.add_argument("--survivors", action="store_true",
                         help="run again only the mutants that survived the last run (after adding tests)")
+    parser.add_argument("--together", action="store_true",
+                        help="one mutmut run for the group's mutants not tested yet, instead of one run per "
+                             "module (saves mutmut's clean run of each module's tests: the 26 rules)")
     parser.add_argument("--no-run", action="store_true", help="report the last results without running")
     parser.add_argument("--list", action="store_true", help="print the groups, modules and tests, and stop")
     args = parser.parse_args(argv)
@@ -250,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         if not chosen:
             continue
         work = prepare(group, modules, tests)
+        if args.together and not args.no_run:
+            print(f"{group}: mutating {len(chosen)} modules in one run", flush=True)
+            run_mutmut(work, None, args.workers)
         for module in chosen:
-            if not args.no_run:
+            if not args.no_run and not args.together:
                 print(f"{group}: mutating {module}", flush=True)
                 run_mutmut(work, module, args.workers, args.survivors)
             score = score_module(module, results(work), known, used)
