@@ -159,9 +159,10 @@ def broken(source: str) -> str:
     return source.replace("  input {\n", "  input {\n    int = =\n", 1)
 
 
-def open_shop(emu: RunningEmulator, tmp_path: Path, *, layout: str | None = "readable", **http: Any) -> Shop:
+def open_shop(emu: RunningEmulator, tmp_path: Path, *, layout: str | None = "readable", branch: str = "",
+              **http: Any) -> Shop:
     """A git repository in ``tmp_path`` whose xanoctl.yaml (none when ``layout`` is None) points
-    at ``emu``, with its workspace folder not pulled yet."""
+    at ``emu`` (and ``branch``), with its workspace folder not pulled yet."""
     root = tmp_path / "repo"
     root.mkdir()
     git.Repo.init(root)
@@ -169,7 +170,7 @@ def open_shop(emu: RunningEmulator, tmp_path: Path, *, layout: str | None = "rea
         config.set_value("user", "name", "Test")
         config.set_value("user", "email", "test@example.com")
     if layout is not None:
-        write_config(root / "xanoctl.yaml", instance=emu.base_url, workspace=emu.workspace_id, branch="",
+        write_config(root / "xanoctl.yaml", instance=emu.base_url, workspace=emu.workspace_id, branch=branch,
                      dir="workspace", layout=layout)
     env = cli_env(emu, tmp=tmp_path, attempts=3, **http)
     for name in ("XANO_INSTANCE", "XANO_WORKSPACE", "XANO_BRANCH"):

@@ -145,7 +145,7 @@ def test_filters_exit_code_whitespace_and_diffs(sides):
     run(v1, v1, "--exit-code", code=0)
     tasks = as_json(v1, v2, "--kind", "task")
     assert [item["name"] for item in tasks["changed"]] == ["FUB - Sync People"]
-    assert tasks["only_a"] == tasks["only_b"] == tasks["renamed"] == [] and tasks["same"] == 9
+    assert tasks["only_a"] == tasks["only_b"] == tasks["renamed"] == [] and tasks["same"] == 10
     workers = as_json(v1, v2, "--path", "function/Workers/")
     assert sorted(item["name"] for item in workers["changed"]) == ["Workers/FUB - Sync People",
                                                                    "Workers/Users - Load Profile"]

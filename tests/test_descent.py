@@ -135,6 +135,11 @@ def test_damaged_files_are_never_read_where_the_lalr_driver_refuses_them():
     'function f {\n  x = !$a|f:!b "x":c:$d.e[0]\n    |g\n  y = !text """\n  t\n  """\n  z = !!true\n}',
     'function f {\n  x = $["a"]\n  y = $var.b.["c"][1]\n  db.get $x[0].y {\n  } as $z.w|first break\n}',
     'function f {\n  x = [\n    1,\n    2\n  ]\n  y = {\n    a.b: 1\n    "c": [`js`, ```x```],\n    !d: 2,\n  }\n}',
+
+    # a filter's argument takes the operators to its right, their right side its filters
+    'function f {\n  x = $p|starts_with:"+" == false || $q\n  y = $a|f:1 + $b|g|h:2 ~ !$c:3\n}',
+    'function f {\n  x = $a|concat:"- " ~ ($b|to_text):""|f:$c ==\n    $d\n      |g\n  y = $a|get:k == 1\n}',
+    'function f {\n  x = $a ? ($b|f:1 < 2) : $c|g:!int "1" in $d\n}',
 ])
 def test_contextual_words_and_rare_shapes_are_read_as_the_lalr_driver_reads_them(text):
     assert compare(text) == Counter(same=1)

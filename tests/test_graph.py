@@ -183,6 +183,11 @@ SCHEMA = {
                 "name": {"type": "string"},
                 "path": {"type": ["string", "null"]},
                 "missing": {"const": True},
+                "states": {"type": "array", "minItems": 1, "items": {
+                    "type": "object", "required": ["column", "from", "to", "line"], "additionalProperties": False,
+                    "properties": {"column": {"type": "string"}, "from": {"type": ["string", "null"]},
+                                   "to": {"type": ["string", "null"]}, "line": {"type": "integer", "minimum": 1}},
+                }},
             },
         }},
         "edges": {"type": "array", "items": {

@@ -54,7 +54,11 @@ def test_generated_workspace_is_clean(tmp_path):
     write_seed(seed, tmp_path)
     result = lint_paths([tmp_path], use_cache=False)
     assert result.lines > 100_000
-    assert [(f.code, f.path, f.line, f.message) for f in result.findings] == []
+    assert [(f.code, f.path, f.line, f.message) for f in result.findings if f.code != "PF001"] == []
+    # the generated reconciling workers query once per record, as real ones do (a performance
+    # warning, PF001, true each time); the benchmark's workload is kept as it was
+    repeated = {f.message.split(" runs once")[0].split("` inside ")[1] for f in result.findings if f.code == "PF001"}
+    assert repeated <= {"`foreach ($input.records)`", "`foreach ($batch)`"}
 
 
 @pytest.mark.parametrize("number", [0, 1, 2])
@@ -63,7 +67,7 @@ def test_generated_workspace_gives_exactly_its_planted_bugs(tmp_path, number):
     where = write_seed(seed, tmp_path)
     result = lint_paths([tmp_path], use_cache=False)
     found = sorted((f.code, where[str(tmp_path / f.path) if not Path(f.path).is_absolute() else f.path].name,
-                    f.line, f.column) for f in result.findings)
+                    f.line, f.column) for f in result.findings if f.code != "PF001")  # as above
     planted = sorted((bug.code, bug.name, bug.line, bug.column)
                      for bug in seed.planted if not bug.code.startswith("XX"))
     assert planted and found == planted

@@ -21,7 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = "xanoctl-baseline.json"
 PLANTED_RULES = {"EP001", "FP001", "FP002", "FP003", "FP004", "ID001", "ID002", "SC001", "SC002", "TY001", "XR001",
-                 "XS002", "DB001", "DB002", "RT001", "XR002", "XR003", "SEC001", "SEC002"}
+                 "XS002", "DB001", "DB002", "RT001", "XR002", "XR003", "SEC001", "SEC002", "PF001", "ST001"}
 
 
 def xanoctl(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -8,8 +8,8 @@ import click
 @click.command()
 @click.argument("path", required=False, type=click.Path(exists=True))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write the manual as pages (README.md, tasks.md, api.md, pipelines.md, functions.md, "
-                   "health.md) in this folder (a tree of several workspaces: DIR/<workspace>/ for each, and "
+              help="Write the manual as pages (README.md, tasks.md, api.md, pipelines.md, states.md, "
+                   "functions.md, health.md) in this folder (a tree of several workspaces: DIR/<workspace>/ for each, and "
                    "DIR/README.md listing them); default: one page on standard output. Pages an earlier run "
                    "wrote there that the manual no longer has are removed; a file xanoctl did not write (no "
                    "marker on its first line) is never removed nor overwritten.")
@@ -23,7 +23,8 @@ import click
               help="Configuration file (default: the nearest xanoctl.yaml).")
 def docs(path, out_dir, now_text, check, config_path):
     """Write the operations manual: overview, background tasks and the chains they run, API
-    groups and the test map, data pipelines, one entry per function, and health (lint findings,
+    groups and the test map, data pipelines, state machines (each state column's states, who
+    moves rows between them, which tasks pick rows up), one entry per function, and health (lint findings,
     envelope conformance, functions nothing calls, untested workers, archived functions still
     called), in Markdown with mermaid diagrams. The same workspace gives the same bytes.
 

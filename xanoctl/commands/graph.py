@@ -23,7 +23,8 @@ FORMATS = ("text", "json", "mermaid", "dot")
               help="Configuration file (default: the nearest xanoctl.yaml).")
 def graph(path, fmt, callers, callees, focus, depth, config_path):
     """Show how the workspace's objects call each other: edges runs (task to function), serves
-    (endpoint to function), calls, reads and writes (tables), uses (middleware).
+    (endpoint to function), calls, reads and writes (tables), uses (middleware); and the state
+    changes each object makes (`job.status: New -> Started`; JSON: `"states"` on its node).
 
     PATH: the workspace folder (default: `dir` of xanoctl.yaml, else ./workspace). A folder
     that holds several workspaces (pulled side by side, a repository of exports) gives one graph

@@ -82,7 +82,9 @@ def _label(folder: Path) -> str:
 
 def render(result: PullResult, folder_label: str) -> list[str]:
     lines = [f"removed {len(result.swept)} temporary file(s) left by an interrupted xanoctl run"] if result.swept else []
-    return lines + _changes(result, folder_label)
+    shared = [f"note: {result.shared} table(s) are shared by every branch: the live database's, not this branch's "
+              "(marked \"shared\" in xanoctl.lock)"] if result.shared else []
+    return lines + _changes(result, folder_label) + shared
 
 
 def _changes(result: PullResult, folder_label: str) -> list[str]:

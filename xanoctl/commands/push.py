@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from xanoctl.commands._schema import schema_options
 from xanoctl.commands._workspace import Context, emit, workspace_options
 from xanoctl.sync.push import push as run_push, resume
 from xanoctl.sync.pushreport import render
@@ -19,8 +20,9 @@ from xanoctl.sync.pushreport import render
 @click.option("--transaction", is_flag=True, help="Send the changes in one multidoc import, all or nothing, after "
               "Xano's own dry-run (falls back to object by object where the workspace refuses multidoc imports).")
 @click.option("--resume", "resume_", is_flag=True, help="Finish the last push, whose process died, from its journal.")
+@schema_options
 @workspace_options
-def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, ctx: Context) -> None:
+def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, permission, ctx: Context) -> None:
     """Push local changes to Xano: files modified since the last pull are updated, new files
     created (kind and name from their header), and with --delete deleted files deleted.
 
@@ -30,14 +32,19 @@ def push(paths, dry_run, force, no_lint, delete, commit, transaction, resume_, c
     Ctrl-C) everything already written is restored from it, and local files are left as they
     were. A push whose process died is finished with --resume, or undone with
     `xanoctl rollback --last-push`.
+
+    Tables are shared by every branch: from a branch other than the live one, writing one
+    changes the live database, and is refused without --allow-shared-schema-changes. A table
+    deleted, or a column removed or retyped, loses data on any branch: it is asked on a
+    terminal, and refused elsewhere without --allow-data-loss. --dry-run shows both apart.
     """
     if resume_:
         if paths or dry_run or delete or no_lint or transaction:
             raise click.UsageError("--resume finishes the last push as planned: it takes no paths, --dry-run, "
                                    "--delete, --no-lint or --transaction")
-        result = resume(ctx, force=force, commit=commit)
+        result = resume(ctx, force=force, commit=commit, permission=permission)
     else:
         result = run_push(ctx, paths, force=force, dry_run=dry_run, lint=not no_lint, delete=delete, commit=commit,
-                          transaction=transaction)
+                          transaction=transaction, permission=permission)
     lines, error = render(ctx, result)
     emit(lines, error, result.exit_code)

@@ -23,6 +23,10 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
     summary = ", ".join(f"{n} {state}" for state, n in counts.items())
     where = f"workspace {report.workspace}, branch {report.branch or '(live)'}"
     lines = [f"{where}: {total} objects" + (f": {summary}" if summary else "")]
+    if report.shared:
+        what = "is a table" if report.shared == 1 else "are tables"
+        lines.append(f"{report.shared} of them {what}, shared by every branch: the live database's, not branch "
+                     f"{report.branch!r}'s own")
     if not report.checked_remote:
         lines.append("(offline: the remote was not checked)")
     if report.unfinished_push:
@@ -44,7 +48,7 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
         lines += ["", click.style(title, fg=COLOURS.get(state), bold=True) if color else title]
         width = max(len(o.path or "") for o in items)
         for item in items:
-            facts = []
+            facts = ["shared by every branch"] if item.shared else []
             if item.note:
                 facts.append(item.note)
             if item.remote in ("changed", "touched") or (state == "conflict" and item.remote_at is not None):

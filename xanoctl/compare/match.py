@@ -82,7 +82,10 @@ def compare(a: Side, b: Side, filters: Filters = Filters()) -> Comparison:
     rest_a, rest_b = [], []
     for key, data in todo.items():
         side, path = (a, rest_a) if key.startswith("a/") else (b, rest_b), key[2:]
-        side[1].extend(objects_of(path, data, facts[key], side[0].guids.get(path), side[0].groups.get(path)))
+        found = objects_of(path, data, facts[key], side[0].guids.get(path), side[0].groups.get(path))
+        for obj in found:
+            obj.shared = path in side[0].shared
+        side[1].extend(found)
     for obj_a, obj_b in _pairs(rest_a, rest_b, out):
         if not filters.keeps(obj_a, obj_b):
             continue

@@ -27,6 +27,7 @@ class Obj:
     schedule: tuple | None = None  # (active, events) for tasks
     calls: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (kind, name)
     tables: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (table, read|write)
+    shared: bool = False  # shared by every branch: a table of a live:BRANCH side
 
     @property
     def key(self) -> tuple:

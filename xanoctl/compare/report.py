@@ -11,13 +11,15 @@ from xanoctl.compare.objects import Obj
 
 def as_json(result: Comparison, with_diff: bool = False) -> str:
     def obj(o: Obj) -> dict:
-        return {"kind": o.kind, "name": o.label, "path": o.path}
+        return {"kind": o.kind, "name": o.label, "path": o.path, **({"shared": True} if o.shared else {})}
 
     changed = []
     for change in result.changed:
         item = {"kind": change.b.kind, "name": change.b.label, "a_path": change.a.path, "b_path": change.b.path,
                 "aspects": change.aspects, "details": change.details, "added_lines": change.added_lines,
                 "removed_lines": change.removed_lines}
+        if change.a.shared or change.b.shared:
+            item["shared"] = True
         if with_diff:
             item["diff"] = "\n".join(change.diff)
         changed.append(item)
@@ -43,7 +45,7 @@ def as_text(result: Comparison, with_diff: bool = False) -> str:
     for title, objs in ((f"Only in {result.a}", result.only_a), (f"Only in {result.b}", result.only_b)):
         if objs:
             out += ["", f"{title}:"]
-            out += [f"  {o.kind:<10} {o.label}  ({o.path})" for o in objs]
+            out += [f"  {o.kind:<10} {o.label}  ({o.path}){_shared(o)}" for o in objs]
     if result.renamed:
         out += ["", "Renamed:"]
         out += [f"  {b.kind:<10} {a.label} -> {b.label}" for a, b in result.renamed]
@@ -51,7 +53,7 @@ def as_text(result: Comparison, with_diff: bool = False) -> str:
         out += ["", "Changed:"]
         for change in result.changed:
             out.append(f"  {change.b.kind:<10} {change.b.label}  [{', '.join(change.aspects)}]  "
-                       f"+{change.added_lines} -{change.removed_lines}")
+                       f"+{change.added_lines} -{change.removed_lines}{_shared(change.a, change.b)}")
             out += [f"      {line}" for line in change.details]
             if with_diff:
                 out += [f"      {line}" for line in change.diff]
@@ -65,7 +67,7 @@ def as_markdown(result: Comparison, with_diff: bool = False) -> str:
     for title, objs in ((f"Only in `{result.a}`", result.only_a), (f"Only in `{result.b}`", result.only_b)):
         if objs:
             out += [f"### {title}", "", "| kind | name | path |", "|---|---|---|"]
-            out += [f"| {o.kind} | {_cell(o.label)} | `{_cell(o.path)}` |" for o in objs]
+            out += [f"| {o.kind} | {_cell(o.label)}{_shared(o)} | `{_cell(o.path)}` |" for o in objs]
             out.append("")
     if result.renamed:
         out += ["### Renamed", "", "| kind | was | now |", "|---|---|---|"]
@@ -73,8 +75,8 @@ def as_markdown(result: Comparison, with_diff: bool = False) -> str:
         out.append("")
     if result.changed:
         out += ["### Changed", "", "| kind | name | aspects | lines |", "|---|---|---|---|"]
-        out += [f"| {c.b.kind} | {_cell(c.b.label)} | {', '.join(c.aspects)} | +{c.added_lines} -{c.removed_lines} |"
-                for c in result.changed]
+        out += [f"| {c.b.kind} | {_cell(c.b.label)}{_shared(c.a, c.b)} | {', '.join(c.aspects)} | "
+                f"+{c.added_lines} -{c.removed_lines} |" for c in result.changed]
         out.append("")
         for change in result.changed:
             out += [f"#### {change.b.kind} {_cell(change.b.label)}", ""]
@@ -84,6 +86,11 @@ def as_markdown(result: Comparison, with_diff: bool = False) -> str:
             out.append("")
     out += [f"> note: {note}" for note in result.notes]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _shared(*objs: Obj) -> str:
+    """The mark of an object that every branch shares (a table seen from a live branch)."""
+    return "  (shared by every branch)" if any(o.shared for o in objs) else ""
 
 
 def _cell(text: str) -> str:

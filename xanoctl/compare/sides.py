@@ -6,7 +6,9 @@ read from a folder, a git revision or a live workspace, without writing anything
 - a folder: ``workspace``, ``../v1/workspace``;
 - ``rev:REV``: the workspace folder at a git revision (``rev:HEAD~3``, ``rev:origin/main``);
 - ``live``, ``live:BRANCH``, ``live:WORKSPACE_ID`` or ``live:WORKSPACE_ID@BRANCH``: the objects of
-  a workspace on the configured instance (a label of digits only is a workspace id).
+  a workspace on the configured instance (a label of digits only is a workspace id). Seen from
+  a named branch, the tables are marked shared: their one set is every branch's, the live
+  database's.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Side:
     files: dict[str, bytes] = field(default_factory=dict)  # relative POSIX path -> content
     guids: dict[str, str] = field(default_factory=dict)  # relative path -> guid (manifest or API)
     groups: dict[str, str] = field(default_factory=dict)  # endpoint path -> API group name (live)
-    notes: list[str] = field(default_factory=list)  # what could not be read
+    notes: list[str] = field(default_factory=list)  # what could not be read, and what is shared
+    shared: set[str] = field(default_factory=set)  # paths of objects every branch shares (live:BRANCH)
 
 
 def load(spec: str, config: Config) -> Side:
@@ -206,6 +209,7 @@ def parse_live(spec: str, config: Config) -> tuple[int, str]:
 
 def live(spec: str, config: Config) -> Side:
     from xanoctl.xano.client import XanoClient
+    from xanoctl.xano.remote import WORKSPACE_KINDS
     from xanoctl.sync.paths import Placement, assign_paths
 
     workspace, branch = parse_live(spec, config)
@@ -230,4 +234,9 @@ def live(spec: str, config: Config) -> Side:
             side.guids[path] = str(obj.guid)
         if obj.kind == "query" and obj.group_name:
             side.groups[path] = obj.group_name
+        if branch and obj.kind in WORKSPACE_KINDS:
+            side.shared.add(path)
+    if side.shared:
+        side.notes.append(f"{spec}: its {len(side.shared)} table(s) are shared by every branch: the live database's, "
+                          f"not branch {branch!r}'s own")
     return side

@@ -10,7 +10,9 @@ names when ``delete=true``, ``truncate`` for the tables when ``truncate=true``, 
 type. The import applies every document; with ``transaction=true`` (the CLI's default) a
 document that fails applies nothing at all, without it the documents before it stay applied.
 It answers ``{"guid_map": [{type, name, guid, verb?, api_group?, canonical?}]}``. Deletes
-happen only with ``delete=true`` and ``partial=false`` (the CLI's ``--sync --delete``).
+happen only with ``delete=true`` and ``partial=false`` (the CLI's ``--sync --delete``). Tables
+are the workspace's whatever ``branch`` names: an import into any branch changes the live
+database's (:mod:`xanoctl.emulator.store`).
 """
 
 from __future__ import annotations
@@ -185,8 +187,11 @@ def apply(store: Store, branch: Branch, plan: Import, flags: Flags) -> dict[str,
                 if obj.id in branch.objects[obj.kind]:
                     store.remove(branch, obj.kind, obj.id)
     except Exception:
-        if saved is not None:
-            branch.objects, store.next_ids = saved
+        if saved is not None:  # in place: the dicts of the workspace-scoped kinds are every branch's
+            objects, store.next_ids = saved
+            for kind, items in objects.items():
+                branch.objects[kind].clear()
+                branch.objects[kind].update(items)
         raise
     guid_map.sort(key=lambda entry: entry.pop("_index"))
     return {"guid_map": guid_map}

@@ -5,6 +5,11 @@ change; timestamps are epoch milliseconds internally and ``updated_at`` moves fo
 least one second on every successful update, so that it visibly changes even in the
 ``"2023-04-19 21:01:32+0000"`` form. A draft (``publish=false``) is kept beside the live
 XanoScript until the next published update.
+
+Tables belong to the workspace, not to a branch (:data:`xanoctl.xano.remote.WORKSPACE_KINDS`):
+every branch of a workspace holds the very same dict of them, so a table created, changed or
+deleted through any branch is the live database's, seen from every branch; the other kinds are
+copied when a branch is made and stay the branch's own.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
+
+from xanoctl.xano.remote import WORKSPACE_KINDS
 
 KINDS = ("table", "function", "middleware", "api_group", "query", "task")
 LIVE_BRANCH = "v1"
@@ -74,6 +81,7 @@ class Branch:
     backup: bool = False
     description: str = ""
     color: str = ""
+    # by kind; the dicts of the workspace-scoped kinds are the same objects in every branch
     objects: dict[str, dict[int, StoredObject]] = field(default_factory=lambda: {k: {} for k in KINDS})
 
 
@@ -157,6 +165,9 @@ class Store:
         origin = self.branch(wid, source)
         branch = Branch(label, self.clock(), description=description, color=color)
         for kind, objects in origin.objects.items():
+            if kind in WORKSPACE_KINDS:
+                branch.objects[kind] = objects  # not copied: the workspace's own, shared
+                continue
             for obj in objects.values():
                 copy = StoredObject(**{**asdict(obj), "id": self._new_id(kind)})
                 branch.objects[kind][copy.id] = copy
@@ -213,8 +224,15 @@ class Store:
 
     def locate(self, wid: int, kind: str, object_id: int) -> tuple[Branch, StoredObject]:
         """The object with that id in any branch of the workspace (ids are unique across
-        branches)."""
-        for branch in self.workspace(wid).branches.values():
+        branches); a workspace-scoped object is found in the live branch, as every branch
+        holds it."""
+        workspace = self.workspace(wid)
+        if kind in WORKSPACE_KINDS:
+            obj = workspace.live.objects[kind].get(object_id)
+            if obj is None:
+                raise not_found()
+            return workspace.live, obj
+        for branch in workspace.branches.values():
             obj = branch.objects[kind].get(object_id)
             if obj is not None:
                 return branch, obj
@@ -282,11 +300,26 @@ class Store:
     # ------------------------------------------------------------------ persistence
 
     def to_json(self) -> dict[str, Any]:
-        return {"next_ids": self.next_ids,
-                "workspaces": [asdict(workspace) for workspace in self.workspaces.values()]}
+        """Each workspace with its workspace-scoped objects once (``shared``) and its branches
+        with their own."""
+        workspaces = []
+        for workspace in self.workspaces.values():
+            branches = {}
+            for label, branch in workspace.branches.items():
+                raw = {name: getattr(branch, name) for name in ("label", "created_at", "live", "backup",
+                                                                 "description", "color")}
+                raw["objects"] = {kind: _objects_json(objects) for kind, objects in branch.objects.items()
+                                  if kind not in WORKSPACE_KINDS}
+                branches[label] = raw
+            shared = {kind: _objects_json(workspace.live.objects[kind]) for kind in sorted(WORKSPACE_KINDS)}
+            workspaces.append({"id": workspace.id, "name": workspace.name, "description": workspace.description,
+                               "shared": shared, "branches": branches})
+        return {"next_ids": self.next_ids, "workspaces": workspaces}
 
     @classmethod
     def from_json(cls, data: dict[str, Any], clock: Callable[[], int] | None = None) -> "Store":
+        """A store from :meth:`to_json`'s data, or from an older file that kept tables per
+        branch: those become one set, the live branch's, plus any id only another branch had."""
         store = cls() if clock is None else cls(clock=clock)
         store.next_ids = {str(k): int(v) for k, v in data.get("next_ids", {}).items()}
         for raw in data.get("workspaces", []):
@@ -297,9 +330,20 @@ class Store:
                     for key, item in items.items():
                         objects[kind][int(key)] = StoredObject(**item)
                 branches[label] = Branch(**{**braw, "objects": objects})
-            store.workspaces[int(raw["id"])] = Workspace(int(raw["id"]), raw["name"], raw.get("description", ""),
-                                                         branches)
+            workspace = Workspace(int(raw["id"]), raw["name"], raw.get("description", ""), branches)
+            for kind in WORKSPACE_KINDS:
+                shared = {int(key): StoredObject(**item) for key, item in raw.get("shared", {}).get(kind, {}).items()}
+                for branch in sorted(branches.values(), key=lambda b: not b.live):
+                    for key, obj in branch.objects[kind].items():
+                        shared.setdefault(key, obj)
+                for branch in branches.values():
+                    branch.objects[kind] = shared
+            store.workspaces[workspace.id] = workspace
         return store
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
+
+
+def _objects_json(objects: dict[int, StoredObject]) -> dict[str, Any]:
+    return {str(key): asdict(obj) for key, obj in objects.items()}

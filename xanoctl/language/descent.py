@@ -575,18 +575,38 @@ class _Reader:
             self.advance()
             if self.k == "W" and self.v not in _WORD_LITERALS:
                 children.append(_B.ident([self.take("NAME")]))
-            elif self.k == "!":
-                children.append(self.postfix(self.cast(self.take("BANG"))))
-            else:
-                children.append(self.postfix(self.atom()))
+            else:  # the operators to its right are the argument's (see the grammar's filter_arg)
+                children.append(self.binary(self.filter_operand(), self.unary))
         return _B.filter(children)
+
+    def filter_operand(self) -> Any:
+        """The first operand of a filter's argument: ``postfix`` (a cast, a literal, a variable,
+        a parenthesised expression... with its member and index steps), no filter."""
+        if self.k == "!":
+            return self.postfix(self.cast(self.take("BANG")))
+        return self.postfix(self.atom())
 
     # ------------------------------------------------------------------ expressions
 
     def expr(self) -> Any:
-        """``binexpr ("?" expr ":" expr)?``, where ``binexpr`` is ``unary (_binop unary)*``
-        read as one flat list (ModelBuilder.binexpr applies the precedence)."""
+        """``binexpr ("?" expr ":" expr)?``, where ``binexpr`` is ``unary (_binop unary)*``."""
         value = self.unary()
+        k = self.k
+        if k in _BINOPS or k == "W":  # most values end here, at a line break, a comma or a bracket
+            value = self.binary(value, self.unary)
+        if self.k != "?":
+            return value
+        self.advance()
+        self.skip_nl()
+        then = self.expr()
+        self.skip_nl()
+        self.expect(":")
+        self.skip_nl()
+        return _B.ternary([value, then, self.expr()])
+
+    def binary(self, value: Any, operand: Any) -> Any:
+        """``value (_binop _NL? operand)*``, the first operand (``value``) read: the operands and
+        operators read as one flat list (ModelBuilder.binexpr applies the precedence)."""
         children: list[Any] | None = None
         while True:
             k = self.k
@@ -609,18 +629,8 @@ class _Reader:
                 break
             if self.k == "NL":
                 self.advance()
-            children.append(self.unary())
-        if children is not None:
-            value = _B.binexpr(children)
-        if self.k != "?":
-            return value
-        self.advance()
-        self.skip_nl()
-        then = self.expr()
-        self.skip_nl()
-        self.expect(":")
-        self.skip_nl()
-        return _B.ternary([value, then, self.expr()])
+            children.append(operand())
+        return value if children is None else _B.binexpr(children)
 
     def unary(self) -> Any:
         if self.k == "!":

@@ -173,10 +173,12 @@ def access_path(expr: Expr) -> tuple[str, list[str]] | None:
     return None
 
 
-def walk_expr(expr: Expr) -> Iterator[Expr]:
-    """Every expression node under ``expr`` (itself included), depth first, iteratively.
-    (Dispatch on the exact class: the node classes have no subclasses, and this runs over
-    every expression of every file.)"""
+def walk_expr(expr: Expr, dead: bool = False) -> Iterator[Expr]:
+    """Every expression node under ``expr`` (itself included) that Xano evaluates, depth first,
+    iteratively: the value of a disabled object entry (``!key: value``) and the arguments of a
+    disabled filter (``|!set:"k":$v``) are left out, unless ``dead``. (Dispatch on the exact
+    class: the node classes have no subclasses, and this runs over every expression of every
+    file.)"""
     stack: list[Expr] = [expr]
     while stack:
         node = stack.pop()
@@ -190,12 +192,13 @@ def walk_expr(expr: Expr) -> Iterator[Expr]:
             stack.append(node.obj)
         elif kind is Filtered:
             for flt in reversed(node.filters):
-                stack.extend(reversed(flt.args))
+                if dead or not flt.disabled:
+                    stack.extend(reversed(flt.args))
             stack.append(node.value)
         elif kind is Binary:
             stack.extend((node.right, node.left))
         elif kind is ObjectLit:
-            stack.extend(entry.value for entry in reversed(node.entries))
+            stack.extend(entry.value for entry in reversed(node.entries) if dead or not entry.disabled)
         elif kind is ArrayLit:
             stack.extend(reversed(node.items))
         elif kind is Unary:

@@ -17,6 +17,8 @@ from xanoctl.lint.walk import chain_text, direct_alias, result_callees
 from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
+from xanoctl.semantics.loops import Repeated, repeated, requests
+from xanoctl.semantics.states import StateTest, StateWrite, state_facts
 from xanoctl.semantics.tables import Table, table_of
 from xanoctl.pickling import by_fields
 
@@ -149,6 +151,13 @@ class DocFact:
     refs: tuple[Reference, ...] = ()
     inputs: tuple[InputFact, ...] | None = None  # every named input as declared; None: no input clause
     columns: tuple[ColumnUse, ...] = ()
+    # the string literals its database statements write into columns, and the comparisons of
+    # columns with literals (:mod:`xanoctl.semantics.states`): the workspace's state machines
+    state_writes: tuple[StateWrite, ...] = ()
+    state_tests: tuple[StateTest, ...] = ()
+    repeated: tuple[Repeated, ...] = ()  # reads and calls made once per item of a loop (PF001)
+    requests: tuple[int, ...] = ()  # the lines of its `GET` requests (`api.request`)
+    sends: bool = False  # it sends something: another request, an email, a realtime event
 
     @property
     def obj(self) -> str:
@@ -220,11 +229,15 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
     elif doc.kind == "table" and doc.name is not None:
         out.tables.append(table_of(doc, path))
     if doc.name is not None:
+        live = ctx.semantics.live
+        writes, tests = state_facts(doc, live)
+        gets, sends = requests(live)
         out.documents.append(DocFact(
             kind=doc.kind, name=doc.name, path=path, pos=header, verb=doc.verb,
             group=_text(doc.value("api_group")) or None if doc.kind == "query" else None,
-            guid=doc.guid, refs=tuple(references(doc, ctx.semantics.live)), inputs=declared,
-            columns=tuple(column_uses(doc, ctx.semantics.live)),
+            guid=doc.guid, refs=tuple(references(doc, live)), inputs=declared,
+            columns=tuple(column_uses(doc, live)), state_writes=tuple(writes), state_tests=tuple(tests),
+            repeated=tuple(repeated(live)), requests=tuple(gets), sends=sends,
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():

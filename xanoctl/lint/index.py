@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.lint.facts import (
     CallFact, DocFact, EndpointFact, FileResult, FunctionFact, HandedFact, ReadFact, TaskFact,
 )
 from xanoctl.semantics.tables import Table
+
+if TYPE_CHECKING:
+    from xanoctl.semantics.machines import Machine
 
 
 class WorkspaceIndex:
@@ -27,6 +30,7 @@ class WorkspaceIndex:
         self.tables: dict[str, Table] = {}
         self.duplicate_tables: set[str] = set()  # defined more than once: the first is in `tables`
         self.ambiguous_tables: set[str] = set()  # defined more than once, with other columns
+        self.table_versions: dict[str, list[Table]] = {}  # every definition of a table defined more than once
         self.documents: list[DocFact] = []
         self.handed: list[HandedFact] = []
         for result in files:
@@ -43,12 +47,23 @@ class WorkspaceIndex:
                 first = self.tables.setdefault(table.name, table)
                 if first is not table:
                     self.duplicate_tables.add(table.name)
+                    self.table_versions.setdefault(table.name, [first]).append(table)
                     if set(first.names()) != set(table.names()):
                         self.ambiguous_tables.add(table.name)
             self.documents.extend(result.documents)
             self.handed.extend(result.handed)
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
+        self._machines: list[Machine] | None = None
+
+    @property
+    def machines(self) -> list[Machine]:
+        """The state machines of the workspace's tables (:mod:`xanoctl.semantics.machines`)."""
+        if self._machines is None:
+            from xanoctl.semantics.machines import machines
+
+            self._machines = machines(self.tables, self.documents, self.ambiguous_tables)
+        return self._machines
 
     def exists(self, name: str) -> bool:
         return name in self.functions

@@ -59,7 +59,7 @@ def _statement(stmt: Statement, table: str) -> Iterator[ColumnUse]:
     join = stmt.value("join")
     if isinstance(join, ObjectLit):
         for entry in join.entries:
-            if not isinstance(entry.value, ObjectLit):
+            if entry.disabled or not isinstance(entry.value, ObjectLit):
                 continue
             joined = entry.value.get("table")
             if isinstance(joined, Literal) and isinstance(joined.value, str) and joined.kind == "string":
@@ -83,7 +83,7 @@ def _statement(stmt: Statement, table: str) -> Iterator[ColumnUse]:
         data = stmt.value("data")
         if isinstance(data, ObjectLit):
             for entry in data.entries:
-                if entry.key and "." not in entry.key:
+                if entry.key and "." not in entry.key and not entry.disabled:
                     yield ColumnUse(table, entry.key, "data", tuple(entry.pos), stmt.kind)
 
 

@@ -93,7 +93,7 @@ class Semantics:
                 value = stmt.value("input")
                 if isinstance(value, ObjectLit):
                     for entry in value.entries:
-                        if "." not in entry.key:
+                        if "." not in entry.key and not entry.disabled:
                             self._add(out, kind, stmt.target, entry.key, entry.value)
             else:  # db.get, db.edit...: the row whose `field_name` column holds `field_value`
                 name = stmt.value("field_name")

@@ -25,10 +25,16 @@ class FilterNames:
     deprecated: dict[str, str]  # older name -> current name (Xano still runs them)
     query: frozenset[str]  # the filters of database expressions (where, join, eval)
     input: dict[str, frozenset[str]]  # input type -> the filters an input of that type takes
+    aggregate: frozenset[str]  # the functions of an aggregate query's eval (to_list...)
 
     @cached_property
     def input_names(self) -> frozenset[str]:
         return frozenset().union(*self.input.values())
+
+    @cached_property
+    def every(self) -> frozenset[str]:
+        """Every name Xano knows as a filter, of any kind."""
+        return self.expression | set(self.deprecated) | self.query | self.input_names | self.aggregate
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +45,16 @@ def names() -> FilterNames:
         deprecated=dict(raw["deprecated"]),
         query=frozenset(raw["query"]),
         input={kind: frozenset(items) for kind, items in raw["input"].items()},
+        aggregate=frozenset(raw["aggregate"]),
     )
 
 
 def known_expression_filter(name: str) -> bool:
-    """A name Xano runs in an expression: current, deprecated, a database-expression filter, or
-    one of the newer ``lambda_*`` family."""
+    """A name Xano runs in an expression: current, deprecated, a database-expression filter, an
+    aggregate function, or one of the ``lambda_*`` family (newer ones included)."""
     found = names()
     return (name in found.expression or name in found.deprecated or name in found.query
-            or name.startswith("lambda_"))
+            or name in found.aggregate or name.startswith("lambda_"))
 
 
 def closest_filter(name: str, input_type: str | None = None) -> str | None:
@@ -63,7 +70,8 @@ def closest_filter(name: str, input_type: str | None = None) -> str | None:
 
 def expression_filters(doc: Document) -> Iterator[Filter]:
     """Every filter applied in an expression of the document (settings, statement arguments,
-    guards, settings and ``as`` aliases), disabled statements included (Xano reads them too).
+    guards, settings and ``as`` aliases), disabled code included (Xano reads it too: disabled
+    statements, filters and object entries).
     The ``eval`` of an aggregate ``return`` is left out: its functions (``to_list``...) are
     aggregates, not filters."""
     exprs: list[Expr] = [setting.value for setting in doc.settings]
@@ -78,7 +86,7 @@ def expression_filters(doc: Document) -> Iterator[Filter]:
         if stmt.alias is not None:
             yield from stmt.alias.filters
     for expr in exprs:
-        for node in walk_expr(expr):
+        for node in walk_expr(expr, dead=True):
             if isinstance(node, Filtered):
                 yield from node.filters
 

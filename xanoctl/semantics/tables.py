@@ -7,13 +7,20 @@
 [('id', 'int', False, None), ('email', 'text', True, None), ('tags', 'int', False, '[]')]
 >>> table.column("created_at").type
 'timestamp'
+>>> table_of(parse_document('table t {\\n  schema {\\n    enum? state {\\n      values = ["a", "b"]\\n'
+...                         '    }\\n  }\\n}\\n')).column("state").values
+('a', 'b')
+>>> job = table_of(parse_document('table job {\\n  schema {\\n    enum status?=New {\\n'
+...                               '      values = ["New", "Started"]\\n    }\\n  }\\n}\\n'))
+>>> job.column("status").values, job.column("status").default
+(('New', 'Started'), 'New')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xanoctl.language.model import Document, Pos
+from xanoctl.language.model import ArrayLit, Document, Literal, Pos
 from xanoctl.pickling import by_fields
 
 # columns every Xano table has, whether or not its schema lists them
@@ -29,6 +36,8 @@ class Column:
     array: str | None  # "[]", "[1:5]"... or None
     pos: Pos | None  # None for the implicit columns
     references: str | None = None  # the table a foreign key points to (``table = "x"``)
+    values: tuple[str, ...] | None = None  # an enum's ``values = [...]`` (None: not given as literals)
+    default: str | None = None  # the default, when it is a plain string or name (`enum status?=New`)
 
 
 @by_fields
@@ -65,10 +74,22 @@ def table_of(doc: Document, path: str = "") -> Table | None:
         if field.name is None:  # `dblink { ... }`: columns of another table
             complete = False
             continue
-        ref = None
+        ref = values = None
         for setting in field.settings:
             if setting.key == "table":
                 ref = getattr(setting.value, "value", None)
+            elif setting.key == "values" and field.type == "enum":
+                values = _texts(setting.value)
+        default = field.default
+        default = default.value if isinstance(default, Literal) and default.kind in ("string", "ident") else None
         columns.append(Column(field.name, field.type, field.nullable, field.array, field.pos,
-                              ref if isinstance(ref, str) else None))
+                              ref if isinstance(ref, str) else None, values, default))
     return Table(doc.name, path, doc.name_pos or doc.pos, tuple(columns), complete)
+
+
+def _texts(value: object) -> tuple[str, ...] | None:
+    """The strings of a list of string literals (an enum's values), else None."""
+    if not isinstance(value, ArrayLit):
+        return None
+    texts = [item.value for item in value.items if isinstance(item, Literal) and isinstance(item.value, str)]
+    return tuple(texts) if len(texts) == len(value.items) else None

@@ -14,6 +14,19 @@ mentions (backtick expressions, ``api.lambda`` code, templates), which count as 
 walk keeps what other rules would otherwise walk the document again for: the names of the
 filters applied and the string literals (dead code included).
 
+Dead code is walked too, its reads marked not live: disabled statements, the value of a
+disabled object entry (``{a: $x, !b: $y}``: Xano leaves ``b`` out, ``$y`` is never evaluated)
+and the arguments of a disabled filter (``|!set:"k":$v``). No rule takes them for reads that
+run (VR001, IN001, the column and type rules); VR002 counts them, as a name kept in code
+switched off is not unused.
+
+Xano's exporter writes ``placeholder "mvp:crypto_jwe_decode"`` where it cannot print a
+statement; in the live workspace that statement binds and reads variables we cannot see. A live
+placeholder (:class:`Placeholder`) could bind any name read after it, read any variable bound
+before it, and change it: such a read is not reported unbound, such a variable counts as read,
+and the placeholder counts as an update of it (its value and type unknown from then on). Inside
+a loop, the whole loop is both before and after it.
+
 >>> from xanoctl.language.parser import parse_document
 >>> found = variables(parse_document('function "a" {\\n  input {\\n    int id\\n  }\\n  stack {\\n'
 ...     '    var $x { value = $input.id|map:$$.a }\\n    debug.log { value = $y }\\n  }\\n'
@@ -90,6 +103,28 @@ class Chain(NamedTuple):
     keys: list[str]
 
 
+class Placeholder(NamedTuple):
+    """A live ``placeholder`` statement: where it starts, and the span of the outermost loop
+    around it (None outside loops)."""
+
+    stmt: Statement
+    loop: Pos | None
+
+    def after(self, pos: Pos) -> bool:
+        """Whether code at ``pos`` could run after the statement the placeholder stands for."""
+        start = self.stmt.pos
+        return (pos[0], pos[1]) >= (start[0], start[1]) or _within(pos, self.loop)
+
+    def before(self, pos: Pos) -> bool:
+        """Whether code at ``pos`` could run before it."""
+        start = self.stmt.pos
+        return (pos[0], pos[1]) <= (start[0], start[1]) or _within(pos, self.loop)
+
+
+def _within(pos: Pos, span: Pos | None) -> bool:
+    return span is not None and (span[0], span[1]) <= (pos[0], pos[1]) <= (span[2], span[3])
+
+
 class Change(NamedTuple):
     """A live statement that sets a variable: ``how`` is ``bind`` (``var $x``), ``as`` (its
     ``as $x``, ``each as $x`` included), ``update`` (the whole value: ``var.update $x``,
@@ -116,6 +151,7 @@ class Variables:
     # every live statement that sets a variable, its key or the whole of it, in source order
     changes: dict[str, list[Change]] = field(default_factory=dict)
     handing: list[Statement] = field(default_factory=list)  # live statements of a HANDING kind
+    placeholders: list[Placeholder] = field(default_factory=list)  # what Xano's exporter could not print
     chains: list[Chain] = field(default_factory=list)  # in the expressions (targets aside)
     # every filter name applied in an expression or an `as` alias, and every string and text
     # literal, disabled statements included
@@ -152,13 +188,25 @@ class Variables:
                 for node in nodes:
                     if node.name not in bound:
                         read = Read(node.name, node.pos, contexts, live)
-                        if not read.builtin:
+                        if not read.builtin and not any(p.after(node.pos) for p in self.placeholders):
                             out.append(read)
         return out
 
     def is_read(self, name: str) -> bool:
-        """Whether anything reads the variable (dead code and text mentions included)."""
-        return name in self._read_names() or name[1:] in self.mentions
+        """Whether anything reads the variable (dead code and text mentions included), or could:
+        a placeholder after one of its bindings."""
+        if name in self._read_names() or name[1:] in self.mentions:
+            return True
+        return bool(self.placeholders) and self._before_placeholder(name) is not None
+
+    def _before_placeholder(self, name: str) -> Placeholder | None:
+        """A live placeholder that could run after a live binding of ``name``."""
+        for binding in self.bindings.get(name, ()):
+            if binding.live:
+                for placeholder in self.placeholders:
+                    if placeholder.before(binding.pos):
+                        return placeholder
+        return None
 
     def _read_names(self) -> set[str]:
         if self._names is None:
@@ -189,6 +237,8 @@ def variables(doc: Document) -> Variables:
         inner = _with(contexts, "element") if kind.startswith("array.") else contexts
         if live and kind in HANDING:
             out.handing.append(stmt)
+        elif live and kind == "placeholder":
+            out.placeholders.append(Placeholder(stmt, None))
         target = stmt.target
         if isinstance(target, str) and kind in WRITES:  # the older `var x1 {`
             target = Variable("$" + target, stmt.target_pos or stmt.pos)
@@ -219,7 +269,32 @@ def variables(doc: Document) -> Variables:
             _alias(alias, stmt, live, out)
         for child in reversed(stmt.body):
             todo.append((child, contexts, live))
+    if out.placeholders:
+        _placeholders(doc, out)
     return out
+
+
+_LOOPS = frozenset({"foreach", "for", "while"})
+
+
+def _placeholders(doc: Document, out: Variables) -> None:
+    """The loop around each placeholder, and the variables it could change (see the module's
+    docstring)."""
+    loops: dict[int, Pos] = {}
+    todo: list[tuple[Statement, Pos | None]] = [(stmt, None) for stmt in (*(doc.stack or ()), *doc.blocks)]
+    while todo:
+        stmt, loop = todo.pop()
+        if stmt.kind == "placeholder" and loop is not None:
+            loops[id(stmt)] = loop
+        if loop is None and stmt.kind in _LOOPS:
+            loop = stmt.pos
+        todo.extend((child, loop) for child in stmt.body)
+    out.placeholders = [Placeholder(p.stmt, loops.get(id(p.stmt))) for p in out.placeholders]
+    for name in list(out.bindings):
+        placeholder = out._before_placeholder(name)
+        if placeholder is not None:
+            out.updates.setdefault(name, []).append(placeholder.stmt)
+            out.changes.setdefault(name, []).append(Change("update", placeholder.stmt))
 
 
 def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
@@ -230,7 +305,7 @@ def _alias(alias: Alias, stmt: Statement, live: bool, out: Variables) -> None:
     for flt in alias.filters:
         out.filters.add(flt.name)
         for arg in flt.args:
-            _expr(arg, _ELEMENT, live, out)
+            _expr(arg, _ELEMENT, live and not flt.disabled, out)
 
 
 def _target_member(target: Member, stmt: Statement, contexts: frozenset[str], live: bool, out: Variables) -> None:
@@ -302,14 +377,17 @@ def _expr(expr: Expr, where: frozenset[str], live: bool, out: Variables) -> None
                 element = _with(where, "element")
             for flt in node.filters:
                 out.filters.add(flt.name)
-                for arg in flt.args:
-                    _expr(arg, element, live, out)
+                for arg in flt.args:  # a disabled filter's arguments are dead code
+                    _expr(arg, element, live and not flt.disabled, out)
         elif kind is Binary:
             push(node.left)
             push(node.right)
         elif kind is ObjectLit:
             for entry in node.entries:
-                push(entry.value)
+                if entry.disabled:  # `!key: value`: Xano never evaluates the value
+                    _expr(entry.value, where, False, out)
+                else:
+                    push(entry.value)
         elif kind is ArrayLit:
             stack.extend(node.items)
         elif kind is Ternary:

@@ -11,7 +11,8 @@ Three sides to compare the working tree with:
 - a git revision (``rev``).
 
 Diffs look like git's (``--- a/path``, ``+++ b/path``, ``/dev/null`` for a missing side,
-``\\ No newline at end of file``); colours only when asked (on a terminal).
+``\\ No newline at end of file``); colours only when asked (on a terminal). On a named branch, a
+table's label says it is shared by every branch (its remote side is the live database's).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from deepdiff import DeepDiff
 
 from xanoctl.sync.context import Context
 from xanoctl.sync.localscan import LocalFile, scan, selected, selection
-from xanoctl.sync.manifest import Entry, sha256_bytes
+from xanoctl.sync.manifest import Entry, sha256_bytes, shared
 from xanoctl.sync.paths import EXT, Placement, planned_path
 from xanoctl.xano.remote import RemoteObject, parse_timestamp
 
@@ -55,12 +56,15 @@ class DiffReport:
         return any(d.differs for d in self.diffs)
 
 
-def _label(entry: Entry | None) -> str:
+SHARED = ", shared by every branch (the live database's)"
+
+
+def _label(entry: Entry | None, branch: str = "") -> str:
     if entry is None:
         return "new file"
     if entry.kind == "query":
         return f"query {entry.verb} {entry.name!r} in {(entry.group or {}).get('name')!r} (id {entry.id})"
-    return f"{entry.kind} {entry.name!r} (id {entry.id})"
+    return f"{entry.kind} {entry.name!r} (id {entry.id})" + (SHARED if shared(entry.kind, branch) else "")
 
 
 # ---------------------------------------------------------------------------- the three sides
@@ -77,7 +81,7 @@ def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
             report.diffs.append(FileDiff(item.path, _label(None), None, local, "pulled"))
             continue
         base = ctx.base(item.entry)
-        diff = FileDiff(item.path, _label(item.entry), base, local, "pulled")
+        diff = FileDiff(item.path, _label(item.entry, ctx.manifest.branch), base, local, "pulled")
         if base is None:
             unknown.append((diff, item.entry))
         report.diffs.append(diff)
@@ -125,7 +129,8 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
             continue
         obj = remote.get(item.entry.key)
         old = obj.xanoscript.encode("utf-8") if obj is not None and obj.xanoscript is not None else None
-        diff = FileDiff(item.path, _label(item.entry), old, local, "remote", metadata=metadata_changes(item.entry, obj))
+        diff = FileDiff(item.path, _label(item.entry, ctx.manifest.branch), old, local, "remote",
+                        metadata=metadata_changes(item.entry, obj))
         if obj is not None and obj.xanoscript is None:
             diff.note = f"Xano cannot render its XanoScript: {obj.xanoscript_error}"
         if diff.differs:
@@ -136,7 +141,8 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
             if obj.key not in known and obj.xanoscript is not None:
                 where = planned_path(Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name),
                                      ctx.config.layout)
-                report.diffs.append(FileDiff(where, obj.label(), obj.xanoscript.encode("utf-8"), None, "remote",
+                label = obj.label() + (SHARED if shared(obj.kind, ctx.manifest.branch) else "")
+                report.diffs.append(FileDiff(where, label, obj.xanoscript.encode("utf-8"), None, "remote",
                                              note="new remotely: not in xanoctl.lock (pull to get it)"))
     return report
 
@@ -164,7 +170,7 @@ def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffR
         old = history.read_at(commit, history.repo_path(repo, ctx.folder.root / rel))
         new = ctx.folder.read(rel)
         if old != new:
-            report.diffs.append(FileDiff(rel, _label(by_path.get(rel)), old, new, rev))
+            report.diffs.append(FileDiff(rel, _label(by_path.get(rel), ctx.manifest.branch), old, new, rev))
     return report
 
 

@@ -43,7 +43,7 @@ from typing import Iterable
 
 from xanoctl import atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.sync.manifest import Entry, Manifest, document, entry_line, sha256_bytes
+from xanoctl.sync.manifest import Entry, Manifest, document, entry_line, sha256_bytes, shared
 from xanoctl.sync.paths import Placement, assign_paths, fold, group_folders, preferred_path
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
 from xanoctl.xano.remote import RemoteObject
@@ -231,7 +231,7 @@ class FirstPull:
             return
         item.data = obj.xanoscript.encode("utf-8")
         item.entry = self._entries[item.key] = Entry.of_object(obj, path, sha256_bytes(item.data), obj.updated_at)
-        item.line = entry_line(item.entry)
+        item.line = entry_line(item.entry, shared(obj.kind, self.branch))
         item.change = Change("added", obj.kind, obj.id, obj.name, path)
         folder = path.rpartition("/")[0]
         if folder not in self._folders:
@@ -321,7 +321,7 @@ class FirstPull:
             item.path = path
             if item.entry is not None and item.change is not None:
                 item.entry = self._entries[item.key] = replace(item.entry, path=path)
-                item.line = entry_line(item.entry)
+                item.line = entry_line(item.entry, shared(item.entry.kind, self.branch))
                 item.change = replace(item.change, path=path)
         return changed
 

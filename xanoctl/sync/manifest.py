@@ -18,7 +18,10 @@ so the file diffs cleanly::
       "workspace": 1
     }
 
-One object per line, so that a change to one object is a one-line diff.
+One object per line, so that a change to one object is a one-line diff. Pulled on a named
+branch, the entries of the objects every branch shares (tables: their one set is the live
+database's) carry ``"shared": true``; a manifest without the mark (an older one, or a live
+pull's) reads the same.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
+from xanoctl.xano.remote import WORKSPACE_KINDS
 
 if TYPE_CHECKING:
     from xanoctl.xano.remote import RemoteObject
@@ -44,6 +48,12 @@ _STRING = json.encoder.encode_basestring  # a string as JSON (ensure_ascii=False
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def shared(kind: str, branch: str) -> bool:
+    """Whether the manifest of ``branch`` marks an object of ``kind`` as shared by every branch:
+    a workspace-scoped object pulled on a named branch."""
+    return bool(branch) and kind in WORKSPACE_KINDS
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,8 @@ class Manifest:
         """JSON with one object per line, sorted by path: a change to one object is a one-line
         diff."""
         entries = sorted(self.entries.values(), key=lambda e: (e.path, e.kind, e.id))
-        return document(self.workspace, self.branch, [entry_line(entry) for entry in entries])
+        return document(self.workspace, self.branch,
+                        [entry_line(entry, shared(entry.kind, self.branch)) for entry in entries])
 
     @classmethod
     def loads(cls, text: str, origin: str = MANIFEST_NAME) -> "Manifest":
@@ -123,17 +134,18 @@ class Manifest:
                    entries={entry.key: entry for entry in entries})
 
 
-def entry_line(entry: Entry) -> str:
+def entry_line(entry: Entry, shared: bool = False) -> str:
     """An entry's line in the manifest's text (without its indentation): its JSON, keys
-    sorted. Written out directly when every value is a string, an integer or null (a pull
-    makes thousands), else by the JSON encoder; the same text either way."""
+    sorted, with ``"shared": true`` when ``shared``. Written out directly when every value is a
+    string, an integer or null (a pull makes thousands), else by the JSON encoder; the same
+    text either way."""
     group = entry.group
     if group is None:
         group_text = "null"
     elif group.keys() == {"id", "name"} and type(group["id"]) is int and type(group["name"]) is str:
         group_text = f'{{"id": {group["id"]}, "name": {_STRING(group["name"])}}}'
     else:
-        return _LINE(entry.as_json())
+        return _LINE(_marked(entry, shared))
     values = (entry.guid, entry.id, entry.kind, entry.name, entry.path, entry.sha256, entry.updated_at, entry.verb)
     texts = [group_text]
     for value in values:
@@ -145,9 +157,14 @@ def entry_line(entry: Entry) -> str:
         elif kind is int:
             texts.append(int.__repr__(value))
         else:
-            return _LINE(entry.as_json())
+            return _LINE(_marked(entry, shared))
+    texts.insert(7, '"shared": true, ' if shared else "")
     return '{"group": %s, "guid": %s, "id": %s, "kind": %s, "name": %s, "path": %s, "sha256": %s, ' \
-           '"updated_at": %s, "verb": %s}' % tuple(texts)
+           '%s"updated_at": %s, "verb": %s}' % tuple(texts)
+
+
+def _marked(entry: Entry, shared: bool) -> dict[str, Any]:
+    return {**entry.as_json(), "shared": True} if shared else entry.as_json()
 
 
 def document(workspace: int | None, branch: str, lines: list[str]) -> str:

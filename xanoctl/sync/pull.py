@@ -19,6 +19,8 @@
      the configured layout (readable or official) puts them;
    - an object Xano could not render (``xanoscript.status == "error"``) is reported and its
      file and manifest entry are left as they were.
+   - pulled on a named branch, the tables are the live database's (one set, shared by every
+     branch): written as any object, their manifest entries marked ``"shared": true``;
 3. Write: every file aside first (a failure there changes nothing), then removals and moves,
    the files put in place (byte for byte), then the manifest; nothing at all when nothing
    changed. A pull killed half-way is finished by the next one, which also removes the
@@ -43,7 +45,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.xano.client import XanoClient
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.identity import of_entry, of_remote
-from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes, shared
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
 from xanoctl.xano.remote import KINDS, RemoteObject, same_instant
@@ -329,6 +331,7 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
                                         force, layout, early)
         result.swept = sorted(os.path.relpath(path, target.root).replace(os.sep, "/") for path in local.swept)
+        result.shared = sum(shared(entry.kind, client.aio.branch) for entry in out.manifest.entries.values())
         if before_write is not None:
             before_write(local.manifest, out.manifest)
         apply(out, target, result, staged)

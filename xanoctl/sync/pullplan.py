@@ -43,6 +43,7 @@ class PullResult:
     pages: int = 0
     commit: str | None = None
     swept: list[str] = field(default_factory=list)  # temporary files left by a killed run, removed
+    shared: int = 0  # objects every branch shares (tables), pulled on a named branch: the live database's
 
     @property
     def wrote_nothing(self) -> bool:
@@ -61,7 +62,7 @@ class PullResult:
                 "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
                 "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
                 "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
-                "swept": self.swept}
+                "swept": self.swept, "shared": self.shared}
 
 
 @dataclass

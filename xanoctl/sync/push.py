@@ -4,6 +4,9 @@ workspace half-pushed (design.md, "Push and rollback").
 1. Plan (:mod:`xanoctl.sync.plan`): updates, creates, deletes (``delete=True``); the remote is
    read now, and each object to change is snapshotted.
 2. Conflicts: an object changed remotely since the last pull is refused (``force`` overrides).
+   Tables, shared by every branch: written from a branch other than the live one, or losing
+   data, only as ``permission`` allows (:mod:`xanoctl.sync.sharedschema`; a question on a
+   terminal about data loss is asked last, after the lint gate).
 3. Lint gate: errors in the files to push stop it (``lint=False`` skips it).
 4. Journal (:mod:`xanoctl.sync.journal`): plan and snapshots on disk before the first write.
 5. Apply (:mod:`xanoctl.sync.apply`), phase by phase, writes concurrent within a phase.
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from xanoctl.sync import history, lockupdate, multidoc
+from xanoctl.sync import history, lockupdate, multidoc, sharedschema
 from xanoctl.sync.apply import after_of, apply_steps, group_id_of
 from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.sync.context import Context
@@ -36,6 +39,7 @@ from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest, sha256
 from xanoctl.sync.plan import Candidate, Conflict, Plan, check_remote, local_changes
 from xanoctl.sync.pull import check_manifest
 from xanoctl.sync.restore import find_by_name, restore
+from xanoctl.sync.sharedschema import Permission, Verdict
 
 NOTHING, REFUSED, DRY_RUN, INTERRUPTED = "nothing", "refused", "dry-run", "interrupted"
 RESUMABLE = ("push", "resume", "rollback")
@@ -56,6 +60,7 @@ class PushResult:
     commit: str | None = None
     manifest_changed: bool = False
     preview: list[Any] | None = None  # the server's dry-run operations of a --transaction push
+    schema: Verdict | None = None  # its writes to the objects every branch shares, and the data they destroy
 
     @property
     def exit_code(self) -> int:
@@ -75,7 +80,8 @@ Gate = Callable[[Plan], Any]
 
 
 def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_run: bool = False,
-         lint: bool = True, delete: bool = False, commit: bool = False, transaction: bool = False) -> PushResult:
+         lint: bool = True, delete: bool = False, commit: bool = False, transaction: bool = False,
+         permission: Permission = Permission()) -> PushResult:
     with exclusive(ctx.state):
         ctx.sweep()
         refuse_unfinished(ctx)
@@ -87,7 +93,8 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
             return PushResult("push", NOTHING, notes=notes)
         repo = history.repository(ctx.folder.root, "or push without --commit") if commit and not dry_run else None
         result = execute(ctx, candidates, operation="push", force=force, dry_run=dry_run,
-                         gate=lint_gate(ctx) if lint else None, commit=commit, transaction=transaction)
+                         gate=lint_gate(ctx) if lint else None, commit=commit, transaction=transaction,
+                         permission=permission)
         result.notes = notes + result.notes
         if result.outcome == PUSHED:
             finish(ctx, result, repo)
@@ -128,15 +135,16 @@ def refuse_unfinished(ctx: Context) -> None:
 
 def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force: bool = False,
             dry_run: bool = False, gate: Gate | None = None, description: str = "",
-            commit: bool = False, transaction: bool = False) -> PushResult:
+            commit: bool = False, transaction: bool = False, permission: Permission = Permission()) -> PushResult:
     """Plan, check, journal, apply, and restore on failure. On success the outcome is
     ``pushed`` and the caller calls :func:`finish` (after writing files, for a rollback).
     ``transaction``: write in one multidoc import where the workspace takes them
-    (:mod:`xanoctl.sync.multidoc`)."""
+    (:mod:`xanoctl.sync.multidoc`). ``permission``: what may be done to the objects every
+    branch shares and to their data (:mod:`xanoctl.sync.sharedschema`)."""
     result = PushResult(operation)
     try:
         return run_loop(_execute(ctx, candidates, result, force, dry_run, gate, description, commit,
-                                 transaction))
+                                 transaction, permission))
     except KeyboardInterrupt:  # a second Ctrl-C, during the restore
         result.interrupted = True
         result.outcome = RESTORE_INCOMPLETE if result.journal is not None else INTERRUPTED
@@ -145,7 +153,8 @@ def execute(ctx: Context, candidates: list[Candidate], *, operation: str, force:
 
 
 async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult, force: bool, dry_run: bool,
-                   gate: Gate | None, description: str, commit: bool, transaction: bool) -> PushResult:
+                   gate: Gate | None, description: str, commit: bool, transaction: bool,
+                   permission: Permission) -> PushResult:
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
@@ -162,6 +171,15 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
             return result
         if not plan.steps:
             return result
+        try:
+            result.schema = await sharedschema.check(client, sharedschema.of_steps(plan.steps), config.branch)
+        except asyncio.CancelledError:
+            return _interrupted_before_writing(result)
+        if result.schema is not None and not dry_run:
+            result.problems += result.schema.refusals(permission, asking=permission.confirm is not None)
+            if result.problems:
+                result.outcome = REFUSED
+                return result
         if gate is not None:
             result.lint = gate(plan)
             if result.lint is not None and result.lint.failed:
@@ -179,9 +197,15 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
         if dry_run:
             result.outcome = DRY_RUN
             return result
+        if result.schema is not None and not result.schema.confirmed(permission):
+            result.problems += result.schema.unconfirmed()
+            result.outcome = REFUSED
+            return result
+        if result.schema is not None and result.schema.losses:
+            permission = Permission(permission.shared, True)  # confirmed: what the journal records
         header = {"operation": result.operation, "description": description, "instance": instance,
                   "workspace": workspace, "branch": config.branch, "folder": str(ctx.folder.root),
-                  "commit": commit, "transaction": writer is not apply_steps}
+                  "commit": commit, "transaction": writer is not apply_steps, **permission.journal()}
         result.journal = Journal.create(ctx.state, header, plan.steps)
         return await apply_or_restore(client, result.journal, result, config.http.concurrency, writer)
 
@@ -328,9 +352,12 @@ def push_message(ctx: Context, steps: list[Step]) -> str:
 # ---------------------------------------------------------------------------- resume
 
 
-def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
+def resume(ctx: Context, *, force: bool = False, commit: bool = False,
+           permission: Permission = Permission()) -> PushResult:
     """Finish the last push from its journal (its process died): steps already applied are
-    recognised by reading the remote, the others are written; a failure restores everything."""
+    recognised by reading the remote, the others are written; a failure restores everything.
+    The objects every branch shares are written as the push was allowed to, or ``permission``
+    (:mod:`xanoctl.sync.sharedschema`)."""
     with exclusive(ctx.state):
         ctx.sweep()
         journal = last_journal(ctx.state)
@@ -351,7 +378,7 @@ def resume(ctx: Context, *, force: bool = False, commit: bool = False) -> PushRe
         repo = history.repository(ctx.folder.root, "as the interrupted operation commits its result") if commit else None
         result = PushResult("rollback" if operation == "rollback" else "resume", journal=journal)
         try:
-            run_loop(_resume(ctx, journal, result, force))
+            run_loop(_resume(ctx, journal, result, force, permission.with_journal(journal.header)))
         except KeyboardInterrupt:
             result.interrupted, result.outcome = True, RESTORE_INCOMPLETE
             result.failure = "interrupted again while restoring"
@@ -378,7 +405,7 @@ def check_journal_workspace(ctx: Context, journal: Journal) -> None:
                            f"not {ctx.folder.root}: pass --dir {header.get('folder')}")
 
 
-async def _resume(ctx: Context, journal: Journal, result: PushResult, force: bool) -> None:
+async def _resume(ctx: Context, journal: Journal, result: PushResult, force: bool, permission: Permission) -> None:
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
@@ -387,6 +414,13 @@ async def _resume(ctx: Context, journal: Journal, result: PushResult, force: boo
             result.outcome = REFUSED
             result.problems += conflicts
             return
+        todo = [step for step in journal.steps if step.status != "done"]
+        result.schema = await sharedschema.check(client, sharedschema.of_steps(todo), config.branch)
+        if result.schema is not None:
+            result.problems += result.schema.settle(permission)
+            if result.problems:
+                result.outcome = REFUSED
+                return
         await apply_or_restore(client, journal, result, config.http.concurrency)
 
 

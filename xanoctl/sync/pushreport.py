@@ -13,11 +13,13 @@ from xanoctl.sync.push import DRY_RUN, NOTHING, REFUSED, PushResult
 MAX_LINES = 200
 
 
-def plan_lines(plan: Plan) -> list[str]:
-    width = max((len(s.path) for s in plan.steps), default=0)
-    lines = [f"  {s.action:<7} {s.path:<{width}}  {s.label()}" for s in plan.steps[:MAX_LINES]]
-    if len(plan.steps) > MAX_LINES:
-        lines.append(f"  ... and {len(plan.steps) - MAX_LINES} more")
+def plan_lines(plan: Plan, apart: frozenset[str] = frozenset()) -> list[str]:
+    """A line per step, but those of the paths listed ``apart`` (shown in their own section)."""
+    steps = [s for s in plan.steps if s.path not in apart]
+    width = max((len(s.path) for s in steps), default=0)
+    lines = [f"  {s.action:<7} {s.path:<{width}}  {s.label()}" for s in steps[:MAX_LINES]]
+    if len(steps) > MAX_LINES:
+        lines.append(f"  ... and {len(steps) - MAX_LINES} more")
     return lines
 
 
@@ -126,12 +128,16 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
             lines.append(render_lint(result.lint, "text", color=False))
             return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
         return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
+    schema = result.schema.lines() if result.schema is not None else []
     if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
         return lines + ["would push in one transaction (Xano's dry-run of the import):"] + preview_lines(
-            result.preview) + ["dry run: nothing was written"], None
+            result.preview) + schema + ["dry run: nothing was written"], None
     if result.outcome == DRY_RUN and plan is not None:
         counts = ", ".join(f"{n} to {action}" for action, n in plan.counts().items() if n)
-        return lines + [f"would {verb} ({counts}):"] + plan_lines(plan) + ["dry run: nothing was written"], None
+        apart = frozenset(w.path for w in result.schema.shared) if result.schema and result.schema.reaches_live \
+            else frozenset()
+        return lines + [f"would {verb} ({counts}):"] + plan_lines(plan, apart) + schema + [
+            "dry run: nothing was written"], None
     if result.outcome == "interrupted" and journal is None:
         return lines, "interrupted before any write: nothing was written"
     if journal is None:
@@ -147,6 +153,8 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         lines = outcome_lines(journal)
         how = " in one transaction" if journal.header.get("transaction") else ""
         lines.append(f"{_past(result.operation)} {done} object(s){how}; xanoctl.lock updated")
+        if result.schema is not None and result.schema.reaches_live:
+            lines.append(f"{len(result.schema.shared)} of them shared by every branch: written to the live database")
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         return lines, None

@@ -11,6 +11,10 @@ must not wait on warnings about it.
 ``rollback --last-push`` undoes the last push from its journal: a push that died half-way
 (kill -9), a push whose restore did not finish, or a push that succeeded. Objects changed
 remotely by someone else since that push are refused unless ``force``.
+
+Both forms write tables like a push does: from a branch other than the live one only with
+``permission.shared``, and a column removed or retyped only with ``permission.loss`` or the
+user's yes (:mod:`xanoctl.sync.sharedschema`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import asyncio
 from typing import Sequence
 
-from xanoctl.sync import history, lockupdate
+from xanoctl.sync import history, lockupdate, sharedschema
 from xanoctl.xano.client import AsyncXanoClient, XanoClient
 from xanoctl.sync.context import Context
 from xanoctl.errors import UsageError, XanoctlError
@@ -30,13 +34,14 @@ from xanoctl.sync.plan import UPDATE, Candidate
 from xanoctl.sync.push import (NOTHING, REFUSED, PushResult, check_journal_workspace, execute, finish,
                                refuse_unfinished, run_loop, save_lock, write_files)
 from xanoctl.sync.restore import find_by_name, pending_restore, restore
+from xanoctl.sync.sharedschema import Permission
 
 
 # ---------------------------------------------------------------------------- rollback --to
 
 
 def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = False,
-                commit: bool = False) -> PushResult:
+                commit: bool = False, permission: Permission = Permission()) -> PushResult:
     if not paths:
         raise UsageError("name the files to roll back, e.g. `xanoctl rollback function/x.xs --to HEAD~1`")
     repo = history.repository(ctx.folder.root, "and commit pulls (`xanoctl pull --commit`): rollback reads "
@@ -60,7 +65,8 @@ def rollback_to(ctx: Context, paths: Sequence[str], rev: str, *, force: bool = F
             return PushResult("rollback", NOTHING, notes=notes)
         names = ", ".join(c.identity.name for c in candidates)
         description = f"rollback {names} to {short}"
-        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit)
+        result = execute(ctx, candidates, operation="rollback", force=force, description=description, commit=commit,
+                         permission=permission)
         result.notes = notes + result.notes
         if result.outcome != PUSHED:
             return result
@@ -147,7 +153,8 @@ def _entry_for(now: Manifest, then: Manifest | None, rel: str) -> Entry | None:
 # ---------------------------------------------------------------------------- rollback --last-push
 
 
-def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -> PushResult:
+def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False,
+                   permission: Permission = Permission()) -> PushResult:
     with exclusive(ctx.state):
         ctx.sweep()
         journal = last_journal(ctx.state)
@@ -161,7 +168,7 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
         pushed = journal.outcome == PUSHED or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
         result = PushResult("undo", journal=journal)
         try:
-            run_loop(_undo(ctx, journal, result, force))
+            run_loop(_undo(ctx, journal, result, force, permission))
         except KeyboardInterrupt:
             result.interrupted = True
             result.failure = "interrupted while restoring: run `xanoctl rollback --last-push` again"
@@ -183,12 +190,19 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False) -
         return result
 
 
-async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool) -> None:
+async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool, permission: Permission) -> None:
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
         if not force:
             result.problems += await _changed_since(client, journal)
+            if result.problems:
+                result.outcome = REFUSED
+                return
+        writes = sharedschema.of_undo(pending_restore(journal))
+        result.schema = await sharedschema.check(client, writes, config.branch)
+        if result.schema is not None:
+            result.problems += result.schema.settle(permission)
             if result.problems:
                 result.outcome = REFUSED
                 return

@@ -16,7 +16,8 @@ missing            deleted locally                conflict         deleted remot
 
 plus ``new locally`` (a file the manifest does not know) and ``new remotely`` (an object the
 manifest does not know); a new file declaring an object that already exists remotely is a
-conflict (pull first).
+conflict (pull first). On a named branch, a table is marked ``shared``: its one set is every
+branch's, the live database's, not the branch's own.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
                                    of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
-from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes, shared
 from xanoctl.xano.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -81,6 +82,7 @@ class ObjectStatus:
     note: str = ""
     pulled_at: Any = None
     remote_at: Any = None
+    shared: bool = False  # shared by every branch (a table seen from a named branch)
 
     def label(self) -> str:
         if self.kind is None:
@@ -93,7 +95,8 @@ class ObjectStatus:
     def as_json(self) -> dict[str, Any]:
         return {"path": self.path, "state": self.state, "kind": self.kind, "name": self.name, "id": self.id,
                 "verb": self.verb, "group": self.group, "local": self.local, "remote": self.remote,
-                "note": self.note, "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at}}
+                "note": self.note, "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at},
+                "shared": self.shared}
 
 
 @dataclass
@@ -106,6 +109,11 @@ class StatusReport:
     swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
     writing: list[str] = field(default_factory=list)  # temporary files of runs still going
     unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
+
+    @property
+    def shared(self) -> int:
+        """How many of the objects are shared by every branch."""
+        return sum(item.shared for item in self.objects)
 
     def counts(self) -> dict[str, int]:
         out = {state: 0 for state in STATES}
@@ -121,7 +129,7 @@ class StatusReport:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "temporary_files": {"removed": self.swept, "in_use": self.writing},
-                "unmanaged": self.unmanaged,
+                "unmanaged": self.unmanaged, "shared": self.shared,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -185,6 +193,8 @@ def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder
             report.objects.append(ObjectStatus(NEW_REMOTE, None, obj.kind, obj.name, obj.id, obj.verb,
                                                obj.group_name, local="absent", remote="new",
                                                remote_at=obj.updated_at, note="pull to get it"))
+    for item in report.objects:
+        item.shared = item.kind is not None and shared(item.kind, manifest.branch)
     report.objects.sort(key=_order)
     return report
 

@@ -10,6 +10,9 @@ that no document defines is an edge to a node marked ``missing``.
 Edge kinds: ``runs`` (a task calls a function), ``serves`` (an endpoint calls a function),
 ``calls`` (any other call), ``reads`` and ``writes`` (a table), ``uses`` (middleware, an
 agent's tools, addons).
+
+Each node also carries the state changes its document makes (:class:`StateChange`, from the
+index's state machines, :mod:`xanoctl.semantics.machines`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from xanoctl.errors import UsageError
 from xanoctl.lint.facts import DocFact
@@ -74,11 +77,29 @@ class Edge:
     workspace: str | None = None  # as Node.workspace
 
 
+class StateChange(NamedTuple):
+    """A write of a state column: ``column`` is ``table.column``; ``source`` the state the row
+    was in (``"[*]"``: a new row; None: the code does not tell), ``target`` the state written
+    (None: a computed value)."""
+
+    column: str
+    source: str | None
+    target: str | None
+    line: int
+
+    @property
+    def text(self) -> str:
+        source = "?" if self.source is None else self.source
+        target = "(a computed value)" if self.target is None else self.target
+        return f"{self.column}: {source} -> {target}"
+
+
 @dataclass
 class Graph:
     nodes: dict[str, Node]  # by id, sorted by id
     edges: list[Edge]  # sorted
     doc_ids: dict[tuple[str, tuple], str] = field(default_factory=dict)  # (path, pos) of a document -> its id
+    changes: dict[str, list[StateChange]] = field(default_factory=dict)  # node id -> its state changes, sorted
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _in: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
     _out_at: dict[str, list[int]] = field(default_factory=dict, repr=False)  # positions in ``edges``
@@ -178,7 +199,8 @@ class Graph:
         kept = sorted((i for i in ids if i in self.nodes), key=self._node_at.__getitem__)  # in the graph's order
         keys = sorted(entry for i in kept for entry in self._docs_of.get(i, ()))  # in the graph's order
         return Graph({i: self.nodes[i] for i in kept}, [edges[k] for k in at],
-                     {key: self.doc_ids[key] for _, key in keys})
+                     {key: self.doc_ids[key] for _, key in keys},
+                     {i: self.changes[i] for i in kept if i in self.changes})
 
     def id_of(self, doc: DocFact) -> str:
         """The id of the node a document of the index is."""
@@ -277,7 +299,22 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
             edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
                               ref.pos[0]))
     edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))
-    return Graph(dict(sorted(nodes.items())), edges, doc_ids)
+    return Graph(dict(sorted(nodes.items())), edges, doc_ids, _changes(index, doc_ids))
+
+
+def _changes(index: WorkspaceIndex, doc_ids: dict[tuple[str, tuple], str]) -> dict[str, list[StateChange]]:
+    """Node id -> the state changes its document makes, by column, line and states."""
+    found: dict[str, set[StateChange]] = {}
+    for machine in index.machines:
+        for doc, write in machine.writes:
+            sources = ("[*]",) if write.entry else write.sources if write.sources is not None else (None,)
+            for source in sources:
+                found.setdefault(doc_ids[doc.path, doc.pos], set()).add(
+                    StateChange(machine.name, source, write.value, write.pos[0]))
+        for doc, use in machine.computed:
+            found.setdefault(doc_ids[doc.path, doc.pos], set()).add(StateChange(machine.name, None, None, use.pos[0]))
+    return {ident: sorted(changes, key=lambda c: (c.column, c.line, c.source or "", c.target or ""))
+            for ident, changes in sorted(found.items())}
 
 
 def _edge_kind(source_kind: str, target_kind: str, mode: str) -> str:

@@ -23,7 +23,8 @@ from xanoctl.views.load import Workspace
 from xanoctl.views.schedules import describe, run_times
 
 PAGES = (("README.md", "Operations manual"), ("tasks.md", "Background tasks"), ("api.md", "API groups"),
-         ("pipelines.md", "Data pipelines"), ("functions.md", "Functions"), ("health.md", "Health"))
+         ("pipelines.md", "Data pipelines"), ("states.md", "State machines"), ("functions.md", "Functions"),
+         ("health.md", "Health"))
 ARCHIVE = "Archive/"
 MAX_DIAGRAM_EDGES = 300  # past this a mermaid diagram is unreadable (and GitHub refuses it)
 
@@ -84,7 +85,8 @@ class Manual:
     def pages(self) -> dict[str, str]:
         """File name -> Markdown; one ``README.md`` holding everything when ``single``."""
         bodies = {"README.md": self._readme(), "tasks.md": self._tasks(), "api.md": self._api(),
-                  "pipelines.md": self._pipelines(), "functions.md": self._functions(), "health.md": self._health()}
+                  "pipelines.md": self._pipelines(), "states.md": self._states(), "functions.md": self._functions(),
+                  "health.md": self._health()}
         if self.single:
             lines = [f"# {self.title_text}", ""]
             for name, title in PAGES:
@@ -296,6 +298,13 @@ class Manual:
             return "?"
         row = describe(task, "", None)
         return row["frequency"] if row["active"] else f"inactive, {row['frequency']}"
+
+    # ------------------------------------------------------------------ state machines
+
+    def _states(self) -> list[str]:
+        from xanoctl.views.states import page
+
+        return page(self)
 
     # ------------------------------------------------------------------ functions
 

@@ -13,7 +13,9 @@ from xanoctl.views.graph import Edge, Graph, Node
 
 def as_json(graph: Graph, workspaces: list[dict] | None = None) -> dict:
     """``{"nodes": [{"id", "kind", "name", "path"}], "edges": [{"from", "to", "kind", "path",
-    "line"}]}``; a missing object's node also has ``"missing": true`` (and ``"path": null``).
+    "line"}]}``; a missing object's node also has ``"missing": true`` (and ``"path": null``), a
+    node that changes states ``"states": [{"column", "from", "to", "line"}]`` (``from``:
+    ``"[*]"`` for a new row, null when the code does not tell; ``to`` null for a computed value).
     A graph of several workspaces (``workspaces``: ``[{"name", "path"}]``, listed first) has
     ``"workspace"`` on each node and edge."""
     nodes = []
@@ -23,6 +25,9 @@ def as_json(graph: Graph, workspaces: list[dict] | None = None) -> dict:
             item["missing"] = True
         if node.workspace is not None:
             item["workspace"] = node.workspace
+        if node.id in graph.changes:
+            item["states"] = [{"column": c.column, "from": c.source, "to": c.target, "line": c.line}
+                              for c in graph.changes[node.id]]
         nodes.append(item)
     edges = []
     for e in graph.edges:
@@ -60,6 +65,7 @@ def listing(graph: Graph) -> list[str]:
         for (kind, target), same in groupby(edges, key=lambda e: (e.kind, e.target)):
             mark = "  (missing)" if graph.nodes[target].missing else ""
             lines.append(f"  {kind:<7} {target}  ({_lines(list(same))}){mark}")
+        lines.extend(f"  {'state':<7} {change.text}  (line {change.line})" for change in graph.changes.get(source, ()))
     lonely = [node for node in graph.nodes.values() if not node.missing and node.kind != "api_group"
               and not graph.out_edges(node.id) and not graph.in_edges(node.id)]
     if lonely:
@@ -103,6 +109,10 @@ def tree(graph: Graph, root: Node, upstream: bool, depth: int | None = None) -> 
         walk(root.id, "", (root.id,), 0)
     if len(lines) == 1:
         lines.append("  (nothing reaches it)" if upstream else "  (it reaches nothing)")
+    changes = graph.changes.get(root.id, ())
+    if changes:
+        lines += ["", f"State changes {root.id} makes:"]
+        lines += [f"  {change.text}  (line {change.line})" for change in changes]
     return lines
 
 

@@ -25,7 +25,8 @@ def labelled(graph: Graph, workspace: str) -> Graph:
              for ident, node in graph.nodes.items()}
     edges = [dataclasses.replace(edge, source=ids[edge.source], target=ids[edge.target], workspace=workspace)
              for edge in graph.edges]
-    return Graph(nodes, edges, {key: ids[ident] for key, ident in graph.doc_ids.items()})
+    return Graph(nodes, edges, {key: ids[ident] for key, ident in graph.doc_ids.items()},
+                 {ids[ident]: changes for ident, changes in graph.changes.items()})
 
 
 def merged(graphs: list[Graph]) -> Graph:
@@ -33,11 +34,13 @@ def merged(graphs: list[Graph]) -> Graph:
     nodes: dict[str, Node] = {}
     edges = []
     doc_ids: dict[tuple[str, tuple], str] = {}
+    changes = {}
     for graph in graphs:
         nodes.update(graph.nodes)
         edges.extend(graph.edges)
         doc_ids.update(graph.doc_ids)
-    return Graph(nodes, edges, doc_ids)
+        changes.update(graph.changes)
+    return Graph(nodes, edges, doc_ids, changes)
 
 
 def resolve_each(graphs: dict[str, Graph], name: str) -> list[Node]:

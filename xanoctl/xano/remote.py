@@ -13,6 +13,12 @@ from xanoctl.errors import UsageError
 
 # Kinds as the XanoScript keyword names them, in pull order.
 KINDS: tuple[str, ...] = ("table", "function", "middleware", "api_group", "query", "task")
+# Kinds that belong to the workspace, not to a branch: one set serves every branch, and a write
+# through any branch changes the live database. Xano's documentation ("Branches do not apply to
+# the database"; a branch copies "business logic (APIs, Functions, Addons, and Tasks)") and its
+# TypeScript SDK ("Tables and microservices carry no branch dimension") agree; microservices
+# are no kind xanoctl pulls or pushes.
+WORKSPACE_KINDS: frozenset[str] = frozenset({"table"})
 # Collection path (under /workspace/{wid}) of each kind; a query's needs its group id.
 COLLECTIONS: dict[str, str] = {
     "function": "function",

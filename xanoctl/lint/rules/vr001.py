@@ -6,8 +6,10 @@ Xano binds them: `$input`, `$auth`, `$env`, `$db` everywhere; `$$`, `$this` and 
 filter arguments, `array.*` statements and loops; `$output` in a `db.*` statement's `addon`
 and in an `addon`; `$error` inside `catch`; `$response` in tests and `util.post_process`. A read of anything else is `null` at best, usually a
 misspelt name or a variable that was renamed: the message names the closest bound one.
-Disabled statements neither bind nor are checked; names in backtick expressions and code
-strings are not checked.
+Disabled code neither binds nor is checked (statements, `!key: value` entries, the arguments of
+a `|!filter`); names in backtick expressions and code strings are not checked. A read after a
+`placeholder "..."` (what Xano's exporter writes for a statement it cannot print), or in the
+same loop, is not reported: the statement it stands for may bind the name.
 
 Bad::
 

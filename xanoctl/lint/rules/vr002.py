@@ -4,7 +4,9 @@ A variable that no expression of its document reads is dead weight at best; more
 value was meant to be used (returned, passed on) and a different name is read instead.
 Variables bound by `as` are exempt: they often only name a side effect (`db.add ... as $row`).
 A name mentioned in a backtick expression, in `api.lambda` code or in a template text counts
-as read, and so does a read in a disabled statement.
+as read, and so does a read in disabled code (a statement, a `!key: value` entry, a `|!filter`).
+A `var` set before a `placeholder "..."` (what Xano's exporter writes for a statement it cannot
+print), or in the same loop, is not reported: the statement it stands for may read it.
 
 Bad::
 
