@@ -113,6 +113,17 @@ def change_of(name: str, diff: str) -> Change:
 # ---------------------------------------------------------------------------- running mutmut
 
 
+# On PYTHONPATH for every process a test spawns (``xanoctl`` killed mid-push): such a process
+# runs the mutant in force like the test does, but cannot record mutmut's stats (mutmut reads its
+# settings from the folder it runs in, and a spawned xanoctl runs in the test's repository).
+SITE = '''"""Written by bench/mutation.py for the processes tests spawn under mutmut."""
+import os
+
+if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+    os.environ["MUTANT_UNDER_TEST"] = ""
+'''
+
+
 def prepare(group: str, modules: list[str], tests: list[str]) -> Path:
     """The group's copy of the repository, with the mutmut settings for it."""
     work = OUT / group
@@ -124,6 +135,8 @@ def prepare(group: str, modules: list[str], tests: list[str]) -> Path:
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".xanoctl"))
         elif source.exists():
             shutil.copy2(source, target)
+    (work / "site").mkdir(exist_ok=True)
+    (work / "site" / "sitecustomize.py").write_text(SITE, encoding="utf-8")
     present = [f"tests/{t}" for t in tests if (ROOT / "tests" / t).exists()]
     settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     settings += (
@@ -149,8 +162,8 @@ def run_mutmut(work: Path, module: str | None, workers: int, survivors: bool = F
             if not names:
                 return 0
     (work / "mutants").mkdir(exist_ok=True)  # on PYTHONPATH before Python starts, or imports never look there
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(work / "mutants"),
-                                                                        os.environ.get("PYTHONPATH")]))}
+    paths = [str(work / "mutants"), str(work / "site"), os.environ.get("PYTHONPATH")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
     command = ["nice", "-n", "10", sys.executable, "-m", "mutmut", "run", "--max-children", str(workers), *names]
     with open(work / "mutmut.log", "ab") as log:
         return subprocess.run(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
