@@ -161,6 +161,8 @@ def run_mutmut(work: Path, module: str | None, workers: int, survivors: bool = F
             names = [n for n, (status, _) in results(work).items() if n.startswith(prefix) and status not in KILLED]
             if not names:
                 return 0
+            # map the tests added since the last run too: mutmut's stats are collected again
+            (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     (work / "mutants").mkdir(exist_ok=True)  # on PYTHONPATH before Python starts, or imports never look there
     paths = [str(work / "mutants"), str(work / "site"), os.environ.get("PYTHONPATH")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
