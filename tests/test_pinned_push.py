@@ -4,7 +4,9 @@ the whole suite before)."""
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +15,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 from shiphelpers import FUNCTIONS, edited, fn_path, journal_events, shop, wait_for  # noqa: E402,F401
 
 from xanoctl.emulator.testing import function_source, query_source  # noqa: E402
+
+
+HOOK = Path(__file__).parent / "crashhook"  # tests/test_crash.py's: SIGKILL before the Nth matching write
+
+
+def killed(shop, *args: str, before_journal_write: int) -> None:
+    """``xanoctl ARGS`` killed just before its Nth write to the journal (the header takes two, then
+    each step's "started" and "done"): 4 is after the first step reached Xano, before the journal
+    heard so."""
+    env = {**os.environ, **shop.env, "XANOCTL_HTTP_CONCURRENCY": "1", "XANOCTL_CRASH_ROOT": str(shop.root),
+           "XANOCTL_CRASH_AT": str(before_journal_write), "XANOCTL_CRASH_MATCH": ".jsonl",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK), os.environ.get("PYTHONPATH")]))}
+    script = Path(sys.executable).with_name("xanoctl")
+    done = subprocess.run([str(script), *args], cwd=shop.root, env=env, capture_output=True, text=True, timeout=100)
+    assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
 
 
 def outcome(shop) -> str | None:
@@ -67,3 +84,42 @@ def test_an_undo_whose_re_create_was_lost_finishes_when_run_again(shop):
     assert outcome(shop) == "undone"
     assert shop.entry(fn_path("Utils/f05"))["id"] == shop.stored("function", "Utils/f05").id
     assert "already undone" in shop.cli("rollback", "--last-push").output
+
+
+def test_resume_refuses_to_create_what_someone_created_remotely_since_the_push_began(shop):
+    for name in ("Utils/new1", "Utils/new2"):
+        shop.write(fn_path(name), function_source(name, '"mine"'))
+    killed(shop, "push", before_journal_write=4)  # new1 created, new2 not yet
+    theirs = function_source("Utils/new2", '"theirs"')
+    shop.emu.add("function", "Utils/new2", theirs)  # a colleague creates the same name meanwhile
+    result = shop.cli("push", "--resume", code=1)
+    assert f"{fn_path('Utils/new2')}: function 'Utils/new2'" in result.output
+    assert "appeared remotely since the push began" in result.output
+    assert shop.remote()[("function", "Utils/new2")] == theirs
+
+
+def test_resume_refuses_to_update_what_someone_deleted_remotely_since_the_push_began(shop):
+    for name in FUNCTIONS[:2]:
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "mine"))
+    killed(shop, "push", before_journal_write=4)  # f01 updated, f02 not yet
+    shop.emu.mutate(lambda state: state.store.remove(state.store.workspace(shop.emu.workspace_id).live, "function",
+                                                     shop.stored("function", FUNCTIONS[1]).id))
+    result = shop.cli("push", "--resume", code=1)
+    assert f"{fn_path(FUNCTIONS[1])}: function {FUNCTIONS[1]!r} (id 2) was deleted remotely since the push began" \
+        in result.output
+    assert ("function", FUNCTIONS[1]) not in shop.remote()  # not created again behind the colleague's back
+
+
+def test_resume_force_overwrites_a_colleague_s_edit_and_an_undo_brings_theirs_back(shop):
+    for name in FUNCTIONS[:2]:
+        shop.write(fn_path(name), edited(shop.read(fn_path(name)), "mine"))
+    pulled = shop.remote()
+    killed(shop, "push", before_journal_write=4)  # f01 updated, f02 not yet
+    theirs = edited(pulled[("function", FUNCTIONS[1])], "colleague")
+    shop.remote_edit(FUNCTIONS[1], theirs)
+    shop.cli("push", "--resume", "--force")
+    assert all(shop.remote()[("function", n)] == shop.read(fn_path(n)) for n in FUNCTIONS[:2])
+    shop.cli("rollback", "--last-push")
+    after = shop.remote()
+    assert after[("function", FUNCTIONS[0])] == pulled[("function", FUNCTIONS[0])]
+    assert after[("function", FUNCTIONS[1])] == theirs  # the snapshot taken when forcing, not the pulled one
