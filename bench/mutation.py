@@ -67,6 +67,13 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "rules": (sorted(str(p.relative_to(ROOT)) for p in (ROOT / "xanoctl" / "lint" / "rules").glob("[a-z]*[0-9].py")),
               RULE_TESTS),
 }
+# test modules that --quick leaves out (a run on a shared or small machine): each takes seconds per
+# test (processes killed mid-push, Ctrl-C, whole multidoc imports) or tests another concern
+QUICK_SKIPS: dict[str, list[str]] = {
+    "push": ["test_push_recovery.py", "test_status_cli.py", "test_push_transaction.py", "test_shared_schema.py",
+             "test_shared_schema_policy.py"],
+    "pull": ["test_official_layout.py", "test_repo_workspace.py", "test_pull_commit.py"],
+}
 COPIED = ["xanoctl", "grammar", "tests", "workspace", "docs", "README.md", "xanoctl-baseline.json", ".github"]
 KILLED = {"killed", "timeout", "caught by type check"}
 
@@ -135,6 +142,9 @@ def prepare(group: str, modules: list[str], tests: list[str]) -> Path:
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".xanoctl"))
         elif source.exists():
             shutil.copy2(source, target)
+    if (work / "mutants" / "xanoctl").is_dir():  # mutmut copies the package's data files only once
+        shutil.copytree(ROOT / "xanoctl", work / "mutants" / "xanoctl", dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.pyc"))
     (work / "site").mkdir(exist_ok=True)
     (work / "site" / "sitecustomize.py").write_text(SITE, encoding="utf-8")
     present = [f"tests/{t}" for t in tests if (ROOT / "tests" / t).exists()]
@@ -247,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--together", action="store_true",
                         help="one mutmut run for the group's mutants not tested yet, instead of one run per "
                              "module (saves mutmut's clean run of each module's tests: the 26 rules)")
+    parser.add_argument("--quick", action="store_true",
+                        help="leave out the slowest test modules of the group (QUICK_SKIPS), in a work folder "
+                             "of its own: figures for a local run; the weekly job runs the whole map")
     parser.add_argument("--no-run", action="store_true", help="report the last results without running")
     parser.add_argument("--list", action="store_true", help="print the groups, modules and tests, and stop")
     args = parser.parse_args(argv)
@@ -272,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [m for m in modules if not args.module or m in args.module]
         if not chosen:
             continue
-        work = prepare(group, modules, tests)
+        if args.quick:
+            tests = [t for t in tests if t not in QUICK_SKIPS.get(group, [])]
+        work = prepare(group + ("-quick" if args.quick else ""), modules, tests)
         if args.together and not args.no_run:
             print(f"{group}: mutating {len(chosen)} modules in one run", flush=True)
             run_mutmut(work, None, args.workers)
