@@ -29,6 +29,8 @@ def test_every_group_maps_existing_modules_to_existing_tests():
         assert modules and tests, name
         assert [m for m in modules if not (REPO / m).is_file()] == [], name
         assert [t for t in tests if not (REPO / "tests" / t).is_file()] == [], name
+    for name, skipped in mutation_script().QUICK_SKIPS.items():
+        assert set(skipped) < set(groups[name][1]), name  # --quick leaves some of the group's tests out, not all
     watched = {m for modules, _ in groups.values() for m in modules}
     for module in ("xanoctl/sync/push.py", "xanoctl/sync/plan.py", "xanoctl/sync/apply.py", "xanoctl/sync/journal.py",
                    "xanoctl/sync/restore.py", "xanoctl/sync/lockupdate.py", "xanoctl/sync/rollback.py",
