@@ -50,7 +50,7 @@ PUSH_TESTS = ["test_push_cli.py", "test_push_failures.py", "test_push_recovery.p
               "test_rollback_cli.py", "test_push_transaction.py", "test_status_cli.py", "test_shared_schema.py",
               "test_shared_schema_policy.py", "test_pinned_push.py"]
 PULL_TESTS = ["test_first_pull.py", "test_pull.py", "test_pull_commit.py", "test_paths.py", "test_stray_files.py",
-              "test_official_layout.py", "test_repo_workspace.py"]
+              "test_official_layout.py", "test_repo_workspace.py", "test_pinned_pull.py"]
 LINT_TESTS = ["test_lint_engine.py", "test_lint_cli.py", "test_lint_secrets.py", "test_pinned_lint.py"]
 # not test_lint_seeds.py (whole generated workspaces, seconds per run): the rules' own tests pin them
 RULE_TESTS = ["test_lint_rules.py", "test_lint_rules_flow.py", "test_lint_semantic_rules.py",
