@@ -6,11 +6,19 @@ and the errors that say what to fix."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from xanoctl.errors import XanoctlError
-from xanoctl.sync.workspace import Staged, UnsafePathError, WorkspaceFolder
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shiphelpers import wait_for  # noqa: E402
+
+from xanoctl import atomic  # noqa: E402
+from xanoctl.errors import XanoctlError  # noqa: E402
+from xanoctl.sync.workspace import Staged, UnsafePathError, WorkspaceFolder  # noqa: E402
 
 
 def test_taking_a_file_back_from_the_folder_built_aside_removes_the_folders_it_leaves_empty(tmp_path):
@@ -84,3 +92,80 @@ def test_a_first_pull_whose_files_clash_names_the_file_and_leaves_nothing(tmp_pa
     assert str(caught.value) == (f"cannot write function/a.xs/b.xs in {root}: File exists; "
                                  "nothing was changed: fix that, then pull again")
     assert not (tmp_path / "new").exists()
+
+
+# ---------------------------------------------------------------------------- atomic writes
+
+
+def temporaries(folder) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
+
+
+def test_a_write_that_fails_half_way_keeps_the_old_content_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "a.xs"
+    atomic.write_atomic(target, b"old")
+    with pytest.raises(TypeError):
+        atomic.write_atomic(target, "not bytes")  # fails after the temporary file was opened
+    assert target.read_bytes() == b"old" and temporaries(tmp_path) == []
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(IsADirectoryError):
+        atomic.write_atomic(tmp_path / "folder", b"new")  # the rename fails
+    assert temporaries(tmp_path) == []
+
+
+def test_a_temporary_file_left_by_this_process_id_is_taken_over(tmp_path):
+    target = tmp_path / "a.xs"
+    leftover = atomic.temporary_name(str(target))
+    (tmp_path / os.path.basename(leftover)).write_bytes(b"half")  # an earlier process with our pid died
+    atomic.write_atomic(target, b"whole", mode=0o600)
+    assert target.read_bytes() == b"whole" and temporaries(tmp_path) == []
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_file_created_for_the_folder_built_aside_never_replaces_one(tmp_path):
+    target = tmp_path / "a.xs"
+    atomic.create(target, b"first")
+    with pytest.raises(FileExistsError):
+        atomic.create(target, b"second")
+    assert target.read_bytes() == b"first"
+    with pytest.raises(TypeError):
+        atomic.create(tmp_path / "b.xs", "not bytes")
+    assert not (tmp_path / "b.xs").exists()  # nothing half-written is left
+
+
+def test_only_names_of_xanoctl_s_temporary_files_give_a_writer():
+    assert atomic.writer_of(".a.xs.xanoctl-123-456.tmp") == 123
+    assert atomic.writer_of(".a.xs.77-456.tmp") == 77 and atomic.writer_of(".xanoctl.lock.78-1.tmp") == 78  # older
+    assert atomic.writer_of(".notes.txt.79-1.tmp") is None and atomic.writer_of("a.xs.xanoctl-1-2.tmp") is None
+
+
+def test_a_process_is_alive_until_it_exits_and_a_zombie_or_an_impossible_pid_is_not():
+    assert atomic.process_alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    wait_for(lambda: zombie(child.pid))  # exited, not reaped yet
+    assert not atomic.process_alive(child.pid)
+    child.wait()
+    assert not atomic.process_alive(child.pid) and not atomic.process_alive(2 ** 80)
+
+
+def zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+    except OSError:
+        return True
+
+
+def test_a_sweep_removes_files_of_dead_writers_and_keeps_those_of_living_ones(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()
+    names = [f".a.xs.xanoctl-{dead.pid}-1.tmp", f"sub/.b.xs.xanoctl-{os.getpid()}-1.tmp",
+             f".git/.d.xs.xanoctl-{dead.pid}-1.tmp", "notes.tmp"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    found = atomic.sweep(tmp_path) + atomic.Sweep()
+    assert [p.relative_to(tmp_path).as_posix() for p in found.removed] == [f".a.xs.xanoctl-{dead.pid}-1.tmp"]
+    assert [p.relative_to(tmp_path).as_posix() for p in found.kept] == [f"sub/.b.xs.xanoctl-{os.getpid()}-1.tmp"]
+    assert (tmp_path / ".git" / f".d.xs.xanoctl-{dead.pid}-1.tmp").exists() and (tmp_path / "notes.tmp").exists()
