@@ -123,3 +123,28 @@ def test_resume_force_overwrites_a_colleague_s_edit_and_an_undo_brings_theirs_ba
     after = shop.remote()
     assert after[("function", FUNCTIONS[0])] == pulled[("function", FUNCTIONS[0])]
     assert after[("function", FUNCTIONS[1])] == theirs  # the snapshot taken when forcing, not the pulled one
+
+
+def test_an_undo_finishes_when_an_object_the_push_created_was_deleted_meanwhile(shop):
+    shop.write("function/Utils/added.xs", function_source("Utils/added", '"added"'))
+    shop.write(fn_path(FUNCTIONS[0]), edited(shop.read(fn_path(FUNCTIONS[0])), "v2"))
+    before = shop.remote()
+    shop.cli("push")
+    created = shop.stored("function", "Utils/added")
+    shop.emu.mutate(lambda state: state.store.remove(state.store.workspace(shop.emu.workspace_id).live, "function",
+                                                     created.id))  # someone removed it in the Xano UI
+    result = shop.cli("rollback", "--last-push")
+    assert "deleted      function/Utils/added.xs" in result.output
+    assert shop.remote() == before and outcome(shop) == "undone"
+
+
+def test_a_failed_push_takes_away_the_api_group_it_created_and_puts_back_what_it_updated(shop):
+    shop.write("api/Admin/api_group.xs", 'api_group Admin {\n  canonical = "adm123"\n}')
+    shop.write("api/Admin/users_GET.xs", query_source("users", "GET", '"users"').replace(
+        "verb=GET {\n", 'verb=GET {\n  api_group = "Admin"\n', 1))
+    shop.write(fn_path(FUNCTIONS[0]), edited(shop.read(fn_path(FUNCTIONS[0])), "v2"))
+    before = shop.remote()
+    shop.emu.set_faults("5xx-write-burst=3@3")  # the group is created, the function updated; the endpoint fails
+    result = shop.cli("push", code=1, concurrency=1)
+    assert "the remote is back as it was before the push" in result.output
+    assert shop.remote() == before and shop.stored("api_group", "Admin") is None
