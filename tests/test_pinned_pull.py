@@ -6,6 +6,7 @@ and the errors that say what to fix."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_a_failed_stage_leaves_no_folder_it_created(tmp_path):
     folder = WorkspaceFolder(root)
     folder.write("function/z.xs", b"a file where a folder is needed")
     with pytest.raises(XanoctlError) as caught:
-        folder.stage({"function/b/new.xs": b"1", "function/z.xs/c.xs": b"2"})
+        folder.stage({"function/b/c/new.xs": b"1", "function/z.xs/c.xs": b"2"})
     assert str(caught.value) == (f"cannot write function/z.xs/c.xs in {root}: File exists; "
                                  "nothing was changed: fix that, then pull again")
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == ["function", "function/z.xs"]
@@ -92,6 +93,98 @@ def test_a_first_pull_whose_files_clash_names_the_file_and_leaves_nothing(tmp_pa
     assert str(caught.value) == (f"cannot write function/a.xs/b.xs in {root}: File exists; "
                                  "nothing was changed: fix that, then pull again")
     assert not (tmp_path / "new").exists()
+
+
+def test_a_file_that_is_a_link_outside_or_to_the_folder_itself_is_refused_by_name(tmp_path):
+    outside = tmp_path / "outside.xs"
+    outside.write_bytes(b"theirs")
+    root = tmp_path / "ws"
+    folder = WorkspaceFolder(root)
+    folder.write("function/keep.xs", b"0")
+    os.symlink(outside, root / "function" / "out.xs")
+    os.symlink(root, root / "function" / "self.xs")
+    for rel in ("function/out.xs", "function/self.xs"):
+        with pytest.raises(UnsafePathError) as caught:
+            folder.write(rel, b"mine")
+        assert str(caught.value) == f"refusing the path {rel!r}: it resolves outside {root}"
+    assert outside.read_bytes() == b"theirs"
+    os.symlink(tmp_path, root / "function" / "up")
+    with pytest.raises(UnsafePathError, match="refusing the path 'function/up/x.xs': it resolves outside"):
+        folder.write("function/up/x.xs", b"mine")
+
+
+def test_the_folders_a_failed_stage_removed_are_checked_again_before_the_next_write(tmp_path):
+    root = tmp_path / "ws"
+    folder = WorkspaceFolder(root)
+    folder.write("function/z.xs", b"a file where a folder is needed")
+    with pytest.raises(XanoctlError):
+        folder.stage({"function/b/c/new.xs": b"1", "function/z.xs/c.xs": b"2"})
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == ["function", "function/z.xs"]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, root / "function" / "b")
+    with pytest.raises(UnsafePathError):
+        folder.write("function/b/x.xs", b"mine")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_file_that_cannot_be_put_in_place_stops_the_pull_saying_so(tmp_path):
+    root = tmp_path / "ws"
+    folder = WorkspaceFolder(root)
+    folder.write("function/a.xs", b"old a")
+    staged = folder.stage({"function/a.xs": b"new a", "function/b.xs": b"new b", "function/c.xs": b"new c"})
+    (root / "function" / "b.xs").mkdir()
+    (root / "function" / "b.xs" / "inside").write_text("x")  # a folder now stands where b.xs goes
+    with pytest.raises(XanoctlError) as caught:
+        folder.install(staged)
+    assert str(caught.value).startswith(f"cannot write {root / 'function' / 'b.xs'}: ")
+    assert str(caught.value).endswith("; the pull stopped half-way: fix that, then pull again")
+    assert "[Errno" not in str(caught.value)
+    assert (root / "function" / "a.xs").read_bytes() == b"new a" and not (root / "function" / "c.xs").exists()
+    assert temporaries(root / "function") == []  # what was not put in place is discarded
+
+
+def test_a_first_pull_whose_folder_appeared_meanwhile_changes_nothing(tmp_path):
+    root = tmp_path / "ws"
+    folder = WorkspaceFolder(root)
+    staged = folder.stage({"function/a.xs": b"1"})
+    aside = staged.aside
+    assert os.path.dirname(aside) == str(tmp_path)
+    assert re.fullmatch(rf"\.ws\.xanoctl-{os.getpid()}-\d+\.tmp", os.path.basename(aside))
+    (root / "theirs").mkdir(parents=True)  # someone made the folder meanwhile
+    with pytest.raises(XanoctlError) as caught:
+        folder.install(staged)
+    assert str(caught.value).startswith(f"cannot create {root}: ") and "[Errno" not in str(caught.value)
+    assert str(caught.value).endswith("; nothing was changed: fix that, then pull again")
+    assert not os.path.exists(aside) and sorted(os.listdir(root)) == ["theirs"]
+
+
+def test_a_manifest_that_cannot_be_written_into_the_new_folder_changes_nothing(tmp_path):
+    root = tmp_path / "new" / "ws"
+    folder = WorkspaceFolder(root)
+    staged = folder.stage({"xanoctl.lock/x.xs": b"1"})  # a folder where the manifest goes
+    with pytest.raises(XanoctlError) as caught:
+        folder.stage_manifest(staged, b"{}")
+    assert str(caught.value) == (f"cannot write xanoctl.lock in {root}: Is a directory; nothing was changed: "
+                                 "fix that, then pull again")
+    assert not (tmp_path / "new").exists()
+
+
+def test_sweeping_asides_removes_those_of_dead_pulls_only(tmp_path, monkeypatch):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    parent = tmp_path / "repo"
+    parent.mkdir()
+    names = [f".ws.xanoctl-{dead.pid}-7.tmp", f".ws.{dead.pid}-ab12.tmp", f".ws.xanoctl-{os.getpid()}-8.tmp",
+             f".other.xanoctl-{dead.pid}-9.tmp", "ws"] + [f"note{n}" for n in range(20)]
+    for name in names:
+        (parent / name).mkdir()
+        (parent / name / "f.xs").write_text("x")
+    (parent / f".ws.xanoctl-{dead.pid}-6.tmp.txt").write_text("a file")
+    monkeypatch.chdir(tmp_path)  # not the folder swept
+    removed = WorkspaceFolder(parent / "ws").sweep_asides()
+    assert sorted(p.name for p in removed) == sorted([f".ws.xanoctl-{dead.pid}-7.tmp", f".ws.{dead.pid}-ab12.tmp"])
+    assert sorted(os.listdir(parent)) == sorted(names[2:] + [f".ws.xanoctl-{dead.pid}-6.tmp.txt"])
 
 
 # ---------------------------------------------------------------------------- atomic writes
