@@ -113,6 +113,12 @@ def test_a_file_that_is_a_link_outside_or_to_the_folder_itself_is_refused_by_nam
         folder.write("function/up/x.xs", b"mine")
 
 
+def test_a_workspace_folder_whose_name_ends_in_a_space_is_written_into(tmp_path):
+    folder = WorkspaceFolder(tmp_path / "ws ")
+    folder.write("function/a.xs", b"1")
+    assert (tmp_path / "ws " / "function" / "a.xs").read_bytes() == b"1"
+
+
 def test_the_folders_a_failed_stage_removed_are_checked_again_before_the_next_write(tmp_path):
     root = tmp_path / "ws"
     folder = WorkspaceFolder(root)
