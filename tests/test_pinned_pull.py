@@ -268,3 +268,43 @@ def test_a_sweep_removes_files_of_dead_writers_and_keeps_those_of_living_ones(tm
     assert [p.relative_to(tmp_path).as_posix() for p in found.removed] == [f".a.xs.xanoctl-{dead.pid}-1.tmp"]
     assert [p.relative_to(tmp_path).as_posix() for p in found.kept] == [f"sub/.b.xs.xanoctl-{os.getpid()}-1.tmp"]
     assert (tmp_path / ".git" / f".d.xs.xanoctl-{dead.pid}-1.tmp").exists() and (tmp_path / "notes.tmp").exists()
+
+
+def test_new_files_get_the_umask_s_permissions_never_execute(tmp_path, monkeypatch):
+    umask = os.umask(0o022)
+    try:
+        atomic.write_atomic(tmp_path / "a.xs", b"1")
+        atomic.create(tmp_path / "b.xs", b"2")
+        monkeypatch.chdir(tmp_path)
+        atomic.write_atomic("c.xs", b"3")  # a bare name: the current folder
+    finally:
+        os.umask(umask)
+    assert [oct(p.stat().st_mode & 0o777) for p in sorted(tmp_path.iterdir())] == ["0o644"] * 3
+
+
+def test_asking_whether_a_process_is_alive_leaves_it_running(tmp_path):
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert atomic.process_alive(child.pid) and atomic.process_alive(child.pid)
+        assert child.poll() is None  # still running: the check sends no signal that stops it
+    finally:
+        child.kill()
+        child.wait()
+    odd = tmp_path / "sync) R x"  # a name with a parenthesis and a state letter, as /proc/PID/stat shows it
+    os.symlink(sys.executable, odd)
+    zombie_child = subprocess.Popen([str(odd), "-c", "pass"])
+    wait_for(lambda: zombie(zombie_child.pid))
+    assert not atomic.process_alive(zombie_child.pid)
+    zombie_child.wait()
+
+
+def test_a_sweep_looks_at_every_file_of_a_folder(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    names = [f".f{n}.xs.xanoctl-{dead.pid}-1.tmp" for n in range(8)] + [f"other{n}.tmp" for n in range(8)] \
+        + [f".g{n}.xs.xanoctl-{os.getpid()}-1.tmp" for n in range(8)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    found = atomic.sweep(tmp_path)
+    assert sorted(p.name for p in found.removed) == sorted(names[:8])
+    assert sorted(p.name for p in found.kept) == sorted(names[16:])
