@@ -65,22 +65,16 @@ def test_an_unused_suppression_is_a_warning_at_the_comment_and_does_not_fail_the
     assert result.exit_code == 0
 
 
-def test_an_unreadable_suppression_is_reported_and_the_ones_after_it_still_silence(tmp_path):
-    caller = CALLER.replace("    function.run", "    // xanoctl: ignore ID001\n    function.run").replace(
+@pytest.mark.parametrize("comment, message", [
+    ("// xanoctl: ignore ID001",
+     "unreadable suppression; write `// xanoctl: ignore[CODE] reason` on the line above the statement"),
+    ("// xanoctl: ignore[] no code", "suppression names no rule code; `xanoctl rules` lists the codes")])
+def test_a_suppression_that_cannot_be_used_is_reported_and_the_ones_after_it_still_silence(tmp_path, comment, message):
+    caller = CALLER.replace("    function.run", f"    {comment}\n    function.run").replace(
         "    var $count", "    // xanoctl: ignore[FP003] legacy reader\n    var $count")
     result = lint(tmp_path, {"w.xs": WORKER, "t.xs": caller})
     assert found(result) == [("ID001", 8), ("XS900", 6)] and result.suppressed == 1
-    assert [f.message for f in result.findings if f.code == "XS900"] == [
-        "unreadable suppression; write `// xanoctl: ignore[CODE] reason` on the line above the statement"]
-
-
-def test_a_suppression_naming_no_code_is_reported_and_later_ones_still_silence(tmp_path):
-    caller = CALLER.replace("    function.run", "    // xanoctl: ignore[] no code\n    function.run").replace(
-        "    var $count", "    // xanoctl: ignore[FP003] legacy reader\n    var $count")
-    result = lint(tmp_path, {"w.xs": WORKER, "t.xs": caller})
-    assert found(result) == [("ID001", 8), ("XS900", 6)] and result.suppressed == 1
-    assert [f.message for f in result.findings if f.code == "XS900"] == [
-        "suppression names no rule code; `xanoctl rules` lists the codes"]
+    assert [f.message for f in result.findings if f.code == "XS900"] == [message]
 
 
 def test_known_codes_beside_an_unknown_one_still_silence(tmp_path):
