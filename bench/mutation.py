@@ -122,12 +122,16 @@ def change_of(name: str, diff: str) -> Change:
 
 # On PYTHONPATH for every process a test spawns (``xanoctl`` killed mid-push): such a process
 # runs the mutant in force like the test does, but cannot record mutmut's stats (mutmut reads its
-# settings from the folder it runs in, and a spawned xanoctl runs in the test's repository).
+# settings from the folder it runs in, and a spawned xanoctl runs in the test's repository), and
+# it hears Ctrl-C (the tests that send SIGINT) though mutmut's workers ignore it.
 SITE = '''"""Written by bench/mutation.py for the processes tests spawn under mutmut."""
 import os
+import signal
 
 if os.environ.get("MUTANT_UNDER_TEST") == "stats":
     os.environ["MUTANT_UNDER_TEST"] = ""
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # mutmut's workers ignore Ctrl-C; a test's xanoctl must not
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 '''
 
 
