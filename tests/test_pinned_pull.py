@@ -220,6 +220,13 @@ def test_a_temporary_file_left_by_this_process_id_is_taken_over(tmp_path):
     atomic.write_atomic(target, b"whole", mode=0o600)
     assert target.read_bytes() == b"whole" and temporaries(tmp_path) == []
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+    umask = os.umask(0o022)
+    try:
+        (tmp_path / os.path.basename(leftover)).write_bytes(b"half")
+        atomic.write_atomic(target, b"again")
+    finally:
+        os.umask(umask)
+    assert target.read_bytes() == b"again" and oct(target.stat().st_mode & 0o777) == "0o644"
 
 
 def test_a_file_created_for_the_folder_built_aside_never_replaces_one(tmp_path):
@@ -284,7 +291,9 @@ def test_new_files_get_the_umask_s_permissions_never_execute(tmp_path, monkeypat
 
 
 def test_asking_whether_a_process_is_alive_leaves_it_running(tmp_path):
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    child = subprocess.Popen([sys.executable, "-c", "import signal, time\n"  # any signal's default action
+                              "for s in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_DFL)\n"
+                              "time.sleep(30)"])
     try:
         assert atomic.process_alive(child.pid) and atomic.process_alive(child.pid)
         assert child.poll() is None  # still running: the check sends no signal that stops it
