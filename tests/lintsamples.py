@@ -32,3 +32,12 @@ def function(name: str, inputs: str = "", stack: str = "", response: str = "null
     body_in = "".join(f"    {line}\n" for line in inputs.splitlines() if line.strip())
     body = "".join(f"    {line}\n" for line in stack.splitlines() if line.strip())
     return f'function "{name}" {{\n  input {{\n{body_in}  }}\n  stack {{\n{body}  }}\n  response = {response}\n}}\n'
+
+
+def write_workspace(root, files: dict[str, str]) -> None:
+    """A pulled workspace at ``root`` (a ``pathlib.Path``): ``files`` by path under it, and its
+    ``xanoctl.lock``."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")

@@ -144,6 +144,7 @@ class Scenario:
     remote: Callable[[Shop], None] | None = None  # someone's work in Xano before the command
     recover: Callable[[Shop, "Scenario", str], str] = lambda shop, sc, way: way
     ways: tuple[str, ...] = ("forward",)  # forward: the command's effect; back: as before it
+    # (a finished push undone goes "undone": the remote and the files as before the user's edits)
     back_states: dict[str, str] = field(default_factory=dict)  # status after going back
     forward_states: dict[str, str] = field(default_factory=dict)
     committed: str = ""  # forward ends with this path committed (the workspace, or only xanoctl.lock)
@@ -204,7 +205,10 @@ def recover_push(shop: Shop, scenario: Scenario, way: str) -> str:
     if way == "forward":
         shop.cli(*scenario.args)  # not begun: run it again (finished: nothing to do)
     elif shop.journals():
+        ends = [e for e in journal_events(shop.journals()[-1]) if e["type"] == "end"]
         shop.cli("rollback", "--last-push")  # finished: undo it
+        if ends and ends[-1].get("outcome") == "pushed":
+            return "undone"  # the files go back with the remote
     return way
 
 
@@ -248,7 +252,7 @@ def scenarios(base: str) -> list[Scenario]:
         Scenario("rollback --to --commit", rollback_args, 4, prepare=oops_pushed, recover=recover_push,
                  committed="workspace"),
         Scenario("rollback --last-push --commit", ["rollback", "--last-push", "--commit"], 4, prepare=push_first,
-                 recover=recover_undo, forward_states=PUSHED_BACK, committed="workspace/xanoctl.lock"),
+                 recover=recover_undo, committed="workspace"),
         Scenario("push --resume", ["push", "--resume"], 3, **{**pushing, "prepare": push_killed}),
         Scenario("push failing, restored", ["push", "--delete"], 4, faults="5xx-write-burst=3@3", **pushing),
     ]
@@ -265,7 +269,7 @@ def check(shop: Shop, scenario: Scenario, way: str, expected: State, where: str)
     report = status(shop)
     assert report["unfinished_push"] is None, f"{where}: {report['unfinished_push']}"
     assert report["temporary_files"] == {"removed": [], "in_use": []}, where
-    wanted = scenario.back_states if way == "back" else scenario.forward_states
+    wanted = {"back": scenario.back_states, "undone": {}}.get(way, scenario.forward_states)
     assert states(report) == wanted, f"{where}: status {states(report)}"
     if scenario.committed and way == "forward":
         dirty = shop.repo.git.status("--porcelain", "--", scenario.committed)
@@ -314,8 +318,10 @@ def test_a_kill_at_any_point_loses_nothing_and_leaves_nothing(world, index):
     # the reference run: every event the command causes, and where it leads
     shop = world.fresh(scenario.remote)
     remote = shop.remote()
+    pristine = state_of(shop)["tree"]
     scenario.prepare(shop)
-    expected = {"back": {"remote": remote, "tree": state_of(shop)["tree"]}}
+    expected = {"back": {"remote": remote, "tree": state_of(shop)["tree"]},
+                "undone": {"remote": remote, "tree": pristine}}
     world.emu.set_faults(scenario.faults)
     code, events = run_traced(shop, scenario.args)
     world.emu.reset_faults()
@@ -362,6 +368,7 @@ def test_kills_from_outside_while_requests_are_in_flight(world):
     scenario = scenarios("HEAD")[3]
     for attempt in range(3):
         shop = world.fresh()
+        pristine = state_of(shop)
         user_edits(shop)
         before = state_of(shop)
         shop.emu.set_faults("latency-ms=60,write-latency-ms=120")
@@ -396,5 +403,7 @@ def test_kills_from_outside_while_requests_are_in_flight(world):
                 remote[("function", name)] = shop.read(fn_path(name))
             remote[("function", "Utils/Brand New")] = shop.read(NEW_FILE)
             check(shop, scenario, way, {"remote": remote, "tree": before["tree"]}, where)
+        elif way == "undone":
+            check(shop, scenario, way, pristine, where)
         else:
             check(shop, scenario, way, before, where)

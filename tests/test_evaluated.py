@@ -183,7 +183,7 @@ def test_a_filter_argument_takes_the_operators_to_its_right(expr, model):
 
 def fl002(tmp_path: Path, value: str, inputs: str = "text phone\njson ranked\nint id"):
     result = lint(tmp_path, function("Utils/A", inputs, f"var $v {{ value = {value} }}", "$v"))
-    return [(f.line, f.column, f.end_column, f.message, f.fix) for f in result.findings if f.code == "FL002"]
+    return [(f.line, f.column, f.end_column, f.message, f.replacement) for f in result.findings if f.code == "FL002"]
 
 
 def test_fl002_a_comparison_swallowed_by_the_needle(tmp_path):
@@ -233,7 +233,7 @@ def test_fl002_across_lines_names_the_operator_without_a_fix(tmp_path):
 def test_xs003_an_unknown_statement_with_the_closest_real_one(tmp_path):
     stack = "db.rawQuery user as $rows\n!retrun {\n  value = 1\n}\nutil.send_mail {\n  to = \"a@b.c\"\n}"
     result = lint(tmp_path, function("Utils/A", "", stack, "$rows"))
-    assert [(f.code, f.line, f.column, f.end_column, f.message, f.fix) for f in result.findings] == [
+    assert [(f.code, f.line, f.column, f.end_column, f.message, f.replacement) for f in result.findings] == [
         ("XS003", 5, 5, 16, "unknown statement `db.rawQuery`: did you mean `db.query`?", "db.query"),
         ("XS003", 6, 6, 12, "unknown statement `retrun`: did you mean `return`?", "return"),
         ("XS003", 9, 5, 19, "unknown statement `util.send_mail`: did you mean `util.send_email`?", "util.send_email")]

@@ -18,7 +18,7 @@ from xanoctl.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from lintsamples import CALLER, WORKER  # noqa: E402
+from lintsamples import CALLER, WORKER, write_workspace  # noqa: E402
 
 LEGACY = '''function "Utils/Double" {
   input {
@@ -50,10 +50,7 @@ def project(tmp_path, monkeypatch):
     root = tmp_path / "workspace"
     files = {"function/Workers/FUB - Sync People.xs": WORKER, "function/Tasks/FUB - Sync People.xs": CALLER,
              "function/Utils/double.xs": LEGACY}
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    (root / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    write_workspace(root, files)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
@@ -196,7 +193,7 @@ def test_rules_catalogue():
     codes = re.findall(r"^([A-Z]{2,3}\d{3}) ", result.output, re.MULTILINE)
     assert codes == ["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
                      "XR001", "FP004", "CF002", "FL001", "FL002", "XS003", "VR001", "VR002", "IN001", "TY001",
-                     "XR002", "XR003", "DB001", "DB002", "DB003", "RT001", "SEC001", "SEC002", "ST001", "PF001",
+                     "XR002", "XR003", "DB001", "DB002", "DB003", "RT001", "DU001", "SEC001", "SEC002", "ST001", "PF001",
                      "XS900"]
 
 
@@ -301,3 +298,67 @@ def test_text_report_never_writes_control_characters_from_a_file(project):
     output = invoke("workspace/function/evil.xs", "--format", "text").output
     assert not any(ord(ch) < 32 and ch not in "\n\t" or 0x7f <= ord(ch) < 0xa0 for ch in output)
     assert '"�]0;pwned�" } �[2J' in output
+
+
+def test_statistics_counts_the_findings_of_each_rule(project):
+    result = invoke("workspace", "--statistics")
+    assert result.exit_code == 1  # the exit code is the report's
+    assert result.output == (
+        "1  FP003  envelope-field  error\n"
+        "1  ID001  unknown-input   error\n"
+        "1  XS002  legacy-syntax   warning\n"
+        "Found 3 problems (2 errors, 1 warning) in 2 files (3 checked).\n")
+    data = json.loads(invoke("workspace", "--statistics", "--format", "json").output)
+    assert data == [{"code": "FP003", "name": "envelope-field", "severity": "error", "count": 1},
+                    {"code": "ID001", "name": "unknown-input", "severity": "error", "count": 1},
+                    {"code": "XS002", "name": "legacy-syntax", "severity": "warning", "count": 1}]
+    assert invoke("workspace", "--statistics", "--ignore", "FP,ID,XS").output == "No problems in 3 files.\n"
+    refused = invoke("workspace", "--statistics", "--format", "sarif")
+    assert refused.exit_code == 2 and "--statistics gives a text or json report" in refused.output
+
+
+def test_watch_lints_again_on_save(tmp_path):
+    """`lint --watch` in a real process: a report, then another after each save, until Ctrl-C."""
+    import os
+    import queue
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    ws = tmp_path / "ws"
+    (ws / "function").mkdir(parents=True)
+    (ws / "xanoctl.lock").write_text("{}", encoding="utf-8")
+    text = 'function "Utils/Sum" {\n  input {\n  }\n  stack {\n  }\n  response = 1\n}\n'
+    (ws / "function" / "sum.xs").write_text(text, encoding="utf-8")
+    (ws / "function" / "sum copy.xs").write_text(text, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "xanoctl", "lint", "ws", "--watch", "--no-cache"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"})
+    lines: queue.Queue[str] = queue.Queue()
+    for pipe in (process.stdout, process.stderr):  # one reader per pipe: both are read as they come
+        threading.Thread(target=lambda pipe=pipe: [lines.put(line.rstrip("\n")) for line in pipe], daemon=True).start()
+    seen: list[str] = []
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 60  # a bound on a hung process, not a measure
+        while not any(text in line for line in seen):
+            assert time.monotonic() < deadline and process.poll() is None, seen
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                pass
+
+    try:
+        wait_for("Found 2 problems (2 errors) in 2 files.")
+        wait_for("Watching ws for changes (Ctrl-C to stop)")
+        (ws / "function" / "sum copy.xs").unlink()
+        wait_for("No problems in 1 file.")
+        assert "1 file changed (ws/function/sum copy.xs): linting again" in seen
+        (ws / "function" / "sum.xs").write_text(text.replace("response = 1", "response = $nothing"), encoding="utf-8")
+        wait_for("Found 1 problem (1 error) in 1 file.")
+        assert any("VR001" in line for line in seen)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0

@@ -171,6 +171,18 @@ def test_malformed_suppressions(tmp_path, comment, message):
     assert found[0].message.startswith(message)
 
 
+@pytest.mark.parametrize("comment, message, fix", [
+    ("// xanoctl: ignore[ID01] typo", "suppression names unknown rule `ID01`; did you mean `ID001`?", "ID001"),
+    ("// xanoctl: ignore[FP003, xr01] two", "suppression names unknown rule `XR01`; did you mean `XR001`?", "XR001"),
+    ("// xanoctl: ignore[QQ777]", "suppression names unknown rule `QQ777`; `xanoctl rules` lists the codes", None),
+])
+def test_an_unknown_code_in_a_suppression_suggests_the_closest(tmp_path, comment, message, fix):
+    root = workspace(tmp_path, {"w.xs": WORKER, "t.xs": suppressed_caller(comment)})
+    found = [f for f in lint_paths([root], use_cache=False).findings
+             if f.code == "XS900" and f.message.startswith("suppression names")]
+    assert [(f.message, f.fix and f.fix.edits[0].text) for f in found] == [(message, fix)]
+
+
 # ---------------------------------------------------------------------------- baseline
 
 
@@ -374,6 +386,11 @@ def _rewrite(root: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
+TABLE = "table user {\n  schema {\n    int id\n    text email\n  }\n}"
+READER = ('function "Users/Find" {\n  input {\n    text email\n  }\n  stack {\n    db.query user {\n'
+          '      where = $db.user.email == $input.email\n    } as $rows\n  }\n  response = $rows\n}')
+
+
 @pytest.mark.parametrize("change, expected", [
     # the pull request deletes the worker: its unchanged callers now call nothing
     (lambda root: (root / "function/Workers/sync.xs").unlink(), [("other", "XR001"), ("sync", "XR001")]),
@@ -382,38 +399,51 @@ def _rewrite(root: Path, old: str, new: str) -> None:
                    (root / "function/Workers/all.xs").write_text(
                        WORKER.replace("Workers/Sync People", "Workers/Sync All People"), encoding="utf-8")),
      [("other", "XR001"), ("sync", "XR001")]),
-    # ... renames an input: every caller of the worker is shown with what it passes
+    # ... renames an input: what each caller now passes wrong (`other` already had an ID001 for
+    # `user_id`, whose words change, and an FP003 that is not this change's doing)
     (lambda root: _rewrite(root, "int ad_user_id", "int agent_id"),
-     [("other", "ID002"), ("other", "ID001"), ("other", "FP003"), ("sync", "ID002"), ("sync", "ID001")]),
+     [("other", "ID002"), ("other", "ID001"), ("sync", "ID002"), ("sync", "ID001")]),
     # ... adds a required input
     (lambda root: _rewrite(root, "int ad_user_id", "int ad_user_id\n    text mode"),
-     [("other", "ID002"), ("other", "ID001"), ("other", "FP003"), ("sync", "ID002")]),
-    # ... stops returning an envelope: the callers reading `.data` are fine, FP001 is on the worker
+     [("other", "ID002"), ("sync", "ID002")]),
+    # ... stops returning an envelope: FP001 is on the worker; the callers' findings are as before
     (lambda root: _rewrite(root, "{success: true, data: {people: $people}, error: null}", "{people: $people}"),
-     [("other", "ID001"), ("Workers/sync", "FP001")]),
+     [("Workers/sync", "FP001")]),
     # ... changes only its body: its callers' old findings are not this change's doing
     (lambda root: _rewrite(root, "value = []", "value = [1]"), []),
     # ... moves to another file unchanged: nothing to report either
     (lambda root: (root / "function/Workers/sync.xs").rename(root / "function/Workers/moved.xs"), []),
+    # ... removes a column of a table: the unchanged function querying it breaks
+    (lambda root: (root / "table/user.xs").write_text(TABLE.replace("    text email\n", ""), encoding="utf-8"),
+     [("Users/find", "DB002")]),
+    # ... deletes the table
+    (lambda root: (root / "table/user.xs").unlink(), [("Users/find", "DB001")]),
 ])
 def test_changed_since_reports_callers_that_a_changed_function_breaks(tmp_path, monkeypatch, change, expected):
-    """A pull request that deletes, renames or changes what a function takes or answers breaks
-    callers it does not touch: their findings about that function are reported too."""
+    """A pull request that deletes, renames or changes what a function takes or answers, or a
+    table, breaks files it does not touch: every finding it causes there is reported (and only
+    those: the findings those files had before are not its doing)."""
     root = workspace(tmp_path, {"function/Workers/sync.xs": WORKER, "function/Tasks/sync.xs": GOOD_CALLER,
                                 "function/Tasks/other.xs": OTHER, "function/Tasks/ok.xs": OTHER_OK,
-                                "function/Workers/else.xs": WORKER.replace("Sync People", "Else")})
+                                "function/Workers/else.xs": WORKER.replace("Sync People", "Else"),
+                                "table/user.xs": TABLE, "table/account.xs": TABLE.replace("user", "account"),
+                                "function/Users/find.xs": READER})
     repo = git.Repo.init(tmp_path)
     _commit_all(repo, root, "initial")
     monkeypatch.chdir(tmp_path)
     change(root)
     result = lint_paths([root], changed_since="HEAD", use_cache=False)
-    found = [(f.path.removeprefix("workspace/function/").removeprefix("Tasks/").removesuffix(".xs"), f.code)
-             for f in result.findings]
+    found = [(f.path.removeprefix("workspace/").removeprefix("function/").removeprefix("Tasks/").removesuffix(".xs"),
+              f.code) for f in result.findings]
     assert found == expected
     assert result.exit_code == (1 if expected else 0)
     assert result.callers == sum(1 for path, _ in expected if path != "Workers/sync")
     if result.callers:
-        assert summary(result).endswith(f"({result.callers} in unchanged files calling a changed function)")
+        assert summary(result).endswith(f"({result.callers} in unchanged files that the change breaks)")
+        # the summary counts the files the problems are in, and the files checked (those changed)
+        holding = len({path for path, _ in expected})
+        checked = "" if holding == result.files else f" ({result.files} checked)"
+        assert f" in {holding} file{'' if holding == 1 else 's'}{checked}." in summary(result)
     # the same from the cache
     lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")
     cached = lint_paths([root], changed_since="HEAD", cache_dir=tmp_path / "cache")

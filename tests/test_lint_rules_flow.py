@@ -19,7 +19,7 @@ def lint(tmp_path, body: str, code: str, inputs: str = "", worker: bool = True):
         (tmp_path / "w.xs").write_text(WORKER, encoding="utf-8")
     (tmp_path / "xanoctl.lock").write_text("{}", encoding="utf-8")
     result = lint_paths([tmp_path], use_cache=False)
-    return [(f.line, f.column, f.end_line, f.end_column, f.message, f.fix) for f in result.findings if f.code == code]
+    return [(f.line, f.column, f.end_line, f.end_column, f.message, f.replacement) for f in result.findings if f.code == code]
 
 
 def run(alias_line: str) -> str:

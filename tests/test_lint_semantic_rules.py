@@ -41,7 +41,7 @@ def test_vr001_unbound_read_with_did_you_mean(tmp_path):
     assert hits(result, "VR001") == [(9, 22, 9, 33)]
     assert messages(result, "VR001") == [
         "`$people_cnt` is read but nothing in this function sets it; did you mean `$people_count`?"]
-    assert result.findings[0].fix == "$people_count"
+    assert result.findings[0].replacement == "$people_count"
 
 
 def test_vr001_every_read_is_reported_where_it_stands(tmp_path):
@@ -117,7 +117,7 @@ def test_in001_undeclared_input_with_did_you_mean(tmp_path):
     assert hits(result, "IN001") == [(8, 40, 8, 54)]
     assert messages(result, "IN001") == [
         "`$input.user_id`: this function declares no input `user_id`; did you mean `ad_user_id`?"]
-    assert result.findings[0].fix == "$input.ad_user_id"
+    assert result.findings[0].replacement == "$input.ad_user_id"
 
 
 def test_in001_lists_the_inputs_when_none_is_close(tmp_path):
@@ -142,6 +142,53 @@ def test_in001_silent_without_an_input_clause(tmp_path):
     assert hits(lint(tmp_path, task), "IN001") == []
 
 
+LINKED = "table goal {\n  schema {\n    int id\n    text target\n    text name\n  }\n}\n"
+
+
+def test_in001_linked_inputs_are_the_columns_of_the_table(tmp_path):
+    # `dblink { table = "goal" }` declares goal's columns as inputs; `target_value` is none of them
+    inputs = 'int goal_id\ndblink {\n  table = "goal"\n}'
+    stack = "var $t { value = $input.target_value }\nvar $n { value = $input.name }"
+    result = lint(tmp_path, {"goal.xs": LINKED, "main.xs": function("Goals/Set", inputs, stack,
+                                                                       "{t: $t, n: $n, id: $input.goal_id}")})
+    assert hits(result, "IN001") == [(9, 22, 9, 41)]
+    assert messages(result, "IN001") == [
+        "`$input.target_value`: this function declares no input `target_value` (its inputs include the columns of "
+        "`goal`); did you mean `target`?"]
+    assert result.findings[0].fix.edits[0].text == "$input.target"
+
+
+@pytest.mark.parametrize("files", [
+    {},  # the linked table is not in the workspace
+    {"goal.xs": LINKED.replace("text name", "dblink {\n  table = \"other\"\n}")},  # not known in full
+    {"goal.xs": LINKED, "goal2.xs": LINKED.replace("text target", "text goal")},  # defined twice, differently
+])
+def test_in001_linked_inputs_silent_when_the_table_is_not_known_in_full(tmp_path, files):
+    inputs = 'dblink {\n  table = "goal"\n}'
+    main = function("Goals/Set", inputs, "var $t { value = $input.target_value }", "$t")
+    assert hits(lint(tmp_path, {**files, "main.xs": main}), "IN001") == []
+
+
+LAMBDA = """api.lambda {
+  code = \"\"\"
+    // $input.commented is not read
+    const text = "$input.quoted" + `${$input.in_template}`;
+    const file = $input.file || $input.fiel;
+  \"\"\"
+  timeout = 10
+} as $out"""
+
+
+def test_in001_inputs_read_in_lambda_code(tmp_path):
+    result = lint(tmp_path, function("Media/Upload", "file? file?\ntext in_template", LAMBDA, "$out"))
+    assert hits(result, "IN001") == [(11, 37, 11, 48)]
+    assert messages(result, "IN001") == ["`$input.fiel`: this function declares no input `fiel`; did you mean `file`?"]
+    assert result.findings[0].fix.edits[0].text == "$input.file"
+    # a disabled lambda runs nothing
+    disabled = LAMBDA.replace("api.lambda", "!api.lambda")
+    assert hits(lint(tmp_path, function("Media/Upload", "file? file?", disabled, "null")), "IN001") == []
+
+
 # ---------------------------------------------------------------------------- TY001
 
 USER = "table user {\n  schema {\n    int id\n    text name\n    decimal score?\n  }\n}\n"
@@ -158,7 +205,7 @@ def test_ty001_text_input_to_an_int_column(tmp_path):
     assert hits(result, "TY001") == [(8, 21, 8, 35)]
     assert messages(result, "TY001") == [
         "`$input.user_id` is text but column `user.id` is int; convert it: `$input.user_id|to_int`"]
-    assert next(f for f in result.findings if f.code == "TY001").fix == "$input.user_id|to_int"
+    assert next(f for f in result.findings if f.code == "TY001").replacement == "$input.user_id|to_int"
 
 
 @pytest.mark.parametrize("value, before", [

@@ -56,7 +56,7 @@ def test_db001_unknown_table_with_did_you_mean_and_position(tmp_path):
     assert hits(result, "DB001") == [("DB001", 5, 12, 5, 17)]
     assert messages(result, "DB001") == [
         "`db.get` on `users`: no table of that name in the workspace; did you mean `user`?"]
-    assert [f.fix for f in result.findings if f.code == "DB001"] == ["user"]
+    assert [f.replacement for f in result.findings if f.code == "DB001"] == ["user"]
 
 
 def test_db001_join_table_and_empty_name(tmp_path):
@@ -73,9 +73,10 @@ def test_db001_silent_without_table_documents_or_outside_a_workspace(tmp_path):
     stack = 'db.get users {\n  field_name = "id"\n  field_value = 1\n} as $u'
     text = function("Users/Get", "", stack, "$u")
     assert hits(lint(tmp_path / "a", {"function/f.xs": text}), "DB001") == []
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "f.xs").write_text(text + "---\n" + USER, encoding="utf-8")
-    assert hits(lint_paths([tmp_path / "b" / "f.xs"], use_cache=False), "DB001") == []
+    (tmp_path / "b").mkdir()  # files in no layout: what they hold may not be all there is
+    (tmp_path / "b" / "f.xs").write_text(text, encoding="utf-8")
+    (tmp_path / "b" / "user.xs").write_text(USER, encoding="utf-8")
+    assert hits(lint_paths([tmp_path / "b"], use_cache=False), "DB001") == []
 
 
 def test_db001_known_tables_disabled_statements_and_numeric_ids(tmp_path):
@@ -112,7 +113,8 @@ def test_db002_data_keys_field_name_where_eval_and_joins(tmp_path):
         "`nmae` in `eval`: table `account` has no column of that name; did you mean `name`?",
         '`field_name = "mail"`: table `user` has no column of that name; did you mean `email`?',
         "`data` key `firstname`: table `user` has no column of that name; did you mean `first_name`?"]
-    assert [f.fix for f in result.findings if f.code == "DB002"][3:] == ['"email"', "first_name"]
+    # `first_name` is written already: renaming `firstname` would write it twice, so no fix
+    assert [f.replacement for f in result.findings if f.code == "DB002"][3:] == ['"email"', None]
 
 
 def test_db002_stays_silent_when_unsure(tmp_path):
@@ -293,9 +295,10 @@ def test_xr003_silent_for_kinds_the_workspace_does_not_hold_or_outside_a_workspa
     stack = 'task.call "Nightly" as $b\naddon.call counter as $c\napi.call "users/{id}" verb=GET as $d'
     text = function("Users/Run", "", stack)
     assert hits(lint(tmp_path / "a", {"function/f.xs": text}), "XR003") == []
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "f.xs").write_text(text + "---\n" + ADDON.replace("post_count", "other"), encoding="utf-8")
-    assert hits(lint_paths([tmp_path / "b" / "f.xs"], use_cache=False), "XR003") == []
+    (tmp_path / "b").mkdir()  # files in no layout: what they hold may not be all there is
+    (tmp_path / "b" / "f.xs").write_text(text, encoding="utf-8")
+    (tmp_path / "b" / "other.xs").write_text(ADDON.replace("post_count", "other"), encoding="utf-8")
+    assert hits(lint_paths([tmp_path / "b"], use_cache=False), "XR003") == []
 
 
 def test_xr003_api_call_matches_name_and_verb(tmp_path):
@@ -319,3 +322,31 @@ def test_rt001_group_from_the_folder_of_an_export_without_api_group_settings(tmp
     assert [(f.path.split("/")[-1], f.message.split(" is ")[0]) for f in result.findings if f.code == "RT001"] == [
         ("56_services_services_id_GET.xs", "`GET services/{services_id}` of API group `services`"),
         ("60_services_id_GET.xs", "`GET services/{id}` of API group `services`")]
+
+
+# ---------------------------------------------------------------------------- DU001
+
+
+def test_du001_the_same_object_declared_in_two_files(tmp_path):
+    text = function("Tasks/Sync", "", "", "null")
+    result = lint(tmp_path, tables(**{"function/Tasks/sync.xs": text, "function/Tasks/sync copy.xs": text,
+                                      "table/user copy.xs": USER}))
+    assert [(f.path.split("/")[-1], f.line, f.column) for f in result.findings if f.code == "DU001"] == [
+        ("sync copy.xs", 1, 1), ("sync.xs", 1, 1), ("user copy.xs", 1, 1), ("user.xs", 1, 1)]
+    assert messages(result, "DU001")[0] == (
+        "function `Tasks/Sync` is declared 2 times in the workspace (also in sync.xs): Xano keeps one function of "
+        "a name; rename or remove the copies")
+    assert messages(result, "DU001")[3].startswith("table `user` is declared 2 times in the workspace (also in "
+                                                   "user copy.xs)")
+
+
+def test_du001_silent_for_triggers_endpoints_and_other_workspaces(tmp_path):
+    trigger = 'realtime_trigger channel_trigger {\n  channel = "CHANNEL"\n  stack {\n  }\n}\n'
+    files = {"realtime/channel/trigger/a.xs": trigger.replace("CHANNEL", "a"),
+             "realtime/channel/trigger/b.xs": trigger.replace("CHANNEL", "b"),
+             "function/f.xs": function("F", "", "", "null")}
+    assert hits(lint(tmp_path / "one", files), "DU001") == []
+    # two workspaces side by side each declare F: no duplicate
+    lint(tmp_path / "both" / "v2", {"function/f.xs": function("F", "", "", "null")})
+    assert hits(lint(tmp_path / "both" / "v1", {"function/f.xs": function("F", "", "", "null")}), "DU001") == []
+    assert hits(lint_paths([tmp_path / "both"], use_cache=False), "DU001") == []

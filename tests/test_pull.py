@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 
 import pytest
@@ -324,7 +325,37 @@ def test_a_folder_of_another_workspace_is_refused(emu, cli, tmp_path):
     seed(emu)
     cli("pull", "--dir", "ws")
     result = cli("pull", "--dir", "ws", code=1, env={"XANO_BRANCH": "dev"})
-    assert "belongs to workspace 1 branch ''" in result.stderr
+    assert "was pulled from http://127.0.0.1:" in result.stderr and "workspace 1 branch (live), not workspace 1 " \
+        "branch dev: pull into another folder (--dir DIR)" in result.stderr
+
+
+def test_the_lock_records_the_instance_and_another_instance_is_refused(emu, cli, tmp_path):
+    """Two instances may both have a workspace 1: the lock says which one a folder holds."""
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    assert json.loads((tmp_path / "ws/xanoctl.lock").read_text())["instance"] == emu.origin
+    before = snapshot(tmp_path / "ws")
+    with run_in_thread(token=TOKEN) as other:
+        other.add("function", "Utils/Elsewhere", function_source("Utils/Elsewhere"))
+        result = cli("pull", "--dir", "ws", code=1, env={"XANO_INSTANCE": other.base_url})
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"was pulled from {emu.origin} workspace 1 branch (live), not {other.origin} " \
+        "workspace 1 branch (live): pull into another folder (--dir DIR), or set the instance" in lines[0]
+    assert snapshot(tmp_path / "ws") == before and TOKEN not in lines[0]
+    # status and push refuse it the same way
+    assert "was pulled from" in cli("status", "--dir", "ws", code=1, env={"XANO_INSTANCE": other.base_url}).stderr
+
+
+def test_an_older_lock_without_the_instance_keeps_working_and_is_adopted(emu, cli, tmp_path):
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    path = tmp_path / "ws/xanoctl.lock"
+    old = path.read_text().replace(f'  "instance": "{emu.origin}",\n', "")
+    path.write_text(old)
+    assert cli("status", "--dir", "ws", "--exit-code").exit_code == 0
+    cli("pull", "--dir", "ws")
+    assert json.loads(path.read_text())["instance"] == emu.origin
+    assert path.read_text().replace(f'  "instance": "{emu.origin}",\n', "") == old
 
 
 def test_init_writes_settings_without_a_token_and_pull_uses_them(emu, cli, tmp_path):
@@ -347,13 +378,53 @@ def test_init_writes_settings_without_a_token_and_pull_uses_them(emu, cli, tmp_p
 def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     result = cli("demo", "--dir", "demo-ws")
     assert (tmp_path / "demo-ws" / "xanoctl.lock").is_file()
-    assert "pulled into demo-ws/" in result.stdout
-    assert "finding" in result.stdout.splitlines()[-1]
+    lines = result.stdout.splitlines()
+    # the first screen: a count of what was pulled, then the findings; no list of paths
+    count = re.fullmatch(r"pulled (\d+) objects into demo-ws/ \((\d+) functions, (\d+) API endpoints, (\d+) tasks, "
+                         r"(\d+) tables, (\d+) API groups, (\d+) middleware\)", lines[0])
+    assert count and int(count[1]) == sum(int(n) for n in count.groups()[1:])
+    assert not any(line.lstrip().startswith("added") for line in lines)
+    assert lines[2].startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error")
+    # ... and it ends with the next things to try
+    tail = "\n".join(lines[lines.index("Next:"):])
+    assert "xanoctl rules RT001" in tail and "xanoctl emulator --seed demo" in tail
+    assert "xanoctl push --dir demo-live --dry-run" in tail and "xanoctl rollback --last-push --dir demo-live" in tail
     again = cli("demo", "--dir", "demo-ws", "--no-lint")
-    assert again.stdout.startswith("nothing changed")
+    assert again.stdout.startswith(f"demo-ws/ is up to date ({count[1]} objects)")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
     assert "not empty" in cli("demo", "--dir", "other", code=2).stderr
+    (tmp_path / "empty").mkdir()
+    cli("demo", "--dir", "empty", "--no-lint")
+    assert not (tmp_path / "empty" / ".gitignore").exists()  # not a folder it made
+
+
+def test_the_demo_refuses_a_pulled_folder_and_writes_nothing(emu, cli, tmp_path):
+    """`xanoctl demo --dir` over a real pulled folder once replaced it: now it refuses before
+    it starts, whether the lock names its instance or is older and does not."""
+    seed(emu)
+    cli("pull", "--dir", "ws")
+    before = snapshot(tmp_path / "ws")
+    result = cli("demo", "--dir", "ws", code=2)
+    assert f"ws holds a workspace pulled from {emu.origin} workspace 1 branch (live): the demo writes only into " \
+           "a folder it makes (or an empty one); choose another --dir" in result.stderr
+    lock_path = tmp_path / "ws/xanoctl.lock"
+    lock_path.write_text(lock_path.read_text().replace(f'  "instance": "{emu.origin}",\n', ""))
+    before = snapshot(tmp_path / "ws")
+    assert "holds a workspace pulled from workspace 1" in cli("demo", "--dir", "ws", code=2).stderr
+    assert snapshot(tmp_path / "ws") == before
+    # and a pull from a real instance into the demo's folder is refused
+    cli("demo", "--dir", "demo-ws", "--no-lint")
+    assert "was pulled from the demo (`xanoctl demo`)" in cli("pull", "--dir", "demo-ws", code=1).stderr
+
+
+def test_the_demo_leaves_nothing_untracked_in_the_repository_it_runs_in(cli, tmp_path):
+    import git
+
+    repo = git.Repo.init(tmp_path)
+    cli("demo")
+    assert (tmp_path / "xanoctl-demo" / "xanoctl.lock").is_file()
+    assert repo.untracked_files == [] and not repo.is_dirty(untracked_files=True)
 
 
 def test_a_file_edited_after_the_pull_first_read_it_is_read_again_before_any_write(tmp_path):

@@ -159,23 +159,25 @@ def test_undo_of_a_push_killed_after_saving_the_lock_keeps_the_edit(shop):
     assert shop.remote()[("function", FUNCTIONS[0])] == mine
 
 
-def test_undo_killed_after_restoring_but_before_its_end_keeps_the_edit(shop):
+def test_undo_killed_after_restoring_but_before_its_end_is_finished_by_running_it_again(shop):
     """The undo's own lock write: killed after the remote is restored but before the journal
-    says so, `rollback --last-push` runs again and finishes it."""
+    says so (and before it put the files back), `rollback --last-push` runs again and finishes
+    it: the lock, then the working tree."""
     path = fn_path(FUNCTIONS[1])
+    pulled = shop.read(path)
     edit(shop, FUNCTIONS[1:2], "mine")
     mine = shop.read(path)
     shop.cli("push")
     journal, pushed_lock = shop.journals()[-1], (shop.ws / "xanoctl.lock").read_bytes()
     shop.cli("rollback", "--last-push")
-    assert _strip_last_records(journal, 2) == ["lock", "end"]
+    assert shop.read(path) == pulled  # the undo of a finished push puts the file back
+    assert _strip_last_records(journal, 3) == ["lock", "files", "end"]
     (shop.ws / "xanoctl.lock").write_bytes(pushed_lock)  # killed before the undo saved it
+    shop.write(path, mine)  # ... and so before it put the file back
     assert "its restore did not finish: run `xanoctl rollback --last-push`" in shop.cli("status").output
     edit(shop, FUNCTIONS[2:3], "other")
     assert "rollback --last-push" in shop.cli("push", code=1).stderr
     shop.cli("rollback", "--last-push")
     states = {o["path"]: o["state"] for o in json.loads(shop.cli("status", "--json").output)["objects"]}
-    assert {p for p, state in states.items() if state != "unchanged"} == {path, fn_path(FUNCTIONS[2])}
-    assert {states[path], states[fn_path(FUNCTIONS[2])]} == {"modified locally"}
-    shop.cli("pull")
-    assert shop.read(path) == mine
+    assert {p for p, state in states.items() if state != "unchanged"} == {fn_path(FUNCTIONS[2])}
+    assert shop.read(path) == pulled

@@ -15,6 +15,7 @@ from xanoctl.config import HttpSettings
 from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import snapshot
 from xanoctl.sync.pull import pull
+from xanoctl.sync.manifest import DEMO
 
 COMMITTED = Path(__file__).resolve().parent.parent / "workspace"
 
@@ -23,7 +24,7 @@ COMMITTED = Path(__file__).resolve().parent.parent / "workspace"
 def test_the_committed_workspace_equals_a_fresh_pull_of_the_demo_seed(tmp_path):
     with run_in_thread(seed="demo") as emulator:
         with XanoClient(emulator.base_url, emulator.token, emulator.workspace_id, http=HttpSettings()) as client:
-            pull(client, tmp_path / "fresh")
+            pull(client, tmp_path / "fresh", origin=DEMO)
     fresh, committed = snapshot(tmp_path / "fresh"), snapshot(COMMITTED)
     stale = sorted(set(fresh) ^ set(committed)) + sorted(p for p in fresh.keys() & committed.keys()
                                                          if fresh[p] != committed[p])

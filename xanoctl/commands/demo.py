@@ -1,48 +1,82 @@
-"""`xanoctl demo`: emulator + demo workspace -> pull -> lint, in one command."""
+"""`xanoctl demo`: emulator + demo workspace -> pull -> lint, in one command.
+
+The demo writes only into a folder it makes itself (or an empty one, or one it made before:
+its ``xanoctl.lock`` names the instance ``demo``); any other folder is refused before anything
+starts. A folder it makes keeps itself out of git (a ``.gitignore`` of ``*``), so that the demo
+leaves nothing untracked in the repository it runs in.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from xanoctl.errors import UsageError
+from xanoctl.errors import UsageError, XanoctlError
 
 DEFAULT_DIR = "xanoctl-demo"
+IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to commit the folder)\n*\n"
+KIND_WORDS = {"function": "functions", "query": "API endpoints", "api_group": "API groups", "task": "tasks",
+              "table": "tables", "middleware": "middleware"}
 
 
-def _check_folder(folder: Path) -> None:
-    from xanoctl.sync.manifest import MANIFEST_NAME
+def check_folder(folder: Path) -> bool:
+    """Whether the demo may pull into ``folder``; True when it must make it. A usage error
+    that says why for any other folder."""
+    from xanoctl.sync.manifest import DEMO, MANIFEST_NAME, load_manifest
 
-    if folder.exists() and not folder.is_dir():
+    if not folder.exists() and not folder.is_symlink():
+        return True
+    if not folder.is_dir():
         raise UsageError(f"{folder} is a file: choose another --dir")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / MANIFEST_NAME).is_file():
-        raise UsageError(f"{folder} is not empty and holds no pulled workspace: choose another --dir")
+    if not (folder / MANIFEST_NAME).is_file():
+        if any(folder.iterdir()):
+            raise UsageError(f"{folder} is not empty: the demo writes only into a folder it makes (or an empty "
+                             "one); choose another --dir")
+        return False
+    try:
+        manifest = load_manifest(folder)
+    except XanoctlError as exc:
+        raise UsageError(f"{exc}; the demo writes only into a folder it makes: choose another --dir") from None
+    if manifest is None or manifest.instance != DEMO:
+        where = manifest.source() if manifest is not None else "somewhere"
+        raise UsageError(f"{folder} holds a workspace pulled from {where}: the demo writes only into a folder it "
+                         "makes (or an empty one); choose another --dir")
+    return False
 
 
 @click.command()
 @click.option("--dir", "folder", type=click.Path(file_okay=False), default=DEFAULT_DIR, show_default=True,
-              help="Folder to pull the demo workspace into (fresh, or a previous demo pull).")
+              help="Folder to pull the demo workspace into: one that does not exist yet, an empty one, or one "
+                   "an earlier demo made.")
 @click.option("--no-lint", is_flag=True, help="Only pull; do not lint.")
 def demo(folder: str, no_lint: bool) -> None:
     """Start a local emulator serving a demo workspace, pull it into a folder and lint it.
 
     The demo workspace carries real bugs on purpose: the findings are the point. Exits 0 when
-    the pipeline ran, whatever the findings."""
-    from xanoctl.commands.pull import Progress, render, run
+    the pipeline ran, whatever the findings. It never writes into a folder it did not make
+    (an empty one excepted)."""
+    from xanoctl.commands.pull import Progress, run
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
+    from xanoctl.sync.manifest import DEMO
     from xanoctl.xano.remote import KINDS
 
     target = Path(folder)
-    _check_folder(target)
+    making = check_folder(target)
     with run_in_thread(seed="demo") as emulator:
         click.echo(f"emulator: demo workspace at {emulator.base_url}", err=True)
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
-        result = run(config, list(KINDS), commit=False, force=False, progress=Progress(enabled=False))
-    for line in render(result, target.as_posix()):
-        click.echo(line)
+        result = run(config, list(KINDS), commit=False, force=False, progress=Progress(enabled=False), origin=DEMO)
+    if making:
+        try:
+            (target / ".gitignore").write_text(IGNORE, encoding="utf-8")
+        except OSError:
+            pass  # only a convenience
+    label = target.as_posix()
+    click.echo(pulled_line(result, label))
     if no_lint:
         return
     from xanoctl.lint.api import lint_paths
@@ -53,6 +87,36 @@ def demo(folder: str, no_lint: bool) -> None:
     click.echo(render_findings(findings, "text", color=False))
     count = len(findings.findings)
     click.echo("")
-    click.echo(f"demo: {count} finding{'s' if count != 1 else ''} in {findings.files} files of {target.as_posix()}/ "
-               "(the demo workspace carries these bugs on purpose). Next: open the files, or run "
-               f"`xanoctl lint {target.as_posix()}` yourself.")
+    click.echo(f"demo: {count} finding{'s' if count != 1 else ''} in {findings.files} files of {label}/: the demo "
+               "workspace carries these bugs on purpose.")
+    code = findings.findings[0].code if findings.findings else "FP003"
+    for line in next_steps(code, label):
+        click.echo(line)
+
+
+def pulled_line(result, label: str) -> str:
+    """One line for the pull: how many objects of each kind, not every path."""
+    if result.wrote_nothing and not result.conflicts:
+        return f"{label}/ is up to date ({result.unchanged + len(result.changed)} objects)"
+    kinds = Counter(change.kind for change in result.added + result.changed)
+    parts = ", ".join(f"{n} {KIND_WORDS.get(kind, kind)}" for kind, n in kinds.most_common())
+    total = sum(kinds.values())
+    extra = f"; {len(result.removed)} removed" if result.removed else ""
+    extra += f"; {len(result.conflicts)} local edits kept" if result.conflicts else ""
+    return f"pulled {total} objects into {label}/ ({parts}){extra}"
+
+
+def next_steps(code: str, label: str) -> list[str]:
+    live = "demo-live"
+    rows = [
+        (f"xanoctl rules {code}", "what a finding means, with a bad and a good example"),
+        (f"xanoctl lint {label}", "lint it again once you have edited a file"),
+        ("push and rollback against the emulator:", ""),
+        ("  xanoctl emulator --seed demo", "in another terminal; paste its `export` lines here"),
+        (f"  xanoctl pull --dir {live}", "the same workspace, pulled from that emulator"),
+        (f"  xanoctl push --dir {live} --dry-run", "after editing a file: the plan and the lint gate"),
+        (f"  xanoctl push --dir {live}", "then push it"),
+        (f"  xanoctl rollback --last-push --dir {live}", "and undo it: the remote and your files"),
+    ]
+    width = max(len(command) for command, words in rows if words) + 2
+    return ["", "Next:"] + [f"  {command:<{width}}{words}".rstrip() for command, words in rows]

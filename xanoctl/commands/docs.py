@@ -45,8 +45,8 @@ def docs(path, out_dir, now_text, check, config_path):
         raise UsageError("--check compares the pages of --out DIR: name the folder")
     now = parse_now(now_text)
     config = load_config(config_path)
-    path = default_path(path, config)
-    workspaces = open_workspaces(path, config, relative_to_root=True, lint=True)
+    workspaces = open_workspaces(default_path(path, config, "docs"), config, relative_to_root=True, lint=True,
+                                 empty_ok=path is None)
     folders = config.rule_options("FP001")["folders"]
     if len(workspaces) == 1:
         lint = workspaces[0].lint

@@ -41,7 +41,7 @@ def graph(path, fmt, callers, callees, focus, depth, config_path):
     if depth is not None and not (callers or callees or focus):
         raise UsageError("--depth goes with --callers, --callees or --focus")
     config = load_config(config_path)
-    shown = Graphs.of(open_workspaces(default_path(path, config), config))
+    shown = Graphs.of(open_workspaces(default_path(path, config, "graph"), config, empty_ok=path is None))
     if callers or callees:
         nodes = shown.resolve(callers or callees)
         if fmt == "text":

@@ -45,9 +45,13 @@ def parse_kinds(values: tuple[str, ...]) -> list[str]:
 
 
 def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
-        progress: Progress | None = None) -> PullResult:
-    """Pull (and commit), the library-level steps of the command; used by `demo` too."""
+        progress: Progress | None = None, origin: str | None = None) -> PullResult:
+    """Pull (and commit), the library-level steps of the command; used by `demo` too (whose
+    ``origin``, the instance its lock records, is ``demo``)."""
     from xanoctl.sync.manifest import load_manifest
+
+    from xanoctl.sync import statedir
+    from xanoctl.sync.basestore import Bases
 
     repo = check = None
     if commit:  # git is imported only for --commit
@@ -55,10 +59,11 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
 
         repo = gitops.find_repo(config.dir)
         check = partial(gitops.check_committable, config.dir)  # once the plan is known
+    bases = Bases(statedir.state_dir(config), Path(config.dir), statedir.ensure_private)
     with XanoClient.from_config(config, on_page=progress.on_page if progress else None) as client:
         try:
             result = run_pull(client, config.dir, kinds=kinds, force=force, before_write=check,
-                              layout=config.layout)
+                              layout=config.layout, origin=origin, bases=bases)
         finally:
             if progress:
                 progress.done()
@@ -88,7 +93,7 @@ def render(result: PullResult, folder_label: str) -> list[str]:
 
 
 def _changes(result: PullResult, folder_label: str) -> list[str]:
-    if result.wrote_nothing and not result.conflicts:
+    if result.wrote_nothing and not result.conflicts and not result.merged:
         total = result.unchanged + len(result.changed)
         unreadable = f", {len(result.errors)} unreadable (see the warnings)" if result.errors else ""
         lines = [f"nothing changed: {total} objects up to date in {folder_label}/{unreadable} "
@@ -103,6 +108,12 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
             lines.append(f"  {word:<8} {change.path}{note}")
         if len(changes) > MAX_LINES:
             lines.append(f"  ... and {len(changes) - MAX_LINES} more {title}")
+    for change in result.merged:
+        note = f" (from {change.old_path})" if change.old_path else ""
+        if change.reason:
+            lines.append(f"  merged   {change.path}{note}: {change.reason} between <<<<<<< and >>>>>>> markers to resolve")
+        else:
+            lines.append(f"  merged   {change.path}{note}: your edits and the remote's")
     for change in result.conflicts:
         lines.append(f"  conflict {change.path}: {change.reason}")
     lines.append(f"pulled into {folder_label}/: {result.summary()}")
@@ -144,6 +155,12 @@ def pull(kind_args, kinds, folder, commit, as_json, force, instance, workspace, 
     else:
         for line in render(result, _label(config.dir)):
             click.echo(line)
+    marked = [change.path for change in result.merged if change.reason]
+    if marked and not result.conflicts:
+        raise XanoctlError(f"{len(marked)} merge(s) left conflict markers (both sides changed the same lines): keep "
+                           "the lines you want between <<<<<<< and >>>>>>> in "
+                           f"{', '.join(marked[:3])}{' ...' if len(marked) > 3 else ''}, then push (`xanoctl lint` "
+                           "shows where; the markers cannot be pushed)")
     if result.conflicts:
         raise XanoctlError(f"{len(result.conflicts)} conflicts: files modified locally were kept; review them, "
                            "then `xanoctl pull --force` takes the remote versions")

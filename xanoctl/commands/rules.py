@@ -14,7 +14,11 @@ def rules(code, as_json, markdown):
     import json
 
     from xanoctl.errors import UsageError
-    from xanoctl.lint.rules import RULES, examples, explanation, suggest_code, summary
+    from xanoctl.lint.rules import RULES, examples, explanation, fix_of, fix_text, suggest_code, summary
+
+    def fix_json(rule) -> dict | None:
+        found = fix_of(rule)
+        return {"applicability": found[0], "description": found[1]} if found else None
 
     if markdown:
         from xanoctl.lint.ruledocs import rules_markdown
@@ -25,7 +29,7 @@ def rules(code, as_json, markdown):
         if as_json:
             click.echo(json.dumps([
                 {"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY, "summary": summary(rule),
-                 "options": rule.OPTIONS, "examples": examples(rule)}
+                 "options": rule.OPTIONS, "fix": fix_json(rule), "examples": examples(rule)}
                 for rule in RULES.values()
             ], indent=2))
             return
@@ -42,10 +46,12 @@ def rules(code, as_json, markdown):
     if as_json:
         click.echo(json.dumps({"code": rule.CODE, "name": rule.NAME, "severity": rule.SEVERITY,
                                "summary": summary(rule), "explanation": explanation(rule),
-                               "options": rule.OPTIONS, "examples": examples(rule)}, indent=2))
+                               "options": rule.OPTIONS, "fix": fix_json(rule), "examples": examples(rule)},
+                              indent=2))
         return
     click.echo(f"{rule.CODE} {rule.NAME} (default severity: {rule.SEVERITY})")
     click.echo(f"{summary(rule)}\n")
+    click.echo(f"{fix_text(rule).replace('`', '')}\n")
     click.echo(explanation(rule).replace("Bad::", "Bad:").replace("Good::", "Good:"))
     if rule.OPTIONS:
         click.echo("\nConfigure in xanoctl.yaml:\n\n  lint:\n    rules:")

@@ -30,7 +30,7 @@ def tasks(path, as_json, now_text):
 
     now = parse_now(now_text) or datetime.now(timezone.utc)
     config = load_config()
-    found = open_workspaces(default_path(path, config), config)
+    found = open_workspaces(default_path(path, config, "tasks"), config, empty_ok=path is None)
     several = len(found) > 1
     rows, trees = [], {}
     for workspace in found:  # each task's chain in its own workspace's graph
@@ -65,7 +65,7 @@ def tasks(path, as_json, now_text):
         click.echo(json.dumps({"now": iso(now), "tasks": rows}, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo(f"No tasks under {path or default_path(path, config)}.")
+        click.echo(f"No tasks under {path or default_path(path, config, 'tasks')}.")
         return
     heads = ("WORKSPACE",) if several else ()
     table = [(*heads, "TASK", "ACTIVE", "SCHEDULE", "NEXT RUN (UTC)")]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from xanoctl.compare.objects import Obj, objects_of
 from xanoctl.compare.sides import Side
+from xanoctl.language import spacing
 from xanoctl.lint.analyze import digest
 from xanoctl.lint.engine import analyse_files
 from xanoctl.lint.schedule import frequency_words
@@ -310,10 +311,7 @@ def _code_lines(text: str) -> list[str]:
 
 
 def _lines(text: str, ignore_whitespace: bool) -> list[str]:
-    lines = text.split("\n")
-    if ignore_whitespace:
-        return [" ".join(line.split()) for line in lines if line.strip()]
-    return lines
+    return spacing.lines(text, within=True) if ignore_whitespace else text.split("\n")
 
 
 def _equal(a: bytes, b: bytes, ignore_whitespace: bool) -> bool:

@@ -54,47 +54,53 @@ def folder(spec: str) -> Side:
         hint = " (a git revision is written rev:REV, a live workspace live or live:BRANCH)" \
             if ":" not in spec else ""
         raise UsageError(f"{spec}: no such folder{hint}")
-    side = Side(spec)
+    files: dict[str, bytes] = {}
     for path in sorted(root.rglob("*.xs")):
         rel = path.relative_to(root).as_posix()
         if _hidden(rel):
             continue  # xanoctl's own and other hidden files
         try:
-            side.files[rel] = path.read_bytes()
+            files[rel] = path.read_bytes()
         except OSError as exc:
             raise XanoctlError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    _one_workspace(spec, root, side.files)
-    side.guids = _manifest_guids((root / MANIFEST).read_bytes() if (root / MANIFEST).is_file() else None)
+    marked = [rel[:-len(MANIFEST)].rstrip("/") for rel in (p.relative_to(root).as_posix() for p in root.rglob(MANIFEST))
+              if not _hidden(rel)]
+    where = _one_workspace(files, marked, lambda folders: UsageError(
+        f"{spec} holds {len(folders)} workspaces ({', '.join(Path(spec, f).as_posix() for f in folders)}): a side is "
+        f"one workspace; name its folder, e.g. {Path(spec, folders[0]).as_posix()}"))
+    side = Side(spec, _below(files, where))
+    manifest = root / where / MANIFEST
+    side.guids = _manifest_guids(manifest.read_bytes() if manifest.is_file() else None)
     return side
 
 
-def _one_workspace(spec: str, root: Path, files: dict[str, bytes]) -> None:
-    """A side is one workspace: a folder that is no workspace but holds several (pulled side by
-    side, a repository of exports) is a usage error naming them."""
-    folders = [Path(spec, folder).as_posix() for folder in _workspace_folders(root, files)]
-    if folders:
-        raise UsageError(f"{spec} holds {len(folders)} workspaces ({', '.join(folders)}): a side is one workspace; "
-                         f"name its folder, e.g. {folders[0]}")
-
-
-def _workspace_folders(root: Path, files: Iterable[str], holds: Callable[[str], bool] | None = None) -> list[str]:
-    """The folders (relative to ``root``, sorted) of the workspaces ``files`` (relative paths
-    under ``root``) belong to when they are several, split as ``xanoctl lint`` splits such a
-    tree; ``[]`` when the files form one. ``holds``: which folders are a workspace's (see
-    :func:`xanoctl.lint.files.workspace_groups`); without it, the tree on disk tells, and a
-    ``root`` that is a workspace holds one."""
+def _one_workspace(files: dict[str, bytes], marked: Iterable[str], refused: Callable[[list[str]], UsageError]) -> str:
+    """The folder (relative, ``""`` for the top) of the one workspace ``files`` (relative
+    paths, with their bytes) form, split as ``xanoctl lint`` splits a tree
+    (:func:`xanoctl.lint.layout.split`; ``marked``: the folders holding xanoctl.lock); a tree
+    holding several (pulled side by side, a repository of exports) is refused: ``refused``
+    makes the error from their folders."""
     import os
 
-    from xanoctl.lint.files import Scope, workspace_groups, workspace_root
+    from xanoctl.lint import layout
 
-    top = os.path.abspath(root)
-    paths = tuple(os.path.join(top, *rel.split("/")) for rel in files)
-    if len(paths) < 2 or holds is None and workspace_root(top) is not None:
-        return []
-    groups = workspace_groups(Scope(paths, paths, (), False), holds)
-    if len(groups) < 2:
-        return []
-    return sorted(Path(os.path.relpath(folder, top)).as_posix() for folder in groups)
+    top = os.path.abspath(os.sep + "side")  # any absolute folder: only relative paths come out
+    paths = {os.path.join(top, *rel.split("/")): rel for rel in files}
+    groups = layout.split(paths, lambda path: files[paths[path]],
+                          [os.path.join(top, *folder.split("/")) if folder else top for folder in marked])
+    folders = [Path(os.path.relpath(group.root, top)).as_posix() for group in groups]
+    if len(groups) > 1:
+        raise refused(sorted(folders))
+    if not groups or groups[0].multidoc or not groups[0].complete or folders[0] == ".":
+        return ""
+    return folders[0]
+
+
+def _below(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """The files under ``folder`` with paths relative to it (all of them when it is the top)."""
+    if not folder:
+        return files
+    return {rel[len(folder) + 1:]: data for rel, data in files.items() if rel.startswith(folder + "/")}
 
 
 def _hidden(rel: str) -> bool:
@@ -144,43 +150,30 @@ def revision(spec: str, workspace: Path) -> Side:
         raise UsageError(f"{rel}/ does not exist at {rev} ({history.short(repo, commit)})") from None
     if tree.type != "tree":
         raise UsageError(f"{rel} is a file, not the workspace folder, at {rev} ({history.short(repo, commit)})")
-    blobs: dict[str, Blob] = {}  # relative path -> blob, read once the layout is known to be one workspace
+    blobs: dict[str, Blob] = {}  # relative path -> blob
     for item in tree.traverse():
         if item.type != "blob":
             continue
         path = Path(item.path).relative_to(rel).as_posix() if rel not in ("", ".") else item.path
         if not _hidden(path):  # as in a folder: xanoctl's own and other hidden files are skipped
             blobs[path] = item
-    xs = [path for path in blobs if path.endswith(".xs")]
-    if MANIFEST not in blobs and not any(path.startswith("function/") for path in blobs):
-        _one_workspace_at(spec, rev, workspace, xs, [path for path in blobs if not path.endswith(".xs")])
-    side = Side(spec, {path: blobs[path].data_stream.read() for path in xs})
-    manifest = blobs[MANIFEST].data_stream.read() if MANIFEST in blobs else None
-    side.guids = _manifest_guids(manifest)
+    files = {path: blobs[path].data_stream.read() for path in blobs if path.endswith(".xs")}
+    marked = [path[:-len(MANIFEST)].rstrip("/") for path in blobs if path == MANIFEST or path.endswith("/" + MANIFEST)]
+    where = _one_workspace(files, marked, lambda folders: _held_several(spec, rev, workspace, folders))
+    side = Side(spec, _below(files, where))
+    manifest = f"{where}/{MANIFEST}" if where else MANIFEST
+    side.guids = _manifest_guids(blobs[manifest].data_stream.read() if manifest in blobs else None)
     return side
 
 
-def _one_workspace_at(spec: str, rev: str, workspace: Path, files: list[str], others: list[str]) -> None:
-    """As :func:`_one_workspace`, for the workspace folder at a revision: its files split by the
-    same rules, each folder's entries read from the revision's tree (no file is read)."""
-    import os
+def _held_several(spec: str, rev: str, workspace: Path, folders: list[str]) -> UsageError:
+    from xanoctl.lint.files import display_path
 
-    from xanoctl.lint.files import display_path, marks_workspace
-
-    top = os.path.abspath(workspace)
-    holding: set[str] = set()  # the folders (as if at ``top``) that a workspace's entry marks
-    for rel in (*files, *others):
-        parts = rel.split("/")
-        for depth, name in enumerate(parts):
-            if marks_workspace(name, depth < len(parts) - 1):
-                holding.add(os.path.join(top, *parts[:depth]))
-    folders = _workspace_folders(workspace, files, holding.__contains__)
-    if folders:
-        shown = display_path(str(workspace))
-        named = [Path(shown, folder).as_posix() for folder in folders]
-        where = "the workspace folder" if shown == "." else shown
-        raise UsageError(f"{spec}: {where} held {len(named)} workspaces at {rev} ({', '.join(named)}): a side is one "
-                         f"workspace; name its folder with --dir, e.g. --dir {named[0]}")
+    shown = display_path(str(workspace))
+    named = [Path(shown, folder).as_posix() for folder in folders]
+    where = "the workspace folder" if shown == "." else shown
+    return UsageError(f"{spec}: {where} held {len(named)} workspaces at {rev} ({', '.join(named)}): a side is one "
+                      f"workspace; name its folder with --dir, e.g. --dir {named[0]}")
 
 
 # ---------------------------------------------------------------------------- live workspaces

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from xanoctl.errors import XanoSyntaxError
-from xanoctl.lint import facts, suppress
+from xanoctl.lint import conflicts, facts, suppress
 from xanoctl.lint.cache import digest, pack
 from xanoctl.lint.context import DocContext
 from xanoctl.lint.facts import FileResult, FunctionFact
@@ -37,8 +37,11 @@ class Options:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as the parser counts them (``\\n``; a trailing ``\\r`` is dropped)."""
+    """Lines as the parser counts them (``\\n``; a trailing ``\\r`` is dropped; a byte-order
+    mark is no column of the first)."""
     lines = text.split("\n")
+    if text.startswith("\ufeff"):
+        lines[0] = lines[0][1:]
     if "\r" not in text:  # most files: no line to look at again
         return lines
     return [line[:-1] if line.endswith("\r") else line for line in lines]
@@ -53,6 +56,12 @@ def analyze(path: str, data: bytes, options: Options, file_digest: str | None = 
     result = FileResult(path=path, digest=file_digest or digest(data), lines=data.count(b"\n") + 1)
     try:
         text = decode_source(data, path)
+        marker = conflicts.conflict_marker(text)
+        if marker is not None:
+            raise XanoSyntaxError("an unresolved merge conflict: keep the lines you want from between the "
+                                  f"`{conflicts.CONFLICT_START}`, `{conflicts.CONFLICT_MIDDLE}` and `{conflicts.CONFLICT_END}` "
+                                  "lines, and delete those lines", path=path, line=marker, column=1,
+                                  end_line=marker, end_column=len(conflicts.CONFLICT_START) + 1)
         docs = parse_documents(text, path)
     except XanoSyntaxError as error:
         result.parsed = False
@@ -79,7 +88,8 @@ def analyze(path: str, data: bytes, options: Options, file_digest: str | None = 
 
 def _hide_secrets(result: FileResult, lines: list[str]) -> None:
     """Remember where SEC001 found credentials (every report masks them), and mask them in the
-    messages and fixes of the file's other findings (a rule quoting the source)."""
+    messages of the file's other findings (a rule quoting the source); a fix that would write
+    one is dropped (a masked credential must never reach the file, nor its title a report)."""
     result.secrets = [(f.line, f.column, f.end_line, f.end_column) for f in result.findings if f.code == sec001.CODE]
     texts = {lines[line - 1][column - 1:end - 1] for line, column, last, end in result.secrets
              if line == last and 0 < line <= len(lines)}
@@ -92,7 +102,8 @@ def _hide_secrets(result: FileResult, lines: list[str]) -> None:
         message, fix = finding.message, finding.fix
         for text in texts:
             message = message.replace(text, masked(text))
-            fix = fix.replace(text, masked(text)) if fix else fix
+            if fix is not None and (text in fix.title or any(text in edit.text for edit in fix.edits)):
+                fix = None
         if (message, fix) != (finding.message, finding.fix):
             result.findings[number] = finding.with_(message=message, fix=fix)
 

@@ -7,7 +7,7 @@ from typing import Callable
 
 from xanoctl.lint.envelope import Result, results
 from xanoctl.lint.finding import Span
-from xanoctl.lint.locate import header_span, snippet, target_span
+from xanoctl.lint.locate import header_span, snippet, source_text, target_span
 from xanoctl.lint.walk import Source, assignments
 from xanoctl.language.model import Document, Pos, Statement
 from xanoctl.semantics.document import Semantics
@@ -62,6 +62,10 @@ class DocContext:
         if line != end_line or not 0 < line <= len(self.lines):
             return None
         return self.lines[line - 1][column - 1:end_column - 1]
+
+    def text(self, pos: Pos | Span) -> str | None:
+        """The exact source text of ``pos``, over several lines too (joined by ``\\n``)."""
+        return source_text(self.lines, pos)
 
 
 class IndexContext:

@@ -4,9 +4,11 @@ there is a lot), run the workspace rules over the index, then suppress, filter a
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +18,12 @@ from xanoctl.lint import suppress
 from xanoctl.lint.cache import FOLDER, LintCache, code_fingerprint, digest, unpack
 from xanoctl.lint.config import LintConfig
 from xanoctl.lint.files import Scope, display_path, resolve_scope, workspaces
+from xanoctl.lint.layout import Workspace
 from xanoctl.lint.finding import Finding, Problem, make_finding, severity_rank
 from xanoctl.gcpause import few_collections
 
 if TYPE_CHECKING:
+    from xanoctl.lint.changed import Changes
     from xanoctl.lint.facts import FileResult
 
 # When the cache answers, a run reads files, hashes them and unpickles the last result: the
@@ -27,6 +31,15 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_BYTES = 256_000
+
+
+@dataclass
+class Facts:
+    """What the views build on: the files read, the workspaces they form, each file's facts."""
+
+    scope: Scope
+    workspaces: list[Workspace]
+    results: dict[str, FileResult]
 
 
 @dataclass
@@ -40,15 +53,19 @@ class LintResult:
     lines: int = 0
     suppressed: int = 0
     baselined: int = 0
-    callers: int = 0  # findings reported in unchanged files that call a changed function
+    callers: int = 0  # findings reported in unchanged files that the change breaks (a change judged)
+    elsewhere: set[str] = field(default_factory=set)  # the displayed paths of those files
     analysed: int = 0  # files parsed in this run (the others came from the cache)
     from_cache: bool = False  # the whole run was answered by the cache
     sources: dict[str, str] = field(default_factory=dict)  # displayed path -> absolute path
     # displayed path -> where its credentials stand (SEC001): masked in every source line shown
     secrets: dict[str, list] = field(default_factory=dict)
     baseline_written: int | None = None
-    # with ``keep_files``: the scope and every file's facts, for the views built on the index
-    facts: tuple[Scope, dict[str, FileResult]] | None = field(default=None, repr=False)
+    notes: list[str] = field(default_factory=list)  # what a change's judgement could not see exactly
+    # absolute path -> digest of the content this run linted (what ``--fix`` checks the files against)
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
+    # with ``keep_files``: the scope, its workspaces and every file's facts, for the views
+    facts: Facts | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -66,59 +83,88 @@ class LintResult:
         return out
 
 
-def run(paths, config: LintConfig, *, changed_since: str | None = None, use_cache: bool = True,
-        cache_dir: str | Path | None = None, jobs: int | None = None,
-        write_baseline: str | Path | None = None, keep_files: bool = False) -> LintResult:
+def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: bool = False,
+        change: Changes | None = None, use_cache: bool = True, cache_dir: str | Path | None = None,
+        jobs: int | None = None, write_baseline: str | Path | None = None, keep_files: bool = False,
+        texts: dict[str, bytes] | None = None, empty_ok: bool = True) -> LintResult:
+    """Lint ``paths`` (see :func:`xanoctl.lint.api.lint_paths`). With a change (``change``, or the
+    one ``changed_since`` or ``staged`` names, see :mod:`xanoctl.lint.changed`): the workspace as
+    it is after the change, reporting the changed files among ``paths`` and the findings the
+    change causes in the other files. ``texts``: the content to lint in place of what some files
+    (absolute paths) hold on disk (``--fix`` lints its fixed texts before it writes them).
+    ``empty_ok=False``: a named folder holding no XanoScript is a usage error."""
     cwd = os.getcwd()
-    scope = resolve_scope(paths, config.workspace)
+    scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     report = list(scope.report)
-    changes = None
-    if changed_since:
-        from xanoctl.lint.changed import changes_since
+    changes = change
+    if changed_since or staged:
+        from xanoctl.lint.changed import changes_since, staged_changes
 
-        changes = changes_since(changed_since, str(Path(scope.roots[0]) if scope.roots else cwd))
-        report = [path for path in report if os.path.realpath(path) in changes.paths]
+        start = str(Path(scope.roots[0]) if scope.roots else cwd)
+        changes = staged_changes(start) if staged else changes_since(changed_since or "", start)
+    overlay: dict[str, bytes | None] = {}
+    if changes is not None:
+        named = set(report)
+        scope, overlay = _overlaid(scope, changes.after)
+        report = [path for path in scope.index
+                  if os.path.realpath(path) in changes.paths and (path in named or path in overlay)]
 
-    blobs, digests = _read(scope)
+    if texts:
+        overlay = {**overlay, **texts}
+    blobs, digests = _read(scope, overlay)
     cache = _open_cache(config, scope, cwd, cache_dir) if use_cache else None
     scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
-    run_digest = hashlib.blake2b(
-        "".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
-        + f"complete={scope.complete}".encode(), digest_size=16).hexdigest()
+    run_digest = _run_digest(scope, digests)
 
     payload = cache.last_run(scope_id, run_digest) if cache else None
     analysed = 0
     from_cache = payload is not None
     results = None
     if payload is None:
-        results, analysed = _file_results(scope, blobs, digests, cache, config, jobs)
-        payload = _check_workspace(scope, results, config)
+        results, analysed = _file_results(scope, blobs, digests, cache, config, jobs, set(overlay))
+        payload = _check_workspace(workspaces(scope, blobs.get), results, config)
         if cache is not None:
             cache.save_run(scope_id, run_digest, payload)
-    touched = _touched(changes, report, payload, config) if changes is not None else None
-    result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, touched)
+    caused = None
+    if changes is not None:
+        caused, before_cached, more = _caused(scope, blobs, digests, overlay, changes, payload, report, cache,
+                                              config, jobs, scope_id)
+        from_cache, analysed = from_cache and before_cached, analysed + more
+    result = _finish(payload, report, config, cwd, analysed, from_cache, write_baseline, caused)
+    if changes is not None:
+        result.notes = list(changes.notes)
+    result.digests = digests
     if keep_files:
-        result.facts = (scope, results if results is not None else
-                        _file_results(scope, blobs, digests, cache, config, jobs)[0])
+        result.facts = Facts(scope, workspaces(scope, blobs.get), results if results is not None else
+                             _file_results(scope, blobs, digests, cache, config, jobs, set(overlay))[0])
     return result
 
 
 def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | Path | None = None,
-         jobs: int | None = None) -> tuple[Scope, dict[str, FileResult]]:
+         jobs: int | None = None, empty_ok: bool = True) -> Facts:
     """The facts of every file of the workspace around ``paths`` (from the cache where a file
-    is unchanged, parsed in parallel where there is a lot), without running the workspace
-    rules: what the views (graph, manual, task chains) build on."""
-    scope = resolve_scope(paths, config.workspace)
+    is unchanged, parsed in parallel where there is a lot) and the workspaces they form,
+    without running the workspace rules: what the views (graph, manual, task chains) build on."""
+    scope = resolve_scope(paths, config.workspace, empty_ok=empty_ok)
     blobs, digests = _read(scope)
     cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
     results, _ = _file_results(scope, blobs, digests, cache, config, jobs)
-    return scope, results
+    return Facts(scope, workspaces(scope, blobs.get), results)
 
 
-def _read(scope: Scope) -> tuple[dict[str, bytes | None], dict[str, str]]:
+def _read(scope: Scope, overlay: dict[str, bytes | None] | None = None) -> tuple[dict[str, bytes | None],
+                                                                               dict[str, str]]:
+    """Every file of the index: its bytes (None: unreadable) and their digest; from ``overlay``
+    where it has the file."""
     blobs: dict[str, bytes | None] = {}
     digests: dict[str, str] = {}
+    overlay = overlay or {}
     for path in scope.index:
+        if path in overlay:
+            data = overlay[path]
+            assert data is not None  # (absent files are not in the index)
+            blobs[path], digests[path] = data, digest(data)
+            continue
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -129,6 +175,37 @@ def _read(scope: Scope) -> tuple[dict[str, bytes | None], dict[str, str]]:
     return blobs, digests
 
 
+def _run_digest(scope: Scope, digests: dict[str, str]) -> str:
+    return hashlib.blake2b("".join(f"{path}\0{digests[path]}\n" for path in scope.index).encode()
+                           + "\n".join(scope.marked).encode(), digest_size=16).hexdigest()
+
+
+def _overlaid(scope: Scope, contents: dict[str, bytes | None]) -> tuple[Scope, dict[str, bytes | None]]:
+    """``scope`` with the files of ``contents`` (real paths) added to its index, or taken out
+    of it (None), and ``contents`` keyed by the index's paths. Files outside the scope's
+    workspace folders are left out."""
+    if not contents:
+        return scope, {}
+    by_real = {os.path.realpath(path): path for path in scope.index}
+    roots = [(os.path.realpath(root), root) for root in scope.roots]
+    index = set(scope.index)
+    out: dict[str, bytes | None] = {}
+    for real, data in contents.items():
+        path = by_real.get(real)
+        if path is None:
+            path = next((root + real[len(top):] for top, root in roots if real.startswith(top + os.sep)), None)
+        if path is None:
+            continue
+        if data is None:
+            index.discard(path)
+        else:
+            index.add(path)
+            out[path] = data
+    kept = tuple(sorted(index))
+    report = tuple(path for path in scope.report if path in index)
+    return dataclasses.replace(scope, report=report, index=kept), out
+
+
 def _open_cache(config: LintConfig, scope: Scope, cwd: str, cache_dir) -> LintCache:
     key = hashlib.blake2b(f"{code_fingerprint()}\n{config.fingerprint()}".encode(),
                           digest_size=16).hexdigest()
@@ -136,9 +213,9 @@ def _open_cache(config: LintConfig, scope: Scope, cwd: str, cache_dir) -> LintCa
 
 
 def _file_results(scope: Scope, blobs, digests, cache: LintCache | None, config: LintConfig,
-                  jobs: int | None) -> tuple[dict[str, FileResult], int]:
-    """Every file's result, from the cache or analysed now (and then cached); and how many
-    were analysed."""
+                  jobs: int | None, uncached: set[str] | frozenset[str] = frozenset()) -> tuple[dict[str, FileResult], int]:
+    """Every file's result, from the cache or analysed now (and then cached, unless its path is
+    in ``uncached``: content that is not the file on disk); and how many were analysed."""
     with few_collections():
         results: dict[str, FileResult] = {}
         misses: list[str] = []
@@ -153,39 +230,58 @@ def _file_results(scope: Scope, blobs, digests, cache: LintCache | None, config:
         packed: dict[str, bytes] = {}
         fresh = analyse_files(misses, blobs, digests, config.options, jobs, packed)
         results.update(fresh)
-        if cache is not None and fresh:
-            cache.save_files(fresh, packed)
+        keep = {path: result for path, result in fresh.items() if path not in uncached}
+        if cache is not None and keep:
+            cache.save_files(keep, packed)
         return results, len(fresh)
 
 
-_GONE = ("gone",)
-
-
-def _touched(changes, report: list[str], payload: dict, config: LintConfig) -> set[str]:
-    """The functions whose inputs or answers (or existence) the change altered: compared
-    with what the changed files defined at the base revision. Functions that pass on the
-    envelope of one of them are altered too."""
-    from xanoctl.lint.analyze import Options, analyze
-
-    functions: dict[str, tuple] = payload.get("functions", {})
-    options = Options(config.options)
-    before: dict[str, tuple] = {}
-    for path, data in changes.before.items():
-        for fact in analyze(path, data, options).functions:
-            before.setdefault(fact.name, fact.signature())
+def _caused(scope: Scope, blobs, digests, overlay: dict[str, bytes | None], changes: Changes, payload: dict,
+            report: list[str], cache: LintCache | None, config: LintConfig, jobs: int | None,
+            scope_id: str) -> tuple[dict[str, list[Finding]], bool, int]:
+    """The findings the change causes in the files not reported: those of the workspace after
+    it (``payload``) that the workspace before it does not have (same rule, place and words).
+    Returns them by path, whether the run before came from the cache, and how many files were
+    analysed for it."""
+    before_scope, before = _overlaid(scope, changes.before)
+    before_blobs, before_digests = dict(blobs), dict(digests)
+    for path in scope.index:
+        if path not in before_scope.index:
+            before_blobs.pop(path, None)
+            before_digests.pop(path, None)
+    for path, data in before.items():
+        assert data is not None
+        before_blobs[path], before_digests[path] = data, digest(data)
+    before_id = scope_id + "\0before"
+    before_digest = _run_digest(before_scope, before_digests)
+    old = cache.last_run(before_id, before_digest) if cache else None
+    cached, analysed = old is not None, 0
+    if old is None:
+        results, analysed = _file_results(before_scope, before_blobs, before_digests, cache, config, jobs,
+                                          set(before) | set(overlay))
+        old = _check_workspace(workspaces(before_scope, before_blobs.get), results, config)
+        if cache is not None:
+            cache.save_run(before_id, before_digest, old)
     reported = set(report)
-    names = set(before)
-    names.update(name for name, (_, paths) in functions.items() if reported.intersection(paths))
-    touched = {name for name in names
-               if before.get(name, _GONE) != (functions[name][0] if name in functions else _GONE)}
-    grew = bool(touched)
-    while grew:
-        grew = False
-        for name, (signature, _) in functions.items():
-            if name not in touched and signature and touched.intersection(signature[3]):
-                touched.add(name)
-                grew = True
-    return touched
+    caused: dict[str, list[Finding]] = {}
+    for path, findings in payload["findings"].items():
+        if path in reported:
+            continue
+        seen = Counter(_identity(finding) for finding in old["findings"].get(path, ()))
+        new = []
+        for finding in findings:
+            key = _identity(finding)
+            if seen[key]:
+                seen[key] -= 1
+            else:
+                new.append(finding)
+        if new:
+            caused[path] = new
+    return caused, cached, analysed
+
+
+def _identity(finding: Finding) -> tuple:
+    return (finding.code, finding.line, finding.column, finding.end_line, finding.end_column, finding.message)
 
 
 def _cache_folder(config: LintConfig, scope: Scope, cwd: str) -> Path:
@@ -275,63 +371,53 @@ def _batches(paths: list[str], blobs, digests, workers: int) -> list[list[tuple[
     return batches
 
 
-def _check_workspace(scope: Scope, results: dict[str, FileResult], config: LintConfig) -> dict:
-    """Run the workspace rules; the raw findings of every file of the index, by path."""
+def _check_workspace(found: list[Workspace], results: dict[str, FileResult], config: LintConfig) -> dict:
+    """Run the workspace rules, one workspace at a time; the raw findings of every file of the
+    index, by path."""
     from xanoctl.lint.analyze import Options
     from xanoctl.lint.context import IndexContext
     from xanoctl.lint.index import WorkspaceIndex
-    from xanoctl.lint.rules import WORKSPACE_RULES
+    from xanoctl.lint.rules import WORKSPACE_CHECKS
 
     ctx = IndexContext(Options(config.options))
     findings: dict[str, list[Finding]] = {}
-    for path in scope.index:
-        if results[path].findings:
-            findings[path] = list(results[path].findings)
-    functions: dict[str, tuple] = {}
-    for paths in workspaces(scope):  # one workspace at a time
-        index = WorkspaceIndex((results[path] for path in paths), complete=scope.complete)
-        for rule in WORKSPACE_RULES:
-            for problem in rule.check(index, ctx):
+    for path, result in results.items():
+        if result.findings:
+            findings[path] = list(result.findings)
+    for workspace in found:
+        index = WorkspaceIndex((results[path] for path in workspace.files), complete=workspace.complete,
+                               exported=workspace.exported)
+        for rule, check in WORKSPACE_CHECKS:
+            for problem in check(index, ctx):
                 finding = make_finding(problem.path, rule.CODE, rule.SEVERITY, problem)
                 findings.setdefault(finding.path, []).append(finding)
-        for name, fact in index.functions.items():
-            if name in index.duplicates:
-                defined = tuple(path for path in paths for f in results[path].functions if f.name == name)
-                signature = None
-            else:
-                defined, signature = (fact.path,), fact.signature()
-            if name in functions:  # in two workspaces: as a name defined twice
-                signature, defined = None, functions[name][1] + defined
-            functions[name] = (signature, defined)
     return {
         "findings": findings,
         "suppressions": {path: r.suppressions for path, r in results.items() if r.suppressions},
         "secrets": {path: r.secrets for path, r in results.items() if r.secrets},
         "lines": {path: r.lines for path, r in results.items()},
-        "functions": functions,  # name -> (signature or None when defined twice, defining files)
     }
 
 
 def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, analysed: int,
-            from_cache: bool, write_baseline, touched: set[str] | None = None) -> LintResult:
+            from_cache: bool, write_baseline, caused: dict[str, list[Finding]] | None = None) -> LintResult:
     """Suppress, filter by configuration and baseline, and sort the findings of the reported
-    files; with ``touched`` (``--changed-since``), also the findings of other files about a
-    function the change altered (a caller it breaks)."""
+    files; with ``caused`` (a change judged), also those findings of other files."""
     kept: list[tuple[Finding, str]] = []
     suppressed = 0
     reported = set(report)
     paths = list(report)
-    if touched:
-        paths += sorted(path for path in payload["findings"] if path not in reported)
+    if caused:
+        paths += sorted(path for path in caused if path not in reported)
     for path in paths:
-        raw = payload["findings"].get(path, [])
+        raw = payload["findings"].get(path, []) if path in reported else caused[path]  # type: ignore[index]
         marks = payload["suppressions"].get(path, [])
         if not raw and not marks:
             continue
         enabled = lambda code, _path=path: config.enabled(code, _path)  # noqa: E731
         raw, unused, count = suppress.apply(raw, marks, path, enabled)
         if path not in reported:
-            raw, unused = [f for f in raw if touched.intersection(f.related)], []
+            unused = []
         else:
             suppressed += count
         for finding in [*raw, *unused]:
@@ -354,8 +440,9 @@ def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, anal
     findings.sort(key=lambda finding: finding.sort_key)
     shown_secrets = {shown: secrets[path] for shown, path in sources.items() if path in secrets}
     callers = sum(1 for finding in findings if sources[finding.path] not in reported)
+    elsewhere = {shown for shown, path in sources.items() if path not in reported}
     lines = sum(payload["lines"].get(path, 0) for path in report)
     return LintResult(files=len(report), findings=findings, fail_on=config.fail_on, lines=lines,
                       suppressed=suppressed, baselined=baselined, callers=callers, analysed=analysed,
                       from_cache=from_cache, sources=sources, secrets=shown_secrets,
-                      baseline_written=written)
+                      baseline_written=written, elsewhere=elsewhere)

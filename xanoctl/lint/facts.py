@@ -158,6 +158,9 @@ class DocFact:
     repeated: tuple[Repeated, ...] = ()  # reads and calls made once per item of a loop (PF001)
     requests: tuple[int, ...] = ()  # the lines of its `GET` requests (`api.request`)
     sends: bool = False  # it sends something: another request, an email, a realtime event
+    links: tuple[str, ...] = ()  # the tables whose columns its `dblink` inputs are
+    # with links: the reads of inputs it does not name itself, (key, where, exactly `$input.key`)
+    linked_reads: tuple[tuple[str, Span, bool], ...] = ()
 
     @property
     def obj(self) -> str:
@@ -230,6 +233,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
         out.tables.append(table_of(doc, path))
     if doc.name is not None:
         live = ctx.semantics.live
+        links = ctx.semantics.inputs.links
         writes, tests = state_facts(doc, live)
         gets, sends = requests(live)
         out.documents.append(DocFact(
@@ -238,6 +242,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             guid=doc.guid, refs=tuple(references(doc, live)), inputs=declared,
             columns=tuple(column_uses(doc, live)), state_writes=tuple(writes), state_tests=tuple(tests),
             repeated=tuple(repeated(live)), requests=tuple(gets), sends=sends,
+            links=links, linked_reads=_linked_reads(ctx) if links else (),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():
@@ -245,6 +250,16 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             continue
         out.handed.append(HandedFact(value.via, value.target, value.key, value.type, span(value.pos),
                                      ctx.snippet(value.pos, 60), path, obj))
+
+
+def _linked_reads(ctx) -> tuple[tuple[str, Span, bool], ...]:
+    """The reads of inputs a document with ``dblink`` inputs does not name itself (IN001 checks
+    them against the linked tables' columns)."""
+    from xanoctl.lint.rules.in001 import reads
+
+    named = ctx.semantics.inputs.fields
+    return tuple((read.key, span(read.pos), ctx.source(read.pos) == f"$input.{read.key}")
+                 for read in reads(ctx.semantics) if read.key not in named)
 
 
 def _text(expr) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from xanoctl.lint.fixes import UNSAFE, Fix, replace as replacing
 from xanoctl.pickling import by_fields
 from xanoctl.semantics.masking import mask_text
 
@@ -29,7 +30,8 @@ def span(pos: Pos | Span) -> Span:
 
 
 class Problem(NamedTuple):
-    """What a rule yields: where, what, and optionally the text to put there instead.
+    """What a rule yields: where, what, and optionally its :class:`~xanoctl.lint.fixes.Fix`
+    (a plain string is taken as an unsafe fix putting that text in place of ``pos``).
 
     Document rules leave ``path`` and ``obj`` empty (the engine knows them); workspace rules,
     which look across files, fill them in, and name in ``related`` the functions the finding
@@ -39,7 +41,7 @@ class Problem(NamedTuple):
 
     pos: Pos | Span
     message: str
-    fix: str | None = None
+    fix: Fix | str | None = None
     path: str = ""
     obj: str = ""
     related: tuple[str, ...] = ()
@@ -52,8 +54,8 @@ class Finding:
 
     ``obj`` names the object the finding is about (``function Workers/X``); with ``path``,
     ``code`` and ``message`` it identifies the finding across line shifts (baselines).
-    ``fix`` is replacement text for the range, when the rule knows it. ``related`` names the
-    functions a cross-file finding is about (not part of the reports).
+    ``fix`` is the :class:`~xanoctl.lint.fixes.Fix`, when the rule knows one. ``related`` names
+    the functions a cross-file finding is about (not part of the reports).
     """
 
     path: str
@@ -65,8 +67,20 @@ class Finding:
     severity: str
     message: str
     obj: str = ""
-    fix: str | None = None
+    fix: Fix | None = None
     related: tuple[str, ...] = ()
+
+    @property
+    def replacement(self) -> str | None:
+        """The text to put in place of the finding's range, when the fix is that one edit
+        (the JSON report's ``fix``, from before fixes had a model)."""
+        fix = self.fix
+        if fix is None or len(fix.edits) != 1:
+            return None
+        edit = fix.edits[0]
+        if edit.path or edit.span != (self.line, self.column, self.end_line, self.end_column):
+            return None
+        return edit.text
 
     @property
     def sort_key(self) -> tuple:
@@ -87,8 +101,16 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "object": self.obj,
-            "fix": self.fix,
+            "fix": self.replacement,
+            "fixes": [] if self.fix is None else [fix_dict(self.fix, self.path)],
         }
+
+
+def fix_dict(fix: Fix, path: str) -> dict:
+    """A fix in the JSON report: its edits' paths as the finding's (``path``) or absolute."""
+    return {"title": fix.title, "applicability": fix.applicability, "edits": [
+        {"path": edit.path or path, "line": edit.line, "column": edit.column, "end_line": edit.end_line,
+         "end_column": edit.end_column, "text": edit.text} for edit in fix.edits]}
 
 
 def make_finding(path: str, code: str, severity: str, problem: Problem, obj: str = "") -> Finding:
@@ -105,6 +127,17 @@ def make_finding(path: str, code: str, severity: str, problem: Problem, obj: str
         severity=severity,
         message=mask_text(problem.message),
         obj=problem.obj or obj,
-        fix=mask_text(problem.fix) if problem.fix else problem.fix,
+        fix=_fix(problem, (line, column, end_line, end_column)) if problem.fix else None,
         related=problem.related,
     )
+
+
+def _fix(problem: Problem, pos: Span) -> Fix | None:
+    """The problem's fix; none when it would write a credential (what a report shows masked)."""
+    fix = problem.fix
+    if isinstance(fix, str):
+        fix = replacing(pos, fix, f"Replace with `{fix}`", UNSAFE)
+    if any(mask_text(edit.text) != edit.text for edit in fix.edits):
+        return None
+    title = mask_text(fix.title)
+    return fix if title == fix.title else fix._replace(title=title)

@@ -17,10 +17,13 @@ class WorkspaceIndex:
     """Functions (by exact name), calls, result reads, tasks, endpoints, tables (by name, with
     their columns) and every document with its references, and the typed values documents hand to callees and
     tables, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
-    a function that is not in the index really missing."""
+    a function that is not in the index really missing; ``exported`` that the files are Xano's export,
+    whose named references always named an object that existed (:func:`xanoctl.lint.layout.exported`):
+    one the files do not hold was left out of them, and only an empty name is known to be missing."""
 
-    def __init__(self, files: Iterable[FileResult], complete: bool = True):
+    def __init__(self, files: Iterable[FileResult], complete: bool = True, exported: bool = False):
         self.complete = complete
+        self.exported = exported
         self.functions: dict[str, FunctionFact] = {}
         self.duplicates: set[str] = set()
         self.calls: list[CallFact] = []

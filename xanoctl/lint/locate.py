@@ -74,3 +74,15 @@ def snippet(lines: list[str], pos, limit: int = 60) -> str:
         text = " ".join(part.strip() for part in parts)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def source_text(lines: list[str], pos) -> str | None:
+    """The exact source text of ``pos``, over several lines too (joined by ``\\n``); None
+    when it is not within ``lines``."""
+    line, column, end_line, end_column = pos[0], pos[1], pos[2], pos[3]
+    if not 0 < line <= end_line <= len(lines):
+        return None
+    if line == end_line:
+        return lines[line - 1][column - 1:end_column - 1]
+    parts = [lines[line - 1][column - 1:], *lines[line:end_line - 1], lines[end_line - 1][:end_column - 1]]
+    return "\n".join(parts)

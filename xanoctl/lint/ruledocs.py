@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from xanoctl.lint.rules import RULES, examples, explanation, summary
+from xanoctl.lint.rules import RULES, examples, explanation, fix_of, fix_text, summary
 
 
 def rules_markdown() -> str:
@@ -18,16 +18,21 @@ def rules_markdown() -> str:
         "",
         "<!-- Generated from the rule docstrings by `xanoctl rules --markdown`; do not edit. -->",
         "",
-        "| code | name | default severity | finds |",
-        "|---|---|---|---|",
+        "`xanoctl lint --fix` applies the safe fixes, `--unsafe-fixes` the unsafe ones too (a rule's best "
+        "guess), `--diff` shows them without writing.",
+        "",
+        "| code | name | default severity | fix | finds |",
+        "|---|---|---|---|---|",
     ]
     for rule in RULES.values():
-        lines.append(f"| [{rule.CODE}](#{rule.CODE.lower()}) | `{rule.NAME}` | {rule.SEVERITY} | {summary(rule)} |")
+        fix = (fix_of(rule) or ("",))[0]
+        lines.append(f"| [{rule.CODE}](#{rule.CODE.lower()}) | `{rule.NAME}` | {rule.SEVERITY} | {fix} | {summary(rule)} |")
     for rule in RULES.values():
         lines += ["", f"## {rule.CODE}", "", f"**{rule.NAME}** ({rule.SEVERITY}): {summary(rule)}", ""]
         prose = explanation(rule).split("Bad::")[0].strip()
         if prose:
             lines += [prose, ""]
+        lines += [fix_text(rule), ""]
         found = examples(rule)
         for label in ("bad", "good"):
             if label in found:

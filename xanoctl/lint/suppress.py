@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.lint.finding import Finding, Problem, Span, make_finding
+from xanoctl.lint.fixes import SAFE, UNSAFE, replace
 from xanoctl.pickling import by_fields
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 CODE = "XS900"
 _COMMENT = re.compile(r"^([ \t]*)//[ \t]*xanoctl[ \t]*:(.*)$")
 _IGNORE = re.compile(r"ignore\[([^\]]*)\](.*)$")
+_CODES = re.compile(r"ignore\[([^\]]*)\]")
 
 
 @by_fields
@@ -33,6 +35,8 @@ class Suppression:
     reason: str
     first: int  # first line covered
     last: int  # last line covered
+    line: Span = (0, 0, 0, 0)  # the comment's whole line, its line break included (to remove it)
+    listed: Span = (0, 0, 0, 0)  # the codes between the brackets (to remove one of them)
 
 
 def spans(docs: list[Document]) -> dict[int, int]:
@@ -86,8 +90,13 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         codes = tuple(code.strip().upper() for code in re.split(r"[,\s]+", ignore.group(1)) if code.strip())
         unknown = [code for code in codes if code not in known]
         if not codes or unknown:
+            from xanoctl.lint.rules import suggest_code
+
+            hint = suggest_code(unknown[0]) if unknown else None
             what = f"unknown rule `{unknown[0]}`" if unknown else "no rule code"
-            problems.append(Problem(pos, f"suppression names {what}; `xanoctl rules` lists the codes"))
+            advice = f"did you mean `{hint}`?" if hint else "`xanoctl rules` lists the codes"
+            problems.append(Problem(pos, f"suppression names {what}; {advice}",
+                                    _replaced(line, pos, unknown[0], hint) if hint else None))
             codes = tuple(code for code in codes if code in known)
             if not codes:
                 continue
@@ -96,8 +105,24 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
         target = _next_code_line(lines, index + 1)
         first = target if target is not None else line_no
         last = max(covered.get(first, first), first)
-        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last))
+        listed = _CODES.search(line)
+        whole = (line_no, 1, line_no + 1, 1) if line_no < len(lines) else (line_no, 1, line_no, len(line) + 1)
+        inside = (line_no, listed.start(1) + 1, line_no, listed.end(1) + 1) if listed and not unknown else (0, 0, 0, 0)
+        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last, whole, inside))
     return found, problems
+
+
+def _replaced(line: str, pos: Span, code: str, hint: str):
+    """A fix writing ``hint`` in place of the unknown ``code`` in the brackets, when it is written
+    there once (unsafe: the closest code is a guess)."""
+    listed = _CODES.search(line)
+    if not listed:
+        return None
+    found = list(re.finditer(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", listed.group(1), re.IGNORECASE))
+    if len(found) != 1:
+        return None
+    start = listed.start(1) + found[0].start() + 1
+    return replace((pos[0], start, pos[0], start + len(code)), hint, f"Write `{hint}`", UNSAFE)
 
 
 def _next_code_line(lines: list[str], start: int) -> int | None:
@@ -134,5 +159,18 @@ def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
             todo = ("remove this comment" if len(idle) == len(item.codes)
                     else f"remove `{code}` from `ignore[{', '.join(item.codes)}]`")
             message = f"unused suppression: the statement below has no {code} finding; {todo}"
-            unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
+            unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message, _fix(item, idle))))
     return kept, unused, len(findings) - len(kept)
+
+
+def _fix(item: Suppression, idle: list[str]):
+    """Remove the comment when it silences nothing, else the codes it has no use for."""
+    if not item.line[0]:  # read from an older cache
+        return None
+    if len(idle) == len(item.codes):
+        return replace(item.line, "", "Remove the unused suppression", SAFE)
+    if not item.listed[0]:  # the brackets hold more than the codes read (an unknown one)
+        return None
+    kept = ", ".join(code for code in item.codes if code not in idle)
+    gone = ", ".join(f"`{code}`" for code in idle)
+    return replace(item.listed, kept, f"Remove {gone} from the suppression", SAFE)

@@ -15,9 +15,9 @@ never committed, before any xanoctl command looked at it); callers may then try 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from xanoctl.atomic import write_atomic
+from xanoctl.atomic import sweep, write_atomic
 from xanoctl.sync.manifest import sha256_bytes
 
 if TYPE_CHECKING:  # git is imported only where history is read
@@ -54,6 +54,51 @@ class BaseStore:
         """Save every given content (values; keys are only labels)."""
         for data in contents.values():
             self.put(data)
+
+
+def git_location(folder: Path, rel: str) -> tuple[git.Repo | None, str | None]:
+    """The repository holding ``folder`` and the path of its file ``rel`` in it (None, None
+    outside a repository)."""
+    import os
+
+    import git
+
+    try:
+        repo = git.Repo(folder, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None, None
+    root = Path(os.path.realpath(repo.working_tree_dir or "."))
+    target = Path(os.path.realpath(folder / rel))
+    if not target.is_relative_to(root):
+        return None, None
+    return repo, target.relative_to(root).as_posix()
+
+
+class Bases:
+    """The pulled contents of one workspace folder, for a pull's merges: an entry's content
+    (:func:`find_base`), and the contents a pull keeps for the next one. ``.xanoctl/`` is made
+    only when there is something to keep."""
+
+    def __init__(self, state: Path, folder: Path, ensure: Callable[[Path], Path]):
+        self.store = BaseStore(state)
+        self.state, self.folder, self._ensure = state, folder, ensure
+
+    def get(self, digest: str, rel: str) -> bytes | None:
+        try:
+            local = (self.folder / rel).read_bytes()
+        except OSError:
+            local = None
+        return find_base(digest, self.store, local, *git_location(self.folder, rel))
+
+    def keep(self, contents: Iterable[bytes]) -> None:
+        """Save ``contents`` (first removing the temporary files a killed run left in the store)."""
+        contents = list(contents)
+        if contents:
+            self._ensure(self.state)
+            if self.store.root.is_dir():
+                sweep(self.store.root)
+            for data in contents:
+                self.store.put(data)
 
 
 def find_base(digest: str, store: BaseStore, local: bytes | None, repo: git.Repo | None,

@@ -3,16 +3,12 @@ manifest, xanoctl's private folder and the store of pulled content."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import git
 
 from xanoctl import atomic
 from xanoctl.sync import statedir
-from xanoctl.sync.basestore import BaseStore, find_base
+from xanoctl.sync.basestore import BaseStore, find_base, git_location
 from xanoctl.config import Config
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest
@@ -30,7 +26,8 @@ class Context:
     def base(self, entry: Entry) -> bytes | None:
         """The content ``entry`` describes (as last pulled or pushed), from the store, the
         working tree or git history; None when none has it."""
-        return find_base(entry.sha256, self.store, self.folder.read(entry.path), *self._git(entry.path))
+        return find_base(entry.sha256, self.store, self.folder.read(entry.path),
+                         *git_location(self.folder.root, entry.path))
 
     def sweep(self) -> atomic.Sweep:
         """Remove the temporary files that killed xanoctl runs left in the workspace folder and
@@ -39,17 +36,6 @@ class Context:
         if not self.state.is_relative_to(self.folder.root):
             found += atomic.sweep(self.state)
         return found
-
-    def _git(self, rel: str) -> tuple[Any, str | None]:
-        try:
-            repo = git.Repo(self.folder.root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            return None, None
-        root = Path(os.path.realpath(repo.working_tree_dir or "."))
-        target = Path(os.path.realpath(self.folder.root / rel))
-        if not target.is_relative_to(root):
-            return None, None
-        return repo, target.relative_to(root).as_posix()
 
 
 def open_context(config: Config) -> Context:

@@ -24,9 +24,10 @@ from typing import Any, Iterator, Sequence
 import click
 from deepdiff import DeepDiff
 
+from xanoctl.language import spacing
 from xanoctl.sync.context import Context
 from xanoctl.sync.localscan import LocalFile, scan, selected, selection
-from xanoctl.sync.manifest import Entry, sha256_bytes, shared
+from xanoctl.sync.manifest import Entry, instance_origin, sha256_bytes, shared
 from xanoctl.sync.paths import EXT, Placement, planned_path
 from xanoctl.xano.remote import RemoteObject, parse_timestamp
 
@@ -72,7 +73,8 @@ def _label(entry: Entry | None, branch: str = "") -> str:
 
 def against_manifest(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     prefixes = selection(ctx.folder, list(paths))
-    files = [f for f in scan(ctx.folder, ctx.manifest, prefixes, ctx.store) if f.entry is None or f.sha256 != f.entry.sha256]
+    files = [f for f in scan(ctx.folder, ctx.manifest, prefixes, ctx.store, ctx.base)
+             if f.entry is None or f.missing or f.modified]  # (spacing Xano does not keep is no change)
     report = DiffReport()
     unknown: list[tuple[FileDiff, Entry]] = []
     for item in files:
@@ -119,7 +121,8 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     prefixes = selection(ctx.folder, list(paths))
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     with XanoClient.from_config(ctx.config) as client:
-        check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
+        check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
+                       instance_origin(client.aio.base_url))
         remote = {obj.key: obj for obj in fetch(client, KINDS, ctx.manifest)}
     report = DiffReport()
     for item in files:
@@ -133,7 +136,7 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
                         metadata=metadata_changes(item.entry, obj))
         if obj is not None and obj.xanoscript is None:
             diff.note = f"Xano cannot render its XanoScript: {obj.xanoscript_error}"
-        if diff.differs:
+        if diff.differs and not _spacing_only(diff):
             report.diffs.append(diff)
     if prefixes is None:
         known = set(ctx.manifest.entries)
@@ -145,6 +148,12 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
                 report.diffs.append(FileDiff(where, label, obj.xanoscript.encode("utf-8"), None, "remote",
                                              note="new remotely: not in xanoctl.lock (pull to get it)"))
     return report
+
+
+def _spacing_only(diff: FileDiff) -> bool:
+    """The two sides hold the same object: they differ only in spacing Xano does not keep."""
+    return (diff.old is not None and diff.new is not None and not diff.metadata and not diff.note
+            and spacing.same(diff.old, diff.new))
 
 
 def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffReport:

@@ -113,12 +113,14 @@ class FirstPull:
     then finishes the plan (:meth:`finish`). Use as a context manager: leaving it by an
     exception removes everything written aside."""
 
-    def __init__(self, folder: WorkspaceFolder, kinds: Iterable[str], layout: str, workspace: int, branch: str):
+    def __init__(self, folder: WorkspaceFolder, kinds: Iterable[str], layout: str, workspace: int, branch: str,
+                 instance: str | None = None):
         self.folder = folder
         self.kinds = set(kinds)
         self.layout = layout
         self.workspace = workspace
         self.branch = branch
+        self.instance = instance
         self.staged = Staged()
         self._queue: deque[RemoteObject] = deque()  # objects taken, not planned yet
         self._step: asyncio.Handle | None = None  # the planning of the next few, scheduled in the event loop
@@ -142,11 +144,11 @@ class FirstPull:
 
     @classmethod
     def start(cls, folder: WorkspaceFolder, kinds: Iterable[str], layout: str, workspace: int,
-              branch: str) -> "FirstPull | None":
+              branch: str, instance: str | None = None) -> "FirstPull | None":
         """A first pull when the workspace folder does not exist yet, else None."""
         if os.path.lexists(folder.root):
             return None
-        return cls(folder, kinds, layout, workspace, branch)
+        return cls(folder, kinds, layout, workspace, branch, instance)
 
     def __enter__(self) -> "FirstPull":
         return self
@@ -364,11 +366,12 @@ class FirstPull:
 
     def _plan_and_result(self, wanted: list[_Object]) -> tuple[PullPlan, PullResult]:
         result = PullResult(folder=self.folder.root)
-        out = PullPlan(manifest=Manifest(workspace=self.workspace, branch=self.branch))
+        out = PullPlan(manifest=Manifest(workspace=self.workspace, branch=self.branch, instance=self.instance))
         ordered = sorted(wanted, key=attrgetter("path"))  # paths are unique: as by (path, kind, id)
         out.manifest.entries = self._entries
         out.writes = {item.path: item.data for item in ordered if item.data is not None}
-        out.lock = document(self.workspace, self.branch, [item.line for item in ordered]).encode("utf-8")
+        out.lock = document(self.workspace, self.branch, [item.line for item in ordered],
+                            self.instance).encode("utf-8")
         result.added = [item.change for item in ordered if item.change is not None]
         result.errors = sorted((Change("error", item.obj.kind, item.obj.id, item.obj.name, item.path,
                                        reason=item.obj.xanoscript_error or "no XanoScript")

@@ -13,9 +13,10 @@ One file per push, ``.xanoctl/pushes/<id>.jsonl`` (git-ignored), JSON lines:
   ``updated_at``), ``failed``, ``snapshot`` (a resume forced over a remote change takes a new
   snapshot), ``restore`` (restoring begins), ``restored`` / ``restore_failed`` per step,
   ``lock`` (``xanoctl.lock`` is about to be replaced: ``purpose`` push, restore or undo, and the
-  ``sha256`` of the new lock's text), ``manifest`` (the pushed lock is saved) and ``end`` (the
-  outcome: pushed, restored, restore-incomplete, undone), written only once the lock and any
-  commit are done.
+  ``sha256`` of the new lock's text), ``manifest`` (the pushed lock is saved), ``files`` (an undo
+  of a finished push put the working tree back: the files ``written``, ``removed`` and ``kept``
+  because they changed since the push) and ``end`` (the outcome: pushed, restored,
+  restore-incomplete, undone), written only once the lock and any commit are done.
 
 A step ``started`` but neither ``done`` nor ``failed`` may or may not have reached Xano: a
 restore treats it as possibly applied. A torn last line (a kill during an append) is ignored.
@@ -128,6 +129,7 @@ class Journal:
     lock_to: str | None = None  # sha256 of the lock text the push was saving ("lock" record)
     events: int = 0
     completed: list[int] = field(default_factory=list)  # seqs in the order they were done
+    kept: list[str] = field(default_factory=list)  # files an undo left as they were ("files" record)
 
     # ------------------------------------------------------------------ writing
 
@@ -226,6 +228,8 @@ class Journal:
             self.lock_to = event.get("sha256")
         elif kind == "manifest":
             self.manifest_saved = True
+        elif kind == "files":
+            self.kept = list(event.get("kept") or [])
         elif kind == "end":
             self.outcome = event.get("outcome")
             self.restoring = False

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
+from xanoctl.language import spacing
 from xanoctl.sync.basestore import BaseStore
 from xanoctl.errors import UsageError
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
@@ -22,11 +23,14 @@ from xanoctl.sync.workspace import WorkspaceFolder
 @dataclass(frozen=True)
 class LocalFile:
     """One file or manifest entry. ``sha256`` is None when the file is missing; ``entry`` is
-    None for a file the manifest does not know."""
+    None for a file the manifest does not know. ``spacing_only``: the file differs from what
+    the manifest describes only in spacing Xano does not keep (:mod:`xanoctl.language.spacing`):
+    not modified."""
 
     path: str
     sha256: str | None
     entry: Entry | None
+    spacing_only: bool = False
 
     @property
     def missing(self) -> bool:
@@ -34,7 +38,8 @@ class LocalFile:
 
     @property
     def modified(self) -> bool:
-        return self.entry is not None and self.sha256 is not None and self.sha256 != self.entry.sha256
+        return (self.entry is not None and self.sha256 is not None and self.sha256 != self.entry.sha256
+                and not self.spacing_only)
 
 
 def selection(folder: WorkspaceFolder, args: Sequence[str | Path], cwd: Path | None = None) -> list[str] | None:
@@ -77,10 +82,15 @@ def untracked_files(folder: WorkspaceFolder, known: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+Base = Callable[[Entry], "bytes | None"]
+
+
 def scan(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[str] | None = None,
-         store: BaseStore | None = None) -> list[LocalFile]:
+         store: BaseStore | None = None, base: Base | None = None) -> list[LocalFile]:
     """Every manifest entry and every untracked ``*.xs`` file selected by ``prefixes``. Files
-    still matching their manifest hash are saved into ``store`` (the pulled content)."""
+    still matching their manifest hash are saved into ``store`` (the pulled content). With
+    ``base`` (an entry's pulled content, see :meth:`xanoctl.sync.context.Context.base`), a file
+    that differs from it only in spacing is marked ``spacing_only``."""
     out = []
     by_path = manifest.by_path()
     for rel, entry in sorted(by_path.items()):
@@ -90,7 +100,11 @@ def scan(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[str] | None
         digest = None if data is None else sha256_bytes(data)
         if store is not None and data is not None and digest == entry.sha256:
             store.put(data)
-        out.append(LocalFile(rel, digest, entry))
+        spaced = False
+        if base is not None and data is not None and digest != entry.sha256:
+            pulled = base(entry)
+            spaced = pulled is not None and spacing.same(pulled, data)
+        out.append(LocalFile(rel, digest, entry, spaced))
     for rel in untracked_files(folder, by_path):
         if selected(rel, prefixes):
             data = folder.read(rel)

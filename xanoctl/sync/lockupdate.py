@@ -12,7 +12,7 @@ from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
 
 
 def _copy(manifest: Manifest) -> Manifest:
-    return Manifest(workspace=manifest.workspace, branch=manifest.branch, entries=dict(manifest.entries))
+    return manifest.copy()
 
 
 def after_push(manifest: Manifest, journal: Journal) -> Manifest:

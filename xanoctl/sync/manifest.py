@@ -1,6 +1,9 @@
 """``xanoctl.lock``: the manifest of a pulled workspace (JSON, committed).
 
-It holds each object's identity, which the path alone cannot (names are mapped lossily to
+Its header names where the workspace was pulled from: ``instance`` (the instance's origin,
+``https://x123.xano.io``, never a token; ``demo`` for the folder ``xanoctl demo`` made; absent
+from a lock written before it was recorded, which the next pull from the same workspace
+adopts), ``workspace`` (id) and ``branch``. It holds each object's identity, which the path alone cannot (names are mapped lossily to
 paths): one entry per object with ``kind``, ``id``, ``guid``, exact ``name``, ``group``
 (``{"id", "name"}`` for endpoints, else null), ``verb`` (endpoints, else null), the remote
 ``updated_at`` seen at the last pull (as the API gave it), the ``sha256`` of the file as
@@ -9,6 +12,7 @@ so the file diffs cleanly::
 
     {
       "branch": "",
+      "instance": "https://x123.xano.io",
       "objects": [
         {"group": null, "guid": "...", "id": 12, "kind": "function", "name": "Tasks/X", "path": "function/Tasks/X.xs", "sha256": "...", "updated_at": "2025-01-06 09:00:00+0000", "verb": null},
         {"group": {"id": 3, "name": "Tests"}, "guid": "...", "id": 4, "kind": "query", ...},
@@ -32,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from urllib.parse import urlsplit
+
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
 from xanoctl.xano.remote import WORKSPACE_KINDS
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from xanoctl.xano.remote import RemoteObject
 
 MANIFEST_NAME = "xanoctl.lock"
+DEMO = "demo"  # the ``instance`` of the folder ``xanoctl demo`` made
 VERSION = 1
 # one encoder for every line (json.dumps with options builds a new one per call)
 _LINE = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
@@ -50,6 +57,17 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def instance_origin(url: str) -> str:
+    """The origin of a Metadata API base URL, as the lock records it: scheme and host in lower
+    case, the port unless it is the scheme's default; no credentials, no path."""
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "https").lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    port = parts.port
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 def shared(kind: str, branch: str) -> bool:
     """Whether the manifest of ``branch`` marks an object of ``kind`` as shared by every branch:
     a workspace-scoped object pulled on a named branch."""
@@ -105,6 +123,17 @@ class Manifest:
     workspace: int | None = None
     branch: str = ""
     entries: dict[tuple[str, int], Entry] = field(default_factory=dict)
+    instance: str | None = None  # the origin pulled from (see the module doc); None in an older lock
+
+    def copy(self) -> "Manifest":
+        return Manifest(self.workspace, self.branch, dict(self.entries), self.instance)
+
+    def source(self) -> str:
+        """Where it was pulled from, in words."""
+        if self.instance == DEMO:
+            return "the demo (`xanoctl demo`)"
+        where = f"{self.instance} " if self.instance else ""
+        return f"{where}workspace {self.workspace} branch {self.branch or '(live)'}"
 
     def by_path(self) -> dict[str, Entry]:
         return {entry.path: entry for entry in self.entries.values()}
@@ -118,7 +147,7 @@ class Manifest:
         diff."""
         entries = sorted(self.entries.values(), key=lambda e: (e.path, e.kind, e.id))
         return document(self.workspace, self.branch,
-                        [entry_line(entry, shared(entry.kind, self.branch)) for entry in entries])
+                        [entry_line(entry, shared(entry.kind, self.branch)) for entry in entries], self.instance)
 
     @classmethod
     def loads(cls, text: str, origin: str = MANIFEST_NAME) -> "Manifest":
@@ -130,8 +159,10 @@ class Manifest:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise XanoctlError(f"{origin}: not a valid manifest ({exc}); restore it from git "
                                "or delete it and pull again") from None
+        instance = data.get("instance")
         return cls(workspace=data.get("workspace"), branch=str(data.get("branch") or ""),
-                   entries={entry.key: entry for entry in entries})
+                   entries={entry.key: entry for entry in entries},
+                   instance=str(instance) if instance else None)
 
 
 def entry_line(entry: Entry, shared: bool = False) -> str:
@@ -167,13 +198,18 @@ def _marked(entry: Entry, shared: bool) -> dict[str, Any]:
     return {**entry.as_json(), "shared": True} if shared else entry.as_json()
 
 
-def document(workspace: int | None, branch: str, lines: list[str]) -> str:
+def document(workspace: int | None, branch: str, lines: list[str], instance: str | None = None) -> str:
     """The manifest's text from its entries' lines (:func:`entry_line`), already sorted by
-    path, kind and id."""
-    head = {"branch": branch, "version": VERSION, "workspace": workspace}
+    path, kind and id. Keys in order; ``instance`` only when known (an older lock's text stays
+    as it was)."""
+    head: dict[str, Any] = {"branch": branch}
+    if instance is not None:
+        head["instance"] = instance
+    tail = {"version": VERSION, "workspace": workspace}
     fields = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in head.items()]
+    rest = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in tail.items()]
     objects = '  "objects": [\n    ' + ",\n    ".join(lines) + '\n  ]' if lines else '  "objects": []'
-    return "{\n" + ",\n".join([fields[0], objects, *fields[1:]]) + "\n}\n"
+    return "{\n" + ",\n".join([*fields, objects, *rest]) + "\n}\n"
 
 
 def changes(old: Manifest | None, new: Manifest) -> dict[str, list[Entry]]:

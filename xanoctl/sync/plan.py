@@ -26,7 +26,7 @@ from xanoctl.xano.client import AsyncXanoClient
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, of_entry, read_identity,
                                    unmanaged_note)
 from xanoctl.sync.journal import Step
-from xanoctl.sync.localscan import scan
+from xanoctl.sync.localscan import Base, scan
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
 from xanoctl.xano.remote import KINDS, RemoteObject
 from xanoctl.sync.status import new_group_names, remote_state
@@ -87,12 +87,17 @@ class Plan:
 
 
 def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[str] | None,
-                  *, delete: bool = False) -> tuple[list[Candidate], list[str], list[str]]:
-    """(candidates, problems, notes) from the working tree."""
+                  *, delete: bool = False, base: Base | None = None) -> tuple[list[Candidate], list[str], list[str]]:
+    """(candidates, problems, notes) from the working tree. ``base``: an entry's pulled content,
+    to leave out files that differ from it only in spacing Xano does not keep."""
     candidates: list[Candidate] = []
     problems: list[str] = []
     notes: list[str] = []
-    files = scan(folder, manifest, prefixes)
+    files = scan(folder, manifest, prefixes, base=base)
+    spaced = sum(1 for item in files if item.spacing_only)
+    if spaced:
+        notes.append(f"{spaced} file{'s' if spaced != 1 else ''} differ{'s' if spaced == 1 else ''} only in spacing "
+                     "Xano does not keep (a final newline, spaces at line ends): not pushed")
     new_paths = [item.path for item in files if item.entry is None]
     groups = new_group_names(folder, new_paths, manifest)
     tracked = {of_entry(entry): entry for entry in manifest.entries.values()}

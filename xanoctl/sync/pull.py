@@ -43,9 +43,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 from xanoctl.atomic import sweep, write_atomic
 from xanoctl.errors import XanoctlError
 from xanoctl.xano.client import XanoClient
+from xanoctl.language import spacing
+from xanoctl.sync.basestore import Bases
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.identity import of_entry, of_remote
-from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, load_manifest, sha256_bytes, shared
+from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, instance_origin, load_manifest, sha256_bytes, shared
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
 from xanoctl.xano.remote import KINDS, RemoteObject, same_instant
@@ -58,13 +60,20 @@ if TYPE_CHECKING:
 _UNSEEN = "unseen"  # no digest read beforehand: read the file
 
 
-def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folder: Path) -> None:
+def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folder: Path,
+                   instance: str | None = None) -> None:
+    """Refuse a workspace folder pulled from another instance (``instance``: an origin, see
+    :func:`~xanoctl.sync.manifest.instance_origin`), workspace or branch. A lock that does not
+    name its instance (written before it was recorded) belongs to any."""
     if manifest is None or manifest.workspace is None:
         return
-    if manifest.workspace != workspace or manifest.branch != branch:
+    other_instance = instance is not None and manifest.instance is not None and manifest.instance != instance
+    if other_instance or manifest.workspace != workspace or manifest.branch != branch:
+        asked = Manifest(workspace, branch, instance=instance if other_instance else None).source()
         raise XanoctlError(
-            f"{folder / MANIFEST_NAME} belongs to workspace {manifest.workspace} branch {manifest.branch!r}, "
-            f"not workspace {workspace} branch {branch!r}: pull into another folder (--dir)")
+            f"{folder / MANIFEST_NAME} was pulled from {manifest.source()}, not {asked}: pull into another "
+            "folder (--dir DIR), or set the instance, workspace and branch it was pulled from (xanoctl.yaml, "
+            "XANO_INSTANCE, XANO_WORKSPACE, XANO_BRANCH)")
 
 
 def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> list[RemoteObject]:
@@ -110,20 +119,20 @@ def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
 
 
 def fetch_and_look(client: XanoClient, kinds: list[str], folder: WorkspaceFolder,
-                   early: FirstPull | None = None) -> tuple[list[RemoteObject], Local]:
+                   early: FirstPull | None = None, origin: str | None = None) -> tuple[list[RemoteObject], Local]:
     """The lists of ``kinds``, and the folder looked at meanwhile in a thread (the client mostly
     waits on the network). The folder's own problems (a manifest that cannot be read, or of
-    another workspace) are reported first, as if it had been looked at before any request.
-    ``early`` is given every page's objects as they arrive."""
+    another instance (``origin``) or workspace) are reported first, as if it had been looked at
+    before any request. ``early`` is given every page's objects as they arrive."""
     with ThreadPoolExecutor(max_workers=1) as worker:
         looking = worker.submit(_look, folder, kinds)
         try:
             remote = client.fetch_all(kinds, on_objects=early.take if early is not None else None)
         except BaseException:
-            check_manifest(looking.result().manifest, client.aio.workspace, client.aio.branch, folder.root)
+            check_manifest(looking.result().manifest, client.aio.workspace, client.aio.branch, folder.root, origin)
             raise
         local = looking.result()
-    check_manifest(local.manifest, client.aio.workspace, client.aio.branch, folder.root)
+    check_manifest(local.manifest, client.aio.workspace, client.aio.branch, folder.root, origin)
     return remote, local
 
 
@@ -167,16 +176,19 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
 
 def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: WorkspaceFolder, kinds: Iterable[str],
          workspace: int, branch: str, force: bool = False, layout: str = READABLE,
-         seen: Mapping[str, str | None] | None = None) -> tuple[PullPlan, PullResult]:
+         seen: Mapping[str, str | None] | None = None, instance: str | None = None,
+         bases: Bases | None = None) -> tuple[PullPlan, PullResult]:
     """Decide every file operation, without performing any. ``seen``: digests of the manifest's
     files read a moment ago (while the lists were fetched); one is trusted only where it shows a
     file untouched that stays untouched (nothing to write): every file the pull writes, moves
-    or removes is read again here, just before."""
+    or removes is read again here, just before. ``bases``: the contents last pulled, for the
+    three-way merge of an object changed on both sides (without, or without its base, such an
+    object is a conflict left as it is)."""
     seen = seen or {}
     kinds = set(kinds)
     old = manifest or Manifest()
     result = PullResult(folder=folder.root)
-    out = PullPlan(manifest=Manifest(workspace=workspace, branch=branch))
+    out = PullPlan(manifest=Manifest(workspace=workspace, branch=branch, instance=instance))
     # entries of kinds not pulled this time stay as they were
     out.manifest.entries = {k: e for k, e in old.entries.items() if e.kind not in kinds}
     paths, adopted = _placements(remote, old, folder, kinds, layout)
@@ -236,14 +248,33 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             continue
         clean = local is None or local == entry.sha256
         if not clean and not force:
-            why = "changed remotely" if entry.sha256 != digest else "renamed remotely"
-            result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, entry.path,
-                                           reason=f"modified locally and {why}"))
-            out.manifest.entries[obj.key] = entry
-            continue
+            mine = folder.read(entry.path)
+            pulled = bases.get(entry.sha256, entry.path) if bases is not None and mine is not None else None
+            if pulled is not None and mine is not None and spacing.same(pulled, mine):
+                clean = True  # only spacing Xano does not keep: no change of the user's to keep
+            else:
+                merged = _merged(mine, pulled, data, entry.sha256 == digest)
+                if merged is None:
+                    why = "changed remotely" if entry.sha256 != digest else "renamed remotely"
+                    base_note = "" if bases is None or pulled is not None or entry.sha256 == digest else \
+                        " (its pulled content is not at hand to merge: not in .xanoctl/objects/ nor in git)"
+                    result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, entry.path,
+                                                   reason=f"modified locally and {why}{base_note}"))
+                    out.manifest.entries[obj.key] = entry
+                    continue
+                if moved:
+                    out.deletes.append(entry.path)
+                out.writes[path] = merged.data
+                out.bases.append(data)  # the new base: what the file's changes are now measured against
+                out.manifest.entries[obj.key] = new_entry
+                result.merged.append(Change("merged", obj.kind, obj.id, obj.name, path,
+                                            old_path=entry.path if moved else None,
+                                            reason=f"{merged.conflicts} conflict(s)" if merged.conflicts else ""))
+                continue
         if moved and local is not None:
             out.deletes.append(entry.path)
         out.writes[path] = data
+        out.bases.append(data)
         out.manifest.entries[obj.key] = new_entry
         reason = "restored" if local is None else ("moved" if moved and entry.sha256 == digest else "content")
         result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,
@@ -260,9 +291,23 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             result.conflicts.append(Change("conflict", entry.kind, entry.id, entry.name, entry.path,
                                            reason="modified locally and deleted remotely"))
             out.manifest.entries[entry.key] = entry
-    for bucket in (result.added, result.changed, result.removed, result.conflicts, result.errors):
+    for bucket in (result.added, result.changed, result.removed, result.conflicts, result.errors, result.merged):
         bucket.sort(key=lambda change: (change.path, change.kind, change.id))
     return out, result
+
+
+def _merged(mine: bytes | None, pulled: bytes | None, remote: bytes, renamed_only: bool):
+    """The local edit merged with the remote change (:mod:`xanoctl.sync.merge`), or None when it
+    cannot be: no file, no base. An object only renamed remotely keeps the local file as it is."""
+    from xanoctl.sync.merge import Merged, merge
+
+    if mine is None:
+        return None
+    if renamed_only:
+        return Merged(mine, 0)
+    if pulled is None:
+        return None
+    return merge(pulled, mine, remote)
 
 
 def apply(out: PullPlan, folder: WorkspaceFolder, result: PullResult, staged: Staged | None = None) -> None:
@@ -300,8 +345,8 @@ def apply(out: PullPlan, folder: WorkspaceFolder, result: PullResult, staged: St
 
 
 def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder, kinds: list[str], workspace: int,
-              branch: str, force: bool, layout: str,
-              early: FirstPull | None) -> tuple[PullPlan, PullResult, Staged | None]:
+              branch: str, force: bool, layout: str, early: FirstPull | None,
+              instance: str | None = None, bases: Bases | None = None) -> tuple[PullPlan, PullResult, Staged | None]:
     """:func:`plan`, or for a first pull the plan ``early`` made while the pages arrived, its
     files already written aside (the :class:`Staged` to install)."""
     if early is not None:
@@ -309,7 +354,8 @@ def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder,
         if planned is not None:
             return *planned, early.staged
         early.discard()
-    out, result = plan(remote, local.manifest, folder, kinds, workspace, branch, force, layout, seen=local.digests)
+    out, result = plan(remote, local.manifest, folder, kinds, workspace, branch, force, layout, seen=local.digests,
+                       instance=instance, bases=bases)
     return out, result, None
 
 
@@ -317,23 +363,29 @@ Check = Callable[[Manifest | None, Manifest], None]
 
 
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
-         before_write: Check | None = None, layout: str = READABLE) -> PullResult:
+         before_write: Check | None = None, layout: str = READABLE, origin: str | None = None,
+         bases: Bases | None = None) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed), new files named in
     ``layout``. Fetches everything before changing anything (a first pull writes its files
     meanwhile, aside, unseen); ``before_write(old manifest, new manifest)`` may refuse (raise)
-    once the plan is known."""
+    once the plan is known. ``origin``: what the lock records as its instance (default: the
+    client's origin); a folder pulled from another is refused. ``bases``: the contents last
+    pulled, for three-way merges; it keeps what this pull writes (before writing it)."""
     kinds = list(kinds)
     target = WorkspaceFolder(folder)
-    early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch)
+    origin = origin or instance_origin(client.aio.base_url)
+    early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch, origin)
     with early or nullcontext():
-        remote, local = fetch_and_look(client, kinds, target, early)
+        remote, local = fetch_and_look(client, kinds, target, early, origin)
         remote = complete(client, kinds, remote, local.manifest)
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
-                                        force, layout, early)
+                                        force, layout, early, origin, bases)
         result.swept = sorted(os.path.relpath(path, target.root).replace(os.sep, "/") for path in local.swept)
         result.shared = sum(shared(entry.kind, client.aio.branch) for entry in out.manifest.entries.values())
         if before_write is not None:
             before_write(local.manifest, out.manifest)
+        if bases is not None:  # (content-addressed: kept first, so the new lock's hashes always find theirs)
+            bases.keep(out.bases)
         apply(out, target, result, staged)
     result.requests, result.pages = client.stats.requests, client.stats.pages
     return result

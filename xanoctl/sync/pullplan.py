@@ -36,6 +36,7 @@ class PullResult:
     removed: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
     errors: list[Change] = field(default_factory=list)
+    merged: list[Change] = field(default_factory=list)  # changed on both sides, merged (reason: conflicts left)
     unchanged: int = 0
     written: list[str] = field(default_factory=list)  # relative paths written (manifest included)
     deleted: list[str] = field(default_factory=list)  # relative paths removed
@@ -52,7 +53,10 @@ class PullResult:
     def summary(self) -> str:
         counts = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, " \
                  f"{self.unchanged} unchanged"
-        extra = "".join([f", {len(self.conflicts)} conflicts" if self.conflicts else "",
+        marked = sum(1 for change in self.merged if change.reason)
+        extra = "".join([f", {len(self.merged)} merged" if self.merged else "",
+                         f" ({marked} with conflict markers)" if marked else "",
+                         f", {len(self.conflicts)} conflicts" if self.conflicts else "",
                          f", {len(self.errors)} unreadable" if self.errors else ""])
         return f"{counts}{extra} ({self.requests} requests, {self.pages} pages)"
 
@@ -60,6 +64,7 @@ class PullResult:
         return {"folder": str(self.folder), "added": [c.as_json() for c in self.added],
                 "changed": [c.as_json() for c in self.changed], "removed": [c.as_json() for c in self.removed],
                 "conflicts": [c.as_json() for c in self.conflicts], "errors": [c.as_json() for c in self.errors],
+                "merged": [c.as_json() for c in self.merged],
                 "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
                 "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
                 "swept": self.swept, "shared": self.shared}
@@ -72,5 +77,6 @@ class PullPlan:
 
     writes: dict[str, bytes] = field(default_factory=dict)
     deletes: list[str] = field(default_factory=list)
+    bases: list[bytes] = field(default_factory=list)  # remote contents written (or merged): the next base
     manifest: Manifest = field(default_factory=Manifest)
     lock: bytes | None = None

@@ -7,7 +7,9 @@ workspace half-pushed (design.md, "Push and rollback").
    Tables, shared by every branch: written from a branch other than the live one, or losing
    data, only as ``permission`` allows (:mod:`xanoctl.sync.sharedschema`; a question on a
    terminal about data loss is asked last, after the lint gate).
-3. Lint gate: errors in the files to push stop it (``lint=False`` skips it).
+3. Lint gate (:mod:`xanoctl.sync.gate`): the workspace as it will be after the push is linted;
+   errors in the files to push, and any finding the push causes in a file it does not touch
+   (a caller it breaks), stop it (``lint=False`` skips it).
 4. Journal (:mod:`xanoctl.sync.journal`): plan and snapshots on disk before the first write.
 5. Apply (:mod:`xanoctl.sync.apply`), phase by phase, writes concurrent within a phase.
 6. On any failure (a rejection, retries exhausted, Ctrl-C): restore (:mod:`xanoctl.sync.restore`)
@@ -29,13 +31,14 @@ from typing import Any, Callable, Sequence
 
 from xanoctl.sync import history, lockupdate, multidoc, sharedschema
 from xanoctl.sync.apply import after_of, apply_steps, group_id_of
+from xanoctl.sync.gate import lint_gate
 from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.sync.context import Context
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import (PUSHED, RESTORE_INCOMPLETE, RESTORED, UNDONE, Journal, JournalError, Step,
                              exclusive, last_journal, prune)
 from xanoctl.sync.localscan import selection
-from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, save_manifest, sha256_bytes
+from xanoctl.sync.manifest import MANIFEST_NAME, Manifest, instance_origin, save_manifest, sha256_bytes
 from xanoctl.sync.plan import Candidate, Conflict, Plan, check_remote, local_changes
 from xanoctl.sync.pull import check_manifest
 from xanoctl.sync.restore import find_by_name, restore
@@ -60,6 +63,7 @@ class PushResult:
     commit: str | None = None
     manifest_changed: bool = False
     preview: list[Any] | None = None  # the server's dry-run operations of a --transaction push
+    files: dict[str, list[str]] | None = None  # an undo's working tree: written, removed, kept
     schema: Verdict | None = None  # its writes to the objects every branch shares, and the data they destroy
 
     @property
@@ -86,7 +90,8 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
         ctx.sweep()
         refuse_unfinished(ctx)
         prefixes = selection(ctx.folder, list(paths))
-        candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete)
+        candidates, problems, notes = local_changes(ctx.folder, ctx.manifest, prefixes, delete=delete, base=ctx.base)
+        notes += redo_notes(ctx, candidates)
         if problems:
             return PushResult("push", REFUSED, problems=problems, notes=notes)
         if not candidates:
@@ -103,18 +108,23 @@ def push(ctx: Context, paths: Sequence[str] = (), *, force: bool = False, dry_ru
         return result
 
 
-def lint_gate(ctx: Context) -> Gate:
-    """Lint the files a plan writes, with the workspace's lint settings."""
-    def gate(plan: Plan) -> Any:
-        from xanoctl.lint.api import lint_paths
-        from xanoctl.lint.config import load_config
-
-        files = [str(ctx.folder.root / step.path) for step in plan.steps if step.content is not None]
-        if not files:
-            return None
-        config = load_config(ctx.config.config_file) if ctx.config.config_file else load_config(start=ctx.folder.root)
-        return lint_paths(files, config)
-    return gate
+def redo_notes(ctx: Context, candidates: list[Candidate]) -> list[str]:
+    """What in this push redoes the change ``rollback --last-push`` undid: a file that holds
+    again what the undone push wrote, or one the undo left as it was (changed since)."""
+    journal = last_journal(ctx.state)
+    if journal is None or journal.outcome != UNDONE:
+        return []
+    done = {step.path: step for step in journal.steps if step.status == "done"}
+    notes = []
+    for c in candidates:
+        step = done.get(c.path)
+        if step is None:
+            continue
+        if c.path in journal.kept or (c.content is not None and c.content == step.content) \
+                or (c.action == "delete" and step.action == "delete"):
+            notes.append(f"{c.path}: this {c.action} redoes the change `xanoctl rollback --last-push` undid "
+                         f"(push {journal.id})")
+    return notes
 
 
 def refuse_unfinished(ctx: Context) -> None:
@@ -159,7 +169,7 @@ async def _execute(ctx: Context, candidates: list[Candidate], result: PushResult
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:
         try:
-            check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root)
+            check_manifest(ctx.manifest, workspace, config.branch, ctx.folder.root, instance_origin(instance))
             plan = await check_remote(client, candidates, ctx.manifest, force=force)
         except asyncio.CancelledError:
             return _interrupted_before_writing(result)

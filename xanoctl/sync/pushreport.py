@@ -64,6 +64,21 @@ def changed_lines(ctx: Context, conflict: Conflict) -> str:
     return f"remote has +{added} -{removed} lines against the pulled version"
 
 
+def gate_error(lint, verb: str) -> str:
+    """Why the lint gate stopped: files the push would break, or errors in the files to push."""
+    from xanoctl.lint.finding import severity_rank
+
+    threshold = severity_rank(lint.fail_on)
+    broken = sorted({(f.path, f.line) for f in lint.findings
+                     if f.path in lint.elsewhere and severity_rank(f.severity) >= threshold})
+    if broken:
+        where = ", ".join(f"{path}:{line}" for path, line in broken[:4])
+        where += f" and {len(broken) - 4} more" if len(broken) > 4 else ""
+        return (f"this {verb} would break files it does not touch ({where}; see above): nothing was written; "
+                f"fix them and {verb} them too, or {verb} --no-lint")
+    return f"lint errors in the files to {verb}: nothing was written; fix them, or {verb} --no-lint"
+
+
 def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
     if restoring and step.restore is None and step.status in ("done", "started", "failed"):
         return "not restored", {"done": "written by the push", "started": "may have been written"}.get(
@@ -126,7 +141,8 @@ def render(ctx: Context, result: PushResult, *, verb: str = "push") -> tuple[lis
             from xanoctl.lint.formats import render as render_lint
 
             lines.append(render_lint(result.lint, "text", color=False))
-            return lines, f"lint errors in the files to {verb}: nothing was written; fix them, or push --no-lint"
+            lines += [f"note: {note}" for note in result.lint.notes]
+            return lines, gate_error(result.lint, verb)
         return lines, f"nothing was written ({len(result.problems)} problem(s) above)"
     schema = result.schema.lines() if result.schema is not None else []
     if result.outcome == DRY_RUN and plan is not None and result.preview is not None:
@@ -169,6 +185,8 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
                                                             if result.manifest_changed else ""))
         elif result.manifest_changed:
             lines.append("xanoctl.lock updated to the restored objects")
+        if result.operation == "undo":
+            lines += _files_lines(result)
         if result.commit:
             lines.append(f"committed {result.commit[:12]}")
         lines.append(f"journal: {where}")
@@ -180,6 +198,25 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         return lines, "the restore is incomplete: run `xanoctl rollback --last-push` to try again"
     lines.append(f"journal: {where}")
     return lines, result.failure or "failed"
+
+
+def _files_lines(result: PushResult) -> list[str]:
+    """What an undo did to the working tree."""
+    files = result.files
+    if files is None:
+        if result.outcome == UNDONE or result.outcome == RESTORED:
+            return ["local files were not modified: the push had not finished, so its edits are still yours to "
+                    "push"]
+        return []
+    lines = []
+    back = len(files["written"]) + len(files["removed"])
+    if back:
+        removed = f" ({len(files['removed'])} removed: files of objects the push created)" if files["removed"] else ""
+        lines.append(f"put back {back} file(s) as they were before the push{removed}")
+    for path in files["kept"]:
+        lines.append(f"kept {path}: changed since the push, so left as it is; it still holds the undone change, "
+                     "which the next `xanoctl push` would redo (its --dry-run says so)")
+    return lines
 
 
 def _past(operation: str) -> str:

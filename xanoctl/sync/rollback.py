@@ -10,7 +10,13 @@ must not wait on warnings about it.
 
 ``rollback --last-push`` undoes the last push from its journal: a push that died half-way
 (kill -9), a push whose restore did not finish, or a push that succeeded. Objects changed
-remotely by someone else since that push are refused unless ``force``.
+remotely by someone else since that push are refused unless ``force``. The undo of a push that
+finished puts the working tree back too (:func:`put_back`): a file that still holds what the
+push wrote gets the object's content from before the push again (a file the push created an
+object from is removed, one whose object it deleted comes back); a file changed since the push
+is left as it is, and said so, and the next push notes that it would redo the undone change.
+The files of a push that did not finish are left as they are: the edits it was pushing are
+still to push.
 
 Both forms write tables like a push does: from a branch other than the live one only with
 ``permission.shared``, and a column removed or retyped only with ``permission.loss`` or the
@@ -165,7 +171,8 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False,
                               notes=[f"the last push ({journal.id}) is already undone ({journal.outcome})"])
         check_journal_workspace(ctx, journal)
         repo = history.repository(ctx.folder.root, "or undo without --commit") if commit else None
-        pushed = journal.outcome == PUSHED or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
+        finished = journal.outcome == PUSHED  # (an undo killed half-way has not recorded its end yet)
+        pushed = finished or journal.lock_saved(ctx.folder.read(MANIFEST_NAME))
         result = PushResult("undo", journal=journal)
         try:
             run_loop(_undo(ctx, journal, result, force, permission))
@@ -181,16 +188,57 @@ def undo_last_push(ctx: Context, *, force: bool = False, commit: bool = False,
         for step in journal.steps:
             if step.before and step.before.get("xanoscript") is not None:
                 ctx.store.put(step.before["xanoscript"].encode("utf-8"))
+        if finished and result.outcome == UNDONE:
+            result.files = put_back(ctx, journal)
         try:
             if repo is not None:  # also when an earlier, killed run saved the lock
-                result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME],
+                kept = set((result.files or {}).get("kept", []))
+                touched = [ctx.folder.root / step.path for step in journal.steps
+                           if result.files is not None and step.status == "done" and step.path not in kept]
+                result.commit = history.commit_paths(repo, [ctx.folder.root / MANIFEST_NAME, *touched],
                                                      f"xanoctl: undo push {journal.id}\n")
         finally:
             journal.try_record("end", outcome=result.outcome)
         return result
 
 
+def put_back(ctx: Context, journal: Journal) -> dict[str, list[str]]:
+    """The working tree as the remote is once the push is undone, file by file where the file
+    still holds what the push wrote (or, for a deleted object, is still missing); the others are
+    kept. Recorded in the journal (``files``) before the undo's end. A second run (the first
+    killed) finds the files it put back already back."""
+    written: list[str] = []
+    removed: list[str] = []
+    kept: list[str] = []
+    for step in sorted(journal.steps, key=lambda s: s.seq):
+        if step.status != "done" or step.restore in (None, "failed") or step.action == "forget":
+            continue
+        snapshot = (step.before or {}).get("xanoscript")
+        target = snapshot.encode("utf-8") if step.action != "create" and snapshot is not None else None
+        pushed = step.content.encode("utf-8") if step.content is not None else None
+        now = ctx.folder.read(step.path)
+        if now == target:
+            continue  # already back
+        if now != pushed:
+            kept.append(step.path)
+            continue
+        try:
+            if target is None:
+                ctx.folder.remove(step.path)
+                removed.append(step.path)
+            else:
+                ctx.folder.write(step.path, target)
+                written.append(step.path)
+        except OSError as exc:
+            raise XanoctlError(f"the push is undone remotely and in xanoctl.lock, but {step.path} could not be "
+                               f"written ({exc.strerror or exc}): fix that, then run `xanoctl rollback --last-push` "
+                               "again to put the files back") from None
+    journal.try_record("files", written=written, removed=removed, kept=kept)
+    return {"written": written, "removed": removed, "kept": kept}
+
+
 async def _undo(ctx: Context, journal: Journal, result: PushResult, force: bool, permission: Permission) -> None:
+
     config = ctx.config
     instance, workspace, token = config.require_remote()
     async with AsyncXanoClient(instance, token, workspace, config.branch, config.http) as client:

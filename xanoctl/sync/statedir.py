@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import git
-
 from xanoctl.config import Config
 
 NAME = ".xanoctl"
@@ -25,15 +23,24 @@ def state_dir(config: Config) -> Path:
 def ensure(folder: Path) -> Path:
     """Create ``folder`` (a ``.xanoctl/``) with its ignore file, and make sure the enclosing
     repository's ``.gitignore`` lists it. Returns ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    inner = folder / ".gitignore"
-    if not inner.exists():
-        inner.write_text("# created by xanoctl: private state, never committed\n*\n", encoding="utf-8")
+    ensure_private(folder)
     _ignore_in_repository(folder)
     return folder
 
 
+def ensure_private(folder: Path) -> Path:
+    """Create ``folder`` (a ``.xanoctl/``) with the ignore file that keeps it out of git, and
+    nothing else. Returns ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    inner = folder / ".gitignore"
+    if not inner.exists():
+        inner.write_text("# created by xanoctl: private state, never committed\n*\n", encoding="utf-8")
+    return folder
+
+
 def _ignore_in_repository(folder: Path) -> None:
+    import git  # (here: a pull that keeps no state does not pay for importing it)
+
     try:
         repo = git.Repo(folder.parent, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):

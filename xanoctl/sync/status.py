@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
                                    of_entry, of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
-from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes, shared
+from xanoctl.sync.manifest import Entry, Manifest, instance_origin, sha256_bytes, shared
 from xanoctl.xano.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
@@ -44,6 +44,7 @@ NEW_LOCAL = "new locally"
 DELETED_LOCAL = "deleted locally"
 DELETED_REMOTE = "deleted remotely"
 NEW_REMOTE = "new remotely"
+SPACING_NOTE = "differs only in spacing Xano does not keep (a final newline, spaces at line ends): not a change"
 STATES = (MODIFIED, NEW_LOCAL, DELETED_LOCAL, CHANGED, NEW_REMOTE, DELETED_REMOTE, CONFLICT, UNCHANGED)
 
 
@@ -162,6 +163,8 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
     state, note = _TABLE[(local, rstate.state)], _NOTES.get((local, rstate.state), "")
     if state == CONFLICT and local == "modified" and _holds(item, rstate.obj):
         state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
+    if item.spacing_only and not note:
+        note = SPACING_NOTE
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
                         note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
@@ -271,11 +274,12 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     prefixes = selection(ctx.folder, paths or [])
     temporary = ctx.sweep()
     clear_stale_lock(ctx.state)
-    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
+    files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store, ctx.base)
     remote = None
     if not offline:
         with XanoClient.from_config(ctx.config) as client:
-            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root)
+            check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
+                           instance_origin(client.aio.base_url))
             remote = fetch(client, KINDS, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)

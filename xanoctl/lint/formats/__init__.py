@@ -31,3 +31,30 @@ def render(result: LintResult, name: str, *, color: bool = False, environ=None) 
 
         return text(result, color=color)
     return out(result)
+
+
+def statistics(result: LintResult, name: str, environ=None) -> str:
+    """``--statistics``: how many findings each rule has, most first (``json``: a list of
+    ``{code, name, severity, count}``; otherwise a table, then the summary line)."""
+    from collections import Counter
+
+    from xanoctl.lint.rules import RULES
+
+    counts = Counter(finding.code for finding in result.findings)
+    severity = {finding.code: finding.severity for finding in result.findings}
+    rows = [(code, RULES[code].NAME if code in RULES else "", severity[code], count)
+            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    if resolve(name, environ) == "json":
+        import json
+
+        return json.dumps([{"code": code, "name": rule, "severity": level, "count": count}
+                           for code, rule, level, count in rows], indent=2)
+    from xanoctl.lint.formats.text import summary
+
+    width = max((len(str(count)) for *_, count in rows), default=1)
+    codes = max((len(code) for code, *_ in rows), default=0)
+    names = max((len(rule) for _, rule, *_ in rows), default=0)
+    lines = [f"{count:>{width}}  {code:<{codes}}  {rule:<{names}}  {level}".rstrip()
+             for code, rule, level, count in rows]
+    return "\n".join([*lines, summary(result)])
+

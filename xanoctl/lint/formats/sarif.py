@@ -12,7 +12,9 @@ from urllib.parse import quote
 
 import xanoctl
 from xanoctl.lint.engine import LintResult
+from xanoctl.lint.files import display_path
 from xanoctl.lint.finding import Finding
+from xanoctl.lint.fixes import Fix
 from xanoctl.lint.rules import RULES, explanation, summary
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,14 +74,24 @@ def _result(finding: Finding, index: dict[str, int]) -> dict:
     if finding.code in index:
         out["ruleIndex"] = index[finding.code]
     if finding.fix is not None:
-        out["fixes"] = [{
-            "description": {"text": f"Replace with `{finding.fix}`"},
-            "artifactChanges": [{
-                "artifactLocation": location,
-                "replacements": [{"deletedRegion": _region(finding), "insertedContent": {"text": finding.fix}}],
-            }],
-        }]
+        out["fixes"] = [_fix(finding.fix, finding.path)]
     return out
+
+
+def _fix(fix: Fix, path: str) -> dict:
+    """A SARIF fix: one artifact change per file, each edit a replacement of a region."""
+    files: dict[str, list[dict]] = {}
+    for edit in fix.edits:
+        region = {"startLine": edit.line, "startColumn": edit.column,
+                  "endLine": edit.end_line, "endColumn": edit.end_column}
+        files.setdefault(display_path(edit.path) if edit.path else path, []).append(
+            {"deletedRegion": region, "insertedContent": {"text": edit.text}})
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [{"artifactLocation": _location(where), "replacements": replacements}
+                            for where, replacements in files.items()],
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def render(result: LintResult) -> str:

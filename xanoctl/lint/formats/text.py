@@ -1,6 +1,7 @@
-"""``--format text``: one finding per paragraph, with the source line and a caret::
+"""``--format text``: one finding per paragraph, with the source line and a caret; ``[*]``
+marks a finding that ``--fix`` fixes::
 
-    workspace/function/Tasks/Sync.xs:12:27: FP003 error: `$result.people`: ... read `$result.data.people`
+    workspace/function/Tasks/Sync.xs:12:27: FP003 [*] error: `$result.people`: ... read `$result.data.people`
         var $synced { value = $result.people|count }
                               ^^^^^^^^^^^^^^
 """
@@ -33,24 +34,30 @@ def render(result: LintResult, *, color: bool = False) -> str:
     cache: dict[str, list[str] | None] = {}
     for finding in result.findings:
         path, message = _clean(finding.path), _clean(finding.message)
-        head = f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.severity}: {message}"
+        mark = " [*]" if finding.fix is not None and finding.fix.safe else ""
+        head = f"{path}:{finding.line}:{finding.column}: {finding.code}{mark} {finding.severity}: {message}"
         if color:
             head = (f"{_BOLD}{path}:{finding.line}:{finding.column}:{_RESET} "
-                    f"{_COLORS[finding.severity]}{finding.code} {finding.severity}{_RESET}: {message}")
+                    f"{_COLORS[finding.severity]}{finding.code}{_RESET}{mark} "
+                    f"{_COLORS[finding.severity]}{finding.severity}{_RESET}: {message}")
         source = _source_lines(result.sources.get(finding.path, finding.path), cache)
         excerpt = _excerpt(finding, source, result.secrets.get(finding.path, ()))
         blocks.append(head + ("\n" + excerpt if excerpt else ""))
-    blocks.append(summary(result))
+    blocks.append(summary(result) + fixable(result))
     return "\n".join(blocks)
 
 
 def summary(result: LintResult) -> str:
-    files = f"{result.files} file" + ("" if result.files == 1 else "s")
+    """``Found 3 problems (2 errors, 1 warning) in 2 files (5 checked).``: the files the problems
+    are in (with ``--changed-since``, unchanged callers included), and how many were checked."""
+    files = _files(result.files)
     counts = result.counts()
     total = len(result.findings)
     if total:
         parts = [f"{n} {level}{'' if n == 1 else 's'}" for level, n in counts.items() if n]
-        text = f"Found {total} problem{'' if total == 1 else 's'} ({', '.join(parts)}) in {files}."
+        holding = len({finding.path for finding in result.findings})
+        checked = "" if holding == result.files else f" ({result.files} checked)"
+        text = f"Found {total} problem{'' if total == 1 else 's'} ({', '.join(parts)}) in {_files(holding)}{checked}."
     else:
         text = f"No problems in {files}."
     extra = []
@@ -59,8 +66,24 @@ def summary(result: LintResult) -> str:
     if result.baselined:
         extra.append(f"{result.baselined} in the baseline")
     if result.callers:
-        extra.append(f"{result.callers} in unchanged files calling a changed function")
+        extra.append(f"{result.callers} in unchanged files that the change breaks")
     return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _files(count: int) -> str:
+    return f"{count} file" + ("" if count == 1 else "s")
+
+
+def fixable(result: LintResult) -> str:
+    """``[*] 6 fixable with --fix (6 more with --unsafe-fixes).`` on a line of its own, when
+    some findings have a fix."""
+    safe = sum(1 for finding in result.findings if finding.fix is not None and finding.fix.safe)
+    unsafe = sum(1 for finding in result.findings if finding.fix is not None and not finding.fix.safe)
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f"\n{unsafe} fixable with --unsafe-fixes."
+    return f"\n[*] {safe} fixable with --fix" + (f" ({unsafe} more with --unsafe-fixes)." if unsafe else ".")
 
 
 def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:

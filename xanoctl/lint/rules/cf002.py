@@ -54,12 +54,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, remove_lines
 
 CODE = "CF002"
 NAME = "unreachable-statement"
 SEVERITY = "warning"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "removes the statements that never run (disabled ones are left)")
 
 _ENDS = ("return", "throw")
 
@@ -72,11 +74,11 @@ def check(doc, ctx) -> Iterator[Problem]:
     blocks = [doc.stack or [], *(block.body for block in doc.blocks)]
     while blocks:
         block = blocks.pop()
-        yield from _block(block)
+        yield from _block(block, ctx.lines)
         blocks.extend(stmt.body for stmt in block if not stmt.disabled and stmt.body)
 
 
-def _block(block) -> Iterator[Problem]:
+def _block(block, lines: list[str]) -> Iterator[Problem]:
     for index, stmt in enumerate(block):
         if stmt.disabled or stmt.kind not in _ENDS:
             continue
@@ -86,5 +88,8 @@ def _block(block) -> Iterator[Problem]:
             first = dead[0]
             yield Problem((first.pos.line, first.pos.column, first.pos.line, first.pos.column + len(first.kind)),
                           f"`{first.kind}` never runs: it comes after the `{stmt.kind}` on line {stmt.pos.line} "
-                          f"in the same block{more}; move it above, or remove it")
+                          f"in the same block{more}; move it above, or remove it",
+                          remove_lines(lines, [later.pos for later in dead],
+                                       f"Remove the {len(dead)} statement{'s' if len(dead) > 1 else ''} that never run"
+                                       if len(dead) > 1 else f"Remove the `{first.kind}` that never runs", UNSAFE))
         return

@@ -6,7 +6,10 @@ document of the workspace defines fail at run time (and Xano refuses to save the
 renamed table). The rule needs the whole workspace and its tables, so it runs only inside a
 workspace (as XR001) that holds `table` documents: a tree pulled without its tables proves
 nothing. An empty name (`db.get ""`, found in real exports) is reported too: the statement has
-no table to work on. Older exports that name tables by number are left alone.
+no table to work on: that is how Xano exports a statement on a table that was deleted, and so in
+Xano's export (files named after their ids, `tables/12_user.xs`) a named table that the files do
+not hold was left out of them, and only the empty name is reported. Older exports that name
+tables by number are left alone.
 
 Bad::
 
@@ -55,10 +58,10 @@ Good::
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, name_in, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "DB001"
@@ -66,8 +69,7 @@ NAME = "unknown-table"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
-
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+FIX = (UNSAFE, "names the closest table of the workspace")
 
 
 def check(index, ctx) -> Iterator[Problem]:
@@ -83,9 +85,12 @@ def check(index, ctx) -> Iterator[Problem]:
                 yield Problem(ref.pos, f"{where} names no table (an empty name): it has no table to work on; "
                                        f"name the table", None, doc.path, doc.obj)
                 continue
+            if index.exported:  # left out of the export's files: Xano writes a deleted table as ""
+                continue
             message = f"{where} on `{ref.name}`: no table of that name in the workspace"
             close = closest(ref.name)
             if close:
                 message += f"; did you mean `{close}`?"
-            fix = None if not close else close if _IDENT.fullmatch(close) else f'"{close}"'
+            fix = replace(ref.pos, name_in(ref.pos, ref.name, close), f"Use the table `{close}`", UNSAFE) \
+                if close else None
             yield Problem(ref.pos, message, fix, doc.path, doc.obj)

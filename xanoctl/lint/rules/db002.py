@@ -65,6 +65,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, name_in, quoted, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "DB002"
@@ -72,12 +73,15 @@ NAME = "unknown-column"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (UNSAFE, "names the closest column of the table in `field_name` and `data` (not in an "
+               "expression, where the table may stand under a join's alias)")
 
 
 
 def check(index, ctx) -> Iterator[Problem]:
     suggest: dict[str, Suggester] = {}
     for doc in index.documents:
+        written: set[tuple[str, str]] | None = None
         for use in doc.columns:
             table = index.tables.get(use.table)
             if table is None or not table.complete or use.table in index.ambiguous_tables:
@@ -98,7 +102,10 @@ def check(index, ctx) -> Iterator[Problem]:
                 message += f"; did you mean `{close}`?"
             fix = None
             if close and use.via == "field_name":
-                fix = f'"{close}"'
+                fix = replace(use.pos, quoted(close), f"Use the column `{close}`", UNSAFE)
             elif close and use.via == "data":
-                fix = close
+                if written is None:  # a key written already would be written twice
+                    written = {(other.table, other.column) for other in doc.columns if other.via == "data"}
+                if (use.table, close) not in written:
+                    fix = replace(use.pos, name_in(use.pos, use.column, close), f"Use the column `{close}`", UNSAFE)
             yield Problem(use.pos, message, fix, doc.path, doc.obj)

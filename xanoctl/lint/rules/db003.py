@@ -66,6 +66,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, quoted, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "DB003"
@@ -73,6 +74,7 @@ NAME = "unknown-enum-value"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (UNSAFE, "writes the closest value the enum lists")
 
 
 def check(index, ctx) -> Iterator[Problem]:
@@ -124,4 +126,5 @@ def _problem(doc, pos, value: str, name: str, allowed: tuple[str, ...], suggest:
     message = f'"{value}" is not a value of the enum `{name}` ({listed}): {what}'
     if close:
         message += f'; did you mean "{close}"?'
-    return Problem(pos, message, f'"{close}"' if close else None, doc.path, doc.obj)
+    fix = replace(pos, quoted(close), f'Use the value "{close}"', UNSAFE) if close else None
+    return Problem(pos, message, fix, doc.path, doc.obj)

@@ -42,6 +42,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.semantics.filters import closest_filter, expression_filters, input_filters, known_expression_filter, names
 
 CODE = "FL001"
@@ -49,6 +50,7 @@ NAME = "unknown-filter"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "replaces the name with the closest filter Xano has")
 
 
 def check(doc, ctx) -> Iterator[Problem]:
@@ -57,17 +59,25 @@ def check(doc, ctx) -> Iterator[Problem]:
     if not all(known_expression_filter(name) for name in ctx.semantics.vars.filters):
         for flt in expression_filters(doc):
             if not known_expression_filter(flt.name):
-                yield Problem(_name_span(flt), _message(flt.name, closest_filter(flt.name)), closest_filter(flt.name))
+                hint = closest_filter(flt.name)
+                yield Problem(_name_span(flt), _message(flt.name, hint), _fix(flt, hint, ctx))
     accepted = names().input_names
     for field, flt in input_filters(doc):
         if flt.name not in accepted:
             hint = closest_filter(flt.name, field.type)
-            yield Problem(_name_span(flt), _message(flt.name, hint, "input filter"), hint)
+            yield Problem(_name_span(flt), _message(flt.name, hint, "input filter"), _fix(flt, hint, ctx))
 
 
 def _message(name: str, hint: str | None, what: str = "filter") -> str:
     text = f"unknown {what} `{name}`"
     return f"{text}: did you mean `{hint}`?" if hint else f"{text}: Xano has no {what} of that name"
+
+
+def _fix(flt, hint: str | None, ctx):
+    where = _name_span(flt)
+    if not hint or ctx.source(where) != flt.name:
+        return None
+    return replace(where, hint, f"Use the filter `{hint}`", UNSAFE)
 
 
 def _name_span(flt) -> tuple[int, int, int, int]:

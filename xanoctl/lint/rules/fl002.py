@@ -47,6 +47,7 @@ from typing import Iterator
 
 from xanoctl.language.model import Binary, Filtered, walk_expr
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.lint.walk import document_reads
 from xanoctl.semantics.filters import names
 
@@ -55,6 +56,8 @@ NAME = "swallowed-operator"
 SEVERITY = "warning"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "puts the filtered value in parentheses, so that the operator applies to the filter's "
+               "result (what the code reads as; it changes what runs)")
 
 # filter -> how many of its first arguments Xano reads as text or a number, never as a truth
 # value (a default or a flag may follow them)
@@ -109,7 +112,8 @@ def _swallowed(node: Filtered, older: dict[str, str], ctx) -> Problem | None:
         return Problem(node.pos, said + "put the filtered value in parentheses")
     cut = first.end_column - node.pos.column
     fixed = f"({text[:cut]}){text[cut:]}"
-    return Problem(node.pos, said + f"write `{fixed}`", fixed)
+    return Problem(node.pos, said + f"write `{fixed}`",
+                   replace(node.pos, fixed, f"Apply `{op}` to the result of `{flt.name}`", UNSAFE))
 
 
 def _parenthesised(arg: Binary, ctx) -> bool:

@@ -85,16 +85,13 @@ def check(doc, ctx) -> Iterator[Problem]:
         if culprit is None and result.verdict.what:
             yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, which holds "
                                       f"{result.verdict.what}, not an envelope; answer "
-                                      f"`{{success: true, data: {text}, error: null}}`",
-                          f"{{success: true, data: {text}, error: null}}")
+                                      f"`{{success: true, data: {text}, error: null}}`")
             continue
         if culprit is not None and culprit is not result.expr:
             held = ctx.snippet(culprit.pos, 40)
             yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, which holds `{held}`, "
-                                      f"not an envelope; answer `{{success: true, data: {text}, error: null}}`",
-                          f"{{success: true, data: {text}, error: null}}")
+                                      f"not an envelope; answer `{{success: true, data: {text}, error: null}}`")
             continue
-        exact = ctx.source(result.pos)
-        fix = f"{{success: true, data: {exact}, error: null}}" if exact else None
+        # no fix: wrapping the answer changes what every caller reads (a refactor, not a fix)
         yield Problem(result.pos, f"{what} of FP function `{name}` is `{text}`, not an envelope; "
-                                  f"write `{{success: true, data: {text}, error: null}}`", fix)
+                                  f"write `{{success: true, data: {text}, error: null}}`")

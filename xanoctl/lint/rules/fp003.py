@@ -65,6 +65,7 @@ from typing import Iterator
 
 from xanoctl.lint.envelope import STANDARD_KEYS
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import SAFE, replace
 from xanoctl.lint.walk import chain_text
 
 CODE = "FP003"
@@ -72,6 +73,7 @@ NAME = "envelope-field"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (SAFE, "reads the field inside `data` (`$r.data.x` for `$r.x`): the old read is always empty")
 
 
 def check(index, ctx) -> Iterator[Problem]:
@@ -92,4 +94,5 @@ def check(index, ctx) -> Iterator[Problem]:
         else:
             which = "which returns an envelope" if len(read.callees) == 1 else "which return envelopes"
             message = f"`{read.text}`: `{read.var}` holds the result of {names}, {which}; read `{fixed}`"
-        yield Problem(read.pos, message, fixed, read.path, read.obj, read.callees)
+        yield Problem(read.pos, message, replace(read.pos, fixed, f"Read `{fixed}`", SAFE), read.path, read.obj,
+                      read.callees)

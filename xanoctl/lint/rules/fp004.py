@@ -68,6 +68,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.lint.walk import document_reads
 from xanoctl.language.model import Binary, Filtered, Literal, Member, access_path, walk_expr
 
@@ -76,6 +77,7 @@ NAME = "success-defaults-true"
 SEVERITY = "warning"
 OPTIONS: dict = {"key": "success"}
 SCOPE = "document"
+FIX = (UNSAFE, "defaults to `false` (`$r.success ?? false`)")
 
 _GIVEN = ("$input", "$env", "$auth")
 _DEFAULTING = ("first_notnull", "first_notempty")
@@ -104,7 +106,7 @@ def check(doc, ctx) -> Iterator[Problem]:
                 text = ctx.source(node.pos) or f"{chain} {how}"
                 yield Problem(node.pos, f"`{text}` reads a missing `{key}` as success: a caller that got no "
                                         f"envelope goes on as if the call had worked; default to `false`",
-                              _fixed(ctx.source(node.pos)))
+                              _fix(node.pos, _fixed(ctx.source(node.pos))))
 
 
 def _defaults_true(node, key: str) -> tuple[str, str] | None:
@@ -143,6 +145,10 @@ def _text(var: str, keys: list[str]) -> str:
 
 def _true(expr) -> bool:
     return isinstance(expr, Literal) and expr.kind == "bool" and expr.value is True
+
+
+def _fix(pos, fixed: str | None):
+    return replace(pos, fixed, "Default to `false`", UNSAFE) if fixed else None
 
 
 def _fixed(source: str | None) -> str | None:

@@ -56,12 +56,15 @@ from typing import Iterator
 
 from xanoctl.lint.calls import unknown_inputs
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import SAFE, UNSAFE, name_in, replace
 
 CODE = "ID001"
 NAME = "unknown-input"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = ("safe/unsafe", "passes the input under the declared name it was meant for: safe when that input is "
+                     "required and not passed, unsafe for any other close name")
 
 
 def check(index, ctx) -> Iterator[Problem]:
@@ -70,7 +73,9 @@ def check(index, ctx) -> Iterator[Problem]:
         if callee is None or callee.inputs is None or call.inputs is None:
             continue
         required = {item.name for item in callee.inputs if item.required}
-        for key, pos, hint in unknown_inputs(call, callee):
+        unknown = unknown_inputs(call, callee)
+        hints = [hint for _, _, hint in unknown]
+        for key, pos, hint in unknown:
             message = f"`{call.callee}` has no input `{key}`"
             if hint:
                 note = " (a required input)" if hint in required else ""
@@ -81,4 +86,13 @@ def check(index, ctx) -> Iterator[Problem]:
                 message += f"; it takes {names}{more}"
             else:
                 message += "; it takes no inputs"
-            yield Problem(pos, message, hint, call.path, call.obj, (call.callee,))
+            yield Problem(pos, message, _fix(key, pos, hint, hint in required, hints), call.path, call.obj,
+                          (call.callee,))
+
+
+def _fix(key: str, pos, hint: str | None, required: bool, hints: list[str | None]):
+    """The declared name in place of the key; none when two keys of the call are close to the
+    same input (which one was meant cannot be told)."""
+    if hint is None or hints.count(hint) > 1:
+        return None
+    return replace(pos, name_in(pos, key, hint), f"Pass `{hint}` instead of `{key}`", SAFE if required else UNSAFE)

@@ -63,6 +63,7 @@ import re
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.semantics.types import NUMBERS, declared_type
 
 CODE = "TY001"
@@ -70,6 +71,8 @@ NAME = "type-mismatch"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (UNSAFE, "converts a text value written as one name or chain with the filter the declared type "
+               "needs (`|to_int`, `|to_decimal`)")
 
 _PLAIN = frozenset({"int", "decimal", "text", "bool", "timestamp"})
 _QUOTED_NUMBER = re.compile(r"""(["'])-?\d+(\.\d+)?\1\Z""")
@@ -92,9 +95,10 @@ def check(index, ctx) -> Iterator[Problem]:
                               None, value.path, value.obj, related)
                 continue
             convert = _CONVERT[expected]
-            fix = f"{value.text}|{convert}" if _SIMPLE.match(value.text) else None
+            fixed = f"{value.text}|{convert}" if _SIMPLE.match(value.text) and value.pos[0] == value.pos[2] else None
+            fix = replace(value.pos, fixed, f"Convert with `|{convert}`", UNSAFE) if fixed else None
             yield Problem(value.pos, f"`{value.text}` is text but {what} is {expected}; convert it: "
-                                     f"`{fix or f'({value.text})|{convert}'}`", fix, value.path, value.obj, related)
+                                     f"`{fixed or f'({value.text})|{convert}'}`", fix, value.path, value.obj, related)
         elif expected in _PLAIN and value.type in ("list", "object"):
             a = "a list" if value.type == "list" else "an object"
             hint = "one of its items (`|first`)" if value.type == "list" else "one of its fields (`.id`)"

@@ -48,6 +48,7 @@ import difflib
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.semantics.variables import EVERYWHERE
 
 CODE = "VR001"
@@ -55,6 +56,7 @@ NAME = "unbound-variable"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "reads the closest variable the document sets")
 
 
 def check(doc, ctx) -> Iterator[Problem]:
@@ -70,4 +72,6 @@ def check(doc, ctx) -> Iterator[Problem]:
             message += f"; did you mean `{hint[0]}`?"
         else:
             message += f"; set it first (`var {read.name} {{ value = ... }}`)"
-        yield Problem(read.pos, message, hint[0] if hint and ctx.source(read.pos) == read.name else None)
+        fix = replace(read.pos, hint[0], f"Read `{hint[0]}`", UNSAFE) if hint and ctx.source(read.pos) == read.name \
+            else None
+        yield Problem(read.pos, message, fix)

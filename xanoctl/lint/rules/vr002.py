@@ -45,12 +45,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, remove_lines
 
 CODE = "VR002"
 NAME = "unused-variable"
 SEVERITY = "warning"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "removes the `var` statement, when it is the only statement that sets the variable")
 
 
 def check(doc, ctx) -> Iterator[Problem]:
@@ -61,4 +63,7 @@ def check(doc, ctx) -> Iterator[Problem]:
         first = next((binding for binding in bindings if binding.live), None)
         if first is None:
             continue
-        yield Problem(first.pos, f"`{name}` is set but never read; use it or remove the `var`")
+        fix = None
+        if len(bindings) == 1 and name not in found.updates and name not in found.keys_set:
+            fix = remove_lines(ctx.lines, [first.stmt.pos], f"Remove the unused `var {name}`", UNSAFE)
+        yield Problem(first.pos, f"`{name}` is set but never read; use it or remove the `var`", fix)

@@ -3,9 +3,14 @@ r"""`function.run` names a function that is not in the workspace.
 The call fails at run time ("function not found"), often in a task nobody watches. The
 message names the closest existing function when there is one (a typo, a renamed folder).
 The check needs the whole workspace, so it runs only inside one: a folder with
-`xanoctl.lock` (written by `xanoctl pull`), the folder named `dir` in xanoctl.yaml, or a
-folder laid out like a pulled workspace (`function/`, `task/`, `api/`...). Elsewhere a callee
-that is not among the linted files may well exist, and the rule stays silent.
+`xanoctl.lock` (written by `xanoctl pull`), the folder named `dir` in xanoctl.yaml, a folder
+that what its files declare shows to be a workspace's in any layout (the readable one, the
+official CLI's `function/`, `api/<group>/`, `ai/agent/`..., Xano's export `functions/`,
+`apis/<group>/`...), or a multidoc file (a workspace of its own). Elsewhere a callee that is not
+among the linted files may well exist, and the rule stays silent. So it does in Xano's export
+(files named after their ids, `functions/12_name.xs`): Xano writes a call to a function that was
+deleted as `function.run ""` (XR003's), so a named callee that the export does not hold was
+left out of its files (repositories trim their exports), not deleted.
 
 Bad::
 
@@ -51,6 +56,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, quoted, replace
 from xanoctl.lint.suggest import Suggester
 
 CODE = "XR001"
@@ -58,10 +64,11 @@ NAME = "unknown-function"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "workspace"
+FIX = (UNSAFE, "calls the closest function of the workspace")
 
 
 def check(index, ctx) -> Iterator[Problem]:
-    if not index.complete:
+    if not index.complete or index.exported:  # an export's missing callee was left out of its files
         return
     closest = Suggester(index.functions)
     for call in index.calls:
@@ -72,5 +79,6 @@ def check(index, ctx) -> Iterator[Problem]:
         fix = None
         if close:
             message += f"; did you mean `{close}`?"
-            fix = f'function.run "{close}"'
+            if call.pos[0] == call.pos[2] and call.pos[3] - call.pos[1] > len("function.run"):  # the name too
+                fix = replace(call.pos, f"function.run {quoted(close)}", f"Call `{close}`", UNSAFE)
         yield Problem(call.pos, message, fix, call.path, call.obj, (call.callee,))

@@ -7,7 +7,9 @@ The workspace does not hold it, or the statement names nothing at all. Checked, 
 groups, functions, tasks and tools, and the `tools` of agents and MCP servers. The call fails at
 run time, or the middleware never runs. The message names the closest existing object of that
 kind. A name is checked only inside a workspace (as XR001) that holds at least one object of
-its kind: a tree pulled without its addons proves nothing about them.
+its kind: a tree pulled without its addons proves nothing about them; nor does Xano's export
+(files named after their ids), which writes a deleted object's name as `""`: a named object it
+does not hold was left out of its files.
 
 An empty name on a calling statement (`function.run ""`, `task.call ""`, which Xano's tools are
 known to leave behind) is always an error. An empty `{name: ""}` in a `middleware` or `tools`
@@ -114,7 +116,7 @@ def check(index, ctx) -> Iterator[Problem]:
                                            f"name the {label} to call, or delete the statement",
                                   None, doc.path, doc.obj)
                 continue
-            if ref.via == "function.run" or not index.complete or not names[ref.kind]:
+            if ref.via == "function.run" or not index.complete or index.exported or not names[ref.kind]:
                 continue
             if ref.kind == "query":
                 if ref.name in names["query"] and (ref.verb is None or (ref.name, ref.verb.upper()) in routes):

@@ -2,7 +2,9 @@ r"""The file does not parse.
 
 A file that does not parse cannot be pushed, and no other rule can look into it. The message
 names what the parser found and what it expected at that line and column. Binary files, invalid
-UTF-8 and empty files are reported the same way.
+UTF-8 and empty files are reported the same way, and so are the conflict markers a merge leaves
+where both sides changed the same lines (``<<<<<<<``, ``=======``, ``>>>>>>>``, by ``xanoctl
+pull`` or git), even inside a triple-quoted text.
 
 Bad::
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from xanoctl.lint.finding import Problem
+from xanoctl.lint.fixes import UNSAFE, replace
 from xanoctl.semantics.statements import closest_statement, statement_names
 
 CODE = "XS003"
@@ -48,6 +49,7 @@ NAME = "unknown-statement"
 SEVERITY = "error"
 OPTIONS: dict = {}
 SCOPE = "document"
+FIX = (UNSAFE, "names the closest statement Xano has")
 
 
 def check(doc, ctx) -> Iterator[Problem]:
@@ -61,8 +63,9 @@ def check(doc, ctx) -> Iterator[Problem]:
                 continue
             hint = closest_statement(stmt.kind)
             if hint is not None:
-                yield Problem(_kind_span(stmt, ctx.lines),
-                              f"unknown statement `{stmt.kind}`: did you mean `{hint}`?", hint)
+                where = _kind_span(stmt, ctx.lines)
+                fix = replace(where, hint, f"Write `{hint}`", UNSAFE) if where[3] > where[1] else None
+                yield Problem(where, f"unknown statement `{stmt.kind}`: did you mean `{hint}`?", fix)
 
 
 def _kind_span(stmt, lines: list[str]) -> tuple[int, int, int, int]:

@@ -37,3 +37,4 @@ NAME = "unused-suppression"
 SEVERITY = "warning"
 OPTIONS: dict = {}
 SCOPE = "engine"
+FIX = ("safe", "removes the comment, or the codes in it that silence nothing (an unknown code: the closest, unsafe)")
