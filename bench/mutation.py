@@ -48,8 +48,8 @@ EQUIVALENT = ROOT / "bench" / "mutation-equivalent.txt"
 
 PUSH_TESTS = ["test_push_cli.py", "test_push_failures.py", "test_push_recovery.py", "test_push_journal.py",
               "test_rollback_cli.py", "test_push_transaction.py", "test_status_cli.py", "test_shared_schema.py",
-              "test_shared_schema_policy.py", "test_pinned_push.py"]
-PULL_TESTS = ["test_first_pull.py", "test_pull.py", "test_pull_commit.py", "test_paths.py", "test_stray_files.py",
+              "test_shared_schema_policy.py", "test_push_gate.py", "test_pinned_push.py"]
+PULL_TESTS = ["test_first_pull.py", "test_pull.py", "test_pull_merge.py", "test_pull_commit.py", "test_paths.py", "test_stray_files.py",
               "test_official_layout.py", "test_repo_workspace.py", "test_pinned_pull.py"]
 LINT_TESTS = ["test_lint_engine.py", "test_lint_cli.py", "test_lint_secrets.py", "test_pinned_lint.py"]
 # not test_lint_seeds.py (whole generated workspaces, seconds per run): the rules' own tests pin them
@@ -61,8 +61,9 @@ RULE_TESTS = ["test_lint_rules.py", "test_lint_rules_flow.py", "test_lint_semant
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "push": (["xanoctl/sync/push.py", "xanoctl/sync/plan.py", "xanoctl/sync/apply.py", "xanoctl/sync/journal.py",
               "xanoctl/sync/restore.py", "xanoctl/sync/lockupdate.py", "xanoctl/sync/rollback.py",
-              "xanoctl/sync/sharedschema.py"], PUSH_TESTS),
-    "pull": (["xanoctl/sync/firstpull.py", "xanoctl/sync/workspace.py", "xanoctl/atomic.py"], PULL_TESTS),
+              "xanoctl/sync/sharedschema.py", "xanoctl/sync/gate.py"], PUSH_TESTS),
+    "pull": (["xanoctl/sync/firstpull.py", "xanoctl/sync/merge.py", "xanoctl/sync/workspace.py", "xanoctl/atomic.py"],
+             PULL_TESTS),
     "suppress": (["xanoctl/lint/suppress.py", "xanoctl/lint/baseline.py"], LINT_TESTS),
     "rules": (sorted(str(p.relative_to(ROOT)) for p in (ROOT / "xanoctl" / "lint" / "rules").glob("[a-z]*[0-9].py")),
               RULE_TESTS),

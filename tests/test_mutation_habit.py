@@ -34,7 +34,8 @@ def test_every_group_maps_existing_modules_to_existing_tests():
     watched = {m for modules, _ in groups.values() for m in modules}
     for module in ("xanoctl/sync/push.py", "xanoctl/sync/plan.py", "xanoctl/sync/apply.py", "xanoctl/sync/journal.py",
                    "xanoctl/sync/restore.py", "xanoctl/sync/lockupdate.py", "xanoctl/sync/rollback.py",
-                   "xanoctl/sync/firstpull.py", "xanoctl/sync/workspace.py", "xanoctl/atomic.py",
+                   "xanoctl/sync/firstpull.py", "xanoctl/sync/merge.py", "xanoctl/sync/workspace.py",
+                   "xanoctl/atomic.py", "xanoctl/sync/gate.py",
                    "xanoctl/lint/suppress.py", "xanoctl/lint/baseline.py", "xanoctl/lint/rules/rt001.py"):
         assert module in watched, module
     rules = {p.relative_to(REPO).as_posix() for p in (REPO / "xanoctl" / "lint" / "rules").glob("[a-z]*[0-9].py")}

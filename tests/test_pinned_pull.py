@@ -130,7 +130,7 @@ def test_the_folders_a_failed_stage_removed_are_checked_again_before_the_next_wr
     outside.mkdir()
     os.symlink(outside, root / "function" / "b")
     for rel in ("function/b/x.xs", "function/b/c/x.xs"):  # c was the folder of the file it staged
-        with pytest.raises(UnsafePathError):
+        with pytest.raises(UnsafePathError, match=f"refusing the path '{rel}': it resolves outside"):
             folder.write(rel, b"mine")
     assert list(outside.iterdir()) == []
 
