@@ -4,6 +4,7 @@ the whole suite before)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -148,3 +149,58 @@ def test_a_failed_push_takes_away_the_api_group_it_created_and_puts_back_what_it
     result = shop.cli("push", code=1, concurrency=1)
     assert "the remote is back as it was before the push" in result.output
     assert shop.remote() == before and shop.stored("api_group", "Admin") is None
+
+
+def test_a_failed_push_puts_an_updated_endpoint_back_and_status_finds_nothing_changed(shop):
+    endpoint = "api/Shop/items/{id}_GET.xs"
+    shop.write(endpoint, shop.read(endpoint).replace('"item"', '"item v2"'))
+    shop.write(fn_path(FUNCTIONS[0]), edited(shop.read(fn_path(FUNCTIONS[0])), "v2"))
+    (shop.ws / fn_path(FUNCTIONS[5])).unlink()
+    before, tree = shop.remote(), shop.tree()
+    shop.emu.set_faults("5xx-write-burst=3@3")  # the function and the endpoint are written, the delete fails
+    result = shop.cli("push", "--delete", code=1, concurrency=1)
+    assert f"restored     {endpoint}" in result.output
+    assert shop.remote() == before
+    shop.emu.reset_faults()
+    # xanoctl.lock now holds the restored objects' ids and times: only the local edits show
+    states = {o["path"]: o["state"] for o in json.loads(shop.cli("status", "--json").output)["objects"]
+              if o["state"] != "unchanged"}
+    assert states == {endpoint: "modified locally", fn_path(FUNCTIONS[0]): "modified locally",
+                      fn_path(FUNCTIONS[5]): "deleted locally"}
+    assert {k: v for k, v in shop.tree().items() if k != "xanoctl.lock"} == \
+        {k: v for k, v in tree.items() if k != "xanoctl.lock"}
+    remote = json.loads(shop.cli("status", "--json").output)
+    assert not [o for o in remote["objects"] if "remote" in o["state"] or o["state"] == "conflict"]
+
+
+
+def test_an_endpoint_re_created_by_a_restore_goes_back_into_its_own_group(shop):
+    endpoint = "api/Shop/items/{id}_GET.xs"
+    group = shop.stored("api_group", "Shop")
+    assert shop.stored("function", FUNCTIONS[0]).id == group.id  # ids are per kind: the same number
+    for rel in (endpoint, fn_path(FUNCTIONS[0]), fn_path(FUNCTIONS[1])):
+        (shop.ws / rel).unlink()
+    before = shop.remote()
+    shop.emu.set_faults("5xx-write-burst=3@3")  # the endpoint and f01 are deleted, f02's delete fails
+    result = shop.cli("push", "--delete", code=1, concurrency=1)
+    assert result.output.count("  re-created ") == 2
+    assert shop.remote() == before and shop.stored("query", "items/{id}").group_id == group.id
+    shop.emu.reset_faults()
+    states = {o["path"]: o["state"] for o in json.loads(shop.cli("status", "--json").output)["objects"]
+              if o["state"] != "unchanged"}
+    assert states == {endpoint: "deleted locally", fn_path(FUNCTIONS[0]): "deleted locally",
+                      fn_path(FUNCTIONS[1]): "deleted locally"}
+
+
+def test_an_undo_records_the_restored_objects_ids_and_times_in_the_lock(shop):
+    endpoint = "api/Shop/items/{id}_GET.xs"
+    shop.write(endpoint, shop.read(endpoint).replace('"item"', '"item v2"'))
+    (shop.ws / fn_path(FUNCTIONS[5])).unlink()
+    shop.cli("push", "--delete")
+    shop.cli("rollback", "--last-push")
+    stored = {"query": shop.stored("query", "items/{id}"), "function": shop.stored("function", FUNCTIONS[5])}
+    pulled = shop.cli("pull").output  # a pull after the undo finds nothing to write
+    assert pulled.startswith("nothing changed: 10 objects up to date"), pulled
+    for rel, obj in ((endpoint, stored["query"]), (fn_path(FUNCTIONS[5]), stored["function"])):
+        entry = shop.entry(rel)
+        assert (entry["id"], entry["guid"]) == (obj.id, obj.guid)
