@@ -45,6 +45,8 @@ from xanoctl.emulator.testing import function_source  # noqa: E402
 HOOK = Path(__file__).parent / "crashhook"
 SEED = int(os.environ.get("XANOCTL_CRASH_SEED") or random.SystemRandom().randrange(1_000_000))
 SCALE = float(os.environ.get("XANOCTL_CRASH_SCALE") or 1)
+# the default timeout (pyproject.toml) fits the default number of kill points; more take longer
+pytestmark = pytest.mark.timeout(round(120 * max(1.0, SCALE)))
 NEW_FILE = "function/Utils/brand new.xs"
 QUERY = "api/shop/items_{id}_GET.xs"
 
