@@ -75,7 +75,8 @@ QUICK_SKIPS: dict[str, list[str]] = {
              "test_shared_schema_policy.py"],
     "pull": ["test_official_layout.py", "test_repo_workspace.py", "test_pull_commit.py"],
 }
-COPIED = ["xanoctl", "grammar", "tests", "workspace", "docs", "README.md", "xanoctl-baseline.json", ".github"]
+COPIED = ["xanoctl", "grammar", "tests", "workspace", "docs", "README.md", "xanoctl-baseline.json", ".github",
+          ".pre-commit-hooks.yaml", ".ci"]
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
