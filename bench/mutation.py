@@ -153,6 +153,8 @@ def prepare(group: str, modules: list[str], tests: list[str]) -> Path:
                         ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.pyc"))
     (work / "site").mkdir(exist_ok=True)
     (work / "site" / "sitecustomize.py").write_text(SITE, encoding="utf-8")
+    for hook in (work / "tests").rglob("sitecustomize.py"):  # a test's own (the crash hook) shadows ours
+        hook.write_text(SITE + hook.read_text(encoding="utf-8").split('"""', 2)[-1], encoding="utf-8")
     present = [f"tests/{t}" for t in tests if (ROOT / "tests" / t).exists()]
     settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     settings += (
