@@ -38,7 +38,7 @@ def client_for(emu, http=FAST, token=TOKEN, **options) -> XanoClient:
 def populate(emu, functions=10, groups=2, endpoints=4):
     for index in range(functions):
         emu.add("function", f"Utils/f{index}", function_source(f"Utils/f{index}"))
-    for kind in ("task", "table", "middleware"):
+    for kind in ("task", "table", "middleware", "workflow_test"):
         emu.add(kind, f"{kind}1", SOURCES[kind](f"{kind}1"))
     for g in range(groups):
         group = emu.add("api_group", f"G{g}", SOURCES["api_group"](f"G{g}"))
@@ -55,13 +55,13 @@ def test_every_kind_across_many_pages(emu):
     for obj in objects:
         kinds.setdefault(obj.kind, []).append(obj)
     assert {k: len(v) for k, v in kinds.items()} == {"table": 1, "function": 20, "middleware": 1, "api_group": 3,
-                                                     "query": 21, "task": 1}
+                                                     "query": 21, "task": 1, "workflow_test": 1}
     assert sorted(o.name for o in kinds["function"]) == sorted(f"Utils/f{i}" for i in range(20))
     assert all(o.xanoscript == function_source(o.name) for o in kinds["function"])
     groups = {g.id: g.name for g in kinds["api_group"]}
     assert all(q.verb == "GET" and groups[q.group_id] == q.group_name for q in kinds["query"])
     # pages: functions 7, endpoints 3 per group, one each for the rest
-    assert stats.pages == 7 + 3 * 3 + 4
+    assert stats.pages == 7 + 3 * 3 + 5
     # speculative pages past the end: at most lookahead - 1 per list of several pages, and fewer
     # for short lists (the window grows with the pages confirmed)
     assert stats.pages <= emu.request_count() <= stats.requests <= stats.pages + 3 + 3 * 1
@@ -155,7 +155,7 @@ def test_the_emulator_page_cap_costs_one_request_per_page(emu):
         pages = client.stats.pages
     assert len([o for o in objects if o.kind == "function"]) == 20
     assert len([o for o in objects if o.kind == "query"]) == 14
-    assert pages == 7 + 2 * 3 + 4 and emu.request_count() == pages
+    assert pages == 7 + 2 * 3 + 5 and emu.request_count() == pages
 
 
 def test_a_nextpage_that_jumps_is_followed_literally():
@@ -233,7 +233,7 @@ def test_waiting_requests_go_by_page_number_so_endpoint_lists_do_not_wait_behind
 
     objects = asyncio.run(main())
     assert sorted(o.id for o in objects if o.kind == "function") == [1, 2, 3, 4]
-    assert asked == ["table 1", "function 1", "middleware 1", "apigroup 1", "task 1",
+    assert asked == ["table 1", "function 1", "middleware 1", "apigroup 1", "task 1", "workflow_test 1",
                      "apigroup/7/api 1", "apigroup/8/api 1", "function 2", "function 3", "function 4"]
 
 

@@ -396,7 +396,7 @@ def test_demo_dot(demo, snapshot):
 def test_demo_json_is_valid_and_answers_what_reaches_a_worker(demo):
     data = graph_json(demo)
     kinds = {n["kind"] for n in data["nodes"]}
-    assert kinds == {"api_group", "function", "middleware", "query", "table", "task"}
+    assert kinds == {"api_group", "function", "middleware", "query", "table", "task", "workflow_test"}
     missing = [n["id"] for n in data["nodes"] if n.get("missing")]
     # the planted XR001, XR003 and DB001: a call, a middleware and a table nothing defines
     assert missing == ["function:Workers/Slack - Post Digest", "middleware:Verify Webhook Signatures",

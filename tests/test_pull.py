@@ -380,11 +380,17 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     assert (tmp_path / "demo-ws" / "xanoctl.lock").is_file()
     lines = result.stdout.splitlines()
     # the first screen: a count of what was pulled, then the findings; no list of paths
-    count = re.fullmatch(r"pulled (\d+) objects into demo-ws/ \((\d+) functions, (\d+) API endpoints, (\d+) tasks, "
-                         r"(\d+) tables, (\d+) API groups, (\d+) middleware\)", lines[0])
-    assert count and int(count[1]) == sum(int(n) for n in count.groups()[1:])
+    count = re.fullmatch(r"pulled (\d+) objects into demo-ws/ \((.*)\)", lines[0])
+    parts = dict(re.fullmatch(r"(\d+) (.+)", part).groups()[::-1] for part in count[2].split(", "))
+    assert list(parts) == ["functions", "API endpoints", "tasks", "tables", "API groups", "middleware",
+                           "workflow tests"]
+    assert int(count[1]) == sum(int(n) for n in parts.values())
     assert not any(line.lstrip().startswith("added") for line in lines)
     assert lines[2].startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error")
+    # then the workspace's own tests and its test endpoints, failing on purpose at their lines
+    assert "Results: 3 passed, 2 failed" in lines and "Results: 8 passed, 2 failed" in lines
+    assert "FAIL  POST tasks/fub-sync-people [Tests] " in result.stdout
+    assert "demo-ws/workflow_test/FUB people sync.xs:2" in result.stdout
     # ... and it ends with the next things to try
     tail = "\n".join(lines[lines.index("Next:"):])
     assert "xanoctl rules RT001" in tail and "xanoctl emulator --seed demo" in tail

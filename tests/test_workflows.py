@@ -81,6 +81,18 @@ def test_drift_job_runs_on_schedule_and_is_skipped_without_a_token():
     assert "secrets.XANO_TOKEN" in token["steps"][0]["env"]["XANO_TOKEN"]
 
 
+def test_runtime_job_runs_the_tests_and_the_smoke_check_with_annotations():
+    workflow = load("xanoscript.yml")
+    job = workflow["jobs"]["runtime"]
+    assert job["needs"] == "token" and job["if"] == "needs.token.outputs.present == 'true'"
+    assert job["env"]["XANO_TOKEN"] == "${{ secrets.XANO_TOKEN }}"
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "xanoctl test --dir workspace --format github" in runs
+    assert "xanoctl smoke --dir workspace --format github" in runs
+    smoke = next(step for step in job["steps"] if "xanoctl smoke" in step.get("run", ""))
+    assert "always()" in smoke["if"] and "smoke.yaml" in smoke["if"]
+
+
 def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "xanoctl-lint")

@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("xanoctl.commands.graph:graph", "Show the call graph, or what reaches or is reached by an object."),
     "docs": ("xanoctl.commands.docs:docs", "Generate the operations manual of the workspace."),
     "compare": ("xanoctl.commands.compare:compare", "Compare two versions of a workspace object by object."),
+    "test": ("xanoctl.commands.test:test", "Run the workspace's unit and workflow tests."),
+    "smoke": ("xanoctl.commands.smoke:smoke", "Call the workspace's endpoints and judge their answers."),
 }
 
 

@@ -1,4 +1,5 @@
-"""`xanoctl demo`: emulator + demo workspace -> pull -> lint, in one command.
+"""`xanoctl demo`: emulator + demo workspace -> pull -> lint, then the workspace's own tests and
+a smoke run of its test endpoints, in one command.
 
 The demo writes only into a folder it makes itself (or an empty one, or one it made before:
 its ``xanoctl.lock`` names the instance ``demo``); any other folder is refused before anything
@@ -18,7 +19,7 @@ from xanoctl.errors import UsageError, XanoctlError
 DEFAULT_DIR = "xanoctl-demo"
 IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to commit the folder)\n*\n"
 KIND_WORDS = {"function": "functions", "query": "API endpoints", "api_group": "API groups", "task": "tasks",
-              "table": "tables", "middleware": "middleware"}
+              "table": "tables", "middleware": "middleware", "workflow_test": "workflow tests"}
 
 
 def check_folder(folder: Path) -> bool:
@@ -70,6 +71,7 @@ def demo(folder: str, no_lint: bool) -> None:
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
         result = run(config, list(KINDS), commit=False, force=False, progress=Progress(enabled=False), origin=DEMO)
+        runtime = [] if no_lint else _run_the_workspace(config, target)
     if making:
         try:
             (target / ".gitignore").write_text(IGNORE, encoding="utf-8")
@@ -89,6 +91,8 @@ def demo(folder: str, no_lint: bool) -> None:
     click.echo("")
     click.echo(f"demo: {count} finding{'s' if count != 1 else ''} in {findings.files} files of {label}/: the demo "
                "workspace carries these bugs on purpose.")
+    for line in runtime:
+        click.echo(line)
     code = findings.findings[0].code if findings.findings else "FP003"
     for line in next_steps(code, label):
         click.echo(line)
@@ -117,6 +121,35 @@ def next_steps(code: str, label: str) -> list[str]:
         (f"  xanoctl push --dir {live} --dry-run", "after editing a file: the plan and the lint gate"),
         (f"  xanoctl push --dir {live}", "then push it"),
         (f"  xanoctl rollback --last-push --dir {live}", "and undo it: the remote and your files"),
+        (f"  xanoctl test --dir {live}", "the workspace's unit and workflow tests, on their lines"),
     ]
     width = max(len(command) for command, words in rows if words) + 2
     return ["", "Next:"] + [f"  {command:<{width}}{words}".rstrip() for command, words in rows]
+
+
+def _run_the_workspace(config, target: Path) -> list[str]:
+    """What `xanoctl test` and `xanoctl smoke --inputs <the demo's smoke.yaml>` print against the
+    demo (the emulator scripts the outcomes: it cannot run XanoScript)."""
+    from importlib import resources
+
+    from xanoctl.lint.config import LintConfig
+    from xanoctl.runtime import fixtures, reports, smoke, suite
+    from xanoctl.runtime.endpoints import discover
+    from xanoctl.runtime.locate import LocalTree
+    from xanoctl.views.load import open_workspaces
+    from xanoctl.xano.public import instance_origin
+
+    workspace = open_workspaces(str(target), LintConfig())[0]
+    tests = suite.run(config, lambda: LocalTree(workspace), suite.Selection())
+    lines = ["", f"$ xanoctl test   (the workspace's unit and workflow tests, run by Xano)", reports.render(tests, "text")]
+    with resources.as_file(resources.files("xanoctl.seeds").joinpath("demo", "smoke.yaml")) as path:
+        found = fixtures.load(path, "smoke.yaml")
+    endpoints = discover(workspace, ["Tasks/", "Workers/"])
+    calls = smoke.check(endpoints, smoke.select(endpoints, found, [], []), found, {})
+    report = smoke.run(calls, instance_origin(config.instance), config.branch, config.http)
+    lines += ["", "$ xanoctl smoke   (the Tests group's endpoints, called on the public API)",
+              reports.render(report, "text"), "",
+              f"demo: {tests.failed} test{'s' if tests.failed != 1 else ''} and {report.failed} "
+              f"endpoint{'s' if report.failed != 1 else ''} failed on purpose; in CI, `xanoctl test` and `xanoctl "
+              "smoke` exit 1 and `--format github` puts each failure on the line that declares it."]
+    return lines

@@ -19,8 +19,10 @@ from starlette.routing import Mount, Route
 
 from xanoctl.emulator.documents import Header, read_header
 from xanoctl.emulator import multidoc as imports
+from xanoctl.emulator import public, runs
 from xanoctl.emulator.faults import FaultSpecError
 from xanoctl.emulator.state import READ, UPDATE, EmulatorState
+from xanoctl.xano.kinds import BY_COLLECTION, NAMES
 from xanoctl.emulator.store import (ApiError, Branch, StoredObject, format_time, input_error, new_canonical,
                                     not_found)
 
@@ -30,9 +32,8 @@ XANOSCRIPT_TYPE = "text/x-xanoscript"
 TRANSPORT_KEY = "xanoctl.transport"  # set in the ASGI scope state by the emulator's server
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SORTS = ("created_at", "updated_at", "name")
-COLLECTIONS = {"function": "function", "task": "task", "apigroup": "api_group", "table": "table",
-               "middleware": "middleware"}
-MULTIDOC_ORDER = ("table", "function", "middleware", "api_group", "task")
+COLLECTIONS = BY_COLLECTION  # collection -> kind (endpoints have their own routes)
+MULTIDOC_ORDER = tuple(kind for kind in NAMES if kind != "query")  # endpoints follow their group
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
@@ -314,7 +315,92 @@ class MetaApi:
                         docs.extend(_source(e, include_draft) for e in sorted(endpoints, key=lambda o: o.id))
         return Response("\n---\n".join(docs), media_type=f"{XANOSCRIPT_TYPE}; charset=utf-8")
 
+    # ------------------------------------------------------------------ unit and workflow tests
+
+    async def unit_test_list(self, request: Request) -> Response:
+        """GET .../unit_test: the unit tests of the branch, paged (``obj_type`` filters)."""
+        self._auth(request)
+        params = request.query_params
+        page, per_page = _positive(params, "page", 1), _positive(params, "per_page", 50)
+        obj_type = params.get("obj_type") or None
+        if obj_type is not None and obj_type not in runs.UNIT_KINDS:
+            raise input_error(f"Invalid obj_type {obj_type!r}: expected one of {', '.join(runs.UNIT_KINDS)}.",
+                              "obj_type")
+        with self.state.lock:
+            branch = self.state.store.branch(_int(request, "wid"), params.get("branch"))
+            tests = runs.unit_tests(branch, obj_type)
+        start = (page - 1) * per_page
+        return JSONResponse({"curPage": page, "nextPage": page + 1 if start + per_page < len(tests) else None,
+                             "prevPage": page - 1 if page > 1 else None,
+                             "items": [test.as_json() for test in tests[start:start + per_page]]})
+
+    async def unit_test_run(self, request: Request) -> Response:
+        """POST .../unit_test/{tid}/run, body ``{branch}`` (the official CLI's)."""
+        self._auth(request)
+        body = await _json_body(request)
+        with self.state.lock:
+            workspace = self.state.store.workspace(_int(request, "wid"))
+            label = str(body.get("branch") or "")
+            branches = [self.state.store.branch(workspace.id, label or None)]
+            test = runs.find_unit_test(branches, request.path_params["tid"])
+            delay = runs.delay_of(test.obj, test.name)
+        if delay:
+            await asyncio.sleep(delay)
+        with self.state.lock:
+            answer = runs.run_answer(test.obj, test.name, test.expects)
+        return JSONResponse(answer)
+
+    async def workflow_test_run(self, request: Request) -> Response:
+        """POST .../workflow_test/{oid}/run."""
+        self._auth(request)
+        await _json_body(request)
+        with self.state.lock:
+            _, obj = self.state.store.locate(_int(request, "wid"), "workflow_test", _int(request, "oid"))
+            delay = runs.delay_of(obj, None)
+        if delay:
+            await asyncio.sleep(delay)
+        with self.state.lock:
+            answer = runs.run_answer(obj, None, 0)
+        return JSONResponse(answer)
+
+    # ------------------------------------------------------------------ the public API
+
+    async def public_api(self, request: Request) -> Response:
+        """``/api:{canonical}[:{branch}]/{path}``: the workspace's endpoints (emulator/public.py)."""
+        first, _, rest = request.url.path.lstrip("/").partition("/")
+        base = public.split_base(first)
+        if base is None:
+            raise ApiError(404, "ERROR_CODE_NOT_FOUND", "Unable to locate request.")
+        body: Any = None
+        raw = await request.body()
+        if raw and request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise input_error("The body is not valid JSON.") from None
+        with self.state.lock:
+            answer = public.answer(self.state.store, base[0], base[1], request.method, rest,
+                                   dict(request.query_params), body, request.headers.get("authorization", ""))
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
+        if request.method == "HEAD":
+            return Response(status_code=answer.status)
+        return JSONResponse(answer.body, answer.status)
+
     # ------------------------------------------------------------------ admin (not part of the real API)
+
+    async def admin_outcomes(self, request: Request) -> Response:
+        """PUT /_emulator/outcomes: script a test's run or an endpoint's answer. JSON
+        ``{kind: "unit_test", obj_type, object, name, outcome}``, ``{kind: "workflow_test", name,
+        outcome}`` or ``{kind: "endpoint", group, verb, path, outcome}`` (``group``: its name or
+        canonical); ``branch`` optional; ``outcome: null`` goes back to the default."""
+        self._auth(request, UPDATE)
+        body = await _json_body(request)
+        with self.state.lock:
+            result = script_outcome(self.state.store, body)
+        self._changed()
+        return JSONResponse(result)
+
 
     async def admin_faults(self, request: Request) -> Response:
         self._auth(request, READ if request.method == "GET" else UPDATE)
@@ -336,6 +422,7 @@ class MetaApi:
         if request.method == "DELETE":
             self.state.stats.methods.clear()
             self.state.stats.statuses.clear()
+            self.state.stats.log.clear()
         return JSONResponse(self.state.stats.as_dict())
 
 
@@ -385,6 +472,48 @@ def _kind_fields(obj: StoredObject) -> dict[str, Any]:
         extra = {}
     fields.pop("schedule", None)
     return {**fields, **extra}
+
+
+def script_outcome(store: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """Set (or clear) the scripted outcome named by ``body`` (see ``MetaApi.admin_outcomes``)."""
+    workspace = store.workspace(int(body.get("workspace") or min(store.workspaces)))
+    branch = store.branch(workspace.id, body.get("branch") or None)
+    kind, outcome = body.get("kind"), body.get("outcome")
+    if kind == "unit_test":
+        obj_type = str(body.get("obj_type") or "function")
+        obj = _named(branch, obj_type if obj_type in runs.UNIT_KINDS else "", str(body.get("object") or ""))
+        key, check = runs.outcome_key(str(body.get("name") or "")), runs.check_outcome
+    elif kind == "workflow_test":
+        obj = _named(branch, "workflow_test", str(body.get("name") or ""))
+        key, check = runs.outcome_key(None), runs.check_outcome
+    elif kind == "endpoint":
+        group_key = str(body.get("group") or "")
+        groups = [g for g in branch.objects["api_group"].values()
+                  if group_key in (g.name, str(g.fields.get("canonical", "")))]
+        verb, path = str(body.get("verb") or "GET").upper(), str(body.get("path") or "").strip("/")
+        obj = next((e for e in branch.objects["query"].values() if groups and e.group_id == groups[0].id
+                    and e.verb == verb and e.name.strip("/") == path), None)
+        if obj is None:
+            raise not_found(f"no endpoint {verb} {path!r} in group {group_key!r}")
+        key, check = public.RESPONSE, public.check_response
+    else:
+        raise input_error("Invalid kind: expected unit_test, workflow_test or endpoint.", "kind")
+    if outcome is None:
+        obj.outcomes.pop(key, None)
+    elif isinstance(outcome, dict):
+        obj.outcomes[key] = check(outcome)
+    else:
+        raise input_error("Invalid outcome: expected an object or null.", "outcome")
+    return {"object": obj.name, "key": key, "outcome": obj.outcomes.get(key)}
+
+
+def _named(branch: Branch, kind: str, name: str) -> StoredObject:
+    if kind not in branch.objects:
+        raise input_error(f"Invalid obj_type: expected one of {', '.join(runs.UNIT_KINDS)}.", "obj_type")
+    for obj in branch.objects[kind].values():
+        if obj.name == name:
+            return obj
+    raise not_found(f"no {kind} named {name!r}")
 
 
 def _branch_json(branch: Branch, style: str) -> dict[str, Any]:
@@ -461,6 +590,7 @@ class FaultLayer:
         method = scope["method"]
         decision = self.state.faults.decide(method in WRITE_METHODS)
         self.state.stats.methods[method] += 1
+        self.state.stats.log.append(f"{method} {scope['path']}")
         if decision.latency:
             await asyncio.sleep(decision.latency)
         if decision.write_latency:  # the request is all in: applied even if the client gives up
@@ -551,6 +681,9 @@ def build_app(state: EmulatorState) -> ASGIApp:
         Route(ws + "/multidoc", api.multidoc, methods=["GET", "POST"]),
         Route(ws + "/multidoc/dry-run", api.multidoc_import, methods=["POST"]),
         Route(ws + "/table/{oid}/schema", api.schema, methods=["GET"]),
+        Route(ws + "/unit_test", api.unit_test_list, methods=["GET"]),
+        Route(ws + "/unit_test/{tid}/run", api.unit_test_run, methods=["POST"]),
+        Route(ws + "/workflow_test/{oid}/run", api.workflow_test_run, methods=["POST"]),
         Route(ws + "/apigroup/{gid}/api", api.collection, methods=["GET", "POST"]),
         Route(ws + "/apigroup/{gid}/api/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
         Route(ws + "/{collection}", api.collection, methods=["GET", "POST"]),
@@ -559,7 +692,10 @@ def build_app(state: EmulatorState) -> ASGIApp:
     admin = [
         Route("/faults", api.admin_faults, methods=["GET", "PUT", "POST", "DELETE"]),
         Route("/stats", api.admin_stats, methods=["GET", "DELETE"]),
+        Route("/outcomes", api.admin_outcomes, methods=["PUT", "POST"]),
     ]
-    app = Starlette(routes=[Mount(BASE, routes=routes), Mount(ADMIN, routes=admin)],
+    verbs = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+    app = Starlette(routes=[Mount(BASE, routes=routes), Mount(ADMIN, routes=admin),
+                            Route("/{rest:path}", api.public_api, methods=verbs)],
                     exception_handlers={ApiError: _api_error, HTTPException: _http_error})
     return FaultLayer(app, state)

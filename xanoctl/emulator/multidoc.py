@@ -24,9 +24,10 @@ from typing import Any, Mapping
 
 from xanoctl.emulator.documents import Header, header_of, parse
 from xanoctl.emulator.store import ApiError, Branch, Store, StoredObject, input_error, new_canonical
+from xanoctl.xano.kinds import NAMES
 
 SEPARATOR = "\n---\n"
-KIND_ORDER = ("table", "function", "middleware", "api_group", "query", "task")
+KIND_ORDER = NAMES
 FLAGS = ("delete", "env", "records", "transaction", "truncate", "partial")
 PUSH_DISABLED = ("Push is disabled for this workspace. Enable 'Allow Push' in Workspace Settings, or use sandbox "
                  "commands instead: xano sandbox push, xano sandbox impersonate")

@@ -156,6 +156,17 @@ class RunningEmulator:
     def request_count(self) -> int:
         return self._need_state().stats.requests
 
+    def request_log(self) -> list[str]:
+        """``"METHOD /path"`` of every request seen (the last 10,000), in order."""
+        with self._need_state().lock:
+            return list(self._need_state().stats.log)
+
+    def script(self, **outcome: Any) -> dict[str, Any]:
+        """Script a test's run or an endpoint's answer (what ``PUT /_emulator/outcomes`` does)."""
+        from xanoctl.emulator.app import script_outcome
+
+        return self.mutate(lambda state: script_outcome(state.store, outcome))
+
     def mutate(self, change: Callable[[EmulatorState], Any]) -> Any:
         """Run ``change(state)`` under the state's lock (the server runs in another thread),
         then save the state file if there is one."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,13 @@ from typing import Any
 from xanoctl.atomic import write_atomic
 from xanoctl.emulator.faults import FaultInjector, Faults
 from xanoctl.emulator.store import Store, stable_guid
+from xanoctl.xano.kinds import NAMES
 
 READ = "read"
 UPDATE = "update"
 ALL_RIGHTS = frozenset({READ, UPDATE})
 SEED_EPOCH_MS = 1_736_154_000_000  # 2025-01-06 09:00:00 UTC: seeded objects get fixed timestamps
-SEED_ORDER = ("table", "function", "middleware", "api_group", "query", "task")
+SEED_ORDER = NAMES
 
 
 @dataclass
@@ -35,6 +36,7 @@ class RequestStats:
 
     methods: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    log: deque = field(default_factory=lambda: deque(maxlen=10_000))  # "METHOD /path" of each request
 
     @property
     def requests(self) -> int:
@@ -42,7 +44,7 @@ class RequestStats:
 
     def as_dict(self) -> dict[str, Any]:
         return {"requests": self.requests, "methods": dict(self.methods),
-                "statuses": {str(k): v for k, v in self.statuses.items()}}
+                "statuses": {str(k): v for k, v in self.statuses.items()}, "log": list(self.log)}
 
 
 @dataclass
@@ -117,7 +119,8 @@ def load_seed_into(store: Store, seed: Any, workspace_name: str | None = None) -
     group_ids: dict[str, int] = {}
     objects = sorted(seed.objects, key=lambda obj: SEED_ORDER.index(obj.kind))
     for index, obj in enumerate(objects):
-        fields = {k: v for k, v in dict(obj.extra or {}).items() if k != "xanoscript_error"}
+        # scripted test runs and endpoint answers (emulator/runs.py, public.py) are not API fields
+        fields = {k: v for k, v in dict(obj.extra or {}).items() if k not in ("xanoscript_error", "outcomes")}
         if obj.kind == "task":
             fields["active"] = True if obj.active is None else bool(obj.active)
         if obj.kind == "api_group":
@@ -132,6 +135,7 @@ def load_seed_into(store: Store, seed: Any, workspace_name: str | None = None) -
                            description=obj.description or "", tags=obj.tags or [], fields=fields,
                            guid=stable_guid(name, obj.kind, obj.group or "", obj.verb or "", obj.name),
                            created_at=SEED_EPOCH_MS + index * 60_000)
+        stored.outcomes = dict((obj.extra or {}).get("outcomes") or {})
         if (obj.extra or {}).get("xanoscript_error"):
             stored.xanoscript_error = str(obj.extra["xanoscript_error"])
         if obj.kind == "api_group":

@@ -23,9 +23,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
+from xanoctl.xano.kinds import NAMES
 from xanoctl.xano.remote import WORKSPACE_KINDS
 
-KINDS = ("table", "function", "middleware", "api_group", "query", "task")
+KINDS = NAMES
 LIVE_BRANCH = "v1"
 
 
@@ -71,6 +72,7 @@ class StoredObject:
     draft: str | None = None  # unpublished XanoScript
     draft_updated_at: int | None = None
     xanoscript_error: str | None = None  # set to make the API answer {status: "error"}
+    outcomes: dict[str, Any] = field(default_factory=dict)  # scripted runs and answers (emulator/runs.py, public.py)
 
 
 @dataclass

@@ -42,8 +42,13 @@ def middleware_source(name: str) -> str:
     return (f"middleware {q(name)} {{\n  input {{\n  }}\n  stack {{\n  }}\n  response = null\n}}")
 
 
+def workflow_test_source(name: str, function: str = "Utils/noop") -> str:
+    return (f"workflow_test {q(name)} {{\n  stack {{\n    function.call {q(function)} as $result\n"
+            "    expect.to_be_defined ($result)\n  }\n}")
+
+
 SOURCES = {"function": function_source, "task": task_source, "api_group": group_source, "table": table_source,
-           "middleware": middleware_source}
+           "middleware": middleware_source, "workflow_test": workflow_test_source}
 
 
 def cli_env(emulator: RunningEmulator, *, token: str | None = None, tmp: Path | None = None,

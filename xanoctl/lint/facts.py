@@ -21,6 +21,7 @@ from xanoctl.semantics.loops import Repeated, repeated, requests
 from xanoctl.semantics.states import StateTest, StateWrite, state_facts
 from xanoctl.semantics.tables import Table, table_of
 from xanoctl.pickling import by_fields
+from xanoctl.semantics.tests import unit_tests
 
 
 class InputFact(NamedTuple):  # a tuple: thousands of them go through the cache
@@ -161,6 +162,7 @@ class DocFact:
     links: tuple[str, ...] = ()  # the tables whose columns its `dblink` inputs are
     # with links: the reads of inputs it does not name itself, (key, where, exactly `$input.key`)
     linked_reads: tuple[tuple[str, Span, bool], ...] = ()
+    tests: tuple[tuple[str, int], ...] = ()  # its unit tests: (name, line of `test "name"`)
 
     @property
     def obj(self) -> str:
@@ -243,6 +245,7 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             columns=tuple(column_uses(doc, live)), state_writes=tuple(writes), state_tests=tuple(tests),
             repeated=tuple(repeated(live)), requests=tuple(gets), sends=sends,
             links=links, linked_reads=_linked_reads(ctx) if links else (),
+            tests=tuple((block.target, block.pos.line) for block in unit_tests(doc)),
         ))
     _calls(doc, path, obj, lines, out, ctx)
     for value in ctx.semantics.handed():

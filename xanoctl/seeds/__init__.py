@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-KINDS = ("function", "task", "api_group", "query", "table", "middleware")
+from xanoctl.xano.kinds import NAMES
+
+KINDS = NAMES  # :mod:`xanoctl.xano.kinds`
 
 
 @dataclass(slots=True)

@@ -3,7 +3,7 @@
 ``buildApiGroupFolderResolver`` in ``src/utils/document-parser.ts``, the duplicate counter of
 ``src/commands/workspace/pull/index.ts``)::
 
-    function/<snake folders...>/<snake leaf>.xs     (likewise task/, table/, middleware/)
+    function/<snake folders...>/<snake leaf>.xs     (likewise task/, table/, middleware/, workflow_test/)
     api/<snake group>/<snake group>.xs
     api/<snake group>/<snake folders...>/<snake leaf>_<VERB>.xs
 
@@ -26,9 +26,10 @@ from __future__ import annotations
 from typing import Iterable, Protocol, TypeVar
 
 from xanoctl.sync.snakecase import snake_case
+from xanoctl.xano.kinds import NAMES
 
 MAX_SEGMENT_BYTES = 200  # well under the 255 bytes of common file systems, suffixes included
-KIND_ORDER = ("table", "function", "middleware", "api_group", "task")
+KIND_ORDER = tuple(kind for kind in NAMES if kind != "query")  # endpoints follow their group
 
 
 class Named(Protocol):

@@ -37,10 +37,10 @@ from types import ModuleType
 from typing import Iterable, Iterator, Mapping
 
 from xanoctl.config import LAYOUTS
+from xanoctl.xano.kinds import FOLDERS
 
 READABLE, OFFICIAL = LAYOUTS
-KIND_FOLDERS = {"function": "function", "task": "task", "table": "table", "middleware": "middleware",
-                "api_group": "api", "query": "api"}
+KIND_FOLDERS = FOLDERS  # the top folder of each kind (:mod:`xanoctl.xano.kinds`)
 GROUP_FILE = "api_group.xs"
 EXT = ".xs"
 MAX_SEGMENT_BYTES = 80

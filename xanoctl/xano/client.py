@@ -1,4 +1,5 @@
-"""The Metadata API client: the only module of xanoctl that speaks HTTP to Xano.
+"""The Metadata API client: with :mod:`xanoctl.xano.public` (the workspace's public API), the
+only module of xanoctl that speaks HTTP to Xano.
 
 :class:`AsyncXanoClient` does the work (httpx, asyncio); :class:`XanoClient` is a synchronous
 facade over it with one event loop for its lifetime. Both list every page of every kind
@@ -235,6 +236,48 @@ class AsyncXanoClient:
         path = f"/workspace/{self.workspace}/branch/{quote(label, safe='')}/live"
         return _json_object(await self._send("POST", path), "POST", path)
 
+    # ------------------------------------------------------------------ unit and workflow tests
+
+    async def list_unit_tests(self, obj_type: str | None = None) -> list[dict[str, Any]]:
+        """GET ``/unit_test`` (every page, as the official CLI's ``unit_test run_all`` pages it):
+        ``[{id, name, obj_id, obj_name, obj_type, ...}]``."""
+        params = {"per_page": str(self.http.per_page)}
+        if self.branch:
+            params["branch"] = self.branch
+        if obj_type:
+            params["obj_type"] = obj_type
+        return await self._raw_list("unit_test", f"/workspace/{self.workspace}/unit_test", params)
+
+    async def list_workflow_tests(self) -> list[dict[str, Any]]:
+        """GET ``/workflow_test?include_xanoscript=false`` (every page): ``[{id, name, ...}]``."""
+        params = {"include_xanoscript": "false", "per_page": str(self.http.per_page)}
+        if self.branch:
+            params["branch"] = self.branch
+        return await self._raw_list("workflow_test", f"/workspace/{self.workspace}/workflow_test", params)
+
+    async def _raw_list(self, kind: str, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        await self._list_all(kind, path, params, items.extend)
+        for item in items:
+            if not isinstance(item, dict) or "id" not in item:
+                raise XanoApiError(f"GET {path}: unexpected item from Xano ({self._scrub(str(item))[:80]})",
+                                   method="GET", path=path)
+        return items
+
+    async def run_unit_test(self, test_id: str) -> httpx.Response:
+        """POST ``/unit_test/{id}/run`` with ``{branch}`` (``{}`` on the live branch), as the official
+        CLI sends it. Error answers are returned, not raised: a test's API error is that test's
+        failure (:mod:`xanoctl.runtime.verdicts`)."""
+        path = f"/workspace/{self.workspace}/unit_test/{quote(str(test_id), safe='')}/run"
+        body = {"branch": self.branch} if self.branch else {}
+        return await self._send("POST", path, content=json.dumps(body).encode("utf-8"),
+                                headers={"Content-Type": "application/json"}, answer_errors=True)
+
+    async def run_workflow_test(self, test_id: int) -> httpx.Response:
+        """POST ``/workflow_test/{id}/run`` (no body, as the official CLI); error answers returned."""
+        path = f"/workspace/{self.workspace}/workflow_test/{quote(str(test_id), safe='')}/run"
+        return await self._send("POST", path, headers={"Content-Type": "application/json"}, answer_errors=True)
+
     # ------------------------------------------------------------------ lists
 
     async def list_objects(self, kind: str, *, group_id: int | None = None, group_name: str | None = None,
@@ -430,10 +473,13 @@ class AsyncXanoClient:
 
     async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
                     content: bytes | None = None, headers: dict[str, str] | None = None,
-                    gone_ok_after_retry: bool = False, rank: int = FIRST) -> httpx.Response:
+                    gone_ok_after_retry: bool = False, rank: int = FIRST,
+                    answer_errors: bool = False) -> httpx.Response:
         """One call, retried: 429s through the shared gate (until its time budget is spent),
         transient failures up to ``http.attempts`` times each. It waits for a free slot by
-        ``rank`` (see :mod:`xanoctl.xano.slots`): list pages rank by their number."""
+        ``rank`` (see :mod:`xanoctl.xano.slots`): list pages rank by their number.
+        ``answer_errors``: an error answer (other than 429) is returned for the caller to judge,
+        and a POST that got no answer is :class:`UnreachableError` (a run, not a create)."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
         attempt = 0  # attempts that failed for other reasons than a 429, plus this one
@@ -462,7 +508,8 @@ class AsyncXanoClient:
                 if attempt < self.http.attempts and retryable(method, sent=sent):
                     await self._backoff(attempt, None)
                     continue
-                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent)
+                raise self._transport_error(failure or Exception("no answer"), method, path, attempt, sent,
+                                            ambiguous=not answer_errors)
             status = response.status_code
             if status == 429:
                 self.stats.retries += 1
@@ -475,7 +522,7 @@ class AsyncXanoClient:
             self.gate.passed(ticket)
             if status == 404 and gone_ok_after_retry and tries > 1:
                 return response
-            if status < 400:
+            if status < 400 or answer_errors:
                 return response
             if status in RETRY_STATUSES and attempt < self.http.attempts and retryable(method, status=status):
                 await self._backoff(attempt, parse_retry_after(response.headers.get("retry-after")))
@@ -504,10 +551,10 @@ class AsyncXanoClient:
         return text[:300]
 
     def _transport_error(self, exc: Exception, method: str, path: str, attempts: int,
-                         sent: bool) -> XanoApiError:
+                         sent: bool, ambiguous: bool = True) -> XanoApiError:
         reason = self._scrub(str(exc) or type(exc).__name__)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        if method == "POST" and sent:
+        if method == "POST" and sent and ambiguous:
             return AmbiguousWriteError(
                 f"{method} {path}: the connection failed after the request was sent ({reason}); the "
                 "object may have been created: list or pull before trying again",

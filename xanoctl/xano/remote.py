@@ -10,40 +10,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from xanoctl.errors import UsageError
+from xanoctl.xano import kinds as _kinds
 
-# Kinds as the XanoScript keyword names them, in pull order.
-KINDS: tuple[str, ...] = ("table", "function", "middleware", "api_group", "query", "task")
+# Kinds as the XanoScript keyword names them, in pull order (:mod:`xanoctl.xano.kinds`).
+KINDS: tuple[str, ...] = _kinds.NAMES
 # Kinds that belong to the workspace, not to a branch: one set serves every branch, and a write
-# through any branch changes the live database. Xano's documentation ("Branches do not apply to
-# the database"; a branch copies "business logic (APIs, Functions, Addons, and Tasks)") and its
-# TypeScript SDK ("Tables and microservices carry no branch dimension") agree; microservices
-# are no kind xanoctl pulls or pushes.
-WORKSPACE_KINDS: frozenset[str] = frozenset({"table"})
+# through any branch changes the live database (:data:`xanoctl.xano.kinds.TABLE`, ``workspace``).
+WORKSPACE_KINDS: frozenset[str] = _kinds.WORKSPACE_KINDS
 # Collection path (under /workspace/{wid}) of each kind; a query's needs its group id.
-COLLECTIONS: dict[str, str] = {
-    "function": "function",
-    "task": "task",
-    "api_group": "apigroup",
-    "table": "table",
-    "middleware": "middleware",
-    "query": "apigroup/{group_id}/api",
-}
-_ALIASES = {
-    "functions": "function",
-    "tasks": "task",
-    "background_task": "task",
-    "api_groups": "api_group",
-    "apigroup": "api_group",
-    "apigroups": "api_group",
-    "group": "api_group",
-    "groups": "api_group",
-    "queries": "query",
-    "endpoint": "query",
-    "endpoints": "query",
-    "api": "query",
-    "tables": "table",
-    "middlewares": "middleware",
-}
+COLLECTIONS: dict[str, str] = _kinds.COLLECTIONS
+_ALIASES = _kinds.ALIASES
 
 
 def normalize_kind(name: str) -> str:

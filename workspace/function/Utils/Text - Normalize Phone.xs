@@ -34,4 +34,30 @@ function "Utils/Text - Normalize Phone" {
   }
 
   response = $digits
+
+  test "a US number gets +1" {
+    input = {phone: "(555) 010-0199"}
+    expect.to_equal ($response) {
+      value = "+15550100199"
+    }
+  }
+
+  test "a number with its country code keeps it" {
+    input = {phone: "+44 20 7946 0958"}
+    expect.to_equal ($response) {
+      value = "+442079460958"
+    }
+  }
+
+  test "a UK number drops its trunk zero" {
+    input = {phone: "020 7946 0958", country_code: "44"}
+    expect.to_equal ($response) {
+      value = "+442079460958"
+    }
+  }
+
+  test "letters give null" {
+    input = {phone: "call me"}
+    expect.to_be_null ($response)
+  }
 }

@@ -2,8 +2,9 @@ r"""A call names a function, task, middleware, addon, trigger, tool or agent tha
 
 The workspace does not hold it, or the statement names nothing at all. Checked, beyond
 `function.run` (XR001): `function.call`, `task.call`, `tool.call`, `trigger.call`,
-`middleware.call`, `addon.call`, `workflow_test.call`, `api.call NAME verb=V`,
-`ai.agent.run`, the `addon` list of a database statement, the `middleware` lists of endpoints,
+`middleware.call`, `addon.call`, `workflow_test.call`, `api.call NAME verb=V` (and its
+`api_group`: a group the workspace does not have, or one that has no such endpoint when every
+endpoint of that route names its group), `ai.agent.run`, the `addon` list of a database statement, the `middleware` lists of endpoints,
 groups, functions, tasks and tools, and the `tools` of agents and MCP servers. The call fails at
 run time, or the middleware never runs. The message names the closest existing object of that
 kind. A name is checked only inside a workspace (as XR001) that holds at least one object of
@@ -98,10 +99,12 @@ def _kind(doc_kind: str) -> str:
 def check(index, ctx) -> Iterator[Problem]:
     names: dict[str, set[str]] = defaultdict(set)
     routes: set[tuple[str, str]] = set()
+    groups_of: dict[tuple[str, str], set[str | None]] = defaultdict(set)  # a route -> its endpoints' groups
     for doc in index.documents:
         names[_kind(doc.kind)].add(doc.name)
         if doc.kind == "query" and doc.verb:
             routes.add((doc.name, doc.verb.upper()))
+            groups_of[doc.name, doc.verb.upper()].add(doc.group)
     names["function"].update(index.functions)  # also those of files that do not parse
     suggest: dict[str, Suggester] = {}
     for doc in index.documents:
@@ -120,6 +123,9 @@ def check(index, ctx) -> Iterator[Problem]:
                 continue
             if ref.kind == "query":
                 if ref.name in names["query"] and (ref.verb is None or (ref.name, ref.verb.upper()) in routes):
+                    problem = _group_problem(ref, names["api_group"], groups_of, doc)
+                    if problem is not None:
+                        yield problem
                     continue
             elif ref.name in names[ref.kind]:
                 continue
@@ -132,3 +138,21 @@ def check(index, ctx) -> Iterator[Problem]:
             if close:
                 message += f"; did you mean `{close}`?"
             yield Problem(ref.pos, message, None, doc.path, doc.obj, (ref.name,) if ref.kind == "function" else ())
+
+
+def _group_problem(ref, groups: set[str], groups_of, doc) -> Problem | None:
+    """An ``api.call`` whose ``api_group`` the workspace does not have, or whose route is
+    not in that group (only when every endpoint of the route names its group)."""
+    if not ref.group or ref.verb is None or not groups:
+        return None
+    shown = f"`{ref.via} \"{ref.name} verb={ref.verb}\"`"
+    if ref.group not in groups:
+        close = Suggester(groups)(ref.group)
+        hint = f"; did you mean `{close}`?" if close else ""
+        return Problem(ref.pos, f"{shown}: no API group `{ref.group}` in the workspace{hint}", None, doc.path, doc.obj)
+    owners = groups_of.get((ref.name, ref.verb.upper()), set())
+    if owners and None not in owners and ref.group not in owners:
+        listed = ", ".join(f"`{g}`" for g in sorted(owners))
+        return Problem(ref.pos, f"{shown}: the API group `{ref.group}` has no such endpoint (it is in {listed})",
+                       None, doc.path, doc.obj)
+    return None
