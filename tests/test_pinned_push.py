@@ -205,3 +205,26 @@ def test_an_undo_records_the_restored_objects_ids_and_times_in_the_lock(shop):
     for rel, obj in ((endpoint, stored["query"]), (fn_path(FUNCTIONS[5]), stored["function"])):
         entry = shop.entry(rel)
         assert (entry["id"], entry["guid"]) == (obj.id, obj.guid)
+
+
+def test_a_failed_push_deletes_the_endpoint_it_created(shop):
+    shop.write("api/Shop/items/{id}_POST.xs", query_source("items/{id}", "POST", '"created"'))
+    task = "task/Nightly.xs"
+    shop.write(task, shop.read(task).replace("active = true", "active = false"))
+    before = shop.remote()
+    shop.emu.set_faults("5xx-write-burst=3@2")  # the endpoint is created, the task's update fails
+    result = shop.cli("push", "--no-lint", code=1, concurrency=1)  # (the seeded task calls noop without input)
+    assert "deleted      api/Shop/items/{id}_POST.xs" in result.output
+    assert shop.remote() == before  # the POST endpoint is gone, the GET one untouched
+
+
+def test_a_write_that_failed_is_reported_unchanged_and_the_writes_after_it_not_sent(shop):
+    endpoint = "api/Shop/items/{id}_GET.xs"
+    shop.write(endpoint, shop.read(endpoint).replace('"item"', '"item v2"'))
+    shop.write("task/Nightly.xs", shop.read("task/Nightly.xs").replace("active = true", "active = false"))
+    before = shop.remote()
+    shop.emu.set_faults("5xx-write-burst=3@1")  # the endpoint's update fails: it changed nothing
+    result = shop.cli("push", "--no-lint", code=1, concurrency=1)
+    assert f"unchanged    {endpoint}" in result.output and "the write did not apply" in result.output
+    assert "not sent     task/Nightly.xs" in result.output
+    assert shop.remote() == before
