@@ -148,4 +148,3 @@ def _verify(step: Step, obj: RemoteObject | None, snapshot: str) -> None:
         raise RestoreMismatch(f"{step.label()} is gone when read back after the restore")
     if obj.xanoscript != snapshot:
         raise RestoreMismatch(f"{step.label()} read back differs from its snapshot after the restore")
-
