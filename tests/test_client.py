@@ -35,10 +35,16 @@ def client_for(emu, http=FAST, token=TOKEN, **options) -> XanoClient:
     return XanoClient(emu.base_url, token, emu.workspace_id, http=http, **options)
 
 
+# the kinds beyond the first seven: one list each, the workspace's document from the multidoc
+NEW_KINDS = ("workspace", "addon", "tool", "agent", "mcp_server", "realtime_channel", "table_trigger",
+             "workspace_trigger", "agent_trigger", "mcp_server_trigger", "realtime_trigger")
+LISTS = 5 + len(NEW_KINDS) - 1  # one page each for the kinds of one short list
+
+
 def populate(emu, functions=10, groups=2, endpoints=4):
     for index in range(functions):
         emu.add("function", f"Utils/f{index}", function_source(f"Utils/f{index}"))
-    for kind in ("task", "table", "middleware", "workflow_test"):
+    for kind in ("task", "table", "middleware", "workflow_test", *NEW_KINDS):
         emu.add(kind, f"{kind}1", SOURCES[kind](f"{kind}1"))
     for g in range(groups):
         group = emu.add("api_group", f"G{g}", SOURCES["api_group"](f"G{g}"))
@@ -55,16 +61,18 @@ def test_every_kind_across_many_pages(emu):
     for obj in objects:
         kinds.setdefault(obj.kind, []).append(obj)
     assert {k: len(v) for k, v in kinds.items()} == {"table": 1, "function": 20, "middleware": 1, "api_group": 3,
-                                                     "query": 21, "task": 1, "workflow_test": 1}
+                                                     "query": 21, "task": 1, "workflow_test": 1,
+                                                     **{kind: 1 for kind in NEW_KINDS}}
     assert sorted(o.name for o in kinds["function"]) == sorted(f"Utils/f{i}" for i in range(20))
     assert all(o.xanoscript == function_source(o.name) for o in kinds["function"])
     groups = {g.id: g.name for g in kinds["api_group"]}
     assert all(q.verb == "GET" and groups[q.group_id] == q.group_name for q in kinds["query"])
-    # pages: functions 7, endpoints 3 per group, one each for the rest
-    assert stats.pages == 7 + 3 * 3 + 5
+    assert kinds["workspace"][0].id == emu.workspace_id and kinds["workspace"][0].updated_at is None
+    # pages: functions 7, endpoints 3 per group, one each for the rest; and one multidoc export
+    assert stats.pages == 7 + 3 * 3 + LISTS
     # speculative pages past the end: at most lookahead - 1 per list of several pages, and fewer
     # for short lists (the window grows with the pages confirmed)
-    assert stats.pages <= emu.request_count() <= stats.requests <= stats.pages + 3 + 3 * 1
+    assert stats.pages + 1 <= emu.request_count() <= stats.requests <= stats.pages + 1 + 3 + 3 * 1
 
 
 def test_the_async_client_and_search(emu):
@@ -155,7 +163,7 @@ def test_the_emulator_page_cap_costs_one_request_per_page(emu):
         pages = client.stats.pages
     assert len([o for o in objects if o.kind == "function"]) == 20
     assert len([o for o in objects if o.kind == "query"]) == 14
-    assert pages == 7 + 2 * 3 + 5 and emu.request_count() == pages
+    assert pages == 7 + 2 * 3 + LISTS and emu.request_count() == pages + 1  # and the multidoc export
 
 
 def test_a_nextpage_that_jumps_is_followed_literally():
@@ -193,6 +201,8 @@ def test_requests_in_flight_never_exceed_the_concurrency():
             in_flight -= 1
         if "/apigroup/" in request.url.path:
             return httpx.Response(200, json={"items": [], "nextPage": None})
+        if request.url.path.endswith("/multidoc"):
+            return httpx.Response(200, text="")
         page = int(request.url.params["page"])
         if request.url.path.endswith("/apigroup"):
             return httpx.Response(200, json={"items": [{"id": i, "name": f"g{i}"} for i in range(1, 9)]})
@@ -215,7 +225,10 @@ def test_waiting_requests_go_by_page_number_so_endpoint_lists_do_not_wait_behind
     asked: list[str] = []
 
     async def handler(request: httpx.Request) -> httpx.Response:
-        path, page = request.url.path.split("/workspace/1/", 1)[1], int(request.url.params["page"])
+        path = request.url.path.split("/workspace/1/", 1)[1]
+        if path == "multidoc":
+            return httpx.Response(200, text="")
+        page = int(request.url.params["page"])
         asked.append(f"{path} {page}")
         await asyncio.sleep(0.001)
         if path == "function":
@@ -233,7 +246,9 @@ def test_waiting_requests_go_by_page_number_so_endpoint_lists_do_not_wait_behind
 
     objects = asyncio.run(main())
     assert sorted(o.id for o in objects if o.kind == "function") == [1, 2, 3, 4]
-    assert asked == ["table 1", "function 1", "middleware 1", "apigroup 1", "task 1", "workflow_test 1",
+    assert asked == ["table 1", "addon 1", "function 1", "middleware 1", "apigroup 1", "task 1", "tool 1", "agent 1",
+                     "mcp_server 1", "realtime/channel 1", "table/trigger 1", "trigger 1", "agent/trigger 1",
+                     "mcp_server/trigger 1", "realtime/channel/trigger 1", "workflow_test 1",
                      "apigroup/7/api 1", "apigroup/8/api 1", "function 2", "function 3", "function 4"]
 
 

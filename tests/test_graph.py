@@ -196,7 +196,7 @@ SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "from": {"type": "string"}, "to": {"type": "string"},
-                "kind": {"enum": ["runs", "serves", "calls", "reads", "writes", "uses"]},
+                "kind": {"enum": ["runs", "serves", "calls", "reads", "writes", "uses", "triggers"]},
                 "path": {"type": "string"}, "line": {"type": "integer", "minimum": 1},
             },
         }},
@@ -396,14 +396,22 @@ def test_demo_dot(demo, snapshot):
 def test_demo_json_is_valid_and_answers_what_reaches_a_worker(demo):
     data = graph_json(demo)
     kinds = {n["kind"] for n in data["nodes"]}
-    assert kinds == {"api_group", "function", "middleware", "query", "table", "task", "workflow_test"}
+    assert kinds == {"api_group", "function", "middleware", "query", "table", "task", "workflow_test", "workspace",
+                     "addon", "tool", "agent", "mcp_server", "realtime_channel", "table_trigger", "workspace_trigger",
+                     "agent_trigger", "mcp_server_trigger", "realtime_trigger"}
     missing = [n["id"] for n in data["nodes"] if n.get("missing")]
-    # the planted XR001, XR003 and DB001: a call, a middleware and a table nothing defines
-    assert missing == ["function:Workers/Slack - Post Digest", "middleware:Verify Webhook Signatures",
-                       "table:fub_people"]
+    # the planted XR001, XR003 (twice) and DB001: a call, a middleware, an agent and a table nothing defines
+    assert missing == ["agent:Back office asistant", "function:Workers/Slack - Post Digest",
+                       "middleware:Verify Webhook Signatures", "table:fub_people"]
+    edges = {(e["from"], e["to"], e["kind"]) for e in data["edges"]}
+    assert {("agent:Back office assistant", "tool:Sync agent people", "uses"),
+            ("tool:Sync agent people", "function:Workers/FUB - Sync People", "calls"),
+            ("table:fub_person", "table_trigger:fub_person changes", "triggers")} <= edges
     lines = run(demo, "--callers", "Workers/FUB - Sync People").output.splitlines()
     assert "│   └── task:HubSpot - Sync Contacts  (runs, line 6)" in lines
-    assert lines[-1] == "└── query:Worker Tests:POST:workers/fub-sync-people  (serves, line 11)"
+    assert lines[-3:] == ["├── query:Worker Tests:POST:workers/fub-sync-people  (serves, line 11)",
+                          "└── tool:Sync agent people  (calls, line 9)",
+                          "    └── agent:Back office assistant  (uses, line 12)"]  # the agent reaches it too
 
 
 def test_graph_of_a_folder_that_is_not_a_workspace(tmp_path, monkeypatch):

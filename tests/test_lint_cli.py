@@ -193,8 +193,8 @@ def test_rules_catalogue():
     codes = re.findall(r"^([A-Z]{2,3}\d{3}) ", result.output, re.MULTILINE)
     assert codes == ["XS001", "XS002", "FP001", "FP002", "FP003", "EP001", "SC001", "SC002", "ID001", "ID002",
                      "XR001", "FP004", "CF002", "FL001", "FL002", "XS003", "VR001", "VR002", "IN001", "TY001",
-                     "XR002", "XR003", "DB001", "DB002", "DB003", "RT001", "DU001", "SEC001", "SEC002", "ST001", "PF001",
-                     "TS001", "TS002", "TS003", "XS900"]
+                     "XR002", "XR003", "EV001", "DB001", "DB002", "DB003", "RT001", "DU001", "SEC001", "SEC002", "ST001",
+                     "PF001", "TS001", "TS002", "TS003", "XS900"]
 
 
 def test_rules_explains_one_rule():

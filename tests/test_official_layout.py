@@ -57,9 +57,9 @@ OBJECTS = [
      "task/task_0_stage_listings.xs"),
 ]
 OFFICIAL = {path for *_, path in OBJECTS}
-TRIGGER = ("table/trigger/user_profile_audit.xs",  # a kind xanoctl does not manage, in the official tree
-           'table_trigger "user_profile_audit" {\n  table = "UserProfile"\n  input {\n  }\n  stack {\n  }\n'
-           '  actions = {insert: true}\n  guid = "TrigGuid"\n}')
+TRIGGER = ("branch/v1.xs",  # a kind xanoctl does not manage (a branch's settings), in the official tree
+           'branch v1 {\n  color = "#fff3cd"\n  history = {function: false, query: 100}\n'
+           '  guid = "TrigGuid"\n}')
 
 
 def guid_of(index: int) -> str:
@@ -126,14 +126,14 @@ def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(w
     assert {k: v for k, v in after.items() if k != "xanoctl.lock"} == before
     assert {e["path"] for e in shop.lock()["objects"]} == OFFICIAL
     status = shop.cli("status", "--exit-code").output
-    assert "1 file(s) of kinds xanoctl does not manage (table_trigger) left alone" in status
+    assert "1 file(s) of kinds xanoctl does not manage (branch) left alone" in status
     shop.commit_all("adopt the official tree")
 
     # an edit in the official tree pushes to its object; the trigger is left alone
     path = "function/utils/hub_spot_v_1_sync.xs"
     shop.write(path, edited(shop.read(path), "v2"))
     output = shop.cli("push").output
-    assert "pushed 1 object(s)" in output and "(table_trigger) left alone" in output
+    assert "pushed 1 object(s)" in output and "(branch) left alone" in output
     assert shop.remote()[("function", "Utils/HubSpot v1 Sync")] == shop.read(path)
     assert shop.cli("status", "--exit-code").exit_code == 0
 

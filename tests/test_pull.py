@@ -382,18 +382,20 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     # the first screen: a count of what was pulled, then the findings; no list of paths
     count = re.fullmatch(r"pulled (\d+) objects into demo-ws/ \((.*)\)", lines[0])
     parts = dict(re.fullmatch(r"(\d+) (.+)", part).groups()[::-1] for part in count[2].split(", "))
-    assert list(parts) == ["functions", "API endpoints", "tasks", "tables", "API groups", "middleware",
-                           "workflow tests"]
+    assert set(parts) == {"functions", "API endpoints", "tasks", "tables", "API groups", "middleware",
+                          "workflow test", "triggers", "tools", "add-on", "agent", "MCP server", "realtime channel",
+                          "workspace settings"}
     assert int(count[1]) == sum(int(n) for n in parts.values())
     assert not any(line.lstrip().startswith("added") for line in lines)
-    assert lines[2].startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error")
+    assert lines[2].startswith("demo-ws/ai/agent/trigger/assistant connected.xs:3:11: XR003 error")  # by path
+    assert any(line.startswith("demo-ws/api/App/users/{id}_GET.xs:2:1: RT001 error") for line in lines)
     # then the workspace's own tests and its test endpoints, failing on purpose at their lines
     assert "Results: 3 passed, 2 failed" in lines and "Results: 8 passed, 2 failed" in lines
     assert "FAIL  POST tasks/fub-sync-people [Tests] " in result.stdout
     assert "demo-ws/workflow_test/FUB people sync.xs:2" in result.stdout
     # ... and it ends with the next things to try
     tail = "\n".join(lines[lines.index("Next:"):])
-    assert "xanoctl rules RT001" in tail and "xanoctl emulator --seed demo" in tail
+    assert "xanoctl rules XR003" in tail and "xanoctl emulator --seed demo" in tail  # the first finding's rule
     assert "xanoctl push --dir demo-live --dry-run" in tail and "xanoctl rollback --last-push --dir demo-live" in tail
     again = cli("demo", "--dir", "demo-ws", "--no-lint")
     assert again.stdout.startswith(f"demo-ws/ is up to date ({count[1]} objects)")

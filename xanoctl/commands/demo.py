@@ -19,7 +19,12 @@ from xanoctl.errors import UsageError, XanoctlError
 DEFAULT_DIR = "xanoctl-demo"
 IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to commit the folder)\n*\n"
 KIND_WORDS = {"function": "functions", "query": "API endpoints", "api_group": "API groups", "task": "tasks",
-              "table": "tables", "middleware": "middleware", "workflow_test": "workflow tests"}
+              "table": "tables", "middleware": "middleware", "addon": "add-ons", "tool": "tools", "agent": "agents",
+              "mcp_server": "MCP servers", "realtime_channel": "realtime channels", "workflow_test": "workflow tests",
+              "workspace": "workspace settings", "trigger": "triggers"}
+ONE = {"functions": "function", "API endpoints": "API endpoint", "API groups": "API group", "tasks": "task",
+       "tables": "table", "add-ons": "add-on", "tools": "tool", "agents": "agent", "MCP servers": "MCP server",
+       "realtime channels": "realtime channel", "workflow tests": "workflow test", "triggers": "trigger"}
 
 
 def check_folder(folder: Path) -> bool:
@@ -103,7 +108,11 @@ def pulled_line(result, label: str) -> str:
     if result.wrote_nothing and not result.conflicts:
         return f"{label}/ is up to date ({result.unchanged + len(result.changed)} objects)"
     kinds = Counter(change.kind for change in result.added + result.changed)
-    parts = ", ".join(f"{n} {KIND_WORDS.get(kind, kind)}" for kind, n in kinds.most_common())
+    kinds = Counter({kind: n for kind, n in kinds.items() if not kind.endswith("_trigger")}) + Counter(
+        {"trigger": sum(n for kind, n in kinds.items() if kind.endswith("_trigger"))})  # every kind of trigger
+    words = {kind: KIND_WORDS.get(kind, kind) for kind in kinds}
+    parts = ", ".join(f"{n} {ONE.get(words[kind], words[kind]) if n == 1 else words[kind]}"
+                      for kind, n in kinds.most_common())
     total = sum(kinds.values())
     extra = f"; {len(result.removed)} removed" if result.removed else ""
     extra += f"; {len(result.conflicts)} local edits kept" if result.conflicts else ""

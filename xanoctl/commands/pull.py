@@ -78,6 +78,12 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
     return result
 
 
+def unreachable_lines(result: PullResult) -> list[str]:
+    """One warning per kind the pull could not reach."""
+    return [f"warning: {kind}: not pulled: {reason}; its files and xanoctl.lock entries were left as they were"
+            for kind, reason in sorted(result.unreachable.items())]
+
+
 def _label(folder: Path) -> str:
     try:
         return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -133,9 +139,11 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
 @click.option("--workspace", help="Workspace id (overrides XANO_WORKSPACE and xanoctl.yaml).")
 @click.option("--branch", help="Branch label (overrides XANO_BRANCH and xanoctl.yaml).")
 def pull(kind_args, kinds, folder, commit, as_json, force, instance, workspace, branch) -> None:
-    """Pull every object (functions, tasks, API groups and endpoints, tables, middleware) into
-    the workspace folder: changed files are written, files of deleted objects removed, and
-    xanoctl.lock updated. A pull with nothing new writes nothing."""
+    """Pull every object (functions, tasks, API groups and endpoints, tables, middleware,
+    add-ons, agents, tools, MCP servers, triggers, realtime channels, workflow tests and the
+    workspace's settings) into the workspace folder: changed files are written, files of deleted
+    objects removed, and xanoctl.lock updated. A pull with nothing new writes nothing; a kind the
+    plan or the token cannot reach is reported and left as it was."""
     config = load_config(instance=instance, workspace=workspace, branch=branch, dir=folder)
     progress = Progress(enabled=sys.stderr.isatty() and not as_json)
     collecting = gc.isenabled()
@@ -150,6 +158,8 @@ def pull(kind_args, kinds, folder, commit, as_json, force, instance, workspace, 
     for change in result.errors:
         click.echo(f"warning: {change.label()}: Xano could not render its XanoScript ({change.reason}); "
                    "its file was left as it was", err=True)
+    for line in unreachable_lines(result):
+        click.echo(line, err=True)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
     else:

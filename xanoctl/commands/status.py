@@ -58,6 +58,8 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
     if report.unmanaged:
         lines += ["", unmanaged_note(report.unmanaged.values())]
+    for kind, reason in sorted(report.unreachable.items()):
+        lines.append(f"note: {kind}: remote not checked: {reason}")
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
     if touched:
         lines += ["", f"{len(touched)} unchanged object(s) have a newer remote timestamp with identical content "

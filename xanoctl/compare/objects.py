@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xanoctl.lint.facts import FileResult
+from xanoctl.xano.kinds import FOLDERS
 
-_KIND_FOLDERS = {"function": "function", "task": "task", "table": "table", "middleware": "middleware",
-                 "api": "query", "addon": "addon"}
+# folder -> kind, the deepest folders first (`table/trigger/` before `table/`); `api/` holds endpoints
+_BY_FOLDER = sorted(((folder, kind) for kind, folder in FOLDERS.items() if kind != "api_group"),
+                    key=lambda pair: -pair[0].count("/"))
 
 
 @dataclass
@@ -94,9 +96,9 @@ def _folder_group(path: str) -> str | None:
 def _unparsed(path: str, text: str, guid: str | None, group: str | None) -> Obj:
     """A file that does not parse: known by its folder and file name only."""
     parts = path.split("/")
-    kind = _KIND_FOLDERS.get(parts[0], parts[0])
+    folder, kind = next(((f, k) for f, k in _BY_FOLDER if path.startswith(f + "/")), (parts[0], parts[0]))
     if kind == "query" and parts[-1] == "api_group.xs":
         kind = "api_group"
-    name = path[len(parts[0]) + 1:-3] if path.endswith(".xs") else path
+    name = path[len(folder) + 1:-3] if path.endswith(".xs") else path
     return Obj(kind=kind, name=name, path=path, text=text, guid=guid, group=group or _folder_group(path),
                parsed=False)

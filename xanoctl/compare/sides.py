@@ -230,6 +230,11 @@ def live(spec: str, config: Config) -> Side:
         if branch and obj.kind in WORKSPACE_KINDS:
             side.shared.add(path)
     if side.shared:
-        side.notes.append(f"{spec}: its {len(side.shared)} table(s) are shared by every branch: the live database's, "
+        settings = sum(1 for o in objects if o.kind == "workspace") if branch else 0
+        what = f"{len(side.shared) - settings} table(s)" + (" and the workspace's settings" if settings else "")
+        whose = "workspace's" if settings else "database's"
+        side.notes.append(f"{spec}: its {what} are shared by every branch: the live {whose}, "
                           f"not branch {branch!r}'s own")
+    for kind, reason in sorted(client.aio.unreachable.items()):
+        side.notes.append(f"{spec}: its {kind} objects could not be read ({reason}): left out")
     return side

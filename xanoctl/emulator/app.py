@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
 from starlette.applications import Starlette
@@ -17,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from xanoctl.emulator.documents import Header, read_header
+from xanoctl.emulator.documents import Header, read_header, with_canonical
 from xanoctl.emulator import multidoc as imports
 from xanoctl.emulator import public, runs
 from xanoctl.emulator.faults import FaultSpecError
@@ -34,6 +36,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SORTS = ("created_at", "updated_at", "name")
 COLLECTIONS = BY_COLLECTION  # collection -> kind (endpoints have their own routes)
 MULTIDOC_ORDER = tuple(kind for kind in NAMES if kind != "query")  # endpoints follow their group
+EMPTY_LISTS = ("release", "tenant", "static_host")  # the official CLI's `release list`, `tenant list`...
+CANONICAL_KINDS = ("api_group", "agent", "mcp_server")  # the container kinds Xano gives a canonical
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
@@ -157,7 +161,10 @@ class MetaApi:
         collection = request.path_params["collection"]
         if collection not in COLLECTIONS:
             raise not_found(f"unknown path /{collection}")
-        return COLLECTIONS[collection], None
+        kind = COLLECTIONS[collection]
+        if kind in self.state.options.absent_kinds:
+            raise ApiError(403, "ERROR_CODE_ACCESS_DENIED", f"Your plan does not include this feature ({kind}).")
+        return kind, None
 
     def _group_check(self, branch: Branch, kind: str, group_id: int | None) -> None:
         if kind == "query" and group_id not in branch.objects["api_group"]:
@@ -202,8 +209,9 @@ class MetaApi:
             self._group_check(branch, kind, group_id)
             store.check_unique(branch, kind, header.name, header.verb, group_id)
             fields = dict(header.fields)
-            if kind == "api_group" and not fields.get("canonical"):
+            if kind in CANONICAL_KINDS and not fields.get("canonical"):
                 fields["canonical"] = new_canonical()
+                text = with_canonical(text, fields["canonical"])  # in its XanoScript too, as Xano shows it
             obj = store.add(branch, kind, header.name, text, verb=header.verb, group_id=group_id,
                             description=header.description, tags=header.tags, fields=fields)
             body = self._render(obj, branch, request)
@@ -266,6 +274,37 @@ class MetaApi:
             return obj.draft
         return {"status": "ok", "value": obj.draft}
 
+    async def empty_list(self, request: Request) -> Response:
+        """``GET /workspace/{wid}/release`` (``tenant``, ``static_host``) and ``GET /platform``: a
+        bare array, empty (the emulator holds none)."""
+        self._auth(request)
+        if "wid" in request.path_params:
+            with self.state.lock:
+                self.state.store.workspace(_int(request, "wid"))
+        return JSONResponse([])
+
+    async def knowledge(self, request: Request) -> Response:
+        """``/knowledge/sync`` as the official CLI uses it (``src/utils/knowledge-sync.ts``): GET
+        the branch's knowledge objects (``?branch=``); POST ``{branch, delete, dry_run?, force,
+        items}`` imports them by guid, else by name (``delete``: the others go), answering
+        ``{imported, deleted, guid_map}``, or with ``dry_run`` ``{operations, summary}``."""
+        self._auth(request)
+        wid = _int(request, "wid")
+        if request.method == "GET":
+            with self.state.lock:
+                branch = self.state.store.branch(wid, request.query_params.get("branch"))
+                return JSONResponse(list(branch.knowledge))
+        body = await _json_body(request)
+        items = body.get("items") or []
+        if not isinstance(items, list) or not all(isinstance(item, dict) and item.get("name") for item in items):
+            raise input_error("items: a list of knowledge objects, each with a name", "items")
+        with self.state.lock:
+            branch = self.state.store.branch(wid, str(body.get("branch") or "") or None)
+            answer = knowledge_sync(branch, items, delete=bool(body.get("delete")), dry=bool(body.get("dry_run")))
+        if not body.get("dry_run"):
+            self._changed()
+        return JSONResponse(answer)
+
     async def schema(self, request: Request) -> Response:
         self._auth(request)
         with self.state.lock:
@@ -304,12 +343,17 @@ class MetaApi:
             return await self.multidoc_import(request)
         self._auth(request)
         include_draft = _flag(request.query_params.get("include_draft"))
+        env = _flag(request.query_params.get("env"))
         with self.state.lock:
             branch = self.state.store.branch(_int(request, "wid"), request.query_params.get("branch"))
             docs: list[str] = []
             for kind in MULTIDOC_ORDER:
+                if kind in self.state.options.absent_kinds:
+                    continue
                 for obj in sorted(branch.objects[kind].values(), key=lambda o: o.id):
-                    docs.append(_source(obj, include_draft))
+                    source = _source(obj, include_draft)
+                    # the workspace's environment only when asked for (it holds secrets)
+                    docs.append(source if kind != "workspace" or env else imports.with_env(source, ""))
                     if kind == "api_group":
                         endpoints = [e for e in branch.objects["query"].values() if e.group_id == obj.id]
                         docs.extend(_source(e, include_draft) for e in sorted(endpoints, key=lambda o: o.id))
@@ -435,7 +479,7 @@ def _flag(value: str | None) -> bool:
 
 def _int(request: Request, name: str) -> int:
     try:
-        return int(request.path_params[name])
+        return int(request.path_params[name])  # (an int already where the route converts it)
     except (KeyError, ValueError):
         raise not_found() from None
 
@@ -517,8 +561,42 @@ def _named(branch: Branch, kind: str, name: str) -> StoredObject:
 
 
 def _branch_json(branch: Branch, style: str) -> dict[str, Any]:
-    return {"created_at": format_time(branch.created_at, style), "label": branch.label, "live": branch.live,
-            "backup": branch.backup}
+    """A branch as ``GET /branch`` lists it: its ``created_at`` in ISO form with the ``T``
+    (``2024-01-01T00:00:00Z``, Xano's own example in its Metadata API notes)."""
+    created = branch.created_at if style == "ms" else \
+        datetime.fromtimestamp(branch.created_at / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"created_at": created, "label": branch.label, "live": branch.live, "backup": branch.backup}
+
+
+def knowledge_sync(branch: Branch, items: list[dict[str, Any]], *, delete: bool, dry: bool) -> dict[str, Any]:
+    """Import knowledge objects into a branch (matched by guid, else by name), or say what that
+    would do (``dry``)."""
+    by_guid = {obj.get("guid"): obj for obj in branch.knowledge if obj.get("guid")}
+    by_name = {obj.get("name"): obj for obj in branch.knowledge}
+    operations, kept, guid_map = [], [], []
+    summary: dict[str, dict[str, int]] = {}
+    for item in items:
+        kind = str(item.get("knowledge_type") or "doc")
+        counts = summary.setdefault(kind, {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0})
+        old = by_guid.get(item.get("guid")) or by_name.get(item.get("name"))
+        fields = {k: v for k, v in item.items() if k != "guid"}
+        action = "create" if old is None else (
+            "unchanged" if {k: v for k, v in old.items() if k != "guid"} == fields else "update")
+        counts[{"create": "created", "update": "updated", "unchanged": "unchanged"}[action]] += 1
+        operations.append({"action": action, "type": kind, "name": str(item["name"])})
+        guid = old.get("guid") if old is not None else secrets.token_urlsafe(20)[:27]
+        kept.append({**fields, "guid": guid})
+        guid_map.append({"guid": guid, "name": str(item["name"])})
+    gone = [obj for obj in branch.knowledge if delete and obj.get("guid") not in {k["guid"] for k in kept}]
+    for obj in gone:
+        summary.setdefault(str(obj.get("knowledge_type") or "doc"),
+                           {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0})["deleted"] += 1
+        operations.append({"action": "delete", "type": str(obj.get("knowledge_type") or "doc"), "name": obj.get("name")})
+    if dry:
+        return {"operations": operations, "summary": summary}
+    survivors = [obj for obj in branch.knowledge if obj not in gone and obj.get("guid") not in {k["guid"] for k in kept}]
+    branch.knowledge = survivors + kept
+    return {"imported": len(kept), "deleted": len(gone), "guid_map": guid_map}
 
 
 def _text_or_none(body: dict[str, Any], key: str) -> str | None:
@@ -557,7 +635,9 @@ def _from_json(raw: bytes, kind: str) -> tuple[Header, str]:
     if kind == "table":
         lines += ["  schema {", "    int id", "  }"]
     lines.append("}")
-    fields = {"canonical": str(body["canonical"])} if kind == "api_group" and body.get("canonical") else {}
+    fields: dict[str, Any] = {"canonical": str(body["canonical"])} if kind == "api_group" and body.get("canonical") else {}
+    if kind == "api_group" and isinstance(body.get("swagger"), bool):
+        fields["swagger"] = body["swagger"]  # the official CLI's `apigroup create --swagger`
     tags = [str(t) for t in body.get("tag") or []]
     return Header(kind=kind, name=name, description=description, tags=tags, fields=fields), "\n".join(lines)
 
@@ -681,13 +761,18 @@ def build_app(state: EmulatorState) -> ASGIApp:
         Route(ws + "/multidoc", api.multidoc, methods=["GET", "POST"]),
         Route(ws + "/multidoc/dry-run", api.multidoc_import, methods=["POST"]),
         Route(ws + "/table/{oid}/schema", api.schema, methods=["GET"]),
+        Route(ws + "/knowledge/sync", api.knowledge, methods=["GET", "POST"]),
+        # lists the official CLI reads that this emulator holds nothing in: empty, as a new workspace's
+        *(Route(ws + "/" + name, api.empty_list, methods=["GET"]) for name in EMPTY_LISTS),
+        Route("/platform", api.empty_list, methods=["GET"]),
         Route(ws + "/unit_test", api.unit_test_list, methods=["GET"]),
         Route(ws + "/unit_test/{tid}/run", api.unit_test_run, methods=["POST"]),
         Route(ws + "/workflow_test/{oid}/run", api.workflow_test_run, methods=["POST"]),
         Route(ws + "/apigroup/{gid}/api", api.collection, methods=["GET", "POST"]),
         Route(ws + "/apigroup/{gid}/api/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
-        Route(ws + "/{collection}", api.collection, methods=["GET", "POST"]),
-        Route(ws + "/{collection}/{oid}", api.item, methods=["GET", "PUT", "DELETE"]),
+        # every other collection, one or more segments (`agent`, `table/trigger`, `realtime/channel/trigger`)
+        Route(ws + "/{collection:path}/{oid:int}", api.item, methods=["GET", "PUT", "DELETE"]),
+        Route(ws + "/{collection:path}", api.collection, methods=["GET", "POST"]),
     ]
     admin = [
         Route("/faults", api.admin_faults, methods=["GET", "PUT", "POST", "DELETE"]),

@@ -3,6 +3,7 @@ name, verb and a few API fields, using the project's own parser."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,10 @@ def _from_document(document: Document) -> Header:
     header = Header(kind=document.kind, name=document.name or "",
                     verb=document.verb.upper() if document.verb else None)
     description = _literal(document.value("description"))
-    header.description = description if isinstance(description, str) else None
+    # the description: its clause, else the `//` lines above the keyword (where Xano's exports put
+    # it, and where it reads it back from, on a create as on an update)
+    comments = "\n".join(line.strip() for line in document.comments).strip()
+    header.description = description if isinstance(description, str) else (comments or None)
     tags = document.value("tags")
     if isinstance(tags, ArrayLit):
         header.tags = [str(item.value) for item in tags.items if isinstance(item, Literal)]
@@ -82,3 +86,28 @@ def _from_document(document: Document) -> Header:
         if value is not None:
             header.fields[key] = value
     return header
+
+
+_GUID_LINE = re.compile(r'^[ \t]*guid[ \t]*=[ \t]*"[^"\n]*"[ \t]*$')
+
+
+def comparable(text: str) -> str:
+    """A document as an import compares it with the stored one: blank space around it and at
+    the ends of lines aside, and without its ``guid = "..."`` line (the official CLI trims every
+    file it sends and writes the guids the server gives back into the files: neither is a change)."""
+    return "\n".join(line.rstrip() for line in text.strip().split("\n") if not _GUID_LINE.match(line))
+
+
+def with_canonical(text: str, canonical: str) -> str:
+    """The document with ``canonical = "..."`` as its first clause, when it has none (Xano gives
+    a new API group, agent or MCP server one, and shows it in its XanoScript)."""
+    if re.search(r'^[ \t]*canonical[ \t]*=', text, re.MULTILINE):
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("//"):
+            if stripped.endswith("{"):
+                lines.insert(number + 1, f'  canonical = "{canonical}"')
+            return "\n".join(lines)
+    return text

@@ -12,7 +12,12 @@ document that fails applies nothing at all, without it the documents before it s
 It answers ``{"guid_map": [{type, name, guid, verb?, api_group?, canonical?}]}``. Deletes
 happen only with ``delete=true`` and ``partial=false`` (the CLI's ``--sync --delete``). Tables
 are the workspace's whatever ``branch`` names: an import into any branch changes the live
-database's (:mod:`xanoctl.emulator.store`).
+database's (:mod:`xanoctl.emulator.store`). As the official CLI's source shows Xano's answers
+(``src/utils/multidoc-push.ts``): the dry-run reports every kind of trigger as type ``trigger``,
+and the workspace's own document under the fixed name ``workspace`` whatever it is called; that
+document is the workspace's one (matched whatever its name, never deleted), and its ``env``
+clause is imported only with ``env=true`` (the stored environment stays otherwise) and exported
+only with ``env=true``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from xanoctl.emulator.documents import Header, header_of, parse
+from xanoctl.emulator.documents import Header, comparable, header_of, parse, with_canonical
 from xanoctl.emulator.store import ApiError, Branch, Store, StoredObject, input_error, new_canonical
 from xanoctl.xano.kinds import NAMES
 
@@ -79,7 +84,10 @@ class Doc:
 
     @property
     def op_name(self) -> str:
-        """The name the dry-run reports: an endpoint's carries its verb ("users/{id} GET")."""
+        """The name the dry-run reports: an endpoint's carries its verb ("users/{id} GET"), the
+        workspace's document is always ``workspace``."""
+        if self.kind == "workspace":
+            return "workspace"
         return f"{self.name} {self.verb}" if self.kind == "query" and self.verb else self.name
 
     def fail(self, error: ApiError) -> None:
@@ -129,7 +137,7 @@ def resolve(store: Store, branch: Branch, body: str, flags: Flags) -> Import:
         seen[key] = doc
         if doc.target is None:
             doc.action = "create"
-        elif doc.target.xanoscript == doc.text and doc.target.name == doc.name:
+        elif _same(doc, flags) and doc.target.name == doc.name:
             doc.action = "unchanged"
         else:
             doc.action = "update"
@@ -137,6 +145,8 @@ def resolve(store: Store, branch: Branch, body: str, flags: Flags) -> Import:
     if flags.delete:
         kept = {(doc.kind, doc.target.id) for doc in docs if doc.target is not None}
         for kind in KIND_ORDER:
+            if kind == "workspace":
+                continue  # the workspace keeps its document
             for obj in sorted(branch.objects[kind].values(), key=lambda o: o.id):
                 if (kind, obj.id) in kept:
                     continue
@@ -156,17 +166,17 @@ def dry_run(plan: Import, flags: Flags, workspace_name: str) -> dict[str, Any]:
 
     for doc in plan.docs:
         details = f"exception: {_describe(doc.error)}" if doc.error is not None else _details(doc)
-        operations.append({"action": doc.action, "type": doc.kind, "name": doc.op_name, "details": details})
-        count(doc.kind, {"create": "created", "update": "updated", "unchanged": "unchanged"}[doc.action])
+        operations.append({"action": doc.action, "type": op_type(doc.kind), "name": doc.op_name, "details": details})
+        count(op_type(doc.kind), {"create": "created", "update": "updated", "unchanged": "unchanged"}[doc.action])
         if flags.truncate and doc.kind == "table" and doc.error is None:
             operations.append({"action": "truncate", "type": "table", "name": doc.name,
                                "details": "all records are deleted before the import"})
             count("table", "truncated")
     for action, objects in (("delete", plan.deletes), ("cascade_delete", plan.cascades)):
         for obj in objects:
-            operations.append({"action": action, "type": obj.kind, "name": _obj_op_name(obj),
+            operations.append({"action": action, "type": op_type(obj.kind), "name": _obj_op_name(obj),
                                "details": "" if action == "delete" else "its API group is deleted"})
-            count(obj.kind, "deleted")
+            count(op_type(obj.kind), "deleted")
     return {"workspace_name": workspace_name, "operations": operations, "summary": summary}
 
 
@@ -182,7 +192,7 @@ def apply(store: Store, branch: Branch, plan: Import, flags: Flags) -> dict[str,
         for doc in sorted(plan.docs, key=lambda d: (_rank(d.kind), d.index)):
             if doc.error is not None:  # without a transaction, what came before stays applied
                 raise _answer(doc)
-            guid_map.append(_import(store, branch, doc))
+            guid_map.append(_import(store, branch, doc, flags.env))
         if flags.delete and not flags.partial:
             for obj in plan.deletes:
                 if obj.id in branch.objects[obj.kind]:
@@ -239,12 +249,19 @@ def _first_line(text: str) -> tuple[str, str, str | None]:
     return "unknown", "", None
 
 
+def op_type(kind: str) -> str:
+    """The type a dry-run reports a kind under: every kind of trigger is a ``trigger``."""
+    return "trigger" if kind.endswith("_trigger") else kind
+
+
 def _target(store: Store, branch: Branch, doc: Doc, groups: dict[str, StoredObject]) -> StoredObject | None:
     objects = branch.objects.get(doc.kind, {})
     if doc.guid:
         for obj in objects.values():
             if obj.guid == doc.guid:
                 return obj
+    if doc.kind == "workspace":  # the workspace has one, whatever it is called
+        return min(objects.values(), key=lambda o: o.id, default=None)
     group = groups.get(doc.group or "") if doc.kind == "query" else None
     if doc.kind == "query" and group is None:
         return None
@@ -257,16 +274,19 @@ def _target(store: Store, branch: Branch, doc: Doc, groups: dict[str, StoredObje
     return None
 
 
-def _import(store: Store, branch: Branch, doc: Doc) -> dict[str, Any]:
+def _import(store: Store, branch: Branch, doc: Doc, env: bool = False) -> dict[str, Any]:
     header = doc.header
     assert header is not None
+    if doc.kind == "workspace" and not env:  # the environment is imported only when asked for
+        doc.text = with_env(doc.text, env_clause(doc.target.xanoscript) if doc.target is not None else "")
     group_id = None
     if doc.kind == "query":
         group_id = next(g.id for g in branch.objects["api_group"].values() if g.name == doc.group)
     if doc.action == "create":
         fields = dict(header.fields)
-        if doc.kind == "api_group" and not fields.get("canonical"):
+        if doc.kind in ("api_group", "agent", "mcp_server") and not fields.get("canonical"):
             fields["canonical"] = new_canonical()
+            doc.text = with_canonical(doc.text, fields["canonical"])
         guid = doc.guid if doc.guid and not _guid_taken(branch, doc.guid) else None
         obj = store.add(branch, doc.kind, header.name, doc.text, verb=header.verb, group_id=group_id,
                         description=header.description, tags=header.tags, fields=fields, guid=guid)
@@ -279,9 +299,66 @@ def _import(store: Store, branch: Branch, doc: Doc) -> dict[str, Any]:
     entry: dict[str, Any] = {"_index": doc.index, "type": doc.kind, "name": obj.name, "guid": obj.guid}
     if doc.kind == "query":
         entry.update(verb=obj.verb, api_group=doc.group)
-    if doc.kind == "api_group":
+    if doc.kind in ("api_group", "agent", "mcp_server"):
         entry["canonical"] = obj.fields.get("canonical", "")
     return entry
+
+
+def _same(doc: Doc, flags: Flags) -> bool:
+    """Whether a document would leave its object as it is: compared as Xano compares them
+    (:func:`~xanoctl.emulator.documents.comparable`: a trimmed file, a guid line written back, are
+    no change); a workspace document without its environment unless the import takes it."""
+    assert doc.target is not None
+    if doc.kind == "workspace" and not flags.env:
+        return comparable(with_env(doc.target.xanoscript, "")) == comparable(with_env(doc.text, ""))
+    return comparable(doc.target.xanoscript) == comparable(doc.text)
+
+
+_ENV_START = re.compile(r"^  env\s*=", re.MULTILINE)
+
+
+def _env_span(text: str) -> tuple[int, int] | None:
+    """Where the top-level ``env = ...`` clause of a workspace document stands (its lines)."""
+    found = _ENV_START.search(text)
+    if found is None:
+        return None
+    depth, index = 0, found.end()
+    while index < len(text):
+        char = text[index]
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        elif char == '"':
+            index = text.find('"', index + 1)
+            while index > 0 and text[index - 1] == "\\":
+                index = text.find('"', index + 1)
+            if index < 0:
+                return None
+        elif char == "\n" and depth <= 0:
+            break
+        index += 1
+    return found.start(), min(index + 1, len(text))
+
+
+def env_clause(text: str) -> str:
+    """The ``env = ...`` clause of a workspace document (its lines), or ``""``."""
+    span = _env_span(text)
+    return text[span[0]:span[1]] if span else ""
+
+
+def with_env(text: str, clause: str) -> str:
+    """A workspace document with its ``env`` clause replaced by ``clause`` (``""``: without
+    one; a new clause goes after the header line)."""
+    span = _env_span(text)
+    if span is not None:
+        return text[:span[0]] + clause + text[span[1]:]
+    if not clause:
+        return text
+    first = text.find("{\n")
+    if first < 0:
+        return text
+    return text[:first + 2] + (clause if clause.endswith("\n") else clause + "\n") + text[first + 2:]
 
 
 def _guid_taken(branch: Branch, guid: str) -> bool:

@@ -28,6 +28,8 @@ class EmulatorOptions:
     timestamps: str = "string"  # "string" ("2025-01-06 09:00:00+0000") or "ms" (epoch milliseconds)
     xanoscript_as_string: bool = False  # answer `xanoscript: "<source>"` instead of {status, value}
     direct_push: bool = True  # False: the multidoc import (push, dry-run) is refused, as with push disabled
+    # kinds the workspace's plan does not include: their routes answer 403, the multidoc leaves them out
+    absent_kinds: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -85,6 +85,8 @@ class Branch:
     color: str = ""
     # by kind; the dicts of the workspace-scoped kinds are the same objects in every branch
     objects: dict[str, dict[int, StoredObject]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    # the branch's knowledge (agents.md, docs, skills), as `/knowledge/sync` exchanges them
+    knowledge: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -309,7 +311,7 @@ class Store:
             branches = {}
             for label, branch in workspace.branches.items():
                 raw = {name: getattr(branch, name) for name in ("label", "created_at", "live", "backup",
-                                                                 "description", "color")}
+                                                                 "description", "color", "knowledge")}
                 raw["objects"] = {kind: _objects_json(objects) for kind, objects in branch.objects.items()
                                   if kind not in WORKSPACE_KINDS}
                 branches[label] = raw

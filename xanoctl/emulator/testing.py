@@ -47,8 +47,78 @@ def workflow_test_source(name: str, function: str = "Utils/noop") -> str:
             "    expect.to_be_defined ($result)\n  }\n}")
 
 
+def workspace_source(name: str) -> str:
+    return (f"workspace {q(name)} {{\n  preferences = {{\n    internal_docs    : false\n    track_performance: true\n"
+            "  }\n}")
+
+
+def addon_source(name: str, table: str = "user") -> str:
+    return (f"addon {q(name)} {{\n  input {{\n    int user_id? {{\n      table = {q(table)}\n    }}\n  }}\n\n  stack {{\n"
+            f"    db.query {q(table)} {{\n      where = $db.{table}.id == $input.user_id\n"
+            "      return = {type: \"single\"}\n    }\n  }\n}")
+
+
+def tool_source(name: str, function: str = "Utils/noop") -> str:
+    return (f"tool {q(name)} {{\n  instructions = \"Look a user up\"\n  input {{\n    int user_id\n  }}\n\n  stack {{\n"
+            f"    function.run {q(function)} {{\n      input = {{user_id: $input.user_id}}\n    }} as $found\n  }}\n\n"
+            "  response = $found\n}")
+
+
+def agent_source(name: str, tool: str = "Look up") -> str:
+    return (f"agent {q(name)} {{\n  canonical = \"agent1234\"\n  llm = {{\n    type         : \"xano-free\"\n"
+            "    system_prompt: \"You help.\"\n    max_steps    : 5\n    temperature  : 0\n  }\n\n"
+            f"  tools = [{{name: {q(tool)}}}]\n}}")
+
+
+def mcp_server_source(name: str, tool: str = "Look up") -> str:
+    return f"mcp_server {q(name)} {{\n  canonical = \"mcp12345\"\n  tools = [{{name: {q(tool)}}}]\n}}"
+
+
+def realtime_channel_source(name: str) -> str:
+    return (f"realtime_channel {q(name)} {{\n  public_messaging = {{active: false}}\n"
+            "  private_messaging = {active: false}\n  settings = {\n    anonymous_clients: false\n"
+            "    nested_channels  : false\n    message_history  : 0\n    auth_channel     : false\n"
+            "    presence         : false\n  }\n}")
+
+
+def _trigger(keyword: str, name: str, owner: str, inputs: str, actions: str) -> str:
+    return (f"{keyword} {q(name)} {{\n{owner}  input {{\n{inputs}  }}\n\n  stack {{\n"
+            "    var $seen {\n      value = $input\n    }\n  }\n\n"
+            f"  response = $seen\n  actions = {actions}\n}}")
+
+
+def table_trigger_source(name: str, table: str = "user") -> str:
+    return _trigger("table_trigger", name, f"  table = {q(table)}\n",
+                    "    json new\n    json old\n    enum action {\n      values = [\"insert\", \"update\", \"delete\", "
+                    "\"truncate\"]\n    }\n\n    text datasource\n", "{insert: true, update: true}")
+
+
+def workspace_trigger_source(name: str) -> str:
+    return _trigger("workspace_trigger", name, "",
+                    "    enum action {\n      values = [\"branch_live\", \"branch_merge\", \"branch_new\"]\n    }\n",
+                    "{branch_live: true, branch_merge: true, branch_new: true}")
+
+
+def agent_trigger_source(name: str, agent: str = "Helper") -> str:
+    return _trigger("agent_trigger", name, f"  agent = {q(agent)}\n", "    json toolset\n", "{connection: true}")
+
+
+def mcp_server_trigger_source(name: str, server: str = "Tools") -> str:
+    return _trigger("mcp_server_trigger", name, f"  mcp_server = {q(server)}\n", "    json toolset\n",
+                    "{connection: true}")
+
+
+def realtime_trigger_source(name: str, channel: str = "room") -> str:
+    return _trigger("realtime_trigger", name, f"  channel = {q(channel)}\n", "    text channel\n    json payload\n",
+                    "{message: true, join: true}")
+
+
 SOURCES = {"function": function_source, "task": task_source, "api_group": group_source, "table": table_source,
-           "middleware": middleware_source, "workflow_test": workflow_test_source}
+           "middleware": middleware_source, "workflow_test": workflow_test_source, "workspace": workspace_source,
+           "addon": addon_source, "tool": tool_source, "agent": agent_source, "mcp_server": mcp_server_source,
+           "realtime_channel": realtime_channel_source, "table_trigger": table_trigger_source,
+           "workspace_trigger": workspace_trigger_source, "agent_trigger": agent_trigger_source,
+           "mcp_server_trigger": mcp_server_trigger_source, "realtime_trigger": realtime_trigger_source}
 
 
 def cli_env(emulator: RunningEmulator, *, token: str | None = None, tmp: Path | None = None,

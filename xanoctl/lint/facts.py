@@ -17,6 +17,7 @@ from xanoctl.lint.walk import chain_text, direct_alias, result_callees
 from xanoctl.language.model import Document, ObjectLit
 from xanoctl.semantics.dbaccess import ColumnUse, column_uses
 from xanoctl.semantics.references import Reference, references
+from xanoctl.semantics.settings import about, env_names, env_reads
 from xanoctl.semantics.loops import Repeated, repeated, requests
 from xanoctl.semantics.states import StateTest, StateWrite, state_facts
 from xanoctl.semantics.tables import Table, table_of
@@ -159,6 +160,9 @@ class DocFact:
     repeated: tuple[Repeated, ...] = ()  # reads and calls made once per item of a loop (PF001)
     requests: tuple[int, ...] = ()  # the lines of its `GET` requests (`api.request`)
     sends: bool = False  # it sends something: another request, an email, a realtime event
+    env_reads: tuple[tuple[str, Span], ...] = ()  # `$env.NAME` read in live code, with where
+    env_names: tuple[str, ...] | None = None  # a workspace document's environment (None: not in it)
+    about: tuple[tuple[str, str], ...] = ()  # an agent's model, a tool's instructions, a trigger's events
     links: tuple[str, ...] = ()  # the tables whose columns its `dblink` inputs are
     # with links: the reads of inputs it does not name itself, (key, where, exactly `$input.key`)
     linked_reads: tuple[tuple[str, Span, bool], ...] = ()
@@ -244,6 +248,8 @@ def collect(doc: Document, path: str, lines: list[str], out: FileResult, ctx=Non
             guid=doc.guid, refs=tuple(references(doc, live)), inputs=declared,
             columns=tuple(column_uses(doc, live)), state_writes=tuple(writes), state_tests=tuple(tests),
             repeated=tuple(repeated(live)), requests=tuple(gets), sends=sends,
+            env_reads=tuple((name, span(pos)) for name, pos in env_reads(ctx.semantics.vars.chains)),
+            env_names=env_names(doc) if doc.kind == "workspace" else None, about=about(doc),
             links=links, linked_reads=_linked_reads(ctx) if links else (),
             tests=tuple((block.target, block.pos.line) for block in unit_tests(doc)),
         ))

@@ -2,7 +2,9 @@
 calls, and the tables it reads and writes.
 
 One walk of the live statements (disabled ones never run) and of the settings that name objects
-(``middleware``, ``addon``, ``join``, agent ``tools``). The graph, the comparisons and the
+(``middleware``, ``addon``, ``join``, the ``tools`` of agents and MCP servers, and what a
+trigger fires on: a table trigger's ``table``, an agent trigger's ``agent``, an MCP server
+trigger's ``mcp_server``, a realtime trigger's ``channel``). The graph, the comparisons and the
 cross-reference and table rules all read these references; none walks the statements again.
 
 >>> from xanoctl.language.parser import parse_document
@@ -18,6 +20,14 @@ from typing import Iterable, Iterator, NamedTuple
 
 from xanoctl.language.model import ArrayLit, Document, Expr, Literal, ObjectLit, Statement
 from xanoctl.semantics.statements import document_statements
+
+# a trigger's kind -> the setting naming what it fires on, and the kind of that object
+TRIGGERED_BY = {
+    "table_trigger": ("table", "table"),
+    "agent_trigger": ("agent", "agent"),
+    "mcp_server_trigger": ("mcp_server", "mcp_server"),
+    "realtime_trigger": ("channel", "realtime_channel"),
+}
 
 # calling statements -> the kind of object they name
 CALLS = {
@@ -40,10 +50,12 @@ WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit", "db.del",
 
 class Reference(NamedTuple):  # a tuple: thousands of them go through the cache
     """One name of another object. ``kind``: function, task, tool, trigger, middleware, addon,
-    workflow_test, query (``api.call``), agent or table. ``mode``: ``call`` (runs it), ``read`` or
-    ``write`` (a table), ``uses`` (middleware of the document, an agent's tools). ``via``: the
-    statement kind or the setting that names it (``function.run``, ``db.query``, ``join``,
-    ``addon``, ``middleware``, ``tools``). ``name`` is exactly as written (``""`` when empty);
+    workflow_test, query (``api.call``), agent, mcp_server, realtime_channel or table. ``mode``:
+    ``call`` (runs it), ``read`` or ``write`` (a table), ``uses`` (middleware of the document, an
+    agent's tools), ``on`` (what a trigger fires on: its table, agent, MCP server or channel).
+    ``via``: the statement kind or the setting that names it (``function.run``, ``db.query``,
+    ``join``, ``addon``, ``middleware``, ``tools``, ``table``, ``agent``, ``mcp_server``,
+    ``channel``). ``name`` is exactly as written (``""`` when empty);
     ``verb`` and ``group`` (its ``api_group``) only for ``api.call``. ``pos`` is where the name
     stands: (line, column, end_line, end_column), a plain tuple (a model Pos, a named tuple, costs
     ten times as much to pickle)."""
@@ -73,11 +85,24 @@ def references(doc: Document, live: Iterable[Statement] | None = None) -> list[R
     found.extend(_middleware(doc.value("middleware"), "middleware"))
     if doc.kind in ("agent", "mcp_server"):
         found.extend(_named_items(doc.value("tools"), "tool", "uses", "tools"))
+    elif doc.kind in TRIGGERED_BY:
+        setting, kind = TRIGGERED_BY[doc.kind]
+        owner = _text(doc.value(setting))
+        if owner is not None:
+            found.append(Reference(kind, channel_name(owner[0]) if kind == "realtime_channel" else owner[0],
+                                   "on", setting, owner[1]))
     for stmt in document_statements(doc) if live is None else live:
         if stmt.kind in CALLS or stmt.kind.startswith("db."):  # what names another object
             found.extend(_statement(stmt))
     found.sort(key=lambda ref: (ref.pos[0], ref.pos[1]))
     return found
+
+
+def channel_name(text: str) -> str:
+    """A realtime trigger's ``channel`` as the channel is named: exports write it with the
+    channel's id in front (``"47286766384427|test1"``)."""
+    head, bar, tail = text.partition("|")
+    return tail if bar and head.isdigit() else text
 
 
 def _statement(stmt: Statement) -> Iterator[Reference]:

@@ -123,13 +123,16 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     with XanoClient.from_config(ctx.config) as client:
         check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
                        instance_origin(client.aio.base_url))
-        remote = {obj.key: obj for obj in fetch(client, KINDS, ctx.manifest)}
+        fetched = fetch(client, KINDS, ctx.manifest)
+        remote = {obj.key: obj for obj in fetched}
     report = DiffReport()
     for item in files:
         local = ctx.folder.read(item.path)
         if item.entry is None:
             report.diffs.append(FileDiff(item.path, _label(None), None, local, "remote"))
             continue
+        if item.entry.kind in fetched.unreachable:
+            continue  # its remote could not be read (the plan or the token): nothing to compare with
         obj = remote.get(item.entry.key)
         old = obj.xanoscript.encode("utf-8") if obj is not None and obj.xanoscript is not None else None
         diff = FileDiff(item.path, _label(item.entry, ctx.manifest.branch), old, local, "remote",

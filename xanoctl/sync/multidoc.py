@@ -77,9 +77,18 @@ class Operation:
         return any(mark in self.details for mark in BLOCKING)
 
 
+def op_type(kind: str) -> str:
+    """The type the dry-run reports a kind under: every kind of trigger as ``trigger`` (the
+    official CLI's ``filterChangedEntries``, src/utils/multidoc-push.ts)."""
+    return "trigger" if kind.endswith("_trigger") else kind
+
+
 def op_name(step: Step) -> str:
     """The name the dry-run gives the document of a step: the name its header declares (an
-    endpoint's with its verb), which differs from the object's for a rename."""
+    endpoint's with its verb), which differs from the object's for a rename; the workspace's
+    document is always ``workspace``."""
+    if step.kind == "workspace":
+        return "workspace"
     name, verb = step.name, step.verb
     try:
         document = parse_document(step.content or "", step.path)
@@ -164,7 +173,7 @@ def read_preview(answer: dict[str, Any], steps: list[Step]) -> tuple[list[Operat
     raw = answer.get("operations")
     if not isinstance(raw, list) or not isinstance(answer.get("summary"), dict):
         return [], ["the server's dry-run answer has no operations and summary: cannot check the import"]
-    by_key = {(step.kind, op_name(step)): step for step in steps}
+    by_key = {(op_type(step.kind), op_name(step)): step for step in steps}
     operations: list[Operation] = []
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -226,7 +235,7 @@ async def import_steps(client: AsyncXanoClient, journal: Journal, concurrency: i
                 journal.record("failed", seq=step.seq, error=str(error))
                 return Failure(step, error)
             after = after_of(obj)
-            after["guid"] = obj.guid or guids.get((step.kind, op_name(step)))
+            after["guid"] = obj.guid or guids.get((step.kind, op_name(step))) or guids.get((step.kind, step.name))
             journal.record("done", seq=step.seq, after=after)
     return None
 

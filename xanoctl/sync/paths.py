@@ -5,7 +5,8 @@
 The readable layout (design.md, "The workspace tree")::
 
     function/<folders>/<name>.xs          each "/" of the name is a folder level
-    task/<name>.xs    table/<name>.xs    middleware/<name>.xs
+    task/<name>.xs    table/<name>.xs    middleware/<name>.xs    (every kind in its folder:
+    ai/agent/, ai/tool/, table/trigger/... :mod:`xanoctl.xano.kinds`)
     api/<group>/api_group.xs
     api/<group>/<path...>/<leaf>_<VERB>.xs
 
@@ -37,7 +38,7 @@ from types import ModuleType
 from typing import Iterable, Iterator, Mapping
 
 from xanoctl.config import LAYOUTS
-from xanoctl.xano.kinds import FOLDERS
+from xanoctl.xano.kinds import FLAT, FOLDERS
 
 READABLE, OFFICIAL = LAYOUTS
 KIND_FOLDERS = FOLDERS  # the top folder of each kind (:mod:`xanoctl.xano.kinds`)
@@ -255,7 +256,8 @@ class _Official:
         if item.kind == "api_group":
             leaf, lossy = self._safe(official.sanitize(item.name))
             return f"{top}/{group_dirs[item.id]}/{leaf}{EXT}", lossy
-        folders, leaf = official.folder_parts(item.name)
+        # most kinds: a folder per `/` of the name; agents, tools, triggers...: the whole name
+        folders, leaf = ([], item.name) if item.kind in FLAT else official.folder_parts(item.name)
         lossy = len(folders) > MAX_DEPTH
         if lossy:  # keep the depth bounded: fold the deepest levels into one
             folders = folders[:MAX_DEPTH - 1] + ["_".join(folders[MAX_DEPTH - 1:])]

@@ -28,6 +28,7 @@ from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocume
 from xanoctl.sync.journal import Step
 from xanoctl.sync.localscan import Base, scan
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
+from xanoctl.xano.kinds import MULTIDOC_ONLY
 from xanoctl.xano.remote import KINDS, RemoteObject
 from xanoctl.sync.status import new_group_names, remote_state
 from xanoctl.sync.workspace import WorkspaceFolder
@@ -147,6 +148,14 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
         if ident in creates:
             problems.append(f"{rel}: declares {ident.label()}, like {creates[ident]}")
             continue
+        if ident.kind in MULTIDOC_ONLY:  # one per workspace: the workspace's settings
+            other = next((e for e in manifest.entries.values() if e.kind == ident.kind), None) or next(
+                (Identity(k.kind, k.name) for k in creates if k.kind == ident.kind), None)
+            if other is not None:
+                where = other.path if isinstance(other, Entry) else creates[other]
+                problems.append(f"{rel}: a second {ident.kind} document; the workspace has one, {where}: edit that "
+                                "file instead, and delete this one")
+                continue
         creates[ident] = rel
         candidates.append(Candidate(CREATE, rel, ident, None, content))
     if unmanaged:
@@ -250,6 +259,9 @@ async def _existing(client: AsyncXanoClient, c: Candidate, groups: dict[str, Ent
         if group is None:
             return None  # a new group has no endpoints yet
         found = await client.list_objects("query", group_id=group.id, group_name=group.name, search=ident.name)
+    elif ident.kind in MULTIDOC_ONLY:  # the workspace has one, whatever it is called
+        found = await client.list_objects(ident.kind)
+        return found[0] if found else None
     else:
         found = await client.list_objects(ident.kind, search=ident.name)
     for obj in found:

@@ -21,6 +21,9 @@
      file and manifest entry are left as they were.
    - pulled on a named branch, the tables are the live database's (one set, shared by every
      branch): written as any object, their manifest entries marked ``"shared": true``;
+   - a kind the plan or the token cannot reach (its list refused: 402, 403, 404; or the
+     workspace's document missing from the multidoc export) is reported once, with what to do,
+     and left as it was: its files and manifest entries stay, so that no later push deletes it.
 3. Write: every file aside first (a failure there changes nothing), then removals and moves,
    the files put in place (byte for byte), then the manifest; nothing at all when nothing
    changed. A pull killed half-way is finished by the next one, which also removes the
@@ -50,6 +53,7 @@ from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, instance_origin, load_manifest, sha256_bytes, shared
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
+from xanoctl.xano.kinds import MULTIDOC_ONLY
 from xanoctl.xano.remote import KINDS, RemoteObject, same_instant
 from xanoctl.sync.workspace import Staged, WorkspaceFolder
 
@@ -76,11 +80,24 @@ def check_manifest(manifest: Manifest | None, workspace: int, branch: str, folde
             "XANO_INSTANCE, XANO_WORKSPACE, XANO_BRANCH)")
 
 
-def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> list[RemoteObject]:
+class Remote(list):
+    """The remote objects fetched (a list), and ``unreachable``: the kinds the plan or the token
+    could not reach (kind -> why, what to do), whose objects are not in the list."""
+
+    unreachable: dict[str, str]
+
+
+def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -> Remote:
     """Every remote object of ``kinds`` (plus API groups when endpoints are asked for), and any
-    object of the manifest the lists missed but a GET still finds."""
+    object of the manifest the lists missed but a GET still finds; the kinds that could not be
+    reached are left out (:attr:`Remote.unreachable`)."""
     kinds = list(kinds)
-    return complete(client, kinds, client.fetch_all(kinds), manifest)
+    listed = client.fetch_all(kinds)
+    unreachable = unreached(client, kinds, listed, manifest)
+    kinds = [kind for kind in kinds if kind not in unreachable]
+    found = Remote(complete(client, kinds, [obj for obj in listed if obj.kind in kinds], manifest))
+    found.unreachable = unreachable
+    return found
 
 
 def complete(client: XanoClient, kinds: list[str], remote: list[RemoteObject],
@@ -362,6 +379,20 @@ def plan_pull(remote: list[RemoteObject], local: Local, folder: WorkspaceFolder,
 Check = Callable[[Manifest | None, Manifest], None]
 
 
+def unreached(client: XanoClient, kinds: list[str], remote: list[RemoteObject],
+              manifest: Manifest | None) -> dict[str, str]:
+    """The kinds of ``kinds`` this pull could not reach, with why and what to do: the lists the
+    client found refused, and a kind without routes of its own (the workspace's document, which
+    Xano keeps one of) that the multidoc export did not hold while the manifest knows it."""
+    found = {kind: reason for kind, reason in client.aio.unreachable.items() if kind in kinds}
+    listed = {obj.kind for obj in remote}
+    for kind in MULTIDOC_ONLY:
+        if kind in kinds and kind not in found and kind not in listed and manifest and manifest.of_kinds([kind]):
+            found[kind] = (f"the multidoc export (GET /workspace/{client.aio.workspace}/multidoc) holds no {kind} "
+                           "document, which Xano keeps one of")
+    return found
+
+
 def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
          before_write: Check | None = None, layout: str = READABLE, origin: str | None = None,
          bases: Bases | None = None) -> PullResult:
@@ -377,9 +408,12 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
     early = FirstPull.start(target, kinds, layout, client.aio.workspace, client.aio.branch, origin)
     with early or nullcontext():
         remote, local = fetch_and_look(client, kinds, target, early, origin)
-        remote = complete(client, kinds, remote, local.manifest)
+        unreachable = unreached(client, kinds, remote, local.manifest)
+        kinds = [kind for kind in kinds if kind not in unreachable]
+        remote = complete(client, kinds, [obj for obj in remote if obj.kind in kinds], local.manifest)
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
                                         force, layout, early, origin, bases)
+        result.unreachable = unreachable
         result.swept = sorted(os.path.relpath(path, target.root).replace(os.sep, "/") for path in local.swept)
         result.shared = sum(shared(entry.kind, client.aio.branch) for entry in out.manifest.entries.values())
         if before_write is not None:

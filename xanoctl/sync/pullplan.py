@@ -45,6 +45,7 @@ class PullResult:
     commit: str | None = None
     swept: list[str] = field(default_factory=list)  # temporary files left by a killed run, removed
     shared: int = 0  # objects every branch shares (tables), pulled on a named branch: the live database's
+    unreachable: dict[str, str] = field(default_factory=dict)  # kind -> why it was not pulled, what to do
 
     @property
     def wrote_nothing(self) -> bool:
@@ -67,7 +68,7 @@ class PullResult:
                 "merged": [c.as_json() for c in self.merged],
                 "unchanged": self.unchanged, "wrote_nothing": self.wrote_nothing, "written": self.written,
                 "deleted": self.deleted, "requests": self.requests, "pages": self.pages, "commit": self.commit,
-                "swept": self.swept, "shared": self.shared}
+                "swept": self.swept, "shared": self.shared, "unreachable": self.unreachable}
 
 
 @dataclass

@@ -109,7 +109,7 @@ class Verdict:
         problems = []
         if self.reaches_live and not permission.shared:
             problems += [f"{w.path}: {w.label} is shared by every branch: {_doing(w)} from branch {self.branch!r} "
-                         f"changes the live database; pass {SHARED_FLAG} to do it" for w in self.shared]
+                         f"changes the live {_what(w)}; pass {SHARED_FLAG} to do it" for w in self.shared]
         if self.losses and not permission.loss and not asking:
             problems += [f"{loss.line()}: that data is lost; pass {LOSS_FLAG} to do it (or run it on a terminal "
                          "to confirm)" for loss in self.losses]
@@ -182,11 +182,16 @@ async def check(client: AsyncXanoClient, writes: list[Write], branch: str) -> Ve
     return Verdict(branch, live, shared, losses)
 
 
+def _what(write: Write) -> str:
+    """What a write to a workspace-scoped object changes for every branch."""
+    return "workspace's settings" if write.kind == "workspace" else "database"
+
+
 def lost(write: Write) -> tuple[str, ...]:
     """What ``write`` destroys: the whole table for a delete, else each column removed or
     retyped (nothing for a create, nor for a document to write that does not parse: Xano
     refuses it)."""
-    if write.before is None:
+    if write.before is None or write.kind != "table":  # (the workspace's settings hold no records)
         return ()
     if write.after is None:
         return ("the table is deleted, with every record in it",)

@@ -61,6 +61,9 @@ def remote_state(entry: Entry, obj: RemoteObject | None) -> RemoteState:
     """How the remote object compares with what the manifest recorded at the last pull."""
     if obj is None:
         return RemoteState("deleted")
+    if obj.updated_at is None and obj.xanoscript is not None:  # no time shown (the workspace's document)
+        same = sha256_bytes(obj.xanoscript.encode("utf-8")) == entry.sha256 and obj.name == entry.name
+        return RemoteState("unchanged" if same else "changed", None, obj)
     if same_instant(obj.updated_at, entry.updated_at):
         return RemoteState("unchanged", obj.updated_at, obj)
     if obj.xanoscript is not None and sha256_bytes(obj.xanoscript.encode("utf-8")) == entry.sha256 \
@@ -110,6 +113,7 @@ class StatusReport:
     swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
     writing: list[str] = field(default_factory=list)  # temporary files of runs still going
     unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
+    unreachable: dict[str, str] = field(default_factory=dict)  # kind -> why its remote was not checked
 
     @property
     def shared(self) -> int:
@@ -130,7 +134,7 @@ class StatusReport:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "temporary_files": {"removed": self.swept, "in_use": self.writing},
-                "unmanaged": self.unmanaged, "shared": self.shared,
+                "unmanaged": self.unmanaged, "unreachable": self.unreachable, "shared": self.shared,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -182,9 +186,11 @@ def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder
     checked = remote is not None
     by_key = {obj.key: obj for obj in remote or ()}
     report = StatusReport(manifest.workspace, manifest.branch, checked_remote=checked)
+    report.unreachable = dict(getattr(remote, "unreachable", {}))  # kinds not reached: left unchecked
     for item in files:
         if item.entry is not None:
-            report.objects.append(_tracked(item, by_key.get(item.entry.key), checked))
+            report.objects.append(_tracked(item, by_key.get(item.entry.key),
+                                           checked and item.entry.kind not in report.unreachable))
     claimed = _new_files(files, manifest, folder, by_key, report, checked)
     if checked:
         known = set(manifest.entries)

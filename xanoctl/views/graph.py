@@ -8,8 +8,10 @@ JSON contract of ``xanoctl graph``: ``function:<name>``, ``task:<name>``, ``tabl
 that no document defines is an edge to a node marked ``missing``.
 
 Edge kinds: ``runs`` (a task calls a function), ``serves`` (an endpoint calls a function),
-``calls`` (any other call), ``reads`` and ``writes`` (a table), ``uses`` (middleware, an
-agent's tools, addons).
+``calls`` (any other call), ``reads`` and ``writes`` (a table), ``uses`` (middleware, the tools
+of an agent or an MCP server, addons), ``triggers`` (from what a trigger fires on to the
+trigger: a table to its table triggers, an agent, an MCP server or a realtime channel to
+theirs). A write to a table reaches its triggers; a read does not (:meth:`Graph.reach`).
 
 Each node also carries the state changes its document makes (:class:`StateChange`, from the
 index's state machines, :mod:`xanoctl.semantics.machines`).
@@ -29,7 +31,7 @@ from xanoctl.errors import UsageError
 from xanoctl.lint.facts import DocFact
 from xanoctl.lint.index import WorkspaceIndex
 
-EDGE_KINDS = ("runs", "serves", "calls", "reads", "writes", "uses")
+EDGE_KINDS = ("runs", "serves", "calls", "reads", "writes", "uses", "triggers")
 # edges that make something run: what "reaches" an object follows these and the table edges
 CALL_EDGES = frozenset({"runs", "serves", "calls"})
 
@@ -64,7 +66,10 @@ class Node:
 
 
 _CLUSTERS = {"task": "Background tasks", "table": "Tables", "middleware": "Middleware",
-             "api_group": "API groups"}
+             "api_group": "API groups", "agent": "AI", "tool": "AI", "mcp_server": "AI",
+             "agent_trigger": "Triggers", "mcp_server_trigger": "Triggers", "table_trigger": "Triggers",
+             "workspace_trigger": "Triggers", "realtime_trigger": "Triggers", "realtime_channel": "Realtime",
+             "addon": "Add-ons", "workflow_test": "Workflow tests", "workspace": "Workspace"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,20 +149,25 @@ class Graph:
 
     def reach(self, start: Iterable[str], upstream: bool, depth: int | None = None) -> set[str]:
         """The ids reached from ``start`` (included) following edges forwards, or backwards
-        with ``upstream``, at most ``depth`` steps."""
-        seen = set(start)
-        queue = deque((node_id, 0) for node_id in seen)
+        with ``upstream``, at most ``depth`` steps. A table's triggers are reached through a
+        write to it, not a read: a table reached by reads only goes no further down to its
+        triggers, and up from a trigger a table leads to its writers only."""
+        full: dict[str, bool] = {node_id: True for node_id in start}  # reached other than by the narrow way
+        queue = deque((node_id, 0, True) for node_id in full)
         while queue:
-            node_id, steps = queue.popleft()
+            node_id, steps, wide = queue.popleft()
             if depth is not None and steps >= depth:
                 continue
             edges = self.in_edges(node_id) if upstream else self.out_edges(node_id)
             for edge in edges:
+                if not wide and edge.kind != ("writes" if upstream else "reads") and (upstream or edge.kind == "triggers"):
+                    continue  # down from a table only read: not to its triggers; up from a trigger: writers only
                 other = edge.source if upstream else edge.target
-                if other not in seen:
-                    seen.add(other)
-                    queue.append((other, steps + 1))
-        return seen
+                narrow = edge.kind == ("triggers" if upstream else "reads") and self.nodes.get(other, _NONE).kind == "table"
+                if other not in full or (full[other] is False and not narrow):
+                    full[other] = not narrow
+                    queue.append((other, steps + 1, not narrow))
+        return set(full)
 
     @cached_property
     def _members(self) -> dict[str | None, list[str]]:
@@ -205,6 +215,9 @@ class Graph:
     def id_of(self, doc: DocFact) -> str:
         """The id of the node a document of the index is."""
         return self.doc_ids[doc.path, doc.pos]
+
+
+_NONE = Node("", "", "", None)
 
 
 def ambiguous(name: str, found: list[Node]) -> UsageError:
@@ -296,6 +309,9 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
                 nodes[target] = Node(target, ref.kind, ref.name, None, missing=True,
                                      verb=verb if ref.kind == "query" else None,
                                      group=ref.group if ref.kind == "query" else None)
+            if ref.mode == "on":  # what the trigger fires on triggers it
+                edges.append(Edge(target, source, "triggers", shown[doc.path], ref.pos[0]))
+                continue
             edges.append(Edge(source, target, _edge_kind(doc.kind, ref.kind, ref.mode), shown[doc.path],
                               ref.pos[0]))
     edges = sorted(set(edges), key=lambda e: (e.source, e.target, EDGE_KINDS.index(e.kind), e.path, e.line))

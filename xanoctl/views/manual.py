@@ -24,7 +24,7 @@ from xanoctl.views.schedules import describe, run_times
 
 PAGES = (("README.md", "Operations manual"), ("tasks.md", "Background tasks"), ("api.md", "API groups"),
          ("pipelines.md", "Data pipelines"), ("states.md", "State machines"), ("functions.md", "Functions"),
-         ("health.md", "Health"))
+         ("ai.md", "AI and triggers"), ("health.md", "Health"))
 ARCHIVE = "Archive/"
 MAX_DIAGRAM_EDGES = 300  # past this a mermaid diagram is unreadable (and GitHub refuses it)
 
@@ -59,8 +59,10 @@ class Manual:
         self.tasks = sorted(workspace.index.tasks, key=lambda t: (t.name.lower(), t.name, t.path))
         self._anchors: dict[str, tuple[str, str]] = {}
         taken: set[str] = set()
+        from xanoctl.views.ai import ANCHORED
+
         for page, kinds in (("tasks.md", ("task",)), ("api.md", ("api_group", "query")),
-                            ("functions.md", ("function",))):
+                            ("functions.md", ("function",)), ("ai.md", ANCHORED)):
             for node in self.graph.nodes.values():
                 if node.kind in kinds and not (node.missing and node.kind != "api_group"):
                     self._anchors[node.id] = (page, _unique(anchors + _slug(f"{node.kind}-{node.group or ''}-{node.label}"
@@ -77,8 +79,10 @@ class Manual:
                 self._task_nodes[id(task)] = node
                 self._task_of[node.id] = task
         self._inputs = {}  # node id -> the inputs its document declares (the first document of an id)
+        self._about = {}  # node id -> what its document says of itself (a model, instructions, events)
         for doc in reversed(workspace.index.documents):
             self._inputs[self.graph.id_of(doc)] = doc.inputs or ()
+            self._about[self.graph.id_of(doc)] = doc.about
 
     # ------------------------------------------------------------------ output
 
@@ -86,7 +90,7 @@ class Manual:
         """File name -> Markdown; one ``README.md`` holding everything when ``single``."""
         bodies = {"README.md": self._readme(), "tasks.md": self._tasks(), "api.md": self._api(),
                   "pipelines.md": self._pipelines(), "states.md": self._states(), "functions.md": self._functions(),
-                  "health.md": self._health()}
+                  "ai.md": self._ai(), "health.md": self._health()}
         if self.single:
             lines = [f"# {self.title_text}", ""]
             for name, title in PAGES:
@@ -303,6 +307,13 @@ class Manual:
 
     def _states(self) -> list[str]:
         from xanoctl.views.states import page
+
+        return page(self)
+
+    # ------------------------------------------------------------------ AI and triggers
+
+    def _ai(self) -> list[str]:
+        from xanoctl.views.ai import page
 
         return page(self)
 

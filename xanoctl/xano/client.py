@@ -33,7 +33,8 @@ import httpx
 from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token
 from xanoctl.errors import XanoctlError
-from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, to_remote
+from xanoctl.xano.kinds import MULTIDOC_ONLY, OPTIONAL
+from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, multidoc_objects, to_remote
 from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate, WaitNotice
 from xanoctl.xano.retry import RETRY_STATUSES, parse_retry_after, retry_delay, retryable
 from xanoctl.xano.slots import FIRST, Slots
@@ -140,6 +141,8 @@ class AsyncXanoClient:
         self.branch = branch
         self.http = http
         self.stats = ClientStats()
+        # the kinds a list could not reach (the plan or the token): kind -> why, with what to do
+        self.unreachable: dict[str, str] = {}
         self._token = clean_token(token, "the token") or ""
         self._on_page = on_page
         self._sleep = sleep
@@ -287,6 +290,12 @@ class AsyncXanoClient:
         by id (pages can overlap when objects are created during the listing). ``on_objects``
         is given each page's objects as the page is consumed (those not seen on an earlier
         page, in the order of the result)."""
+        if kind in MULTIDOC_ONLY:
+            found = [obj for obj in multidoc_objects(kind, await self.multidoc(include_draft), self.workspace)
+                     if search.lower() in obj.name.lower()]
+            if on_objects is not None and found:
+                on_objects(found)
+            return found
         params = {"branch": self.branch, "per_page": str(self.http.per_page), "sort": "created_at",
                   "order": "asc", "include_xanoscript": "true", "include_draft": _flag(include_draft)}
         if search:
@@ -314,21 +323,36 @@ class AsyncXanoClient:
         """Every object of the given kinds, all lists in flight at once. Endpoints (``query``)
         are listed per API group; asking for them also returns the API groups (their names
         and ids place the endpoint files), every group before any endpoint. Raises the first
-        failure, cancelling the rest. ``on_objects``: see :meth:`list_objects` (called for every
-        list, in the order the pages are consumed)."""
+        failure, cancelling the rest, except for a kind that a plan or a token may not reach
+        (:data:`~xanoctl.xano.kinds.OPTIONAL`): a list of one refused with 402, 403 or 404 gives
+        no objects and is recorded in :attr:`unreachable`. ``on_objects``: see
+        :meth:`list_objects` (called for every list, in the order the pages are consumed)."""
         wanted = set(kinds)
         if "query" in wanted:
             wanted.add("api_group")
         order = [kind for kind in KINDS if kind in wanted]
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = {kind: group.create_task(self.list_objects(kind, on_objects=on_objects))
+                tasks = {kind: group.create_task(self._list_kind(kind, on_objects))
                          for kind in order if kind != "query"}
                 if "query" in wanted:
                     tasks["query"] = group.create_task(self._all_endpoints(tasks["api_group"], on_objects))
         except BaseExceptionGroup as exc:
             raise _first_error(exc) from None
         return [obj for kind in order for obj in tasks[kind].result()]
+
+    async def _list_kind(self, kind: str,
+                         on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
+        """:meth:`list_objects`; for an optional kind, no objects when the list is refused."""
+        if kind not in OPTIONAL:
+            return await self.list_objects(kind, on_objects=on_objects)
+        try:
+            return await self.list_objects(kind, on_objects=on_objects)
+        except XanoApiError as exc:
+            if exc.status not in (402, 403, 404):
+                raise
+            self.unreachable[kind] = unreachable_reason(kind, exc)
+            return []
 
     async def _all_endpoints(self, groups_task: "asyncio.Task[list[RemoteObject]]",
                              on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
@@ -423,6 +447,13 @@ class AsyncXanoClient:
 
     async def get(self, kind: str, object_id: int, *, group_id: int | None = None,
                   group_name: str | None = None, include_draft: bool = False) -> RemoteObject:
+        if kind in MULTIDOC_ONLY:
+            for obj in await self.list_objects(kind, include_draft=include_draft):
+                if obj.id == object_id:
+                    return obj
+            path = f"/workspace/{self.workspace}/multidoc"
+            raise NotFoundError(f"not found on GET {path}: the multidoc holds no {kind} document", status=404,
+                                method="GET", path=path)
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"include_xanoscript": "true", "include_draft": _flag(include_draft)}
         raw = _json(await self._send("GET", path, params=params), "GET", path)
@@ -439,7 +470,10 @@ class AsyncXanoClient:
     async def create(self, kind: str, xanoscript: str, *, group_id: int | None = None,
                      group_name: str | None = None) -> RemoteObject:
         """POST the raw XanoScript; the name (and verb) come from the document. A failure
-        after sending raises :class:`AmbiguousWriteError` (not retried)."""
+        after sending raises :class:`AmbiguousWriteError` (not retried). A kind without routes of
+        its own is imported through the multidoc."""
+        if kind in MULTIDOC_ONLY:
+            return await self._import_one(kind, xanoscript)
         path = collection_path(self.workspace, kind, group_id)
         params = {"branch": self.branch, "include_xanoscript": "true"}
         response = await self._send("POST", path, params=params, content=xanoscript.encode("utf-8"),
@@ -449,12 +483,27 @@ class AsyncXanoClient:
     async def update(self, kind: str, object_id: int, xanoscript: str, *, group_id: int | None = None,
                      group_name: str | None = None, publish: bool = True) -> RemoteObject:
         """PUT the raw XanoScript (``publish=False`` saves a draft). Retried on transient
-        failures: the same body gives the same state."""
+        failures: the same body gives the same state. A kind without routes of its own is
+        imported through the multidoc (its draft cannot be kept apart: ``publish`` is ignored)."""
+        if kind in MULTIDOC_ONLY:
+            return await self._import_one(kind, xanoscript, object_id)
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"publish": _flag(publish), "include_xanoscript": "true"}
         response = await self._send("PUT", path, params=params, content=xanoscript.encode("utf-8"),
                                     headers={"Content-Type": XANOSCRIPT_TYPE})
         return self._object(kind, _json(response, "PUT", path), "PUT", path, group_id, group_name)
+
+    async def _import_one(self, kind: str, xanoscript: str, object_id: int | None = None) -> RemoteObject:
+        """Write one document of a kind without routes of its own (a multidoc import of that one
+        document, partial: nothing else is touched), then read it back."""
+        await self.multidoc_push(xanoscript, transaction=True, partial=True, delete=False)
+        found = await self.list_objects(kind)
+        for obj in found:
+            if object_id is None or obj.id == object_id:
+                return obj
+        path = f"/workspace/{self.workspace}/multidoc"
+        raise XanoApiError(f"POST {path}: the {kind} document imported is not in the multidoc read back",
+                           method="POST", path=path)
 
     def _object(self, kind: str, raw: Any, method: str, path: str, group_id: int | None,
                 group_name: str | None) -> RemoteObject:
@@ -466,6 +515,9 @@ class AsyncXanoClient:
 
     async def delete(self, kind: str, object_id: int, *, group_id: int | None = None) -> None:
         """DELETE; retried on transient failures, and a 404 on a retry counts as done."""
+        if kind in MULTIDOC_ONLY:
+            raise RejectedError(f"the {kind} document cannot be deleted (Xano keeps one per workspace): put its "
+                                "file back, or edit it", status=400, method="DELETE")
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         await self._send("DELETE", path, gone_ok_after_retry=True)
 
@@ -695,6 +747,18 @@ class XanoClient:
         async def _all() -> list[Any]:
             return list(await asyncio.gather(*awaitables))
         return self._run(_all())
+
+
+def unreachable_reason(kind: str, exc: XanoApiError) -> str:
+    """Why a list of ``kind`` was refused, and what to do, in one line."""
+    what = f"{exc.status} {exc.code}" if exc.code else str(exc.status)
+    if exc.status == 403:
+        fix = "give the token the read scope on it (Instance settings > Metadata API) if you want it"
+    elif exc.status == 402:
+        fix = "the workspace's plan does not include it"
+    else:
+        fix = "this instance or plan does not serve it"
+    return f"{exc.method} {exc.path} was refused ({what}): {fix}"
 
 
 def _flag(value: bool) -> str:

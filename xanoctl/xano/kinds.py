@@ -18,27 +18,56 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Kind:
     name: str  # the XanoScript keyword of its documents
-    collection: str  # the Metadata API's path under /workspace/{wid}; {group_id} for endpoints
-    folder: str  # the top folder of its files, in both layouts
+    # the Metadata API's path under /workspace/{wid} ({group_id} for endpoints); None for a kind
+    # that has no route of its own and travels in the multidoc (the workspace document)
+    collection: str | None
+    folder: str  # the folder of its files, in both layouts (nested for some: `ai/agent`)
     aliases: tuple[str, ...] = ()  # other names a user may type (`--kind functions`)
     grouped: bool = False  # listed per API group (an endpoint: `query`)
+    flat: bool = False  # the official CLI names its file after the whole name (no folder per `/`)
+    optional: bool = False  # a plan or a token may not reach it: reported and left alone, never fatal
     # one set serves every branch, and a write through any branch changes the live database:
     # Xano's documentation ("Branches do not apply to the database"; a branch copies "business
     # logic (APIs, Functions, Addons, and Tasks)") and its TypeScript SDK ("Tables and
-    # microservices carry no branch dimension") agree
+    # microservices carry no branch dimension") agree; the workspace's own document (its settings)
+    # too: the SDK's list of what a branch holds (API groups, functions, tasks, triggers,
+    # middleware, tools, toolsets, channels, realtime servers, knowledge, add-ons, messages) has
+    # neither
     workspace: bool = False
 
 
-# In pull order, which is the official CLI's multidoc order (tables, functions, middleware, API
-# groups with their endpoints, tasks); workflow tests, which call all of them, come last.
+# In pull order, which is the order of a multidoc and of a push's creates (what is referred to
+# before what refers to it): the workspace's settings, tables, add-ons (queries on tables),
+# functions, middleware, API groups with their endpoints, tasks, tools (which run functions),
+# agents and MCP servers (which use tools), realtime channels, the triggers (on tables, the
+# workspace, agents, MCP servers and channels); workflow tests, which call all of them, last.
+# Routes and folders: the official CLI (xano-inc/cli: src/lib/api-client.ts,
+# src/utils/document-parser.ts), kobylinski/xano-cli (src/lib/api/*.ts) and Xano's Metadata API
+# notes (xano-inc/xano-developer-mcp: api_docs/*.md); docs/kinds.md says which gave what.
 TABLE: tuple[Kind, ...] = (
+    Kind("workspace", None, "workspace", ("workspaces", "settings", "workspace_settings"), flat=True, optional=True,
+         workspace=True),
     Kind("table", "table", "table", ("tables",), workspace=True),
+    Kind("addon", "addon", "addon", ("addons", "add_on", "add_ons"), optional=True),
     Kind("function", "function", "function", ("functions",)),
     Kind("middleware", "middleware", "middleware", ("middlewares",)),
     Kind("api_group", "apigroup", "api", ("api_groups", "apigroup", "apigroups", "group", "groups")),
     Kind("query", "apigroup/{group_id}/api", "api", ("queries", "endpoint", "endpoints", "api"), grouped=True),
     Kind("task", "task", "task", ("tasks", "background_task")),
-    Kind("workflow_test", "workflow_test", "workflow_test", ("workflow_tests", "workflow-test", "workflow-tests")),
+    Kind("tool", "tool", "ai/tool", ("tools",), flat=True, optional=True),
+    Kind("agent", "agent", "ai/agent", ("agents",), flat=True, optional=True),
+    Kind("mcp_server", "mcp_server", "ai/mcp_server", ("mcp_servers", "mcp"), flat=True, optional=True),
+    Kind("realtime_channel", "realtime/channel", "realtime/channel", ("realtime_channels", "channel", "channels"),
+         flat=True, optional=True),
+    Kind("table_trigger", "table/trigger", "table/trigger", ("table_triggers",), flat=True, optional=True),
+    Kind("workspace_trigger", "trigger", "workspace/trigger", ("workspace_triggers",), flat=True, optional=True),
+    Kind("agent_trigger", "agent/trigger", "ai/agent/trigger", ("agent_triggers",), flat=True, optional=True),
+    Kind("mcp_server_trigger", "mcp_server/trigger", "ai/mcp_server/trigger", ("mcp_server_triggers",), flat=True,
+         optional=True),
+    Kind("realtime_trigger", "realtime/channel/trigger", "realtime/trigger", ("realtime_triggers",), flat=True,
+         optional=True),
+    Kind("workflow_test", "workflow_test", "workflow_test", ("workflow_tests", "workflow-test", "workflow-tests"),
+         optional=True),
 )
 
 WORKSPACE_KINDS: frozenset[str] = frozenset(kind.name for kind in TABLE if kind.workspace)
@@ -46,6 +75,12 @@ BY_NAME: dict[str, Kind] = {kind.name: kind for kind in TABLE}
 NAMES: tuple[str, ...] = tuple(kind.name for kind in TABLE)
 ALIASES: dict[str, str] = {alias.replace("-", "_"): kind.name for kind in TABLE for alias in kind.aliases}
 FOLDERS: dict[str, str] = {kind.name: kind.folder for kind in TABLE}
-COLLECTIONS: dict[str, str] = {kind.name: kind.collection for kind in TABLE}
+# the Metadata API collection of each kind that has routes of its own
+COLLECTIONS: dict[str, str] = {kind.name: kind.collection for kind in TABLE if kind.collection is not None}
 # collection -> kind, for the collections addressed without a group (the emulator's router)
-BY_COLLECTION: dict[str, str] = {kind.collection: kind.name for kind in TABLE if not kind.grouped}
+BY_COLLECTION: dict[str, str] = {kind.collection: kind.name for kind in TABLE
+                                 if kind.collection is not None and not kind.grouped}
+# the kinds without routes of their own: read from and written through the multidoc
+MULTIDOC_ONLY: frozenset[str] = frozenset(kind.name for kind in TABLE if kind.collection is None)
+FLAT: frozenset[str] = frozenset(kind.name for kind in TABLE if kind.flat)
+OPTIONAL: frozenset[str] = frozenset(kind.name for kind in TABLE if kind.optional)

@@ -5,6 +5,7 @@ No I/O here: :mod:`xanoctl.xano.client` fetches, this module reads what came bac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -26,12 +27,14 @@ def normalize_kind(name: str) -> str:
     """``functions`` -> ``function``, ``endpoint`` -> ``query``..., or a UsageError."""
     key = name.strip().lower().replace("-", "_")
     key = _ALIASES.get(key, key)
-    if key not in COLLECTIONS:
+    if key not in KINDS:
         raise UsageError(f"unknown kind {name!r}; expected one of: {', '.join(KINDS)}")
     return key
 
 
 def collection_path(workspace: int, kind: str, group_id: int | None = None) -> str:
+    if kind not in COLLECTIONS:
+        raise ValueError(f"a {kind} has no route of its own: it travels in the multidoc")
     if kind == "query" and group_id is None:
         raise ValueError("an endpoint (query) needs its API group id")
     return f"/workspace/{workspace}/" + COLLECTIONS[kind].format(group_id=group_id)
@@ -151,3 +154,47 @@ def to_remote(
         group_name=group_name if kind == "query" else None,
         raw=raw,
     )
+
+
+MULTIDOC_SEPARATOR = "\n---\n"
+# a document's header, as the official CLI reads it (src/utils/document-parser.ts, parseDocument):
+# the first line that is not blank nor a `//` comment: a keyword, then a name (quoted or not)
+_HEADER = re.compile(r'^[ \t]*(\w+)[ \t]+("(?:[^"\\\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
+_COMMENT = re.compile(r"^[ \t]*(//.*)?$")
+_GUID = re.compile(r'^[ \t]*guid[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+
+
+def document_header(text: str) -> tuple[str, str] | None:
+    """(keyword, name) of a XanoScript document, read from its first line that is not blank nor
+    a comment; None when it has none."""
+    start = 0
+    while True:  # line by line up to the header only (a multidoc holds thousands of documents)
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        start = end + 1
+        if _COMMENT.match(line):
+            if end < 0:
+                return None
+            continue
+        found = _HEADER.match(line)
+        if not found:
+            return None
+        name = found.group(2)
+        if name.startswith('"') and name.endswith('"') and len(name) > 1:
+            name = re.sub(r'\\(.)', r"\1", name[1:-1])
+        return found.group(1), name
+
+
+def multidoc_objects(kind: str, text: str, workspace: int) -> list[RemoteObject]:
+    """The documents of ``kind`` in a multidoc export, as objects: for a kind without routes of
+    its own (the workspace document), whose id is the workspace's and which shows no
+    ``updated_at`` (status and push compare it by content)."""
+    found = []
+    for document in text.split(MULTIDOC_SEPARATOR):
+        header = document_header(document)
+        if header is None or header[0] != kind:
+            continue
+        guid = _GUID.search(document)
+        found.append(RemoteObject(kind=kind, id=workspace, name=header[1], guid=guid.group(1) if guid else None,
+                                  updated_at=None, xanoscript=document))
+    return found

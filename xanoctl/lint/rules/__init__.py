@@ -23,7 +23,7 @@ from types import ModuleType
 _MODULES = (
     "xs001", "xs002", "fp001", "fp002", "fp003", "ep001", "sc001", "sc002",
     "id001", "id002", "xr001", "fp004", "cf002", "fl001", "fl002", "xs003", "vr001", "vr002", "in001", "ty001",
-    "xr002", "xr003", "db001", "db002", "db003", "rt001", "du001", "sec001", "sec002", "st001", "pf001",
+    "xr002", "xr003", "ev001", "db001", "db002", "db003", "rt001", "du001", "sec001", "sec002", "st001", "pf001",
     "ts001", "ts002", "ts003", "xs900",
 )
 

@@ -2,7 +2,8 @@ r"""A database statement names a table the workspace does not define.
 
 `db.query`, `db.get`, `db.add`, `db.edit`, `db.del`, `db.bulk.*`... on a table that no `table`
 document of the workspace defines fail at run time (and Xano refuses to save them). A join's
-`table` is checked too. The message names the closest existing table (a typo, a plural, a
+`table` is checked too, and a table trigger's `table` (a trigger on a table that is not there
+never fires). The message names the closest existing table (a typo, a plural, a
 renamed table). The rule needs the whole workspace and its tables, so it runs only inside a
 workspace (as XR001) that holds `table` documents: a tree pulled without its tables proves
 nothing. An empty name (`db.get ""`, found in real exports) is reported too: the statement has
@@ -80,14 +81,18 @@ def check(index, ctx) -> Iterator[Problem]:
         for ref in doc.refs:
             if ref.kind != "table" or ref.name in index.tables:
                 continue
-            where = "join of a `db.query`" if ref.via == "join" else f"`{ref.via}`"
+            if ref.mode == "on":  # a table trigger's table
+                where = f"`{doc.kind} {doc.name}`: `table = \"{ref.name}\"`"
+            else:
+                where = "join of a `db.query`" if ref.via == "join" else f"`{ref.via}`"
             if not ref.name:
                 yield Problem(ref.pos, f"{where} names no table (an empty name): it has no table to work on; "
                                        f"name the table", None, doc.path, doc.obj)
                 continue
             if index.exported:  # left out of the export's files: Xano writes a deleted table as ""
                 continue
-            message = f"{where} on `{ref.name}`: no table of that name in the workspace"
+            on = "" if ref.mode == "on" else f" on `{ref.name}`"
+            message = f"{where}{on}: no table of that name in the workspace"
             close = closest(ref.name)
             if close:
                 message += f"; did you mean `{close}`?"

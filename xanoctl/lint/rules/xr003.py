@@ -4,9 +4,12 @@ The workspace does not hold it, or the statement names nothing at all. Checked, 
 `function.run` (XR001): `function.call`, `task.call`, `tool.call`, `trigger.call`,
 `middleware.call`, `addon.call`, `workflow_test.call`, `api.call NAME verb=V` (and its
 `api_group`: a group the workspace does not have, or one that has no such endpoint when every
-endpoint of that route names its group), `ai.agent.run`, the `addon` list of a database statement, the `middleware` lists of endpoints,
-groups, functions, tasks and tools, and the `tools` of agents and MCP servers. The call fails at
-run time, or the middleware never runs. The message names the closest existing object of that
+endpoint of that route names its group), `ai.agent.run`, the `addon` list of a database
+statement, the `middleware` lists of endpoints, groups, functions, tasks and tools, the `tools`
+of agents and MCP servers, and what a trigger fires on (an agent trigger's `agent`, an MCP
+server trigger's `mcp_server`, a realtime trigger's `channel`; a table trigger's `table` is
+DB001's). The call fails at run time, the middleware never runs, the agent has no such tool, or
+the trigger never fires. The message names the closest existing object of that
 kind. A name is checked only inside a workspace (as XR001) that holds at least one object of
 its kind: a tree pulled without its addons proves nothing about them; nor does Xano's export
 (files named after their ids), which writes a deleted object's name as `""`: a named object it
@@ -87,7 +90,7 @@ SCOPE = "workspace"
 _LABELS = {
     "function": "function", "task": "task", "tool": "tool", "trigger": "trigger",
     "middleware": "middleware", "addon": "addon", "workflow_test": "workflow test",
-    "query": "endpoint", "agent": "agent",
+    "query": "endpoint", "agent": "agent", "mcp_server": "MCP server", "realtime_channel": "realtime channel",
 }
 
 
@@ -100,7 +103,7 @@ def check(index, ctx) -> Iterator[Problem]:
     names: dict[str, set[str]] = defaultdict(set)
     routes: set[tuple[str, str]] = set()
     groups_of: dict[tuple[str, str], set[str | None]] = defaultdict(set)  # a route -> its endpoints' groups
-    for doc in index.documents:
+    for doc in index.every_document:
         names[_kind(doc.kind)].add(doc.name)
         if doc.kind == "query" and doc.verb:
             routes.add((doc.name, doc.verb.upper()))
@@ -133,7 +136,12 @@ def check(index, ctx) -> Iterator[Problem]:
                 suggest[ref.kind] = Suggester(names[ref.kind])
             close = suggest[ref.kind](ref.name)
             shown = f"{ref.name} verb={ref.verb}" if ref.verb else ref.name
-            where = f"`{ref.via} \"{shown}\"`" if statement else f"`{ref.via}` item `{ref.name}`"
+            if statement:
+                where = f"`{ref.via} \"{shown}\"`"
+            elif ref.mode == "on":  # a trigger's one setting
+                where = f"`{ref.via} = \"{ref.name}\"`"
+            else:
+                where = f"`{ref.via}` item `{ref.name}`"
             message = f"{where}: no {label} of that name in the workspace"
             if close:
                 message += f"; did you mean `{close}`?"
