@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 FOLDER = Path(".xanoctl") / "cache"
 MAX_RUNS = 16
-_FORMAT = 8
+_FORMAT = 9
 
 
 # what reading a missing, old or damaged cache file or entry may raise: it is only a cache

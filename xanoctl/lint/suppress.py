@@ -1,8 +1,9 @@
 """Inline suppression: ``// xanoctl: ignore[ID001] reason`` on the line above a statement.
 
 The comment covers the statement (or clause, input field, or whole document) that starts on
-the next line of code, nested lines included. Several comments may be stacked above one
-statement. A suppression that silences nothing is reported as XS900, as is one that cannot be
+the next line, nested lines included. Several comments may be stacked above one statement; a
+blank line ends a comment's reach (a comment left above a blank line never silences whatever
+is written below it later), and such a comment is reported as silencing nothing. A suppression that silences nothing is reported as XS900, as is one that cannot be
 read or names an unknown rule.
 """
 
@@ -37,6 +38,7 @@ class Suppression:
     last: int  # last line covered
     line: Span = (0, 0, 0, 0)  # the comment's whole line, its line break included (to remove it)
     listed: Span = (0, 0, 0, 0)  # the codes between the brackets (to remove one of them)
+    detached: bool = False  # a blank line stands between it and the next line of code
 
 
 def spans(docs: list[Document]) -> dict[int, int]:
@@ -102,13 +104,13 @@ def scan(text: str, lines: list[str], docs: list[Document], known: Iterable[str]
                 continue
         if covered is None:
             covered = spans(docs)
-        target = _next_code_line(lines, index + 1)
+        target, detached = _next_code_line(lines, index + 1)
         first = target if target is not None else line_no
         last = max(covered.get(first, first), first)
         listed = _CODES.search(line)
         whole = (line_no, 1, line_no + 1, 1) if line_no < len(lines) else (line_no, 1, line_no, len(line) + 1)
         inside = (line_no, listed.start(1) + 1, line_no, listed.end(1) + 1) if listed and not unknown else (0, 0, 0, 0)
-        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last, whole, inside))
+        found.append(Suppression(pos, codes, ignore.group(2).strip(), first, last, whole, inside, detached))
     return found, problems
 
 
@@ -125,12 +127,16 @@ def _replaced(line: str, pos: Span, code: str, hint: str):
     return replace((pos[0], start, pos[0], start + len(code)), hint, f"Write `{hint}`", UNSAFE)
 
 
-def _next_code_line(lines: list[str], start: int) -> int | None:
+def _next_code_line(lines: list[str], start: int) -> tuple[int | None, bool]:
+    """The line a comment above ``start`` covers (past the comments stacked with it), and whether
+    a blank line came first (then it covers none)."""
     for index in range(start, len(lines)):
         stripped = lines[index].strip()
-        if stripped and not stripped.startswith("//"):
-            return index + 1
-    return None
+        if not stripped:
+            return None, True
+        if not stripped.startswith("//"):
+            return index + 1, False
+    return None, False
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
@@ -156,6 +162,11 @@ def apply(findings: list[Finding], suppressions: list[Suppression], path: str,
     for index, item in enumerate(suppressions):
         idle = [code for code in item.codes if (index, code) not in used and enabled(code)]
         for code in idle:
+            if item.detached:
+                message = ("unused suppression: a blank line separates it from the statement below, which it "
+                           "does not cover; write it on the line right above the statement, or remove it")
+                unused.append(make_finding(path, CODE, "warning", Problem(item.pos, message)))
+                break
             todo = ("remove this comment" if len(idle) == len(item.codes)
                     else f"remove `{code}` from `ignore[{', '.join(item.codes)}]`")
             message = f"unused suppression: the statement below has no {code} finding; {todo}"

@@ -3,8 +3,10 @@ r"""A suppression comment that silences nothing, or that cannot be read.
 `// xanoctl: ignore[CODE] reason` on the line above a statement silences that rule's findings
 on the statement (nested lines included). Once the finding is fixed the comment should go, or
 it will hide the next real problem on that statement; a comment naming an unknown code, or
-written another way, silences nothing and is reported too. Suppressions of rules that are
-switched off (select, ignore, per-path ignores) are not reported.
+written another way, silences nothing and is reported too, as is one that a blank line
+separates from the statement below (it covers nothing: a comment left above a blank line must not
+silence whatever is written below it later). Suppressions of rules that are switched off
+(select, ignore, per-path ignores) are not reported.
 
 Bad::
 
