@@ -67,7 +67,7 @@ def demo(folder: str, no_lint: bool) -> None:
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
     from xanoctl.sync.manifest import DEMO
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     target = Path(folder)
     making = check_folder(target)
@@ -75,7 +75,7 @@ def demo(folder: str, no_lint: bool) -> None:
         click.echo(f"emulator: demo workspace at {emulator.base_url}", err=True)
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
-        result = run(config, list(KINDS), commit=False, force=False, progress=Progress(enabled=False), origin=DEMO)
+        result = run(config, list(EVERY), commit=False, force=False, progress=Progress(enabled=False), origin=DEMO)
         runtime = [] if no_lint else _run_the_workspace(config, target)
     if making:
         try:

@@ -116,14 +116,14 @@ def _bases_from_remote(ctx: Context, unknown: list[tuple[FileDiff, Entry]]) -> N
 def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     from xanoctl.xano.client import XanoClient
     from xanoctl.sync.pull import check_manifest, fetch
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     prefixes = selection(ctx.folder, list(paths))
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     with XanoClient.from_config(ctx.config) as client:
         check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
                        instance_origin(client.aio.base_url))
-        fetched = fetch(client, KINDS, ctx.manifest)
+        fetched = fetch(client, EVERY, ctx.manifest)
         remote = {obj.key: obj for obj in fetched}
     report = DiffReport()
     for item in files:
@@ -145,8 +145,7 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
         known = set(ctx.manifest.entries)
         for obj in remote.values():
             if obj.key not in known and obj.xanoscript is not None:
-                where = planned_path(Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name),
-                                     ctx.config.layout)
+                where = planned_path(Placement.of(obj), ctx.config.layout)
                 label = obj.label() + (SHARED if shared(obj.kind, ctx.manifest.branch) else "")
                 report.diffs.append(FileDiff(where, label, obj.xanoscript.encode("utf-8"), None, "remote",
                                              note="new remotely: not in xanoctl.lock (pull to get it)"))

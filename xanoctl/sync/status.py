@@ -26,8 +26,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
-                                   of_entry, of_remote, parse_declared)
+from xanoctl.sync.identity import (Identity, UnreadableDocument, group_file_folder, identity_of, of_entry,
+                                   of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
 from xanoctl.sync.manifest import Entry, Manifest, instance_origin, sha256_bytes, shared
 from xanoctl.xano.remote import RemoteObject, same_instant
@@ -112,7 +112,6 @@ class StatusReport:
     unfinished_push: str | None = None  # what to run when the last push did not finish
     swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
     writing: list[str] = field(default_factory=list)  # temporary files of runs still going
-    unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
     unreachable: dict[str, str] = field(default_factory=dict)  # kind -> why its remote was not checked
 
     @property
@@ -134,7 +133,7 @@ class StatusReport:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "temporary_files": {"removed": self.swept, "in_use": self.writing},
-                "unmanaged": self.unmanaged, "unreachable": self.unreachable, "shared": self.shared,
+                "unreachable": self.unreachable, "shared": self.shared,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -224,9 +223,6 @@ def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFold
         try:
             document = parse_declared(item.path, folder.read(item.path) or b"")
             ident = identity_of(item.path, document, manifest, groups)
-        except UnmanagedDocument as exc:
-            report.unmanaged[item.path] = exc.kind
-            continue
         except UnreadableDocument as exc:
             status.note = str(exc)
             report.objects.append(status)
@@ -273,7 +269,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     from xanoctl.xano.client import XanoClient
     from xanoctl.sync.localscan import scan, selection
     from xanoctl.sync.pull import check_manifest, fetch
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     from xanoctl.sync.journal import clear_stale_lock
 
@@ -286,7 +282,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
         with XanoClient.from_config(ctx.config) as client:
             check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
                            instance_origin(client.aio.base_url))
-            remote = fetch(client, KINDS, ctx.manifest)
+            remote = fetch(client, EVERY, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)
     root = ctx.state.parent
