@@ -26,7 +26,7 @@ from deepdiff import DeepDiff
 
 from xanoctl.language import spacing
 from xanoctl.sync.context import Context
-from xanoctl.sync.localscan import LocalFile, scan, selected, selection
+from xanoctl.sync.localscan import LocalFile, as_pushed, scan, selected, selection
 from xanoctl.sync.manifest import Entry, instance_origin, sha256_bytes, shared
 from xanoctl.sync.paths import EXT, Placement, planned_path
 from xanoctl.xano.remote import RemoteObject, parse_timestamp
@@ -139,7 +139,7 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
                         metadata=metadata_changes(item.entry, obj))
         if obj is not None and obj.xanoscript is None:
             diff.note = f"Xano cannot render its XanoScript: {obj.xanoscript_error}"
-        if diff.differs and not _spacing_only(diff):
+        if diff.differs and not _spacing_only(diff, item.entry.kind):
             report.diffs.append(diff)
     if prefixes is None:
         known = set(ctx.manifest.entries)
@@ -152,10 +152,12 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     return report
 
 
-def _spacing_only(diff: FileDiff) -> bool:
-    """The two sides hold the same object: they differ only in spacing Xano does not keep."""
-    return (diff.old is not None and diff.new is not None and not diff.metadata and not diff.note
-            and spacing.same(diff.old, diff.new))
+def _spacing_only(diff: FileDiff, kind: str) -> bool:
+    """The two sides hold the same object: they differ only in spacing Xano does not keep (or in
+    the workspace document's env clause, which is never pushed: :mod:`xanoctl.sync.localscan`)."""
+    if diff.old is None or diff.new is None or diff.metadata or diff.note:
+        return False
+    return spacing.same(diff.old, as_pushed(kind, diff.new.decode("utf-8", errors="replace")).encode("utf-8"))
 
 
 def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffReport:

@@ -25,7 +25,7 @@ from typing import Any
 from xanoctl.xano.client import AsyncXanoClient
 from xanoctl.sync.identity import Identity, UnreadableDocument, of_entry, read_identity
 from xanoctl.sync.journal import Step
-from xanoctl.sync.localscan import Base, scan
+from xanoctl.sync.localscan import Base, as_pushed, scan
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
 from xanoctl.xano.client import undeletable
 from xanoctl.xano.kinds import lookup, multidoc_only, rank
@@ -101,6 +101,8 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
     if spaced:
         notes.append(f"{spaced} file{'s' if spaced != 1 else ''} differ{'s' if spaced == 1 else ''} only in spacing "
                      "Xano does not keep (a final newline, spaces at line ends): not pushed")
+    notes += [f"{item.path}: its env clause is kept locally (Xano's environment is never pushed: it holds "
+              "secrets): not pushed" for item in files if item.env_only]
     new_paths = [item.path for item in files if item.entry is None]
     groups = new_group_names(folder, new_paths, manifest)
     tracked = {of_entry(entry): entry for entry in manifest.entries.values()}
@@ -129,13 +131,18 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
             problems.append(f"{entry.path}: declares a {declared.kind}, but it is the {entry.kind} "
                             f"{entry.name!r} (id {entry.id}); an object cannot change kind")
             continue
+        if declared is not None and entry.kind == "branch" and declared.name != entry.name:
+            problems.append(f"{entry.path}: renames the branch {entry.name!r} to {declared.name!r}; its settings "
+                            "document names the branch it is pulled from: change a branch's label in Xano's branch "
+                            "settings, then pull")
+            continue
         if declared is not None and multidoc_only(entry.kind) and not lookup(entry.kind).single \
                 and declared != of_entry(entry):
             problems.append(f"{entry.path}: renames {of_entry(entry).label()} to {declared.label()}; a {entry.kind} "
                             "travels in the multidoc import, which matches a document by its name: it would create "
                             "a second one beside the first, which no route deletes; rename it in Xano, then pull")
             continue
-        candidates.append(Candidate(UPDATE, entry.path, of_entry(entry), entry, content))
+        candidates.append(Candidate(UPDATE, entry.path, of_entry(entry), entry, as_pushed(entry.kind, content)))
     creates: dict[Identity, str] = {}
     for rel in new_paths:
         content = _text(folder, rel, problems)
@@ -164,7 +171,7 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
                                 "file instead, and delete this one")
                 continue
         creates[ident] = rel
-        candidates.append(Candidate(CREATE, rel, ident, None, content))
+        candidates.append(Candidate(CREATE, rel, ident, None, as_pushed(ident.kind, content)))
     if delete:
         problems += _orphaned_endpoints(candidates, manifest, folder)
     return candidates, problems, notes

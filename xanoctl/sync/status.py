@@ -45,6 +45,8 @@ DELETED_LOCAL = "deleted locally"
 DELETED_REMOTE = "deleted remotely"
 NEW_REMOTE = "new remotely"
 SPACING_NOTE = "differs only in spacing Xano does not keep (a final newline, spaces at line ends): not a change"
+ENV_NOTE = ("its env clause is kept locally: Xano's environment is never pulled nor pushed (it holds secrets): "
+            "not a change")
 STATES = (MODIFIED, NEW_LOCAL, DELETED_LOCAL, CHANGED, NEW_REMOTE, DELETED_REMOTE, CONFLICT, UNCHANGED)
 
 
@@ -168,6 +170,8 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
         state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
     if item.spacing_only and not note:
         note = SPACING_NOTE
+    elif item.env_only and not note:
+        note = ENV_NOTE
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
                         note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
