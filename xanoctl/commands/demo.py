@@ -21,10 +21,12 @@ IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to
 KIND_WORDS = {"function": "functions", "query": "API endpoints", "api_group": "API groups", "task": "tasks",
               "table": "tables", "middleware": "middleware", "addon": "add-ons", "tool": "tools", "agent": "agents",
               "mcp_server": "MCP servers", "realtime_channel": "realtime channels", "workflow_test": "workflow tests",
-              "workspace": "workspace settings", "trigger": "triggers"}
+              "workspace": "workspace settings", "branch": "branch settings", "trigger": "triggers",
+              "realtime_server": "realtime servers", "channel": "channels", "message": "messages"}
 ONE = {"functions": "function", "API endpoints": "API endpoint", "API groups": "API group", "tasks": "task",
        "tables": "table", "add-ons": "add-on", "tools": "tool", "agents": "agent", "MCP servers": "MCP server",
-       "realtime channels": "realtime channel", "workflow tests": "workflow test", "triggers": "trigger"}
+       "realtime channels": "realtime channel", "workflow tests": "workflow test", "triggers": "trigger",
+       "realtime servers": "realtime server", "channels": "channel", "messages": "message"}
 
 
 def check_folder(folder: Path) -> bool:

@@ -156,7 +156,7 @@ def _pairs(objs_a: list[Obj], objs_b: list[Obj], out: Comparison) -> list[tuple[
 def describe(a: Obj, b: Obj, filters: Filters) -> Change | None:
     """What changed from ``a`` to ``b``, or None when nothing did (a rename alone is reported
     apart)."""
-    text_a = _renamed(a, b) if a.key != b.key else a.text
+    text_a = _renamed(a, b) if a.key != b.key or a.name != b.name else a.text
     lines_a, lines_b = _lines(text_a, filters.ignore_whitespace), _lines(b.text, filters.ignore_whitespace)
     if lines_a == lines_b:
         return None
@@ -277,7 +277,7 @@ def _renamed(a: Obj, b: Obj) -> str:
     no change of code."""
     for old, new in ((f'"{a.name}"', f'"{b.name}"'), (f" {a.name} ", f" {b.name} ")):
         head, sep, tail = a.text.partition(old)
-        if sep and f"{a.kind} " in head.rsplit("\n", 1)[-1]:
+        if sep and (head.rsplit("\n", 1)[-1] + sep).lstrip().startswith(f"{a.kind} "):  # in the header line
             return head + new + tail
     return a.text
 
