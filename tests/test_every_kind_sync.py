@@ -191,12 +191,17 @@ def test_a_kind_the_plan_lacks_is_reported_once_and_left_as_it_was(shop):
 def test_compare_names_a_change_of_each_kind(shop):
     shop.write(shop.paths["agent"], shop.read(shop.paths["agent"]).replace('{name: "Look up"}', '{name: "Other"}'))
     shop.write(shop.paths["table_trigger"], described(shop.read(shop.paths["table_trigger"]), "audit"))
+    shop.write(shop.paths["message"], shop.read(shop.paths["message"]).replace('"channel"', '"sender"'))
     result = shop.cli("compare", "rev:HEAD", "workspace", "--format", "json", code=None)
     report = json.loads(result.output)
     changed = {(item["kind"], item["name"]) for item in report["changed"]}
-    assert changed == {("agent", "Helper"), ("table_trigger", "user audit")}
+    assert changed == {("agent", "Helper"), ("table_trigger", "user audit"), ("message", "Send")}
     agent = next(item for item in report["changed"] if item["kind"] == "agent")
     assert "calls" in agent["aspects"]
+    only = json.loads(shop.cli("compare", "rev:HEAD", "workspace", "--format", "json", "--kind", "message",
+                               "--kind", "trigger", code=None).output)
+    assert {(item["kind"], item["name"]) for item in only["changed"]} == {("table_trigger", "user audit"),
+                                                                          ("message", "Send")}
 
 
 def test_an_official_cli_tree_holding_every_kind_is_adopted_where_it_lies(tmp_path):

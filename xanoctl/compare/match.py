@@ -16,6 +16,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from xanoctl.xano.kinds import lookup
 from xanoctl.compare.objects import Obj, objects_of
 from xanoctl.compare.sides import Side
 from xanoctl.language import spacing
@@ -109,12 +110,8 @@ def compare(a: Side, b: Side, filters: Filters = Filters()) -> Comparison:
 def _kept_path(path: str, filters: Filters) -> bool:
     if filters.prefix and not path.startswith(filters.prefix):
         return False
-    if filters.kinds:
-        top = path.split("/")[0]
-        kind = {"api": "query"}.get(top, top)
-        if path.endswith("/api_group.xs"):
-            kind = "api_group"
-        return kind in filters.kinds or (top == "api" and "api_group" in filters.kinds and kind == "api_group")
+    if filters.kinds:  # a file of one of the kinds' folders (an unchanged file is not parsed)
+        return any(path.startswith(lookup(kind).folder + "/") for kind in filters.kinds)
     return True
 
 
