@@ -5,7 +5,8 @@ Its header names where the workspace was pulled from: ``instance`` (the instance
 from a lock written before it was recorded, which the next pull from the same workspace
 adopts), ``workspace`` (id) and ``branch``. It holds each object's identity, which the path alone cannot (names are mapped lossily to
 paths): one entry per object with ``kind``, ``id``, ``guid``, exact ``name``, ``group``
-(``{"id", "name"}`` for endpoints, else null), ``verb`` (endpoints, else null), the remote
+(``{"id", "name"}`` for endpoints, else null), ``verb`` (endpoints, else null), ``parents``
+(only for a realtime v2 document: the server and channel it belongs to), the remote
 ``updated_at`` seen at the last pull (as the API gave it), the ``sha256`` of the file as
 written, and its ``path`` (relative, POSIX). Entries are sorted by path and keys are sorted,
 so the file diffs cleanly::
