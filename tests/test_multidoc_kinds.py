@@ -202,3 +202,20 @@ def test_one_document_is_read_from_the_export_up_to_it_only():
         found = client.get("workspace", 7)
     assert found.name == "Shop" and found.xanoscript == 'workspace "Shop" {\n  preferences = {}\n}'
     assert len(served) < 5
+
+
+def test_a_failed_push_keeps_the_document_it_created_that_no_route_deletes(shop):
+    shop.emu.add("toolset", "Ops", SOURCES["toolset"]("Ops"))
+    shop.cli("pull")
+    toolset = next(entry["path"] for entry in shop.lock()["objects"] if entry["kind"] == "toolset")
+    folder = next(entry["path"] for entry in shop.lock()["objects"] if entry.get("parents") == ["Chat", "lobby"])
+    new = folder.rsplit("/", 1)[0] + "/wave.xs"
+    shop.write(new, SOURCES["message"]("wave", channel="lobby"))
+    shop.write(toolset, shop.read(toolset).replace("tools = [", "tools = = ["))  # Xano refuses it, after the message
+    output = shop.cli("push", "--no-lint", code=1).output
+    assert "KEPT" in output and "no route deletes a message" in output
+    assert shop.stored("message", "wave") is not None
+    entry = shop.entry(new)
+    assert (entry["kind"], entry["name"], entry["parents"]) == ("message", "wave", ["Chat", "lobby"])
+    found = states(shop)
+    assert found[new]["state"] == "unchanged" and found[toolset]["state"] == "modified locally"
