@@ -210,10 +210,14 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.01) -> None:
 
 
 def journal_events(path: Path) -> list[dict[str, Any]]:
+    """The records after the journal's header. Only the last line may be torn (a process killed
+    while appending it, which xanoctl ignores too); a damaged line before it fails the test."""
+    lines = path.read_text(encoding="utf-8").splitlines()
     events = []
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+    for number, line in enumerate(lines[1:], 2):
         try:
             events.append(json.loads(line))
         except ValueError:
-            pass
+            if number != len(lines):
+                raise AssertionError(f"{path}: line {number} of {len(lines)} is damaged: {line[:80]!r}") from None
     return events

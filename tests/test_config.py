@@ -54,11 +54,15 @@ def test_a_bare_origin_gets_the_metadata_api_path(url, base):
     assert normalize_instance(url) == base
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "https://user:pass@x.io", "https://x.io?token=1", "", "http://[::1",
-                                 "http://127.0.0.1:99999", "https://x1.xano.io:port", "http://exa mple.com"])
-def test_bad_instance_urls_are_refused(url):
-    with pytest.raises(UsageError):
+@pytest.mark.parametrize("url, fix", [
+    ("ftp://x", "expected e.g. https://"), ("https://user:pass@x.io", "must not carry credentials"),
+    ("https://x.io?token=1", "must not carry credentials, a query"), ("", "the instance URL is empty"),
+    ("http://[::1", "expected e.g. https://"), ("http://127.0.0.1:99999", "Port out of range"),
+    ("https://x1.xano.io:port", "expected e.g. https://"), ("http://exa mple.com", "expected e.g. https://")])
+def test_bad_instance_urls_are_refused_saying_what_is_expected(url, fix):
+    with pytest.raises(UsageError) as caught:
         normalize_instance(url)
+    assert fix in str(caught.value)
 
 
 def test_a_token_in_xanoctl_yaml_is_refused(tmp_path):
@@ -108,12 +112,17 @@ def test_a_missing_remote_setting_says_how_to_set_it(tmp_path):
         config.require_remote()
 
 
-@pytest.mark.parametrize("text", ["workspace: abc\n", "workspace: -1\n", "http:\n  concurrency: 0\n", "- a list\n",
-                                  "http:\n  timeout: soon\n", "layout: snake\n", "layout: [official]\n"])
-def test_bad_settings_are_usage_errors(tmp_path, text):
+@pytest.mark.parametrize("text, fix", [
+    ("workspace: abc\n", "workspace id must be an integer"), ("workspace: -1\n", "workspace id must be positive"),
+    ("http:\n  concurrency: 0\n", "http.concurrency must be positive"), ("- a list\n", "expected a mapping"),
+    ("http:\n  timeout: soon\n", "http.timeout must be a number"),
+    ("layout: snake\n", "layout must be one of readable, official"),
+    ("layout: [official]\n", "layout must be one of readable, official")])
+def test_bad_settings_are_usage_errors_naming_the_file_and_the_setting(tmp_path, text, fix):
     write(tmp_path / "xanoctl.yaml", text)
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError) as caught:
         load_config(cwd=tmp_path, env=no_creds(tmp_path))
+    assert str(tmp_path / "xanoctl.yaml") in str(caught.value) and fix in str(caught.value)
 
 
 def test_the_layout_is_readable_unless_the_file_says_official(repo):

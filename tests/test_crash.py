@@ -36,7 +36,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from shiphelpers import FUNCTIONS, Clock, Shop, build_shop, edited, fn_path, journal_events  # noqa: E402
+from shiphelpers import FUNCTIONS, Clock, Shop, build_shop, edited, fn_path, journal_events, wait_for  # noqa: E402
 
 from xanoctl.atomic import writer_of  # noqa: E402
 from xanoctl.emulator.store import Store  # noqa: E402
@@ -45,6 +45,8 @@ from xanoctl.emulator.testing import function_source  # noqa: E402
 HOOK = Path(__file__).parent / "crashhook"
 SEED = int(os.environ.get("XANOCTL_CRASH_SEED") or random.SystemRandom().randrange(1_000_000))
 SCALE = float(os.environ.get("XANOCTL_CRASH_SCALE") or 1)
+# the default timeout (pyproject.toml) fits the default number of kill points; more take longer
+pytestmark = pytest.mark.timeout(round(120 * max(1.0, SCALE)))
 NEW_FILE = "function/Utils/brand new.xs"
 QUERY = "api/shop/items_{id}_GET.xs"
 
@@ -347,10 +349,23 @@ def test_a_kill_at_any_point_loses_nothing_and_leaves_nothing(world, index):
     assert sum(killed) >= len(killed) - 1, f"{scenario.name}: the kills did not happen (seed {SEED})"
 
 
+def unanswered(shop: Shop) -> int:
+    """API requests the emulator has received and not answered yet."""
+    stats = shop.emu.state.stats
+    return stats.requests - sum(stats.statuses.values())
+
+
+def in_flight(journal: Path) -> set[int]:
+    """The steps the journal shows started and not done."""
+    events = journal_events(journal)
+    return {e["seq"] for e in events if e["type"] == "started"} - {e["seq"] for e in events if e["type"] == "done"}
+
+
 def test_kills_from_outside_while_requests_are_in_flight(world):
-    """SIGKILL sent by the test when the journal shows a write started (the emulator's latency
-    keeps the request in flight), during a push and during the push --resume that follows;
-    then resumed or rolled back."""
+    """SIGKILL sent by the test when the journal shows a write started and the emulator holds
+    it unanswered (its latency keeps the request in flight), during a push and during the push
+    --resume that follows; each kill must land then (the process dies by it, the journal never
+    hears the answer); then resumed or rolled back."""
     rng = random.Random(f"{SEED}-outside")
     scenario = scenarios("HEAD")[3]
     for attempt in range(3):
@@ -358,22 +373,28 @@ def test_kills_from_outside_while_requests_are_in_flight(world):
         pristine = state_of(shop)
         user_edits(shop)
         before = state_of(shop)
-        shop.emu.set_faults("latency-ms=60")
+        shop.emu.set_faults("latency-ms=60,write-latency-ms=120")
+        left = 4  # the writes user_edits asks for: two updates, a create, a delete
         for command in (["push", "--delete"], ["push", "--resume"]):
             process = spawn(shop, command, concurrency=1)
-            target = rng.randint(1, 3)
+            target = rng.randint(1, min(3, left))
 
             def started() -> int:
                 journals = shop.journals()
                 return sum(e["type"] == "started" for e in journal_events(journals[-1])) if journals else 0
             seen = started()
             deadline = time.monotonic() + 30
-            while process.poll() is None and started() < seen + target and time.monotonic() < deadline:
+            while process.poll() is None and not (started() >= seen + target and unanswered(shop)):
+                assert time.monotonic() < deadline, f"{command}: no write in flight after 30 s (seed {SEED})"
                 time.sleep(0.005)
             process.send_signal(signal.SIGKILL)
             finish(shop, process)
+            where = f"outside kill {attempt} of {' '.join(command)} (replay: XANOCTL_CRASH_SEED={SEED})"
+            assert process.returncode == -signal.SIGKILL, f"{where}: the process ended before the kill"
+            assert in_flight(shop.journals()[-1]), f"{where}: the kill landed between two writes"
+            wait_for(lambda: not unanswered(shop))  # the write the dead process sent lands now
+            left -= target
         shop.emu.reset_faults()
-        time.sleep(0.1)  # a request the dead process sent has been answered by now
         way = rng.choice(("forward", "back"))
         where = f"outside kill {attempt}, recovery {way} (replay: XANOCTL_CRASH_SEED={SEED})"
         way = recover_push(shop, scenario, way)

@@ -39,12 +39,16 @@ def test_fault_specs_round_trip(spec):
     assert bool(faults) == bool(spec)
 
 
-@pytest.mark.parametrize("spec", ["429-every", "429-every=0", "429-every=x", "teapot=1", "latency-ms=-1",
-                                  "rate-window=10", "rate-window=10/0", "rate-window=0/20", "rate-window=10/x",
-                                  "page-cap=0"])
-def test_bad_fault_specs_are_refused(spec):
-    with pytest.raises(FaultSpecError):
+@pytest.mark.parametrize("spec, fix", [
+    ("429-every", "expected name=value"), ("429-every=0", "expected a positive integer"),
+    ("429-every=x", "'x' is not an integer"), ("teapot=1", "known: 429-every, 429-burst"),
+    ("latency-ms=-1", "expected a non-negative integer"), ("rate-window=10", "expected N/S"),
+    ("rate-window=10/0", "positive number of seconds"), ("rate-window=0/20", "expected a positive integer"),
+    ("rate-window=10/x", "expected N/S"), ("page-cap=0", "expected a positive integer")])
+def test_bad_fault_specs_are_refused_saying_what_is_expected(spec, fix):
+    with pytest.raises(FaultSpecError) as caught:
         Faults.parse(spec)
+    assert fix in str(caught.value) and spec.partition("=")[0] in str(caught.value)
 
 
 def test_429_every_nth_request_with_optional_retry_after(emu):

@@ -9,6 +9,7 @@ import pytest
 
 from xanoctl.lint.api import lint_paths
 from xanoctl.seeds import load_seed
+from xanoctl.seeds.generate import generate
 
 
 def write_seed(seed, folder: Path) -> dict[str, object]:
@@ -49,8 +50,7 @@ def test_demo_seed_messages_name_the_objects(tmp_path):
 
 
 def test_generated_workspace_is_clean(tmp_path):
-    generate = pytest.importorskip("xanoctl.seeds.generate")
-    seed = generate.generate()  # the benchmark's workspace: ~150,000 lines, no bug planted
+    seed = generate()  # the benchmark's workspace: ~150,000 lines, no bug planted
     write_seed(seed, tmp_path)
     result = lint_paths([tmp_path], use_cache=False)
     assert result.lines > 100_000
@@ -63,8 +63,7 @@ def test_generated_workspace_is_clean(tmp_path):
 
 @pytest.mark.parametrize("number", [0, 1, 2])
 def test_generated_workspace_gives_exactly_its_planted_bugs(tmp_path, number):
-    generate = pytest.importorskip("xanoctl.seeds.generate")
-    seed = generate.generate(functions=400, endpoints=200, tasks=30, seed=number, plant_bugs=True)
+    seed = generate(functions=400, endpoints=200, tasks=30, seed=number, plant_bugs=True)
     where = write_seed(seed, tmp_path)
     result = lint_paths([tmp_path], use_cache=False)
     found = sorted((f.code, where[str(tmp_path / f.path) if not Path(f.path).is_absolute() else f.path].name,

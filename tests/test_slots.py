@@ -86,5 +86,5 @@ def test_a_waiter_cancelled_just_after_being_handed_a_slot_passes_it_on():
 
 
 def test_no_slot_at_all_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one request slot"):
         Slots(0)

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("xanoctl.commands.compare:compare", "Compare two versions of a workspace object by object."),
     "test": ("xanoctl.commands.test:test", "Run the workspace's unit and workflow tests."),
     "smoke": ("xanoctl.commands.smoke:smoke", "Call the workspace's endpoints and judge their answers."),
+    "lsp": ("xanoctl.commands.lsp:lsp", "Serve lint, navigation and fixes to editors (LSP)."),
 }
 
 

@@ -28,14 +28,16 @@ class _Sources:
     """The source text a finding points at, whitespace collapsed (files read once), with the
     credentials of ``secrets`` (absolute path -> SEC001 spans) and known-format tokens masked."""
 
-    def __init__(self, secrets: dict[str, list] | None = None) -> None:
+    def __init__(self, secrets: dict[str, list] | None = None, texts: dict[str, str] | None = None) -> None:
         self._lines: dict[str, list[str] | None] = {}
         self._secrets = secrets or {}
+        self._texts = texts or {}
 
     def __call__(self, finding: Finding, abspath: str) -> str:
         if abspath not in self._lines:
             try:
-                text = Path(abspath).read_bytes().decode("utf-8")
+                text = self._texts[abspath] if abspath in self._texts else \
+                    Path(abspath).read_bytes().decode("utf-8")
                 spans = self._secrets.get(abspath, ())
                 self._lines[abspath] = [mask_line(line.rstrip("\r"), number, spans)
                                         for number, line in enumerate(text.split("\n"), 1)]
@@ -98,16 +100,26 @@ def load(path: str | Path) -> dict[tuple[str, str, str], list[list]]:
 
 
 def filter_known(path: str | Path, findings: list[tuple[Finding, str]],
-                 secrets: dict[str, list] | None = None) -> tuple[list[tuple[Finding, str]], int]:
+                 secrets: dict[str, list] | None = None, *, known: dict | None = None,
+                 texts: dict[str, str] | None = None) -> tuple[list[tuple[Finding, str]], int]:
     """The findings not in the baseline at ``path``, and how many were in it. An entry with
-    the same message is used first, then one that points at the same source text."""
-    known = load(path)
+    the same message is used first, then one that points at the same source text. ``known``:
+    the baseline as :func:`load` read it (left as it is); ``texts``: the content of files
+    (absolute paths) in place of what they hold on disk, for the source texts."""
+    shared = load(path) if known is None else known
+    known = {}  # the entries of the keys met, copied: their counts are used up below
+
+    def entries_of(key):
+        if key not in known:
+            known[key] = [list(entry) for entry in shared.get(key, ())]
+        return known[key]
+
     base = str(Path(path).resolve().parent)
-    source = _Sources(secrets)
+    source = _Sources(secrets, texts)
     kept = []
     count = 0
     for finding, abspath in sorted(findings, key=lambda item: (item[1], item[0].line, item[0].column)):
-        entries = known.get(_key(finding, base, abspath), [])
+        entries = entries_of(_key(finding, base, abspath))
         entry = next((e for e in entries if e[2] > 0 and e[0] == finding.message), None)
         if entry is None and entries:
             text = source(finding, abspath)

@@ -113,8 +113,7 @@ def run(paths, config: LintConfig, *, changed_since: str | None = None, staged: 
         overlay = {**overlay, **texts}
     blobs, digests = _read(scope, overlay)
     cache = _open_cache(config, scope, cwd, cache_dir) if use_cache else None
-    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
-    run_digest = _run_digest(scope, digests)
+    scope_id, run_digest = run_key(scope, digests)
 
     payload = cache.last_run(scope_id, run_digest) if cache else None
     analysed = 0
@@ -150,6 +149,12 @@ def load(paths, config: LintConfig, *, use_cache: bool = True, cache_dir: str | 
     cache = _open_cache(config, scope, os.getcwd(), cache_dir) if use_cache else None
     results, _ = _file_results(scope, blobs, digests, cache, config, jobs)
     return Facts(scope, workspaces(scope, blobs.get), results)
+
+
+def run_key(scope: Scope, digests: dict[str, str]) -> tuple[str, str]:
+    """What names a whole run in the cache: its scope, and the digest of every file's content."""
+    scope_id = "\n".join(scope.roots) if scope.roots else "\n".join(scope.index)
+    return scope_id, _run_digest(scope, digests)
 
 
 def _read(scope: Scope, overlay: dict[str, bytes | None] | None = None) -> tuple[dict[str, bytes | None],
@@ -399,6 +404,24 @@ def _check_workspace(found: list[Workspace], results: dict[str, FileResult], con
     }
 
 
+def settle(raw: list[Finding], marks: list, path: str, config: LintConfig,
+           unused: bool = True) -> tuple[list[Finding], int]:
+    """One file's raw findings as reported: its suppressions applied (with ``unused``, those
+    that silence nothing reported: not for a file the run reports some findings of only), the
+    rules the configuration turns off for it left out, severities as configured. Returns the
+    findings and how many the suppressions silenced."""
+    enabled = lambda code: config.enabled(code, path)  # noqa: E731
+    raw, idle, count = suppress.apply(raw, marks, path, enabled)
+    if not unused:
+        idle = []
+    kept: list[Finding] = []
+    for finding in [*raw, *idle]:
+        if config.enabled(finding.code, path):
+            level = config.severity_of(finding.code, finding.severity)
+            kept.append(finding if level == finding.severity else finding.with_(severity=level))
+    return kept, count
+
+
 def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, analysed: int,
             from_cache: bool, write_baseline, caused: dict[str, list[Finding]] | None = None) -> LintResult:
     """Suppress, filter by configuration and baseline, and sort the findings of the reported
@@ -414,16 +437,12 @@ def _finish(payload: dict, report: list[str], config: LintConfig, cwd: str, anal
         marks = payload["suppressions"].get(path, [])
         if not raw and not marks:
             continue
-        enabled = lambda code, _path=path: config.enabled(code, _path)  # noqa: E731
-        raw, unused, count = suppress.apply(raw, marks, path, enabled)
         if path not in reported:
-            unused = []
+            found, _ = settle(raw, marks, path, config, unused=False)
         else:
+            found, count = settle(raw, marks, path, config)
             suppressed += count
-        for finding in [*raw, *unused]:
-            if config.enabled(finding.code, path):
-                level = config.severity_of(finding.code, finding.severity)
-                kept.append((finding if level == finding.severity else finding.with_(severity=level), path))
+        kept.extend((finding, path) for finding in found)
     written = None
     baselined = 0
     secrets = payload.get("secrets", {})

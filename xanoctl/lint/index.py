@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Iterable
 
 from xanoctl.lint.facts import (
@@ -19,11 +20,17 @@ class WorkspaceIndex:
     tables, of a workspace. ``complete`` says whether every file of the workspace was read: only then is
     a function that is not in the index really missing; ``exported`` that the files are Xano's export,
     whose named references always named an object that existed (:func:`xanoctl.lint.layout.exported`):
-    one the files do not hold was left out of them, and only an empty name is known to be missing."""
+    one the files do not hold was left out of them, and only an empty name is known to be missing.
+
+    The rules walk ``calls``, ``reads``, ``handed`` and ``documents`` and look names up in the
+    rest; :meth:`focused` limits the walked facts to some files (an editor re-checking the
+    documents an edit can change), while every lookup still sees the whole workspace
+    (``every_document``: every document, whatever the focus)."""
 
     def __init__(self, files: Iterable[FileResult], complete: bool = True, exported: bool = False):
         self.complete = complete
         self.exported = exported
+        self.files: dict[str, FileResult] = {}  # by path, in the order given
         self.functions: dict[str, FunctionFact] = {}
         self.duplicates: set[str] = set()
         self.calls: list[CallFact] = []
@@ -37,6 +44,7 @@ class WorkspaceIndex:
         self.documents: list[DocFact] = []
         self.handed: list[HandedFact] = []
         for result in files:
+            self.files[result.path] = result
             for fact in result.functions:
                 if fact.name in self.functions:
                     self.duplicates.add(fact.name)
@@ -55,18 +63,39 @@ class WorkspaceIndex:
                         self.ambiguous_tables.add(table.name)
             self.documents.extend(result.documents)
             self.handed.extend(result.handed)
+        self.every_document: list[DocFact] = self.documents
+        self.focus: frozenset[str] | None = None  # see focused(); None: every file
+        # what is worked out once for the whole workspace (shared with the focused views)
         self._envelope: dict[str, bool | None] = {}
         self._keys: dict[str, frozenset[str]] = {}
-        self._machines: list[Machine] | None = None
+        self._shared: dict[str, object] = {}
 
     @property
     def machines(self) -> list[Machine]:
         """The state machines of the workspace's tables (:mod:`xanoctl.semantics.machines`)."""
-        if self._machines is None:
+        if "machines" not in self._shared:
             from xanoctl.semantics.machines import machines
 
-            self._machines = machines(self.tables, self.documents, self.ambiguous_tables)
-        return self._machines
+            self._shared["machines"] = machines(self.tables, self.every_document, self.ambiguous_tables)
+        return self._shared["machines"]  # type: ignore[return-value]
+
+    def in_focus(self, path: str) -> bool:
+        """Whether the rules report on the file ``path`` (see :meth:`focused`)."""
+        return self.focus is None or path in self.focus
+
+    def focused(self, paths: Iterable[str]) -> WorkspaceIndex:
+        """This index with the facts the rules walk limited to the files ``paths`` (those of
+        the index): the workspace rules then report on those files only, as they would in a
+        run over everything. A rule that groups documents (routes, duplicates) groups
+        ``every_document`` and reports the documents :meth:`in_focus`."""
+        view = copy.copy(self)
+        chosen = [self.files[path] for path in dict.fromkeys(paths) if path in self.files]
+        view.focus = frozenset(result.path for result in chosen)
+        view.calls = [call for result in chosen for call in result.calls]
+        view.reads = [read for result in chosen for read in result.reads]
+        view.handed = [value for result in chosen for value in result.handed]
+        view.documents = [doc for result in chosen for doc in result.documents]
+        return view
 
     def exists(self, name: str) -> bool:
         return name in self.functions

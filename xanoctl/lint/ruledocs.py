@@ -28,16 +28,23 @@ def rules_markdown() -> str:
         fix = (fix_of(rule) or ("",))[0]
         lines.append(f"| [{rule.CODE}](#{rule.CODE.lower()}) | `{rule.NAME}` | {rule.SEVERITY} | {fix} | {summary(rule)} |")
     for rule in RULES.values():
-        lines += ["", f"## {rule.CODE}", "", f"**{rule.NAME}** ({rule.SEVERITY}): {summary(rule)}", ""]
-        prose = explanation(rule).split("Bad::")[0].strip()
-        if prose:
-            lines += [prose, ""]
-        lines += [fix_text(rule), ""]
-        found = examples(rule)
-        for label in ("bad", "good"):
-            if label in found:
-                lines += [f"{label.capitalize()}:", "", "```", found[label].rstrip("\n"), "```", ""]
-        if rule.OPTIONS:
-            lines += ["Options (`xanoctl.yaml`, defaults shown):", "", "```yaml", "lint:", "  rules:",
-                      f"    {rule.CODE}: {json.dumps(rule.OPTIONS)}", "```", ""]
+        lines += ["", *rule_markdown(rule).split("\n")]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def rule_markdown(rule, level: int = 2, fence: str = "") -> str:
+    """One rule's section: its heading, explanation, examples and options (``fence``: the
+    language named on its examples' code fences)."""
+    lines = [f"{'#' * level} {rule.CODE}", "", f"**{rule.NAME}** ({rule.SEVERITY}): {summary(rule)}", ""]
+    prose = explanation(rule).split("Bad::")[0].strip()
+    if prose:
+        lines += [prose, ""]
+    lines += [fix_text(rule), ""]
+    found = examples(rule)
+    for label in ("bad", "good"):
+        if label in found:
+            lines += [f"{label.capitalize()}:", "", f"```{fence}", found[label].rstrip("\n"), "```", ""]
+    if rule.OPTIONS:
+        lines += ["Options (`xanoctl.yaml`, defaults shown):", "", "```yaml", "lint:", "  rules:",
+                  f"    {rule.CODE}: {json.dumps(rule.OPTIONS)}", "```", ""]
+    return "\n".join(lines)

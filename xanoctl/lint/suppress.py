@@ -174,3 +174,25 @@ def _fix(item: Suppression, idle: list[str]):
     kept = ", ".join(code for code in item.codes if code not in idle)
     gone = ", ".join(f"`{code}`" for code in idle)
     return replace(item.listed, kept, f"Remove {gone} from the suppression", SAFE)
+
+
+def covering_start(docs: list[Document], line: int) -> int:
+    """The line where the innermost statement holding ``line`` starts (else the innermost
+    clause, input field or document): a suppression comment written above it covers ``line``."""
+    best = None
+    for doc in docs:
+        for top in [*(doc.stack or []), *doc.blocks]:
+            for stmt in top.walk():
+                if stmt.pos.line <= line <= stmt.pos.end_line and (best is None or stmt.pos.line > best):
+                    best = stmt.pos.line
+    if best is None:
+        for start, last in spans(docs).items():
+            if start <= line <= last and (best is None or start > best):
+                best = start
+    return best if best is not None else line
+
+
+def comment(codes: Iterable[str], indent: str = "", reason: str = "") -> str:
+    """The suppression comment of ``codes``, as a line (its line break included)."""
+    text = f"{indent}// xanoctl: ignore[{', '.join(codes)}]"
+    return f"{text} {reason}\n" if reason else text + "\n"

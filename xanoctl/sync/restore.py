@@ -155,12 +155,3 @@ def _verify(step: Step, obj: RemoteObject | None, snapshot: str) -> None:
         raise RestoreMismatch(f"{step.label()} is gone when read back after the restore")
     if obj.xanoscript != snapshot:
         raise RestoreMismatch(f"{step.label()} read back differs from its snapshot after the restore")
-
-
-def recreated_entries(journal: Journal) -> dict[tuple[str, int], dict[str, Any]]:
-    """Old (kind, id) -> new ids, for objects a restore had to create again."""
-    out = {}
-    for step in journal.steps:
-        if step.action == "delete" and step.restore == "recreated" and step.restored_as and step.id is not None:
-            out[(step.kind, step.id)] = step.restored_as
-    return out

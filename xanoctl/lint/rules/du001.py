@@ -72,13 +72,15 @@ _KINDS = {
 
 def check(index, ctx) -> Iterator[Problem]:
     declared: dict[tuple[str, str], list] = defaultdict(list)
-    for doc in index.documents:
+    for doc in index.every_document:
         if doc.kind in _KINDS:
             declared[(doc.kind, doc.name)].append(doc)
     for (kind, name), docs in declared.items():
         if len(docs) < 2:
             continue
         for doc in docs:
+            if not index.in_focus(doc.path):
+                continue
             others = [other for other in docs if other is not doc]
             where = ", ".join(_where(other, doc) for other in others[:3])
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""

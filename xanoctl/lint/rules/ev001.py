@@ -69,7 +69,7 @@ SCOPE = "workspace"
 def check(index, ctx) -> Iterator[Problem]:
     if not index.complete:
         return
-    settings = [doc for doc in index.documents if doc.kind == "workspace"]
+    settings = [doc for doc in index.every_document if doc.kind == "workspace"]
     if len(settings) != 1 or settings[0].env_names is None:
         return  # no environment to judge by (or two workspaces' documents: which one?)
     defined = set(settings[0].env_names)

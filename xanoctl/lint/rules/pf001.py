@@ -69,7 +69,7 @@ SCOPE = "workspace"
 
 
 def check(index, ctx) -> Iterator[Problem]:
-    functions = {doc.name: doc for doc in index.documents
+    functions = {doc.name: doc for doc in index.every_document
                  if doc.kind == "function" and doc.name not in index.duplicates}
     known: dict[str, tuple[str, ...] | None] = {}
     acting: dict[str, bool] = {}

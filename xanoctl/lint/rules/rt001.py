@@ -93,23 +93,30 @@ def route(path: str) -> str:
 
 
 def check(index, ctx) -> Iterator[Problem]:
-    groups = {os.path.dirname(doc.path): doc.name for doc in index.documents if doc.kind == "api_group"}
-    routes: dict[tuple[str, str, str], list] = defaultdict(list)
-    for doc in index.documents:
-        if doc.kind == "query" and doc.verb:
-            group = doc.group or _folder_group(doc.path, groups)
-            if group:
-                routes[(group, doc.verb.upper(), route(doc.name))].append(doc)
-    for (group, verb, _), docs in routes.items():
+    for (group, verb, _), docs in routes_of(index).items():
         if len(docs) < 2:
             continue
         for doc in docs:
+            if not index.in_focus(doc.path):
+                continue
             others = [other for other in docs if other is not doc]
             named = ", ".join(f"`{verb} {other.name}` ({os.path.basename(other.path)})" for other in others[:3])
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
             message = (f"`{verb} {doc.name}` of API group `{group}` is the same route as {named}{more}: "
                        f"only one of them answers")
             yield Problem(doc.pos, message, None, doc.path, doc.obj)
+
+
+def routes_of(index) -> dict[tuple[str, str, str], list]:
+    """Every endpoint of the workspace by (API group, verb, route)."""
+    groups = {os.path.dirname(doc.path): doc.name for doc in index.every_document if doc.kind == "api_group"}
+    routes: dict[tuple[str, str, str], list] = defaultdict(list)
+    for doc in index.every_document:
+        if doc.kind == "query" and doc.verb:
+            group = doc.group or _folder_group(doc.path, groups)
+            if group:
+                routes[(group, doc.verb.upper(), route(doc.name))].append(doc)
+    return routes
 
 
 def _folder_group(path: str, groups: dict[str, str]) -> str | None:

@@ -114,6 +114,8 @@ SCOPE = "workspace"
 def check(index, ctx) -> Iterator[Problem]:
     for machine in index.machines:
         for doc, write in machine.stuck():
+            if not index.in_focus(doc.path):
+                continue
             state = write.value
             then = ", ".join(f'"{value}"' if value else "a computed value" for value in write.then)
             message = (f'`{machine.name}` enters "{state}" here and the same run leaves it ({then}), but no '

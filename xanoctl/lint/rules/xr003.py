@@ -106,7 +106,7 @@ def check(index, ctx) -> Iterator[Problem]:
     names: dict[str, set[str]] = defaultdict(set)
     routes: set[tuple[str, str]] = set()
     groups_of: dict[tuple[str, str], set[str | None]] = defaultdict(set)  # a route -> its endpoints' groups
-    for doc in index.documents:
+    for doc in index.every_document:
         names[_kind(doc.kind)].add(doc.name)
         if doc.kind == "query" and doc.verb:
             routes.add((doc.name, doc.verb.upper()))
