@@ -21,10 +21,12 @@ IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to
 KIND_WORDS = {"function": "functions", "query": "API endpoints", "api_group": "API groups", "task": "tasks",
               "table": "tables", "middleware": "middleware", "addon": "add-ons", "tool": "tools", "agent": "agents",
               "mcp_server": "MCP servers", "realtime_channel": "realtime channels", "workflow_test": "workflow tests",
-              "workspace": "workspace settings", "trigger": "triggers"}
+              "workspace": "workspace settings", "branch": "branch settings", "trigger": "triggers",
+              "realtime_server": "realtime servers", "channel": "channels", "message": "messages"}
 ONE = {"functions": "function", "API endpoints": "API endpoint", "API groups": "API group", "tasks": "task",
        "tables": "table", "add-ons": "add-on", "tools": "tool", "agents": "agent", "MCP servers": "MCP server",
-       "realtime channels": "realtime channel", "workflow tests": "workflow test", "triggers": "trigger"}
+       "realtime channels": "realtime channel", "workflow tests": "workflow test", "triggers": "trigger",
+       "realtime servers": "realtime server", "channels": "channel", "messages": "message"}
 
 
 def check_folder(folder: Path) -> bool:
@@ -67,7 +69,7 @@ def demo(folder: str, no_lint: bool) -> None:
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
     from xanoctl.sync.manifest import DEMO
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     target = Path(folder)
     making = check_folder(target)
@@ -75,7 +77,7 @@ def demo(folder: str, no_lint: bool) -> None:
         click.echo(f"emulator: demo workspace at {emulator.base_url}", err=True)
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
-        result = run(config, list(KINDS), commit=False, force=False, progress=Progress(enabled=False), origin=DEMO)
+        result = run(config, list(EVERY), commit=False, force=False, progress=Progress(enabled=False), origin=DEMO)
         runtime = [] if no_lint else _run_the_workspace(config, target)
     if making:
         try:

@@ -14,7 +14,8 @@ from xanoctl.xano.client import XanoClient
 from xanoctl.config import Config, load_config
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.pull import PullResult, pull as run_pull
-from xanoctl.xano.remote import KINDS, normalize_kind
+from xanoctl.xano.kinds import EVERY, OTHER
+from xanoctl.xano.remote import normalize_kind
 
 MAX_LINES = 50
 
@@ -41,7 +42,7 @@ class Progress:
 
 def parse_kinds(values: tuple[str, ...]) -> list[str]:
     kinds = [normalize_kind(k) for value in values for k in value.split(",") if k.strip()]
-    return kinds or list(KINDS)
+    return kinds or list(EVERY)
 
 
 def run(config: Config, kinds: list[str], *, commit: bool, force: bool,
@@ -130,7 +131,8 @@ def _changes(result: PullResult, folder_label: str) -> list[str]:
 
 @click.command()
 @click.argument("kind_args", nargs=-1, metavar="[KIND]...")
-@click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(KINDS)}); repeatable.")
+@click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(EVERY)}; {OTHER}: every document of a type xanoctl "
+              "does not know); repeatable.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="Workspace folder (default: from xanoctl.yaml, else ./workspace).")
 @click.option("--commit", is_flag=True, help="Commit the pulled changes to git with a summary message.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")

@@ -9,7 +9,6 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
-from xanoctl.sync.identity import unmanaged_note
 from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
 
 COLOURS = {"modified locally": "green", "new locally": "green", "deleted locally": "green",
@@ -56,8 +55,6 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
                 facts.append(f"remote updated_at {item.remote_at}{pulled}")
             tail = f"  ({'; '.join(facts)})" if facts else ""
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
-    if report.unmanaged:
-        lines += ["", unmanaged_note(report.unmanaged.values())]
     for kind, reason in sorted(report.unreachable.items()):
         lines.append(f"note: {kind}: remote not checked: {reason}")
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
