@@ -57,18 +57,20 @@ import xanoctl.commands.pull
 from xanoctl.config import load_config
 from xanoctl.xano.client import XanoClient
 from xanoctl.sync.firstpull import FirstPull
-from xanoctl.sync.pull import KINDS, apply, complete, fetch_and_look, plan_pull
+from xanoctl.sync.pull import apply, complete, fetch_and_look, plan_pull, reached, unreached
+from xanoctl.xano.kinds import EVERY
 from xanoctl.sync.workspace import WorkspaceFolder
 marks.append(("imports", *now()))
 config = load_config(dir=sys.argv[1])
 with XanoClient.from_config(config) as client:
     target = WorkspaceFolder(config.dir)
-    kinds = list(KINDS)
+    kinds = list(EVERY)
     marks.append(("client", *now()))
     early = FirstPull.start(target, kinds, config.layout, client.aio.workspace, client.aio.branch)
     with early:
         remote, local = fetch_and_look(client, kinds, target, early)
-        remote = complete(client, kinds, remote, local.manifest)
+        kinds = reached(kinds, unreached(client, kinds, remote, local.manifest), remote, local.manifest)
+        remote = complete(client, kinds, [obj for obj in remote if obj.kind in kinds], local.manifest)
         marks.append(("fetch (all pages; files planned and written meanwhile)", *now()))
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
                                         False, config.layout, early)

@@ -186,3 +186,53 @@ def test_ev001_on_corpus_code_reports_exactly_the_variables_left_out_of_the_envi
         'SQUARE_ACCESS_TOKEN: "", SQUARE_ENVIRONMENT: "", SQUARE_LOCATION_ID: ""}\n}\n', encoding="utf-8")
     result = lint_paths([root], use_cache=False, select=["EV001"])
     assert sorted(f.message.split("`")[1] for f in result.findings) == ["$env.MUX_TOKEN_ID", "$env.MUX_TOKEN_SECRET"]
+
+
+SERVER = 'realtime_server chat {\n  canonical = "abc12345"\n  active = true\n}\n'
+CHANNEL = ('channel "rooms/{room_id}" {\n  realtime_server = "chat"\n  access = {anonymous: true, presence: false}\n'
+           '  input {\n    int room_id\n  }\n}\n')
+MESSAGE = '''message send {
+  realtime_server = "chat"
+  channel = "rooms/{room_id}"
+  deliver_to = "channel"
+  input {
+    text body
+  }
+  stack {
+    function.run "Users/Find" {
+      input = {user_id: $input.body|to_int}
+    } as $found
+  }
+  response = {body: $input.body, user: $found}
+}
+'''
+
+
+def test_realtime_v2_documents_name_their_server_and_channel_and_their_stacks_are_read(tmp_path):
+    files = {
+        "table/user.xs": USER, "function/Users/Find.xs": LOOKUP,
+        "realtime/server/chat/realtime_server.xs": SERVER,
+        "realtime/server/chat/channel/rooms/channel.xs": CHANNEL,
+        "realtime/server/chat/channel/lobby/channel.xs": CHANNEL.replace('"rooms/{room_id}"', "lobby").replace(
+            '"chat"', '"caht"'),
+        "realtime/server/chat/channel/rooms/message/send.xs": MESSAGE,
+        "realtime/server/chat/channel/rooms/message/other.xs": MESSAGE.replace("message send", "message other").replace(
+            'channel = "rooms/{room_id}"', 'channel = "room/{room_id}"').replace("$input.body|to_int", "$input.bdy"),
+        "realtime/server/chat/channel/rooms/trigger/gate.xs": 'channel_trigger gate {\n  realtime_server = "chat"\n'
+            '  channel = "rooms/{room_id}"\n  input {\n  }\n  stack {\n  }\n  actions = {join: true}\n}\n',
+        "realtime/server/chat/trigger/connect.xs": 'realtime_server_trigger connect {\n  realtime_server = "chats"\n'
+            '  input {\n  }\n  stack {\n  }\n  actions = {connect: true}\n}\n',
+    }
+    result = lint(tmp_path, files, ignore=["VR002"])  # (IN001 on: a message's stack reads its inputs)
+    assert sorted(messages(result, "XR003")) == [
+        '`channel = "room/{room_id}"`: no channel of that name in the workspace; did you mean `rooms/{room_id}`?',
+        '`realtime_server = "caht"`: no realtime server of that name in the workspace; did you mean `chat`?',
+        '`realtime_server = "chats"`: no realtime server of that name in the workspace; did you mean `chat`?',
+    ]
+    assert messages(result, "IN001") == ["`$input.bdy`: this message declares no input `bdy`; did you mean `body`?"]
+    graph = graph_of(tmp_path)
+    edges = {(edge.source, edge.target, edge.kind) for edge in graph.edges}
+    assert {("channel:rooms/{room_id}", "message:rooms/{room_id}:send", "triggers"),
+            ("channel:rooms/{room_id}", "channel_trigger:rooms/{room_id}:gate", "triggers"),
+            ("message:rooms/{room_id}:send", "function:Users/Find", "calls"),
+            ("channel:rooms/{room_id}", "realtime_server:chat", "uses")} <= edges

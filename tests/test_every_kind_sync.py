@@ -1,8 +1,10 @@
 """Every kind of document is code: add-ons, agents, tools, MCP servers, the triggers of tables,
 the workspace, agents, MCP servers and realtime channels, realtime channels and the workspace's
-own document go through pull, status, diff, push (object by object and ``--transaction``),
-rollback and compare in both layouts, against the emulator over HTTP; a kind the plan or the
-token cannot reach is reported and left as it was."""
+own document, and those without routes of their own (the workspace's error trigger, the branch's
+settings, the realtime v2 server with its channel, message and triggers, and a document of a type
+xanoctl does not know: a toolset) go through pull, status, diff, push (object by object and
+``--transaction``), rollback and compare in both layouts, against the emulator over HTTP; a kind
+the plan or the token cannot reach is reported and left as it was."""
 
 from __future__ import annotations
 
@@ -22,7 +24,12 @@ from xanoctl.emulator.testing import SOURCES, function_source  # noqa: E402
 # one object of each kind (the workspace's document is the workspace's one)
 NAMES = {"workspace": "Shop", "addon": "user_one", "tool": "Look up", "agent": "Helper", "mcp_server": "Tools",
          "realtime_channel": "room", "table_trigger": "user audit", "workspace_trigger": "on branch",
-         "agent_trigger": "helper hook", "mcp_server_trigger": "tools hook", "realtime_trigger": "room hook"}
+         "agent_trigger": "helper hook", "mcp_server_trigger": "tools hook", "realtime_trigger": "room hook",
+         # without routes of their own (the message and the triggers in the server "Chat", the channel's)
+         "error_trigger": "On Error", "branch": "v1", "realtime_server": "Chat", "channel": "rooms/{room_id}",
+         "message": "Send", "realtime_server_trigger": "on connect", "channel_trigger": "member gate",
+         "toolset": "Helpers"}
+SINGLE = ("workspace", "branch", "error_trigger")  # one per workspace (or branch)
 PATHS = {
     "readable": {"workspace": "workspace/Shop.xs", "addon": "addon/user_one.xs", "tool": "ai/tool/Look up.xs",
                  "agent": "ai/agent/Helper.xs", "mcp_server": "ai/mcp_server/Tools.xs",
@@ -30,14 +37,28 @@ PATHS = {
                  "workspace_trigger": "workspace/trigger/on branch.xs",
                  "agent_trigger": "ai/agent/trigger/helper hook.xs",
                  "mcp_server_trigger": "ai/mcp_server/trigger/tools hook.xs",
-                 "realtime_trigger": "realtime/trigger/room hook.xs"},
+                 "realtime_trigger": "realtime/trigger/room hook.xs",
+                 "error_trigger": "workspace/trigger/On Error.xs", "branch": "branch/v1.xs",
+                 "realtime_server": "realtime/server/Chat/realtime_server.xs",
+                 "channel": "realtime/server/Chat/channel/rooms_{room_id}/channel.xs",
+                 "message": "realtime/server/Chat/channel/rooms_{room_id}/message/Send.xs",
+                 "realtime_server_trigger": "realtime/server/Chat/trigger/on connect.xs",
+                 "channel_trigger": "realtime/server/Chat/channel/rooms_{room_id}/trigger/member gate.xs",
+                 "toolset": "toolset/Helpers.xs"},
     "official": {"workspace": "workspace/shop.xs", "addon": "addon/user_one.xs", "tool": "ai/tool/look_up.xs",
                  "agent": "ai/agent/helper.xs", "mcp_server": "ai/mcp_server/tools.xs",
                  "realtime_channel": "realtime/channel/room.xs", "table_trigger": "table/trigger/user_audit.xs",
                  "workspace_trigger": "workspace/trigger/on_branch.xs",
                  "agent_trigger": "ai/agent/trigger/helper_hook.xs",
                  "mcp_server_trigger": "ai/mcp_server/trigger/tools_hook.xs",
-                 "realtime_trigger": "realtime/trigger/room_hook.xs"},
+                 "realtime_trigger": "realtime/trigger/room_hook.xs",
+                 "error_trigger": "workspace/trigger/on_error.xs", "branch": "branch/v_1.xs",
+                 "realtime_server": "realtime/server/chat/chat.xs",
+                 "channel": "realtime/server/chat/channel/rooms_room_id/rooms_room_id.xs",
+                 "message": "realtime/server/chat/channel/rooms_room_id/message/send.xs",
+                 "realtime_server_trigger": "realtime/server/chat/trigger/on_connect.xs",
+                 "channel_trigger": "realtime/server/chat/channel/rooms_room_id/trigger/member_gate.xs",
+                 "toolset": "toolset/helpers.xs"},
 }
 
 
@@ -80,7 +101,7 @@ def test_pull_writes_every_kind_where_the_layout_puts_it_byte_for_byte(shop):
         assert (entry["kind"], entry["name"]) == (kind, name)
     assert all(state == "unchanged" for state in states(shop).values())
     again = shop.cli("pull").output
-    assert again.startswith("nothing changed: 13 objects up to date")
+    assert again.startswith("nothing changed: 21 objects up to date")
 
 
 def test_local_edits_of_every_kind_show_in_status_and_diff_and_push_sends_each(shop):
@@ -109,7 +130,7 @@ def test_push_transaction_sends_every_kind_in_one_import(shop):
     assert "pushed" in output.lower() or "updated" in output.lower()
     for kind, name in NAMES.items():
         assert shop.stored(kind, name).xanoscript == edits[kind], kind
-    # the dry-run and the import: two POSTs for the eleven documents
+    # the dry-run and the import: two POSTs for the nineteen documents
     assert shop.emu.state.stats.methods["POST"] - before == 2
     assert set(states(shop).values()) == {"unchanged"}
 
@@ -123,14 +144,14 @@ def test_remote_edits_of_every_kind_are_seen_pulled_and_rolled_back(shop):
     shop.cli("pull")
     assert all('"from the UI"' in shop.read(rel) for rel in shop.paths.values())
     shop.commit_all("pull the UI edits")
-    for kind in ("agent", "table_trigger", "workspace", "realtime_channel"):
+    for kind in ("agent", "table_trigger", "workspace", "realtime_channel", "message", "branch", "toolset"):
         shop.cli("rollback", f"workspace/{shop.paths[kind]}", "--to", "HEAD~1")
         assert shop.stored(kind, NAMES[kind]).xanoscript == originals[kind], kind
         assert shop.read(shop.paths[kind]) == originals[kind]
 
 
 def test_new_objects_of_every_kind_are_created_by_push(shop):
-    created = {kind: f"{name} two" for kind, name in NAMES.items() if kind != "workspace"}
+    created = {kind: f"{name} two" for kind, name in NAMES.items() if kind not in SINGLE}
     for kind, name in created.items():
         folder = shop.paths[kind].rsplit("/", 1)[0]
         shop.write(f"{folder}/{name}.xs", SOURCES[kind](name))
@@ -170,12 +191,17 @@ def test_a_kind_the_plan_lacks_is_reported_once_and_left_as_it_was(shop):
 def test_compare_names_a_change_of_each_kind(shop):
     shop.write(shop.paths["agent"], shop.read(shop.paths["agent"]).replace('{name: "Look up"}', '{name: "Other"}'))
     shop.write(shop.paths["table_trigger"], described(shop.read(shop.paths["table_trigger"]), "audit"))
+    shop.write(shop.paths["message"], shop.read(shop.paths["message"]).replace('"channel"', '"sender"'))
     result = shop.cli("compare", "rev:HEAD", "workspace", "--format", "json", code=None)
     report = json.loads(result.output)
     changed = {(item["kind"], item["name"]) for item in report["changed"]}
-    assert changed == {("agent", "Helper"), ("table_trigger", "user audit")}
+    assert changed == {("agent", "Helper"), ("table_trigger", "user audit"), ("message", "Send")}
     agent = next(item for item in report["changed"] if item["kind"] == "agent")
     assert "calls" in agent["aspects"]
+    only = json.loads(shop.cli("compare", "rev:HEAD", "workspace", "--format", "json", "--kind", "message",
+                               "--kind", "trigger", code=None).output)
+    assert {(item["kind"], item["name"]) for item in only["changed"]} == {("table_trigger", "user audit"),
+                                                                          ("message", "Send")}
 
 
 def test_an_official_cli_tree_holding_every_kind_is_adopted_where_it_lies(tmp_path):

@@ -24,7 +24,8 @@ from xanoctl.emulator.server import run_in_thread
 from xanoctl.emulator.testing import SOURCES, cli_env, function_source, query_source, snapshot
 from xanoctl.sync.firstpull import FirstPull
 from xanoctl.sync.manifest import Entry, _LINE, entry_line
-from xanoctl.sync.pull import KINDS, plan
+from xanoctl.sync.pull import plan
+from xanoctl.xano.remote import KINDS
 from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.workspace import WorkspaceFolder
 

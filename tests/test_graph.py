@@ -398,7 +398,8 @@ def test_demo_json_is_valid_and_answers_what_reaches_a_worker(demo):
     kinds = {n["kind"] for n in data["nodes"]}
     assert kinds == {"api_group", "function", "middleware", "query", "table", "task", "workflow_test", "workspace",
                      "addon", "tool", "agent", "mcp_server", "realtime_channel", "table_trigger", "workspace_trigger",
-                     "agent_trigger", "mcp_server_trigger", "realtime_trigger"}
+                     "agent_trigger", "mcp_server_trigger", "realtime_trigger", "branch", "error_trigger",
+                     "realtime_server", "channel", "message", "realtime_server_trigger", "channel_trigger"}
     missing = [n["id"] for n in data["nodes"] if n.get("missing")]
     # the planted XR001, XR003 (twice) and DB001: a call, a middleware, an agent and a table nothing defines
     assert missing == ["agent:Back office asistant", "function:Workers/Slack - Post Digest",
@@ -406,7 +407,12 @@ def test_demo_json_is_valid_and_answers_what_reaches_a_worker(demo):
     edges = {(e["from"], e["to"], e["kind"]) for e in data["edges"]}
     assert {("agent:Back office assistant", "tool:Sync agent people", "uses"),
             ("tool:Sync agent people", "function:Workers/FUB - Sync People", "calls"),
-            ("table:fub_person", "table_trigger:fub_person changes", "triggers")} <= edges
+            ("table:fub_person", "table_trigger:fub_person changes", "triggers"),
+            # a realtime v2 message runs when it is sent on its channel, and runs a function
+            ("channel:agents/{agent_id}", "message:agents/{agent_id}:request_sync", "triggers"),
+            ("message:agents/{agent_id}:request_sync", "function:Workers/Sync Jobs - Create", "calls"),
+            ("channel:agents/{agent_id}", "realtime_server:back_office_live", "uses"),
+            ("realtime_server:back_office_live", "realtime_server_trigger:live connections", "triggers")} <= edges
     lines = run(demo, "--callers", "Workers/FUB - Sync People").output.splitlines()
     assert "│   └── task:HubSpot - Sync Contacts  (runs, line 6)" in lines
     assert lines[-3:] == ["├── query:Worker Tests:POST:workers/fub-sync-people  (serves, line 11)",

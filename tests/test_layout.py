@@ -72,6 +72,18 @@ def test_declared_reads_each_documents_first_line():
     ("function/tasks/sync.xs", Declared("function", "Tasks/Sync"), "ws"),  # the official CLI
     ("api/shop/auth/login_POST.xs", Declared("query", "auth/login"), "ws"),
     ("ai/agent/trigger/t.xs", Declared("agent_trigger", "t"), "ws"),
+    # realtime v2, nested under the server (and channel) in both layouts, and the older folders
+    ("realtime/server/chat/chat.xs", Declared("realtime_server", "chat"), "ws"),
+    ("realtime/server/chat/channel/rooms_room_id/rooms_room_id.xs", Declared("channel", "rooms/{room_id}"), "ws"),
+    ("realtime/server/Chat/channel/rooms_{room_id}/channel.xs", Declared("channel", "rooms/{room_id}"), "ws"),
+    ("realtime/server/chat/channel/rooms_room_id/message/send.xs", Declared("message", "send"), "ws"),
+    ("realtime/server/chat/channel/rooms_room_id/trigger/gate.xs", Declared("channel_trigger", "gate"), "ws"),
+    ("realtime/server/chat/trigger/gate.xs", Declared("realtime_server_trigger", "gate"), "ws"),
+    ("realtime/server/trigger/gate.xs", Declared("realtime_server_trigger", "gate"), "ws"),
+    ("realtime/channel/trigger/gate.xs", Declared("channel_trigger", "gate"), "ws"),
+    ("workspace/trigger/on_error.xs", Declared("error_trigger", "On Error"), "ws"),
+    ("branch/v_1.xs", Declared("branch", "v1"), "ws"),
+    ("toolset/ops/tools.xs", Declared("toolset", "Ops/Tools"), "ws"),  # a type xanoctl does not know
     ("function/Tasks/Sync.xs", Declared("function", "Tasks/Sync"), "ws"),  # the readable layout
     ("function/functions/x.xs", Declared("function", "functions/x"), "ws"),  # a folder named as a kind's
     ("function/tasks/x.xs", Declared("function", "tasks/x"), "ws"),

@@ -55,11 +55,11 @@ OBJECTS = [
     ("query", "items", "GET", "shop api", in_group(query_source("items", "GET"), "shop api"), "api/shop_api_2/items_GET.xs"),
     ("task", "Task 0 - Stage Listings", None, None, task_source("Task 0 - Stage Listings", "Utils/noop"),
      "task/task_0_stage_listings.xs"),
+    # the branch's settings, a document without routes of its own (the official CLI's default folder)
+    ("branch", "v1", None, None, 'branch v1 {\n  color = "#fff3cd"\n  history = {function: false, query: 100}\n}',
+     "branch/v_1.xs"),
 ]
 OFFICIAL = {path for *_, path in OBJECTS}
-TRIGGER = ("branch/v1.xs",  # a kind xanoctl does not manage (a branch's settings), in the official tree
-           'branch v1 {\n  color = "#fff3cd"\n  history = {function: false, query: 100}\n'
-           '  guid = "TrigGuid"\n}')
 
 
 def guid_of(index: int) -> str:
@@ -110,13 +110,12 @@ def test_init_with_the_official_layout_then_pull_writes_the_official_paths_of_ev
         assert b'guid = "' in tree[path]  # the guid lines are kept, byte for byte
     assert {e["path"]: e["guid"] for e in shop.lock()["objects"]} == \
            {path: guid_of(index) for index, (*_, path) in enumerate(OBJECTS)}
-    assert shop.cli("pull").output.startswith("nothing changed: 14 objects up to date")
+    assert shop.cli("pull").output.startswith("nothing changed: 15 objects up to date")
     assert shop.cli("status", "--exit-code").exit_code == 0
 
 
 def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(world):
     shop = world
-    shop.write(*TRIGGER)
     before = official_tree(shop)
     result = shop.cli("pull", "--json")
     summary = json.loads(result.output)
@@ -125,15 +124,14 @@ def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(w
     after = shop.tree()
     assert {k: v for k, v in after.items() if k != "xanoctl.lock"} == before
     assert {e["path"] for e in shop.lock()["objects"]} == OFFICIAL
-    status = shop.cli("status", "--exit-code").output
-    assert "1 file of kinds xanoctl does not manage (branch) left alone" in status
+    shop.cli("status", "--exit-code")
     shop.commit_all("adopt the official tree")
 
-    # an edit in the official tree pushes to its object; the trigger is left alone
+    # an edit in the official tree pushes to its object, and to it only
     path = "function/utils/hub_spot_v_1_sync.xs"
     shop.write(path, edited(shop.read(path), "v2"))
     output = shop.cli("push").output
-    assert "pushed 1 object" in output and "(branch) left alone" in output
+    assert "pushed 1 object" in output and "left alone" not in output
     assert shop.remote()[("function", "Utils/HubSpot v1 Sync")] == shop.read(path)
     assert shop.cli("status", "--exit-code").exit_code == 0
 
@@ -149,7 +147,7 @@ def test_an_official_tree_is_adopted_in_place_then_status_push_and_rename_work(w
     assert not (shop.ws / path).exists()
     assert shop.read("function/utils/hub_spot_v_2_sync.xs") == shop.remote()[("function", "Utils/HubSpot v2 Sync")]
     assert shop.cli("status", "--exit-code").exit_code == 0
-    assert shop.read(TRIGGER[0]) == TRIGGER[1]
+    assert shop.read("branch/v_1.xs") == before["branch/v_1.xs"].decode("utf-8")
 
 
 def test_adopting_reports_each_file_as_already_on_disk(world):
@@ -158,7 +156,7 @@ def test_adopting_reports_each_file_as_already_on_disk(world):
     output = shop.cli("pull").output
     assert "  adopted  function/tasks/re_zen_onboarding_start_job.xs" in output
     assert "  adopted  api/shop_api/items_POST.xs" in output  # no api_group clause: its group from the folder
-    assert output.splitlines()[-1].startswith("pulled into workspace/: 14 added (")
+    assert output.splitlines()[-1].startswith("pulled into workspace/: 15 added (")
 
 
 @pytest.mark.parametrize("world", ["readable"], indirect=True)

@@ -384,7 +384,7 @@ def test_the_demo_pulls_and_lints_the_demo_workspace(cli, tmp_path):
     parts = dict(re.fullmatch(r"(\d+) (.+)", part).groups()[::-1] for part in count[2].split(", "))
     assert set(parts) == {"functions", "API endpoints", "tasks", "tables", "API groups", "middleware",
                           "workflow test", "triggers", "tools", "add-on", "agent", "MCP server", "realtime channel",
-                          "workspace settings"}
+                          "workspace settings", "branch settings", "realtime server", "channel", "message"}
     assert int(count[1]) == sum(int(n) for n in parts.values())
     assert not any(line.lstrip().startswith("added") for line in lines)
     assert lines[2].startswith("demo-ws/ai/agent/trigger/assistant connected.xs:3:11: XR003 error")  # by path

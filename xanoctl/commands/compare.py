@@ -8,9 +8,11 @@ import click
 
 from xanoctl.config import load_config
 from xanoctl.ui.output import format_option
+from xanoctl.xano.kinds import NAMES
 
-KINDS = ("function", "task", "query", "endpoint", "api_group", "table", "middleware", "addon", "agent", "tool",
-         "mcp_server", "trigger", "workflow_test")
+# every kind (xanoctl.xano.kinds), `endpoint` for `query`, and `trigger` for every kind of trigger
+KINDS = (*NAMES, "endpoint", "trigger")
+TRIGGERS = tuple(kind for kind in NAMES if kind.endswith("_trigger"))
 
 
 @click.command()
@@ -21,7 +23,7 @@ KINDS = ("function", "task", "query", "endpoint", "api_group", "table", "middlew
 @click.option("--diff", "with_diff", is_flag=True, help="Add a unified diff of each changed object.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
-              help="Only objects of this kind (repeatable; `endpoint` is `query`).")
+              help="Only objects of this kind (repeatable; `endpoint` is `query`, `trigger` every kind of trigger).")
 @click.option("--path", "prefix", default="", metavar="PREFIX",
               help="Only objects whose path in the workspace starts with PREFIX (function/Workers/).")
 @click.option("--ignore-whitespace", is_flag=True, help="A change of spacing or blank lines only is no change.")
@@ -52,7 +54,7 @@ def compare(a, b, fmt, with_diff, exit_code, kinds, prefix, ignore_whitespace, i
     from xanoctl.compare.match import Filters, compare as run
 
     config = load_config(instance=instance, workspace=workspace, dir=folder)
-    chosen = frozenset("query" if kind == "endpoint" else kind for kind in kinds)
+    chosen = frozenset(k for kind in kinds for k in ({"endpoint": ("query",), "trigger": TRIGGERS}.get(kind) or (kind,)))
     filters = Filters(chosen, prefix.lstrip("./") if prefix.startswith("./") else prefix, ignore_whitespace, with_diff)
     result = run(sides.load(a, config), sides.load(b, config), filters)
     render = {"text": report.as_text, "markdown": report.as_markdown, "json": report.as_json}[fmt]

@@ -25,8 +25,10 @@ IGNORE = "# made by `xanoctl demo`: a demo, kept out of git (delete this file to
 KIND_WORDS = {"function": "function", "query": "API endpoint", "api_group": "API group", "task": "task",
               "table": "table", "middleware": "middleware", "addon": "add-on", "tool": "tool", "agent": "agent",
               "mcp_server": "MCP server", "realtime_channel": "realtime channel", "workflow_test": "workflow test",
-              "workspace": "workspace settings", "trigger": "trigger"}
-MANY = {"middleware": "middleware", "workspace": "workspace settings"}  # the others: ui.words.plural
+              "workspace": "workspace settings", "branch": "branch settings", "trigger": "trigger",
+              "realtime_server": "realtime server", "channel": "channel", "message": "message"}
+MANY = {"middleware": "middleware", "workspace": "workspace settings",
+        "branch": "branch settings"}  # the others: ui.words.plural
 
 
 def check_folder(folder: Path) -> bool:
@@ -75,7 +77,7 @@ def demo(folder: str, no_lint: bool) -> None:
     from xanoctl.config import Config
     from xanoctl.emulator.server import run_in_thread
     from xanoctl.sync.manifest import DEMO
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     target = Path(folder)
     making = check_folder(target)
@@ -83,7 +85,7 @@ def demo(folder: str, no_lint: bool) -> None:
         notice(f"emulator: demo workspace at {emulator.base_url}")
         config = Config(instance=emulator.base_url, workspace=emulator.workspace_id, branch="", dir=target,
                         token=emulator.token)
-        result = run(config, list(KINDS), commit=False, force=False, origin=DEMO)
+        result = run(config, list(EVERY), commit=False, force=False, origin=DEMO)
         runs = None if no_lint else _run_the_workspace(config, target)
     if making:
         try:

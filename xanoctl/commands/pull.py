@@ -15,14 +15,15 @@ from xanoctl.ui.errors import warning
 from xanoctl.ui.colour import paint
 from xanoctl.ui.output import colour_on, emit, emit_json, format_option
 from xanoctl.ui.words import plural, some
-from xanoctl.xano.remote import KINDS, normalize_kind
+from xanoctl.xano.kinds import EVERY, OTHER
+from xanoctl.xano.remote import normalize_kind
 
 MAX_LINES = 50
 
 
 def parse_kinds(values: tuple[str, ...]) -> list[str]:
     kinds = [normalize_kind(k) for value in values for k in value.split(",") if k.strip()]
-    return kinds or list(KINDS)
+    return kinds or list(EVERY)
 
 
 def run(config: Config, kinds: list[str], *, commit: bool, force: bool, origin: str | None = None) -> PullResult:
@@ -124,7 +125,8 @@ def _changes(result: PullResult, folder_label: str, color: bool = False) -> list
 
 @click.command()
 @click.argument("kind_args", nargs=-1, metavar="[KIND]...")
-@click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(KINDS)}); repeatable.")
+@click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(EVERY)}; {OTHER}: every document of a type xanoctl "
+              "does not know); repeatable.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="Workspace folder (default: from xanoctl.yaml, else ./workspace).")
 @click.option("--commit", is_flag=True, help="Commit the pulled changes to git with a summary message.")
 @format_option("text", "json", help="text: what changed, file by file; json: the same facts (docs/json.md).")

@@ -8,7 +8,6 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
-from xanoctl.sync.identity import unmanaged_note
 from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
 from xanoctl.ui.output import colour_on, echo, format_option, print_json
 from xanoctl.ui.words import plural, some
@@ -57,8 +56,6 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
                 facts.append(f"remote updated_at {item.remote_at}{pulled}")
             tail = f"  ({'; '.join(facts)})" if facts else ""
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
-    if report.unmanaged:
-        lines += ["", unmanaged_note(report.unmanaged.values())]
     for kind, reason in sorted(report.unreachable.items()):
         lines.append(f"note: {kind}: remote not checked: {reason}")
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]

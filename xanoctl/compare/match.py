@@ -16,6 +16,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from xanoctl.xano.kinds import lookup
 from xanoctl.compare.objects import Obj, objects_of
 from xanoctl.compare.sides import Side
 from xanoctl.language import spacing
@@ -109,12 +110,8 @@ def compare(a: Side, b: Side, filters: Filters = Filters()) -> Comparison:
 def _kept_path(path: str, filters: Filters) -> bool:
     if filters.prefix and not path.startswith(filters.prefix):
         return False
-    if filters.kinds:
-        top = path.split("/")[0]
-        kind = {"api": "query"}.get(top, top)
-        if path.endswith("/api_group.xs"):
-            kind = "api_group"
-        return kind in filters.kinds or (top == "api" and "api_group" in filters.kinds and kind == "api_group")
+    if filters.kinds:  # a file of one of the kinds' folders (an unchanged file is not parsed)
+        return any(path.startswith(lookup(kind).folder + "/") for kind in filters.kinds)
     return True
 
 
@@ -156,7 +153,7 @@ def _pairs(objs_a: list[Obj], objs_b: list[Obj], out: Comparison) -> list[tuple[
 def describe(a: Obj, b: Obj, filters: Filters) -> Change | None:
     """What changed from ``a`` to ``b``, or None when nothing did (a rename alone is reported
     apart)."""
-    text_a = _renamed(a, b) if a.key != b.key else a.text
+    text_a = _renamed(a, b) if a.key != b.key or a.name != b.name else a.text
     lines_a, lines_b = _lines(text_a, filters.ignore_whitespace), _lines(b.text, filters.ignore_whitespace)
     if lines_a == lines_b:
         return None
@@ -277,7 +274,7 @@ def _renamed(a: Obj, b: Obj) -> str:
     no change of code."""
     for old, new in ((f'"{a.name}"', f'"{b.name}"'), (f" {a.name} ", f" {b.name} ")):
         head, sep, tail = a.text.partition(old)
-        if sep and f"{a.kind} " in head.rsplit("\n", 1)[-1]:
+        if sep and (head.rsplit("\n", 1)[-1] + sep).lstrip().startswith(f"{a.kind} "):  # in the header line
             return head + new + tail
     return a.text
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xanoctl.lint.facts import FileResult
-from xanoctl.xano.kinds import FOLDERS
+from xanoctl.xano.kinds import FOLDERS, lookup
 
 # folder -> kind, the deepest folders first (`table/trigger/` before `table/`); `api/` holds endpoints
 _BY_FOLDER = sorted(((folder, kind) for kind, folder in FOLDERS.items() if kind != "api_group"),
@@ -34,9 +34,12 @@ class Obj:
     @property
     def key(self) -> tuple:
         """What identifies the object without a guid: kind and name; an endpoint by API group,
-        verb and path."""
+        verb and path; a document a workspace (a branch) holds one of by its kind alone (two
+        branches' settings differ by their labels)."""
         if self.kind == "query":
             return (self.kind, self.group or "", self.verb or "", self.name)
+        if lookup(self.kind).single:
+            return (self.kind,)
         return (self.kind, self.name)
 
     @property

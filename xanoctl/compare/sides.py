@@ -203,6 +203,7 @@ def parse_live(spec: str, config: Config) -> tuple[int, str]:
 
 def live(spec: str, config: Config) -> Side:
     from xanoctl.xano.client import XanoClient
+    from xanoctl.xano.kinds import EVERY
     from xanoctl.xano.remote import WORKSPACE_KINDS
     from xanoctl.sync.paths import Placement, assign_paths
 
@@ -214,8 +215,8 @@ def live(spec: str, config: Config) -> Side:
             if branch not in labels:
                 raise UsageError(f"{spec}: workspace {workspace} has no branch {branch!r} "
                                  f"(its branches: {', '.join(labels) or 'none'})")
-        objects = client.fetch_all()
-    placements = [Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in objects]
+        objects = client.fetch_all(EVERY)
+    placements = [Placement.of(obj) for obj in objects]
     paths = assign_paths(placements)
     side = Side(spec)
     for obj in objects:

@@ -24,6 +24,7 @@ from xanoctl.emulator import multidoc as imports
 from xanoctl.emulator import public, runs
 from xanoctl.emulator.faults import FaultSpecError
 from xanoctl.emulator.state import READ, UPDATE, EmulatorState
+from xanoctl.language.environment import without_env
 from xanoctl.xano.kinds import BY_COLLECTION, NAMES
 from xanoctl.emulator.store import (ApiError, Branch, StoredObject, format_time, input_error, new_canonical,
                                     not_found)
@@ -37,7 +38,7 @@ SORTS = ("created_at", "updated_at", "name")
 COLLECTIONS = BY_COLLECTION  # collection -> kind (endpoints have their own routes)
 MULTIDOC_ORDER = tuple(kind for kind in NAMES if kind != "query")  # endpoints follow their group
 EMPTY_LISTS = ("release", "tenant", "static_host")  # the official CLI's `release list`, `tenant list`...
-CANONICAL_KINDS = ("api_group", "agent", "mcp_server")  # the container kinds Xano gives a canonical
+CANONICAL_KINDS = imports.CANONICAL_KINDS  # the container kinds Xano gives a canonical
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
@@ -347,13 +348,14 @@ class MetaApi:
         with self.state.lock:
             branch = self.state.store.branch(_int(request, "wid"), request.query_params.get("branch"))
             docs: list[str] = []
-            for kind in MULTIDOC_ORDER:
+            others = sorted(kind for kind in branch.objects if kind not in MULTIDOC_ORDER and kind != "query")
+            for kind in (*MULTIDOC_ORDER, *others):  # a type xanoctl does not know after all
                 if kind in self.state.options.absent_kinds:
                     continue
                 for obj in sorted(branch.objects[kind].values(), key=lambda o: o.id):
                     source = _source(obj, include_draft)
                     # the workspace's environment only when asked for (it holds secrets)
-                    docs.append(source if kind != "workspace" or env else imports.with_env(source, ""))
+                    docs.append(source if kind != "workspace" or env else without_env(source))
                     if kind == "api_group":
                         endpoints = [e for e in branch.objects["query"].values() if e.group_id == obj.id]
                         docs.extend(_source(e, include_draft) for e in sorted(endpoints, key=lambda o: o.id))

@@ -17,7 +17,12 @@ database's (:mod:`xanoctl.emulator.store`). As the official CLI's source shows X
 and the workspace's own document under the fixed name ``workspace`` whatever it is called; that
 document is the workspace's one (matched whatever its name, never deleted), and its ``env``
 clause is imported only with ``env=true`` (the stored environment stays otherwise) and exported
-only with ``env=true``.
+only with ``env=true``. The other kinds Xano keeps one of are matched the same way: a branch's
+settings document (``branch <label>``: the branch imported into, never deleted) and the
+workspace's error trigger. A realtime v2 document is matched by its name within its server and
+channel (its ``realtime_server`` and ``channel`` clauses: message names repeat from one channel to
+the next); a new realtime server gets a canonical, as an API group does. A document of a type
+xanoctl does not know is stored and exported as it is, like any other.
 """
 
 from __future__ import annotations
@@ -29,10 +34,13 @@ from typing import Any, Mapping
 
 from xanoctl.emulator.documents import Header, comparable, header_of, parse, with_canonical
 from xanoctl.emulator.store import ApiError, Branch, Store, StoredObject, input_error, new_canonical
-from xanoctl.xano.kinds import NAMES
+from xanoctl.language.environment import env_clause, with_env
+from xanoctl.xano.kinds import NAMES, lookup, rank
+from xanoctl.xano.remote import parents_in
 
 SEPARATOR = "\n---\n"
 KIND_ORDER = NAMES
+CANONICAL_KINDS = ("api_group", "agent", "mcp_server", "realtime_server")  # the containers Xano gives a canonical
 FLAGS = ("delete", "env", "records", "transaction", "truncate", "partial")
 PUSH_DISABLED = ("Push is disabled for this workspace. Enable 'Allow Push' in Workspace Settings, or use sandbox "
                  "commands instead: xano sandbox push, xano sandbox impersonate")
@@ -77,6 +85,7 @@ class Doc:
     verb: str | None = None
     group: str | None = None  # an endpoint's api_group
     guid: str | None = None
+    parents: tuple[str, ...] = ()  # a realtime v2 document's server and channel
     header: Header | None = None
     error: ApiError | None = None
     target: StoredObject | None = None
@@ -122,12 +131,13 @@ def resolve(store: Store, branch: Branch, body: str, flags: Flags) -> Import:
     groups = {g.name: g for g in branch.objects["api_group"].values()}
     seen: dict[tuple[Any, ...], Doc] = {}
     for doc in docs:
-        if doc.error is not None and doc.header is None and doc.kind not in KIND_ORDER:
+        if doc.error is not None and doc.header is None:
             continue
         doc.target = _target(store, branch, doc, groups)
         if doc.kind == "query" and doc.group not in groups and doc.group not in payload_groups:
             doc.fail(_exception(f"api group {doc.group!r} not found"))
-        key = ("guid", doc.kind, doc.guid) if doc.guid else ("name", doc.kind, doc.group, doc.name, doc.verb)
+        key = ("guid", doc.kind, doc.guid) if doc.guid else ("name", doc.kind, doc.group, doc.parents, doc.name,
+                                                              doc.verb)
         if doc.target is not None:
             key = ("id", doc.kind, doc.target.id)
         if key in seen:
@@ -144,9 +154,9 @@ def resolve(store: Store, branch: Branch, body: str, flags: Flags) -> Import:
     result = Import(docs)
     if flags.delete:
         kept = {(doc.kind, doc.target.id) for doc in docs if doc.target is not None}
-        for kind in KIND_ORDER:
-            if kind == "workspace":
-                continue  # the workspace keeps its document
+        for kind in sorted(branch.objects, key=lambda k: (rank(k), k)):
+            if lookup(kind).kept:
+                continue  # the workspace keeps its document, the branch its own
             for obj in sorted(branch.objects[kind].values(), key=lambda o: o.id):
                 if (kind, obj.id) in kept:
                     continue
@@ -203,6 +213,8 @@ def apply(store: Store, branch: Branch, plan: Import, flags: Flags) -> dict[str,
             for kind, items in objects.items():
                 branch.objects[kind].clear()
                 branch.objects[kind].update(items)
+            for kind in [kind for kind in branch.objects if kind not in objects]:  # a type the import brought
+                del branch.objects[kind]
         raise
     guid_map.sort(key=lambda entry: entry.pop("_index"))
     return {"guid_map": guid_map}
@@ -221,8 +233,7 @@ def _read(index: int, text: str) -> Doc:
         doc.fail(exc)
         return doc
     doc.kind, doc.name, doc.verb, doc.guid = doc.header.kind, doc.header.name, doc.header.verb, document.guid
-    if doc.kind not in KIND_ORDER:
-        doc.fail(_exception(f"the emulator does not import {doc.kind} documents"))
+    doc.parents = parents_in(doc.kind, text)
     if doc.kind == "query":
         value = document.value("api_group")
         doc.group = getattr(value, "value", None) if value is not None else None
@@ -260,13 +271,13 @@ def _target(store: Store, branch: Branch, doc: Doc, groups: dict[str, StoredObje
         for obj in objects.values():
             if obj.guid == doc.guid:
                 return obj
-    if doc.kind == "workspace":  # the workspace has one, whatever it is called
+    if lookup(doc.kind).single:  # the workspace (the branch) has one, whatever it is called
         return min(objects.values(), key=lambda o: o.id, default=None)
     group = groups.get(doc.group or "") if doc.kind == "query" else None
     if doc.kind == "query" and group is None:
         return None
     for obj in sorted(objects.values(), key=lambda o: o.id):
-        if obj.name != doc.name:
+        if obj.name != doc.name or (doc.parents and parents_in(doc.kind, obj.xanoscript) != doc.parents):
             continue
         if doc.kind == "query" and (obj.group_id != group.id or obj.verb != doc.verb):  # type: ignore[union-attr]
             continue
@@ -284,7 +295,7 @@ def _import(store: Store, branch: Branch, doc: Doc, env: bool = False) -> dict[s
         group_id = next(g.id for g in branch.objects["api_group"].values() if g.name == doc.group)
     if doc.action == "create":
         fields = dict(header.fields)
-        if doc.kind in ("api_group", "agent", "mcp_server") and not fields.get("canonical"):
+        if doc.kind in CANONICAL_KINDS and not fields.get("canonical"):
             fields["canonical"] = new_canonical()
             doc.text = with_canonical(doc.text, fields["canonical"])
         guid = doc.guid if doc.guid and not _guid_taken(branch, doc.guid) else None
@@ -299,7 +310,7 @@ def _import(store: Store, branch: Branch, doc: Doc, env: bool = False) -> dict[s
     entry: dict[str, Any] = {"_index": doc.index, "type": doc.kind, "name": obj.name, "guid": obj.guid}
     if doc.kind == "query":
         entry.update(verb=obj.verb, api_group=doc.group)
-    if doc.kind in ("api_group", "agent", "mcp_server"):
+    if doc.kind in CANONICAL_KINDS:
         entry["canonical"] = obj.fields.get("canonical", "")
     return entry
 
@@ -314,59 +325,12 @@ def _same(doc: Doc, flags: Flags) -> bool:
     return comparable(doc.target.xanoscript) == comparable(doc.text)
 
 
-_ENV_START = re.compile(r"^  env\s*=", re.MULTILINE)
-
-
-def _env_span(text: str) -> tuple[int, int] | None:
-    """Where the top-level ``env = ...`` clause of a workspace document stands (its lines)."""
-    found = _ENV_START.search(text)
-    if found is None:
-        return None
-    depth, index = 0, found.end()
-    while index < len(text):
-        char = text[index]
-        if char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-        elif char == '"':
-            index = text.find('"', index + 1)
-            while index > 0 and text[index - 1] == "\\":
-                index = text.find('"', index + 1)
-            if index < 0:
-                return None
-        elif char == "\n" and depth <= 0:
-            break
-        index += 1
-    return found.start(), min(index + 1, len(text))
-
-
-def env_clause(text: str) -> str:
-    """The ``env = ...`` clause of a workspace document (its lines), or ``""``."""
-    span = _env_span(text)
-    return text[span[0]:span[1]] if span else ""
-
-
-def with_env(text: str, clause: str) -> str:
-    """A workspace document with its ``env`` clause replaced by ``clause`` (``""``: without
-    one; a new clause goes after the header line)."""
-    span = _env_span(text)
-    if span is not None:
-        return text[:span[0]] + clause + text[span[1]:]
-    if not clause:
-        return text
-    first = text.find("{\n")
-    if first < 0:
-        return text
-    return text[:first + 2] + (clause if clause.endswith("\n") else clause + "\n") + text[first + 2:]
-
-
 def _guid_taken(branch: Branch, guid: str) -> bool:
     return any(obj.guid == guid for objects in branch.objects.values() for obj in objects.values())
 
 
 def _rank(kind: str) -> int:
-    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    return rank(kind)
 
 
 def _obj_op_name(obj: StoredObject) -> str:

@@ -9,7 +9,10 @@ XanoScript until the next published update.
 Tables belong to the workspace, not to a branch (:data:`xanoctl.xano.remote.WORKSPACE_KINDS`):
 every branch of a workspace holds the very same dict of them, so a table created, changed or
 deleted through any branch is the live database's, seen from every branch; the other kinds are
-copied when a branch is made and stay the branch's own.
+copied when a branch is made and stay the branch's own. A branch's own settings document
+(``branch <label> {...}``), when it has one, follows it: a branch made from it gets a copy under
+its own label (and color), and a branch's new label or color shows in it. Documents of a type
+xanoctl does not know (one a multidoc import brings) are kept by their keyword, per branch.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
@@ -121,6 +125,19 @@ def stable_guid(*parts: object) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii")[:27]
 
 
+_BRANCH_HEADER = re.compile(r'^([ \t]*branch[ \t]+)("(?:[^"\\\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
+_COLOR = re.compile(r'^([ \t]*color[ \t]*=[ \t]*)"[^"\n]*"', re.MULTILINE)
+
+
+def branch_settings(text: str, label: str, color: str | None = None) -> str:
+    """A branch's settings document under another label (and ``color``, when given)."""
+    name = label if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label) else json.dumps(label)
+    text = _BRANCH_HEADER.sub(lambda m: m.group(1) + name, text, count=1)
+    if color is not None:
+        text = _COLOR.sub(lambda m: m.group(1) + json.dumps(color), text, count=1)
+    return text
+
+
 def _wall_clock_ms() -> int:
     return int(time.time() * 1000)
 
@@ -174,7 +191,9 @@ class Store:
                 continue
             for obj in objects.values():
                 copy = StoredObject(**{**asdict(obj), "id": self._new_id(kind)})
-                branch.objects[kind][copy.id] = copy
+                if kind == "branch":  # the branch's own settings, under its own label
+                    copy.name, copy.xanoscript = label, branch_settings(copy.xanoscript, label, color or None)
+                branch.objects.setdefault(kind, {})[copy.id] = copy
         # endpoints follow their group's new id
         group_ids = {old.id: new.id for old, new in zip(origin.objects["api_group"].values(),
                                                         branch.objects["api_group"].values())}
@@ -202,6 +221,9 @@ class Store:
             branch.description = description
         if color is not None:
             branch.color = color
+        for settings in branch.objects.get("branch", {}).values():  # its settings document shows them
+            settings.name = branch.label
+            settings.xanoscript = branch_settings(settings.xanoscript, branch.label, color)
         return branch
 
     def set_live(self, wid: int, label: str) -> Branch:
@@ -270,7 +292,7 @@ class Store:
                            description=description or "", tags=list(tags), verb=verb.upper() if verb else None,
                            group_id=group_id if kind == "query" else None, fields=dict(fields or {}))
         obj.fields.pop("schedule", None)  # the API never shows a schedule
-        branch.objects[kind][ident] = obj
+        branch.objects.setdefault(kind, {})[ident] = obj
         return obj
 
     def replace(self, obj: StoredObject, *, name: str, xanoscript: str, verb: str | None, description: str | None,
@@ -332,7 +354,7 @@ class Store:
                 objects = {kind: {} for kind in KINDS}
                 for kind, items in braw.get("objects", {}).items():
                     for key, item in items.items():
-                        objects[kind][int(key)] = StoredObject(**item)
+                        objects.setdefault(kind, {})[int(key)] = StoredObject(**item)
                 branches[label] = Branch(**{**braw, "objects": objects})
             workspace = Workspace(int(raw["id"]), raw["name"], raw.get("description", ""), branches)
             for kind in WORKSPACE_KINDS:

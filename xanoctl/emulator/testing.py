@@ -113,12 +113,57 @@ def realtime_trigger_source(name: str, channel: str = "room") -> str:
                     "{message: true, join: true}")
 
 
+def error_trigger_source(name: str, function: str = "Utils/noop") -> str:
+    return (f"error_trigger {q(name)} {{\n  input {{\n    json error\n  }}\n\n  stack {{\n"
+            f"    function.run {q(function)} {{\n      input = {{user_id: 0}}\n    }} as $logged\n  }}\n}}")
+
+
+def branch_source(name: str) -> str:
+    return (f"branch {q(name)} {{\n  color = \"#fff3cd\"\n  history = {{\n    function: false\n    query   : 100\n"
+            "  }\n}")
+
+
+def realtime_server_source(name: str) -> str:
+    return f"realtime_server {q(name)} {{\n  canonical = \"rt123456\"\n  active = true\n}}"
+
+
+def channel_source(name: str, server: str = "Chat") -> str:
+    return (f"channel {q(name)} {{\n  realtime_server = {q(server)}\n  access = {{anonymous: true, presence: false}}\n"
+            "  publish = {who: \"anyone\", direct: false}\n  input {\n    int room_id\n  }\n}")
+
+
+def message_source(name: str, channel: str = "rooms/{room_id}", server: str = "Chat") -> str:
+    return (f"message {q(name)} {{\n  realtime_server = {q(server)}\n  channel = {q(channel)}\n"
+            "  deliver_to = \"channel\"\n  input {\n    text body\n  }\n\n  stack {\n"
+            "    var $sent_at {\n      value = now\n    }\n  }\n\n"
+            "  response = {body: $input.body, sent_at: $sent_at}\n}")
+
+
+def realtime_server_trigger_source(name: str, server: str = "Chat") -> str:
+    return _trigger("realtime_server_trigger", name, f"  realtime_server = {q(server)}\n", "    json client\n",
+                    "{connect: true, disconnect: true}")
+
+
+def channel_trigger_source(name: str, channel: str = "rooms/{room_id}", server: str = "Chat") -> str:
+    return _trigger("channel_trigger", name, f"  realtime_server = {q(server)}\n  channel = {q(channel)}\n",
+                    "    text channel\n    json payload\n", "{join: true}")
+
+
+def other_source(name: str, keyword: str = "toolset") -> str:
+    """A document of a type xanoctl does not know (Xano's toolsets are not in its table of kinds)."""
+    return f"{keyword} {q(name)} {{\n  description = \"Tools for the helpers\"\n  tools = [{{name: \"Look up\"}}]\n}}"
+
+
 SOURCES = {"function": function_source, "task": task_source, "api_group": group_source, "table": table_source,
            "middleware": middleware_source, "workflow_test": workflow_test_source, "workspace": workspace_source,
            "addon": addon_source, "tool": tool_source, "agent": agent_source, "mcp_server": mcp_server_source,
            "realtime_channel": realtime_channel_source, "table_trigger": table_trigger_source,
            "workspace_trigger": workspace_trigger_source, "agent_trigger": agent_trigger_source,
-           "mcp_server_trigger": mcp_server_trigger_source, "realtime_trigger": realtime_trigger_source}
+           "mcp_server_trigger": mcp_server_trigger_source, "realtime_trigger": realtime_trigger_source,
+           "error_trigger": error_trigger_source, "branch": branch_source, "realtime_server": realtime_server_source,
+           "channel": channel_source, "message": message_source,
+           "realtime_server_trigger": realtime_server_trigger_source, "channel_trigger": channel_trigger_source,
+           "toolset": other_source}
 
 
 def cli_env(emulator: RunningEmulator, *, token: str | None = None, tmp: Path | None = None,

@@ -16,7 +16,10 @@ agent, tool,                                        ``ai/agent/``, ``ai/tool/``,
 mcp_server                                          ``ai/mcp_server/``              ``mcp_servers/``
 ==================  ==============================  ==============================  =====================
 
-(and their triggers, realtime channels, workflow tests, workspace triggers: see ``_FOLDERS``).
+(and their triggers, realtime channels, workflow tests, workspace triggers, the realtime v2
+documents nested under their server, ``realtime/server/<server>/channel/<channel>/message/``...:
+see ``_FOLDERS``; a document type not listed there: its keyword's folder, as the official CLI's
+pull writes it).
 The folder of a file's workspace is therefore read back from its path and its declaration:
 the folder above the kind's folder, once the folders its name gives (``Tasks/`` of
 ``Tasks/Sync``, as many as the name has, or none as in an export) are set aside. Nothing rests
@@ -60,12 +63,20 @@ _FOLDERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "mcp_server_trigger": (("ai", "mcp_server", "trigger"), ("mcp_servers", "triggers"), ("mcp_server_trigger",)),
     "realtime_channel": (("realtime", "channel"), ("realtime_channels",), ("realtime_channel",)),
     "realtime_trigger": (("realtime", "trigger"), ("realtime_channels", "triggers"), ("realtime_trigger",)),
-    "channel_trigger": (("realtime", "channel", "trigger"), ("realtime_channels", "triggers")),
-    "realtime_server_trigger": (("realtime", "server", "trigger"),),
+    # realtime v2: nested under their server (and channel) by the official CLI's pull and the
+    # readable layout; the folders of its earlier pulls; the ``<keyword>/`` of Xano's examples
+    "realtime_server": (("realtime", "server", _ANY), ("realtime_server",)),
+    "channel": (("realtime", "server", _ANY, "channel", _ANY), ("channel",)),
+    "message": (("realtime", "server", _ANY, "channel", _ANY, "message"), ("message",)),
+    "channel_trigger": (("realtime", "server", _ANY, "channel", _ANY, "trigger"), ("realtime", "channel", "trigger"),
+                        ("realtime", "channel_trigger"), ("realtime_channels", "triggers"), ("channel_trigger",)),
+    "realtime_server_trigger": (("realtime", "server", _ANY, "trigger"), ("realtime", "server", "trigger"),
+                                ("realtime", "server_trigger"), ("realtime_server_trigger",)),
     "workflow_test": (("workflow_test",), ("workflow_tests",)),
     "workspace_trigger": (("workspace", "trigger"), ("triggers",), ("workspace_trigger",)),
-    "error_trigger": (("workspace", "trigger"), ("triggers",)),
+    "error_trigger": (("workspace", "trigger"), ("triggers",), ("error_trigger",)),
     "workspace": (("workspace",),),
+    "branch": (("branch",),),
 }
 
 # every folder name that starts a kind's folder in some layout (for a look at names alone)

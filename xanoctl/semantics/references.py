@@ -2,9 +2,11 @@
 calls, and the tables it reads and writes.
 
 One walk of the live statements (disabled ones never run) and of the settings that name objects
-(``middleware``, ``addon``, ``join``, the ``tools`` of agents and MCP servers, and what a
-trigger fires on: a table trigger's ``table``, an agent trigger's ``agent``, an MCP server
-trigger's ``mcp_server``, a realtime trigger's ``channel``). The graph, the comparisons and the
+(``middleware``, ``addon``, ``join``, the ``tools`` of agents and MCP servers, what a trigger
+fires on: a table trigger's ``table``, an agent trigger's ``agent``, an MCP server trigger's
+``mcp_server``, a realtime trigger's ``channel``; and what a realtime v2 document belongs to: a
+channel's ``realtime_server``, a message's and a channel trigger's server and ``channel``, a
+server trigger's server). The graph, the comparisons and the
 cross-reference and table rules all read these references; none walks the statements again.
 
 >>> from xanoctl.language.parser import parse_document
@@ -29,6 +31,16 @@ TRIGGERED_BY = {
     "realtime_trigger": ("channel", "realtime_channel"),
 }
 
+# a realtime v2 document's kind -> its settings naming what it belongs to: (setting, the kind it
+# names, mode): ``on`` what runs it (a message runs when a client sends it on its channel, a
+# trigger on its channel's or server's events), ``in`` the server it is part of
+PARENTS = {
+    "channel": (("realtime_server", "realtime_server", "in"),),
+    "message": (("realtime_server", "realtime_server", "in"), ("channel", "channel", "on")),
+    "channel_trigger": (("realtime_server", "realtime_server", "in"), ("channel", "channel", "on")),
+    "realtime_server_trigger": (("realtime_server", "realtime_server", "on"),),
+}
+
 # calling statements -> the kind of object they name
 CALLS = {
     "function.run": "function",
@@ -50,12 +62,14 @@ WRITES = frozenset({"db.add", "db.edit", "db.patch", "db.add_or_edit", "db.del",
 
 class Reference(NamedTuple):  # a tuple: thousands of them go through the cache
     """One name of another object. ``kind``: function, task, tool, trigger, middleware, addon,
-    workflow_test, query (``api.call``), agent, mcp_server, realtime_channel or table. ``mode``:
-    ``call`` (runs it), ``read`` or ``write`` (a table), ``uses`` (middleware of the document, an
-    agent's tools), ``on`` (what a trigger fires on: its table, agent, MCP server or channel).
-    ``via``: the statement kind or the setting that names it (``function.run``, ``db.query``,
-    ``join``, ``addon``, ``middleware``, ``tools``, ``table``, ``agent``, ``mcp_server``,
-    ``channel``). ``name`` is exactly as written (``""`` when empty);
+    workflow_test, query (``api.call``), agent, mcp_server, realtime_channel, realtime_server,
+    channel or table. ``mode``: ``call`` (runs it), ``read`` or ``write`` (a table), ``uses``
+    (middleware of the document, an agent's tools), ``on`` (what a trigger fires on: its table,
+    agent, MCP server, channel or realtime server; the channel a message is sent on), ``in`` (the
+    realtime server a channel, a message or a channel trigger is part of). ``via``: the statement
+    kind or the setting that names it (``function.run``, ``db.query``, ``join``, ``addon``,
+    ``middleware``, ``tools``, ``table``, ``agent``, ``mcp_server``, ``channel``,
+    ``realtime_server``). ``name`` is exactly as written (``""`` when empty);
     ``verb`` and ``group`` (its ``api_group``) only for ``api.call``. ``pos`` is where the name
     stands: (line, column, end_line, end_column), a plain tuple (a model Pos, a named tuple, costs
     ten times as much to pickle)."""
@@ -91,6 +105,11 @@ def references(doc: Document, live: Iterable[Statement] | None = None) -> list[R
         if owner is not None:
             found.append(Reference(kind, channel_name(owner[0]) if kind == "realtime_channel" else owner[0],
                                    "on", setting, owner[1]))
+    elif doc.kind in PARENTS:
+        for setting, kind, mode in PARENTS[doc.kind]:
+            owner = _text(doc.value(setting))
+            if owner is not None:
+                found.append(Reference(kind, owner[0], mode, setting, owner[1]))
     for stmt in document_statements(doc) if live is None else live:
         if stmt.kind in CALLS or stmt.kind.startswith("db."):  # what names another object
             found.extend(_statement(stmt))

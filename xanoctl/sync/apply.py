@@ -40,6 +40,8 @@ def after_of(obj: RemoteObject) -> dict[str, Any]:
     after = {"id": obj.id, "guid": obj.guid, "updated_at": obj.updated_at, "name": obj.name}
     if obj.kind == "query":
         after["group_id"] = obj.group_id
+    if obj.parents:
+        after["parents"] = list(obj.parents)
     return after
 
 

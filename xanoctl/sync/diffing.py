@@ -26,7 +26,7 @@ from deepdiff import DeepDiff
 
 from xanoctl.language import spacing
 from xanoctl.sync.context import Context
-from xanoctl.sync.localscan import LocalFile, scan, selected, selection
+from xanoctl.sync.localscan import LocalFile, as_pushed, scan, selected, selection
 from xanoctl.sync.manifest import Entry, instance_origin, sha256_bytes, shared
 from xanoctl.sync.paths import EXT, Placement, planned_path
 from xanoctl.xano.remote import RemoteObject, parse_timestamp
@@ -116,14 +116,14 @@ def _bases_from_remote(ctx: Context, unknown: list[tuple[FileDiff, Entry]]) -> N
 def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
     from xanoctl.xano.client import XanoClient
     from xanoctl.sync.pull import check_manifest, fetch
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     prefixes = selection(ctx.folder, list(paths))
     files = scan(ctx.folder, ctx.manifest, prefixes, ctx.store)
     with XanoClient.from_config(ctx.config) as client:
         check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
                        instance_origin(client.aio.base_url))
-        fetched = fetch(client, KINDS, ctx.manifest)
+        fetched = fetch(client, EVERY, ctx.manifest)
         remote = {obj.key: obj for obj in fetched}
     report = DiffReport()
     for item in files:
@@ -139,24 +139,25 @@ def against_remote(ctx: Context, paths: Sequence[str] = ()) -> DiffReport:
                         metadata=metadata_changes(item.entry, obj))
         if obj is not None and obj.xanoscript is None:
             diff.note = f"Xano cannot render its XanoScript: {obj.xanoscript_error}"
-        if diff.differs and not _spacing_only(diff):
+        if diff.differs and not _spacing_only(diff, item.entry.kind):
             report.diffs.append(diff)
     if prefixes is None:
         known = set(ctx.manifest.entries)
         for obj in remote.values():
             if obj.key not in known and obj.xanoscript is not None:
-                where = planned_path(Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name),
-                                     ctx.config.layout)
+                where = planned_path(Placement.of(obj), ctx.config.layout)
                 label = obj.label() + (SHARED if shared(obj.kind, ctx.manifest.branch) else "")
                 report.diffs.append(FileDiff(where, label, obj.xanoscript.encode("utf-8"), None, "remote",
                                              note="new remotely: not in xanoctl.lock (pull to get it)"))
     return report
 
 
-def _spacing_only(diff: FileDiff) -> bool:
-    """The two sides hold the same object: they differ only in spacing Xano does not keep."""
-    return (diff.old is not None and diff.new is not None and not diff.metadata and not diff.note
-            and spacing.same(diff.old, diff.new))
+def _spacing_only(diff: FileDiff, kind: str) -> bool:
+    """The two sides hold the same object: they differ only in spacing Xano does not keep (or in
+    the workspace document's env clause, which is never pushed: :mod:`xanoctl.sync.localscan`)."""
+    if diff.old is None or diff.new is None or diff.metadata or diff.note:
+        return False
+    return spacing.same(diff.old, as_pushed(kind, diff.new.decode("utf-8", errors="replace")).encode("utf-8"))
 
 
 def against_revision(ctx: Context, rev: str, paths: Sequence[str] = ()) -> DiffReport:

@@ -46,6 +46,7 @@ from xanoctl.errors import XanoctlError
 from xanoctl.sync.manifest import Entry, Manifest, document, entry_line, sha256_bytes, shared
 from xanoctl.sync.paths import Placement, assign_paths, fold, group_folders, preferred_path
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
+from xanoctl.xano.kinds import selects
 from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.workspace import Staged, UnsafePathError, WorkspaceFolder, plain_parts
 
@@ -199,7 +200,7 @@ class FirstPull:
         if key in self._objects:
             self._twice = True
             return
-        item = _Object(obj, key, Placement(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name))
+        item = _Object(obj, key, Placement.of(obj))
         self._objects[key] = item
         if obj.kind == "api_group":  # placed with the first endpoint, once every group is listed
             self._groups[obj.id] = item.placement
@@ -226,7 +227,7 @@ class FirstPull:
         item.path = path = preferred_path(item.placement, dirs, self.layout)
         first = self._preferred.setdefault(fold(path), item.key) == item.key
         self._shared = self._shared or not first
-        if obj.kind not in self.kinds:
+        if not selects(self.kinds, obj.kind):
             return
         if obj.xanoscript is None:
             self._unreadable.append(item)

@@ -17,7 +17,6 @@ from typing import Any
 
 from xanoctl.lint.changed import Changes
 from xanoctl.sync.context import Context
-from xanoctl.sync.identity import UnmanagedDocument, UnreadableDocument, parse_declared
 from xanoctl.sync.localscan import untracked_files
 from xanoctl.sync.manifest import sha256_bytes
 from xanoctl.sync.plan import Plan
@@ -63,12 +62,6 @@ def push_change(ctx: Context, plan: Plan) -> tuple[Changes, set[str]]:
     for rel in untracked_files(ctx.folder, ctx.manifest.by_path()):
         if rel in planned:
             continue
-        try:
-            parse_declared(rel, ctx.folder.read(rel) or b"")
-        except UnmanagedDocument:
-            continue  # a kind xanoctl does not push (a trigger...): as it is
-        except UnreadableDocument:
-            pass
         out.after[real(rel)] = None  # a new file not pushed: the remote does not have it
     return out, remote_side
 

@@ -1,70 +1,57 @@
 """Which object a local file declares: kind and name from its header (via the parser), verb
 and API group for endpoints (the ``api_group = "..."`` clause, else the ``api/<group>/``
 folder the file sits in: the group whose file lies directly in that folder, ``api_group.xs``
-in the readable layout, ``<group>.xs`` in the official CLI's), and the ``guid = "..."`` the
-server wrote into newer exports."""
+in the readable layout, ``<group>.xs`` in the official CLI's), the server and channel a realtime
+v2 document belongs to (its ``realtime_server = "..."`` and ``channel = "..."`` clauses), and the
+``guid = "..."`` the server wrote into newer exports. A document of any keyword declares an
+object: one of a type xanoctl does not know travels in the multidoc (:func:`xanoctl.xano.kinds.lookup`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from xanoctl.errors import XanoctlError, XanoSyntaxError
 from xanoctl.sync.manifest import Entry, Manifest
 from xanoctl.sync.paths import KIND_FOLDERS
-from xanoctl.xano.remote import KINDS, RemoteObject
-from xanoctl.ui.words import plural
+from xanoctl.xano.kinds import lookup
+from xanoctl.xano.remote import RemoteObject, parents_label
 
 if TYPE_CHECKING:  # the parser is loaded only when a file has to be read
     from xanoctl.language.model import Document
-
-PUSHABLE = frozenset(KINDS)
 
 
 class UnreadableDocument(XanoctlError):
     pass
 
 
-class UnmanagedDocument(UnreadableDocument):
-    """A document of a kind xanoctl does not pull or push (a trigger, an agent, an add-on... that
-    the official CLI writes into its tree): left alone."""
-
-    def __init__(self, message: str, kind: str):
-        super().__init__(message)
-        self.kind = kind
-
-
 @dataclass(frozen=True)
 class Identity:
-    """What identifies an object within a workspace: kind, exact name, and for endpoints the
-    verb and the API group's name."""
+    """What identifies an object within a workspace: kind, exact name, for endpoints the verb
+    and the API group's name, for realtime v2 documents the server and channel they belong to
+    (:attr:`xanoctl.xano.kinds.Kind.parents`)."""
 
     kind: str
     name: str
     verb: str | None = None
     group: str | None = None
+    parents: tuple[str, ...] = ()
 
     def label(self) -> str:
         if self.kind == "query":
             return f"query {self.verb} {self.name!r} in {self.group!r}"
-        return f"{self.kind} {self.name!r}"
-
-
-def unmanaged_note(kinds: Iterable[str]) -> str:
-    """One line about the files of kinds xanoctl leaves alone."""
-    kinds = list(kinds)
-    return f"{plural(len(kinds), 'file')} of kinds xanoctl does not manage ({', '.join(sorted(set(kinds)))}) left alone"
+        return f"{self.kind} {self.name!r}{parents_label(self.kind, self.parents)}"
 
 
 def of_entry(entry: Entry) -> Identity:
     group = (entry.group or {}).get("name") if entry.kind == "query" else None
-    return Identity(entry.kind, entry.name, entry.verb if entry.kind == "query" else None, group)
+    return Identity(entry.kind, entry.name, entry.verb if entry.kind == "query" else None, group, entry.parents)
 
 
 def of_remote(obj: RemoteObject) -> Identity:
     return Identity(obj.kind, obj.name, obj.verb if obj.kind == "query" else None,
-                    obj.group_name if obj.kind == "query" else None)
+                    obj.group_name if obj.kind == "query" else None, obj.parents)
 
 
 def group_folder_of(rel: str) -> str | None:
@@ -83,19 +70,22 @@ def group_file_folder(rel: str) -> str | None:
 
 
 def parse_declared(rel: str, data: bytes) -> Document:
-    """The document of a file that declares a pushable object, or :class:`UnreadableDocument`."""
+    """The document of a file that declares an object, or :class:`UnreadableDocument`."""
     from xanoctl.language.parser import decode_source, parse_document
 
     try:
         document = parse_document(decode_source(data, rel), rel)
     except XanoSyntaxError as exc:
         raise UnreadableDocument(f"{exc}: cannot tell which object it declares") from None
-    if document.kind not in PUSHABLE:
-        raise UnmanagedDocument(f"{rel}: a {document.kind} document; xanoctl pushes only {', '.join(KINDS)}",
-                                document.kind)
     if not document.name:
         raise UnreadableDocument(f"{rel}: a {document.kind} document without a name")
     return document
+
+
+def _text(value: object) -> str:
+    from xanoctl.language.model import Literal
+
+    return value.value if isinstance(value, Literal) and isinstance(value.value, str) else ""
 
 
 def read_identity(rel: str, data: bytes, manifest: Manifest,
@@ -112,7 +102,8 @@ def identity_of(rel: str, document: Document, manifest: Manifest,
     from xanoctl.language.model import Literal
 
     if document.kind != "query":
-        return Identity(document.kind, document.name or "")
+        parents = tuple(_text(document.value(clause)) for clause in lookup(document.kind).parents)
+        return Identity(document.kind, document.name or "", parents=parents)
     name = document.name or ""
     verb = (document.verb or "").upper() or None
     declared = document.value("api_group")

@@ -81,7 +81,7 @@ class Step:
     error: str | None = None
     rejected: bool = False  # failed with a definite refusal (4xx): Xano applied nothing
     after: dict[str, Any] | None = None  # id, guid, updated_at, name once done
-    restore: str | None = None  # restored, unchanged, deleted, recreated, absent, failed
+    restore: str | None = None  # restored, unchanged, deleted, recreated, absent, kept, failed
     restore_error: str | None = None
     restored_as: dict[str, Any] | None = None  # id, guid, updated_at after a restore write
 

@@ -1,6 +1,12 @@
 """The working tree against the manifest: which files match what was pulled, which differ,
 which are missing, which are new. No network, no git.
 
+Two local differences are no change, as no push could ever make the remote hold them: spacing
+Xano does not keep (:mod:`xanoctl.language.spacing`), and the ``env`` clause of the workspace's
+document (:mod:`xanoctl.language.environment`): Xano's environment is pulled and pushed only when
+asked for, xanoctl never asks (it holds secrets), so a clause written by hand stays local, and a
+push sends the document without it (:func:`as_pushed`).
+
 PATH arguments select files and folders, relative to the current folder or to the workspace
 folder (:mod:`xanoctl.ui.paths`: the paths any command prints); they must lie inside the
 workspace folder.
@@ -14,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from xanoctl.language import spacing
+from xanoctl.language.environment import without_env
 from xanoctl.sync.basestore import BaseStore
 from xanoctl.errors import UsageError
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, sha256_bytes
@@ -33,6 +40,7 @@ class LocalFile:
     sha256: str | None
     entry: Entry | None
     spacing_only: bool = False
+    env_only: bool = False  # a workspace document that differs only by its env clause (and spacing)
 
     @property
     def missing(self) -> bool:
@@ -41,7 +49,7 @@ class LocalFile:
     @property
     def modified(self) -> bool:
         return (self.entry is not None and self.sha256 is not None and self.sha256 != self.entry.sha256
-                and not self.spacing_only)
+                and not self.spacing_only and not self.env_only)
 
 
 def selection(folder: WorkspaceFolder, args: Sequence[str | Path], cwd: Path | None = None) -> list[str] | None:
@@ -83,6 +91,13 @@ def untracked_files(folder: WorkspaceFolder, known: Iterable[str]) -> list[str]:
 
 
 Base = Callable[[Entry], "bytes | None"]
+ENV_KIND = "workspace"  # the document whose env clause is never pushed
+
+
+def as_pushed(kind: str, text: str) -> str:
+    """What a push sends of a file: the workspace's document without its ``env`` clause (see the
+    module doc), any other as it is."""
+    return without_env(text) if kind == ENV_KIND else text
 
 
 def scan(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[str] | None = None,
@@ -100,11 +115,15 @@ def scan(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[str] | None
         digest = None if data is None else sha256_bytes(data)
         if store is not None and data is not None and digest == entry.sha256:
             store.put(data)
-        spaced = False
-        if base is not None and data is not None and digest != entry.sha256:
-            pulled = base(entry)
+        spaced = env_only = False
+        if data is not None and digest != entry.sha256:
+            pulled = base(entry) if base is not None else None
             spaced = pulled is not None and spacing.same(pulled, data)
-        out.append(LocalFile(rel, digest, entry, spaced))
+            if not spaced and entry.kind == ENV_KIND:
+                pushed = as_pushed(entry.kind, data.decode("utf-8", errors="replace")).encode("utf-8")
+                env_only = pushed != data and (sha256_bytes(pushed) == entry.sha256 or
+                                               (pulled is not None and spacing.same(pulled, pushed)))
+        out.append(LocalFile(rel, digest, entry, spaced, env_only))
     for rel in untracked_files(folder, by_path):
         if selected(rel, prefixes):
             data = folder.read(rel)

@@ -34,11 +34,17 @@ def after_push(manifest: Manifest, journal: Journal) -> Manifest:
             continue
         if old is not None:  # a forced create of an object deleted remotely replaces its entry
             out.entries.pop(old.key, None)
-        entry = Entry(kind=step.kind, id=int(after["id"]), guid=after.get("guid"), name=after.get("name") or step.name,
-                      path=step.path, sha256=step.sha256 or "", updated_at=after.get("updated_at"),
-                      verb=step.verb if step.kind == "query" else None, group=_group(journal, step, after))
+        entry = _created(journal, step, after)
         out.entries[entry.key] = entry
     return out
+
+
+def _created(journal: Journal, step: Step, after: dict[str, Any]) -> Entry:
+    """The entry of an object a push created, as its step recorded it."""
+    return Entry(kind=step.kind, id=int(after["id"]), guid=after.get("guid"), name=after.get("name") or step.name,
+                 path=step.path, sha256=step.sha256 or "", updated_at=after.get("updated_at"),
+                 verb=step.verb if step.kind == "query" else None, group=_group(journal, step, after),
+                 parents=tuple(after.get("parents") or ()))
 
 
 def _group(journal: Journal, step: Step, after: dict[str, Any]) -> dict[str, Any] | None:
@@ -56,8 +62,9 @@ def after_restore(manifest: Manifest, journal: Journal) -> Manifest:
 
     Entry by entry: one that describes what the push wrote goes back to the snapshot (its
     XanoScript's hash, the restored ``updated_at``); one still from before the push is kept;
-    objects the push created leave the manifest (their files stay, as new files); objects it
-    deleted come back, under their new ids when the restore had to create them again."""
+    objects the push created leave the manifest (their files stay, as new files), but for those no
+    route deletes (``kept``: they stay, and so do their entries); objects it deleted come back,
+    under their new ids when the restore had to create them again."""
     out = _copy(manifest)
     for step in journal.steps:
         if step.restore is None or step.restore == "failed":
@@ -67,6 +74,9 @@ def after_restore(manifest: Manifest, journal: Journal) -> Manifest:
             for ident in ((step.after or {}).get("id"), (step.restored_as or {}).get("id")):
                 if ident is not None:
                     out.entries.pop((step.kind, int(ident)), None)
+            if step.restore == "kept" and step.after and step.status == "done":  # still there: its file holds it
+                entry = _created(journal, step, step.after)
+                out.entries[entry.key] = entry
             continue
         if old is None or step.before is None or step.action not in ("update", "delete"):
             continue

@@ -5,7 +5,8 @@ Its header names where the workspace was pulled from: ``instance`` (the instance
 from a lock written before it was recorded, which the next pull from the same workspace
 adopts), ``workspace`` (id) and ``branch``. It holds each object's identity, which the path alone cannot (names are mapped lossily to
 paths): one entry per object with ``kind``, ``id``, ``guid``, exact ``name``, ``group``
-(``{"id", "name"}`` for endpoints, else null), ``verb`` (endpoints, else null), the remote
+(``{"id", "name"}`` for endpoints, else null), ``verb`` (endpoints, else null), ``parents``
+(only for a realtime v2 document: the server and channel it belongs to), the remote
 ``updated_at`` seen at the last pull (as the API gave it), the ``sha256`` of the file as
 written, and its ``path`` (relative, POSIX). Entries are sorted by path and keys are sorted,
 so the file diffs cleanly::
@@ -40,7 +41,7 @@ from urllib.parse import urlsplit
 
 from xanoctl.atomic import write_atomic
 from xanoctl.errors import XanoctlError
-from xanoctl.xano.remote import WORKSPACE_KINDS
+from xanoctl.xano.remote import WORKSPACE_KINDS, parents_label
 
 if TYPE_CHECKING:
     from xanoctl.xano.remote import RemoteObject
@@ -85,6 +86,7 @@ class Entry:
     updated_at: Any = None
     verb: str | None = None
     group: dict[str, Any] | None = None  # {"id": int, "name": str} for endpoints
+    parents: tuple[str, ...] = ()  # a realtime v2 document's server (and channel), written only when set
 
     @property
     def key(self) -> tuple[str, int]:
@@ -95,19 +97,23 @@ class Entry:
         return self.group["id"] if self.group else None
 
     def label(self) -> str:
-        return f"{self.kind} {self.name!r} (id {self.id})"
+        return f"{self.kind} {self.name!r}{parents_label(self.kind, self.parents)} (id {self.id})"
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, "guid": self.guid, "name": self.name, "path": self.path,
+        data = {"kind": self.kind, "id": self.id, "guid": self.guid, "name": self.name, "path": self.path,
                 "sha256": self.sha256, "updated_at": self.updated_at, "verb": self.verb,
                 "group": dict(self.group) if self.group else None}
+        if self.parents:
+            data["parents"] = list(self.parents)
+        return data
 
     @classmethod
     def of_object(cls, obj: RemoteObject, path: str, sha256: str, updated_at: Any) -> "Entry":
         """The entry of a listed object whose file is ``path`` (its bytes' digest ``sha256``)."""
         return cls(kind=obj.kind, id=obj.id, guid=obj.guid, name=obj.name, path=path, sha256=sha256,
                    updated_at=updated_at, verb=obj.verb,
-                   group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None)
+                   group={"id": obj.group_id, "name": obj.group_name} if obj.kind == "query" else None,
+                   parents=obj.parents)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Entry":
@@ -115,7 +121,8 @@ class Entry:
         return cls(kind=str(data["kind"]), id=int(data["id"]), guid=data.get("guid"), name=str(data["name"]),
                    path=str(data["path"]), sha256=str(data["sha256"]), updated_at=data.get("updated_at"),
                    verb=data.get("verb"),
-                   group={"id": int(group["id"]), "name": str(group.get("name", ""))} if group else None)
+                   group={"id": int(group["id"]), "name": str(group.get("name", ""))} if group else None,
+                   parents=tuple(str(name) for name in data.get("parents") or ()))
 
 
 @dataclass
@@ -171,6 +178,8 @@ def entry_line(entry: Entry, shared: bool = False) -> str:
     string, an integer or null (a pull makes thousands), else by the JSON encoder; the same
     text either way."""
     group = entry.group
+    if entry.parents:
+        return _LINE(_marked(entry, shared))
     if group is None:
         group_text = "null"
     elif group.keys() == {"id", "name"} and type(group["id"]) is int and type(group["name"]) is str:

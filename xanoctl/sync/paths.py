@@ -35,13 +35,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType
-from typing import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from xanoctl.config import LAYOUTS
-from xanoctl.xano.kinds import FLAT, FOLDERS
+from xanoctl.xano.kinds import FOLDERS, lookup
+
+if TYPE_CHECKING:
+    from xanoctl.xano.remote import RemoteObject
 
 READABLE, OFFICIAL = LAYOUTS
-KIND_FOLDERS = FOLDERS  # the top folder of each kind (:mod:`xanoctl.xano.kinds`)
+KIND_FOLDERS = FOLDERS  # the top folder of each kind (:mod:`xanoctl.xano.kinds`; see :func:`kind_folder`)
+# the realtime v2 kinds, whose files nest under their server's folder (and their channel's)
+NESTED = frozenset({"realtime_server", "channel", "message", "channel_trigger", "realtime_server_trigger"})
 GROUP_FILE = "api_group.xs"
 EXT = ".xs"
 MAX_SEGMENT_BYTES = 80
@@ -62,10 +67,20 @@ class Placement:
     verb: str | None = None
     group_id: int | None = None
     group_name: str | None = None
+    parents: tuple[str, ...] = ()  # the realtime server and channel it belongs to (a message's)
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.kind, self.id)
+
+    @classmethod
+    def of(cls, obj: "RemoteObject") -> "Placement":
+        return cls(obj.kind, obj.id, obj.name, obj.verb, obj.group_id, obj.group_name, obj.parents)
+
+
+def kind_folder(kind: str) -> str:
+    """The folder of a kind's files; a document type xanoctl does not know: its keyword."""
+    return lookup(kind).folder
 
 
 def fold(path: str) -> str:
@@ -208,7 +223,9 @@ class _Readable:
 
     def base(self, item: Placement, group_dirs: Mapping[int, str]) -> tuple[str, bool]:
         """The object's path, and whether its name had to be altered (then it carries its id)."""
-        top = KIND_FOLDERS[item.kind]
+        if item.kind in NESTED:
+            return _realtime_readable(item)
+        top = kind_folder(item.kind)
         if item.kind == "api_group":
             return f"{top}/{group_dirs[item.id]}/{GROUP_FILE}", False
         if item.kind == "query":
@@ -224,6 +241,41 @@ class _Readable:
             return "/".join([top, folder, *segments[:-1], f"{leaf}_{verb}"]) + EXT, lossy
         segments, lossy = _split(item.name)
         return "/".join([top, *segments]) + EXT, lossy
+
+
+def _realtime_readable(item: Placement) -> tuple[str, bool]:
+    """A realtime v2 document in the readable layout, nested as the official CLI nests it, names
+    as they are: ``realtime/server/<server>/realtime_server.xs``, its channels'
+    ``channel/<channel>/channel.xs`` (a channel's ``/`` made ``_``, as an API group's folder), their
+    messages in ``message/`` and triggers in ``trigger/`` beside, the server's triggers in its
+    ``trigger/``; a document that does not name its server: ``channel/<channel path>/...``, or
+    ``realtime/channel_trigger/``, ``realtime/server_trigger/``, ``message/``."""
+    server, channel = (item.parents + ("", ""))[:2]
+    leaf = item.name.split("/")
+    if item.kind == "realtime_server":
+        return _joined(["realtime", "server", item.name.replace("/", "_")], ["realtime_server"])
+    if item.kind == "realtime_server_trigger":
+        where = ["realtime", "server", server.replace("/", "_"), "trigger"] if server else ["realtime", "server_trigger"]
+        return _joined(where, leaf)
+    own = item.name if item.kind == "channel" else channel
+    if not own:  # a message or a channel trigger naming no channel
+        return _joined(["message"] if item.kind == "message" else ["realtime", "channel_trigger"], leaf)
+    where = (["realtime", "server", server.replace("/", "_"), "channel", own.replace("/", "_")] if server
+             else ["channel", *own.split("/")])
+    if item.kind == "channel":
+        return _joined(where, ["channel"])
+    return _joined(where + ["message" if item.kind == "message" else "trigger"], leaf)
+
+
+def _joined(folders: list[str], leaf: list[str]) -> tuple[str, bool]:
+    """``folders``, then the folders of a name and its leaf, made safe (``.xs`` added); whether
+    any had to be altered."""
+    lossy = len(leaf) > MAX_DEPTH + 1
+    if lossy:  # keep the depth bounded: fold the deepest levels into one
+        leaf = leaf[:MAX_DEPTH] + ["_".join(leaf[MAX_DEPTH:])]
+    parts = folders + leaf
+    safe = [safe_segment(part, folder=index < len(parts) - 1) for index, part in enumerate(parts)]
+    return "/".join(safe) + EXT, lossy or safe != parts
 
 
 def _official() -> ModuleType:
@@ -252,12 +304,17 @@ class _Official:
     def base(self, item: Placement, group_dirs: Mapping[int, str]) -> tuple[str, bool]:
         """The object's path, and whether its name had to be altered (then it carries its id)."""
         official = _official()
-        top = KIND_FOLDERS[item.kind]
+        if item.kind in NESTED:
+            folders, stem = official.realtime_place(item.kind, item.name, item.parents)
+            safe = [self._safe(part, folder=True)[0] for part in folders]
+            safe_leaf, lossy_leaf = self._safe(stem)
+            return "/".join([*safe, safe_leaf]) + EXT, safe != folders or lossy_leaf
+        top = kind_folder(item.kind)
         if item.kind == "api_group":
             leaf, lossy = self._safe(official.sanitize(item.name))
             return f"{top}/{group_dirs[item.id]}/{leaf}{EXT}", lossy
         # most kinds: a folder per `/` of the name; agents, tools, triggers...: the whole name
-        folders, leaf = ([], item.name) if item.kind in FLAT else official.folder_parts(item.name)
+        folders, leaf = ([], item.name) if lookup(item.kind).flat else official.folder_parts(item.name)
         lossy = len(folders) > MAX_DEPTH
         if lossy:  # keep the depth bounded: fold the deepest levels into one
             folders = folders[:MAX_DEPTH - 1] + ["_".join(folders[MAX_DEPTH - 1:])]

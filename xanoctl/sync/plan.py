@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xanoctl.xano.client import AsyncXanoClient
-from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, of_entry, read_identity,
-                                   unmanaged_note)
+from xanoctl.sync.identity import Identity, UnreadableDocument, of_entry, read_identity
 from xanoctl.sync.journal import Step
-from xanoctl.sync.localscan import Base, scan
+from xanoctl.sync.localscan import Base, as_pushed, scan
 from xanoctl.sync.manifest import Entry, Manifest, sha256_bytes
-from xanoctl.xano.kinds import MULTIDOC_ONLY
-from xanoctl.xano.remote import KINDS, RemoteObject
+from xanoctl.xano.client import undeletable
+from xanoctl.xano.kinds import lookup, multidoc_only, rank
+from xanoctl.xano.remote import RemoteObject
 from xanoctl.sync.status import new_group_names, remote_state
 from xanoctl.sync.workspace import WorkspaceFolder
 from xanoctl.ui.words import plural
@@ -38,12 +38,14 @@ UPDATE, CREATE, DELETE = "update", "create", "delete"
 
 
 def phase(action: str, kind: str) -> int:
-    index = KINDS.index(kind)
+    """Creates then updates kind by kind in the pull order, then deletes in the reverse order (a
+    document type xanoctl does not know: after every known kind, deleted first)."""
+    index = rank(kind)
     if action == CREATE:
         return 2 * index
     if action == UPDATE:
         return 2 * index + 1
-    return 100 + (len(KINDS) - 1 - index)
+    return 100 + (rank("") - index)
 
 
 @dataclass
@@ -100,6 +102,8 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
     if spaced:
         notes.append(f"{spaced} file{'s' if spaced != 1 else ''} differ{'s' if spaced == 1 else ''} only in spacing "
                      "Xano does not keep (a final newline, spaces at line ends): not pushed")
+    notes += [f"{item.path}: its env clause is kept locally (Xano's environment is never pushed: it holds "
+              "secrets): not pushed" for item in files if item.env_only]
     new_paths = [item.path for item in files if item.entry is None]
     groups = new_group_names(folder, new_paths, manifest)
     tracked = {of_entry(entry): entry for entry in manifest.entries.values()}
@@ -108,7 +112,9 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
         if entry is None:
             continue
         if item.missing:
-            if delete:
+            if multidoc_only(entry.kind):  # no route deletes it
+                (problems if delete else notes).append(f"{entry.path}: deleted locally; {undeletable(entry.kind)}")
+            elif delete:
                 candidates.append(Candidate(DELETE, entry.path, of_entry(entry), entry))
             else:
                 notes.append(f"{entry.path}: deleted locally; `push --delete` deletes {of_entry(entry).label()} remotely")
@@ -126,18 +132,25 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
             problems.append(f"{entry.path}: declares a {declared.kind}, but it is the {entry.kind} "
                             f"{entry.name!r} (id {entry.id}); an object cannot change kind")
             continue
-        candidates.append(Candidate(UPDATE, entry.path, of_entry(entry), entry, content))
+        if declared is not None and entry.kind == "branch" and declared.name != entry.name:
+            problems.append(f"{entry.path}: renames the branch {entry.name!r} to {declared.name!r}; its settings "
+                            "document names the branch it is pulled from: change a branch's label in Xano's branch "
+                            "settings, then pull")
+            continue
+        if declared is not None and multidoc_only(entry.kind) and not lookup(entry.kind).single \
+                and declared != of_entry(entry):
+            problems.append(f"{entry.path}: renames {of_entry(entry).label()} to {declared.label()}; a {entry.kind} "
+                            "travels in the multidoc import, which matches a document by its name: it would create "
+                            "a second one beside the first, which no route deletes; rename it in Xano, then pull")
+            continue
+        candidates.append(Candidate(UPDATE, entry.path, of_entry(entry), entry, as_pushed(entry.kind, content)))
     creates: dict[Identity, str] = {}
-    unmanaged: list[str] = []
     for rel in new_paths:
         content = _text(folder, rel, problems)
         if content is None:
             continue
         try:
             ident = read_identity(rel, content.encode("utf-8"), manifest, groups)
-        except UnmanagedDocument as exc:
-            unmanaged.append(exc.kind)
-            continue
         except UnreadableDocument as exc:
             problems.append(f"cannot create from {exc}")
             continue
@@ -149,18 +162,17 @@ def local_changes(folder: WorkspaceFolder, manifest: Manifest, prefixes: list[st
         if ident in creates:
             problems.append(f"{rel}: declares {ident.label()}, like {creates[ident]}")
             continue
-        if ident.kind in MULTIDOC_ONLY:  # one per workspace: the workspace's settings
+        if lookup(ident.kind).single:  # one per workspace (or branch): its settings, its error trigger
             other = next((e for e in manifest.entries.values() if e.kind == ident.kind), None) or next(
-                (Identity(k.kind, k.name) for k in creates if k.kind == ident.kind), None)
+                (k for k in creates if k.kind == ident.kind), None)
             if other is not None:
                 where = other.path if isinstance(other, Entry) else creates[other]
-                problems.append(f"{rel}: a second {ident.kind} document; the workspace has one, {where}: edit that "
+                owner = "branch" if ident.kind == "branch" else "workspace"
+                problems.append(f"{rel}: a second {ident.kind} document; the {owner} has one, {where}: edit that "
                                 "file instead, and delete this one")
                 continue
         creates[ident] = rel
-        candidates.append(Candidate(CREATE, rel, ident, None, content))
-    if unmanaged:
-        notes.append(unmanaged_note(unmanaged))
+        candidates.append(Candidate(CREATE, rel, ident, None, as_pushed(ident.kind, content)))
     if delete:
         problems += _orphaned_endpoints(candidates, manifest, folder)
     return candidates, problems, notes
@@ -262,13 +274,14 @@ async def _existing(client: AsyncXanoClient, c: Candidate, groups: dict[str, Ent
         if group is None:
             return None  # a new group has no endpoints yet
         found = await client.list_objects("query", group_id=group.id, group_name=group.name, search=ident.name)
-    elif ident.kind in MULTIDOC_ONLY:  # the workspace has one, whatever it is called
+    elif lookup(ident.kind).single:  # the workspace (or the branch) has one, whatever it is called
         found = await client.list_objects(ident.kind)
         return found[0] if found else None
     else:
         found = await client.list_objects(ident.kind, search=ident.name)
     for obj in found:
-        if obj.name == ident.name and (ident.kind != "query" or obj.verb == ident.verb):
+        if obj.name == ident.name and (ident.kind != "query" or obj.verb == ident.verb) \
+                and (not ident.parents or obj.parents == ident.parents):
             return obj
     return None
 

@@ -53,8 +53,8 @@ from xanoctl.sync.identity import of_entry, of_remote
 from xanoctl.sync.manifest import MANIFEST_NAME, Entry, Manifest, instance_origin, load_manifest, sha256_bytes, shared
 from xanoctl.sync.paths import READABLE, Placement, assign_paths
 from xanoctl.sync.pullplan import Change, PullPlan, PullResult
-from xanoctl.xano.kinds import MULTIDOC_ONLY
-from xanoctl.xano.remote import KINDS, RemoteObject, same_instant
+from xanoctl.xano.kinds import EVERY, OTHER, known, lookup, multidoc_only
+from xanoctl.xano.remote import RemoteObject, same_instant
 from xanoctl.sync.workspace import Staged, WorkspaceFolder
 from xanoctl.ui.words import plural
 
@@ -95,19 +95,32 @@ def fetch(client: XanoClient, kinds: Iterable[str], manifest: Manifest | None) -
     kinds = list(kinds)
     listed = client.fetch_all(kinds)
     unreachable = unreached(client, kinds, listed, manifest)
-    kinds = [kind for kind in kinds if kind not in unreachable]
+    kinds = reached(kinds, unreachable, listed, manifest)
     found = Remote(complete(client, kinds, [obj for obj in listed if obj.kind in kinds], manifest))
     found.unreachable = unreachable
     return found
+
+
+def reached(kinds: list[str], unreachable: Mapping[str, str], remote: list[RemoteObject],
+            manifest: Manifest | None) -> list[str]:
+    """``kinds`` without those not reached, :data:`~xanoctl.xano.kinds.OTHER` made the document
+    types xanoctl does not know that the remote or the manifest holds (one gone remotely is
+    removed as any object is)."""
+    out = [kind for kind in kinds if kind not in unreachable and kind != OTHER]
+    if OTHER in kinds and OTHER not in unreachable:
+        held = {obj.kind for obj in remote} | ({entry.kind for entry in manifest.entries.values()} if manifest else set())
+        out += sorted(kind for kind in held if not known(kind))
+    return out
 
 
 def complete(client: XanoClient, kinds: list[str], remote: list[RemoteObject],
              manifest: Manifest | None) -> list[RemoteObject]:
     """``remote`` (the lists of ``kinds``) with the objects of the manifest the lists missed but
     a GET still finds. The endpoints of an API group found gone are gone with it: no GET for
-    each."""
+    each; nor for a document without routes of its own: the export it came from holds them all."""
     seen = {obj.key for obj in remote}
-    missing = [e for e in (manifest.of_kinds(kinds) if manifest else []) if e.key not in seen]
+    missing = [e for e in (manifest.of_kinds(kinds) if manifest else []) if e.key not in seen
+               and not multidoc_only(e.kind)]
     groups = [e for e in missing if e.kind == "api_group"]
     gone = {e.id for e, obj in zip(groups, _find(client, groups, remote)) if obj is None}
     _find(client, [e for e in missing if e.kind != "api_group" and e.group_id not in gone], remote)
@@ -128,7 +141,7 @@ def _look(folder: WorkspaceFolder, kinds: list[str]) -> Local:
     swept = folder.sweep_asides() + (sweep(folder.root).removed if folder.root.is_dir() else [])
     manifest = load_manifest(folder.root)
     digests: dict[str, str | None] = {}
-    for entry in manifest.of_kinds(kinds) if manifest else []:
+    for entry in manifest.of_kinds(reached(kinds, {}, [], manifest)) if manifest else []:
         try:
             digests[entry.path] = folder.sha256(entry.path)
         except (OSError, XanoctlError):
@@ -170,7 +183,7 @@ def _placements(remote: list[RemoteObject], old: Manifest, folder: WorkspaceFold
     A file stays where it is while its object keeps its name (kind, name, verb, API group)."""
     previous = {key: entry.path for key, entry in old.entries.items()}
     keep = {obj.key for obj in remote if obj.key in old.entries and of_entry(old.entries[obj.key]) == of_remote(obj)}
-    placements = [Placement(o.kind, o.id, o.name, o.verb, o.group_id, o.group_name) for o in remote]
+    placements = [Placement.of(obj) for obj in remote]
     paths = assign_paths(placements, previous, layout=layout, keep=keep)
     # When every new object's file already holds its document where the layout puts it (a tree
     # pulled in the same layout), there is nothing to look for.
@@ -384,19 +397,21 @@ Check = Callable[[Manifest | None, Manifest], None]
 
 def unreached(client: XanoClient, kinds: list[str], remote: list[RemoteObject],
               manifest: Manifest | None) -> dict[str, str]:
-    """The kinds of ``kinds`` this pull could not reach, with why and what to do: the lists the
-    client found refused, and a kind without routes of its own (the workspace's document, which
-    Xano keeps one of) that the multidoc export did not hold while the manifest knows it."""
+    """The kinds of ``kinds`` this pull could not reach, with why and what to do: the lists (and
+    the multidoc export) the client found refused, and a kind without routes of its own that Xano
+    keeps one of (the workspace's settings, the branch's) that the export did not hold while the
+    manifest knows it."""
     found = {kind: reason for kind, reason in client.aio.unreachable.items() if kind in kinds}
     listed = {obj.kind for obj in remote}
-    for kind in MULTIDOC_ONLY:
-        if kind in kinds and kind not in found and kind not in listed and manifest and manifest.of_kinds([kind]):
+    for kind in kinds:
+        if multidoc_only(kind) and lookup(kind).kept and kind not in found and kind not in listed \
+                and manifest and manifest.of_kinds([kind]):
             found[kind] = (f"the multidoc export (GET /workspace/{client.aio.workspace}/multidoc) holds no {kind} "
                            "document, which Xano keeps one of")
     return found
 
 
-def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, force: bool = False,
+def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = EVERY, force: bool = False,
          before_write: Check | None = None, layout: str = READABLE, origin: str | None = None,
          bases: Bases | None = None) -> PullResult:
     """Pull the client's workspace into ``folder`` (created if needed), new files named in
@@ -412,7 +427,7 @@ def pull(client: XanoClient, folder: Path, *, kinds: Iterable[str] = KINDS, forc
     with early or nullcontext():
         remote, local = fetch_and_look(client, kinds, target, early, origin)
         unreachable = unreached(client, kinds, remote, local.manifest)
-        kinds = [kind for kind in kinds if kind not in unreachable]
+        kinds = reached(kinds, unreachable, remote, local.manifest)
         remote = complete(client, kinds, [obj for obj in remote if obj.kind in kinds], local.manifest)
         out, result, staged = plan_pull(remote, local, target, kinds, client.aio.workspace, client.aio.branch,
                                         force, layout, early, origin, bases)

@@ -110,6 +110,9 @@ def _step_word(step: Step, restoring: bool = False) -> tuple[str, str]:
         return "re-created", f"deleted by this push; new id {(step.restored_as or {}).get('id')}"
     if step.restore == "absent":
         return "not created", ""
+    if step.restore == "kept":
+        return "KEPT", (f"created by this push; no route deletes a {step.kind}: delete it in Xano if it must go, "
+                        "then pull")
     if step.status == "pending":
         return "not sent", ""
     if step.status == "done":

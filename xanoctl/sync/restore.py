@@ -24,9 +24,12 @@ from xanoctl.sync.apply import group_id_of
 from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import Journal, Step
-from xanoctl.xano.remote import RemoteObject
+from xanoctl.xano.kinds import multidoc_only
+from xanoctl.xano.remote import RemoteObject, parents_in
 
-SETTLED = frozenset({"restored", "unchanged", "deleted", "recreated", "absent"})
+# ``kept``: created by the push, and no route deletes it (a document without a route of its own):
+# left in place, and named by the report
+SETTLED = frozenset({"restored", "unchanged", "deleted", "recreated", "absent", "kept"})
 
 
 class RestoreMismatch(XanoctlError):
@@ -112,6 +115,8 @@ async def _undo_create(client: AsyncXanoClient, journal: Journal, step: Step) ->
         ident = found.id
     elif await client.find(step.kind, ident, group_id=gid, group_name=gname) is None:
         return "deleted", {"id": ident}  # deleted by an earlier attempt whose process died
+    if multidoc_only(step.kind):  # no route deletes it: it stays, and the report says so
+        return "kept", {"id": ident}
     await client.delete(step.kind, ident, group_id=gid)
     if await client.find(step.kind, ident, group_id=gid, group_name=gname) is not None:
         raise RestoreMismatch(f"{step.label()} is still there after being deleted")
@@ -139,8 +144,10 @@ async def _undo_delete(client: AsyncXanoClient, journal: Journal, step: Step) ->
 async def find_by_name(client: AsyncXanoClient, step: Step, gid: int | None,
                         gname: str | None) -> RemoteObject | None:
     found = await client.list_objects(step.kind, group_id=gid, group_name=gname, search=step.name)
+    parents = parents_in(step.kind, step.content or "")  # (a message's server and channel)
     for obj in found:
-        if obj.name == step.name and (step.kind != "query" or obj.verb == step.verb):
+        if obj.name == step.name and (step.kind != "query" or obj.verb == step.verb) \
+                and (not any(parents) or obj.parents == parents):
             return obj
     return None
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from xanoctl.sync.identity import (Identity, UnmanagedDocument, UnreadableDocument, group_file_folder, identity_of,
-                                   of_entry, of_remote, parse_declared)
+from xanoctl.sync.identity import (Identity, UnreadableDocument, group_file_folder, identity_of, of_entry,
+                                   of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
 from xanoctl.sync.manifest import Entry, Manifest, instance_origin, sha256_bytes, shared
 from xanoctl.xano.remote import RemoteObject, same_instant
@@ -46,6 +46,8 @@ DELETED_LOCAL = "deleted locally"
 DELETED_REMOTE = "deleted remotely"
 NEW_REMOTE = "new remotely"
 SPACING_NOTE = "differs only in spacing Xano does not keep (a final newline, spaces at line ends): not a change"
+ENV_NOTE = ("its env clause is kept locally: Xano's environment is never pulled nor pushed (it holds secrets): "
+            "not a change")
 STATES = (MODIFIED, NEW_LOCAL, DELETED_LOCAL, CHANGED, NEW_REMOTE, DELETED_REMOTE, CONFLICT, UNCHANGED)
 
 
@@ -113,7 +115,6 @@ class StatusReport:
     unfinished_push: str | None = None  # what to run when the last push did not finish
     swept: list[str] = field(default_factory=list)  # temporary files of killed runs, removed now
     writing: list[str] = field(default_factory=list)  # temporary files of runs still going
-    unmanaged: dict[str, str] = field(default_factory=dict)  # path -> kind, for kinds xanoctl leaves alone
     unreachable: dict[str, str] = field(default_factory=dict)  # kind -> why its remote was not checked
 
     @property
@@ -135,7 +136,7 @@ class StatusReport:
         return {"workspace": self.workspace, "branch": self.branch, "remote_checked": self.checked_remote,
                 "counts": self.counts(), "differs": self.differs, "unfinished_push": self.unfinished_push,
                 "temporary_files": {"removed": self.swept, "in_use": self.writing},
-                "unmanaged": self.unmanaged, "unreachable": self.unreachable, "shared": self.shared,
+                "unreachable": self.unreachable, "shared": self.shared,
                 "objects": [item.as_json() for item in self.objects]}
 
 
@@ -170,6 +171,8 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
         state, note = CHANGED, "the file already holds the remote version (a pull that did not finish?): pull records it"
     if item.spacing_only and not note:
         note = SPACING_NOTE
+    elif item.env_only and not note:
+        note = ENV_NOTE
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
                         note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
@@ -225,9 +228,6 @@ def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFold
         try:
             document = parse_declared(item.path, folder.read(item.path) or b"")
             ident = identity_of(item.path, document, manifest, groups)
-        except UnmanagedDocument as exc:
-            report.unmanaged[item.path] = exc.kind
-            continue
         except UnreadableDocument as exc:
             status.note = str(exc)
             report.objects.append(status)
@@ -274,7 +274,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
     from xanoctl.xano.client import XanoClient
     from xanoctl.sync.localscan import scan, selection
     from xanoctl.sync.pull import check_manifest, fetch
-    from xanoctl.xano.remote import KINDS
+    from xanoctl.xano.kinds import EVERY
 
     from xanoctl.sync.journal import clear_stale_lock
 
@@ -287,7 +287,7 @@ def workspace_status(ctx: "Context", paths: list[str] | None = None, *, offline:
         with XanoClient.from_config(ctx.config) as client:
             check_manifest(ctx.manifest, client.aio.workspace, client.aio.branch, ctx.folder.root,
                            instance_origin(client.aio.base_url))
-            remote = fetch(client, KINDS, ctx.manifest)
+            remote = fetch(client, EVERY, ctx.manifest)
     report = classify(files, ctx.manifest, ctx.folder, remote, prefixes)
     report.unfinished_push = unfinished_push(ctx)
     root = ctx.state.parent

@@ -1,7 +1,8 @@
 """The manual's page of AI and triggers: agents with their model and tools, the tools with their
-inputs and what they run, MCP servers with the tools they offer, and every trigger with what it
-fires on, the events it answers and what it runs; a diagram from the agents and MCP servers
-through their tools to the functions and tables they reach."""
+inputs and what they run, MCP servers with the tools they offer, every trigger with what it
+fires on, the events it answers and what it runs, the realtime v2 servers with their channels
+and the messages sent on them; a diagram from the agents and MCP servers through their tools to
+the functions and tables they reach."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ if TYPE_CHECKING:
     from xanoctl.views.manual import Manual
 
 AI_KINDS = ("agent", "tool", "mcp_server")
-TRIGGER_KINDS = ("table_trigger", "workspace_trigger", "agent_trigger", "mcp_server_trigger", "realtime_trigger")
-ANCHORED = AI_KINDS + TRIGGER_KINDS
+TRIGGER_KINDS = ("table_trigger", "workspace_trigger", "error_trigger", "agent_trigger", "mcp_server_trigger",
+                 "realtime_trigger", "realtime_server_trigger", "channel_trigger")
+REALTIME_KINDS = ("realtime_server", "channel", "message")
+ANCHORED = AI_KINDS + TRIGGER_KINDS + REALTIME_KINDS
 
 
 def page(manual: "Manual") -> list[str]:
@@ -23,8 +26,9 @@ def page(manual: "Manual") -> list[str]:
     agents, tools, servers = ([n for n in graph.of_kind(kind) if not n.missing] for kind in AI_KINDS)
     triggers = sorted((n for kind in TRIGGER_KINDS for n in graph.of_kind(kind) if not n.missing),
                       key=lambda n: (n.kind, n.name))
-    if not (agents or tools or servers or triggers):
-        return ["No agents, tools, MCP servers or triggers."]
+    realtime = [n for n in graph.of_kind("realtime_server") if not n.missing]
+    if not (agents or tools or servers or triggers or realtime):
+        return ["No agents, tools, MCP servers, triggers or realtime servers."]
     lines = [f"{_count(len(agents), 'agent')}, {_count(len(tools), 'tool')}, {_count(len(servers), 'MCP server')} "
              f"and {_count(len(triggers), 'trigger')}.", ""]
     lines += [manual._h(1, f"Agents ({len(agents)})"), ""]
@@ -72,6 +76,8 @@ def page(manual: "Manual") -> list[str]:
                       "a table reach its triggers in `xanoctl graph`.", ""]
     else:
         lines += ["No triggers.", ""]
+    if realtime:
+        lines += _realtime(manual, realtime)
     roots = [n.id for n in agents + servers]
     if roots:
         lines += [manual._h(1, "What the agents and MCP servers reach"), ""]
@@ -97,6 +103,34 @@ def _agent(manual: "Manual", node: "Node") -> list[str]:
             f"- Functions its tools run: {_codes(functions) or 'none'}",
             f"- Tables: {_tables_cell(sorted(reads), sorted(writes), 'none')}",
             f"- Triggers: {', '.join(manual.link(n) for n in _triggers(manual, node)) or 'none'}", ""]
+
+
+def _realtime(manual: "Manual", servers: list["Node"]) -> list[str]:
+    """Each realtime v2 server with its triggers and channels; each channel's messages (what they
+    run, the tables they reach) and triggers."""
+    graph = manual.graph
+    lines = [manual._h(1, f"Realtime servers ({len(servers)})"), ""]
+    for server in servers:
+        parts = _nodes(manual, [e.source for e in graph.in_edges(server.id) if e.kind == "uses"])
+        channels = [n for n in parts if n.kind == "channel"]
+        lines += [manual.anchor(server), manual._h(2, _md(server.name)), "", f"`{server.path}`", "",
+                  f"- Channels: {', '.join(manual.link(n) for n in channels) or 'none'}",
+                  f"- Triggers: {', '.join(manual.link(n) for n in _triggers(manual, server)) or 'none'}", ""]
+        for channel in channels:
+            on = _triggers(manual, channel)
+            messages = [n for n in on if n.kind == "message"]
+            lines += [manual.anchor(channel), manual._h(3, _md(channel.name)), "",
+                      f"- Triggers: {', '.join(manual.link(n) for n in on if n.kind != 'message') or 'none'}", ""]
+            if messages:
+                lines += ["| Message | Runs | Tables |", "|---|---|---|"]
+                for node in messages:
+                    found = manual.chain_of(node)
+                    cells = [f"{manual.anchor(node)}{_md(node.name)}",
+                             ", ".join(manual.link(n) for n in manual.callees(node)) or "—",
+                             _tables_cell(found.reads, found.writes)]
+                    lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+                lines.append("")
+    return lines
 
 
 def _triggers(manual: "Manual", node: "Node") -> list["Node"]:

@@ -3,15 +3,19 @@
 Built from the lint engine's workspace index (the per-document references of
 :mod:`xanoctl.semantics.references`), so nothing is parsed or walked again. Node ids are the
 JSON contract of ``xanoctl graph``: ``function:<name>``, ``task:<name>``, ``table:<name>``,
-``middleware:<name>``, ``api_group:<name>``, ``query:<api group>:<VERB>:<name>`` and
-``<kind>:<name>`` for the other kinds (addon, tool, agent, trigger...). A reference to an object
-that no document defines is an edge to a node marked ``missing``.
+``middleware:<name>``, ``api_group:<name>``, ``query:<api group>:<VERB>:<name>``,
+``message:<channel>:<name>`` and ``channel_trigger:<channel>:<name>`` (a realtime v2 channel's:
+names repeat from one channel to the next) and ``<kind>:<name>`` for the other kinds (addon,
+tool, agent, trigger, realtime_server, channel...). A reference to an object that no document
+defines is an edge to a node marked ``missing``.
 
 Edge kinds: ``runs`` (a task calls a function), ``serves`` (an endpoint calls a function),
 ``calls`` (any other call), ``reads`` and ``writes`` (a table), ``uses`` (middleware, the tools
-of an agent or an MCP server, addons), ``triggers`` (from what a trigger fires on to the
-trigger: a table to its table triggers, an agent, an MCP server or a realtime channel to
-theirs). A write to a table reaches its triggers; a read does not (:meth:`Graph.reach`).
+of an agent or an MCP server, addons, the realtime server a channel, a message or a channel
+trigger is part of), ``triggers`` (from what a trigger fires on to the trigger: a table to its
+table triggers, an agent, an MCP server, a realtime channel or server to theirs; a realtime v2
+channel to its messages, which run when a client sends them on it). A write to a table reaches
+its triggers; a read does not (:meth:`Graph.reach`).
 
 Each node also carries the state changes its document makes (:class:`StateChange`, from the
 index's state machines, :mod:`xanoctl.semantics.machines`).
@@ -69,7 +73,9 @@ _CLUSTERS = {"task": "Background tasks", "table": "Tables", "middleware": "Middl
              "api_group": "API groups", "agent": "AI", "tool": "AI", "mcp_server": "AI",
              "agent_trigger": "Triggers", "mcp_server_trigger": "Triggers", "table_trigger": "Triggers",
              "workspace_trigger": "Triggers", "realtime_trigger": "Triggers", "realtime_channel": "Realtime",
-             "addon": "Add-ons", "workflow_test": "Workflow tests", "workspace": "Workspace"}
+             "error_trigger": "Triggers", "realtime_server_trigger": "Triggers", "channel_trigger": "Triggers",
+             "realtime_server": "Realtime", "channel": "Realtime", "message": "Realtime",
+             "addon": "Add-ons", "workflow_test": "Workflow tests", "workspace": "Workspace", "branch": "Workspace"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +241,21 @@ def unknown(name: str, nodes: Iterable[Node], where: str) -> UsageError:
 # ---------------------------------------------------------------------------- building
 
 
+CHANNELED = ("message", "channel_trigger")  # realtime v2 documents known by their channel and name
+
+
 def node_id(kind: str, name: str, group: str | None = None, verb: str | None = None) -> str:
+    """A node's id; ``group``: an endpoint's API group, a message's (a channel trigger's) channel."""
     if kind == "query":
         return f"query:{group or ''}:{verb or ''}:{name}"
+    if kind in CHANNELED:
+        return f"{kind}:{group or ''}:{name}"
     return f"{kind}:{name}"
+
+
+def _channel(doc: DocFact) -> str | None:
+    """The channel a message or a channel trigger names (its ``channel`` setting's reference)."""
+    return next((ref.name for ref in doc.refs if ref.via == "channel" and ref.kind == "channel"), None)
 
 
 def endpoint_group(doc: DocFact, root: str | None, group_folders: dict[str, str]) -> str | None:
@@ -276,14 +293,16 @@ def build(index: WorkspaceIndex, root: str | None = None, show: Callable[[str], 
     doc_ids: dict[tuple[str, tuple], str] = {}
     endpoints: dict[tuple[str, str | None], list[str]] = {}
     for doc in docs:
-        group = endpoint_group(doc, root, group_folders) if doc.kind == "query" else None
+        group = endpoint_group(doc, root, group_folders) if doc.kind == "query" else \
+            _channel(doc) if doc.kind in CHANNELED else None
         ident = node_id(doc.kind, doc.name, group, doc.verb)
         ids.append(ident)
         doc_ids[doc.path, doc.pos] = ident
         if doc.path not in shown:
             shown[doc.path] = show(doc.path)
         if ident not in nodes:
-            nodes[ident] = Node(ident, doc.kind, doc.name, shown[doc.path], verb=doc.verb, group=group)
+            nodes[ident] = Node(ident, doc.kind, doc.name, shown[doc.path], verb=doc.verb,
+                                group=group if doc.kind == "query" else None)
             if doc.kind == "query":
                 endpoints.setdefault((doc.name, (doc.verb or "").upper()), []).append(ident)
     for name, fact in sorted(index.functions.items()):  # defined in a file that does not parse
@@ -336,7 +355,7 @@ def _changes(index: WorkspaceIndex, doc_ids: dict[tuple[str, tuple], str]) -> di
 def _edge_kind(source_kind: str, target_kind: str, mode: str) -> str:
     if mode in ("read", "write"):
         return mode + "s"
-    if mode == "uses":
+    if mode in ("uses", "in"):  # (a realtime v2 document uses the server it is part of)
         return "uses"
     if target_kind == "function":
         return {"task": "runs", "query": "serves"}.get(source_kind, "calls")

@@ -23,10 +23,11 @@ at a time.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -34,8 +35,9 @@ import httpx
 from xanoctl import __version__
 from xanoctl.config import Config, HttpSettings, clean_token, mask_token
 from xanoctl.errors import XanoctlError
-from xanoctl.xano.kinds import MULTIDOC_ONLY, OPTIONAL
-from xanoctl.xano.remote import KINDS, RemoteObject, collection_path, multidoc_objects, to_remote
+from xanoctl.xano import kinds as _kinds
+from xanoctl.xano.remote import (KINDS, MULTIDOC_SEPARATOR, DocumentIds, RemoteObject, collection_path,
+                                 document_header, document_object, multidoc_documents, parents_in, to_remote)
 from xanoctl.xano.ratelimit import TICK, RateLimitExhausted, RateLimitGate
 from xanoctl.xano.retry import RETRY_STATUSES, lasting_failure, parse_retry_after, retry_delay, retryable
 from xanoctl.xano.slots import FIRST, Slots
@@ -216,9 +218,59 @@ class AsyncXanoClient:
         return (await self._send("GET", f"/workspace/{self.workspace}/branch")).json()
 
     async def multidoc(self, include_draft: bool = False) -> str:
-        params = {"branch": self.branch, "env": "false", "records": "false",
-                  "include_draft": _flag(include_draft)}
-        return (await self._send("GET", f"/workspace/{self.workspace}/multidoc", params=params)).text
+        """GET ``/multidoc``: the branch's every document, joined by ``\n---\n`` (never its
+        environment: ``env=false``, nor its records)."""
+        return (await self._send("GET", self._multidoc_path(), params=self._multidoc_params(include_draft))).text
+
+    def _multidoc_path(self) -> str:
+        return f"/workspace/{self.workspace}/multidoc"
+
+    def _multidoc_params(self, include_draft: bool) -> dict[str, str]:
+        return {"branch": self.branch, "env": "false", "records": "false", "include_draft": _flag(include_draft)}
+
+    async def _streamed_documents(self, include_draft: bool) -> AsyncIterator[str]:
+        """The export's documents one by one as they arrive, so that a reader looking for one
+        stops reading there (the export of a large workspace runs to megabytes)."""
+        response = await self._send("GET", self._multidoc_path(), params=self._multidoc_params(include_draft),
+                                    stream=True)
+        try:
+            decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
+            rest = ""
+            async for chunk in response.aiter_bytes():
+                *complete, rest = (rest + decoder.decode(chunk)).split(MULTIDOC_SEPARATOR)
+                for document in complete:
+                    yield document
+            yield rest + decoder.decode(b"", final=True)
+        finally:
+            await response.aclose()
+
+    async def find_document(self, kind: str, match: Callable[[RemoteObject], bool], *,
+                            include_draft: bool = False) -> RemoteObject | None:
+        """The first document of ``kind`` in the export that ``match`` accepts, reading the export
+        only up to it; None when none does. A stream broken half-way is read again whole (with the
+        client's retries)."""
+        ids = DocumentIds(self.workspace)
+
+        def take(document: str) -> RemoteObject | None:
+            header = document_header(document)
+            if header is None or header[0] != kind:
+                return None
+            obj = document_object(kind, header[1], document, ids(kind, parents_in(kind, document), header[1]))
+            return obj if match(obj) else None
+
+        try:
+            async for document in self._streamed_documents(include_draft):
+                found = take(document)
+                if found is not None:
+                    return found
+            return None
+        except (httpx.TransportError, UnicodeDecodeError):
+            ids = DocumentIds(self.workspace)
+            for document in (await self.multidoc(include_draft)).split(MULTIDOC_SEPARATOR):
+                found = take(document)
+                if found is not None:
+                    return found
+            return None
 
     # ------------------------------------------------------------------ multidoc import and branches
 
@@ -310,8 +362,8 @@ class AsyncXanoClient:
         by id (pages can overlap when objects are created during the listing). ``on_objects``
         is given each page's objects as the page is consumed (those not seen on an earlier
         page, in the order of the result)."""
-        if kind in MULTIDOC_ONLY:
-            found = [obj for obj in multidoc_objects(kind, await self.multidoc(include_draft), self.workspace)
+        if _kinds.multidoc_only(kind):
+            found = [obj for obj in multidoc_documents(await self.multidoc(include_draft), self.workspace, [kind])
                      if search.lower() in obj.name.lower()]
             if on_objects is not None and found:
                 on_objects(found)
@@ -342,29 +394,53 @@ class AsyncXanoClient:
                         on_objects: Callable[[list[RemoteObject]], None] | None = None) -> list[RemoteObject]:
         """Every object of the given kinds, all lists in flight at once. Endpoints (``query``)
         are listed per API group; asking for them also returns the API groups (their names
-        and ids place the endpoint files), every group before any endpoint. Raises the first
-        failure, cancelling the rest, except for a kind that a plan or a token may not reach
-        (:data:`~xanoctl.xano.kinds.OPTIONAL`): a list of one refused with 402, 403 or 404 gives
-        no objects and is recorded in :attr:`unreachable`. ``on_objects``: see
+        and ids place the endpoint files), every group before any endpoint. The kinds without
+        routes of their own (and :data:`~xanoctl.xano.kinds.OTHER`: every document of a type
+        xanoctl does not know) come from one multidoc export, read once for all of them. Raises
+        the first failure, cancelling the rest, except for a kind that a plan or a token may not
+        reach (:data:`~xanoctl.xano.kinds.OPTIONAL`): a list of one refused with 402, 403 or 404
+        gives no objects and is recorded in :attr:`unreachable`. ``on_objects``: see
         :meth:`list_objects` (called for every list, in the order the pages are consumed)."""
         wanted = set(kinds)
         if "query" in wanted:
             wanted.add("api_group")
         order = [kind for kind in KINDS if kind in wanted]
+        exported = [kind for kind in order if _kinds.multidoc_only(kind)] + \
+            ([_kinds.OTHER] if _kinds.OTHER in wanted else [])
         try:
             async with asyncio.TaskGroup() as group:
                 tasks = {kind: group.create_task(self._list_kind(kind, on_objects))
-                         for kind in order if kind != "query"}
+                         for kind in order if kind != "query" and not _kinds.multidoc_only(kind)}
                 if "query" in wanted:
                     tasks["query"] = group.create_task(self._all_endpoints(tasks["api_group"], on_objects))
+                export = group.create_task(self._export(exported, on_objects)) if exported else None
         except BaseExceptionGroup as exc:
             raise _first_error(exc) from None
-        return [obj for kind in order for obj in tasks[kind].result()]
+        documents = export.result() if export is not None else []
+        listed = [obj for kind in order if kind in tasks for obj in tasks[kind].result()]
+        return sorted(listed + documents, key=lambda obj: _kinds.rank(obj.kind))  # (stable: each list's order)
+
+    async def _export(self, kinds: list[str],
+                      on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
+        """The documents of ``kinds`` (without routes of their own) from one multidoc export; when
+        the export is refused with 402, 403 or 404, none, and every one of them unreachable."""
+        try:
+            text = await self.multidoc()
+        except XanoApiError as exc:
+            if exc.status not in (402, 403, 404):
+                raise
+            for kind in kinds:
+                self.unreachable[kind] = unreachable_reason(kind, exc)
+            return []
+        found = multidoc_documents(text, self.workspace, kinds)
+        if on_objects is not None and found:
+            on_objects(found)
+        return found
 
     async def _list_kind(self, kind: str,
                          on_objects: Callable[[list[RemoteObject]], None] | None) -> list[RemoteObject]:
         """:meth:`list_objects`; for an optional kind, no objects when the list is refused."""
-        if kind not in OPTIONAL:
+        if kind not in _kinds.OPTIONAL:
             return await self.list_objects(kind, on_objects=on_objects)
         try:
             return await self.list_objects(kind, on_objects=on_objects)
@@ -468,12 +544,12 @@ class AsyncXanoClient:
 
     async def get(self, kind: str, object_id: int, *, group_id: int | None = None,
                   group_name: str | None = None, include_draft: bool = False) -> RemoteObject:
-        if kind in MULTIDOC_ONLY:
-            for obj in await self.list_objects(kind, include_draft=include_draft):
-                if obj.id == object_id:
-                    return obj
-            path = f"/workspace/{self.workspace}/multidoc"
-            raise NotFoundError(f"not found on GET {path}: the multidoc holds no {kind} document", status=404,
+        if _kinds.multidoc_only(kind):
+            found = await self.find_document(kind, lambda obj: obj.id == object_id, include_draft=include_draft)
+            if found is not None:
+                return found
+            path = self._multidoc_path()
+            raise NotFoundError(f"not found on GET {path}: the multidoc holds no such {kind} document", status=404,
                                 method="GET", path=path)
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"include_xanoscript": "true", "include_draft": _flag(include_draft)}
@@ -493,7 +569,7 @@ class AsyncXanoClient:
         """POST the raw XanoScript; the name (and verb) come from the document. A failure
         after sending raises :class:`AmbiguousWriteError` (not retried). A kind without routes of
         its own is imported through the multidoc."""
-        if kind in MULTIDOC_ONLY:
+        if _kinds.multidoc_only(kind):
             return await self._import_one(kind, xanoscript)
         path = collection_path(self.workspace, kind, group_id)
         params = {"branch": self.branch, "include_xanoscript": "true"}
@@ -506,23 +582,28 @@ class AsyncXanoClient:
         """PUT the raw XanoScript (``publish=False`` saves a draft). Retried on transient
         failures: the same body gives the same state. A kind without routes of its own is
         imported through the multidoc (its draft cannot be kept apart: ``publish`` is ignored)."""
-        if kind in MULTIDOC_ONLY:
-            return await self._import_one(kind, xanoscript, object_id)
+        if _kinds.multidoc_only(kind):
+            return await self._import_one(kind, xanoscript)
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         params = {"publish": _flag(publish), "include_xanoscript": "true"}
         response = await self._send("PUT", path, params=params, content=xanoscript.encode("utf-8"),
                                     headers={"Content-Type": XANOSCRIPT_TYPE})
         return self._object(kind, _json(response, "PUT", path), "PUT", path, group_id, group_name)
 
-    async def _import_one(self, kind: str, xanoscript: str, object_id: int | None = None) -> RemoteObject:
+    async def _import_one(self, kind: str, xanoscript: str) -> RemoteObject:
         """Write one document of a kind without routes of its own (a multidoc import of that one
-        document, partial: nothing else is touched), then read it back."""
+        document, partial: nothing else is touched), then read it back: the document of the same
+        identity (kind, parents, name; the one of a kind the workspace holds one of), the export
+        read up to it only."""
         await self.multidoc_push(xanoscript, transaction=True, partial=True, delete=False)
-        found = await self.list_objects(kind)
-        for obj in found:
-            if object_id is None or obj.id == object_id:
-                return obj
-        path = f"/workspace/{self.workspace}/multidoc"
+        header = document_header(xanoscript)
+        name = header[1] if header is not None else ""
+        parents = parents_in(kind, xanoscript)
+        single = _kinds.lookup(kind).single
+        found = await self.find_document(kind, lambda obj: single or (obj.name, obj.parents) == (name, parents))
+        if found is not None:
+            return found
+        path = self._multidoc_path()
         raise XanoApiError(f"POST {path}: the {kind} document imported is not in the multidoc read back",
                            method="POST", path=path)
 
@@ -536,9 +617,8 @@ class AsyncXanoClient:
 
     async def delete(self, kind: str, object_id: int, *, group_id: int | None = None) -> None:
         """DELETE; retried on transient failures, and a 404 on a retry counts as done."""
-        if kind in MULTIDOC_ONLY:
-            raise RejectedError(f"the {kind} document cannot be deleted (Xano keeps one per workspace): put its "
-                                "file back, or edit it", status=400, method="DELETE")
+        if _kinds.multidoc_only(kind):
+            raise RejectedError(undeletable(kind), status=400, method="DELETE")
         path = f"{collection_path(self.workspace, kind, group_id)}/{object_id}"
         await self._send("DELETE", path, gone_ok_after_retry=True)
 
@@ -547,12 +627,14 @@ class AsyncXanoClient:
     async def _send(self, method: str, path: str, *, params: dict[str, str] | None = None,
                     content: bytes | None = None, headers: dict[str, str] | None = None,
                     gone_ok_after_retry: bool = False, rank: int = FIRST,
-                    answer_errors: bool = False) -> httpx.Response:
+                    answer_errors: bool = False, stream: bool = False) -> httpx.Response:
         """One call, retried: 429s through the shared gate (until its time budget is spent),
         transient failures up to ``http.attempts`` times each. It waits for a free slot by
         ``rank`` (see :mod:`xanoctl.xano.slots`): list pages rank by their number.
         ``answer_errors``: an error answer (other than 429) is returned for the caller to judge,
-        and a POST that got no answer is :class:`UnreachableError` (a run, not a create)."""
+        and a POST that got no answer is :class:`UnreachableError` (a run, not a create).
+        ``stream``: a success is returned with its body not read yet (the caller reads it and
+        closes the response)."""
         if self._client is None or self._slots is None:
             raise RuntimeError("the client is not open: use `async with AsyncXanoClient(...)`")
         attempt = 0  # attempts that failed for other reasons than a 429, plus this one
@@ -570,8 +652,11 @@ class AsyncXanoClient:
                 self.progress.request(method, path)
                 started = time.monotonic()
                 try:
-                    response = await self._client.request(method, path.lstrip("/"), params=params,
-                                                          content=content, headers=headers)
+                    request = self._client.build_request(method, path.lstrip("/"), params=params,
+                                                         content=content, headers=headers)
+                    response = await self._client.send(request, stream=stream)
+                    if stream and response.status_code >= 400:
+                        await response.aread()  # an error's body, for the message
                 except httpx.TransportError as exc:
                     response, failure = None, exc
                     self.gate.abandoned(ticket)
@@ -806,6 +891,15 @@ def unreachable_reason(kind: str, exc: XanoApiError) -> str:
     else:
         fix = "this instance or plan does not serve it"
     return f"{exc.method} {exc.path} was refused ({what}): {fix}"
+
+
+def undeletable(kind: str) -> str:
+    """Why a document without routes of its own cannot be deleted, and what to do."""
+    if _kinds.lookup(kind).kept:
+        return (f"the {kind} document cannot be deleted (Xano keeps one per "
+                f"{'branch' if kind == 'branch' else 'workspace'}): put its file back, or edit it")
+    return (f"a {kind} cannot be deleted through the Metadata API: it has no route of its own, and the multidoc "
+            "import deletes only in a full sync; delete it in Xano, then pull (or put its file back)")
 
 
 def _flag(value: bool) -> str:

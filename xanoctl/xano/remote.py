@@ -6,9 +6,10 @@ No I/O here: :mod:`xanoctl.xano.client` fetches, this module reads what came bac
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterable
 
 from xanoctl.errors import UsageError
 from xanoctl.xano import kinds as _kinds
@@ -27,8 +28,9 @@ def normalize_kind(name: str) -> str:
     """``functions`` -> ``function``, ``endpoint`` -> ``query``..., or a UsageError."""
     key = name.strip().lower().replace("-", "_")
     key = _ALIASES.get(key, key)
-    if key not in KINDS:
-        raise UsageError(f"unknown kind {name!r}; expected one of: {', '.join(KINDS)}")
+    if key not in _kinds.EVERY:
+        raise UsageError(f"unknown kind {name!r}; expected one of: {', '.join(_kinds.EVERY)} "
+                         f"({_kinds.OTHER}: every document of a type xanoctl does not know)")
     return key
 
 
@@ -99,6 +101,8 @@ class RemoteObject:
     group_id: int | None = None
     group_name: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # the objects it belongs to (:attr:`xanoctl.xano.kinds.Kind.parents`): a message's server and channel
+    parents: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, int]:
@@ -108,7 +112,14 @@ class RemoteObject:
         """``function 'Tasks/X' (id 12)``, ``query GET 'users/{id}' in 'Tests' (id 4)``."""
         if self.kind == "query":
             return f"query {self.verb} {self.name!r} in {self.group_name!r} (id {self.id})"
-        return f"{self.kind} {self.name!r} (id {self.id})"
+        return f"{self.kind} {self.name!r}{parents_label(self.kind, self.parents)} (id {self.id})"
+
+
+def parents_label(kind: str, parents: tuple[str, ...]) -> str:
+    """`` of channel 'rooms/{id}' of realtime_server 'chat'``: the parents of a document, innermost
+    first (``""`` for a kind without parents, or parents it does not name)."""
+    clauses = _kinds.lookup(kind).parents
+    return "".join(f" of {clause} {name!r}" for clause, name in reversed(list(zip(clauses, parents))) if name)
 
 
 def read_xanoscript(raw: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -162,6 +173,10 @@ MULTIDOC_SEPARATOR = "\n---\n"
 _HEADER = re.compile(r'^[ \t]*(\w+)[ \t]+("(?:[^"\\\n]|\\.)*"|[^\s{]+)', re.MULTILINE)
 _COMMENT = re.compile(r"^[ \t]*(//.*)?$")
 _GUID = re.compile(r'^[ \t]*guid[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+# the clauses naming the objects a document belongs to, as the official CLI reads them (the first
+# line of the document that sets them: `realtime_server = "chat"`, `channel = "rooms/{id}"`)
+_PARENT = {clause: re.compile(rf'^[ \t]*{clause}[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+           for clause in ("realtime_server", "channel")}
 
 
 def document_header(text: str) -> tuple[str, str] | None:
@@ -185,16 +200,70 @@ def document_header(text: str) -> tuple[str, str] | None:
         return found.group(1), name
 
 
-def multidoc_objects(kind: str, text: str, workspace: int) -> list[RemoteObject]:
-    """The documents of ``kind`` in a multidoc export, as objects: for a kind without routes of
-    its own (the workspace document), whose id is the workspace's and which shows no
-    ``updated_at`` (status and push compare it by content)."""
+def parents_in(kind: str, text: str) -> tuple[str, ...]:
+    """The names of the objects a document of ``kind`` belongs to, outermost first (a message's
+    realtime server and channel), ``""`` for a clause it lacks; ``()`` for the other kinds."""
+    return tuple((found.group(1) if (found := _PARENT[clause].search(text)) else "")
+                 for clause in _kinds.lookup(kind).parents)
+
+
+def document_id(kind: str, parents: tuple[str, ...], name: str, workspace: int) -> int:
+    """The id xanoctl gives a document that has no route of its own (the API shows it no id):
+    the workspace's for a kind it holds one of (its settings, its branch's, its error trigger),
+    else a number made from its identity (kind, parents, name), the same on every machine."""
+    if _kinds.lookup(kind).single:
+        return workspace
+    key = "\x1f".join((kind, *parents, name)).encode("utf-8")
+    return zlib.crc32(key) & 0x7FFFFFFF or 1
+
+
+class DocumentIds:
+    """Ids for the documents of one export, in its order: :func:`document_id`, the next free
+    number for a second document of the same identity (which the official CLI writes as
+    ``name_2.xs``)."""
+
+    def __init__(self, workspace: int):
+        self.workspace = workspace
+        self._taken: dict[str, set[int]] = {}
+
+    def __call__(self, kind: str, parents: tuple[str, ...], name: str) -> int:
+        ident = document_id(kind, parents, name, self.workspace)
+        taken = self._taken.setdefault(kind, set())
+        if _kinds.lookup(kind).single:
+            return ident
+        while ident in taken:
+            ident = ident % 0x7FFFFFFF + 1
+        taken.add(ident)
+        return ident
+
+
+def document_object(kind: str, name: str, text: str, ident: int) -> RemoteObject:
+    """A document without a route of its own, as an object: no ``updated_at`` (status and push
+    compare it by content), its guid when its text carries one, its parents."""
+    guid = _GUID.search(text)
+    return RemoteObject(kind=kind, id=ident, name=name, guid=guid.group(1) if guid else None, updated_at=None,
+                        xanoscript=text, parents=parents_in(kind, text))
+
+
+def wanted_document(kind: str, kinds: frozenset[str] | set[str]) -> bool:
+    """Whether a multidoc export's document of keyword ``kind`` is asked for by ``kinds``: a kind
+    without routes of its own named there, or any type xanoctl does not know when ``kinds`` holds
+    :data:`~xanoctl.xano.kinds.OTHER`."""
+    if kind in kinds:
+        return _kinds.multidoc_only(kind)
+    return _kinds.OTHER in kinds and not _kinds.known(kind)
+
+
+def multidoc_documents(text: str | Iterable[str], workspace: int, kinds: Iterable[str]) -> list[RemoteObject]:
+    """The documents of a multidoc export (its text, or its documents one by one) that ``kinds``
+    asks for (:func:`wanted_document`), as objects, in the export's order."""
+    kinds = set(kinds)
+    ids = DocumentIds(workspace)
     found = []
-    for document in text.split(MULTIDOC_SEPARATOR):
+    for document in text.split(MULTIDOC_SEPARATOR) if isinstance(text, str) else text:
         header = document_header(document)
-        if header is None or header[0] != kind:
+        if header is None or not wanted_document(header[0], kinds):
             continue
-        guid = _GUID.search(document)
-        found.append(RemoteObject(kind=kind, id=workspace, name=header[1], guid=guid.group(1) if guid else None,
-                                  updated_at=None, xanoscript=document))
+        kind, name = header
+        found.append(document_object(kind, name, document, ids(kind, parents_in(kind, document), name)))
     return found

@@ -6,10 +6,12 @@ The workspace does not hold it, or the statement names nothing at all. Checked, 
 `api_group`: a group the workspace does not have, or one that has no such endpoint when every
 endpoint of that route names its group), `ai.agent.run`, the `addon` list of a database
 statement, the `middleware` lists of endpoints, groups, functions, tasks and tools, the `tools`
-of agents and MCP servers, and what a trigger fires on (an agent trigger's `agent`, an MCP
+of agents and MCP servers, what a trigger fires on (an agent trigger's `agent`, an MCP
 server trigger's `mcp_server`, a realtime trigger's `channel`; a table trigger's `table` is
-DB001's). The call fails at run time, the middleware never runs, the agent has no such tool, or
-the trigger never fires. The message names the closest existing object of that
+DB001's), and what a realtime v2 document belongs to (a channel's `realtime_server`, a
+message's or a channel trigger's server and `channel`, a server trigger's server). The call
+fails at run time, the middleware never runs, the agent has no such tool, the trigger never
+fires, or the message never runs. The message names the closest existing object of that
 kind. A name is checked only inside a workspace (as XR001) that holds at least one object of
 its kind: a tree pulled without its addons proves nothing about them; nor does Xano's export
 (files named after their ids), which writes a deleted object's name as `""`: a named object it
@@ -91,6 +93,7 @@ _LABELS = {
     "function": "function", "task": "task", "tool": "tool", "trigger": "trigger",
     "middleware": "middleware", "addon": "addon", "workflow_test": "workflow test",
     "query": "endpoint", "agent": "agent", "mcp_server": "MCP server", "realtime_channel": "realtime channel",
+    "realtime_server": "realtime server", "channel": "channel",
 }
 
 
@@ -138,7 +141,7 @@ def check(index, ctx) -> Iterator[Problem]:
             shown = f"{ref.name} verb={ref.verb}" if ref.verb else ref.name
             if statement:
                 where = f"`{ref.via} \"{shown}\"`"
-            elif ref.mode == "on":  # a trigger's one setting
+            elif ref.mode in ("on", "in"):  # a setting naming what it fires on, or belongs to
                 where = f"`{ref.via} = \"{ref.name}\"`"
             else:
                 where = f"`{ref.via}` item `{ref.name}`"
