@@ -370,6 +370,47 @@ def test_a_transaction_push_shows_its_dry_run_its_write_and_its_read_back(shop):
     assert err.index("writing 3 objects") < err.index("reading back: 3/3") and err.endswith("\r\x1b[K")
 
 
+def test_reading_xanos_export_as_it_streams_is_counted_on_the_progress_line(shop):
+    from xanoctl.emulator.testing import SOURCES
+
+    shop.emu.add("realtime_server", "Chat", SOURCES["realtime_server"]("Chat"))
+    shop.emu.add("channel", "lobby", SOURCES["channel"]("lobby"))
+    shop.emu.add("message", "say", SOURCES["message"]("say", channel="lobby"))
+    shop.cli("pull")
+    env = {**shop.env, "COLUMNS": "200"}
+    path = "realtime/server/Chat/channel/lobby/message/say.xs"
+    shop.write(path, shop.read(path).replace('"say" {', '"say" {\n  description = "Said"', 1))
+    code, out, err = run(["status"], shop.root, env, tty_err=True)  # the export read whole, as it streams
+    assert code == 0 and re.search(r"status: .*\(reading Xano's export: \d+ documents?\)", err), err
+    code, out, err = run(["push"], shop.root, env, tty_err=True)  # its conflict check and read-back stop at it
+    assert code == 0 and "pushed 1 object" in out, out + err
+    assert re.search(r"checking 1 object against Xano \(reading Xano's export: \d+ documents?\)", err), err
+    assert re.search(r"writing: 0/1 objects \(reading Xano's export: \d+ documents?\)", err), err
+    assert err.endswith("\r\x1b[K")  # cleared at the end
+    code, out, err = run(["status", "--format", "json"], shop.root, env, tty_err=True)
+    assert code == 0 and err == ""
+
+
+def test_the_progress_line_counts_exports_beside_the_step_and_drops_them_when_all_ended():
+    import io
+
+    from xanoctl.ui.progress import Progress
+
+    progress = Progress(io.StringIO(), live=True)
+    progress.begin("checking 2 objects against Xano")
+    progress.export_started()
+    progress.export_started()  # two at once (a push's reads run concurrently)
+    for _ in range(3):
+        progress.export_document()
+    assert progress.line() == "checking 2 objects against Xano (reading Xano's export: 3 documents)"
+    progress.export_ended()
+    assert progress.line().endswith("(reading Xano's export: 3 documents)")
+    progress.export_ended()
+    assert progress.line() == "checking 2 objects against Xano"
+    progress.export_started()
+    assert progress.line() == "checking 2 objects against Xano (reading Xano's export: 0 documents)"
+
+
 def test_retries_and_rate_limit_waits_are_told_on_the_terminal(shop):
     env = {**shop.env, "COLUMNS": "200", "XANOCTL_HTTP_ATTEMPTS": "6"}
     shop.emu.set_faults("drop-every=2")

@@ -9,6 +9,10 @@ The Xano client reports every request, page, retry and rate-limit wait to the
 talks to Xano shows progress without doing anything; work with steps of its own (a push
 writing its objects) names them with :meth:`Progress.begin` and :meth:`Progress.advance`.
 
+A multidoc export read as it streams (the documents without routes of their own) is counted
+beside whatever the line says: ``checking 3 objects against Xano (reading Xano's export: 40
+documents)``.
+
 Elsewhere (a log, CI) a rate-limit wait is told once, in one line; ``-v`` adds one line per
 request and per retry.
 """
@@ -49,6 +53,8 @@ class Progress:
         self._shown = ""  # the line on the terminal now
         self._drawn_at = float("-inf")
         self._told_rate_limit = False
+        self._exports = 0  # multidoc exports being read as they stream
+        self._exported = 0  # their documents read so far
 
     def silence(self) -> None:
         """No line and no notices from now on (``-q``, or a command printing JSON)."""
@@ -89,6 +95,22 @@ class Progress:
         self.objects += count
         self._draw()
 
+    def export_started(self) -> None:
+        """A multidoc export starts streaming (several may, at once)."""
+        self._exports += 1
+        self._draw(force=True)
+
+    def export_document(self) -> None:
+        """One more document of an export read."""
+        self._exported += 1
+        self._draw()
+
+    def export_ended(self) -> None:
+        self._exports = max(self._exports - 1, 0)
+        if not self._exports:
+            self._exported = 0
+        self._draw(force=True)
+
     def retrying(self, why: str, attempt: int, attempts: int, delay: float) -> None:
         """The client waits ``delay`` seconds before try ``attempt`` of ``attempts``."""
         text = f"{why}, retrying {attempt}/{attempts}"
@@ -114,6 +136,10 @@ class Progress:
 
     def line(self) -> str:
         """What the line says now about the work (without a retry or a wait)."""
+        reading = f" (reading Xano's export: {plural(self._exported, 'document')})" if self._exports else ""
+        return self._work() + reading
+
+    def _work(self) -> str:
         if self._phase is not None:
             if self._total is None and not self._done:
                 return self._phase

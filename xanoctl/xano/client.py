@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -230,19 +231,32 @@ class AsyncXanoClient:
 
     async def _streamed_documents(self, include_draft: bool) -> AsyncIterator[str]:
         """The export's documents one by one as they arrive, so that a reader looking for one
-        stops reading there (the export of a large workspace runs to megabytes)."""
+        stops reading there (the export of a large workspace runs to megabytes); the progress
+        line counts them."""
         response = await self._send("GET", self._multidoc_path(), params=self._multidoc_params(include_draft),
                                     stream=True)
+        self.progress.export_started()
         try:
             decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
             rest = ""
             async for chunk in response.aiter_bytes():
                 *complete, rest = (rest + decoder.decode(chunk)).split(MULTIDOC_SEPARATOR)
                 for document in complete:
+                    self.progress.export_document()
                     yield document
+            self.progress.export_document()
             yield rest + decoder.decode(b"", final=True)
         finally:
+            self.progress.export_ended()
             await response.aclose()
+
+    async def export_documents(self, include_draft: bool = False) -> list[str]:
+        """Every document of the export, read as it streams (the progress line counts them); a
+        stream broken half-way is read again whole (with the client's retries)."""
+        try:
+            return [document async for document in self._streamed_documents(include_draft)]
+        except (httpx.TransportError, UnicodeDecodeError):
+            return (await self.multidoc(include_draft)).split(MULTIDOC_SEPARATOR)
 
     async def find_document(self, kind: str, match: Callable[[RemoteObject], bool], *,
                             include_draft: bool = False) -> RemoteObject | None:
@@ -259,10 +273,11 @@ class AsyncXanoClient:
             return obj if match(obj) else None
 
         try:
-            async for document in self._streamed_documents(include_draft):
-                found = take(document)
-                if found is not None:
-                    return found
+            async with contextlib.aclosing(self._streamed_documents(include_draft)) as documents:
+                async for document in documents:  # (closed at once when found: the response too)
+                    found = take(document)
+                    if found is not None:
+                        return found
             return None
         except (httpx.TransportError, UnicodeDecodeError):
             ids = DocumentIds(self.workspace)
@@ -363,7 +378,8 @@ class AsyncXanoClient:
         is given each page's objects as the page is consumed (those not seen on an earlier
         page, in the order of the result)."""
         if _kinds.multidoc_only(kind):
-            found = [obj for obj in multidoc_documents(await self.multidoc(include_draft), self.workspace, [kind])
+            found = [obj for obj in multidoc_documents(await self.export_documents(include_draft), self.workspace,
+                                                       [kind])
                      if search.lower() in obj.name.lower()]
             if on_objects is not None and found:
                 on_objects(found)
@@ -425,14 +441,14 @@ class AsyncXanoClient:
         """The documents of ``kinds`` (without routes of their own) from one multidoc export; when
         the export is refused with 402, 403 or 404, none, and every one of them unreachable."""
         try:
-            text = await self.multidoc()
+            documents = await self.export_documents()
         except XanoApiError as exc:
             if exc.status not in (402, 403, 404):
                 raise
             for kind in kinds:
                 self.unreachable[kind] = unreachable_reason(kind, exc)
             return []
-        found = multidoc_documents(text, self.workspace, kinds)
+        found = multidoc_documents(documents, self.workspace, kinds)
         if on_objects is not None and found:
             on_objects(found)
         return found
