@@ -212,8 +212,16 @@ def test_a_failed_push_keeps_the_document_it_created_that_no_route_deletes(shop)
     new = folder.rsplit("/", 1)[0] + "/wave.xs"
     shop.write(new, SOURCES["message"]("wave", channel="lobby"))
     shop.write(toolset, shop.read(toolset).replace("tools = [", "tools = = ["))  # Xano refuses it, after the message
-    output = shop.cli("push", "--no-lint", code=1).output
+    result = shop.cli("push", "--no-lint", "--color", "always", code=1)
+    output = result.output
     assert "KEPT" in output and "no route deletes a message" in output
+    assert "\x1b[33mKEPT\x1b[0m" in output  # yellow: a look, not a failure
+    # the summary says what is not back, and the error line what to do
+    assert "the remote is back as it was before the push\x1b[0m\x1b[33m, but for 1 document it created that no route " \
+           "deletes (KEPT above)" in output
+    assert "xanoctl.lock records the documents kept" in output and "re-created" not in output
+    assert result.stderr.endswith("xanoctl: error: the push was rolled back, but for 1 document no route deletes (KEPT "
+                                  "above): delete it in Xano if it must go, then pull\n")
     assert shop.stored("message", "wave") is not None
     entry = shop.entry(new)
     assert (entry["kind"], entry["name"], entry["parents"]) == ("message", "wave", ["Chat", "lobby"])

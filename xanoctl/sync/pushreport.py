@@ -86,7 +86,7 @@ def gate_error(lint, verb: str) -> str:
 
 
 _FAILED_WORDS = frozenset({"NOT RESTORED", "failed"})
-_WARNING_WORDS = frozenset({"not restored", "unchanged", "not sent"})
+_WARNING_WORDS = frozenset({"not restored", "unchanged", "not sent", "KEPT"})
 
 
 def _meaning(word: str) -> str:
@@ -208,11 +208,17 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
     lines += [paint("restore:" if result.operation != "undo" else "undo:", "heading", color)] + \
         outcome_lines(journal, color)
     if result.outcome in (RESTORED, UNDONE):
+        kept = [step for step in journal.steps if step.restore == "kept"]
         lines.append(paint("the remote is back as it was before the push", "ok", color)
+                     + (paint(f", but for {plural(len(kept), 'document')} it created that no route deletes (KEPT "
+                              "above)", "warning", color) if kept else "")
                      + " (verified by reading every object back)")
         if result.operation in ("push", "resume", "rollback"):
-            lines.append("local files were not modified" + ("; xanoctl.lock records the new ids of re-created objects"
-                                                            if result.manifest_changed else ""))
+            recorded = [what for what, yes in (("the new ids of re-created objects",
+                                                any(s.restore == "recreated" for s in journal.steps)),
+                                               ("the documents kept", bool(kept))) if yes]
+            told = f"records {' and '.join(recorded)}" if recorded else "updated"
+            lines.append("local files were not modified" + (f"; xanoctl.lock {told}" if result.manifest_changed else ""))
         elif result.manifest_changed:
             lines.append("xanoctl.lock updated to the restored objects")
         if result.operation == "undo":
@@ -222,7 +228,12 @@ def _journal_lines(ctx: Context, result: PushResult, journal: Journal, verb: str
         lines.append(f"journal: {where}")
         if result.operation == "undo":
             return lines, None
-        return lines, "the push was rolled back" if not result.interrupted else "interrupted: the push was rolled back"
+        error = "the push was rolled back" if not result.interrupted else "interrupted: the push was rolled back"
+        if kept:
+            error += (f", but for {plural(len(kept), 'document')} no route deletes (KEPT above): delete "
+                      f"{'it' if len(kept) == 1 else 'them'} in Xano if {'it' if len(kept) == 1 else 'they'} must "
+                      "go, then pull")
+        return lines, error
     if result.outcome == RESTORE_INCOMPLETE or journal.restoring:
         lines.append(f"journal: {where}")
         return lines, "the restore is incomplete: run `xanoctl rollback --last-push` to try again"
