@@ -74,6 +74,42 @@ def test_a_refused_push_reports_its_conflict_and_error_in_json_and_on_stderr(sho
     assert result.stderr == f"xanoctl: error: {data['error']}\n"
 
 
+def test_documents_without_routes_speak_the_documented_json_with_their_parents_and_kept(shop):
+    from xanoctl.emulator.testing import SOURCES
+
+    shop.emu.add("realtime_server", "Chat", SOURCES["realtime_server"]("Chat"))
+    shop.emu.add("channel", "lobby", SOURCES["channel"]("lobby"))
+    shop.emu.add("message", "say", SOURCES["message"]("say", channel="lobby"))
+    shop.emu.add("toolset", "Ops", SOURCES["toolset"]("Ops"))
+    status = check("status", shop.cli("status", "--format", "json").stdout)
+    remote = {item["name"]: item for item in status["objects"] if item["state"] == "new remotely"}
+    assert (remote["say"]["kind"], remote["say"]["parents"]) == ("message", ["Chat", "lobby"])
+    assert (remote["Ops"]["kind"], remote["Ops"]["parents"]) == ("toolset", [])  # a type xanoctl does not know
+    pulled = check("pull", shop.cli("pull", "--format", "json").stdout)
+    added = {change["name"]: change for change in pulled["added"]}
+    assert added["lobby"]["parents"] == ["Chat"] and added["say"]["parents"] == ["Chat", "lobby"]
+    assert added["Chat"]["parents"] == []
+    shop.commit_all("pull")
+    # a push that fails after creating a message: the message is KEPT (no route deletes it)
+    new = "realtime/server/Chat/channel/lobby/message/wave.xs"
+    shop.write(new, SOURCES["message"]("wave", channel="lobby"))
+    shop.write("toolset/Ops.xs", shop.read("toolset/Ops.xs").replace("tools = [", "tools = = ["))
+    result = shop.cli("push", "--no-lint", "--format", "json", code=1)
+    pushed = check("push", result.stdout)
+    steps = {step["path"]: step for step in pushed["steps"]}
+    assert (steps[new]["result"], steps[new]["parents"]) == ("KEPT", ["Chat", "lobby"])
+    assert steps["toolset/Ops.xs"]["parents"] == []
+    assert pushed["error"].startswith("the push was rolled back, but for 1 document no route deletes")
+    # deleting a document no route deletes is refused, before anything is written
+    shop.write("toolset/Ops.xs", SOURCES["toolset"]("Ops"))
+    (shop.ws / new).unlink()
+    refused = check("push", shop.cli("push", "--delete", "--no-lint", "--format", "json", code=1).stdout)
+    assert refused["outcome"] == "refused" and refused["problems"] == [
+        f"{new}: deleted locally; a message cannot be deleted through the Metadata API: it has no route of its "
+        "own, and the multidoc import deletes only in a full sync; delete it in Xano, then pull (or put its file "
+        "back)"]
+
+
 def test_init_tasks_and_rules_speak_the_documented_json(shop, tmp_path, monkeypatch):
     folder = tmp_path / "fresh"
     folder.mkdir()

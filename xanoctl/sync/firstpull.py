@@ -235,7 +235,7 @@ class FirstPull:
         item.data = obj.xanoscript.encode("utf-8")
         item.entry = self._entries[item.key] = Entry.of_object(obj, path, sha256_bytes(item.data), obj.updated_at)
         item.line = entry_line(item.entry, shared(obj.kind, self.branch))
-        item.change = Change("added", obj.kind, obj.id, obj.name, path)
+        item.change = Change.of("added", obj, path)
         folder = path.rpartition("/")[0]
         if folder not in self._folders:
             self._note_folder(folder)
@@ -374,7 +374,7 @@ class FirstPull:
         out.lock = document(self.workspace, self.branch, [item.line for item in ordered],
                             self.instance).encode("utf-8")
         result.added = [item.change for item in ordered if item.change is not None]
-        result.errors = sorted((Change("error", item.obj.kind, item.obj.id, item.obj.name, item.path,
+        result.errors = sorted((Change.of("error", item.obj, item.path,
                                        reason=item.obj.xanoscript_error or "no XanoScript")
                                 for item in self._unreadable), key=lambda change: (change.path, change.kind, change.id))
         return out, result

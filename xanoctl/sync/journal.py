@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from xanoctl.atomic import process_alive, write_atomic
+from xanoctl.xano.remote import parents_in, parents_label
 from xanoctl.errors import XanoctlError
 from xanoctl.ui.words import plural
 
@@ -102,13 +103,20 @@ class Step:
     def group_id(self) -> int | None:
         return (self.group or {}).get("id")
 
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """A realtime v2 document's server (and channel): as pulled (its manifest entry), else as
+        its XanoScript names them; ``()`` for the other kinds."""
+        recorded = (self.entry or {}).get("parents")
+        return tuple(recorded) if recorded else parents_in(self.kind, self.content or "")
+
     def label(self) -> str:
         ident = self.object_id
         suffix = f" (id {ident})" if ident is not None else ""
         if self.kind == "query":
             group = (self.group or {}).get("name")
             return f"query {self.verb} {self.name!r} in {group!r}{suffix}"
-        return f"{self.kind} {self.name!r}{suffix}"
+        return f"{self.kind} {self.name!r}{parents_label(self.kind, self.parents)}{suffix}"
 
 
 _PROGRESS = ("status", "error", "rejected", "after", "restore", "restore_error", "restored_as")

@@ -232,7 +232,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
         entry = old.entries.get(obj.key)
         path = paths[obj.key]
         if obj.xanoscript is None:
-            result.errors.append(Change("error", obj.kind, obj.id, obj.name, entry.path if entry else path,
+            result.errors.append(Change.of("error", obj, entry.path if entry else path,
                                         reason=obj.xanoscript_error or "no XanoScript"))
             if entry is not None:
                 out.manifest.entries[obj.key] = entry
@@ -256,13 +256,13 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                 if local != digest or on_disk != path:
                     out.writes[path] = data
                 out.manifest.entries[obj.key] = new_entry
-                result.added.append(Change("added", obj.kind, obj.id, obj.name, path,
+                result.added.append(Change.of("added", obj, path,
                                            old_path=on_disk if on_disk != path else None,
                                            reason="adopted" if adopting or local == digest else ""))
             else:
                 why = ("this file declares the object but differs from the remote" if found is not None
                        else "an untracked local file is in the way")
-                result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, on_disk, reason=why))
+                result.conflicts.append(Change.of("conflict", obj, on_disk, reason=why))
             continue
         moved = path != entry.path
         local = seen.get(entry.path, _UNSEEN)
@@ -276,7 +276,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
             if new_entry == entry:
                 result.unchanged += 1
             else:
-                result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,
+                result.changed.append(Change.of("changed", obj, path,
                                              reason="metadata" if entry.sha256 == digest else "content"))
             continue
         clean = local is None or local == entry.sha256
@@ -291,7 +291,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                     why = "changed remotely" if entry.sha256 != digest else "renamed remotely"
                     base_note = "" if bases is None or pulled is not None or entry.sha256 == digest else \
                         " (its pulled content is not at hand to merge: not in .xanoctl/objects/ nor in git)"
-                    result.conflicts.append(Change("conflict", obj.kind, obj.id, obj.name, entry.path,
+                    result.conflicts.append(Change.of("conflict", obj, entry.path,
                                                    reason=f"modified locally and {why}{base_note}"))
                     out.manifest.entries[obj.key] = entry
                     continue
@@ -300,7 +300,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
                 out.writes[path] = merged.data
                 out.bases.append(data)  # the new base: what the file's changes are now measured against
                 out.manifest.entries[obj.key] = new_entry
-                result.merged.append(Change("merged", obj.kind, obj.id, obj.name, path,
+                result.merged.append(Change.of("merged", obj, path,
                                             old_path=entry.path if moved else None,
                                             reason=plural(merged.conflicts, "conflict") if merged.conflicts else ""))
                 continue
@@ -310,7 +310,7 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
         out.bases.append(data)
         out.manifest.entries[obj.key] = new_entry
         reason = "restored" if local is None else ("moved" if moved and entry.sha256 == digest else "content")
-        result.changed.append(Change("changed", obj.kind, obj.id, obj.name, path,
+        result.changed.append(Change.of("changed", obj, path,
                                      old_path=entry.path if moved else None, reason=reason))
     for entry in old.entries.values():
         if entry.kind not in kinds or entry.key in remote_keys:
@@ -319,9 +319,9 @@ def plan(remote: list[RemoteObject], manifest: Manifest | None, folder: Workspac
         if local is None or local == entry.sha256 or force:
             if local is not None and entry.path not in out.writes:
                 out.deletes.append(entry.path)
-            result.removed.append(Change("removed", entry.kind, entry.id, entry.name, entry.path))
+            result.removed.append(Change.of("removed", entry, entry.path))
         else:
-            result.conflicts.append(Change("conflict", entry.kind, entry.id, entry.name, entry.path,
+            result.conflicts.append(Change.of("conflict", entry, entry.path,
                                            reason="modified locally and deleted remotely"))
             out.manifest.entries[entry.key] = entry
     for bucket in (result.added, result.changed, result.removed, result.conflicts, result.errors, result.merged):

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xanoctl.sync.manifest import Manifest
+from xanoctl.sync.manifest import Entry, Manifest
 from xanoctl.ui import words
+from xanoctl.xano.remote import RemoteObject, parents_label
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,20 @@ class Change:
     path: str
     old_path: str | None = None
     reason: str = ""
+    parents: tuple[str, ...] = ()  # a realtime v2 document's server (and channel)
+
+    @classmethod
+    def of(cls, action: str, obj: "RemoteObject | Entry", path: str, *, old_path: str | None = None,
+           reason: str = "") -> "Change":
+        """What happened to a remote object, or to a manifest entry, at ``path``."""
+        return cls(action, obj.kind, obj.id, obj.name, path, old_path, reason, obj.parents)
 
     def label(self) -> str:
-        return f"{self.kind} {self.name!r} (id {self.id})"
+        return f"{self.kind} {self.name!r}{parents_label(self.kind, self.parents)} (id {self.id})"
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, "name": self.name, "path": self.path,
-                "old_path": self.old_path, "reason": self.reason}
+        return {"kind": self.kind, "id": self.id, "name": self.name, "parents": list(self.parents),
+                "path": self.path, "old_path": self.old_path, "reason": self.reason}
 
 
 @dataclass

@@ -306,7 +306,8 @@ def as_json(ctx: Context, result: PushResult, *, verb: str = "push") -> dict:
 
 def _step_json(step: Step) -> dict:
     return {"action": "delete" if step.action == "forget" else step.action, "path": step.path, "kind": step.kind,
-            "name": step.name, "id": step.object_id, "verb": step.verb, "group": (step.group or {}).get("name")}
+            "name": step.name, "id": step.object_id, "verb": step.verb, "group": (step.group or {}).get("name"),
+            "parents": list(step.parents)}
 
 
 def _conflict_json(conflict: Conflict) -> dict:

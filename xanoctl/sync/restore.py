@@ -25,7 +25,7 @@ from xanoctl.xano.client import AsyncXanoClient, XanoApiError
 from xanoctl.errors import XanoctlError
 from xanoctl.sync.journal import Journal, Step
 from xanoctl.xano.kinds import multidoc_only
-from xanoctl.xano.remote import RemoteObject, parents_in
+from xanoctl.xano.remote import RemoteObject
 
 # ``kept``: created by the push, and no route deletes it (a document without a route of its own):
 # left in place, and named by the report
@@ -144,7 +144,7 @@ async def _undo_delete(client: AsyncXanoClient, journal: Journal, step: Step) ->
 async def find_by_name(client: AsyncXanoClient, step: Step, gid: int | None,
                         gname: str | None) -> RemoteObject | None:
     found = await client.list_objects(step.kind, group_id=gid, group_name=gname, search=step.name)
-    parents = parents_in(step.kind, step.content or "")  # (a message's server and channel)
+    parents = step.parents  # (a message's server and channel)
     for obj in found:
         if obj.name == step.name and (step.kind != "query" or obj.verb == step.verb) \
                 and (not any(parents) or obj.parents == parents):

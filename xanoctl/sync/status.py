@@ -31,7 +31,7 @@ from xanoctl.sync.identity import (Identity, UnreadableDocument, group_file_fold
                                    of_remote, parse_declared)
 from xanoctl.sync.localscan import LocalFile
 from xanoctl.sync.manifest import Entry, Manifest, instance_origin, sha256_bytes, shared
-from xanoctl.xano.remote import RemoteObject, same_instant
+from xanoctl.xano.remote import RemoteObject, parents_label, same_instant
 from xanoctl.sync.workspace import WorkspaceFolder
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ class ObjectStatus:
     pulled_at: Any = None
     remote_at: Any = None
     shared: bool = False  # shared by every branch (a table seen from a named branch)
+    parents: tuple[str, ...] = ()  # a realtime v2 document's server (and channel)
 
     def label(self) -> str:
         if self.kind is None:
@@ -97,13 +98,14 @@ class ObjectStatus:
         what = f"{self.kind} {self.verb} {self.name!r}" if self.kind == "query" else f"{self.kind} {self.name!r}"
         if self.kind == "query" and self.group:
             what += f" in {self.group!r}"
+        what += parents_label(self.kind, self.parents)
         return what + (f" (id {self.id})" if self.id is not None else "")
 
     def as_json(self) -> dict[str, Any]:
         return {"path": self.path, "state": self.state, "kind": self.kind, "name": self.name, "id": self.id,
-                "verb": self.verb, "group": self.group, "local": self.local, "remote": self.remote,
-                "note": self.note, "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at},
-                "shared": self.shared}
+                "verb": self.verb, "group": self.group, "parents": list(self.parents), "local": self.local,
+                "remote": self.remote, "note": self.note,
+                "updated_at": {"pulled": self.pulled_at, "remote": self.remote_at}, "shared": self.shared}
 
 
 @dataclass
@@ -175,7 +177,7 @@ def _tracked(item: LocalFile, remote: RemoteObject | None, checked: bool) -> Obj
         note = ENV_NOTE
     return ObjectStatus(state=state, path=entry.path, kind=entry.kind, name=entry.name, id=entry.id,
                         verb=entry.verb, group=(entry.group or {}).get("name"), local=local, remote=rstate.state,
-                        note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at)
+                        note=note, pulled_at=entry.updated_at, remote_at=rstate.updated_at, parents=entry.parents)
 
 
 def _holds(item: LocalFile, obj: RemoteObject | None) -> bool:
@@ -205,7 +207,8 @@ def classify(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFolder
                 continue  # a remote-only object has no path to select it by
             report.objects.append(ObjectStatus(NEW_REMOTE, None, obj.kind, obj.name, obj.id, obj.verb,
                                                obj.group_name, local="absent", remote="new",
-                                               remote_at=obj.updated_at, note="pull to get it"))
+                                               remote_at=obj.updated_at, note="pull to get it",
+                                               parents=obj.parents))
     for item in report.objects:
         item.shared = item.kind is not None and shared(item.kind, manifest.branch)
     report.objects.sort(key=_order)
@@ -233,6 +236,7 @@ def _new_files(files: list[LocalFile], manifest: Manifest, folder: WorkspaceFold
             report.objects.append(status)
             continue
         status.kind, status.name, status.verb, status.group = ident.kind, ident.name, ident.verb, ident.group
+        status.parents = ident.parents
         guid = document.guid
         obj = remote_guids.get(guid or "") or remote_ids.get(ident)  # the guid first, then the name
         other = tracked_guids.get(guid or "") or tracked_ids.get(ident)
