@@ -99,6 +99,12 @@ def cli(*args: str, env: dict[str, str] | None = None):
                                   "'json', 'sarif', 'github' (see `xanoctl lint --help`)"),
     (["--colour"], "xanoctl: error: no such option --colour: did you mean --color? (see `xanoctl --help`)"),
     (["rules", "FP03"], "xanoctl: error: no rule 'FP03'; did you mean FP003?"),
+    (["status", "--format", "jsn"], "xanoctl: error: invalid value for '--format': 'jsn' is not a choice: did you "
+                                    "mean 'json'? (see `xanoctl status --help`)"),
+    (["compare", "a", "b", "--kind", "mesage"], "xanoctl: error: invalid value for '--kind': 'mesage' is not a "
+                                                "choice: did you mean 'message'? (see `xanoctl compare --help`)"),
+    (["pull", "realtime-servers", "mesage", "--instance", "http://x.test", "--workspace", "1"],
+     "xanoctl: error: unknown kind 'mesage': did you mean 'message'?"),  # (an alias before it: taken)
 ])
 def test_every_usage_error_is_one_line_that_says_what_to_do_and_exits_2(args, line):
     result = cli(*args)
@@ -595,6 +601,26 @@ def test_bash_completion_completes_commands_and_options(tmp_path):
     assert cli("completion", "tcsh").exit_code == 2
 
 
+def test_bash_completion_completes_every_kind_of_pull_and_compare(tmp_path):
+    if shutil.which("bash") is None:
+        pytest.skip("no bash")
+    script = subprocess.run(xanoctl() + ["completion", "bash"], capture_output=True, text=True, check=True).stdout
+    (tmp_path / "complete.sh").write_text(script, encoding="utf-8")
+
+    def probe(*words: str) -> str:
+        return (f"COMPREPLY=(); COMP_WORDS=({' '.join(shlex.quote(word) for word in words)}); "
+                f"COMP_CWORD={len(words) - 1}; _xanoctl_completion xanoctl; echo \"${{COMPREPLY[*]}}\"; ")
+
+    lines = ("source complete.sh; " + probe("xanoctl", "pull", "mes") + probe("xanoctl", "pull", "--kind", "realtime_s")
+             + probe("xanoctl", "pull", "function,tas") + probe("xanoctl", "pull", "oth")
+             + probe("xanoctl", "compare", "--kind", "error"))
+    bin_dir = str(Path(xanoctl()[0]).parent)
+    done = subprocess.run(["bash", "-c", lines], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
+    assert done.stdout.splitlines() == ["message", "realtime_server realtime_server_trigger", "function,task", "other",
+                                        "error_trigger"], done.stderr
+
+
 def shell_env(home: Path) -> dict[str, str]:
     bin_dir = str(Path(xanoctl()[0]).parent)
     return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "HOME": str(home),
@@ -660,6 +686,8 @@ def test_fish_completion_completes_commands_options_choices_and_folders(tmp_path
     assert complete("xanoctl push --dr") == [
         "--dry-run\tPrint the plan (after the conflict check and lint gate); write nothing."]
     assert complete("xanoctl lint --format sa") == ["sarif"]
+    assert complete("xanoctl pull --kind oth") == ["other\tevery document of a type xanoctl does not know"]
+    assert complete("xanoctl compare --kind channel") == ["channel", "channel_trigger"]
     assert complete("xanoctl status --dir work") == ["workspace/\tDirectory"]  # a folder option: folders
 
 

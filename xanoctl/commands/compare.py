@@ -7,7 +7,7 @@ import sys
 import click
 
 from xanoctl.config import load_config
-from xanoctl.ui.output import format_option
+from xanoctl.ui.output import Choice, format_option
 from xanoctl.xano.kinds import NAMES
 
 # every kind (xanoctl.xano.kinds), `endpoint` for `query`, and `trigger` for every kind of trigger
@@ -22,8 +22,9 @@ TRIGGERS = tuple(kind for kind in NAMES if kind.endswith("_trigger"))
                "difference (docs/compare.md).")
 @click.option("--diff", "with_diff", is_flag=True, help="Add a unified diff of each changed object.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
-              help="Only objects of this kind (repeatable; `endpoint` is `query`, `trigger` every kind of trigger).")
+@click.option("--kind", "kinds", multiple=True, type=Choice(KINDS), metavar="KIND",
+              help=f"Only objects of this kind ({', '.join(KINDS)}; `endpoint` is `query`, `trigger` every kind "
+                   "of trigger); repeatable.")
 @click.option("--path", "prefix", default="", metavar="PREFIX",
               help="Only objects whose path in the workspace starts with PREFIX (function/Workers/).")
 @click.option("--ignore-whitespace", is_flag=True, help="A change of spacing or blank lines only is no change.")

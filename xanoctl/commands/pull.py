@@ -123,10 +123,23 @@ def _changes(result: PullResult, folder_label: str, color: bool = False) -> list
     return lines
 
 
+OTHER_HELP = "every document of a type xanoctl does not know"
+
+
+def complete_kinds(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """The kinds a KIND takes, for shell completion; after the commas already typed
+    (``function,ta`` -> ``function,task``)."""
+    from click.shell_completion import CompletionItem
+
+    done, comma, part = incomplete.rpartition(",")
+    return [CompletionItem(done + comma + kind, help=OTHER_HELP if kind == OTHER else None)
+            for kind in EVERY if kind.startswith(part.strip().lower())]
+
+
 @click.command()
-@click.argument("kind_args", nargs=-1, metavar="[KIND]...")
-@click.option("--kind", "kinds", multiple=True, help=f"Only these kinds ({', '.join(EVERY)}; {OTHER}: every document of a type xanoctl "
-              "does not know); repeatable.")
+@click.argument("kind_args", nargs=-1, metavar="[KIND]...", shell_complete=complete_kinds)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", shell_complete=complete_kinds,
+              help=f"Only these kinds ({', '.join(EVERY)}; {OTHER}: {OTHER_HELP}); repeatable, or KIND,KIND.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False), help="Workspace folder (default: from xanoctl.yaml, else ./workspace).")
 @click.option("--commit", is_flag=True, help="Commit the pulled changes to git with a summary message.")
 @format_option("text", "json", help="text: what changed, file by file; json: the same facts (docs/json.md).")
@@ -135,11 +148,13 @@ def _changes(result: PullResult, folder_label: str, color: bool = False) -> list
 @click.option("--workspace", help="Workspace id (overrides XANO_WORKSPACE and xanoctl.yaml).")
 @click.option("--branch", help="Branch label (overrides XANO_BRANCH and xanoctl.yaml).")
 def pull(kind_args, kinds, folder, commit, fmt, force, instance, workspace, branch) -> None:
-    """Pull every object (functions, tasks, API groups and endpoints, tables, middleware,
-    add-ons, agents, tools, MCP servers, triggers, realtime channels, workflow tests and the
-    workspace's settings) into the workspace folder: changed files are written, files of deleted
-    objects removed, and xanoctl.lock updated. A pull with nothing new writes nothing; a kind the
-    plan or the token cannot reach is reported and left as it was.
+    """Pull every document of the workspace (functions, tasks, API groups and endpoints, tables,
+    middleware, add-ons, agents, tools, MCP servers, triggers of every kind, realtime channels,
+    realtime servers with their channels and messages, workflow tests, the workspace's and the
+    branch's settings, and any document of a type xanoctl does not know) into the workspace
+    folder: changed files are written, files of deleted objects deleted, and xanoctl.lock
+    updated. A pull with nothing new writes nothing; a kind the plan or the token cannot reach is
+    reported and left as it was.
 
     \b
     Examples:

@@ -4,6 +4,7 @@
   (and to ``xanoctl`` itself: ``xanoctl -q pull`` is ``xanoctl pull -q``);
 - :func:`format_option`: ``--format text|json...`` with ``--json`` as an alias; choosing JSON
   turns the progress line off;
+- :class:`Choice`: click's choice whose error names the closest one (``did you mean 'json'?``);
 - :func:`print_json`: every JSON report in one style (the shapes: docs/json.md);
 - :func:`emit`: a report's lines, then its error line, then the exit status;
 - :func:`width`: the columns a report may fill (a terminal's, or ``COLUMNS``), None for a pipe.
@@ -21,6 +22,19 @@ import click
 from xanoctl.ui import colour
 from xanoctl.ui.errors import error
 from xanoctl.ui.session import current
+
+
+class Choice(click.Choice):
+    """A choice among fixed words: a value that is none of them is a usage error naming the
+    closest (``'mesage' is not a choice: did you mean 'message'?``), or listing them all."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        from xanoctl.config import closest
+
+        close = closest(str(value), [str(choice) for choice in self.choices])
+        if close is not None:
+            return f"{value!r} is not a choice: did you mean {close!r}?"
+        return super().get_invalid_choice_message(value, ctx)
 
 
 def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -47,7 +61,7 @@ def common_options() -> list[click.Option]:
     """Fresh ``--color``, ``--no-color`` (hidden), ``-q`` and ``-v`` options; they fill in the
     session and are not passed to the command's function."""
     return [
-        click.Option(["--color"], type=click.Choice(colour.WHEN), is_flag=False, flag_value="always",
+        click.Option(["--color"], type=Choice(colour.WHEN), is_flag=False, flag_value="always",
                      default=None, expose_value=False, callback=_set_color, metavar="[auto|always|never]",
                      help="Colour the output: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
                           "always or never."),
@@ -80,7 +94,7 @@ def format_option(*formats: str, default: str | None = None, aliases: tuple[str,
         for name in reversed(aliases):
             wrapper = click.option(f"--{name}", f"_as_{name}", is_flag=True, hidden=True)(wrapper)
         short = " ".join(f"--{name} is --format {name}." for name in aliases)
-        return click.option("--format", "fmt", type=click.Choice(formats), default=None, help=f"{help} {short}",
+        return click.option("--format", "fmt", type=Choice(formats), default=None, help=f"{help} {short}",
                             metavar=f"[{'|'.join(formats)}]", show_default=False)(wrapper)
 
     return decorate

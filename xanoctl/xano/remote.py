@@ -29,6 +29,11 @@ def normalize_kind(name: str) -> str:
     key = name.strip().lower().replace("-", "_")
     key = _ALIASES.get(key, key)
     if key not in _kinds.EVERY:
+        from xanoctl.config import closest
+
+        close = closest(key, [*_kinds.EVERY, *_ALIASES])
+        if close is not None:
+            raise UsageError(f"unknown kind {name!r}: did you mean {close!r}?")
         raise UsageError(f"unknown kind {name!r}; expected one of: {', '.join(_kinds.EVERY)} "
                          f"({_kinds.OTHER}: every document of a type xanoctl does not know)")
     return key
