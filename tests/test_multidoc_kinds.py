@@ -184,6 +184,25 @@ def test_a_local_env_clause_is_no_difference_and_is_never_pushed(shop):
     assert "internal_docs    : true" in merged and "sk_live_secret" in merged
 
 
+def test_a_refused_export_is_one_warning_for_every_kind_it_carries_and_leaves_them_as_they_were(shop):
+    before = shop.tree()
+    shop.emu.state.options.export = False
+    result = shop.cli("pull")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("xanoctl: warning:")]
+    assert warnings == ["xanoctl: warning: branch, channel, channel_trigger, error_trigger, message, other, "
+                        "realtime_server, realtime_server_trigger, workspace: not pulled: GET "
+                        f"/workspace/{shop.emu.workspace_id}/multidoc was refused (403 ERROR_CODE_ACCESS_DENIED): "
+                        "give the token the read scope on it (Instance settings > Metadata API) if you want it; "
+                        "their files and xanoctl.lock entries were left as they were"]
+    assert shop.tree() == before
+    notes = [line for line in shop.cli("status").stdout.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and notes[0].startswith("note: branch, channel, channel_trigger, error_trigger, message, "
+                                                   "other, realtime_server, realtime_server_trigger, workspace: "
+                                                   "remote not checked: GET ")
+    unreachable = json.loads(shop.cli("status", "--format", "json").stdout)["unreachable"]
+    assert "message" in unreachable and "other" in unreachable  # JSON: one key per kind
+
+
 def test_one_document_is_read_from_the_export_up_to_it_only():
     """The workspace's document leads the export: finding it reads no further."""
     served: list[int] = []

@@ -14,7 +14,7 @@ from xanoctl.sync.pull import PullResult, pull as run_pull
 from xanoctl.ui.errors import warning
 from xanoctl.ui.colour import paint
 from xanoctl.ui.output import colour_on, emit, emit_json, format_option
-from xanoctl.ui.words import plural, some
+from xanoctl.ui.words import plural, sharing, some
 from xanoctl.xano.kinds import EVERY, OTHER
 from xanoctl.xano.remote import normalize_kind
 
@@ -60,9 +60,10 @@ def run(config: Config, kinds: list[str], *, commit: bool, force: bool, origin: 
 
 
 def unreachable_warnings(result: PullResult) -> list[str]:
-    """One warning per kind the pull could not reach (for :func:`xanoctl.ui.errors.warning`)."""
-    return [f"{kind}: not pulled: {reason}; its files and xanoctl.lock entries were left as they were"
-            for kind, reason in sorted(result.unreachable.items())]
+    """One warning per reason the pull could not reach kinds (for :func:`xanoctl.ui.errors.warning`):
+    a refused multidoc export is one, for every kind it carries."""
+    return [f"{kinds}: not pulled: {reason}; {'their' if ', ' in kinds else 'its'} files and xanoctl.lock entries "
+            "were left as they were" for kinds, reason in sharing(result.unreachable)]
 
 
 def _label(folder: Path) -> str:

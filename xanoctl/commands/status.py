@@ -10,7 +10,7 @@ import click
 from xanoctl.commands._workspace import Context, workspace_options
 from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
 from xanoctl.ui.output import colour_on, echo, format_option, print_json
-from xanoctl.ui.words import plural, some
+from xanoctl.ui.words import plural, sharing, some
 
 COLOURS = {"modified locally": "green", "new locally": "green", "deleted locally": "green",
            "changed remotely": "yellow", "new remotely": "yellow", "deleted remotely": "yellow",
@@ -56,8 +56,8 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
                 facts.append(f"remote updated_at {item.remote_at}{pulled}")
             tail = f"  ({'; '.join(facts)})" if facts else ""
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
-    for kind, reason in sorted(report.unreachable.items()):
-        lines.append(f"note: {kind}: remote not checked: {reason}")
+    for kinds, reason in sharing(report.unreachable):
+        lines.append(f"note: {kinds}: remote not checked: {reason}")
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
     if touched:
         have = "has" if len(touched) == 1 else "have"

@@ -343,6 +343,8 @@ class MetaApi:
         if request.method == "POST":
             return await self.multidoc_import(request)
         self._auth(request)
+        if not self.state.options.export:
+            raise ApiError(403, "ERROR_CODE_ACCESS_DENIED", "This token cannot export the workspace.")
         include_draft = _flag(request.query_params.get("include_draft"))
         env = _flag(request.query_params.get("env"))
         with self.state.lock:

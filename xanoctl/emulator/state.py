@@ -30,6 +30,7 @@ class EmulatorOptions:
     direct_push: bool = True  # False: the multidoc import (push, dry-run) is refused, as with push disabled
     # kinds the workspace's plan does not include: their routes answer 403, the multidoc leaves them out
     absent_kinds: frozenset[str] = frozenset()
+    export: bool = True  # False: the multidoc export (GET) answers 403, as to a token without that scope
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 _IRREGULAR = {"entry": "entries", "query": "queries", "is": "are", "was": "were", "has": "have",
               "this": "these", "it": "they", "library": "libraries", "dependency": "dependencies"}
@@ -36,3 +36,13 @@ def counts(pairs: Iterable[tuple[int, str]], empty: str = "nothing") -> str:
     """``2 updated, 1 deleted``: the non-zero counts, in order; ``empty`` when all are zero."""
     text = ", ".join(f"{n} {word}" for n, word in pairs if n)
     return text or empty
+
+
+def sharing(mapping: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``{"b": "x", "a": "x", "c": "y"}`` -> ``[("a, b", "x"), ("c", "y")]``: the keys that share
+    a value said once (kinds refused for one reason: every kind a refused export carries), in
+    the order of their first key."""
+    found: dict[str, list[str]] = {}
+    for key in sorted(mapping):
+        found.setdefault(mapping[key], []).append(key)
+    return [(", ".join(keys), value) for value, keys in found.items()]
