@@ -166,6 +166,8 @@ def test_a_local_env_clause_is_no_difference_and_is_never_pushed(shop):
     shop.write(path, with_env)
     item = states(shop)[path]
     assert item["state"] == "unchanged" and "env clause is kept locally" in item["note"]
+    text = shop.cli("status", "--exit-code").stdout  # said in the text too, where unchanged files are not listed
+    assert text.splitlines()[-1] == f"note: {path}: {item['note']}" and "sk_live_secret" not in text
     assert shop.cli("diff").output == ""
     assert shop.cli("diff", "--remote").output == ""
     assert "nothing to push" in shop.cli("push", "--no-lint").output.lower()

@@ -8,7 +8,8 @@ import sys
 import click
 
 from xanoctl.commands._workspace import Context, workspace_options
-from xanoctl.sync.status import STATES, UNCHANGED, StatusReport, workspace_status
+from xanoctl.sync.status import ENV_NOTE, STATES, UNCHANGED, StatusReport, workspace_status
+from xanoctl.ui.colour import paint
 from xanoctl.ui.output import colour_on, echo, format_option, print_json
 from xanoctl.ui.words import plural, sharing, some
 
@@ -56,8 +57,13 @@ def render(report: StatusReport, color: bool = False) -> list[str]:
                 facts.append(f"remote updated_at {item.remote_at}{pulled}")
             tail = f"  ({'; '.join(facts)})" if facts else ""
             lines.append(f"  {item.path or '-':<{width}}  {item.label()}{tail}")
-    for kinds, reason in sharing(report.unreachable):
-        lines.append(f"note: {kinds}: remote not checked: {reason}")
+    # an unchanged file that differs from what was pulled in what no push sends says so (it is listed nowhere)
+    kept = [item for item in report.objects if item.state == UNCHANGED and item.note == ENV_NOTE]
+    notes = [f"{item.path}: {item.note}" for item in kept] + \
+        [f"{kinds}: remote not checked: {reason}" for kinds, reason in sharing(report.unreachable)]
+    if notes:
+        lines.append("")
+    lines += [paint("note:", "info", color) + f" {note}" for note in notes]
     touched = [o for o in report.objects if o.state == UNCHANGED and o.remote == "touched"]
     if touched:
         have = "has" if len(touched) == 1 else "have"
